@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Deterministic generator of realistic mail and auth logs for failscan.
+
+  generate.py samples DIR            small sample logs (what Corpus/logs holds)
+  generate.py corpus --size 1G DIR   large corpora for benchmarks (write to an ignored folder)
+
+Same arguments, same bytes: every choice comes from random.Random(seed).
+Lines mix dovecot pop3/imap logins and failures (old 1.2 and current 2.3 wording),
+dovecot auth-worker pam failures, qpopper in its auth.log (PAM) and mail.log forms,
+postfix, sshd and cron noise, IPv4, IPv6 and IPv4-mapped addresses.
+"""
+import argparse, gzip, os, random, sys, time
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "admin", "test",
+         "info", "sales", "webmaster", "root", "postmaster", "m\u00fcller", "\u7530\u4e2d"]
+
+
+def syslog_date(t):
+    tm = time.gmtime(t)
+    return "%s %2d %02d:%02d:%02d" % (MONTHS[tm.tm_mon - 1], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+
+
+class World:
+    def __init__(self, seed, attackers=400, clients=300):
+        self.r = random.Random(seed)
+        r = self.r
+        self.attackers = [self.address(r, attack=True) for _ in range(attackers)]
+        self.clients = [self.address(r, attack=False) for _ in range(clients)]
+        self.pid = 1000
+
+    @staticmethod
+    def address(r, attack):
+        k = r.random()
+        if k < 0.12:
+            return "2001:db8:%x:%x::%x" % (r.randrange(1, 0xffff), r.randrange(0, 0xffff), r.randrange(1, 0xffff))
+        first = r.choice([198, 203, 185, 45, 91, 103, 141, 177, 212]) if attack else r.choice([10, 172, 192, 81, 62])
+        return "%d.%d.%d.%d" % (first, r.randrange(0, 256), r.randrange(0, 256), r.randrange(1, 255))
+
+    def next_pid(self):
+        self.pid = 1000 + (self.pid * 7 + 13) % 60000
+        return self.pid
+
+    def session(self):
+        r = self.r
+        return "".join(r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(16))
+
+    def dovecot_failure(self, ip, old_style):
+        r = self.r
+        proto = r.choice(["pop3-login", "imap-login"])
+        user = r.choice(USERS)
+        rip = ("::ffff:" + ip) if old_style and ":" not in ip and r.random() < 0.5 else ip
+        lip = "192.0.2.10" if ":" not in ip else "2001:db8::10"
+        kind = r.random()
+        if old_style:
+            if kind < 0.6:
+                msg = "Aborted login (auth failed, %d attempts): user=<%s>, method=PLAIN, rip=%s, lip=%s" % (r.randrange(1, 4), user, rip, lip)
+            elif kind < 0.8:
+                msg = "Disconnected (auth failed, %d attempts): user=<%s>, method=PLAIN, rip=%s, lip=%s" % (r.randrange(1, 4), user, rip, lip)
+            else:
+                msg = "Aborted login (tried to use disabled plaintext auth): rip=%s, lip=%s" % (rip, lip)
+            return "dovecot: %s: %s" % (proto, msg)
+        if kind < 0.45:
+            msg = "Aborted login (auth failed, %d attempts in %d secs): user=<%s>, method=PLAIN, rip=%s, lip=%s, TLS, session=<%s>" % (
+                r.randrange(1, 4), r.randrange(1, 15), user, rip, lip, self.session())
+            return "dovecot: %s: %s" % (proto, msg)
+        if kind < 0.65:
+            msg = "Disconnected (auth failed, %d attempts in %d secs): user=<%s>, method=PLAIN, rip=%s, lip=%s, TLS: Connection closed, session=<%s>" % (
+                r.randrange(1, 4), r.randrange(1, 15), user, rip, lip, self.session())
+            return "dovecot: %s: %s" % (proto, msg)
+        # dovecot 2.3 auth-worker pam failure: none of pop3-login/imap-login/qpopper in it
+        return "dovecot: auth-worker(%d): pam(%s,%s,<%s>): pam_authenticate() failed: Authentication failure (password mismatch?)" % (
+            self.next_pid(), user, ip, self.session())
+
+    def dovecot_success(self, ip):
+        r = self.r
+        proto = r.choice(["pop3-login", "imap-login"])
+        lip = "192.0.2.10" if ":" not in ip else "2001:db8::10"
+        return "dovecot: %s: Login: user=<%s>, method=PLAIN, rip=%s, lip=%s, mpid=%d, TLS, session=<%s>" % (
+            proto, r.choice(USERS), ip, lip, self.next_pid(), self.session())
+
+    def qpopper_mail_failure(self, ip):
+        user = self.r.choice(USERS)
+        return "in.qpopper[%d]: %s at %s (%s): -ERR [AUTH] Password supplied for \"%s\" is incorrect." % (
+            self.next_pid(), user, ip, ip, user)
+
+    def qpopper_auth_failure(self, ip):
+        user = self.r.choice(USERS)
+        return "in.qpopper[%d]: pam_unix(pop3:auth): authentication failure; logname= uid=0 euid=0 tty=%s ruser= rhost=%s  user=%s" % (
+            self.next_pid(), ip, ip, user)
+
+    def noise(self, ip):
+        r = self.r
+        pid = self.next_pid()
+        k = r.random()
+        if k < 0.30:
+            return "postfix/smtpd[%d]: connect from unknown[%s]" % (pid, ip)
+        if k < 0.45:
+            return "postfix/smtpd[%d]: disconnect from unknown[%s] ehlo=1 auth=0/1 quit=1 commands=2/3" % (pid, ip)
+        if k < 0.55:
+            return "postfix/qmgr[%d]: %X: from=<%s@example.org>, size=%d, nrcpt=1 (queue active)" % (pid, r.randrange(1 << 40), r.choice(USERS[:10]), r.randrange(900, 90000))
+        if k < 0.65:
+            return "postfix/smtp[%d]: %X: to=<%s@example.net>, relay=mx.example.net[192.0.2.77]:25, delay=0.4, status=sent (250 2.0.0 Ok)" % (pid, r.randrange(1 << 40), r.choice(USERS[:10]))
+        if k < 0.75:
+            return "in.qpopper[%d]: (v4.0.9) POP login by user \"%s\" at (%s) %s [pop_log.c:244]" % (pid, r.choice(USERS[:10]), ip, ip)
+        if k < 0.85:
+            return "sshd[%d]: Accepted publickey for %s from %s port %d ssh2: ED25519 SHA256:%s" % (pid, r.choice(USERS[:6]), ip, r.randrange(1024, 65535), self.session())
+        if k < 0.93:
+            return "CRON[%d]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)" % pid
+        return "dovecot: imap(%s)<%d><%s>: Logged out in=%d out=%d deleted=0 expunged=0 trashed=0 hdr_count=0 hdr_bytes=0 body_count=0 body_bytes=0" % (
+            r.choice(USERS[:10]), pid, self.session(), r.randrange(50, 900), r.randrange(300, 90000))
+
+    def sshd_failure(self, ip):
+        return "sshd[%d]: Failed password for invalid user %s from %s port %d ssh2" % (
+            self.next_pid(), self.r.choice(USERS), ip, self.r.randrange(1024, 65535))
+
+
+def lines(world, start, count, fail_ratio, old_style=False, form="mail"):
+    """Yields (time, text) with a burst-shaped attack pattern."""
+    r = world.r
+    t = start
+    bursts = []  # [ip, remaining, kind]
+    for _ in range(count):
+        t += r.choice([0, 0, 1, 1, 2, 3, 5, 8])
+        host = "mail"
+        if bursts and r.random() < fail_ratio * 1.6 or (not bursts and r.random() < fail_ratio * 0.25):
+            if not bursts or r.random() < 0.15:
+                bursts.append([r.choice(world.attackers), r.randrange(1, 16), r.random()])
+            b = r.choice(bursts)
+            ip, kind = b[0], b[2]
+            b[1] -= 1
+            if b[1] <= 0:
+                bursts.remove(b)
+            if form == "auth":
+                text = world.qpopper_auth_failure(ip) if kind < 0.5 else world.sshd_failure(ip)
+            elif kind < 0.7:
+                text = world.dovecot_failure(ip, old_style)
+            else:
+                text = world.qpopper_mail_failure(ip)
+        elif r.random() < 0.25:
+            text = world.dovecot_success(r.choice(world.clients)) if form == "mail" else world.noise(r.choice(world.clients))
+        else:
+            text = world.noise(r.choice(world.clients + world.attackers[:20]))
+        yield t, "%s %s %s" % (syslog_date(t), host, text)
+
+
+def write_samples(out):
+    """Small logs with the cases a conformance test must see."""
+    os.makedirs(out, exist_ok=True)
+    world = World(seed=20261125, attackers=12, clients=8)
+    # Dates from mid-November back: without a year they stay in the past for a year or so.
+    base = 1793000000  # 2026-10-26
+    special = [
+        "dovecot: pop3-login: Aborted login (auth failed, 1 attempts): user=<m\u00fcller>, method=PLAIN, rip=203.0.113.66, lip=192.0.2.10",
+        "dovecot: imap-login: Aborted login (auth failed, 2 attempts in 3 secs): user=<\udcff\udcfe>, method=PLAIN, rip=2001:db8:dead::66, lip=2001:db8::10, session=<x>",
+        "dovecot: imap-login: Aborted login (tried to use disabled plaintext auth): rip=::ffff:198.51.100.66, lip=::ffff:192.0.2.10",
+        "dovecot: pop3-login: Aborted login (3 authentication attempts): user=<x>, method=PLAIN, rip=198.51.100.67, lip=192.0.2.10",
+        "dovecot: imap-login: Aborted login (no auth attempts in 0 secs): user=<>, rip=198.51.100.68, lip=192.0.2.10, session=<y>",
+        "dovecot: pop3-login: Login: user=<qpopper>, method=PLAIN, rip=198.51.100.69, lip=192.0.2.10, mpid=1, session=<z>",
+        "in.qpopper[77]: bob at evil.example.org (198.51.100.70): -ERR [AUTH] Password supplied for \"bob\" is incorrect.",
+        "in.qpopper[78]: (v4.0.9) POP login by user \"imap-login\" at (198.51.100.71) 198.51.100.71 [pop_log.c:244]",
+    ]
+    logs = [("mail.log.2.gz", 3000, True), ("mail.log.1", 3000, False), ("mail.log", 2500, False)]
+    t = base
+    for name, count, old in logs:
+        body = []
+        for i, (t, text) in enumerate(lines(world, t, count, 0.06, old_style=old)):
+            body.append(text)
+            if i % 397 == 5:
+                for s in special:
+                    body.append("%s mail %s" % (syslog_date(t), s))
+            if i == 1200:
+                body.append("%s mail dovecot: pop3-login: Disconnected (auth failed, 1 attempts): user=<crlf>, method=PLAIN, rip=198.51.100.72, lip=192.0.2.10\r" % syslog_date(t))
+                body.append("    continuation without a date: dovecot: imap-login: Aborted login (auth failed, 1 attempts): user=<nodate>, rip=198.51.100.73, lip=192.0.2.10")
+        t += 3600
+        data = ("\n".join(body) + "\n").encode("utf-8", "surrogateescape")
+        path = os.path.join(out, name)
+        if name.endswith(".gz"):
+            # Two gzip members, as `cat a.gz b.gz` or an appending logger makes them.
+            half = data.index(b"\n", len(data) // 2) + 1
+            with open(path, "wb") as f:
+                for part in (data[:half], data[half:]):
+                    f.write(gzip.compress(part, mtime=0))
+        else:
+            with open(path, "wb") as f:
+                f.write(data)
+    body = [text for _, text in lines(World(seed=7, attackers=10, clients=6), base, 2500, 0.08, form="auth")]
+    with open(os.path.join(out, "auth.log"), "wb") as f:
+        f.write(("\n".join(body) + "\n").encode("utf-8", "surrogateescape"))
+
+
+def parse_size(text):
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(float(text[:-1]) * units[text[-1].upper()]) if text[-1].upper() in units else int(text)
+
+
+def write_corpus(out, size, files, seed):
+    """mail.log, mail.log.1, mail.log.2.gz ... of about `size` bytes in all, crossing Dec->Jan."""
+    os.makedirs(out, exist_ok=True)
+    world = World(seed=seed)
+    per_file = size // files
+    t = 1796000000 - 86400 * 3  # late December
+    names = ["mail.log"] + ["mail.log.%d" % i for i in range(1, files)]
+    for index in reversed(range(files)):
+        name = names[index]
+        path = os.path.join(out, name + (".gz" if index >= 2 else ""))
+        written = 0
+        chunk = []
+        opener = (lambda p: gzip.open(p, "wb", compresslevel=6)) if index >= 2 else (lambda p: open(p, "wb"))
+        with opener(path) as f:
+            gen = lines(world, t, 1 << 62, 0.03, old_style=(index % 2 == 1))
+            for t, text in gen:
+                chunk.append(text)
+                if len(chunk) == 4096:
+                    data = ("\n".join(chunk) + "\n").encode("utf-8", "surrogateescape")
+                    f.write(data)
+                    written += len(data)
+                    chunk = []
+                    if written >= per_file:
+                        break
+        print("wrote %s (%d MB uncompressed)" % (path, written >> 20), file=sys.stderr)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("samples")
+    s.add_argument("out")
+    c = sub.add_parser("corpus")
+    c.add_argument("out")
+    c.add_argument("--size", default="256M")
+    c.add_argument("--files", type=int, default=4)
+    c.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+    if a.cmd == "samples":
+        write_samples(a.out)
+    else:
+        write_corpus(a.out, parse_size(a.size), a.files, a.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+import Foundation
+
+/// Configuration files merged in fail2ban's include order, with `%(name)s` interpolation.
+///
+/// Corresponds to fail2ban's `client/configparserinc.py`: a file's `[INCLUDES] before`
+/// files come first, then the file, then its `after` files; each `X.conf` is followed by
+/// `X.local` when it exists; later values override earlier ones section by section.
+/// Includes are resolved beside the including file; failscan additionally falls back to
+/// the configuration root's `filter.d/` so that a filter kept outside /etc/fail2ban can
+/// still include `common.conf` from there.
+public struct ConfigStack: Sendable {
+    /// Merged sections, by name.
+    public private(set) var sections: [String: [String: String]] = [:]
+    /// Section names in first-seen order.
+    public private(set) var sectionOrder: [String] = []
+    /// The files read, in order.
+    public private(set) var files: [String] = []
+    /// Includes that were named but not found (fail2ban skips them silently).
+    public private(set) var missingIncludes: [String] = []
+
+    public init() {}
+
+    /// Reads `path` with its includes and `.local` override.
+    /// - Parameter fallbackDirectories: where to look for an include not found beside its includer.
+    public mutating func read(_ path: String, fallbackDirectories: [String] = []) throws(ConfigError) {
+        var order: [String] = []
+        try collect(path, fallback: fallbackDirectories, seen: [], into: &order)
+        for file in order {
+            let ini = try IniFile(path: file)
+            files.append(file)
+            for section in ini.sections {
+                if sections[section.name] == nil {
+                    sections[section.name] = [:]
+                    sectionOrder.append(section.name)
+                }
+                for (key, value) in section.options { sections[section.name]![key] = value }
+            }
+        }
+    }
+
+    private mutating func collect(_ path: String, fallback: [String], seen: [String], into order: inout [String]) throws(ConfigError) {
+        var variants = [path]
+        if path.hasSuffix(".conf") {
+            let local = String(path.dropLast(5)) + ".local"
+            if FileManager.default.fileExists(atPath: local) { variants.append(local) }
+        }
+        for file in variants {
+            let ini = try IniFile(path: file)
+            let directory = (file as NSString).deletingLastPathComponent
+            var before: [String] = [], after: [String] = []
+            if let includes = ini.section("INCLUDES") {
+                before = Self.splitList(includes["before"])
+                after = Self.splitList(includes["after"])
+            }
+            for include in before { try resolveInclude(include, directory: directory, fallback: fallback, seen: seen + [file], into: &order) }
+            order.append(file)
+            for include in after { try resolveInclude(include, directory: directory, fallback: fallback, seen: seen + [file], into: &order) }
+        }
+    }
+
+    private mutating func resolveInclude(_ name: String, directory: String, fallback: [String], seen: [String], into order: inout [String]) throws(ConfigError) {
+        let candidates = name.hasPrefix("/") ? [name] : ([directory] + fallback).map { ($0 as NSString).appendingPathComponent(name) }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            // fail2ban ignores a missing include (common.local is usually absent).
+            if !name.hasSuffix(".local") { missingIncludes.append(name) }
+            return
+        }
+        if seen.contains(found) { return }
+        try collect(found, fallback: fallback, seen: seen, into: &order)
+    }
+
+    static func splitList(_ value: String?) -> [String] {
+        (value ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The raw (uninterpolated) value of `section/key`, falling back to `[DEFAULT]`.
+    public func raw(_ section: String, _ key: String) -> String? {
+        sections[section]?[key] ?? sections["DEFAULT"]?[key]
+    }
+
+    /// The value of `key` in `section`, `%(name)s`-interpolated like Python's
+    /// `BasicInterpolation` with fail2ban's `%(section/name)s` extension.
+    /// - Parameter vars: values that take precedence (filter arguments).
+    /// - Returns: nil when the option does not exist.
+    /// - Throws: `ConfigError` on a missing reference or a loop.
+    public func value(_ section: String, _ key: String, vars: [String: String] = [:]) throws(ConfigError) -> String? {
+        let key = key.lowercased()
+        if let slash = key.firstIndex(of: "/") {
+            let sec = String(key[..<slash]), opt = String(key[key.index(after: slash)...])
+            let target = sec.lowercased() == "default" ? "DEFAULT" : sec
+            guard sections[target]?[opt] != nil || (target != "DEFAULT" && sections[target] != nil && sections["DEFAULT"]?[opt] != nil) else { return nil }
+            return try value(target, opt, vars: [:])
+        }
+        guard let raw = vars[key] ?? sections[section]?[key] ?? sections["DEFAULT"]?[key] else { return nil }
+        return try interpolate(raw, section: section, vars: vars, depth: 0, option: key)
+    }
+
+    func interpolate(_ raw: String, section: String, vars: [String: String], depth: Int, option: String) throws(ConfigError) -> String {
+        guard raw.contains("%") else { return raw }
+        guard depth < 10 else { throw ConfigError(file: files.last, "interpolation too deep (a loop?) in [\(section)] \(option)") }
+        var out = ""
+        var rest = Substring(raw)
+        while let percent = rest.firstIndex(of: "%") {
+            out += rest[..<percent]
+            let after = rest[rest.index(after: percent)...]
+            if after.hasPrefix("%") {
+                out += "%"
+                rest = after.dropFirst()
+            } else if after.hasPrefix("("), let close = after.firstIndex(of: ")"),
+                      after[after.index(after: close)...].hasPrefix("s") {
+                let name = after[after.index(after: after.startIndex)..<close].lowercased()
+                rest = after[after.index(close, offsetBy: 2)...]
+                var replacement: String?
+                if name == "__name__" {
+                    replacement = section
+                } else if name.contains("/") {
+                    replacement = try value(section, name, vars: vars)
+                } else if let v = vars[name] ?? sections[section]?[name] ?? sections["DEFAULT"]?[name] {
+                    replacement = try interpolate(v, section: section, vars: vars, depth: depth + 1, option: name)
+                }
+                guard let replacement else {
+                    throw ConfigError(file: files.last, "[\(section)] \(option) refers to %(\(name))s, which is not defined")
+                }
+                out += replacement
+            } else {
+                throw ConfigError(file: files.last, "[\(section)] \(option): '%' must be followed by '%' or '(name)s'")
+            }
+        }
+        out += rest
+        return out
+    }
+}

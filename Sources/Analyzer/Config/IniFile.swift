@@ -1,0 +1,105 @@
+import Foundation
+
+/// One configuration file parsed the way Python's `configparser` (as fail2ban sets it
+/// up) reads it: `key = value` or `key: value`, indented continuation lines, blank lines
+/// kept inside values, `#`/`;` comment lines, inline comments after ` ;`, option names
+/// lower-cased.
+///
+/// Corresponds to fail2ban's `client/configparserinc.py` `SafeConfigParserWithIncludes`.
+public struct IniFile: Sendable {
+    /// A section's options in file order.
+    public struct Section: Sendable {
+        public var name: String
+        public var options: [(key: String, value: String)] = []
+        public subscript(key: String) -> String? {
+            options.last(where: { $0.key == key })?.value
+        }
+        mutating func set(_ key: String, _ value: String) {
+            if let index = options.firstIndex(where: { $0.key == key }) { options[index].value = value } else { options.append((key, value)) }
+        }
+    }
+
+    public let path: String
+    public private(set) var sections: [Section] = []
+
+    /// Reads and parses `path`.
+    /// - Throws: `ConfigError` when the file cannot be read or a line is not INI.
+    public init(path: String) throws(ConfigError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, "cannot read file")
+        }
+        try self.init(path: path, text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Parses `text` as if read from `path`.
+    public init(path: String, text: String) throws(ConfigError) {
+        self.path = path
+        var current: Int? = nil
+        var key: String? = nil
+        var valueLines: [String] = []
+        var keyIndent = 0
+
+        func finish(_ sections: inout [Section]) {
+            guard let section = current, let k = key else { return }
+            while let last = valueLines.last, last.isEmpty { valueLines.removeLast() }
+            sections[section].set(k, valueLines.joined(separator: "\n"))
+            key = nil
+            valueLines = []
+        }
+
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(rawLine)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let stripped = line.trimmingCharacters(in: .whitespaces)
+            if stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
+            let content = IniFile.removingInlineComment(line)
+            let trimmed = content.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                if key != nil { valueLines.append("") }
+                continue
+            }
+            let indent = line.prefix(while: { $0 == " " || $0 == "\t" }).count
+            if key != nil, indent > keyIndent {
+                valueLines.append(trimmed)
+                continue
+            }
+            if trimmed.hasPrefix("["), let close = trimmed.lastIndex(of: "]") {
+                finish(&sections)
+                let name = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close])
+                if let existing = sections.firstIndex(where: { $0.name == name }) {
+                    current = existing
+                } else {
+                    sections.append(Section(name: name))
+                    current = sections.count - 1
+                }
+                continue
+            }
+            finish(&sections)
+            guard current != nil else {
+                throw ConfigError(file: path, line: number + 1, "option outside any [section]: \(trimmed)")
+            }
+            guard let delimiter = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw ConfigError(file: path, line: number + 1, "expected 'name = value', found: \(trimmed)")
+            }
+            let name = trimmed[..<delimiter].trimmingCharacters(in: .whitespaces).lowercased()
+            guard !name.isEmpty else { throw ConfigError(file: path, line: number + 1, "missing option name: \(trimmed)") }
+            key = name
+            keyIndent = indent
+            valueLines = [trimmed[trimmed.index(after: delimiter)...].trimmingCharacters(in: .whitespaces)]
+        }
+        finish(&sections)
+    }
+
+    /// Python's `inline_comment_prefixes=";"`: a `;` preceded by white space starts a comment.
+    static func removingInlineComment(_ line: String) -> String {
+        var previous: Character = " "
+        for index in line.indices {
+            let c = line[index]
+            if c == ";", previous == " " || previous == "\t" { return String(line[..<index]) }
+            previous = c
+        }
+        return line
+    }
+
+    public func section(_ name: String) -> Section? { sections.first { $0.name == name } }
+}

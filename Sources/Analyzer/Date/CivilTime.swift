@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Converts calendar fields to Unix time, in local time (the process's `TZ`) or at a
+/// fixed UTC offset.
+///
+/// fail2ban turns a date without zone into time with `time.mktime`, i.e. local time;
+/// this does the same through the C library, caching the UTC offset per hour so that
+/// the C call runs once per hour of log, not once per line.
+public final class CivilTime: @unchecked Sendable {
+    // SAFETY: the cache is guarded by `lock`; everything else is immutable.
+    private var offsets: [Int: Int] = [:]
+    private let lock = NSLockLike()
+
+    public init() {}
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    @inline(__always)
+    public static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y - 1 : y
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (m + 9) % 12
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    /// Unix time of a UTC wall-clock time.
+    @inline(__always)
+    public static func utc(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
+        daysFromCivil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss
+    }
+
+    /// Unix time of a local wall-clock time (as `mktime` with `tm_isdst = -1`).
+    public func local(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
+        let naive = Self.utc(y, m, d, hh, mm, ss)
+        let key = naive / 3600
+        lock.lock()
+        let cached = offsets[key]
+        lock.unlock()
+        if let cached { return naive - cached }
+        var t = tm()
+        t.tm_year = Int32(y - 1900); t.tm_mon = Int32(m - 1); t.tm_mday = Int32(d)
+        t.tm_hour = Int32(hh); t.tm_min = 0; t.tm_sec = 0; t.tm_isdst = -1
+        let base = Int(mktime(&t))
+        let offset = Self.utc(y, m, d, hh, 0, 0) - base
+        lock.lock()
+        offsets[key] = offset
+        lock.unlock()
+        return naive - offset
+    }
+
+    /// The local calendar year, month and day of Unix time `t`.
+    public static func localDate(_ t: Int) -> (year: Int, month: Int, day: Int) {
+        var time = time_t(t)
+        var result = tm()
+        localtime_r(&time, &result)
+        return (Int(result.tm_year) + 1900, Int(result.tm_mon) + 1, Int(result.tm_mday))
+    }
+}
+
+/// A tiny pthread mutex, to keep Foundation out of the hot path.
+final class NSLockLike: @unchecked Sendable {
+    // SAFETY: the mutex is allocated once and only used through pthread calls.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
+}

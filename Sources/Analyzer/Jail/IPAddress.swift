@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An IPv4 or IPv6 address, parsed from bytes without allocating, printed canonically
+/// (no leading zeros; RFC 5952 for IPv6; `::ffff:a.b.c.d` read as IPv4).
+public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+    case v4(UInt32)
+    case v6(UInt64, UInt64)
+
+    /// Parses dotted-quad IPv4 (each part 0...255, at most 3 digits) or IPv6 text.
+    public init?(bytes: UnsafeBufferPointer<UInt8>) {
+        if let v4 = IPAddress.parseV4(bytes) { self = .v4(v4); return }
+        guard bytes.count >= 2, bytes.count < 64, bytes.contains(UInt8(ascii: ":")) else { return nil }
+        var text = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var address = in6_addr()
+        let ok = withUnsafeMutableBytes(of: &text) { raw -> Bool in
+            let dest = raw.bindMemory(to: UInt8.self)
+            for i in 0..<bytes.count {
+                if bytes[i] == UInt8(ascii: "%") { return false } // zone ids are refused
+                dest[i] = bytes[i]
+            }
+            dest[bytes.count] = 0
+            return inet_pton(AF_INET6, raw.baseAddress!.assumingMemoryBound(to: CChar.self), &address) == 1
+        }
+        guard ok else { return nil }
+        let (high, low) = withUnsafeBytes(of: address) { raw -> (UInt64, UInt64) in
+            var h: UInt64 = 0, l: UInt64 = 0
+            for i in 0..<8 { h = h << 8 | UInt64(raw[i]) }
+            for i in 8..<16 { l = l << 8 | UInt64(raw[i]) }
+            return (h, l)
+        }
+        if high == 0, low >> 32 == 0xffff { self = .v4(UInt32(truncatingIfNeeded: low)); return }
+        self = .v6(high, low)
+    }
+
+    /// Parses an address from a string.
+    public init?(_ text: String) {
+        var copy = text
+        guard let parsed = copy.withUTF8({ IPAddress(bytes: $0) }) else { return nil }
+        self = parsed
+    }
+
+    static func parseV4(_ b: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var value: UInt32 = 0, part: UInt32 = 0, digits = 0, parts = 0
+        for c in b {
+            if c >= 48, c <= 57 {
+                part = part * 10 + UInt32(c - 48)
+                digits += 1
+                if digits > 3 || part > 255 { return nil }
+            } else if c == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | part
+                part = 0; digits = 0; parts += 1
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, parts == 3 else { return nil }
+        return value << 8 | part
+    }
+
+    public var isIPv4: Bool { if case .v4 = self { return true } else { return false } }
+
+    public var description: String {
+        switch self {
+        case .v4(let v):
+            return "\(v >> 24).\(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff)"
+        case .v6(let high, let low):
+            var address = in6_addr()
+            withUnsafeMutableBytes(of: &address) { raw in
+                for i in 0..<8 { raw[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i))) }
+                for i in 0..<8 { raw[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i))) }
+            }
+            var buffer = [CChar](repeating: 0, count: 64)
+            inet_ntop(AF_INET6, &address, &buffer, 64)
+            return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+
+    /// IPv4 before IPv6, then numeric order.
+    public static func < (a: IPAddress, b: IPAddress) -> Bool {
+        switch (a, b) {
+        case (.v4(let x), .v4(let y)): return x < y
+        case (.v4, .v6): return true
+        case (.v6, .v4): return false
+        case (.v6(let h1, let l1), .v6(let h2, let l2)): return (h1, l1) < (h2, l2)
+        }
+    }
+}

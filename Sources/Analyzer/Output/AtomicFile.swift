@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a file so that readers see the old content or the whole new content, never a
+/// half-written one: a temporary file beside the target, `fsync`, then `rename`.
+public enum AtomicFile {
+    /// An output problem, naming the file.
+    public struct WriteError: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let errno: Int32
+        public let action: String
+        public var description: String { "\(path): cannot \(action): \(String(cString: strerror(errno)))" }
+    }
+
+    /// Replaces `path` with `bytes` atomically.
+    /// - Throws: `WriteError` naming the file and the failing step; the target is untouched then.
+    public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "create a temporary file") }
+        let temporary = String(cString: template)
+        var failure: WriteError? = nil
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = WriteError(path: path, errno: errno, action: "write")
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fchmod(fd, 0o644) != 0 { failure = WriteError(path: path, errno: errno, action: "set permissions") }
+        if failure == nil, fsync(fd) != 0 { failure = WriteError(path: path, errno: errno, action: "fsync") }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = WriteError(path: path, errno: errno, action: "rename into place") }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+    }
+}

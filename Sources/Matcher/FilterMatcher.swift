@@ -1,0 +1,248 @@
+/// The regexes of one fail2ban filter, in fail2ban's dialect, before translation.
+public struct FilterPatterns: Sendable, Equatable {
+    public var prefregex: String?
+    public var failregex: [String]
+    public var ignoreregex: [String]
+    /// fail2ban's `usedns`: when false, `<HOST>` matches addresses only.
+    public var useDNS: Bool
+
+    public init(prefregex: String? = nil, failregex: [String], ignoreregex: [String] = [], useDNS: Bool = true) {
+        self.prefregex = prefregex
+        self.failregex = failregex
+        self.ignoreregex = ignoreregex
+        self.useDNS = useDNS
+    }
+}
+
+/// Which group a failure's id came from, in fail2ban's order of preference.
+public enum FailureIDKind: String, Sendable {
+    case ip4, ip6, dns, host, fid
+}
+
+/// A failure found in one line. Its buffers point into the subject or the scratch and
+/// are valid until the next match with the same scratch.
+public struct FailureCapture {
+    /// 0-based index of the failregex that matched (fail2ban-regex numbers from 1).
+    public let failregexIndex: Int
+    /// The failure id: an address, a host name or an `<F-ID>`.
+    public let id: UnsafeBufferPointer<UInt8>
+    public let idKind: FailureIDKind
+    /// The `<F-USER>` capture (or the first `<F-ALT_USER…>`), if any.
+    public let user: UnsafeBufferPointer<UInt8>?
+}
+
+/// One worker's state for a ``FilterMatcher``.
+public final class FilterScratch {
+    let pcre: PCRE2Scratch
+    var content: UnsafeMutablePointer<UInt8>
+    var contentCapacity: Int
+    /// Lines given up on because a regex hit a PCRE2 resource limit.
+    public var limitHits = 0
+
+    init(captureCount: Int) {
+        pcre = PCRE2Scratch(captureCount: captureCount)
+        contentCapacity = 4096
+        content = .allocate(capacity: contentCapacity)
+    }
+    deinit { content.deallocate() }
+
+    /// Copies `bytes` plus a trailing `\n` into the reusable content buffer.
+    func copyLine(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        if bytes.count + 1 > contentCapacity {
+            content.deallocate()
+            contentCapacity = max(bytes.count + 1, contentCapacity * 2)
+            content = .allocate(capacity: contentCapacity)
+        }
+        if let source = bytes.baseAddress { content.update(from: source, count: bytes.count) }
+        content[bytes.count] = 10
+        return UnsafeBufferPointer(start: content, count: bytes.count + 1)
+    }
+}
+
+/// A compiled failregex (or prefregex) with the group numbers fail2ban reads.
+struct CompiledFilterRegex: Sendable {
+    let regex: PCRE2Regex
+    let original: String
+    /// (kind, group number) in fail2ban's order: ip4, ip6, dns, host, fid.
+    let idGroups: [(FailureIDKind, Int)]
+    /// `user`, then `alt_user…` in sorted order.
+    let userGroups: [Int]
+    let contentGroup: Int?
+
+    init(_ original: String, role: String, dialect: Fail2banDialect, options: PCRE2Regex.Options,
+         notes: inout [String]) throws(PatternError) {
+        let translation = try dialect.translate(original)
+        notes.append(contentsOf: translation.notes)
+        do { regex = try PCRE2Regex(translation.pattern, options: options) } catch {
+            throw .compile(role: role, original: original, translated: translation.pattern, error: error)
+        }
+        self.original = original
+        let names = regex.groupNumbers
+        idGroups = [FailureIDKind.ip4, .ip6, .dns, .host, .fid].compactMap { kind in
+            names[kind.rawValue].map { (kind, $0) }
+        }
+        var users: [Int] = []
+        if let user = names["user"] { users.append(user) }
+        for name in names.keys.sorted() where name.hasPrefix("alt_user") { users.append(names[name]!) }
+        userGroups = users
+        contentGroup = names["content"]
+    }
+
+    var hasFailureID: Bool { !idGroups.isEmpty || regex.groupNumbers["mlfid"] != nil }
+}
+
+/// A fail2ban filter compiled for PCRE2: prefregex, failregexes, ignoreregexes and the
+/// literal prefilter derived from them.
+///
+/// Corresponds to fail2ban's `server/filter.py` `Filter.findFailure`, for single-line
+/// filters, with the server's `checkAllRegex = False`: the first failregex that matches
+/// (and is not ignored) makes the failure.
+public struct FilterMatcher: LineMatcher {
+    public typealias Scratch = FilterScratch
+
+    let prefregex: CompiledFilterRegex?
+    let failregexes: [CompiledFilterRegex]
+    let ignoreregexes: [PCRE2Regex]
+    let maxCaptureCount: Int
+    /// The literal prefilter, or nil when it is off or no literal could be proven.
+    public let prefilter: Prefilter?
+    /// Why there is no prefilter, when there is none.
+    public let prefilterNote: String?
+    /// Notes from translation (legacy host groups and the like), each once.
+    public let notes: [String]
+    /// The translated PCRE2 patterns: prefregex (if any) first, then failregexes.
+    public let translatedPatterns: [String]
+
+    /// Compiles `patterns`.
+    /// - Parameter usePrefilter: derive and use a literal prefilter (`--no-prefilter` clears it).
+    /// - Throws: `PatternError` naming the regex that fails.
+    public init(_ patterns: FilterPatterns, options: PCRE2Regex.Options = .init(),
+                usePrefilter: Bool = true) throws(PatternError) {
+        let dialect = Fail2banDialect(useDNS: patterns.useDNS)
+        var notes: [String] = []
+        var pref: CompiledFilterRegex? = nil
+        if let source = patterns.prefregex, !source.allSatisfy(\.isWhitespace) {
+            pref = try CompiledFilterRegex(source, role: "prefregex", dialect: dialect, options: options, notes: &notes)
+        }
+        var fails: [CompiledFilterRegex] = []
+        for (index, source) in patterns.failregex.enumerated() {
+            let compiled = try CompiledFilterRegex(source, role: "failregex \(index + 1)", dialect: dialect, options: options, notes: &notes)
+            if !compiled.hasFailureID && !(pref?.hasFailureID ?? false) { throw .noFailureID(source) }
+            fails.append(compiled)
+        }
+        var ignores: [PCRE2Regex] = []
+        for (index, source) in patterns.ignoreregex.enumerated() {
+            let translation = try dialect.translate(source)
+            do { ignores.append(try PCRE2Regex(translation.pattern, options: options)) } catch {
+                throw .compile(role: "ignoreregex \(index + 1)", original: source, translated: translation.pattern, error: error)
+            }
+        }
+        prefregex = pref
+        failregexes = fails
+        ignoreregexes = ignores
+        maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
+        var seen: Set<String> = []
+        self.notes = notes.filter { seen.insert($0).inserted }
+        translatedPatterns = (pref.map { [$0.regex.pattern] } ?? []) + fails.map(\.regex.pattern)
+        if usePrefilter {
+            let (filter, note) = FilterMatcher.derivePrefilter(pref: pref, fails: fails)
+            prefilter = filter
+            prefilterNote = note
+        } else {
+            prefilter = nil
+            prefilterNote = "prefilter turned off"
+        }
+    }
+
+    /// A line fails only if the prefregex and one failregex match it, so either the union
+    /// of the failregexes' required literals or the prefregex's required literals select
+    /// every failing line. The failregexes' union is preferred (it names the failure, not
+    /// the daemon) while it stays small.
+    static func derivePrefilter(pref: CompiledFilterRegex?, fails: [CompiledFilterRegex]) -> (Prefilter?, String?) {
+        var union: [[UInt8]] = []
+        var reason: String? = nil
+        for fail in fails {
+            switch LiteralExtraction.requiredLiterals(of: fail.regex.pattern) {
+            case .required(let set): for s in set where !union.contains(s) { union.append(s) }
+            case .declined(let why): reason = "failregex \(fail.original): \(why)"
+            }
+            if reason != nil { break }
+        }
+        if reason == nil, !union.isEmpty, union.count <= 24, let filter = Prefilter(literals: union) { return (filter, nil) }
+        if let pref, case .required(let set) = LiteralExtraction.requiredLiterals(of: pref.regex.pattern),
+           let filter = Prefilter(literals: set) {
+            return (filter, nil)
+        }
+        return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes")
+    }
+
+    public func makeScratch() -> FilterScratch { FilterScratch(captureCount: maxCaptureCount) }
+
+    public func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
+        guard let prefilter else { return from < buffer.count ? .candidate(from) : nil }
+        return prefilter.nextHit(in: buffer, from: from, cursor: &cursor).map { .candidate($0) }
+    }
+
+    public func firstMatch(in line: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> Range<Int>? {
+        let subject = scratch.copyLine(line)
+        for fail in failregexes {
+            if try fail.regex.search(subject.baseAddress!, length: subject.count, scratch: scratch.pcre) {
+                return scratch.pcre.range(ofGroup: 0)
+            }
+        }
+        return nil
+    }
+
+    /// Runs the filter on one line whose date has been cut out, exactly as fail2ban
+    /// builds its buffer: `subject` is the line without date and without `\r\n`,
+    /// followed by one `\n` (fail2ban's `_tupleLinesBuf`).
+    ///
+    /// - Returns: the failure, or nil when no failregex matches or an ignoreregex does.
+    /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
+    public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> FailureCapture? {
+        guard let base = subject.baseAddress else { return nil }
+        let pcre = scratch.pcre
+        // fail2ban checks ignoreregex first when it has few of them.
+        if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
+            for ignore in ignoreregexes where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
+        }
+        var current = subject
+        var prefID: (FailureIDKind, Range<Int>?)? = nil
+        var prefUser: Range<Int>? = nil
+        if let prefregex {
+            guard try prefregex.regex.search(base, length: subject.count, scratch: pcre) else { return nil }
+            for (kind, group) in prefregex.idGroups {
+                if let range = pcre.range(ofGroup: group) { prefID = (kind, range); break }
+            }
+            for group in prefregex.userGroups { if let r = pcre.range(ofGroup: group) { prefUser = r; break } }
+            if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
+                if content.upperBound < subject.count, subject[content.upperBound] == 10 {
+                    current = UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
+                } else {
+                    current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
+                }
+            }
+        }
+        let currentBase = current.baseAddress!
+        for (index, fail) in failregexes.enumerated() {
+            guard try fail.regex.search(currentBase, length: current.count, scratch: pcre) else { continue }
+            var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil
+            for (kind, group) in fail.idGroups {
+                if let range = pcre.range(ofGroup: group) { id = (kind, UnsafeBufferPointer(rebasing: current[range])); break }
+            }
+            var user: UnsafeBufferPointer<UInt8>? = nil
+            for group in fail.userGroups { if let r = pcre.range(ofGroup: group) { user = UnsafeBufferPointer(rebasing: current[r]); break } }
+            if id == nil, let (kind, range) = prefID, let range,
+               !fail.idGroups.contains(where: { $0.0 == kind }) {
+                id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
+            }
+            if user == nil, fail.userGroups.isEmpty, let prefUser { user = UnsafeBufferPointer(rebasing: subject[prefUser]) }
+            if !ignoreregexes.isEmpty {
+                for ignore in ignoreregexes where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
+            }
+            guard let (kind, idBytes) = id else { continue }
+            return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, user: user)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The per-buffer loop: ask the matcher for the next candidate, find that line's
+/// bounds, hand it on. Line boundaries are searched only around candidates, so a
+/// selective prefilter touches most of the buffer only through `memmem`.
+public enum LineScanner {
+    /// Calls `body` with the byte range (without the `\n`) of every line in `buffer` that
+    /// the matcher's candidate hook selects, in order.
+    ///
+    /// `buffer` must hold whole lines; a final line without `\n` counts as a line.
+    @inline(__always)
+    public static func forEachCandidateLine<M: LineMatcher, E: Error>(
+        in buffer: UnsafeBufferPointer<UInt8>, matcher: M,
+        _ body: (Range<Int>) throws(E) -> Void
+    ) throws(E) {
+        guard let base = buffer.baseAddress else { return }
+        var cursor = Prefilter.Cursor()
+        var position = 0
+        let count = buffer.count
+        while position < count, let candidate = matcher.candidateLine(in: buffer, from: position, cursor: &cursor) {
+            let hit = candidate.offset
+            var start = position
+            // Candidates sit close to their line start: a backward byte loop beats a call.
+            var back = hit
+            while back > position, base[back - 1] != 10 { back -= 1 }
+            start = back
+            var end = count
+            if let newline = memchr(base + hit, 10, count - hit) {
+                end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+            }
+            try body(start..<end)
+            position = end + 1
+        }
+    }
+
+    /// Counts the lines of `buffer` (a final line without `\n` counts).
+    public static func countLines(in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        var lines = 0
+        var position = 0
+        while position < buffer.count, let newline = memchr(base + position, 10, buffer.count - position) {
+            lines += 1
+            position = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+        }
+        if position < buffer.count { lines += 1 }
+        return lines
+    }
+}

@@ -1,0 +1,39 @@
+/// Where the next line that may match starts, as told by a matcher's candidate hook.
+public enum CandidateLine: Sendable, Equatable {
+    /// The line containing this offset certainly matches.
+    case confirmed(Int)
+    /// The line containing this offset may match; the full matcher must confirm it.
+    case candidate(Int)
+
+    /// The offset inside the candidate line.
+    public var offset: Int {
+        switch self { case .confirmed(let o), .candidate(let o): return o }
+    }
+}
+
+/// A line matcher: the small protocol between the search loop and a regex engine
+/// (grep-matcher's cut).
+///
+/// The contract of ``candidateLine(in:from:cursor:)`` is *false positives allowed, false
+/// negatives never*: it may point at lines that do not match, but never skips one that
+/// does. The default implementation points at every line.
+public protocol LineMatcher: Sendable {
+    /// Per-worker mutable state (match data, JIT stack). Never shared between threads.
+    associatedtype Scratch
+
+    /// Creates state for one worker.
+    func makeScratch() -> Scratch
+
+    /// The span of the first match in `line` (without its line terminator), or nil.
+    /// - Throws: `PCRE2Error` when the engine gives up on this line (resource limits).
+    func firstMatch(in line: UnsafeBufferPointer<UInt8>, scratch: Scratch) throws(PCRE2Error) -> Range<Int>?
+
+    /// The offset of the next line at or after `from` that may match, or nil if none.
+    func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine?
+}
+
+extension LineMatcher {
+    public func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
+        from < buffer.count ? .candidate(from) : nil
+    }
+}

@@ -1,0 +1,118 @@
+import CPCRE2
+
+/// A compiled (and by default JIT-compiled) PCRE2 pattern that can be shared by threads.
+///
+/// The pattern is compiled in `init`, before the object can be shared, and is never
+/// mutated afterwards. Per-thread state (match data, JIT stack) lives in ``PCRE2Scratch``.
+public final class PCRE2Regex: @unchecked Sendable {
+    // SAFETY: `code` is written once in `init` and only read afterwards. PCRE2 documents
+    // compiled patterns (including their JIT code) as safe to use from several threads at
+    // once, as long as each thread has its own match data, which `PCRE2Scratch` provides.
+
+    /// Whether the pattern must be JIT-compiled.
+    public enum JITMode: Sendable {
+        /// JIT-compile; fail with a `.jit` error if PCRE2 cannot.
+        case required
+        /// Use PCRE2's interpreter (tests run both modes).
+        case off
+    }
+
+    /// How a pattern is compiled.
+    public struct Options: Sendable, Equatable {
+        public var jit: JITMode = .required
+        /// Compile in UTF-8 mode with `PCRE2_MATCH_INVALID_UTF`; off means byte mode.
+        public var utf: Bool = false
+        public var caseless: Bool = false
+        public init(jit: JITMode = .required, utf: Bool = false, caseless: Bool = false) {
+            self.jit = jit
+            self.utf = utf
+            self.caseless = caseless
+        }
+    }
+
+    let code: OpaquePointer
+    /// The pattern as compiled.
+    public let pattern: String
+    /// Number of capturing groups.
+    public let captureCount: Int
+    /// Named groups and their numbers.
+    public let groupNumbers: [String: Int]
+    /// Whether matching runs JIT code.
+    public let isJITCompiled: Bool
+
+    /// Compiles `pattern`.
+    /// - Throws: `PCRE2Error` of kind `.compile` (with the offset) or `.jit`.
+    public init(_ pattern: String, options: Options = Options()) throws(PCRE2Error) {
+        var flags: UInt32 = 0
+        if options.utf { flags |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF }
+        if options.caseless { flags |= PCRE2_CASELESS }
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        let bytes = Array(pattern.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { buffer in
+            pcre2_compile_8(buffer.baseAddress, buffer.count, flags, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw PCRE2Error(kind: .compile, code: errorCode, offset: errorOffset, pattern: pattern)
+        }
+        var jitted = false
+        if options.jit == .required {
+            let rc = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE)
+            guard rc == 0 else {
+                pcre2_code_free_8(compiled)
+                throw PCRE2Error(kind: .jit, code: rc, pattern: pattern)
+            }
+            jitted = true
+        }
+        self.code = compiled
+        self.pattern = pattern
+        self.isJITCompiled = jitted
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        self.captureCount = Int(count)
+        self.groupNumbers = PCRE2Regex.readNameTable(compiled)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// Searches `subject[start...]`, leaving the offsets in `scratch`.
+    /// - Returns: whether the pattern matched.
+    /// - Throws: `PCRE2Error` of kind `.match` when a limit is hit or PCRE2 fails.
+    @inline(__always)
+    public func search(_ subject: UnsafePointer<UInt8>, length: Int, from start: Int = 0,
+                       scratch: PCRE2Scratch) throws(PCRE2Error) -> Bool {
+        let rc: Int32
+        if isJITCompiled {
+            rc = pcre2_jit_match_8(code, subject, length, start, 0, scratch.matchData, scratch.matchContext)
+        } else {
+            rc = pcre2_match_8(code, subject, length, start, 0, scratch.matchData, scratch.matchContext)
+        }
+        if rc > 0 { return true }
+        if rc == PCRE2_ERROR_NOMATCH { return false }
+        if rc == 0 {
+            // The match data was too small: a programmer error (scratch sized for another regex).
+            preconditionFailure("PCRE2Scratch too small for \(pattern)")
+        }
+        throw PCRE2Error(kind: .match, code: rc)
+    }
+
+    private static func readNameTable(_ code: OpaquePointer) -> [String: Int] {
+        var count: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>? = nil
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &count)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
+        guard count > 0, let table else { return [:] }
+        var names: [String: Int] = [:]
+        for index in 0..<Int(count) {
+            let entry = table + index * Int(entrySize)
+            let number = Int(entry[0]) << 8 | Int(entry[1])
+            var end = 2
+            while entry[end] != 0 { end += 1 }
+            let name = String(decoding: UnsafeBufferPointer(start: entry + 2, count: end - 2), as: UTF8.self)
+            names[name] = number
+        }
+        return names
+    }
+}

@@ -1,0 +1,85 @@
+import CMemSearch
+
+/// A set of literals of which every matching line contains at least one, searched over
+/// whole buffers rather than line by line.
+///
+/// Contract (ripgrep's candidate-line hook): false positives allowed, false negatives
+/// never. A line without any of the literals cannot match; a line with one may not.
+public struct Prefilter: Sendable, Equatable {
+    /// The literals searched for.
+    public let literals: [[UInt8]]
+
+    /// How many leading bytes of a line a date cut may remove before the regex runs.
+    ///
+    /// fail2ban cuts the date out of the line and matches the rest. With a date anchored
+    /// at line start (`^(?:\W{0,2})?DATE`), at most two non-word bytes are left in front
+    /// of the text after the date, so a literal found in the cut line could straddle that
+    /// junction only through its first two non-word bytes. Trimming those makes every
+    /// literal a substring of the text after the date, hence of the raw line.
+    public static let dateCutSlack = 2
+
+    /// Builds a prefilter from required literals, or returns nil when they are too weak.
+    ///
+    /// Literals are trimmed of up to ``dateCutSlack`` leading non-word bytes and cut at
+    /// the first line break (fail2ban strips `\r\n` and appends `\n` to each line).
+    public init?(literals raw: [[UInt8]], minimumLength: Int = LiteralExtraction.minimumLength) {
+        var set: [[UInt8]] = []
+        for literal in raw {
+            var l = literal[...]
+            if let cut = l.firstIndex(where: { $0 == 10 || $0 == 13 }) { l = l[..<cut] }
+            var trimmed = 0
+            while trimmed < Prefilter.dateCutSlack, let first = l.first, !first.isWordByte {
+                l = l.dropFirst(); trimmed += 1
+            }
+            guard l.count >= minimumLength else { return nil }
+            let literal = Array(l)
+            if !set.contains(literal) { set.append(literal) }
+        }
+        // A literal that contains another is redundant: the shorter one finds its lines.
+        set = set.filter { candidate in
+            !set.contains { other in other != candidate && other.count < candidate.count && candidate.contains(subsequence: other) }
+        }
+        guard !set.isEmpty else { return nil }
+        literals = set.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Per-buffer search state: the next known hit of each literal.
+    public struct Cursor {
+        var next: [Int] = []
+        public init() {}
+    }
+
+    /// The offset of the first literal hit at or after `from`, or nil if none remains.
+    @inline(__always)
+    public func nextHit(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Cursor) -> Int? {
+        if cursor.next.count != literals.count { cursor.next = Array(repeating: -1, count: literals.count) }
+        var best = Int.max
+        for index in literals.indices {
+            var hit = cursor.next[index]
+            if hit < from && hit != Int.max {
+                hit = Self.find(literals[index], in: buffer, from: from)
+                cursor.next[index] = hit
+            }
+            if hit < best { best = hit }
+        }
+        return best == Int.max ? nil : best
+    }
+
+    @inline(__always)
+    static func find(_ literal: [UInt8], in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard from < buffer.count, let base = buffer.baseAddress else { return Int.max }
+        return literal.withUnsafeBytes { needle -> Int in
+            guard let found = cmemsearch_memmem(base + from, buffer.count - from, needle.baseAddress, needle.count) else { return Int.max }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func contains(subsequence other: [UInt8]) -> Bool {
+        guard other.count <= count else { return false }
+        if other.isEmpty { return true }
+        for start in 0...(count - other.count) where self[start..<(start + other.count)].elementsEqual(other) { return true }
+        return false
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Analyzer
+import Matcher
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options shared by the subcommands that run a filter.
+struct FilterOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("fail2ban configuration root: where filter names and includes such as common.conf are looked up.", valueName: "dir"))
+    var config: String = "/etc/fail2ban"
+
+    @Option(name: .long, help: ArgumentHelp("The current time as Unix seconds, for the year of dates without one (fail2ban's rule: this year, or last year if that is more than a day ahead). Default: now.", valueName: "epoch"))
+    var now: Int?
+
+    @Flag(name: .customLong("no-prefilter"), help: "Run the regexes on every line instead of only on lines containing a literal the filter requires.")
+    var noPrefilter = false
+
+    @Flag(name: .customLong("no-jit"), help: "Use PCRE2's interpreter instead of its JIT compiler.")
+    var noJIT = false
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    var threadCount: Int { threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Loads and compiles the filter, printing notes once; exits with status 2 on errors.
+    func loadFilter(_ spec: String) throws -> (FilterConfig, FilterMatcher) {
+        let filter: FilterConfig
+        do { filter = try FilterLoader(configDirectory: config).load(spec) } catch {
+            Diagnostics.error("\(error)")
+            throw ExitStatus.badConfiguration
+        }
+        let matcher: FilterMatcher
+        do {
+            matcher = try FilterMatcher(filter.patterns, options: PCRE2Regex.Options(jit: noJIT ? .off : .required),
+                                        usePrefilter: !noPrefilter)
+        } catch {
+            Diagnostics.error("\(filter.files.last ?? spec): \(error)")
+            throw ExitStatus.badConfiguration
+        }
+        for note in filter.notes + matcher.notes { Diagnostics.note("\(spec): \(note)") }
+        for pattern in filter.datePatterns where !["{^LN-BEG}", "{^LN-BEG}TAI64N", "{DEFAULT}"].contains(pattern.trimmingCharacters(in: .whitespaces)) {
+            Diagnostics.warning("\(spec): datepattern \(pattern) is not supported yet; using the line-start syslog/ISO-8601 dates")
+        }
+        return (filter, matcher)
+    }
+
+    func makeDetector(_ filter: FilterConfig) -> DateDetector {
+        let current = now ?? Int(time(nil))
+        return DateDetector(now: current, tai64n: filter.datePatterns.contains { $0.contains("TAI64N") })
+    }
+}
+
+/// Messages on standard error.
+enum Diagnostics {
+    static func error(_ message: String) { write("failscan: error: \(message)\n") }
+    static func warning(_ message: String) { write("failscan: warning: \(message)\n") }
+    static func note(_ message: String) { write("failscan: note: \(message)\n") }
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+    static var isTerminal: Bool { isatty(2) == 1 }
+}
+
+/// Writes to standard output; a closed pipe ends the program quietly, as in ripgrep.
+enum StandardOutput {
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { exit(0) }
+                    Diagnostics.error("cannot write to standard output: \(String(cString: strerror(errno)))")
+                    exit(3)
+                }
+                offset += n
+            }
+        }
+    }
+}

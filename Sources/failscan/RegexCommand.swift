@@ -1,0 +1,53 @@
+import ArgumentParser
+import Analyzer
+import Matcher
+
+/// `failscan regex`: what fail2ban-regex reports, per matched line.
+struct RegexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regex",
+        abstract: "Test a filter on a log, like fail2ban-regex, optionally as JSON per matched line.",
+        discussion: """
+        With --json, prints one object per matched line: file, line (1-based), time (Unix \
+        seconds), ip (or the failure id), failregex (1-based, as fail2ban-regex numbers \
+        them) and fields (captured <F-USER> and the like).
+        """
+    )
+
+    @OptionGroup var filterOptions: FilterOptions
+
+    @Flag(name: .long, help: "Print one JSON object per matched line.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("The log file (plain or gzip).", valueName: "log"))
+    var log: String
+
+    @Argument(help: ArgumentHelp("The filter: a .conf file or a name in <config>/filter.d.", valueName: "filter"))
+    var filter: String
+
+    func run() throws {
+        let (filterConfig, matcher) = try filterOptions.loadFilter(filter)
+        let detector = filterOptions.makeDetector(filterConfig)
+        let scan = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: 1, detailed: true))
+        let result = scan.run([log])
+        for warning in result.warnings { Diagnostics.warning(warning.description) }
+        guard result.filesRead > 0 else { throw ExitStatus.noInputOrOutput }
+        if json {
+            var out = ""
+            for failure in result.failures {
+                var fields = ""
+                if let user = failure.user { fields = "\"user\":\(BanListWriter.jsonString(user))" }
+                out += "{\"file\":\(BanListWriter.jsonString(log)),\"line\":\(failure.line),\"time\":\(failure.time),\"ip\":\(BanListWriter.jsonString(failure.id.description)),\"failregex\":\(failure.failregex + 1),\"fields\":{\(fields)}}\n"
+            }
+            StandardOutput.write(out)
+        } else {
+            var perRegex = Array(repeating: 0, count: filterConfig.patterns.failregex.count)
+            for failure in result.failures { perRegex[failure.failregex] += 1 }
+            var out = "Failregex: \(result.failures.count) total\n"
+            for (index, hits) in perRegex.enumerated() { out += "|  \(index + 1)) [\(hits)] \(filterConfig.patterns.failregex[index])\n" }
+            out += "Lines: \(result.failures.count) matched, \(result.bytes) bytes read\n"
+            StandardOutput.write(out)
+        }
+        if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
+    }
+}

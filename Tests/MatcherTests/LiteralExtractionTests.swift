@@ -1,0 +1,88 @@
+import Testing
+@testable import Matcher
+
+func literals(_ regex: String) throws -> [String]? {
+    let pattern = try Fail2banDialect().translate(regex).pattern
+    return LiteralExtraction.requiredLiterals(of: pattern).literals?.map { String(decoding: $0, as: UTF8.self) }
+}
+
+@Suite struct LiteralExtractionTests {
+    @Test func seedQpopperFilters() throws {
+        #expect(try literals(#"in.qpopper.* authentication failure.* tty=<HOST>"#) == [" authentication failure"])
+        #expect(try literals(#"qpopper.* \(<HOST>\):.* Password supplied.*"#) == [" Password supplied"])
+    }
+
+    @Test func seedDovecotAlternation() throws {
+        let set = try #require(try literals(#"(?: pop3-login|imap-login): .*(?:Authentication failure|Aborted login \(auth failed|Aborted login \(tried to use disabled|Disconnected \(auth failed|Aborted login \(\d+ authentication attempts).*rip=(?P<HOST>\S*),.*"#))
+        #expect(Set(set) == ["Authentication failure", "Aborted login (auth failed", "Aborted login (tried to use disabled",
+                             "Disconnected (auth failed", " authentication attempts"])
+    }
+
+    @Test func alternationWithTheDaemonNamesOnly() throws {
+        #expect(try literals(#"(?: pop3-login|imap-login): x"#).map(Set.init) == [" pop3-login: x", "imap-login: x"])
+    }
+
+    @Test func classesOfFewBytesExpand() throws {
+        #expect(try literals(#"\): (?:[Uu]nknown user|[Pp]assword mismatch)"#).map(Set.init) ==
+                ["): Unknown user", "): unknown user", "): Password mismatch", "): password mismatch"])
+    }
+
+    @Test func optionalPartsAreNotRequired() throws {
+        #expect(try literals(#"(?:abcdef)?x\d+"#) == nil)
+        #expect(try literals(#"a(?:bcdefgh)*"#) == nil)
+        #expect(try literals(#"(?:foo|\d+)bar"#) == ["bar"])
+    }
+
+    @Test func branchWithoutLiteralSpoilsTheAlternation() throws {
+        #expect(try literals(#"(?:longliteral|\w+) \d"#) == nil)
+    }
+
+    @Test func declinesWhatItCannotProve() {
+        if case .declined(let why) = LiteralExtraction.requiredLiterals(of: "(?i)password failed") { #expect(why.contains("case")) } else { Issue.record("expected a decline") }
+        #expect(LiteralExtraction.requiredLiterals(of: #"\d+\.\d+"#).literals == nil)
+        #expect(LiteralExtraction.requiredLiterals(of: "(*UTF)abc").literals == nil)
+    }
+
+    @Test func quantifiedAtomIsNotGluedToItsNeighbours() throws {
+        // "ab*c": the required literals are "a" and "c" separately, both too short.
+        #expect(try literals("ab*c") == nil)
+        #expect(try literals("abcd+ef") == ["abcd"])
+        #expect(try literals("xy(?:abc)+def") == ["abcdef"])
+    }
+
+    @Test func escapesAndQuoting() throws {
+        #expect(try literals(#"\Qa.b*c\E\d"#) == ["a.b*c"])
+        #expect(try literals(#"pam_authenticate\(\) failed"#) == ["pam_authenticate() failed"])
+    }
+}
+
+@Suite struct PrefilterTests {
+    @Test func trimsWhatTheDateCutMaySplitAndLineBreaks() throws {
+        let filter = try #require(Prefilter(literals: [Array(" : pop3-login".utf8), Array("abc\ndef".utf8)]))
+        #expect(filter.literals.map { String(decoding: $0, as: UTF8.self) } == [" pop3-login", "abc"])
+    }
+
+    @Test func tooShortMeansNoPrefilter() {
+        #expect(Prefilter(literals: [Array("ab".utf8), Array("abcdef".utf8)]) == nil)
+    }
+
+    @Test func redundantLongerLiteralsAreDropped() throws {
+        let filter = try #require(Prefilter(literals: [Array("login failed".utf8), Array("login".utf8)]))
+        #expect(filter.literals == [Array("login".utf8)])
+    }
+
+    @Test func findsEveryHitInOrder() throws {
+        let filter = try #require(Prefilter(literals: [Array("foo".utf8), Array("bar".utf8)]))
+        let text = Array("xx bar yy foo zz bar".utf8)
+        var hits: [Int] = []
+        text.withUnsafeBufferPointer { buffer in
+            var cursor = Prefilter.Cursor()
+            var from = 0
+            while let hit = filter.nextHit(in: buffer, from: from, cursor: &cursor) {
+                hits.append(hit)
+                from = hit + 1
+            }
+        }
+        #expect(hits == [3, 10, 17])
+    }
+}

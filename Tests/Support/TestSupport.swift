@@ -1,0 +1,81 @@
+import Foundation
+
+/// Paths and process helpers shared by the test targets.
+public enum TestSupport {
+    /// The package root (this file is Tests/Support/TestSupport.swift).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A file under Corpus/.
+    public static func corpus(_ relative: String) -> String {
+        packageRoot.appendingPathComponent("Corpus").appendingPathComponent(relative).path
+    }
+
+    /// The built `failscan` binary, beside the test bundle.
+    public static var failscanBinary: String {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("failscan").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/failscan").path
+    }
+
+    /// The outcome of a child process.
+    public struct Output: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `executable` with `arguments`, optionally with extra environment.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           currentDirectory: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently so that neither fills up and blocks the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs the failscan binary.
+    public static func failscan(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        try run(failscanBinary, arguments, environment: environment)
+    }
+
+    /// A fresh temporary directory.
+    public static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Where fail2ban-regex lives, or nil.
+    public static var fail2banRegex: String? {
+        ["/usr/bin/fail2ban-regex", "/usr/local/bin/fail2ban-regex"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The hint shown when fail2ban is missing: the conformance tests fail, never skip.
+    public static let fail2banHint = "fail2ban is not installed: the conformance tests need it as the oracle (apt-get install fail2ban)"
+}
