@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Analyzer"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "MatcherTests", dependencies: ["Matcher"], swiftSettings: swiftSettings),
-        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Matcher", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FailscanTests", dependencies: ["failscan", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ConformanceTests", dependencies: ["failscan", "TestSupport"], swiftSettings: swiftSettings),
     ],

@@ -14,8 +14,9 @@ struct Failscan: ParsableCommand {
         EXIT STATUS
           0  the scan completed
           1  the scan completed, but some input files could not be read completely
-          2  bad usage, configuration or filter
+          2  bad configuration or filter
           3  no input could be read, or the output could not be written
+          64 invalid command-line usage
         """,
         subcommands: [ScanCommand.self, RegexCommand.self],
         defaultSubcommand: nil

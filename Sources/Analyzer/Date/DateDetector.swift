@@ -120,7 +120,7 @@ public struct DateDetector: Sendable {
         return Match(range: start..<p, time: time)
     }
 
-    /// TAI64N: `@` and 24 hex digits; the seconds are hex digits 2...16 (fail2ban's reading).
+    /// TAI64N: `@` and 24 hex digits; the seconds are characters 2...16 (fail2ban's `value[2:17]`).
     func parseTAI64N(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
         guard start + 25 <= line.count else { return nil }
         var seconds = 0
@@ -132,7 +132,7 @@ public struct DateDetector: Sendable {
             case 97...102: v = Int(c) - 87
             default: return nil
             }
-            if i >= 3 && i <= 17 { seconds = seconds * 16 + v }
+            if i >= 2 && i <= 16 { seconds = seconds * 16 + v }
         }
         guard Self.boundary(line, start + 25) else { return nil }
         return Match(range: start..<(start + 25), time: seconds)

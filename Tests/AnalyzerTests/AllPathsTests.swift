@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import Analyzer
+import Matcher
+import TestSupport
+
+/// The same input through every path (chunk sizes, threads, prefilter on and off, JIT
+/// and interpreter) must give identical failures, in the style of ripgrep's SearcherTester.
+@Suite struct AllPathsTests {
+    static let filters = ["filters/dovecot.conf", "filters/qpoppermail.conf", "filters/qpopperauth.conf", "stock:dovecot"]
+
+    func run(_ filterName: String, chunkSize: Int, threads: Int, prefilter: Bool, jit: PCRE2Regex.JITMode) throws -> [Failure] {
+        let spec = filterName.hasPrefix("stock:") ? String(filterName.dropFirst(6)) : TestSupport.corpus(filterName)
+        let filter = try FilterLoader().load(spec)
+        let matcher = try FilterMatcher(filter.patterns, options: .init(jit: jit), usePrefilter: prefilter)
+        let detector = DateDetector(now: 1795600000)
+        let logs = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"].map { TestSupport.corpus("logs/\($0)") }
+        let result = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: threads, chunkSize: chunkSize, detailed: true)).run(logs)
+        #expect(result.warnings.isEmpty)
+        return result.failures
+    }
+
+    @Test(arguments: filters)
+    func everyPathGivesTheSameFailures(filter: String) throws {
+        if filter.hasPrefix("stock:") {
+            try #require(FileManager.default.fileExists(atPath: "/etc/fail2ban/filter.d/dovecot.conf"), Comment(rawValue: TestSupport.fail2banHint))
+        }
+        let reference = try run(filter, chunkSize: 1 << 16, threads: 1, prefilter: false, jit: .off)
+        #expect(reference.count > 100, "the corpus should exercise \(filter)")
+        for chunkSize in [512, 4096, 1 << 16] {
+            for threads in [1, 2] {
+                for prefilter in [true, false] {
+                    let jit: PCRE2Regex.JITMode = (chunkSize + threads) % 2 == 0 ? .off : .required
+                    let failures = try run(filter, chunkSize: chunkSize, threads: threads, prefilter: prefilter, jit: jit)
+                    #expect(failures == reference, "chunk \(chunkSize), threads \(threads), prefilter \(prefilter), jit \(jit)")
+                }
+            }
+        }
+    }
+
+    @Test func lineNumbersPointAtTheMatchedLines() throws {
+        let failures = try run("filters/qpoppermail.conf", chunkSize: 4096, threads: 1, prefilter: true, jit: .required)
+        // Split bytes, not Characters: Swift reads "\r\n" as one Character.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: TestSupport.corpus("logs/mail.log")))
+        let lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let inMailLog = failures.filter { $0.file == 2 }
+        #expect(!inMailLog.isEmpty)
+        for failure in inMailLog {
+            let line = lines[failure.line - 1]
+            #expect(line.contains("Password supplied") && line.contains("(\(failure.id))"), "line \(failure.line)")
+        }
+    }
+
+    @Test func matchedLineWithoutDateTakesTheDateAboveIt() throws {
+        let failures = try run("filters/dovecot.conf", chunkSize: 4096, threads: 1, prefilter: true, jit: .required)
+        let undated = try #require(failures.first { $0.id == .address(IPAddress("198.51.100.73")!) })
+        let dated = try #require(failures.first { $0.id == .address(IPAddress("198.51.100.72")!) && $0.file == undated.file })
+        #expect(undated.time == dated.time)
+        #expect(undated.line == dated.line + 1)
+    }
+}

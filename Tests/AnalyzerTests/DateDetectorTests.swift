@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import Analyzer
+import Matcher
+
+func detect(_ line: String, now: Int = 1795600000, tai: Bool = false) -> DateDetector.Match? {
+    setenv("TZ", "UTC", 1)
+    tzset()
+    return Array(line.utf8).withUnsafeBufferPointer { DateDetector(now: now, tai64n: tai).detect($0) }
+}
+
+@Suite(.serialized) struct DateDetectorTests {
+    // now = 2026-11-25 07:06:40 UTC
+    @Test func syslogDateTakesThisYear() throws {
+        let m = try #require(detect("Nov 24 10:00:00 host sshd[1]: x"))
+        #expect(m.range == 0..<15)
+        #expect(m.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
+    }
+
+    @Test func syslogDateMoreThanADayAheadIsLastYear() throws {
+        #expect(detect("Dec 31 23:59:59 host x")?.time == CivilTime.utc(2025, 12, 31, 23, 59, 59))
+        // Within a day ahead stays this year (fail2ban tolerates time-zone skew).
+        #expect(detect("Nov 26 01:00:00 host x")?.time == CivilTime.utc(2026, 11, 26, 1, 0, 0))
+    }
+
+    @Test func syslogVariants() {
+        #expect(detect("Nov  5 01:02:03 h x")?.range == 0..<15)
+        #expect(detect("Wed Nov 25 01:02:03 2026 h x")?.time == CivilTime.utc(2026, 11, 25, 1, 2, 3))
+        #expect(detect("Nov 25 01:02:03.123456 h x")?.range == 0..<22)
+        #expect(detect("[Nov 25 01:02:03] h x")?.range == 1..<16)
+        #expect(detect("Nov 25 01:02:03x") == nil)
+        #expect(detect("Foo 25 01:02:03 h") == nil)
+    }
+
+    @Test func isoDates() {
+        #expect(detect("2026-11-24T10:00:00Z x")?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
+        #expect(detect("2026-11-24 10:00:00 +0100 x")?.time == CivilTime.utc(2026, 11, 24, 9, 0, 0))
+        #expect(detect("2026-11-24T10:00:00.123+02:00 x")?.time == CivilTime.utc(2026, 11, 24, 8, 0, 0))
+        #expect(detect("2026/11/24 10:00:00 x")?.range == 0..<19)
+        #expect(detect("2026-11-24T10:00:00 x")?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
+    }
+
+    @Test func tai64nOnlyWhenAsked() {
+        let line = "@4000000068a1b2c3001e8480 x"
+        #expect(detect(line) == nil)
+        #expect(detect(line, tai: true)?.time == 0x68a1b2c3)
+    }
+
+    @Test func localTimeFollowsTZ() {
+        setenv("TZ", "CET-01CEST-02,M3.5.0,M10.5.0", 1)
+        tzset()
+        defer { setenv("TZ", "UTC", 1); tzset() }
+        let civil = CivilTime()
+        #expect(civil.local(2026, 7, 1, 12, 0, 0) == CivilTime.utc(2026, 7, 1, 10, 0, 0))
+        #expect(civil.local(2026, 1, 1, 12, 0, 0) == CivilTime.utc(2026, 1, 1, 11, 0, 0))
+    }
+}

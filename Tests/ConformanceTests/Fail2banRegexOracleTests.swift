@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// failscan against fail2ban-regex (the installed Debian package) on the shipped sample
+/// logs: the same matched lines, the same addresses, the same times.
+@Suite(.serialized) struct Fail2banRegexOracleTests {
+    /// A comparison: the log, the filter fail2ban reads, the filter failscan reads.
+    struct Case: CustomTestStringConvertible, Sendable {
+        let log: String
+        let fail2banFilter: String
+        let failscanFilter: String
+        var testDescription: String { "\(log) with \(failscanFilter)" }
+    }
+
+    static let seedDovecotHostForm = "seed-dovecot-host-form"
+
+    static let cases: [Case] = {
+        var cases: [Case] = []
+        for log in ["mail.log", "mail.log.1", "mail.log.2.gz"] {
+            cases.append(Case(log: log, fail2banFilter: seedDovecotHostForm, failscanFilter: "filters/dovecot.conf"))
+            cases.append(Case(log: log, fail2banFilter: "/etc/fail2ban/filter.d/dovecot.conf", failscanFilter: "/etc/fail2ban/filter.d/dovecot.conf"))
+            cases.append(Case(log: log, fail2banFilter: "filters/qpoppermail.conf", failscanFilter: "filters/qpoppermail.conf"))
+        }
+        cases.append(Case(log: "auth.log", fail2banFilter: "filters/qpopperauth.conf", failscanFilter: "filters/qpopperauth.conf"))
+        return cases
+    }()
+
+    /// The seed dovecot filter as fail2ban 1.0 can load it: `rip=<HOST>,` instead of
+    /// `rip=(?P<HOST>\S*),`, everything else as its author wrote it, beside common.conf.
+    static func seedDovecotInHostForm(in directory: URL) throws -> String {
+        let seed = try String(contentsOfFile: TestSupport.corpus("filters/dovecot.conf"), encoding: .utf8)
+        let hostForm = seed.replacingOccurrences(of: #"rip=(?P<HOST>\S*),"#, with: "rip=<HOST>,")
+        #expect(hostForm != seed)
+        let path = directory.appendingPathComponent("dovecot-host.conf")
+        try hostForm.write(to: path, atomically: true, encoding: .utf8)
+        try? FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("common.conf").path,
+                                                    withDestinationPath: "/etc/fail2ban/filter.d/common.conf")
+        return path.path
+    }
+
+    func resolve(_ filter: String, scratch: URL) throws -> String {
+        if filter == Self.seedDovecotHostForm { return try Self.seedDovecotInHostForm(in: scratch) }
+        return filter.hasPrefix("/") ? filter : TestSupport.corpus(filter)
+    }
+
+    @Test(arguments: cases)
+    func sameFailuresAsFail2banRegex(_ c: Case) throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let scratch = try TestSupport.temporaryDirectory()
+        var plainLog = TestSupport.corpus("logs/\(c.log)")
+        if c.log.hasSuffix(".gz") {
+            // fail2ban-regex does not read gzip: give it the inflated copy, failscan the .gz.
+            plainLog = scratch.appendingPathComponent("plain.log").path
+            let inflated = try TestSupport.run("/bin/sh", ["-c", "gzip -dc '\(TestSupport.corpus("logs/\(c.log)"))' > '\(plainLog)'"])
+            #expect(inflated.status == 0)
+        }
+        let now = Int(Date().timeIntervalSince1970)
+        let reference = try TestSupport.run(fail2ban, ["-o", "<time> <ip>", plainLog, try resolve(c.fail2banFilter, scratch: scratch)],
+                                            environment: ["TZ": "UTC"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let expected: [(Int, String)] = reference.stdout.split(separator: "\n").compactMap { row in
+            let fields = row.split(separator: " ")
+            guard fields.count >= 2, let time = Double(fields[0]) else { return nil }
+            return (Int(time), String(fields[1]))
+        }
+        let ours = try TestSupport.failscan(["regex", "--json", "--now", String(now), TestSupport.corpus("logs/\(c.log)"),
+                                             try resolve(c.failscanFilter, scratch: scratch)], environment: ["TZ": "UTC"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let actual: [(Int, String)] = try ours.stdout.split(separator: "\n").map { row in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
+            return (try #require(object["time"] as? Int), try #require(object["ip"] as? String))
+        }
+        #expect(expected.count > 20, "the sample log should exercise this filter")
+        // Same addresses, as often.
+        #expect(actual.map(\.1).sorted() == expected.map(\.1).sorted())
+        // Same times, except where fail2ban-regex stamps a line without a date with the
+        // current time; failscan uses the date of the line above (an archive is not "now").
+        let dated = expected.filter { abs($0.0 - now) > 300 }
+        let undated = expected.count - dated.count
+        let ourDated = actual.filter { pair in dated.contains { $0 == pair } }
+        #expect(ourDated.count == dated.count)
+        #expect(actual.map { "\($0.0) \($0.1)" }.sorted().count - ourDated.count == undated)
+    }
+
+    /// The ban list end to end: fail2ban-regex's failures put through the textbook
+    /// sliding-window rule (written here independently) give failscan's list.
+    @Test func banListMatchesFail2banFailuresUnderTheSameRule() throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let scratch = try TestSupport.temporaryDirectory()
+        var times: [String: [Int]] = [:]
+        for log in ["mail.log.2.gz", "mail.log.1", "mail.log"] {
+            var path = TestSupport.corpus("logs/\(log)")
+            if log.hasSuffix(".gz") {
+                let plain = scratch.appendingPathComponent("plain").path
+                _ = try TestSupport.run("/bin/sh", ["-c", "gzip -dc '\(path)' > '\(plain)'"])
+                path = plain
+            }
+            let out = try TestSupport.run(fail2ban, ["-o", "<time> <ip>", path, "/etc/fail2ban/filter.d/dovecot.conf"], environment: ["TZ": "UTC"])
+            for row in out.stdout.split(separator: "\n") {
+                let f = row.split(separator: " ")
+                if f.count >= 2, let t = Double(f[0]) { times[String(f[1]), default: []].append(Int(t)) }
+            }
+        }
+        let maxretry = 3, findtime = 300
+        let expected = times.filter { _, list in
+            let sorted = list.sorted()
+            guard sorted.count >= maxretry else { return false }
+            return (maxretry - 1..<sorted.count).contains { sorted[$0] - sorted[$0 - maxretry + 1] <= findtime }
+        }.keys.sorted()
+        let ours = try TestSupport.failscan(["scan", "--filter", "dovecot", "--maxretry", "\(maxretry)", "--findtime", "\(findtime)",
+                                             TestSupport.corpus("logs/mail.log"), TestSupport.corpus("logs/mail.log.1"),
+                                             TestSupport.corpus("logs/mail.log.2.gz")], environment: ["TZ": "UTC"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        #expect(!expected.isEmpty)
+        #expect(ours.stdout.split(separator: "\n").map(String.init).sorted() == expected)
+    }
+}
