@@ -116,21 +116,23 @@ class World:
 
 
 def lines(world, start, count, fail_ratio, old_style=False, form="mail"):
-    """Yields (time, text) with a burst-shaped attack pattern."""
+    """Yields (time, text). Attacks come in bursts: an address tries 1 to 30 times, a few
+    seconds apart, so some bursts reach maxretry within findtime and some do not."""
     r = world.r
     t = start
-    bursts = []  # [ip, remaining, kind]
+    bursts = []  # [next time, ip, remaining, kind, interval]
+    mean_length = 12.0
     for _ in range(count):
-        t += r.choice([0, 0, 1, 1, 2, 3, 5, 8])
-        host = "mail"
-        if bursts and r.random() < fail_ratio * 1.6 or (not bursts and r.random() < fail_ratio * 0.25):
-            if not bursts or r.random() < 0.15:
-                bursts.append([r.choice(world.attackers), r.randrange(1, 16), r.random()])
-            b = r.choice(bursts)
-            ip, kind = b[0], b[2]
-            b[1] -= 1
-            if b[1] <= 0:
-                bursts.remove(b)
+        t += r.choice([0, 0, 1, 1, 2, 3])
+        if r.random() < fail_ratio / mean_length:
+            bursts.append([t, r.choice(world.attackers), r.randrange(1, 24), r.random(), r.choice([1, 2, 5, 10, 30, 90])])
+        due = min(bursts, key=lambda b: b[0]) if bursts else None
+        if due is not None and due[0] <= t:
+            ip, kind = due[1], due[3]
+            due[2] -= 1
+            due[0] = t + r.randrange(1, due[4] + 1)
+            if due[2] <= 0:
+                bursts.remove(due)
             if form == "auth":
                 text = world.qpopper_auth_failure(ip) if kind < 0.5 else world.sshd_failure(ip)
             elif kind < 0.7:
@@ -141,7 +143,7 @@ def lines(world, start, count, fail_ratio, old_style=False, form="mail"):
             text = world.dovecot_success(r.choice(world.clients)) if form == "mail" else world.noise(r.choice(world.clients))
         else:
             text = world.noise(r.choice(world.clients + world.attackers[:20]))
-        yield t, "%s %s %s" % (syslog_date(t), host, text)
+        yield t, "%s %s %s" % (syslog_date(t), "mail", text)
 
 
 def write_samples(out):

@@ -19,6 +19,9 @@ struct RegexCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per matched line.")
     var json = false
 
+    @Flag(name: .customLong("show-patterns"), help: "Print the PCRE2 patterns the filter translates to (prefregex first) and the prefilter's literals, then exit.")
+    var showPatterns = false
+
     @Argument(help: ArgumentHelp("The log file (plain or gzip).", valueName: "log"))
     var log: String
 
@@ -27,6 +30,16 @@ struct RegexCommand: ParsableCommand {
 
     func run() throws {
         let (filterConfig, matcher) = try filterOptions.loadFilter(filter)
+        if showPatterns {
+            var out = matcher.translatedPatterns.map { "pattern: \($0)\n" }.joined()
+            if let prefilter = matcher.prefilter {
+                out += prefilter.literals.map { "literal: \(String(decoding: $0, as: UTF8.self))\n" }.joined()
+            } else {
+                out += "prefilter: none (\(matcher.prefilterNote ?? ""))\n"
+            }
+            StandardOutput.write(out)
+            return
+        }
         let detector = filterOptions.makeDetector(filterConfig)
         let scan = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: 1, detailed: true))
         let result = scan.run([log])
