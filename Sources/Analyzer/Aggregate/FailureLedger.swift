@@ -6,6 +6,11 @@ public struct FailureLedger: Sendable {
         public var times: [Int] = []
         /// Failures per failregex (0-based index).
         public var hitsPerFailregex: [Int: Int] = [:]
+
+        mutating func record(_ failure: Failure) {
+            times.append(failure.time)
+            hitsPerFailregex[failure.failregex, default: 0] += 1
+        }
     }
 
     public private(set) var entries: [FailureID: Entry] = [:]
@@ -13,10 +18,9 @@ public struct FailureLedger: Sendable {
     public init() {}
 
     /// Adds failures (in input order); call ``finish()`` before reading times.
-    public mutating func add<S: Sequence>(_ failures: S) where S.Element == Failure {
+    public mutating func add(_ failures: [Failure]) {
         for failure in failures {
-            entries[failure.id, default: Entry()].times.append(failure.time)
-            entries[failure.id]!.hitsPerFailregex[failure.failregex, default: 0] += 1
+            entries[failure.id, default: Entry()].record(failure)
         }
     }
 
