@@ -28,9 +28,14 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CISAL",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
+        ),
         .systemLibrary(name: "CMemSearch"),
         .target(name: "Matcher", dependencies: ["CPCRE2", "CMemSearch"], swiftSettings: swiftSettings),
-        .target(name: "Analyzer", dependencies: ["Matcher", "CZlib"], swiftSettings: swiftSettings),
+        .target(name: "Analyzer", dependencies: ["Matcher", "CZlib", "CISAL"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "failscan",
             dependencies: [

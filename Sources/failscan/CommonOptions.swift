@@ -20,14 +20,21 @@ struct FilterOptions: ParsableArguments {
     @Flag(name: .customLong("no-jit"), help: "Use PCRE2's interpreter instead of its JIT compiler.")
     var noJIT = false
 
-    @Option(name: .long, help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Matching threads (default: all cores). With more than one, files are also read and inflated on threads of their own.", valueName: "n"))
     var threads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("gzip inflater: isal (Intel ISA-L, fast) or zlib.", valueName: "engine"))
+    var inflate: InflateEngine = .isal
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     var threadCount: Int { threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    func scanOptions(detailed: Bool = false) -> ScanOptions {
+        ScanOptions(threads: threadCount, detailed: detailed, inflate: inflate)
+    }
 
     /// Loads and compiles the filter, printing notes once; exits with status 2 on errors.
     func loadFilter(_ spec: String) throws -> (FilterConfig, FilterMatcher) {
@@ -56,6 +63,8 @@ struct FilterOptions: ParsableArguments {
         return DateDetector(now: current, tai64n: filter.datePatterns.contains { $0.contains("TAI64N") })
     }
 }
+
+extension InflateEngine: ExpressibleByArgument {}
 
 /// Messages on standard error.
 enum Diagnostics {

@@ -41,24 +41,29 @@ struct RegexCommand: ParsableCommand {
             return
         }
         let detector = filterOptions.makeDetector(filterConfig)
-        let scan = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: 1, detailed: true))
-        let result = scan.run([log])
+        let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions(detailed: true))
+        var perRegex = Array(repeating: 0, count: filterConfig.patterns.failregex.count)
+        var out = ""
+        let file = BanListWriter.jsonString(log)
+        let result = scan.run([log]) { failure in
+            perRegex[failure.failregex] += 1
+            guard json else { return }
+            var fields = ""
+            if let user = failure.user { fields = "\"user\":\(BanListWriter.jsonString(user))" }
+            out += "{\"file\":\(file),\"line\":\(failure.line),\"time\":\(failure.time),\"ip\":\(BanListWriter.jsonString(failure.id.description)),\"failregex\":\(failure.failregex + 1),\"fields\":{\(fields)}}\n"
+            if out.utf8.count > 1 << 16 {
+                StandardOutput.write(out)
+                out = ""
+            }
+        }
         for warning in result.warnings { Diagnostics.warning(warning.description) }
         guard result.filesRead > 0 else { throw ExitStatus.noInputOrOutput }
         if json {
-            var out = ""
-            for failure in result.failures {
-                var fields = ""
-                if let user = failure.user { fields = "\"user\":\(BanListWriter.jsonString(user))" }
-                out += "{\"file\":\(BanListWriter.jsonString(log)),\"line\":\(failure.line),\"time\":\(failure.time),\"ip\":\(BanListWriter.jsonString(failure.id.description)),\"failregex\":\(failure.failregex + 1),\"fields\":{\(fields)}}\n"
-            }
             StandardOutput.write(out)
         } else {
-            var perRegex = Array(repeating: 0, count: filterConfig.patterns.failregex.count)
-            for failure in result.failures { perRegex[failure.failregex] += 1 }
-            var out = "Failregex: \(result.failures.count) total\n"
+            var out = "Failregex: \(result.failures) total\n"
             for (index, hits) in perRegex.enumerated() { out += "|  \(index + 1)) [\(hits)] \(filterConfig.patterns.failregex[index])\n" }
-            out += "Lines: \(result.failures.count) matched, \(result.bytes) bytes read\n"
+            out += "Lines: \(result.failures) matched, \(result.bytes) bytes read\n"
             StandardOutput.write(out)
         }
         if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }

@@ -70,18 +70,17 @@ struct ScanCommand: ParsableCommand {
         let (filterConfig, matcher) = try filterOptions.loadFilter(filter)
         let detector = filterOptions.makeDetector(filterConfig)
         let ordered = RotatedSet.timeOrder(logs)
-        let scan = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: filterOptions.threadCount))
+        let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions())
         let progress = Progress.makeReporter()
         let clock = MonotonicClock()
-        let result = scan.run(ordered, progress: progress)
+        var ledger = FailureLedger()
+        let result = scan.run(ordered, progress: progress) { ledger.add($0) }
         Progress.finish()
         for warning in result.warnings { Diagnostics.warning(warning.description) }
         guard result.filesRead > 0 else {
             Diagnostics.error("no input could be read")
             throw ExitStatus.noInputOrOutput
         }
-        var ledger = FailureLedger()
-        ledger.add(result.failures)
         ledger.finish()
         let policy = BanPolicy(maxRetry: maxretry, findTime: findtime, ignore: ignoreip.compactMap(CIDR.init))
         let offenders = policy.decide(ledger)
@@ -103,7 +102,7 @@ struct ScanCommand: ParsableCommand {
             let mb = Double(result.bytes) / 1e6
             Diagnostics.write(String(format: "failscan: %d file(s), %.1f MB in %.3f s (%.1f MB/s); %d candidate line(s), %d failure(s), %d address(es), %d banned; prefilter: %@\n",
                                      result.filesRead, mb, seconds, seconds > 0 ? mb / seconds : 0, result.counters.candidates,
-                                     result.failures.count, offenders.count, offenders.filter(\.banned).count,
+                                     result.failures, offenders.count, offenders.filter(\.banned).count,
                                      matcher.prefilter.map { $0.literals.map { String(decoding: $0, as: UTF8.self).debugDescription }.joined(separator: " ") } ?? "off (\(matcher.prefilterNote ?? ""))"))
         }
         if result.counters.limitHits > 0 {

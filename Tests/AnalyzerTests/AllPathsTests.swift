@@ -15,9 +15,12 @@ import TestSupport
         let matcher = try FilterMatcher(filter.patterns, options: .init(jit: jit), usePrefilter: prefilter)
         let detector = DateDetector(now: 1795600000)
         let logs = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"].map { TestSupport.corpus("logs/\($0)") }
-        let result = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: threads, chunkSize: chunkSize, detailed: true)).run(logs)
+        var failures: [Failure] = []
+        let result = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: threads, chunkSize: chunkSize, detailed: true))
+            .run(logs) { failures.append($0) }
         #expect(result.warnings.isEmpty)
-        return result.failures
+        #expect(result.failures == failures.count)
+        return failures
     }
 
     @Test(arguments: filters)
@@ -28,7 +31,7 @@ import TestSupport
         let reference = try run(filter, chunkSize: 1 << 16, threads: 1, prefilter: false, jit: .off)
         #expect(reference.count > 100, "the corpus should exercise \(filter)")
         for chunkSize in [512, 4096, 1 << 16] {
-            for threads in [1, 2] {
+            for threads in [1, 2, 3] {
                 for prefilter in [true, false] {
                     let jit: PCRE2Regex.JITMode = (chunkSize + threads) % 2 == 0 ? .off : .required
                     let failures = try run(filter, chunkSize: chunkSize, threads: threads, prefilter: prefilter, jit: jit)

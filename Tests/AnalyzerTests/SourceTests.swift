@@ -5,11 +5,13 @@ import Matcher
 import TestSupport
 
 /// Reads a whole file through LogSource and LineChunker.
-func readAll(_ path: String, capacity: Int = 1 << 16) throws -> (text: [UInt8], warnings: [ScanError], compression: Compression) {
-    let (source, compression) = try LogSource.open(path)
+func readAll(_ path: String, capacity: Int = 1 << 16, engine: InflateEngine = .isal) throws -> (text: [UInt8], warnings: [ScanError], compression: Compression) {
+    let (source, compression) = try LogSource.open(path, engine: engine)
     let chunker = LineChunker(source: source, capacity: capacity)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
+    defer { buffer.deallocate() }
     var out: [UInt8] = []
-    while let chunk = try chunker.next() { out.append(contentsOf: chunk) }
+    while let count = try chunker.fill(buffer) { out.append(contentsOf: buffer[0..<count]) }
     return (out, source.warnings, compression)
 }
 
@@ -19,9 +21,10 @@ func gunzip(_ path: String) throws -> [UInt8] {
 }
 
 @Suite struct SourceTests {
-    @Test func multiMemberGzipIsReadToItsEnd() throws {
+    @Test(arguments: InflateEngine.allCases)
+    func multiMemberGzipIsReadToItsEnd(engine: InflateEngine) throws {
         let path = TestSupport.corpus("logs/mail.log.2.gz")
-        let (text, warnings, compression) = try readAll(path)
+        let (text, warnings, compression) = try readAll(path, engine: engine)
         #expect(compression == .gzip)
         #expect(warnings.isEmpty)
         let reference = try TestSupport.run("/bin/sh", ["-c", "gzip -dc '\(path)' | wc -c"]).stdout
@@ -41,26 +44,45 @@ func gunzip(_ path: String) throws -> [UInt8] {
         #expect(try readAll(plainNamedGz).compression == .none)
     }
 
-    @Test func truncatedGzipKeepsWhatItHasAndSaysWhere() throws {
+    @Test(arguments: InflateEngine.allCases)
+    func truncatedGzipKeepsWhatItHasAndSaysWhere(engine: InflateEngine) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: TestSupport.corpus("logs/mail.log.2.gz")))
         let dir = try TestSupport.temporaryDirectory()
         let path = dir.appendingPathComponent("cut.gz").path
         try data.prefix(data.count / 4).write(to: URL(fileURLWithPath: path))
-        let (text, warnings, _) = try readAll(path)
+        let (text, warnings, _) = try readAll(path, engine: engine)
         #expect(text.count > 10_000)
         #expect(warnings.count == 1)
         #expect(warnings.first?.code == .gzipTruncated)
         #expect(warnings.first?.description.contains("cut.gz: truncated gzip member at byte") == true)
     }
 
-    @Test func trailingGarbageIsReported() throws {
+    @Test(arguments: InflateEngine.allCases)
+    func trailingGarbageIsReported(engine: InflateEngine) throws {
         var data = try Data(contentsOf: URL(fileURLWithPath: TestSupport.corpus("logs/mail.log.2.gz")))
         data.append(contentsOf: Array("garbage".utf8))
         let dir = try TestSupport.temporaryDirectory()
         let path = dir.appendingPathComponent("g.gz").path
         try data.write(to: URL(fileURLWithPath: path))
-        let (_, warnings, _) = try readAll(path)
+        let (_, warnings, _) = try readAll(path, engine: engine)
         #expect(warnings.map(\.code) == [.gzipTrailingGarbage])
+    }
+
+    @Test(arguments: InflateEngine.allCases)
+    func corruptDataIsReportedWithItsOffset(engine: InflateEngine) throws {
+        var data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.corpus("logs/mail.log.2.gz"))))
+        for i in stride(from: 2000, to: 2400, by: 7) { data[i] ^= 0x5a }
+        let dir = try TestSupport.temporaryDirectory()
+        let path = dir.appendingPathComponent("bad.gz").path
+        try Data(data).write(to: URL(fileURLWithPath: path))
+        let (_, warnings, _) = try readAll(path, engine: engine)
+        #expect(warnings.map(\.code) == [.gzipData])
+        #expect(warnings.first?.description.contains("bad.gz: corrupt gzip data at byte") == true)
+    }
+
+    @Test func bothEnginesInflateTheSameBytes() throws {
+        let path = TestSupport.corpus("logs/mail.log.2.gz")
+        #expect(try readAll(path, capacity: 4096, engine: .isal).text == readAll(path, capacity: 1 << 20, engine: .zlib).text)
     }
 
     @Test func missingFileNamesTheFileAndReason() {
@@ -72,15 +94,17 @@ func gunzip(_ path: String) throws -> [UInt8] {
         }
     }
 
-    @Test(arguments: [7, 64, 4096, 1 << 16])
+    @Test(arguments: [16, 64, 4096, 1 << 16])
     func chunkingNeverSplitsALine(capacity: Int) throws {
         let path = TestSupport.corpus("logs/mail.log")
         let (source, _) = try LogSource.open(path)
         let chunker = LineChunker(source: source, capacity: capacity)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
+        defer { buffer.deallocate() }
         var total = 0
-        while let chunk = try chunker.next() {
-            total += chunk.count
-            if chunker.longLines == 0 { #expect(chunk.last == 10) }
+        while let count = try chunker.fill(buffer) {
+            total += count
+            if chunker.longLines == 0 { #expect(buffer[count - 1] == 10) }
         }
         if capacity > 400 {
             #expect(total == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int))

@@ -24,6 +24,11 @@ public struct FailureLedger: Sendable {
         }
     }
 
+    /// Adds one failure (call ``finish()`` before reading times).
+    public mutating func add(_ failure: Failure) {
+        entries[failure.id, default: Entry()].record(failure)
+    }
+
     /// Orders each id's times.
     public mutating func finish() {
         for key in entries.keys { entries[key]!.times.sort() }

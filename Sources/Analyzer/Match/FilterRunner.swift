@@ -1,5 +1,21 @@
 import Matcher
 
+/// What one chunk of whole lines gave. Chunks are matched independently (on any
+/// thread); what depends on earlier chunks (line numbers, the date of an undated line at
+/// the top of a chunk) is settled when the chunks are put back in order.
+public struct ChunkMatches: Sendable {
+    /// Failures in line order; `line` is relative to the chunk (1-based) when counted.
+    public var failures: [Failure] = []
+    /// Indices into `failures` of undated failures with no dated line above them in
+    /// this chunk: they take the date carried from the chunks before.
+    public var pendingTime: [Int] = []
+    /// The date of the chunk's last dated line, if any.
+    public var lastTime: Int?
+    /// Lines in the chunk (counted only in detailed mode).
+    public var lines = 0
+    public var counters = FilterRunner.Counters()
+}
+
 /// Runs one filter over buffers of whole lines: prefilter, then date, then the filter's
 /// regexes on the line with the date cut out, as fail2ban does.
 ///
@@ -22,16 +38,15 @@ public final class FilterRunner {
         public var noDate = 0
         public var invalidID = 0
         public var limitHits = 0
-        public var lines = 0
-    }
-    public private(set) var counters = Counters()
 
-    /// Time of the last dated line of the buffers before the current one. A matched line
-    /// without a date takes the time of the nearest dated line above it (fail2ban reuses
-    /// its last known date); looking it up backwards, rather than remembering the last
-    /// candidate's date, keeps results the same with the prefilter on or off.
-    var carriedTime: Int? = nil
-    var lineNumber = 0
+        public mutating func add(_ other: Counters) {
+            candidates += other.candidates
+            matched += other.matched
+            noDate += other.noDate
+            invalidID += other.invalidID
+            limitHits += other.limitHits
+        }
+    }
 
     public init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false) {
         self.matcher = matcher
@@ -43,21 +58,21 @@ public final class FilterRunner {
 
     deinit { subject.deallocate() }
 
-    /// Starts a new file: forgets the last date and line number.
-    public func startFile() {
-        carriedTime = nil
-        lineNumber = 0
-    }
-
-    /// Scans one buffer of whole lines from file number `file`, appending failures.
-    public func scan(_ buffer: UnsafeBufferPointer<UInt8>, file: Int, into failures: inout [Failure]) {
-        guard let base = buffer.baseAddress else { return }
+    /// Scans one buffer of whole lines from file number `file`.
+    ///
+    /// A matched line without a date takes the date of the nearest dated line above it
+    /// (fail2ban reuses its last known date); looking it up backwards, rather than
+    /// remembering the last candidate's date, keeps results the same with the prefilter
+    /// on or off and whatever the chunking.
+    public func scan(_ buffer: UnsafeBufferPointer<UInt8>, file: Int) -> ChunkMatches {
+        var result = ChunkMatches()
+        guard let base = buffer.baseAddress else { return result }
         var counted = 0 // offset up to which lines have been counted
+        var lineNumber = 0
         LineScanner.forEachCandidateLine(in: buffer, matcher: matcher) { (range: Range<Int>) in
-            counters.candidates += 1
+            result.counters.candidates += 1
             if detailed {
-                lineNumber += LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted..<range.lowerBound]))
-                lineNumber += 1
+                lineNumber += LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted..<range.lowerBound])) + 1
                 counted = min(range.upperBound + 1, buffer.count)
             }
             var end = range.upperBound
@@ -68,36 +83,35 @@ public final class FilterRunner {
                                    newlineFollows: end == range.upperBound && range.upperBound < buffer.count)
             let capture: FailureCapture?
             do { capture = try matcher.match(subject: text, scratch: scratch) } catch {
-                counters.limitHits += 1
+                result.counters.limitHits += 1
                 return
             }
             guard let capture else { return }
-            guard let time = date?.time ?? timeAbove(range.lowerBound, in: buffer) else {
-                counters.noDate += 1
-                return
-            }
             let id: FailureID
             if let address = IPAddress(bytes: capture.id) {
                 id = .address(address)
             } else if capture.idKind == .ip4 || capture.idKind == .ip6 || capture.id.isEmpty {
-                counters.invalidID += 1
+                result.counters.invalidID += 1
                 return
             } else {
                 id = .other(String(decoding: capture.id, as: UTF8.self))
             }
-            counters.matched += 1
-            failures.append(Failure(id: id, time: time, file: file, line: detailed ? lineNumber : 0,
-                                    failregex: capture.failregexIndex,
-                                    user: detailed ? capture.user.map { String(decoding: $0, as: UTF8.self) } : nil))
+            let time = date?.time ?? timeAbove(range.lowerBound, in: buffer)
+            if time == nil { result.pendingTime.append(result.failures.count) }
+            result.counters.matched += 1
+            result.failures.append(Failure(id: id, time: time ?? 0, file: file, line: detailed ? lineNumber : 0,
+                                           failregex: capture.failregexIndex,
+                                           user: detailed ? capture.user.map { String(decoding: $0, as: UTF8.self) } : nil))
         }
-        if detailed { lineNumber += LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
-        if let time = timeAbove(buffer.count, in: buffer) { carriedTime = time }
+        if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
+        result.lastTime = timeAbove(buffer.count, in: buffer)
+        return result
     }
 
     /// The date of the nearest dated line that ends before `lineStart` (a line start,
-    /// or the buffer's end), else the date carried from earlier buffers.
+    /// or the buffer's end) in this buffer.
     func timeAbove(_ lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = buffer.baseAddress else { return carriedTime }
+        guard let base = buffer.baseAddress else { return nil }
         var end = lineStart
         while end > 0 {
             var lineEnd = end
@@ -109,7 +123,7 @@ public final class FilterRunner {
             if let date = detector.detect(UnsafeBufferPointer(start: base + start, count: stop - start)) { return date.time }
             end = start
         }
-        return carriedTime
+        return nil
     }
 
     /// The bytes fail2ban's regexes see: the line without the date, then `\n`. Points

@@ -17,7 +17,7 @@ public enum Compression: String, Sendable {
 public enum LogSource {
     /// Opens `path`.
     /// - Throws: `ScanError` when the file cannot be opened or its format is not supported.
-    public static func open(_ path: String) throws(ScanError) -> (any ByteSource, Compression) {
+    public static func open(_ path: String, engine: InflateEngine = .isal) throws(ScanError) -> (any ByteSource, Compression) {
         let file = try FileDescriptor(path: path)
         let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 8)
         defer { head.deallocate() }
@@ -26,7 +26,7 @@ public enum LogSource {
         let compression = Compression.detect(UnsafeRawBufferPointer(rebasing: head[0..<n]))
         switch compression {
         case .none: return (PlainFileSource(file), .none)
-        case .gzip: return (try GzipReader(file), .gzip)
+        case .gzip: return (GzipReader(file, engine: engine), .gzip)
         case .bzip2, .xz, .zstd:
             throw ScanError(.unsupportedCompression, path: path, "\(compression.rawValue)-compressed logs are not supported yet (only plain and gzip)")
         }

@@ -1,0 +1,63 @@
+/// Puts chunk results back in input order and settles what depends on earlier chunks:
+/// line numbers (chunk-relative until now) and the date of undated failures at the top
+/// of a chunk (the last date of the chunks before, in the same file).
+struct Assembler {
+    private var waiting: [Int: [Int: ChunkMatches]] = [:]
+    private var chunkCounts: [Int?]
+    private var currentFile = 0
+    private var nextSeq = 0
+    private var carriedTime: Int? = nil
+    private var lineOffset = 0
+    private(set) var counters = FilterRunner.Counters()
+    private(set) var failureCount = 0
+
+    init(files: Int) { chunkCounts = Array(repeating: nil, count: files) }
+
+    mutating func deliver(file: Int, seq: Int, _ matches: ChunkMatches, consume: (Failure) -> Void) {
+        waiting[file, default: [:]][seq] = matches
+        drain(consume)
+    }
+
+    mutating func end(file: Int, chunks: Int, consume: (Failure) -> Void) {
+        chunkCounts[file] = chunks
+        drain(consume)
+    }
+
+    private mutating func drain(_ consume: (Failure) -> Void) {
+        while currentFile < chunkCounts.count {
+            if let matches = waiting[currentFile]?.removeValue(forKey: nextSeq) {
+                apply(matches, consume)
+                nextSeq += 1
+            } else if chunkCounts[currentFile] == nextSeq {
+                waiting[currentFile] = nil
+                currentFile += 1
+                nextSeq = 0
+                carriedTime = nil
+                lineOffset = 0
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func apply(_ matches: ChunkMatches, _ consume: (Failure) -> Void) {
+        counters.add(matches.counters)
+        var pending = matches.pendingTime[...]
+        for (index, var failure) in matches.failures.enumerated() {
+            if pending.first == index {
+                pending = pending.dropFirst()
+                guard let time = carriedTime else {
+                    counters.noDate += 1
+                    counters.matched -= 1
+                    continue
+                }
+                failure.time = time
+            }
+            failure.line += lineOffset
+            failureCount += 1
+            consume(failure)
+        }
+        if let last = matches.lastTime { carriedTime = last }
+        lineOffset += matches.lines
+    }
+}
