@@ -41,7 +41,12 @@ public struct Prefilter: Sendable, Equatable {
         }
         guard !set.isEmpty else { return nil }
         literals = set.sorted { $0.lexicographicallyPrecedes($1) }
+        searcher = PackedPairSearcher(literals)
     }
+
+    let searcher: PackedPairSearcher
+
+    public static func == (a: Prefilter, b: Prefilter) -> Bool { a.literals == b.literals }
 
     /// Per-buffer search state: the next known hit of each literal.
     public struct Cursor {
@@ -52,6 +57,12 @@ public struct Prefilter: Sendable, Equatable {
     /// The offset of the first literal hit at or after `from`, or nil if none remains.
     @inline(__always)
     public func nextHit(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Cursor) -> Int? {
+        searcher.firstHit(in: buffer, from: from)
+    }
+
+    /// The same as ``nextHit(in:from:cursor:)``, with one `memmem` pass per literal (the
+    /// reference the packed-pair searcher is tested and measured against).
+    public func nextHitByMemmem(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Cursor) -> Int? {
         if cursor.next.count != literals.count { cursor.next = Array(repeating: -1, count: literals.count) }
         var best = Int.max
         for index in literals.indices {
