@@ -22,20 +22,17 @@ struct PackedPairSearcher: Sendable {
     let minimumLength: Int
 
     init(_ literals: [[UInt8]]) {
-        needles = literals.map { literal in
-            // The two rarest bytes (distinct offsets); ties go to the later offset, which
-            // varies more in text than the start of a word.
-            let ranked = literal.indices.sorted { a, b in
-                let ra = ByteFrequency.rank[Int(literal[a])], rb = ByteFrequency.rank[Int(literal[b])]
-                return ra != rb ? ra < rb : a > b
-            }
-            let first = ranked[0]
-            let second = ranked.count > 1 ? ranked[1] : ranked[0]
-            let (o1, o2) = (min(first, second), max(first, second))
-            return Needle(bytes: literal, offset1: o1, offset2: o2,
-                          byte1: SIMD16(repeating: literal[o1]), byte2: SIMD16(repeating: literal[o2]))
+        let chosen = Self.choosePairs(literals)
+        needles = zip(literals, chosen).map { literal, pair in
+            Needle(bytes: literal, offset1: pair.0, offset2: pair.1,
+                   byte1: SIMD16(repeating: literal[pair.0]), byte2: SIMD16(repeating: literal[pair.1]))
         }
-        pairs = needles.map { PackedPair(offset1: $0.offset1, offset2: $0.offset2, byte1: $0.byte1, byte2: $0.byte2) }
+        // Needles that chose the same pair at the same offsets share one block test.
+        var distinct: [PackedPair] = []
+        for needle in needles where !distinct.contains(where: { $0.offset1 == needle.offset1 && $0.offset2 == needle.offset2 && $0.byte1 == needle.byte1 && $0.byte2 == needle.byte2 }) {
+            distinct.append(PackedPair(offset1: needle.offset1, offset2: needle.offset2, byte1: needle.byte1, byte2: needle.byte2))
+        }
+        pairs = distinct
         reach = (needles.map(\.offset2).max() ?? 0) + 16
         minimumLength = literals.map(\.count).min() ?? 1
     }
@@ -50,21 +47,68 @@ struct PackedPairSearcher: Sendable {
         let found: Int? = pairs.withUnsafeBufferPointer { pairs -> Int? in
             let n = pairs.count
             while p + reach <= count {
-                var hit = false
+                // One branch per block: the masks of all literals are ORed first.
+                var mask = SIMDMask<SIMD16<Int8>>(repeating: false)
                 var k = 0
                 while k < n {
                     let pair = pairs[k]
-                    let a = raw.loadUnaligned(fromByteOffset: p + pair.offset1, as: SIMD16<UInt8>.self)
-                    let b = raw.loadUnaligned(fromByteOffset: p + pair.offset2, as: SIMD16<UInt8>.self)
-                    if any((a .== pair.byte1) .& (b .== pair.byte2)) { hit = true; break }
-                    k += 1
+                    let a = raw.loadUnaligned(fromByteOffset: p &+ pair.offset1, as: SIMD16<UInt8>.self)
+                    let b = raw.loadUnaligned(fromByteOffset: p &+ pair.offset2, as: SIMD16<UInt8>.self)
+                    mask = mask .| ((a .== pair.byte1) .& (b .== pair.byte2))
+                    k &+= 1
                 }
-                if hit, let position = verify(base, count: count, from: p, to: p + 16) { return position }
+                if Self.anySet(mask), let position = verify(base, count: count, from: p, to: p + 16) { return position }
                 p += 16
             }
             return nil
         }
         return found ?? verify(base, count: count, from: p, to: count)
+    }
+
+    /// Picks two byte offsets per literal. Each SIMD test costs the same whatever it
+    /// finds, so literals are steered towards pairs they share (several literals starting
+    /// with "): " share one test), as long as the shared pair is not much more common
+    /// than the literal's own rarest pair; verification sorts out the rest.
+    static func choosePairs(_ literals: [[UInt8]]) -> [(Int, Int)] {
+        struct Key: Hashable { let o1: Int, b1: UInt8, o2: Int, b2: UInt8 }
+        let slack = 60
+        func score(_ k: Key) -> Int { Int(ByteFrequency.rank[Int(k.b1)]) + Int(ByteFrequency.rank[Int(k.b2)]) }
+        var options: [[Key]] = []
+        for literal in literals {
+            let limit = min(literal.count, 24)
+            var keys: [Key] = []
+            if limit == 1 {
+                keys = [Key(o1: 0, b1: literal[0], o2: 0, b2: literal[0])]
+            } else {
+                for i in 0..<(limit - 1) { for j in (i + 1)..<limit { keys.append(Key(o1: i, b1: literal[i], o2: j, b2: literal[j])) } }
+            }
+            let best = keys.map(score).min() ?? 0
+            options.append(keys.filter { score($0) <= best + slack })
+        }
+        var assignment = [Key?](repeating: nil, count: literals.count)
+        while let open = assignment.indices.first(where: { assignment[$0] == nil }) {
+            _ = open
+            var coverage: [Key: [Int]] = [:]
+            for index in literals.indices where assignment[index] == nil {
+                for key in Set(options[index]) { coverage[key, default: []].append(index) }
+            }
+            let pick = coverage.max { a, b in
+                a.value.count != b.value.count ? a.value.count < b.value.count
+                    : (score(a.key) != score(b.key) ? score(a.key) > score(b.key)
+                       : (a.key.o1, a.key.o2, a.key.b1, a.key.b2) > (b.key.o1, b.key.o2, b.key.b1, b.key.b2))
+            }!
+            for index in pick.value { assignment[index] = pick.key }
+        }
+        return assignment.map { ($0!.o1, $0!.o2) }
+    }
+
+    /// Whether any lane of `mask` is set. `any(_:)` compiles to a horizontal reduction
+    /// of some 25 instructions; two 64-bit halves ORed together are enough.
+    @inline(__always)
+    static func anySet(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
+        // SAFETY: a SIMDMask of 16 Int8 lanes is 16 bytes of 0x00 / 0xff, like SIMD2<UInt64>.
+        let halves = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+        return halves[0] | halves[1] != 0
     }
 
     /// The first position in `from..<to` where a literal starts, checked byte by byte.
