@@ -26,9 +26,8 @@ public enum LogSource {
         let compression = Compression.detect(UnsafeRawBufferPointer(rebasing: head[0..<n]))
         switch compression {
         case .none: return (PlainFileSource(file), .none)
-        case .gzip: return (GzipReader(file, engine: engine), .gzip)
-        case .bzip2, .xz, .zstd:
-            throw ScanError(.unsupportedCompression, path: path, "\(compression.rawValue)-compressed logs are not supported yet (only plain and gzip)")
+        case .gzip, .zstd, .xz, .bzip2:
+            return (DecompressingReader(file, format: compression, engine: engine), compression)
         }
     }
 }

@@ -1,12 +1,14 @@
-/// Inflates a gzip file, all of its members: `cat a.gz b.gz > c.gz` reads as both, as
-/// `gzip -dc` does. Data after the last member that is not gzip is reported, not read.
+/// Decompresses a gzip, zstd, xz or bzip2 file, all of its members: `cat a.gz b.gz > c.gz`
+/// reads as both, as `gzip -dc` does. Data after the last member that is not another
+/// member is reported, not read.
 ///
 /// A member cut short (an unfinished copy, a crash during rotation) keeps what was
-/// inflated and reports `truncated gzip member at byte N`; corrupt data stops the file
+/// decoded and reports `truncated gzip member at byte N`; corrupt data stops the file
 /// with the byte offset.
-public final class GzipReader: ByteSource {
+public final class DecompressingReader: ByteSource {
     let file: FileDescriptor
-    let backend: any InflateBackend
+    let backend: any DecoderBackend
+    let format: Compression
     let input: UnsafeMutableRawBufferPointer
     var inputStart = 0
     var inputEnd = 0
@@ -15,10 +17,16 @@ public final class GzipReader: ByteSource {
     var memberOpen = true
     public private(set) var warnings: [ScanError] = []
 
-    /// Prepares to inflate `file` with `engine`.
-    public init(_ file: FileDescriptor, engine: InflateEngine = .isal, inputSize: Int = 256 * 1024) {
+    /// Prepares to decode `file`, whose format is `format`; gzip uses `engine`.
+    public init(_ file: FileDescriptor, format: Compression, engine: InflateEngine = .isal, inputSize: Int = 256 * 1024) {
         self.file = file
-        self.backend = engine.make()
+        self.format = format
+        switch format {
+        case .zstd: backend = ZstdDecoder()
+        case .xz: backend = XzDecoder()
+        case .bzip2: backend = Bzip2Decoder()
+        case .gzip, .none: backend = engine.make()
+        }
         input = .allocate(byteCount: inputSize, alignment: 64)
     }
 
@@ -40,19 +48,19 @@ public final class GzipReader: ByteSource {
             if inputEnd == 0 {
                 finished = true
                 if memberOpen {
-                    warnings.append(ScanError(.gzipTruncated, path: file.path,
-                                              "truncated gzip member at byte \(consumedBefore)"))
+                    warnings.append(ScanError(.truncated, path: file.path,
+                                              "truncated \(format.rawValue) member at byte \(consumedBefore)"))
                 }
                 return produced
             }
             if !memberOpen {
-                // Between members: another member must start with the gzip magic.
+                // Between members: another member must start with the format's magic.
                 let bytes = input.bindMemory(to: UInt8.self)
-                let available = inputEnd - inputStart
-                if bytes[inputStart] != 0x1f || (available >= 2 && bytes[inputStart + 1] != 0x8b) {
+                let available = min(inputEnd - inputStart, backend.magic.count)
+                if !bytes[inputStart..<(inputStart + available)].elementsEqual(backend.magic.prefix(available)) {
                     finished = true
-                    warnings.append(ScanError(.gzipTrailingGarbage, path: file.path,
-                                              "trailing data after the last gzip member at byte \(consumedBefore + inputStart) ignored"))
+                    warnings.append(ScanError(.trailingGarbage, path: file.path,
+                                              "trailing data after the last \(format.rawValue) member at byte \(consumedBefore + inputStart) ignored"))
                     return produced
                 }
                 backend.reset()
@@ -64,8 +72,8 @@ public final class GzipReader: ByteSource {
                                              into: UnsafeMutableRawBufferPointer(rebasing: buffer[produced...]))
             } catch {
                 finished = true
-                warnings.append(ScanError(.gzipData, path: file.path, underlying: error.code,
-                                          "corrupt gzip data at byte \(consumedBefore + inputStart): \(error.message)"))
+                warnings.append(ScanError(.corrupt, path: file.path, underlying: error.code,
+                                          "corrupt \(format.rawValue) data at byte \(consumedBefore + inputStart): \(error.message)"))
                 return produced
             }
             inputStart += result.consumed
@@ -76,7 +84,7 @@ public final class GzipReader: ByteSource {
                 idle += 1
                 if idle > 2 {
                     finished = true
-                    warnings.append(ScanError(.gzipData, path: file.path, "gzip data makes no progress at byte \(consumedBefore + inputStart)"))
+                    warnings.append(ScanError(.corrupt, path: file.path, "\(format.rawValue) data makes no progress at byte \(consumedBefore + inputStart)"))
                     return produced
                 }
             } else {
