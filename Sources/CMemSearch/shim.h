@@ -1,10 +1,13 @@
 #ifndef CMEMSEARCH_SHIM_H
 #define CMEMSEARCH_SHIM_H
 /// glibc declares memmem and memrchr only under _GNU_SOURCE, which Swift's Glibc module
-/// does not set; these helpers expose them (glibc's vectorised byte search).
+/// does not set; these helpers expose them. The rest of this header is a Teddy searcher
+/// (the SIMD multi-literal algorithm of Hyperscan and ripgrep), because Swift's SIMD
+/// types cannot express the byte shuffle (pshufb) it is built on.
 #define _GNU_SOURCE 1
 #include <string.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /// glibc's memmem: first occurrence of needle in haystack, or NULL.
 static inline const void *cmemsearch_memmem(const void *haystack, size_t haystack_len,
@@ -16,4 +19,95 @@ static inline const void *cmemsearch_memmem(const void *haystack, size_t haystac
 static inline const void *cmemsearch_memrchr(const void *s, int c, size_t n) {
     return memrchr(s, c, n);
 }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define CMEMSEARCH_TEDDY_MAX_NEEDLES 64
+#define CMEMSEARCH_TEDDY_MAX_BYTES 4096
+
+/// A Teddy searcher: up to 64 needles of at least 3 bytes in 8 buckets; the first three
+/// bytes of every needle are its fingerprint. Filled by cmemsearch_teddy_add.
+typedef struct {
+    uint8_t lo[3][16];          ///< bucket bits by low nibble, per fingerprint byte
+    uint8_t hi[3][16];          ///< bucket bits by high nibble, per fingerprint byte
+    uint16_t offset[CMEMSEARCH_TEDDY_MAX_NEEDLES];
+    uint16_t length[CMEMSEARCH_TEDDY_MAX_NEEDLES];
+    uint8_t bucket[CMEMSEARCH_TEDDY_MAX_NEEDLES];
+    uint32_t count;
+    uint32_t used;
+    uint32_t min_length;
+    uint8_t data[CMEMSEARCH_TEDDY_MAX_BYTES];
+} cmemsearch_teddy;
+
+/// Whether this CPU has SSSE3 (every x86-64 CPU since 2006 does).
+static inline int cmemsearch_teddy_supported(void) { return __builtin_cpu_supports("ssse3"); }
+
+/// Adds a needle to `bucket` (0...7). Returns 0 when it does not fit or is too short.
+static inline int cmemsearch_teddy_add(cmemsearch_teddy *t, const uint8_t *needle, uint32_t length, uint32_t bucket) {
+    if (length < 3 || t->count >= CMEMSEARCH_TEDDY_MAX_NEEDLES || t->used + length > CMEMSEARCH_TEDDY_MAX_BYTES || bucket > 7) return 0;
+    memcpy(t->data + t->used, needle, length);
+    t->offset[t->count] = (uint16_t)t->used;
+    t->length[t->count] = (uint16_t)length;
+    t->bucket[t->count] = (uint8_t)bucket;
+    if (t->count == 0 || length < t->min_length) t->min_length = length;
+    t->used += length;
+    t->count += 1;
+    for (int i = 0; i < 3; i++) {
+        t->lo[i][needle[i] & 0x0f] |= (uint8_t)(1u << bucket);
+        t->hi[i][needle[i] >> 4] |= (uint8_t)(1u << bucket);
+    }
+    return 1;
+}
+
+/// Whether needle `n` occurs at `at` (bounds checked by the caller).
+static inline int cmemsearch_teddy_verify(const cmemsearch_teddy *t, uint32_t n, const uint8_t *at) {
+    return memcmp(at, t->data + t->offset[n], t->length[n]) == 0;
+}
+
+/// Checks every needle of the buckets in `bits` at position `pos`.
+static inline int cmemsearch_teddy_check(const cmemsearch_teddy *t, const uint8_t *hay, size_t len, size_t pos, uint32_t bits) {
+    for (uint32_t n = 0; n < t->count; n++) {
+        if (!(bits & (1u << t->bucket[n]))) continue;
+        if (pos + t->length[n] <= len && cmemsearch_teddy_verify(t, n, hay + pos)) return 1;
+    }
+    return 0;
+}
+
+__attribute__((target("ssse3")))
+static inline __m128i cmemsearch_teddy_bits(const cmemsearch_teddy *t, int i, __m128i chunk, __m128i nibble) {
+    __m128i lo = _mm_and_si128(chunk, nibble);
+    __m128i hi = _mm_and_si128(_mm_srli_epi16(chunk, 4), nibble);
+    __m128i lomask = _mm_loadu_si128((const __m128i *)t->lo[i]);
+    __m128i himask = _mm_loadu_si128((const __m128i *)t->hi[i]);
+    return _mm_and_si128(_mm_shuffle_epi8(lomask, lo), _mm_shuffle_epi8(himask, hi));
+}
+
+/// The offset of the first needle occurrence in hay[from..<len], or -1.
+__attribute__((target("ssse3")))
+static inline long cmemsearch_teddy_find(const cmemsearch_teddy *t, const uint8_t *hay, size_t len, size_t from) {
+    if (t->count == 0) return -1;
+    const __m128i nibble = _mm_set1_epi8(0x0f);
+    size_t p = from;
+    while (p + 18 <= len) {
+        __m128i c0 = _mm_loadu_si128((const __m128i *)(hay + p));
+        __m128i c1 = _mm_loadu_si128((const __m128i *)(hay + p + 1));
+        __m128i c2 = _mm_loadu_si128((const __m128i *)(hay + p + 2));
+        __m128i res = _mm_and_si128(cmemsearch_teddy_bits(t, 0, c0, nibble),
+                      _mm_and_si128(cmemsearch_teddy_bits(t, 1, c1, nibble), cmemsearch_teddy_bits(t, 2, c2, nibble)));
+        uint32_t lanes = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(res, _mm_setzero_si128())) ^ 0xffffu;
+        while (lanes) {
+            int j = __builtin_ctz(lanes);
+            lanes &= lanes - 1;
+            uint8_t bits = ((const uint8_t *)&res)[j];
+            if (cmemsearch_teddy_check(t, hay, len, p + (size_t)j, bits)) return (long)(p + (size_t)j);
+        }
+        p += 16;
+    }
+    for (; p + 3 <= len; p++) {
+        if (cmemsearch_teddy_check(t, hay, len, p, 0xffu)) return (long)p;
+    }
+    return -1;
+}
+#endif
 #endif

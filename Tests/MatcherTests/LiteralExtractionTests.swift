@@ -86,3 +86,51 @@ func literals(_ regex: String) throws -> [String]? {
         #expect(hits == [3, 10, 17])
     }
 }
+
+/// The three searchers (memmem per literal, packed pairs, Teddy) must select the same
+/// lines; Teddy, which searches suffixes, may select more, never fewer.
+@Suite struct SearcherAgreementTests {
+    static let literalSets: [[String]] = [
+        ["Password supplied"],
+        ["Authentication failure", "Aborted login (auth failed", "Disconnected (auth failed", "authentication attempts"],
+        ["): Unknown user", "): unknown user", "): Invalid credentials", "): invalid credentials", "): Password mismatch",
+         "): password mismatch", "): pam_authenticate() failed: ", "auth failed, ", "proxy dest auth failed",
+         "tried to use disabled ", "authentication failure; logname=", "abc"],
+    ]
+
+    /// Line numbers selected when each hit's line is taken and the search resumes after it.
+    func lines(_ text: [UInt8], _ next: (UnsafeBufferPointer<UInt8>, Int) -> Int?) -> [Int] {
+        var lineOf: [Int] = []
+        var line = 0
+        for byte in text { lineOf.append(line); if byte == 10 { line += 1 } }
+        return text.withUnsafeBufferPointer { buffer in
+            var selected: [Int] = []
+            var from = 0
+            while let hit = next(buffer, from) {
+                selected.append(lineOf[hit])
+                from = (buffer[hit...].firstIndex(of: 10) ?? buffer.count) + 1
+                if from >= buffer.count { break }
+            }
+            return selected
+        }
+    }
+
+    @Test(arguments: literalSets)
+    func allSearchersSelectTheSameLines(literals: [String]) throws {
+        let filter = try #require(Prefilter(literals: literals.map { Array($0.utf8) }))
+        var generator = SystemRandomNumberGenerator()
+        var text: [UInt8] = []
+        let pieces = literals + ["xx", " ", "\n", "\n", "Aborted login (", "): ", "auth", "Authentication", "pam_authenticate", "ssword"]
+        for _ in 0..<4000 { text += Array(pieces[Int(generator.next() % UInt64(pieces.count))].utf8) }
+        var memmemCursor = Prefilter.Cursor()
+        let reference = lines(text) { filter.nextHitByMemmem(in: $0, from: $1, cursor: &memmemCursor) }
+        #expect(reference.count > 50)
+        #expect(lines(text) { filter.nextHitByPackedPairs(in: $0, from: $1) } == reference)
+        if let teddy = TeddySearcher(filter.literals) {
+            let teddyLines = Set(lines(text) { teddy.firstHit(in: $0, from: $1) })
+            #expect(Set(reference).isSubset(of: teddyLines))
+        }
+        var cursor = Prefilter.Cursor()
+        #expect(Set(reference).isSubset(of: Set(lines(text) { filter.nextHit(in: $0, from: $1, cursor: &cursor) })))
+    }
+}

@@ -1,0 +1,63 @@
+import CMemSearch
+
+/// The Teddy multi-literal searcher (SIMD nibble shuffles over 16-byte blocks, up to 64
+/// literals in 8 buckets, one pass) from `CMemSearch`, with literals cut to start at
+/// their rarest three bytes: a literal's suffix is as required as the literal, and
+/// Teddy's fingerprint is a needle's first three bytes.
+final class TeddySearcher: @unchecked Sendable {
+    // SAFETY: `state` is filled in `init` and only read afterwards (by any thread).
+    let state: UnsafeMutablePointer<cmemsearch_teddy>
+
+    /// Builds a searcher, or nil when this CPU lacks SSSE3 or the literals do not fit.
+    init?(_ literals: [[UInt8]]) {
+        #if arch(x86_64)
+        guard cmemsearch_teddy_supported() != 0, !literals.isEmpty, literals.count <= 64 else { return nil }
+        let needles = Self.fingerprinted(literals)
+        // Needles sharing a fingerprint share a bucket; the rest are spread over the others.
+        var bucketOf: [[UInt8]: UInt32] = [:]
+        var next: UInt32 = 0
+        state = .allocate(capacity: 1)
+        state.initialize(to: cmemsearch_teddy())
+        for needle in needles {
+            let key = Array(needle.prefix(3))
+            let bucket = bucketOf[key] ?? { defer { next = (next + 1) % 8 }; return next }()
+            bucketOf[key] = bucket
+            let added = needle.withUnsafeBufferPointer { cmemsearch_teddy_add(state, $0.baseAddress, UInt32($0.count), bucket) }
+            if added == 0 { state.deallocate(); return nil }
+        }
+        #else
+        return nil
+        #endif
+    }
+
+    deinit { state.deallocate() }
+
+    /// Each literal from its rarest 3-byte window on (ties keep the longer suffix).
+    static func fingerprinted(_ literals: [[UInt8]]) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        for literal in literals {
+            var best = 0, bestScore = Int.max
+            if literal.count > 3 {
+                for k in 0...(literal.count - 3) where literal.count - k >= 4 || k == 0 {
+                    let score = (0..<3).reduce(0) { $0 + Int(ByteFrequency.rank[Int(literal[k + $1])]) }
+                    if score < bestScore { bestScore = score; best = k }
+                }
+            }
+            let needle = Array(literal[best...])
+            if !result.contains(needle) { result.append(needle) }
+        }
+        return result
+    }
+
+    /// The offset of the first needle occurrence at or after `from`, or nil.
+    @inline(__always)
+    func firstHit(in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        #if arch(x86_64)
+        guard let base = buffer.baseAddress, from < buffer.count else { return nil }
+        let hit = cmemsearch_teddy_find(state, base, buffer.count, from)
+        return hit < 0 ? nil : hit
+        #else
+        return nil
+        #endif
+    }
+}
