@@ -197,11 +197,13 @@ def parse_size(text):
 
 
 def write_corpus(out, size, files, seed):
-    """mail.log, mail.log.1, mail.log.2.gz ... of about `size` bytes in all, crossing Dec->Jan."""
+    """mail.log, mail.log.1, mail.log.2.gz ... of about `size` bytes in all, from Dec 20 on."""
     os.makedirs(out, exist_ok=True)
     world = World(seed=seed)
     per_file = size // files
-    t = 1796000000 - 86400 * 3  # late December
+    # Starts on Dec 20 (of a year without a leap day ahead): a corpus of a few hundred MB
+    # crosses into January, the boundary where a year must be inferred.
+    t = 1797724800  # 2026-12-20 00:00 UTC
     names = ["mail.log"] + ["mail.log.%d" % i for i in range(1, files)]
     for index in reversed(range(files)):
         name = names[index]
