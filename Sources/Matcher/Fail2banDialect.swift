@@ -60,6 +60,10 @@ public struct Fail2banDialect: Sendable {
         return Translation(pattern: pythonToPCRE2(expanded), notes: notes)
     }
 
+    /// Only the rewrite of Python `re` spellings PCRE2 reads differently (no tags): for
+    /// regexes fail2ban compiles directly, such as date templates.
+    public func translatePythonSpellings(_ regex: String) -> String { pythonToPCRE2(regex) }
+
     /// fail2ban's `FTAG_CRE` substitution: `</?[\w\-]+/?>`.
     func expandTags(_ regex: String) -> String {
         let bytes = Array(regex.utf8)

@@ -14,6 +14,9 @@ struct FilterOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The current time as Unix seconds, for the year of dates without one (fail2ban's rule: this year, or last year if that is more than a day ahead). Default: now.", valueName: "epoch"))
     var now: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Time zone of log dates without one, as an offset (UTC, +0100, CET): fail2ban's logtimezone. Default: local time (TZ).", valueName: "zone"))
+    var timezone: String?
+
     @Flag(name: .customLong("no-prefilter"), help: "Run the regexes on every line instead of only on lines containing a literal the filter requires.")
     var noPrefilter = false
 
@@ -52,15 +55,23 @@ struct FilterOptions: ParsableArguments {
             throw ExitStatus.badConfiguration
         }
         for note in filter.notes + matcher.notes { Diagnostics.note("\(spec): \(note)") }
-        for pattern in filter.datePatterns where !["{^LN-BEG}", "{^LN-BEG}TAI64N", "{DEFAULT}"].contains(pattern.trimmingCharacters(in: .whitespaces)) {
-            Diagnostics.warning("\(spec): datepattern \(pattern) is not supported yet; using the line-start syslog/ISO-8601 dates")
-        }
         return (filter, matcher)
     }
 
-    func makeDetector(_ filter: FilterConfig) -> DateDetector {
+    func makeDetector(_ filter: FilterConfig) throws -> DateDetector {
         let current = now ?? Int(time(nil))
-        return DateDetector(now: current, tai64n: filter.datePatterns.contains { $0.contains("TAI64N") })
+        var zone: Int? = nil
+        if let timezone {
+            guard let minutes = DateDetector.zoneOffset(timezone) else {
+                Diagnostics.error("--timezone \(timezone): not an offset (UTC, +0100, CET...)")
+                throw ExitStatus.badConfiguration
+            }
+            zone = minutes
+        }
+        do { return try DateDetector(patterns: filter.datePatterns, now: current, defaultZone: zone) } catch {
+            Diagnostics.error("\(filter.files.last ?? filter.name): \(error)")
+            throw ExitStatus.badConfiguration
+        }
     }
 }
 

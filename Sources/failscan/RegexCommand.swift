@@ -40,7 +40,7 @@ struct RegexCommand: ParsableCommand {
             StandardOutput.write(out)
             return
         }
-        let detector = filterOptions.makeDetector(filterConfig)
+        let detector = try filterOptions.makeDetector(filterConfig)
         let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions(detailed: true))
         var perRegex = Array(repeating: 0, count: filterConfig.patterns.failregex.count)
         var out = ""

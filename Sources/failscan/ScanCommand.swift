@@ -68,7 +68,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         let (filterConfig, matcher) = try filterOptions.loadFilter(filter)
-        let detector = filterOptions.makeDetector(filterConfig)
+        let detector = try filterOptions.makeDetector(filterConfig)
         let ordered = RotatedSet.timeOrder(logs)
         let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions())
         let progress = Progress.makeReporter()

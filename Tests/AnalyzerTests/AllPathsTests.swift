@@ -13,7 +13,7 @@ import TestSupport
         let spec = filterName.hasPrefix("stock:") ? String(filterName.dropFirst(6)) : TestSupport.corpus(filterName)
         let filter = try FilterLoader().load(spec)
         let matcher = try FilterMatcher(filter.patterns, options: .init(jit: jit), usePrefilter: prefilter)
-        let detector = DateDetector(now: 1795600000)
+        let detector = try DateDetector(patterns: filter.datePatterns, now: 1795600000)
         let logs = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"].map { TestSupport.corpus("logs/\($0)") }
         var failures: [Failure] = []
         let result = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: threads, chunkSize: chunkSize, detailed: true))

@@ -3,10 +3,12 @@ import Testing
 @testable import Analyzer
 import Matcher
 
-func detect(_ line: String, now: Int = 1795600000, tai: Bool = false) -> DateDetector.Match? {
+func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: [String] = []) -> DateDetector.Match? {
     setenv("TZ", "UTC", 1)
     tzset()
-    return Array(line.utf8).withUnsafeBufferPointer { DateDetector(now: now, tai64n: tai).detect($0) }
+    let detector = try! DateDetector(patterns: tai ? ["{^LN-BEG}TAI64N", "{^LN-BEG}"] : patterns, now: now)
+    let scratch = detector.makeScratch()
+    return Array(line.utf8).withUnsafeBufferPointer { detector.detect($0, scratch: scratch) }
 }
 
 @Suite(.serialized) struct DateDetectorTests {
@@ -40,10 +42,30 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false) -> DateDet
         #expect(detect("2026-11-24T10:00:00 x")?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
     }
 
-    @Test func tai64nOnlyWhenAsked() {
+    @Test func tai64n() {
         let line = "@4000000068a1b2c3001e8480 x"
-        #expect(detect(line) == nil)
         #expect(detect(line, tai: true)?.time == 0x68a1b2c3)
+        #expect(detect(line, tai: true)?.range == 0..<25)
+    }
+
+    @Test func defaultTemplatesFindDatesBeyondTheLineStart() {
+        // Apache style, in brackets after a host: the nearest default template.
+        let apache = detect(#"192.0.2.1 - - [24/Nov/2026:10:00:00 +0100] "GET / HTTP/1.1" 401"#)
+        #expect(apache?.time == CivilTime.utc(2026, 11, 24, 9, 0, 0))
+        #expect(apache?.range == 15..<41)
+        #expect(detect("1795500000 host x")?.time == 1795500000)
+        #expect(detect("[1795500000.123] x")?.range == 1..<15)
+        #expect(detect("no date here at all") == nil)
+    }
+
+    @Test func datepatternFormats() {
+        #expect(detect("L 24/11/2026 - 10:00:00: x", patterns: ["^L %d/%m/%Y - %H:%M:%S"])?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
+        #expect(detect("x t=2026-11-24T10:00:00+0200 y", patterns: ["t=%Y-%m-%dT%H:%M:%S%z"])?.time == CivilTime.utc(2026, 11, 24, 8, 0, 0))
+        #expect(detect("Nov 24, 2026 1:02:03 PM x", patterns: ["^%b %d, %ExY %I:%M:%S %p"])?.time == CivilTime.utc(2026, 11, 24, 13, 2, 3))
+        #expect(detect("<34>1 2026-11-24T10:00:00Z host app", patterns: [#"^<\d+>\d+\s+{DATE}"#])?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
+        #expect(detect("1795500000123 y", patterns: ["LEPOCH"])?.time == 1795500000)
+        #expect(detect("x 1795500000123 y", patterns: ["LEPOCH"]) == nil) // only at line start, after [ or audit(
+        #expect(detect("Nov 24 10:00:00 x", patterns: ["{NONE}"]) == nil)
     }
 
     @Test func localTimeFollowsTZ() {

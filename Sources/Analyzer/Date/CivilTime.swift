@@ -52,6 +52,29 @@ public final class CivilTime: @unchecked Sendable {
         return naive - offset
     }
 
+    /// The proleptic Gregorian date of a day count since 1970-01-01.
+    public static func civilFromDays(_ z: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    /// The local calendar date and time of Unix time `t`.
+    public static func localDateTime(_ t: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        var time = time_t(t)
+        var result = tm()
+        localtime_r(&time, &result)
+        return (Int(result.tm_year) + 1900, Int(result.tm_mon) + 1, Int(result.tm_mday),
+                Int(result.tm_hour), Int(result.tm_min), Int(result.tm_sec))
+    }
+
     /// The local calendar year, month and day of Unix time `t`.
     public static func localDate(_ t: Int) -> (year: Int, month: Int, day: Int) {
         var time = time_t(t)

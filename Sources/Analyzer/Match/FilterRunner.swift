@@ -26,6 +26,7 @@ public final class FilterRunner {
     public let matcher: FilterMatcher
     let scratch: FilterScratch
     let detector: DateDetector
+    let dateScratch: PCRE2Scratch
     var subject: UnsafeMutablePointer<UInt8>
     var subjectCapacity = 8192
     /// Whether to count lines (for line numbers) and keep `<F-USER>` captures.
@@ -52,6 +53,7 @@ public final class FilterRunner {
         self.matcher = matcher
         self.scratch = matcher.makeScratch()
         self.detector = detector
+        self.dateScratch = detector.makeScratch()
         self.detailed = detailed
         subject = .allocate(capacity: subjectCapacity)
     }
@@ -78,7 +80,7 @@ public final class FilterRunner {
             var end = range.upperBound
             if end > range.lowerBound, base[end - 1] == 13 { end -= 1 } // fail2ban strips \r\n
             let line = UnsafeBufferPointer(start: base + range.lowerBound, count: end - range.lowerBound)
-            let date = detector.detect(line)
+            let date = detector.detect(line, scratch: dateScratch)
             let text = makeSubject(line: line, cut: date?.range,
                                    newlineFollows: end == range.upperBound && range.upperBound < buffer.count)
             let capture: FailureCapture?
@@ -120,7 +122,7 @@ public final class FilterRunner {
             while start > 0, base[start - 1] != 10 { start -= 1 }
             var stop = lineEnd
             if stop > start, base[stop - 1] == 13 { stop -= 1 }
-            if let date = detector.detect(UnsafeBufferPointer(start: base + start, count: stop - start)) { return date.time }
+            if let date = detector.detect(UnsafeBufferPointer(start: base + start, count: stop - start), scratch: dateScratch) { return date.time }
             end = start
         }
         return nil

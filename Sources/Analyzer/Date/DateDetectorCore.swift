@@ -1,0 +1,225 @@
+import Matcher
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Finds the date in a log line and the bytes to cut out, as fail2ban's DateDetector.
+///
+/// Corresponds to fail2ban's `server/datedetector.py` (its default templates, in their
+/// order, line-begin anchored variants first; `datepattern` lines with `{^LN-BEG}`,
+/// `{DATE}`, `{NONE}`, `EPOCH`, `LEPOCH`, `TAI64N` and `%`-formats) and
+/// `server/strptime.py reGroupDictStrptime` (fields to time, local time from `TZ`, the
+/// year of dates without one: this year, or last year when more than a day ahead).
+/// fail2ban's detector also remembers the last template that matched; failscan searches
+/// afresh on every line with the rule fail2ban applies to a first line: an anchored
+/// match, or one at most one byte into the line, wins; otherwise the nearest match.
+public struct DateDetector: Sendable {
+    /// A date found in a line.
+    public struct Match: Sendable, Equatable {
+        /// The bytes fail2ban cuts out of the line (its template's date group).
+        public var range: Range<Int>
+        /// Unix time.
+        public var time: Int
+    }
+
+    /// "Now" for the year rule (fail2ban's `MyTime.now()`); tests fix it like fail2ban's.
+    public let now: Int
+    let templates: [DateTemplate]
+    /// Lines carry no date (`{NONE}`): every line is "now".
+    public let none: Bool
+    /// The ISO/syslog byte parser may answer first (default templates only).
+    let fast: FastDateParser?
+    /// `logtimezone`: minutes east of UTC for dates without a zone (nil: local time).
+    public let defaultZone: Int?
+    let civil: CivilTime
+    let maxCaptures: Int
+
+    /// The default templates' patterns, in fail2ban's order.
+    static let defaultPatterns: [String] = [
+        #"%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S(?:[.,]%f)?(?:\s*%z)?"#,
+        #"(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?"#,
+        #"(?:%a )?%b %d %ExY %k:%M:%S(?:\.%f)?"#,
+        #"%d(?P<_sep>[-/])%m(?P=_sep)(?:%ExY|%Exy) %k:%M:%S"#,
+        #"%d(?P<_sep>[-/])%b(?P=_sep)%ExY[ :]?%H:%M:%S(?:\.%f)?(?: %z)?"#,
+        #"%m/%d/%ExY:%H:%M:%S"#,
+        #"%m-%d-%ExY %k:%M:%S(?:\.%f)?"#,
+        "EPOCH",
+        "{^LN-BEG}%H:%M:%S",
+        "^<%m/%d/%Exy@%H:%M:%S>",
+        #"%Exy%Exm%Exd  ?%H:%M:%S"#,
+        "%b %d, %ExY %I:%M:%S %p",
+        "^%b-%d-%Exy %k:%M:%S",
+        #"%ExY%Exm%Exd(?:T|  ?)%ExH%ExM%ExS(?:[.,]%f)?(?:\s*%z)?"#,
+        #"(?:%Z )?(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?"#,
+        #"(?:%z )?(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?"#,
+        "TAI64N",
+    ]
+
+    /// The full default list: line-begin anchored variants first, then the originals.
+    static func defaultTemplates() throws(ConfigError) -> [DateTemplate] {
+        var anchored: [DateTemplate] = []
+        var plain: [DateTemplate] = []
+        for pattern in defaultPatterns {
+            if !pattern.hasPrefix("{^LN-BEG}") && !pattern.hasPrefix("^") {
+                anchored.append(try DateTemplate.make("{^LN-BEG}" + pattern))
+            }
+            plain.append(try DateTemplate.make(pattern))
+        }
+        return anchored + plain
+    }
+
+    /// - Parameters:
+    ///   - patterns: the filter's `datepattern` lines (empty: fail2ban's defaults).
+    ///   - now: Unix time of "now" for dates without a year.
+    ///   - defaultZone: `logtimezone` in minutes east of UTC, or nil for local time.
+    /// - Throws: `ConfigError` for a pattern that does not compile.
+    public init(patterns: [String] = [], now: Int, defaultZone: Int? = nil) throws(ConfigError) {
+        self.now = now
+        self.defaultZone = defaultZone
+        let civil = CivilTime()
+        self.civil = civil
+        var templates: [DateTemplate] = []
+        var none = false
+        var defaultsOnly = true
+        var tai = false
+        if patterns.isEmpty {
+            templates = try Self.defaultTemplates()
+        }
+        for raw in patterns {
+            let pattern = raw.trimmingSpaces
+            let key = pattern.contains("%") ? pattern : pattern.uppercased()
+            switch key {
+            case "{^LN-BEG}":
+                templates += try Self.defaultTemplates().filter(\.lineBegin)
+            case "{DEFAULT}":
+                templates += try Self.defaultTemplates()
+            case "{NONE}":
+                none = true
+                defaultsOnly = false
+            default:
+                if key.contains("{DATE}") {
+                    for base in Self.defaultPatterns where !["EPOCH", "TAI64N"].contains(base) {
+                        var unbound = base
+                        if unbound.hasPrefix("{^LN-BEG}") { unbound = String(unbound.dropFirst(9)) }
+                        templates.append(try DateTemplate.make(pattern.replacingAll("{DATE}", with: unbound)))
+                    }
+                    defaultsOnly = false
+                } else {
+                    if key.hasSuffix("TAI64N") { tai = true } else { defaultsOnly = false }
+                    templates.append(try DateTemplate.make(pattern))
+                }
+            }
+        }
+        self.templates = templates
+        self.none = none
+        fast = defaultsOnly && defaultZone == nil && !none ? FastDateParser(now: now, tai64n: tai, civil: civil) : nil
+        maxCaptures = templates.map(\.regex.captureCount).max() ?? 0
+    }
+
+    /// A `logtimezone` / `--timezone` text as minutes east of UTC.
+    public static func zoneOffset(_ text: String) -> Int? { TimePatterns.offset(ofZone: text.trimmingSpaces) }
+
+    /// Per-worker match state for the date regexes.
+    public func makeScratch() -> PCRE2Scratch { PCRE2Scratch(captureCount: maxCaptures) }
+
+    /// The date in `line` and the bytes to cut out, or nil when there is none.
+    @inline(__always)
+    public func detect(_ line: UnsafeBufferPointer<UInt8>, scratch: PCRE2Scratch) -> Match? {
+        if none { return nil }
+        if let fast, let match = fast.detect(line) { return match }
+        guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
+        var best: (Match, Int)? = nil
+        for template in templates {
+            guard (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
+                  let whole = scratch.range(ofGroup: 0) else { continue }
+            guard let match = parse(template, line, scratch) else { continue }
+            if template.lineBegin || whole.lowerBound <= 1 { return match }
+            if best == nil || whole.lowerBound < best!.1 { best = (match, whole.lowerBound) }
+        }
+        return best?.0
+    }
+
+    /// Turns a template's groups into a match.
+    func parse(_ template: DateTemplate, _ line: UnsafeBufferPointer<UInt8>, _ scratch: PCRE2Scratch) -> Match? {
+        let names = template.regex.groupNumbers
+        func text(_ name: String) -> String? {
+            guard let group = names[name], let range = scratch.range(ofGroup: group) else { return nil }
+            return String(decoding: line[range], as: UTF8.self)
+        }
+        switch template.kind {
+        case .tai64n:
+            guard let range = scratch.range(ofGroup: 1), range.count == 25 else { return nil }
+            let hex = String(decoding: line[(range.lowerBound + 2)..<(range.lowerBound + 17)], as: UTF8.self)
+            guard let seconds = Int(hex, radix: 16) else { return nil }
+            return Match(range: range, time: seconds)
+        case .epoch(let long, let group):
+            guard let range = scratch.range(ofGroup: group) else { return nil }
+            let value = String(decoding: line[range], as: UTF8.self)
+            guard var seconds = Double(value) else { return nil }
+            if long, value.count >= 13 {
+                seconds /= (value.count >= 16 && !value.contains(".")) ? 1_000_000 : 1000
+            }
+            return Match(range: scratch.range(ofGroup: 1) ?? range, time: Int(seconds))
+        case .pattern:
+            guard let range = scratch.range(ofGroup: 1) else { return nil }
+            var fields = DateFields()
+            if let v = text("Y") { fields.year = Int(v) }
+            if let v = text("y"), let y = Int(v) { fields.year = y <= 2000 ? y + 2000 : y }
+            if let v = text("m") { fields.month = Int(v) }
+            if let v = text("b")?.lowercased() { fields.month = TimePatterns.months.firstIndex(of: v).map { $0 + 1 } }
+            if let v = text("B")?.lowercased() { fields.month = TimePatterns.fullMonths.firstIndex(of: v).map { $0 + 1 } }
+            if let v = text("d") { fields.day = Int(v.trimmingSpaces) }
+            if let v = text("H") { fields.hour = Int(v.trimmingSpaces) ?? 0 }
+            if let v = text("I"), var hour = Int(v.trimmingSpaces) {
+                let ampm = text("p")?.lowercased() ?? ""
+                if ampm == "pm" { if hour != 12 { hour += 12 } } else if hour == 12 { hour = 0 }
+                fields.hour = hour
+            }
+            if let v = text("M") { fields.minute = Int(v) ?? 0 }
+            if let v = text("S") { fields.second = Int(v) ?? 0 }
+            if let v = text("j") { fields.julian = Int(v) }
+            for zone in [text("z"), text("Z")] {
+                if let zone, let offset = TimePatterns.offset(ofZone: zone) { fields.zoneMinutes = offset }
+            }
+            guard let time = fields.time(now: now, defaultZone: defaultZone, civil: civil) else { return nil }
+            return Match(range: range, time: time)
+        }
+    }
+}
+
+/// Calendar fields found by a template, and fail2ban's rules for turning them into time.
+struct DateFields {
+    var year: Int?, month: Int?, day: Int?
+    var hour = 0, minute = 0, second = 0
+    var julian: Int?
+    var zoneMinutes: Int?
+
+    /// Corresponds to the end of fail2ban's `reGroupDictStrptime`.
+    func time(now: Int, defaultZone: Int?, civil: CivilTime) -> Int? {
+        let today = CivilTime.localDateTime(now)
+        var year = self.year, month = self.month, day = self.day
+        var assumeYear = false
+        if year == nil { year = today.year; assumeYear = true }
+        if (month == nil || day == nil), let julian {
+            let days = CivilTime.daysFromCivil(year!, 1, 1) + julian - 1
+            let date = CivilTime.civilFromDays(days)
+            (year, month, day) = (date.year, date.month, date.day)
+        }
+        var assumeToday = false
+        if month == nil && day == nil { month = today.month; day = today.day; assumeToday = true }
+        guard var y = year, let m = month, let d = day, (1...12).contains(m), (1...31).contains(d),
+              hour < 24, minute < 60, second <= 61 else { return nil }
+        let zone = zoneMinutes ?? defaultZone
+        // fail2ban compares the (zone-shifted) naive date with local naive "now".
+        let nowNaive = CivilTime.utc(today.year, today.month, today.day, today.hour, today.minute, today.second)
+        func naive(_ y: Int) -> Int { CivilTime.utc(y, m, d, hour, minute, second) - (zone ?? 0) * 60 }
+        var value = naive(y)
+        if assumeToday, value > nowNaive { value -= 86400 }
+        if assumeYear, value > nowNaive + 86400 { y -= 1; value = naive(y) }
+        if zone != nil { return value }
+        // Local time: the naive value read as local wall-clock time.
+        let wall = CivilTime.civilFromDays(Int((Double(value) / 86400).rounded(.down)))
+        let secondsOfDay = value - CivilTime.daysFromCivil(wall.year, wall.month, wall.day) * 86400
+        return civil.local(wall.year, wall.month, wall.day, secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60)
+    }
+}
