@@ -27,8 +27,10 @@ public struct FailureCapture {
     /// The failure id: an address, a host name or an `<F-ID>`.
     public let id: UnsafeBufferPointer<UInt8>
     public let idKind: FailureIDKind
-    /// The `<F-USER>` capture (or the first `<F-ALT_USER…>`), if any.
-    public let user: UnsafeBufferPointer<UInt8>?
+    /// Every named group of the prefregex and the failregex, merged as fail2ban merges
+    /// them into its failure (`<F-USER>` as `user`, `<F-ALT_USER1>` filling `user` when
+    /// that is empty, and so on); only when asked for, nil otherwise.
+    public let fields: [String: String]?
 }
 
 /// One worker's state for a ``FilterMatcher``.
@@ -65,8 +67,8 @@ struct CompiledFilterRegex: Sendable {
     let original: String
     /// (kind, group number) in fail2ban's order: ip4, ip6, dns, host, fid.
     let idGroups: [(FailureIDKind, Int)]
-    /// `user`, then `alt_user…` in sorted order.
-    let userGroups: [Int]
+    /// Named groups other than `content`, sorted by name.
+    let fieldGroups: [(name: String, number: Int)]
     let contentGroup: Int?
 
     init(_ original: String, role: String, dialect: Fail2banDialect, options: PCRE2Regex.Options,
@@ -81,10 +83,7 @@ struct CompiledFilterRegex: Sendable {
         idGroups = [FailureIDKind.ip4, .ip6, .dns, .host, .fid].compactMap { kind in
             names[kind.rawValue].map { (kind, $0) }
         }
-        var users: [Int] = []
-        if let user = names["user"] { users.append(user) }
-        for name in names.keys.sorted() where name.hasPrefix("alt_user") { users.append(names[name]!) }
-        userGroups = users
+        fieldGroups = names.keys.sorted().filter { $0 != "content" }.map { ($0, names[$0]!) }
         contentGroup = names["content"]
     }
 
@@ -112,12 +111,14 @@ public struct FilterMatcher: LineMatcher {
     public let notes: [String]
     /// The translated PCRE2 patterns: prefregex (if any) first, then failregexes.
     public let translatedPatterns: [String]
+    /// Whether a regex has `<F-MLFID>`: failures then depend on earlier lines.
+    public let usesMultiLineIDs: Bool
 
     /// Compiles `patterns`.
     /// - Parameter usePrefilter: derive and use a literal prefilter (`--no-prefilter` clears it).
     /// - Throws: `PatternError` naming the regex that fails.
     public init(_ patterns: FilterPatterns, options: PCRE2Regex.Options = .init(),
-                usePrefilter: Bool = true) throws(PatternError) {
+                usePrefilter: Bool = true, multiline: Bool = false, dateCut: DateCut = .lineStart) throws(PatternError) {
         let dialect = Fail2banDialect(useDNS: patterns.useDNS)
         var notes: [String] = []
         var pref: CompiledFilterRegex? = nil
@@ -125,8 +126,10 @@ public struct FilterMatcher: LineMatcher {
             pref = try CompiledFilterRegex(source, role: "prefregex", dialect: dialect, options: options, notes: &notes)
         }
         var fails: [CompiledFilterRegex] = []
+        var failOptions = options
+        failOptions.multiline = multiline // fail2ban compiles failregexes with re.MULTILINE when maxlines > 1
         for (index, source) in patterns.failregex.enumerated() {
-            let compiled = try CompiledFilterRegex(source, role: "failregex \(index + 1)", dialect: dialect, options: options, notes: &notes)
+            let compiled = try CompiledFilterRegex(source, role: "failregex \(index + 1)", dialect: dialect, options: failOptions, notes: &notes)
             if !compiled.hasFailureID && !(pref?.hasFailureID ?? false) { throw .noFailureID(source) }
             fails.append(compiled)
         }
@@ -144,8 +147,9 @@ public struct FilterMatcher: LineMatcher {
         var seen: Set<String> = []
         self.notes = notes.filter { seen.insert($0).inserted }
         translatedPatterns = (pref.map { [$0.regex.pattern] } ?? []) + fails.map(\.regex.pattern)
+        usesMultiLineIDs = ([pref].compactMap { $0 } + fails).contains { $0.regex.groupNumbers["mlfid"] != nil }
         if usePrefilter {
-            let (filter, note) = FilterMatcher.derivePrefilter(pref: pref, fails: fails)
+            let (filter, note) = FilterMatcher.derivePrefilter(pref: pref, fails: fails, dateCut: dateCut)
             prefilter = filter
             prefilterNote = note
         } else {
@@ -158,7 +162,8 @@ public struct FilterMatcher: LineMatcher {
     /// of the failregexes' required literals or the prefregex's required literals select
     /// every failing line. The failregexes' union is preferred (it names the failure, not
     /// the daemon) while it stays small.
-    static func derivePrefilter(pref: CompiledFilterRegex?, fails: [CompiledFilterRegex]) -> (Prefilter?, String?) {
+    static func derivePrefilter(pref: CompiledFilterRegex?, fails: [CompiledFilterRegex], dateCut: DateCut) -> (Prefilter?, String?) {
+        if dateCut == .unbounded { return (nil, "a datepattern without boundaries may cut a date out of any literal") }
         var union: [[UInt8]] = []
         var reason: String? = nil
         for fail in fails {
@@ -168,9 +173,9 @@ public struct FilterMatcher: LineMatcher {
             }
             if reason != nil { break }
         }
-        if reason == nil, !union.isEmpty, union.count <= 24, let filter = Prefilter(literals: union) { return (filter, nil) }
+        if reason == nil, !union.isEmpty, union.count <= 24, let filter = Prefilter(literals: union, dateCut: dateCut) { return (filter, nil) }
         if let pref, case .required(let set) = LiteralExtraction.requiredLiterals(of: pref.regex.pattern),
-           let filter = Prefilter(literals: set) {
+           let filter = Prefilter(literals: set, dateCut: dateCut) {
             return (filter, nil)
         }
         return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes")
@@ -193,13 +198,76 @@ public struct FilterMatcher: LineMatcher {
         return nil
     }
 
+    /// A match with everything fail2ban's stateful paths (multi-line buffers, `<F-MLFID>`
+    /// merging) need.
+    public struct DetailedMatch {
+        public let failregexIndex: Int
+        /// Named groups of prefregex and failregex, merged (fail2ban's failure dict, with
+        /// alternate names applied); only groups that took part.
+        public let fields: [String: String]
+        /// The match's byte range in `subject`, or nil when the prefregex's content
+        /// replaced the subject.
+        public let range: Range<Int>?
+    }
+
+    /// Runs prefregex, failregexes and ignoreregexes on `subject` (one or more lines,
+    /// each ending in `\n`) and reports the first failregex match that is not ignored,
+    /// with or without a failure id.
+    public func matchDetailed(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> DetailedMatch? {
+        guard let base = subject.baseAddress else { return nil }
+        let pcre = scratch.pcre
+        if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
+            for ignore in ignoreregexes where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
+        }
+        var current = subject
+        var replaced = false
+        var prefFields: [String: String?] = [:]
+        if let prefregex {
+            guard try prefregex.regex.search(base, length: subject.count, scratch: pcre) else { return nil }
+            prefFields = Self.fields(prefregex, subject, pcre)
+            if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
+                current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
+                replaced = true
+            }
+        }
+        let currentBase = current.baseAddress!
+        for (index, fail) in failregexes.enumerated() {
+            guard try fail.regex.search(currentBase, length: current.count, scratch: pcre) else { continue }
+            let range = pcre.range(ofGroup: 0)
+            var merged = prefFields
+            for (name, value) in Self.fields(fail, current, pcre) { merged[name] = value }
+            for name in merged.keys.sorted() where name.hasPrefix("alt_") {
+                var target = String(name.dropFirst(4))
+                if let underscore = target.lastIndex(of: "_"), Int(target[target.index(after: underscore)...]) != nil {
+                    target = String(target[..<underscore])
+                }
+                target = Fail2banDialect.groupName(forTag: target)
+                if let value = merged[name] ?? nil, !value.isEmpty, (merged[target] ?? nil)?.isEmpty ?? true { merged[target] = value }
+            }
+            if !ignoreregexes.isEmpty {
+                for ignore in ignoreregexes where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
+            }
+            return DetailedMatch(failregexIndex: index, fields: merged.compactMapValues { $0 }, range: replaced ? nil : range)
+        }
+        return nil
+    }
+
+    /// The named groups of the last match of `regex` in `subject` (nil: not taking part).
+    static func fields(_ regex: CompiledFilterRegex, _ subject: UnsafeBufferPointer<UInt8>, _ pcre: PCRE2Scratch) -> [String: String?] {
+        var result: [String: String?] = [:]
+        for (name, number) in regex.fieldGroups {
+            result[name] = pcre.range(ofGroup: number).map { String(decoding: subject[$0], as: UTF8.self) }
+        }
+        return result
+    }
+
     /// Runs the filter on one line whose date has been cut out, exactly as fail2ban
     /// builds its buffer: `subject` is the line without date and without `\r\n`,
     /// followed by one `\n` (fail2ban's `_tupleLinesBuf`).
     ///
     /// - Returns: the failure, or nil when no failregex matches or an ignoreregex does.
     /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
-    public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> FailureCapture? {
+    public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, withFields: Bool = false) throws(PCRE2Error) -> FailureCapture? {
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
         // fail2ban checks ignoreregex first when it has few of them.
@@ -208,13 +276,13 @@ public struct FilterMatcher: LineMatcher {
         }
         var current = subject
         var prefID: (FailureIDKind, Range<Int>?)? = nil
-        var prefUser: Range<Int>? = nil
+        var prefFields: [String: String?] = [:]
         if let prefregex {
             guard try prefregex.regex.search(base, length: subject.count, scratch: pcre) else { return nil }
             for (kind, group) in prefregex.idGroups {
                 if let range = pcre.range(ofGroup: group) { prefID = (kind, range); break }
             }
-            for group in prefregex.userGroups { if let r = pcre.range(ofGroup: group) { prefUser = r; break } }
+            if withFields { prefFields = Self.fields(prefregex, subject, pcre) }
             if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
                 if content.upperBound < subject.count, subject[content.upperBound] == 10 {
                     current = UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
@@ -230,18 +298,31 @@ public struct FilterMatcher: LineMatcher {
             for (kind, group) in fail.idGroups {
                 if let range = pcre.range(ofGroup: group) { id = (kind, UnsafeBufferPointer(rebasing: current[range])); break }
             }
-            var user: UnsafeBufferPointer<UInt8>? = nil
-            for group in fail.userGroups { if let r = pcre.range(ofGroup: group) { user = UnsafeBufferPointer(rebasing: current[r]); break } }
+            var fields: [String: String]? = nil
+            if withFields {
+                // fail2ban: fail = preGroups.copy(); fail.update(failregex groups), then
+                // alternate names fill their target when it is empty.
+                var merged = prefFields
+                for (name, value) in Self.fields(fail, current, pcre) { merged[name] = value }
+                for name in merged.keys.sorted() where name.hasPrefix("alt_") {
+                    var target = String(name.dropFirst(4))
+                    if let underscore = target.lastIndex(of: "_"), Int(target[target.index(after: underscore)...]) != nil {
+                        target = String(target[..<underscore])
+                    }
+                    target = Fail2banDialect.groupName(forTag: target)
+                    if let value = merged[name] ?? nil, !value.isEmpty, (merged[target] ?? nil)?.isEmpty ?? true { merged[target] = value }
+                }
+                fields = merged.compactMapValues { $0 }
+            }
             if id == nil, let (kind, range) = prefID, let range,
                !fail.idGroups.contains(where: { $0.0 == kind }) {
                 id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
             }
-            if user == nil, fail.userGroups.isEmpty, let prefUser { user = UnsafeBufferPointer(rebasing: subject[prefUser]) }
             if !ignoreregexes.isEmpty {
                 for ignore in ignoreregexes where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
             }
             guard let (kind, idBytes) = id else { continue }
-            return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, user: user)
+            return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, fields: fields)
         }
         return nil
     }

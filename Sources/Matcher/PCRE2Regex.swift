@@ -23,10 +23,13 @@ public final class PCRE2Regex: @unchecked Sendable {
         /// Compile in UTF-8 mode with `PCRE2_MATCH_INVALID_UTF`; off means byte mode.
         public var utf: Bool = false
         public var caseless: Bool = false
-        public init(jit: JITMode = .required, utf: Bool = false, caseless: Bool = false) {
+        /// `^` and `$` match at line breaks inside the subject (fail2ban's multi-line filters).
+        public var multiline: Bool = false
+        public init(jit: JITMode = .required, utf: Bool = false, caseless: Bool = false, multiline: Bool = false) {
             self.jit = jit
             self.utf = utf
             self.caseless = caseless
+            self.multiline = multiline
         }
     }
 
@@ -46,6 +49,7 @@ public final class PCRE2Regex: @unchecked Sendable {
         var flags: UInt32 = 0
         if options.utf { flags |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF }
         if options.caseless { flags |= PCRE2_CASELESS }
+        if options.multiline { flags |= PCRE2_MULTILINE }
         var errorCode: Int32 = 0
         var errorOffset = 0
         let bytes = Array(pattern.utf8)

@@ -1,5 +1,16 @@
 import CMemSearch
 
+/// Where fail2ban may cut a date out of a line before its regexes run: the prefilter
+/// searches the raw line, so its literals must survive the cut.
+public enum DateCut: Sendable, Equatable {
+    /// Only at line start (line-begin anchored templates, or no date at all).
+    case lineStart
+    /// Anywhere, by templates whose date text is bounded by non-word bytes.
+    case bounded
+    /// Anywhere, without boundaries (`{UNB}`, `**`): no literal is safe.
+    case unbounded
+}
+
 /// A set of literals of which every matching line contains at least one, searched over
 /// whole buffers rather than line by line.
 ///
@@ -22,14 +33,31 @@ public struct Prefilter: Sendable, Equatable {
     ///
     /// Literals are trimmed of up to ``dateCutSlack`` leading non-word bytes and cut at
     /// the first line break (fail2ban strips `\r\n` and appends `\n` to each line).
-    public init?(literals raw: [[UInt8]], minimumLength: Int = LiteralExtraction.minimumLength) {
+    public init?(literals raw: [[UInt8]], dateCut: DateCut = .lineStart, minimumLength: Int = LiteralExtraction.minimumLength) {
         var set: [[UInt8]] = []
         for literal in raw {
             var l = literal[...]
             if let cut = l.firstIndex(where: { $0 == 10 || $0 == 13 }) { l = l[..<cut] }
-            var trimmed = 0
-            while trimmed < Prefilter.dateCutSlack, let first = l.first, !first.isWordByte {
-                l = l.dropFirst(); trimmed += 1
+            switch dateCut {
+            case .lineStart:
+                var trimmed = 0
+                while trimmed < Prefilter.dateCutSlack, let first = l.first, !first.isWordByte {
+                    l = l.dropFirst(); trimmed += 1
+                }
+            case .bounded:
+                // A date cut out mid-line joins the bytes around it; one of them is a
+                // non-word byte (the templates' boundaries), so the longest piece between
+                // non-word bytes lies wholly on one side of any junction.
+                var best = l[l.startIndex..<l.startIndex]
+                var start = l.startIndex
+                for index in l.indices where !l[index].isWordByte {
+                    if index - start > best.count { best = l[start..<index] }
+                    start = index + 1
+                }
+                if l.endIndex - start > best.count { best = l[start..<l.endIndex] }
+                l = best
+            case .unbounded:
+                return nil
             }
             guard l.count >= minimumLength else { return nil }
             let literal = Array(l)

@@ -14,6 +14,9 @@ struct FilterOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The current time as Unix seconds, for the year of dates without one (fail2ban's rule: this year, or last year if that is more than a day ahead). Default: now.", valueName: "epoch"))
     var now: Int?
 
+    @Option(name: .customLong("datepattern"), help: ArgumentHelp("A date pattern instead of the filter's (fail2ban's datepattern: %-formats, {^LN-BEG}, {DATE}, {NONE}, EPOCH, TAI64N); repeatable.", valueName: "pattern"))
+    var datePatterns: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("Time zone of log dates without one, as an offset (UTC, +0100, CET): fail2ban's logtimezone. Default: local time (TZ).", valueName: "zone"))
     var timezone: String?
 
@@ -35,27 +38,29 @@ struct FilterOptions: ParsableArguments {
 
     var threadCount: Int { threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    func scanOptions(detailed: Bool = false) -> ScanOptions {
-        ScanOptions(threads: threadCount, detailed: detailed, inflate: inflate)
+    func scanOptions(detailed: Bool = false, maxLines: Int = 1) -> ScanOptions {
+        ScanOptions(threads: threadCount, detailed: detailed, inflate: inflate, maxLines: maxLines)
     }
 
     /// Loads and compiles the filter, printing notes once; exits with status 2 on errors.
-    func loadFilter(_ spec: String) throws -> (FilterConfig, FilterMatcher) {
+    func loadFilter(_ spec: String) throws -> (FilterConfig, FilterMatcher, DateDetector) {
         let filter: FilterConfig
         do { filter = try FilterLoader(configDirectory: config).load(spec) } catch {
             Diagnostics.error("\(error)")
             throw ExitStatus.badConfiguration
         }
+        let detector = try makeDetector(filter)
         let matcher: FilterMatcher
         do {
             matcher = try FilterMatcher(filter.patterns, options: PCRE2Regex.Options(jit: noJIT ? .off : .required),
-                                        usePrefilter: !noPrefilter)
+                                        usePrefilter: !noPrefilter && filter.maxLines <= 1, multiline: filter.maxLines > 1,
+                                        dateCut: detector.dateCut)
         } catch {
             Diagnostics.error("\(filter.files.last ?? spec): \(error)")
             throw ExitStatus.badConfiguration
         }
         for note in filter.notes + matcher.notes { Diagnostics.note("\(spec): \(note)") }
-        return (filter, matcher)
+        return (filter, matcher, detector)
     }
 
     func makeDetector(_ filter: FilterConfig) throws -> DateDetector {
@@ -68,7 +73,7 @@ struct FilterOptions: ParsableArguments {
             }
             zone = minutes
         }
-        do { return try DateDetector(patterns: filter.datePatterns, now: current, defaultZone: zone) } catch {
+        do { return try DateDetector(patterns: datePatterns.isEmpty ? filter.datePatterns : datePatterns, now: current, defaultZone: zone) } catch {
             Diagnostics.error("\(filter.files.last ?? filter.name): \(error)")
             throw ExitStatus.badConfiguration
         }

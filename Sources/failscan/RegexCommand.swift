@@ -29,7 +29,7 @@ struct RegexCommand: ParsableCommand {
     var filter: String
 
     func run() throws {
-        let (filterConfig, matcher) = try filterOptions.loadFilter(filter)
+        let (filterConfig, matcher, detector) = try filterOptions.loadFilter(filter)
         if showPatterns {
             var out = matcher.translatedPatterns.map { "pattern: \($0)\n" }.joined()
             if let prefilter = matcher.prefilter {
@@ -40,16 +40,20 @@ struct RegexCommand: ParsableCommand {
             StandardOutput.write(out)
             return
         }
-        let detector = try filterOptions.makeDetector(filterConfig)
-        let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions(detailed: true))
+        let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions(detailed: true, maxLines: filterConfig.maxLines))
         var perRegex = Array(repeating: 0, count: filterConfig.patterns.failregex.count)
         var out = ""
         let file = BanListWriter.jsonString(log)
         let result = scan.run([log]) { failure in
             perRegex[failure.failregex] += 1
             guard json else { return }
-            var fields = ""
-            if let user = failure.user { fields = "\"user\":\(BanListWriter.jsonString(user))" }
+            let fields = (failure.fields ?? [:]).sorted { $0.key < $1.key }.map { key, value -> String in
+                switch key {
+                case "users": return "\"users\":[" + value.split(separator: "\u{1f}").map { BanListWriter.jsonString(String($0)) }.joined(separator: ",") + "]"
+                case "attempts": return "\"attempts\":\(Int(value) ?? 0)"
+                default: return "\(BanListWriter.jsonString(key)):\(BanListWriter.jsonString(value))"
+                }
+            }.joined(separator: ",")
             out += "{\"file\":\(file),\"line\":\(failure.line),\"time\":\(failure.time),\"ip\":\(BanListWriter.jsonString(failure.id.description)),\"failregex\":\(failure.failregex + 1),\"fields\":{\(fields)}}\n"
             if out.utf8.count > 1 << 16 {
                 StandardOutput.write(out)

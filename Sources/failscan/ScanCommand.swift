@@ -67,10 +67,9 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (filterConfig, matcher) = try filterOptions.loadFilter(filter)
-        let detector = try filterOptions.makeDetector(filterConfig)
+        let (filterConfig, matcher, detector) = try filterOptions.loadFilter(filter)
         let ordered = RotatedSet.timeOrder(logs)
-        let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions())
+        let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions(maxLines: filterConfig.maxLines))
         let progress = Progress.makeReporter()
         let clock = MonotonicClock()
         var ledger = FailureLedger()

@@ -12,8 +12,8 @@ import TestSupport
     func run(_ filterName: String, chunkSize: Int, threads: Int, prefilter: Bool, jit: PCRE2Regex.JITMode) throws -> [Failure] {
         let spec = filterName.hasPrefix("stock:") ? String(filterName.dropFirst(6)) : TestSupport.corpus(filterName)
         let filter = try FilterLoader().load(spec)
-        let matcher = try FilterMatcher(filter.patterns, options: .init(jit: jit), usePrefilter: prefilter)
         let detector = try DateDetector(patterns: filter.datePatterns, now: 1795600000)
+        let matcher = try FilterMatcher(filter.patterns, options: .init(jit: jit), usePrefilter: prefilter, dateCut: detector.dateCut)
         let logs = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"].map { TestSupport.corpus("logs/\($0)") }
         var failures: [Failure] = []
         let result = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: threads, chunkSize: chunkSize, detailed: true))

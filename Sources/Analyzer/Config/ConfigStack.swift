@@ -33,7 +33,12 @@ public struct ConfigStack: Sendable {
                     sections[section.name] = [:]
                     sectionOrder.append(section.name)
                 }
-                for (key, value) in section.options { sections[section.name]![key] = value }
+                // fail2ban keeps the values a later file overrides in "KNOWN/<section>",
+                // for `%(known/name)s` in the overriding file.
+                for (key, value) in section.options {
+                    if let previous = sections[section.name]![key] { sections["KNOWN/" + section.name, default: [:]][key] = previous }
+                    sections[section.name]![key] = value
+                }
             }
         }
     }
@@ -84,13 +89,22 @@ public struct ConfigStack: Sendable {
     /// - Returns: nil when the option does not exist.
     /// - Throws: `ConfigError` on a missing reference or a loop.
     public func value(_ section: String, _ key: String, vars: [String: String] = [:]) throws(ConfigError) -> String? {
-        let key = key.lowercased()
         if let slash = key.firstIndex(of: "/") {
-            let sec = String(key[..<slash]), opt = String(key[key.index(after: slash)...])
-            let target = sec.lowercased() == "default" ? "DEFAULT" : sec
-            guard sections[target]?[opt] != nil || (target != "DEFAULT" && sections[target] != nil && sections["DEFAULT"]?[opt] != nil) else { return nil }
-            return try value(target, opt, vars: [:])
+            // fail2ban's get_ex: `known/x` is the value a later file overrode (else the
+            // section's own), `default/x` the [DEFAULT] one, `sec/x` that section's.
+            let sec = String(key[..<slash]), opt = String(key[key.index(after: slash)...]).lowercased()
+            switch sec.lowercased() {
+            case "known":
+                if let raw = sections["KNOWN/" + section]?[opt] { return try interpolate(raw, section: section, vars: vars, depth: 0, option: key) }
+                return try value(section, opt, vars: vars)
+            case "default":
+                return try sections["DEFAULT"]?[opt].map { raw throws(ConfigError) in try interpolate(raw, section: "DEFAULT", vars: [:], depth: 0, option: key) }
+            default:
+                guard sections[sec] != nil, sections[sec]?[opt] != nil || sections["DEFAULT"]?[opt] != nil else { return nil }
+                return try value(sec, opt, vars: [:])
+            }
         }
+        let key = key.lowercased()
         guard let raw = vars[key] ?? sections[section]?[key] ?? sections["DEFAULT"]?[key] else { return nil }
         return try interpolate(raw, section: section, vars: vars, depth: 0, option: key)
     }
@@ -113,8 +127,18 @@ public struct ConfigStack: Sendable {
                 var replacement: String?
                 if name == "__name__" {
                     replacement = section
-                } else if name.contains("/") {
-                    replacement = try value(section, name, vars: vars)
+                } else if let slash = name.firstIndex(of: "/") {
+                    // fail2ban's _map_section_options: the raw value of known/, default/ or
+                    // another section's option, interpolated here, in this section.
+                    let sec = name[..<slash].lowercased(), opt = String(name[name.index(after: slash)...])
+                    var raw: String?
+                    switch sec {
+                    case "known": raw = sections["KNOWN/" + section]?[opt] ?? sections["DEFAULT"]?[opt]
+                    case "default": raw = sections["DEFAULT"]?[opt]
+                    default:
+                        raw = sections.first { $0.key.lowercased() == sec && !$0.key.hasPrefix("KNOWN/") }?.value[opt] ?? sections["DEFAULT"]?[opt]
+                    }
+                    if let raw { replacement = try interpolate(raw, section: section, vars: vars, depth: depth + 1, option: name) }
                 } else if let v = vars[name] ?? sections[section]?[name] ?? sections["DEFAULT"]?[name] {
                     replacement = try interpolate(v, section: section, vars: vars, depth: depth + 1, option: name)
                 }

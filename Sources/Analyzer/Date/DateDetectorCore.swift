@@ -20,12 +20,21 @@ public struct DateDetector: Sendable {
         public var range: Range<Int>
         /// Unix time.
         public var time: Int
+        /// The template matched an empty date (`^WARNING:()**`): fail2ban then takes the
+        /// last known date; `time` is meaningless.
+        public var usesLastDate = false
+
+        public init(range: Range<Int>, time: Int, usesLastDate: Bool = false) {
+            self.range = range
+            self.time = time
+            self.usesLastDate = usesLastDate
+        }
     }
 
     /// "Now" for the year rule (fail2ban's `MyTime.now()`); tests fix it like fail2ban's.
     public let now: Int
     let templates: [DateTemplate]
-    /// Lines carry no date (`{NONE}`): every line is "now".
+    /// Lines carry no date (`{NONE}`): every line is "now", nothing is cut.
     public let none: Bool
     /// The ISO/syslog byte parser may answer first (default templates only).
     let fast: FastDateParser?
@@ -116,6 +125,12 @@ public struct DateDetector: Sendable {
         maxCaptures = templates.map(\.regex.captureCount).max() ?? 0
     }
 
+    /// Where this detector may cut a date out of a line (for the prefilter's literals).
+    public var dateCut: DateCut {
+        if none || templates.allSatisfy(\.lineBegin) { return .lineStart }
+        return templates.allSatisfy(\.bounded) ? .bounded : .unbounded
+    }
+
     /// A `logtimezone` / `--timezone` text as minutes east of UTC.
     public static func zoneOffset(_ text: String) -> Int? { TimePatterns.offset(ofZone: text.trimmingSpaces) }
 
@@ -125,7 +140,9 @@ public struct DateDetector: Sendable {
     /// The date in `line` and the bytes to cut out, or nil when there is none.
     @inline(__always)
     public func detect(_ line: UnsafeBufferPointer<UInt8>, scratch: PCRE2Scratch) -> Match? {
-        if none { return nil }
+        // {NONE}: fail2ban's template matches the empty string, and an empty date means
+        // "now" (the last known date within a minute, in a live fail2ban).
+        if none { return Match(range: 0..<0, time: now) }
         if let fast, let match = fast.detect(line) { return match }
         guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
         var best: (Match, Int)? = nil
@@ -162,6 +179,7 @@ public struct DateDetector: Sendable {
             return Match(range: scratch.range(ofGroup: 1) ?? range, time: Int(seconds))
         case .pattern:
             guard let range = scratch.range(ofGroup: 1) else { return nil }
+            if range.isEmpty { return Match(range: range, time: 0, usesLastDate: true) }
             var fields = DateFields()
             if let v = text("Y") { fields.year = Int(v) }
             if let v = text("y"), let y = Int(v) { fields.year = y <= 2000 ? y + 2000 : y }

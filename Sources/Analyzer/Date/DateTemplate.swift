@@ -18,10 +18,13 @@ public struct DateTemplate: Sendable {
     }
 
     public let name: String
-    let regex: PCRE2Regex
+    public let regex: PCRE2Regex
     public let kind: Kind
     /// Anchored at line start (`{^LN-BEG}`, `^`): such a match wins at once.
     public let lineBegin: Bool
+    /// Whether the date text is bounded at both ends (fail2ban's word boundaries, or
+    /// the template's own anchors): false for `{UNB}` and `**` patterns.
+    public let bounded: Bool
 
     // Meta-regexes of datetemplate.py, applied to a template's regex text.
     static let noWordBoundBegin = try! PCRE2Regex(#"^\(*(?:\(\?\w+\))?(?:\^|\(*\*\*|\((?:\?:)?\^)"#, options: .init(jit: .off))
@@ -106,7 +109,9 @@ public struct DateTemplate: Sendable {
         } catch {
             throw ConfigError("datepattern \(name) does not compile: \(error)")
         }
-        return DateTemplate(name: name, regex: compiled, kind: kind, lineBegin: lineBegin)
+        let isBounded = (boundBegin || lineBegin || wordBegin == .none) && (boundEnd || !wordEnd || firstMatch(noWordBoundEnd, source.trimmingSpaces) != nil)
+            && !source.contains("**") && wordEnd
+        return DateTemplate(name: name, regex: compiled, kind: kind, lineBegin: lineBegin, bounded: isBounded)
     }
 
     static func removeStarMarkers(_ regex: String) -> String {

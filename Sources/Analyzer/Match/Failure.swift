@@ -33,6 +33,6 @@ public struct Failure: Sendable, Equatable {
     public var line: Int
     /// 0-based index of the failregex that matched.
     public var failregex: Int
-    /// The `<F-USER>` capture, only when captures were asked for.
-    public var user: String?
+    /// The named captures (`user` and the like), only when captures were asked for.
+    public var fields: [String: String]?
 }

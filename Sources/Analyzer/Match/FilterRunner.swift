@@ -84,7 +84,7 @@ public final class FilterRunner {
             let text = makeSubject(line: line, cut: date?.range,
                                    newlineFollows: end == range.upperBound && range.upperBound < buffer.count)
             let capture: FailureCapture?
-            do { capture = try matcher.match(subject: text, scratch: scratch) } catch {
+            do { capture = try matcher.match(subject: text, scratch: scratch, withFields: detailed) } catch {
                 result.counters.limitHits += 1
                 return
             }
@@ -98,12 +98,12 @@ public final class FilterRunner {
             } else {
                 id = .other(String(decoding: capture.id, as: UTF8.self))
             }
-            let time = date?.time ?? timeAbove(range.lowerBound, in: buffer)
+            let time = (date?.usesLastDate ?? true) ? timeAbove(range.lowerBound, in: buffer) : date?.time
             if time == nil { result.pendingTime.append(result.failures.count) }
             result.counters.matched += 1
             result.failures.append(Failure(id: id, time: time ?? 0, file: file, line: detailed ? lineNumber : 0,
                                            failregex: capture.failregexIndex,
-                                           user: detailed ? capture.user.map { String(decoding: $0, as: UTF8.self) } : nil))
+                                           fields: capture.fields))
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
         result.lastTime = timeAbove(buffer.count, in: buffer)
@@ -122,7 +122,8 @@ public final class FilterRunner {
             while start > 0, base[start - 1] != 10 { start -= 1 }
             var stop = lineEnd
             if stop > start, base[stop - 1] == 13 { stop -= 1 }
-            if let date = detector.detect(UnsafeBufferPointer(start: base + start, count: stop - start), scratch: dateScratch) { return date.time }
+            if let date = detector.detect(UnsafeBufferPointer(start: base + start, count: stop - start), scratch: dateScratch),
+               !date.usesLastDate { return date.time }
             end = start
         }
         return nil

@@ -13,12 +13,15 @@ public struct ScanOptions: Sendable {
     public var detailed: Bool = false
     /// The gzip inflater.
     public var inflate: InflateEngine = .isal
+    /// The filter's `maxlines`: more than one means a buffer of lines is matched.
+    public var maxLines: Int = 1
 
-    public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal) {
+    public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal, maxLines: Int = 1) {
         self.threads = threads
         self.chunkSize = chunkSize
         self.detailed = detailed
         self.inflate = inflate
+        self.maxLines = maxLines
     }
 }
 
@@ -68,13 +71,16 @@ public struct Scan: Sendable {
         var assembler = Assembler(files: paths.count)
         var summary = ScanSummary()
         summary.files = paths.map { FileSummary(path: $0) }
-        if options.threads <= 1 {
+        // Failures that depend on earlier lines need every line, in order.
+        let stateful = options.maxLines > 1 || matcher.usesMultiLineIDs
+        if options.threads <= 1 || stateful {
             let runner = FilterRunner(matcher: matcher, detector: detector, detailed: options.detailed)
             let buffer = ChunkBuffer(capacity: options.chunkSize)
             for (index, path) in paths.enumerated() {
+                let statefulRunner = stateful ? StatefulFilterRunner(matcher: matcher, detector: detector, maxLines: options.maxLines, detailed: options.detailed) : nil
                 summary.files[index] = Self.read(path, index: index, options: options, progress: progress,
                                                  acquire: { buffer }, release: { _ in }, emit: { seq, chunk in
-                    let matches = runner.scan(chunk.bytes, file: index)
+                    let matches = statefulRunner?.scan(chunk.bytes, file: index) ?? runner.scan(chunk.bytes, file: index)
                     assembler.deliver(file: index, seq: seq, matches, consume: consume)
                 })
                 assembler.end(file: index, chunks: summary.files[index].chunks, consume: consume)
