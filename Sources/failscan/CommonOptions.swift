@@ -11,7 +11,7 @@ struct FilterOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("fail2ban configuration root: where filter names and includes such as common.conf are looked up.", valueName: "dir"))
     var config: String = "/etc/fail2ban"
 
-    @Option(name: .long, help: ArgumentHelp("The current time as Unix seconds, for the year of dates without one (fail2ban's rule: this year, or last year if that is more than a day ahead). Default: now.", valueName: "epoch"))
+    @Option(name: .long, help: ArgumentHelp("\"Now\" as Unix seconds for the year of dates without one, exactly as fail2ban (this year, or last year when more than a day ahead). Default: each file's modification time, so that an archive spanning Dec to Jan gets its years right.", valueName: "epoch"))
     var now: Int?
 
     @Option(name: .customLong("datepattern"), help: ArgumentHelp("A date pattern instead of the filter's (fail2ban's datepattern: %-formats, {^LN-BEG}, {DATE}, {NONE}, EPOCH, TAI64N); repeatable.", valueName: "pattern"))
@@ -39,7 +39,15 @@ struct FilterOptions: ParsableArguments {
     var threadCount: Int { threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     func scanOptions(detailed: Bool = false, maxLines: Int = 1) -> ScanOptions {
-        ScanOptions(threads: threadCount, detailed: detailed, inflate: inflate, maxLines: maxLines)
+        var options = ScanOptions(threads: threadCount, detailed: detailed, inflate: inflate, maxLines: maxLines)
+        options.yearAnchor = now == nil ? .fileModificationTime : .fixedNow
+        return options
+    }
+
+    /// Which rule gave dates without a year their year, for the statistics line.
+    var yearRule: String {
+        now == nil ? "year of dates without one: fail2ban's rule anchored on each file's modification time"
+                   : "year of dates without one: fail2ban's rule with --now \(now!)"
     }
 
     /// Loads and compiles the filter, printing notes once; exits with status 2 on errors.

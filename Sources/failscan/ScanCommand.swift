@@ -103,6 +103,7 @@ struct ScanCommand: ParsableCommand {
                                      result.filesRead, mb, seconds, seconds > 0 ? mb / seconds : 0, result.counters.candidates,
                                      result.failures, offenders.count, offenders.filter(\.banned).count,
                                      matcher.prefilter.map { $0.literals.map { String(decoding: $0, as: UTF8.self).debugDescription }.joined(separator: " ") } ?? "off (\(matcher.prefilterNote ?? ""))"))
+            Diagnostics.write("failscan: \(filterOptions.yearRule)\n")
         }
         if result.counters.limitHits > 0 {
             Diagnostics.warning("\(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")

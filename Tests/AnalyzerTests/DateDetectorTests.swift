@@ -68,12 +68,39 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
         #expect(detect("Nov 24 10:00:00 x", patterns: ["{NONE}"]) == DateDetector.Match(range: 0..<0, time: 1795600000))
     }
 
-    @Test func localTimeFollowsTZ() {
-        setenv("TZ", "CET-01CEST-02,M3.5.0,M10.5.0", 1)
+    // Local time under a POSIX TZ rule (fail2ban's tests use CET-01CEST-02,M3.5.0,M10.5.0)
+    // is exercised by the conformance suite, in a child process: changing TZ here would
+    // race with other tests of this process.
+}
+
+/// Year inference anchored on each file's modification time (failscan's default).
+@Suite struct YearAnchorTests {
+    @Test func archiveSpanningNewYearGetsItsYearsFromTheFileTime() throws {
+        setenv("TZ", "UTC", 1)
         tzset()
-        defer { setenv("TZ", "UTC", 1); tzset() }
-        let civil = CivilTime()
-        #expect(civil.local(2026, 7, 1, 12, 0, 0) == CivilTime.utc(2026, 7, 1, 10, 0, 0))
-        #expect(civil.local(2026, 1, 1, 12, 0, 0) == CivilTime.utc(2026, 1, 1, 11, 0, 0))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-year-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("auth.log.1").path
+        let log = """
+        Dec 31 23:59:50 host sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2
+        Jan  1 00:00:10 host sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2
+        """
+        try (log + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        // The file was last written on 2024-01-02; it is read "now", on 2026-11-25.
+        let modified = CivilTime.utc(2024, 1, 2, 0, 0, 0)
+        var times = [timespec(tv_sec: modified, tv_nsec: 0), timespec(tv_sec: modified, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        let detector = try DateDetector(patterns: [], now: 1795600000)
+        let matcher = try FilterMatcher(FilterPatterns(failregex: ["Failed password for .* from <HOST>"]), dateCut: detector.dateCut)
+        func run(_ anchor: YearAnchor) -> [Int] {
+            var options = ScanOptions(threads: 1)
+            options.yearAnchor = anchor
+            var times: [Int] = []
+            _ = Scan(matcher: matcher, detector: detector, options: options).run([path]) { times.append($0.time) }
+            return times
+        }
+        #expect(run(.fileModificationTime) == [CivilTime.utc(2023, 12, 31, 23, 59, 50), CivilTime.utc(2024, 1, 1, 0, 0, 10)])
+        // fail2ban's own rule, with now = 2026-11-25: both lines land in the wrong years.
+        #expect(run(.fixedNow) == [CivilTime.utc(2025, 12, 31, 23, 59, 50), CivilTime.utc(2026, 1, 1, 0, 0, 10)])
     }
 }

@@ -4,14 +4,22 @@
 /// (`^(?:\W{0,2})?` then the date then a word boundary), and TAI64N when asked.
 struct FastDateParser: Sendable {
     typealias Match = DateDetector.Match
-    var now: Int
+    private(set) var now: Int
+    /// The local year of `now`, computed once (not per line).
+    private(set) var nowYear: Int
     let civil: CivilTime
     var tai64n: Bool
 
     init(now: Int, tai64n: Bool = false, civil: CivilTime) {
         self.now = now
+        self.nowYear = CivilTime.localDate(now).year
         self.tai64n = tai64n
         self.civil = civil
+    }
+
+    mutating func setNow(_ now: Int) {
+        self.now = now
+        nowYear = CivilTime.localDate(now).year
     }
 
     /// The date at the start of `line`, or nil.
@@ -70,7 +78,7 @@ struct FastDateParser: Sendable {
 
     /// fail2ban's rule: this year, unless that is more than a day ahead of now.
     func inferYear(month: Int, day: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
-        let year = CivilTime.localDate(now).year
+        let year = nowYear
         let candidate = civil.local(year, month, day, hh, mm, ss)
         if candidate > now + 86400 { return civil.local(year - 1, month, day, hh, mm, ss) }
         return candidate

@@ -32,12 +32,12 @@ public struct DateDetector: Sendable {
     }
 
     /// "Now" for the year rule (fail2ban's `MyTime.now()`); tests fix it like fail2ban's.
-    public let now: Int
+    public private(set) var now: Int
     let templates: [DateTemplate]
     /// Lines carry no date (`{NONE}`): every line is "now", nothing is cut.
     public let none: Bool
     /// The ISO/syslog byte parser may answer first (default templates only).
-    let fast: FastDateParser?
+    private(set) var fast: FastDateParser?
     /// `logtimezone`: minutes east of UTC for dates without a zone (nil: local time).
     public let defaultZone: Int?
     let civil: CivilTime
@@ -123,6 +123,15 @@ public struct DateDetector: Sendable {
         self.none = none
         fast = defaultsOnly && defaultZone == nil && !none ? FastDateParser(now: now, tai64n: tai, civil: civil) : nil
         maxCaptures = templates.map(\.regex.captureCount).max() ?? 0
+    }
+
+    /// The same detector with another "now" (failscan anchors the year of each file on
+    /// its modification time).
+    public func anchored(at now: Int) -> DateDetector {
+        var copy = self
+        copy.now = now
+        copy.fast?.setNow(now)
+        return copy
     }
 
     /// Where this detector may cut a date out of a line (for the prefilter's literals).

@@ -25,7 +25,7 @@ public struct ChunkMatches: Sendable {
 public final class FilterRunner {
     public let matcher: FilterMatcher
     let scratch: FilterScratch
-    let detector: DateDetector
+    var detector: DateDetector
     let dateScratch: PCRE2Scratch
     var subject: UnsafeMutablePointer<UInt8>
     var subjectCapacity = 8192
@@ -66,7 +66,8 @@ public final class FilterRunner {
     /// (fail2ban reuses its last known date); looking it up backwards, rather than
     /// remembering the last candidate's date, keeps results the same with the prefilter
     /// on or off and whatever the chunking.
-    public func scan(_ buffer: UnsafeBufferPointer<UInt8>, file: Int) -> ChunkMatches {
+    public func scan(_ buffer: UnsafeBufferPointer<UInt8>, file: Int, detector fileDetector: DateDetector? = nil) -> ChunkMatches {
+        if let fileDetector { detector = fileDetector }
         var result = ChunkMatches()
         guard let base = buffer.baseAddress else { return result }
         var counted = 0 // offset up to which lines have been counted

@@ -15,6 +15,8 @@ public struct ScanOptions: Sendable {
     public var inflate: InflateEngine = .isal
     /// The filter's `maxlines`: more than one means a buffer of lines is matched.
     public var maxLines: Int = 1
+    /// What "now" is for dates without a year.
+    public var yearAnchor: YearAnchor = .fixedNow
 
     public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal, maxLines: Int = 1) {
         self.threads = threads
@@ -23,6 +25,15 @@ public struct ScanOptions: Sendable {
         self.inflate = inflate
         self.maxLines = maxLines
     }
+}
+
+/// How the year of a date without one is chosen.
+public enum YearAnchor: Sendable {
+    /// fail2ban's rule with the detector's "now" (`--now`, or the current time).
+    case fixedNow
+    /// fail2ban's rule with each file's modification time as "now": an archive read
+    /// months later still puts Nov and Dec lines before Jan ones, in the right years.
+    case fileModificationTime
 }
 
 /// What one input file gave, once it is read to its end.
@@ -77,10 +88,11 @@ public struct Scan: Sendable {
             let runner = FilterRunner(matcher: matcher, detector: detector, detailed: options.detailed)
             let buffer = ChunkBuffer(capacity: options.chunkSize)
             for (index, path) in paths.enumerated() {
-                let statefulRunner = stateful ? StatefulFilterRunner(matcher: matcher, detector: detector, maxLines: options.maxLines, detailed: options.detailed) : nil
+                let fileDetector = Self.detector(detector, for: path, options: options)
+                let statefulRunner = stateful ? StatefulFilterRunner(matcher: matcher, detector: fileDetector, maxLines: options.maxLines, detailed: options.detailed) : nil
                 summary.files[index] = Self.read(path, index: index, options: options, progress: progress,
                                                  acquire: { buffer }, release: { _ in }, emit: { seq, chunk in
-                    let matches = statefulRunner?.scan(chunk.bytes, file: index) ?? runner.scan(chunk.bytes, file: index)
+                    let matches = statefulRunner?.scan(chunk.bytes, file: index) ?? runner.scan(chunk.bytes, file: index, detector: fileDetector)
                     assembler.deliver(file: index, seq: seq, matches, consume: consume)
                 })
                 assembler.end(file: index, chunks: summary.files[index].chunks, consume: consume)
@@ -104,9 +116,10 @@ public struct Scan: Sendable {
                 while true {
                     let index = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard index < paths.count else { break }
+                    let fileDetector = Self.detector(detector, for: paths[index], options: options)
                     let file = Self.read(paths[index], index: index, options: options, progress: progress,
                                          acquire: { pool.pop()! }, release: { pool.push($0) }, emit: { seq, chunk in
-                        work.push(WorkItem(file: index, seq: seq, buffer: chunk))
+                        work.push(WorkItem(file: index, seq: seq, buffer: chunk, detector: fileDetector))
                     })
                     results.push(.fileEnded(index, file))
                 }
@@ -118,7 +131,7 @@ public struct Scan: Sendable {
             spawn(group) {
                 let runner = FilterRunner(matcher: matcher, detector: detector, detailed: options.detailed)
                 while let item = work.pop() {
-                    let matches = runner.scan(item.buffer.bytes, file: item.file)
+                    let matches = runner.scan(item.buffer.bytes, file: item.file, detector: item.detector)
                     pool.push(item.buffer)
                     results.push(.chunk(item.file, item.seq, matches))
                 }
@@ -143,6 +156,15 @@ public struct Scan: Sendable {
         let file: Int
         let seq: Int
         let buffer: ChunkBuffer
+        let detector: DateDetector
+    }
+
+    /// The detector for one file: with its modification time as "now" when so asked.
+    static func detector(_ base: DateDetector, for path: String, options: ScanOptions) -> DateDetector {
+        guard options.yearAnchor == .fileModificationTime else { return base }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return base }
+        return base.anchored(at: Int(info.st_mtim.tv_sec))
     }
 
     enum PipelineEvent: Sendable {
