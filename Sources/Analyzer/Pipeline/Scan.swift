@@ -54,72 +54,131 @@ public struct ScanSummary: Sendable {
     public var files: [FileSummary] = []
     public var counters = FilterRunner.Counters()
     public var failures = 0
+    /// Per filter of the scan.
+    public var filterCounters: [FilterRunner.Counters] = []
+    public var filterFailures: [Int] = []
+
+    mutating func finish(_ assemblers: [Assembler]) {
+        filterCounters = assemblers.map(\.counters)
+        filterFailures = assemblers.map(\.failureCount)
+        for counters in filterCounters { self.counters.add(counters) }
+        failures = filterFailures.reduce(0, +)
+    }
     public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
     public var warnings: [ScanError] { files.flatMap(\.warnings) }
     public var filesRead: Int { files.filter(\.opened).count }
 }
 
-/// Scans log files with one filter: readers cut files into chunks of whole lines
-/// (inflating gzip on their own threads), workers match chunks on all cores, and the
-/// failures reach the consumer in input order (file by file, line by line), so results
-/// never depend on the thread count or the chunk size. Memory is bounded by a fixed
-/// pool of chunk buffers.
-public struct Scan: Sendable {
+/// One filter of a scan and the files it reads (a jail).
+public struct ScanFilter: Sendable {
     public let matcher: FilterMatcher
     public let detector: DateDetector
-    public let options: ScanOptions
+    /// The filter's `maxlines`.
+    public let maxLines: Int
+    /// Indices into the scan's paths of the files this filter reads; nil for all.
+    public let files: Set<Int>?
 
-    public init(matcher: FilterMatcher, detector: DateDetector, options: ScanOptions) {
+    public init(matcher: FilterMatcher, detector: DateDetector, maxLines: Int = 1, files: Set<Int>? = nil) {
         self.matcher = matcher
         self.detector = detector
+        self.maxLines = maxLines
+        self.files = files
+    }
+
+    var stateful: Bool { maxLines > 1 || matcher.usesMultiLineIDs }
+    func reads(_ file: Int) -> Bool { files?.contains(file) ?? true }
+}
+
+/// Scans log files with one or more filters: readers cut each file into chunks of whole
+/// lines once (inflating on their own threads), workers match every chunk with every
+/// filter that reads the file, on all cores, and failures reach the consumer in input
+/// order per filter (file by file, line by line), so results never depend on the thread
+/// count or the chunk size. Memory is bounded by a fixed pool of chunk buffers.
+public struct Scan: Sendable {
+    public let filters: [ScanFilter]
+    public let options: ScanOptions
+
+    /// A scan with one filter over every file.
+    public init(matcher: FilterMatcher, detector: DateDetector, options: ScanOptions) {
+        self.filters = [ScanFilter(matcher: matcher, detector: detector, maxLines: options.maxLines)]
         self.options = options
     }
 
-    /// Scans `paths` (plain or gzip, recognised by content); `consume` receives every
-    /// failure in input order, on the calling thread.
+    /// A scan with several filters, each over its own files; each file is read once.
+    public init(filters: [ScanFilter], options: ScanOptions) {
+        self.filters = filters
+        self.options = options
+    }
+
+    /// Scans `paths` with the single filter; `consume` receives every failure in input
+    /// order, on the calling thread.
     public func run(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
                     consume: (Failure) -> Void) -> ScanSummary {
-        var assembler = Assembler(files: paths.count)
+        run(paths, progress: progress) { (_: Int, failure: Failure) in consume(failure) }
+    }
+
+    /// Scans `paths`; `consume` receives (filter index, failure) in input order per filter.
+    public func run(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
+                    consume: (Int, Failure) -> Void) -> ScanSummary {
+        let options = self.options, filters = self.filters
+        var assemblers = filters.map { _ in Assembler(files: paths.count) }
         var summary = ScanSummary()
         summary.files = paths.map { FileSummary(path: $0) }
-        // Failures that depend on earlier lines need every line, in order.
-        let stateful = options.maxLines > 1 || matcher.usesMultiLineIDs
-        if options.threads <= 1 || stateful {
-            let runner = FilterRunner(matcher: matcher, detector: detector, detailed: options.detailed)
+        let wanted = paths.indices.filter { file in filters.contains { $0.reads(file) } }
+        for (f, filter) in filters.enumerated() {
+            for file in paths.indices where !filter.reads(file) { assemblers[f].end(file: file, chunks: 0, consume: { _ in }) }
+        }
+        func deliver(_ file: Int, _ seq: Int, _ matches: [(Int, ChunkMatches)]) {
+            for (f, chunk) in matches { assemblers[f].deliver(file: file, seq: seq, chunk) { consume(f, $0) } }
+        }
+        func end(_ file: Int, _ chunks: Int) {
+            for (f, filter) in filters.enumerated() where filter.reads(file) {
+                assemblers[f].end(file: file, chunks: chunks) { consume(f, $0) }
+            }
+        }
+        // Failures that depend on earlier lines need every line, in order: one thread.
+        if options.threads <= 1 || filters.contains(where: \.stateful) {
+            let runners = filters.map { FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: options.detailed) }
             let buffer = ChunkBuffer(capacity: options.chunkSize)
-            for (index, path) in paths.enumerated() {
-                let fileDetector = Self.detector(detector, for: path, options: options)
-                let statefulRunner = stateful ? StatefulFilterRunner(matcher: matcher, detector: fileDetector, maxLines: options.maxLines, detailed: options.detailed) : nil
+            for index in wanted {
+                let path = paths[index]
+                let detectors = filters.map { Self.detector($0.detector, for: path, options: options) }
+                let statefulRunners = filters.enumerated().map { f, filter in
+                    filter.stateful ? StatefulFilterRunner(matcher: filter.matcher, detector: detectors[f], maxLines: filter.maxLines, detailed: options.detailed) : nil
+                }
                 summary.files[index] = Self.read(path, index: index, options: options, progress: progress,
                                                  acquire: { buffer }, release: { _ in }, emit: { seq, chunk in
-                    let matches = statefulRunner?.scan(chunk.bytes, file: index) ?? runner.scan(chunk.bytes, file: index, detector: fileDetector)
-                    assembler.deliver(file: index, seq: seq, matches, consume: consume)
+                    var matches: [(Int, ChunkMatches)] = []
+                    for (f, filter) in filters.enumerated() where filter.reads(index) {
+                        matches.append((f, statefulRunners[f]?.scan(chunk.bytes, file: index)
+                                           ?? runners[f].scan(chunk.bytes, file: index, detector: detectors[f])))
+                    }
+                    deliver(index, seq, matches)
                 })
-                assembler.end(file: index, chunks: summary.files[index].chunks, consume: consume)
+                end(index, summary.files[index].chunks)
             }
-            summary.counters = assembler.counters
-            summary.failures = assembler.failureCount
+            summary.finish(assemblers)
             return summary
         }
         let workers = options.threads
-        let readers = min(paths.count, workers)
+        let readers = min(wanted.count, workers)
         let pool = BlockingQueue<ChunkBuffer>()
         for _ in 0..<(2 * workers + 2 * readers) { pool.push(ChunkBuffer(capacity: options.chunkSize)) }
         let work = BlockingQueue<WorkItem>()
         let results = BlockingQueue<PipelineEvent>()
         let nextFile = Atomic<Int>(0)
-        let options = self.options, matcher = self.matcher, detector = self.detector
         let group = DispatchGroup()
         let remainingReaders = Atomic<Int>(readers)
         for _ in 0..<readers {
             spawn(group) {
                 while true {
-                    let index = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < paths.count else { break }
-                    let fileDetector = Self.detector(detector, for: paths[index], options: options)
+                    let position = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard position < wanted.count else { break }
+                    let index = wanted[position]
+                    let detectors = filters.map { Self.detector($0.detector, for: paths[index], options: options) }
                     let file = Self.read(paths[index], index: index, options: options, progress: progress,
                                          acquire: { pool.pop()! }, release: { pool.push($0) }, emit: { seq, chunk in
-                        work.push(WorkItem(file: index, seq: seq, buffer: chunk, detector: fileDetector))
+                        work.push(WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors))
                     })
                     results.push(.fileEnded(index, file))
                 }
@@ -129,9 +188,12 @@ public struct Scan: Sendable {
         let remainingWorkers = Atomic<Int>(workers)
         for _ in 0..<workers {
             spawn(group) {
-                let runner = FilterRunner(matcher: matcher, detector: detector, detailed: options.detailed)
+                let runners = filters.map { FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: options.detailed) }
                 while let item = work.pop() {
-                    let matches = runner.scan(item.buffer.bytes, file: item.file, detector: item.detector)
+                    var matches: [(Int, ChunkMatches)] = []
+                    for (f, filter) in filters.enumerated() where filter.reads(item.file) {
+                        matches.append((f, runners[f].scan(item.buffer.bytes, file: item.file, detector: item.detectors[f])))
+                    }
                     pool.push(item.buffer)
                     results.push(.chunk(item.file, item.seq, matches))
                 }
@@ -140,15 +202,14 @@ public struct Scan: Sendable {
         }
         while let event = results.pop() {
             switch event {
-            case .chunk(let file, let seq, let matches): assembler.deliver(file: file, seq: seq, matches, consume: consume)
+            case .chunk(let file, let seq, let matches): deliver(file, seq, matches)
             case .fileEnded(let file, let fileSummary):
                 summary.files[file] = fileSummary
-                assembler.end(file: file, chunks: fileSummary.chunks, consume: consume)
+                end(file, fileSummary.chunks)
             }
         }
         group.wait()
-        summary.counters = assembler.counters
-        summary.failures = assembler.failureCount
+        summary.finish(assemblers)
         return summary
     }
 
@@ -156,7 +217,7 @@ public struct Scan: Sendable {
         let file: Int
         let seq: Int
         let buffer: ChunkBuffer
-        let detector: DateDetector
+        let detectors: [DateDetector]
     }
 
     /// The detector for one file: with its modification time as "now" when so asked.
@@ -168,7 +229,7 @@ public struct Scan: Sendable {
     }
 
     enum PipelineEvent: Sendable {
-        case chunk(Int, Int, ChunkMatches)
+        case chunk(Int, Int, [(Int, ChunkMatches)])
         case fileEnded(Int, FileSummary)
     }
 
