@@ -18,7 +18,7 @@ struct Failscan: ParsableCommand {
           3  no input could be read, or the output could not be written
           64 invalid command-line usage
         """,
-        subcommands: [ScanCommand.self, RegexCommand.self],
+        subcommands: [ScanCommand.self, RegexCommand.self, JailsCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -22,9 +22,9 @@ public struct ConfigStack: Sendable {
 
     /// Reads `path` with its includes and `.local` override.
     /// - Parameter fallbackDirectories: where to look for an include not found beside its includer.
-    public mutating func read(_ path: String, fallbackDirectories: [String] = []) throws(ConfigError) {
+    public mutating func read(_ path: String, fallbackDirectories: [String] = [], withLocal: Bool = true) throws(ConfigError) {
         var order: [String] = []
-        try collect(path, fallback: fallbackDirectories, seen: [], into: &order)
+        try collect(path, fallback: fallbackDirectories, seen: [], withLocal: withLocal, into: &order)
         for file in order {
             let ini = try IniFile(path: file)
             files.append(file)
@@ -43,9 +43,9 @@ public struct ConfigStack: Sendable {
         }
     }
 
-    private mutating func collect(_ path: String, fallback: [String], seen: [String], into order: inout [String]) throws(ConfigError) {
+    private mutating func collect(_ path: String, fallback: [String], seen: [String], withLocal: Bool = true, into order: inout [String]) throws(ConfigError) {
         var variants = [path]
-        if path.hasSuffix(".conf") {
+        if withLocal, path.hasSuffix(".conf") {
             let local = String(path.dropLast(5)) + ".local"
             if FileManager.default.fileExists(atPath: local) { variants.append(local) }
         }
