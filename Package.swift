@@ -36,9 +36,10 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CMemSearch"),
         .target(name: "Matcher", dependencies: ["CPCRE2", "CMemSearch"], swiftSettings: swiftSettings),
-        .target(name: "Analyzer", dependencies: ["Matcher", "CZlib", "CISAL", "CZstd", "CLzma", "CBzip2"], swiftSettings: swiftSettings),
+        .target(name: "Analyzer", dependencies: ["Matcher", "CZlib", "CISAL", "CZstd", "CLzma", "CBzip2", "CSQLite"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "failscan",
             dependencies: [

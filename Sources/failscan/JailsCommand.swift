@@ -24,7 +24,9 @@ struct JailsCommand: ParsableCommand {
 
         Formats: list (banned addresses), json and csv (one record per address and jail), \
         iptables and ip6tables (iptables-restore files like fail2ban's iptables-multiport \
-        action), ipset (ipset restore), nft (nft -f).
+        action), ipset (ipset restore), nft (nft -f), fail2ban-db (a fail2ban sqlite \
+        database to start fail2ban-server on; needs --output; bans start now unless \
+        --active-at keeps the logs' own times, so that fail2ban restores them).
         """
     )
 
@@ -49,7 +51,7 @@ struct JailsCommand: ParsableCommand {
     @Option(name: .customLong("active-at"), help: ArgumentHelp("Keep only bans whose bantime has not run out at this time (firewall formats and list).", valueName: "time"))
     var activeAt: String?
 
-    @Option(name: .long, help: ArgumentHelp("list, json, csv, iptables, ip6tables, ipset or nft.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("list, json, csv, iptables, ip6tables, ipset, nft or fail2ban-db.", valueName: "format"))
     var format: JailFormat = .list
 
     @Option(name: .long, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
@@ -77,6 +79,7 @@ struct JailsCommand: ParsableCommand {
             if let value, Self.parseTime(value) == nil { throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])") }
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if format == .fail2banDB, output == nil { throw ValidationError("--format fail2ban-db writes a database: name it with --output") }
     }
 
     func run() throws {
@@ -147,10 +150,27 @@ struct JailsCommand: ParsableCommand {
                                     ignore: config.ignore, window: window)
             results.append(JailResult(jail: config, records: FailManager(policy: policy).decide(failures[index])))
         }
+        if [.iptables, .ip6tables, .ipset, .nft, .fail2banDB].contains(format) {
+            for result in results {
+                let names = result.records.filter { $0.banned && $0.id.address == nil }.map(\.id.description)
+                if !names.isEmpty {
+                    Diagnostics.warning("[\(result.jail.name)] \(names.count) banned id(s) are not addresses and are not written (e.g. \(names[0])); failscan does not resolve host names")
+                }
+            }
+        }
         if stats {
             for (index, result) in results.enumerated() {
                 Diagnostics.write("failscan: [\(result.jail.name)] \(filters[index].files?.count ?? 0) file(s), \(failures[index].count) failure(s), \(result.records.count) address(es), \(result.records.filter(\.banned).count) banned\n")
             }
+        }
+        if format == .fail2banDB, let output {
+            let at = activeAt.flatMap(Self.parseTime)
+            do { try Fail2banDatabaseWriter.write(results, to: output, timeOfBan: at == nil ? Int(time(nil)) : nil, activeAt: at) } catch {
+                Diagnostics.error(error.description)
+                throw ExitStatus.noInputOrOutput
+            }
+            if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
+            return
         }
         let text = JailWriter.render(results, format: format, activeAt: activeAt.flatMap(Self.parseTime))
         if let output {

@@ -154,7 +154,8 @@ import TestSupport
         let scratch = try TestSupport.temporaryDirectory()
         for (format, check) in [("iptables", ["/usr/sbin/iptables-restore", "--test"]),
                                 ("ip6tables", ["/usr/sbin/ip6tables-restore", "--test"]),
-                                ("nft", ["/usr/sbin/nft", "-c", "-f"])] {
+                                ("nft", ["/usr/sbin/nft", "-c", "-f"]),
+                                ("ipset", ["/bin/sh", "-c", "/usr/sbin/ipset restore < \"$0\""])] {
             let file = scratch.appendingPathComponent("rules.\(format)").path
             let out = try TestSupport.failscan(["jails", "--config", config.path, "--format", format, "--output", file])
             #expect(out.status == 0, "\(format): \(out.stderr)")
@@ -168,6 +169,43 @@ import TestSupport
         let text = try String(contentsOfFile: scratch.appendingPathComponent("rules.iptables").path, encoding: .utf8)
         #expect(text.contains("-I INPUT -p tcp -m multiport --dports imap,imaps,pop3,pop3s -j f2b-dovecot-seed"))
         #expect(text.contains("-A f2b-sshd -s "))
+    }
+
+    /// A fail2ban-server started on the preloaded database (dummy action, its own socket
+    /// and files) lists the preloaded bans through fail2ban-client.
+    @Test func fail2banServerRestoresThePreloadedDatabase() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/fail2ban-client"), Comment(rawValue: TestSupport.fail2banHint))
+        let source = try Self.makeConfig()
+        let root = try TestSupport.temporaryDirectory()
+        let fm = FileManager.default
+        for name in ["fail2ban.conf", "jail.conf", "paths-common.conf", "paths-debian.conf", "action.d", "filter.d"] {
+            try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/\(name)")
+        }
+        let path = root.path
+        try Data().write(to: root.appendingPathComponent("empty.log"))
+        try "[Definition]\nlogtarget = \(path)/fail2ban.log\nsocket = \(path)/fail2ban.sock\npidfile = \(path)/fail2ban.pid\ndbfile = \(path)/fail2ban.sqlite3\n"
+            .write(to: root.appendingPathComponent("fail2ban.local"), atomically: true, encoding: .utf8)
+        try "[DEFAULT]\nbackend = polling\nbanaction = dummy\naction = dummy[target=\(path)/dummy.txt]\n[sshd]\nenabled = true\nlogpath = \(path)/empty.log\nbantime = 7200\n"
+            .write(to: root.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
+        let db = root.appendingPathComponent("fail2ban.sqlite3").path
+        let written = try TestSupport.failscan(["jails", "--config", source.path, "--jail", "sshd", "--format", "fail2ban-db", "--output", db])
+        #expect(written.status == 0, "\(written.stderr)")
+        let expected = try TestSupport.failscan(["jails", "--config", source.path, "--jail", "sshd", "--format", "list"])
+        let addresses = Set(expected.stdout.split(separator: "\n").map(String.init))
+        #expect(addresses.count >= 3)
+        let start = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "-x", "start"])
+        #expect(start.status == 0, "\(start.stderr)")
+        defer { _ = try? TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "stop"]) }
+        var listed: Set<String> = []
+        for _ in 0..<50 {
+            let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", "sshd"])
+            if let line = status.stdout.split(separator: "\n").first(where: { $0.contains("Banned IP list:") }) {
+                listed = Set(line.split(separator: ":", maxSplits: 1)[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
+                if listed == addresses { break }
+            }
+            usleep(100_000)
+        }
+        #expect(listed == addresses)
     }
 
     @Test func csvAndSlidingWindow() throws {

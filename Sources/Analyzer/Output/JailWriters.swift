@@ -21,6 +21,8 @@ public struct JailResult: Sendable {
 /// The output formats of `failscan jails`.
 public enum JailFormat: String, CaseIterable, Sendable {
     case list, json, csv, iptables, ip6tables, ipset, nft
+    /// A fail2ban sqlite database (written with Fail2banDatabaseWriter, needs --output).
+    case fail2banDB = "fail2ban-db"
 }
 
 /// Renders jail results for their consumers: people, scripts, iptables-restore,
@@ -55,6 +57,8 @@ public enum JailWriter {
             return ipset(results, activeAt: activeAt)
         case .nft:
             return nft(results, activeAt: activeAt)
+        case .fail2banDB:
+            return ""
         }
     }
 
