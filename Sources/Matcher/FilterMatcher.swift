@@ -236,20 +236,26 @@ public struct FilterMatcher: LineMatcher {
             let range = pcre.range(ofGroup: 0)
             var merged = prefFields
             for (name, value) in Self.fields(fail, current, pcre) { merged[name] = value }
-            for name in merged.keys.sorted() where name.hasPrefix("alt_") {
-                var target = String(name.dropFirst(4))
-                if let underscore = target.lastIndex(of: "_"), Int(target[target.index(after: underscore)...]) != nil {
-                    target = String(target[..<underscore])
-                }
-                target = Fail2banDialect.groupName(forTag: target)
-                if let value = merged[name] ?? nil, !value.isEmpty, (merged[target] ?? nil)?.isEmpty ?? true { merged[target] = value }
-            }
+            Self.mergeAlternates(&merged)
             if !ignoreregexes.isEmpty {
                 for ignore in ignoreregexes where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
             }
             return DetailedMatch(failregexIndex: index, fields: merged.compactMapValues { $0 }, range: replaced ? nil : range)
         }
         return nil
+    }
+
+    /// fail2ban's `_getGroupsWithAlt`: `alt_user1` (from `<F-ALT_USER1>`) fills `user`
+    /// when `user` is empty.
+    static func mergeAlternates(_ merged: inout [String: String?]) {
+        for name in merged.keys.sorted() where name.hasPrefix("alt_") {
+            var target = String(name.dropFirst(4))
+            if let underscore = target.lastIndex(of: "_"), Int(target[target.index(after: underscore)...]) != nil {
+                target = String(target[..<underscore])
+            }
+            target = Fail2banDialect.groupName(forTag: target)
+            if let value = merged[name] ?? nil, !value.isEmpty, (merged[target] ?? nil)?.isEmpty ?? true { merged[target] = value }
+        }
     }
 
     /// The named groups of the last match of `regex` in `subject` (nil: not taking part).
@@ -304,14 +310,7 @@ public struct FilterMatcher: LineMatcher {
                 // alternate names fill their target when it is empty.
                 var merged = prefFields
                 for (name, value) in Self.fields(fail, current, pcre) { merged[name] = value }
-                for name in merged.keys.sorted() where name.hasPrefix("alt_") {
-                    var target = String(name.dropFirst(4))
-                    if let underscore = target.lastIndex(of: "_"), Int(target[target.index(after: underscore)...]) != nil {
-                        target = String(target[..<underscore])
-                    }
-                    target = Fail2banDialect.groupName(forTag: target)
-                    if let value = merged[name] ?? nil, !value.isEmpty, (merged[target] ?? nil)?.isEmpty ?? true { merged[target] = value }
-                }
+                Self.mergeAlternates(&merged)
                 fields = merged.compactMapValues { $0 }
             }
             if id == nil, let (kind, range) = prefID, let range,

@@ -51,11 +51,21 @@ struct FilterOptions: ParsableArguments {
     }
 
     /// Loads and compiles the filter, printing notes once; exits with status 2 on errors.
-    func loadFilter(_ spec: String) throws -> (FilterConfig, FilterMatcher, DateDetector) {
-        let filter: FilterConfig
-        do { filter = try FilterLoader(configDirectory: config).load(spec) } catch {
-            Diagnostics.error("\(error)")
-            throw ExitStatus.badConfiguration
+    /// - Parameters:
+    ///   - regexFallback: like fail2ban-regex, take a spec that names no filter as a failregex.
+    ///   - ignore: an ignoreregex, or a filter whose ignoreregexes are added.
+    func loadFilter(_ spec: String, regexFallback: Bool = false, ignore: String? = nil) throws -> (FilterConfig, FilterMatcher, DateDetector) {
+        let loader = FilterLoader(configDirectory: config)
+        var filter: FilterConfig
+        do { filter = try loader.load(spec) } catch {
+            guard regexFallback, !spec.hasSuffix(".conf"), !spec.contains("/") || spec.contains("<") else {
+                Diagnostics.error("\(error)")
+                throw ExitStatus.badConfiguration
+            }
+            filter = FilterConfig(name: "regex", patterns: FilterPatterns(failregex: [spec]))
+        }
+        if let ignore {
+            if let other = try? loader.load(ignore) { filter = filter.ignoring(other.patterns.ignoreregex) } else { filter = filter.ignoring([ignore]) }
         }
         let detector = try makeDetector(filter)
         let matcher: FilterMatcher
@@ -104,6 +114,16 @@ enum Diagnostics {
 
 /// Writes to standard output; a closed pipe ends the program quietly, as in ripgrep.
 enum StandardOutput {
+    /// Writes `text` to `file` atomically, or to standard output when there is none.
+    /// - Throws: exit status 3 after saying which file could not be written and why.
+    static func deliver(_ text: String, to file: String?) throws {
+        guard let file else { return write(text) }
+        do { try AtomicFile.write(Array(text.utf8), to: file) } catch {
+            Diagnostics.error(error.description)
+            throw ExitStatus.noInputOrOutput
+        }
+    }
+
     static func write(_ text: String) {
         var text = text
         text.withUTF8 { buffer in

@@ -173,14 +173,7 @@ struct JailsCommand: ParsableCommand {
             return
         }
         let text = JailWriter.render(results, format: format, activeAt: activeAt.flatMap(Self.parseTime))
-        if let output {
-            do { try AtomicFile.write(Array(text.utf8), to: output) } catch {
-                Diagnostics.error(error.description)
-                throw ExitStatus.noInputOrOutput
-            }
-        } else {
-            StandardOutput.write(text)
-        }
+        try StandardOutput.deliver(text, to: output)
         if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
     }
 }

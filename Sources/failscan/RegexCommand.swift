@@ -25,11 +25,14 @@ struct RegexCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The log file (plain or gzip).", valueName: "log"))
     var log: String
 
-    @Argument(help: ArgumentHelp("The filter: a .conf file or a name in <config>/filter.d.", valueName: "filter"))
+    @Argument(help: ArgumentHelp("The filter: a .conf file, a name in <config>/filter.d (with arguments, sshd[mode=aggressive]), or a failregex.", valueName: "filter"))
     var filter: String
 
+    @Argument(help: ArgumentHelp("An ignoreregex, or a filter whose ignoreregexes are added.", valueName: "ignoreregex"))
+    var ignoreregex: String?
+
     func run() throws {
-        let (filterConfig, matcher, detector) = try filterOptions.loadFilter(filter)
+        let (filterConfig, matcher, detector) = try filterOptions.loadFilter(filter, regexFallback: true, ignore: ignoreregex)
         if showPatterns {
             var out = matcher.translatedPatterns.map { "pattern: \($0)\n" }.joined()
             if let prefilter = matcher.prefilter {

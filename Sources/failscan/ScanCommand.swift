@@ -88,14 +88,7 @@ struct ScanCommand: ParsableCommand {
             Diagnostics.warning("\(skipped.count) banned id(s) are not addresses and are left out of the firewall file (e.g. \(skipped[0].id))")
         }
         let text = BanListWriter.render(offenders, format: format, name: name ?? filterConfig.name)
-        if let output {
-            do { try AtomicFile.write(Array(text.utf8), to: output) } catch {
-                Diagnostics.error(error.description)
-                throw ExitStatus.noInputOrOutput
-            }
-        } else {
-            StandardOutput.write(text)
-        }
+        try StandardOutput.deliver(text, to: output)
         if stats {
             let seconds = clock.elapsed
             let mb = Double(result.bytes) / 1e6

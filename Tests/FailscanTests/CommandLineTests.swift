@@ -96,6 +96,20 @@ import TestSupport
         #expect(badOutput.stderr.contains("/nonexistent-dir/out"))
     }
 
+    @Test func regexTakesAFailregexAndAnIgnoreregexLikeFail2banRegex() throws {
+        let log = TestSupport.corpus("logs/auth.log")
+        let all = try TestSupport.failscan(["regex", "--json", log, "Failed password for .* from <HOST>"])
+        #expect(all.status == 0, "\(all.stderr)")
+        let rows = all.stdout.split(separator: "\n")
+        #expect(rows.count > 20)
+        let some = try TestSupport.failscan(["regex", "--json", log, "Failed password for .* from <HOST>", "invalid user root "])
+        let kept = some.stdout.split(separator: "\n")
+        #expect(kept.count < rows.count)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        let ignored = text.split(separator: "\n").filter { $0.contains("Failed password for invalid user root ") }.count
+        #expect(kept.count == rows.count - ignored)
+    }
+
     @Test func brokenFilterNamesFileAndRegex() throws {
         let dir = try TestSupport.temporaryDirectory()
         let filter = dir.appendingPathComponent("broken.conf").path

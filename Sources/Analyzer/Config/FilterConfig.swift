@@ -14,6 +14,23 @@ public struct FilterConfig: Sendable {
     public let files: [String]
     /// Things the user should know (missing includes, and so on).
     public let notes: [String]
+
+    public init(name: String, patterns: FilterPatterns, datePatterns: [String] = [], maxLines: Int = 1,
+                files: [String] = [], notes: [String] = []) {
+        self.name = name
+        self.patterns = patterns
+        self.datePatterns = datePatterns
+        self.maxLines = maxLines
+        self.files = files
+        self.notes = notes
+    }
+
+    /// The same filter with more ignoreregexes.
+    public func ignoring(_ regexes: [String]) -> FilterConfig {
+        var patterns = self.patterns
+        patterns.ignoreregex += regexes
+        return FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes)
+    }
 }
 
 /// Reads fail2ban filter files.
