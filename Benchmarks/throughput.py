@@ -13,7 +13,10 @@ also written to Benchmarks/runs/<date>-<host>/.
 import argparse, csv, datetime, os, platform, re, shutil, socket, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FAILSCAN = os.path.join(ROOT, ".build", "release", "failscan")
+# Built with the Swift runtime linked in (`--static-swift-stdlib`): start-up drops from
+# about 18 to 12 ms, which matters beside a 0.1 s scan.
+BUILD_DIR = os.path.join(ROOT, ".build-bench")
+FAILSCAN = os.path.join(BUILD_DIR, "release", "failscan")
 SEED_DOVECOT = os.path.join(ROOT, "Corpus", "filters", "dovecot.conf")
 QPOPPERMAIL = os.path.join(ROOT, "Corpus", "filters", "qpoppermail.conf")
 FILTERS = [("seed dovecot", SEED_DOVECOT), ("stock dovecot", "dovecot"), ("qpoppermail", QPOPPERMAIL)]
@@ -78,7 +81,8 @@ def main():
     # Touch the sources first: SwiftPM 6.3 can leave a dependent module stale after a
     # stored property is added to a public struct of another module.
     subprocess.run("find Sources -name '*.swift' -exec touch {} +", shell=True, cwd=ROOT, check=True)
-    subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", BUILD_DIR],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     env = dict(os.environ, TZ="UTC")
 
     plain1 = [os.path.join(corpus, "mail.log")]

@@ -65,14 +65,16 @@ public struct DateDetector: Sendable {
     ]
 
     /// The full default list: line-begin anchored variants first, then the originals.
-    static func defaultTemplates() throws(ConfigError) -> [DateTemplate] {
+    /// - Parameter jit: false when the byte parser answers first (the regexes are then a
+    ///   rare fallback, and JIT-compiling thirty of them would dominate start-up).
+    static func defaultTemplates(jit: Bool) throws(ConfigError) -> [DateTemplate] {
         var anchored: [DateTemplate] = []
         var plain: [DateTemplate] = []
         for pattern in defaultPatterns {
             if !pattern.hasPrefix("{^LN-BEG}") && !pattern.hasPrefix("^") {
-                anchored.append(try DateTemplate.make("{^LN-BEG}" + pattern))
+                anchored.append(try DateTemplate.make("{^LN-BEG}" + pattern, jit: jit))
             }
-            plain.append(try DateTemplate.make(pattern))
+            plain.append(try DateTemplate.make(pattern, jit: jit))
         }
         return anchored + plain
     }
@@ -89,22 +91,24 @@ public struct DateDetector: Sendable {
         self.civil = civil
         var templates: [DateTemplate] = []
         var none = false
-        var defaultsOnly = true
         var tai = false
+        // The byte parser can answer first when only default templates are in play.
+        let defaultsOnly = patterns.allSatisfy { ["{^LN-BEG}", "{DEFAULT}", "TAI64N", "{^LN-BEG}TAI64N", "^TAI64N"].contains($0.trimmingSpaces.uppercased()) }
+            && defaultZone == nil
+        let jit = !defaultsOnly
         if patterns.isEmpty {
-            templates = try Self.defaultTemplates()
+            templates = try Self.defaultTemplates(jit: jit)
         }
         for raw in patterns {
             let pattern = raw.trimmingSpaces
             let key = pattern.contains("%") ? pattern : pattern.uppercased()
             switch key {
             case "{^LN-BEG}":
-                templates += try Self.defaultTemplates().filter(\.lineBegin)
+                templates += try Self.defaultTemplates(jit: jit).filter(\.lineBegin)
             case "{DEFAULT}":
-                templates += try Self.defaultTemplates()
+                templates += try Self.defaultTemplates(jit: jit)
             case "{NONE}":
                 none = true
-                defaultsOnly = false
             default:
                 if key.contains("{DATE}") {
                     for base in Self.defaultPatterns where !["EPOCH", "TAI64N"].contains(base) {
@@ -112,10 +116,9 @@ public struct DateDetector: Sendable {
                         if unbound.hasPrefix("{^LN-BEG}") { unbound = String(unbound.dropFirst(9)) }
                         templates.append(try DateTemplate.make(pattern.replacingAll("{DATE}", with: unbound)))
                     }
-                    defaultsOnly = false
                 } else {
-                    if key.hasSuffix("TAI64N") { tai = true } else { defaultsOnly = false }
-                    templates.append(try DateTemplate.make(pattern))
+                    if key.hasSuffix("TAI64N") { tai = true }
+                    templates.append(try DateTemplate.make(pattern, jit: jit))
                 }
             }
         }

@@ -36,7 +36,9 @@ public struct DateTemplate: Sendable {
 
     /// Builds the template fail2ban builds for a `datepattern` line (or a default one).
     /// - Throws: `ConfigError` when the resulting regex does not compile.
-    public static func make(_ pattern: String) throws(ConfigError) -> DateTemplate {
+    /// - Parameter jit: JIT-compile the regex (worth it unless the byte parser of the
+    ///   common dates answers first and the regex is a rare fallback).
+    public static func make(_ pattern: String, jit: Bool = true) throws(ConfigError) -> DateTemplate {
         var key = pattern
         if !pattern.contains("%") { key = pattern.uppercased() }
         if key.contains("EPOCH") {
@@ -45,20 +47,20 @@ public struct DateTemplate: Sendable {
                 let epoch = "(" + epochRegex(long: long) + ")"
                 var inner = pattern.replacingAll("{LEPOCH}", with: epoch)
                 inner = inner.replacingAll("{EPOCH}", with: epoch)
-                return try build(name: pattern, regex: "(" + inner + ")", wordBegin: .word, wordEnd: true, kind: .epoch(long: long, group: 2))
+                return try build(name: pattern, regex: "(" + inner + ")", wordBegin: .word, wordEnd: true, kind: .epoch(long: long, group: 2), jit: jit)
             }
             for (names, long) in [(["EPOCH", "{^LN-BEG}EPOCH", "^EPOCH"], false), (["LEPOCH", "{^LN-BEG}LEPOCH", "^LEPOCH"], true)] where names.contains(key) {
                 let epoch = epochRegex(long: long)
                 if key == names[0] {
                     return try build(name: key, regex: #"((?:^|(?P<square>(?<=^\[))|(?P<selinux>(?<=\baudit\()))"# + epoch + #")(?:(?(selinux)(?=:\d+\)))|(?(square)(?=\])))"#,
-                                     wordBegin: .none, wordEnd: true, kind: .epoch(long: long, group: 1))
+                                     wordBegin: .none, wordEnd: true, kind: .epoch(long: long, group: 1), jit: jit)
                 }
                 return try build(name: key, regex: #"((?P<square>(?<=^\[))?"# + epoch + #")(?(square)(?=\]))"#,
-                                 wordBegin: .lineStart, wordEnd: true, kind: .epoch(long: long, group: 1))
+                                 wordBegin: .lineStart, wordEnd: true, kind: .epoch(long: long, group: 1), jit: jit)
             }
         }
         if ["TAI64N", "{^LN-BEG}TAI64N", "^TAI64N"].contains(key) {
-            return try build(name: key, regex: "@[0-9a-f]{24}", wordBegin: key == "TAI64N" ? .none : .lineStart, wordEnd: true, kind: .tai64n)
+            return try build(name: key, regex: "@[0-9a-f]{24}", wordBegin: key == "TAI64N" ? .none : .lineStart, wordEnd: true, kind: .tai64n, jit: jit)
         }
         // DatePatternRegex.setRegex
         var text = pattern
@@ -67,7 +69,7 @@ public struct DateTemplate: Sendable {
         if text.hasPrefix("{UNB}") { text = String(text.dropFirst(5)); wordBegin = .none; wordEnd = false }
         if wordBegin != .none, text.hasPrefix("{^LN-BEG}") { text = String(text.dropFirst(9)); wordBegin = .lineStart }
         let (expanded, caseless) = TimePatterns.expand(text)
-        return try build(name: pattern, regex: (caseless ? "(?i)" : "") + expanded, wordBegin: wordBegin, wordEnd: wordEnd, kind: .pattern)
+        return try build(name: pattern, regex: (caseless ? "(?i)" : "") + expanded, wordBegin: wordBegin, wordEnd: wordEnd, kind: .pattern, jit: jit)
     }
 
     static func epochRegex(long: Bool) -> String {
@@ -77,7 +79,7 @@ public struct DateTemplate: Sendable {
     enum WordBegin { case none, word, lineStart }
 
     /// fail2ban's `DateTemplate.setRegex`.
-    static func build(name: String, regex source: String, wordBegin: WordBegin, wordEnd: Bool, kind: Kind) throws(ConfigError) -> DateTemplate {
+    static func build(name: String, regex source: String, wordBegin: WordBegin, wordEnd: Bool, kind: Kind, jit: Bool) throws(ConfigError) -> DateTemplate {
         var regex = source.trimmingSpaces
         var flags = ""
         if let range = firstMatch(globalFlags, regex) {
@@ -105,7 +107,7 @@ public struct DateTemplate: Sendable {
         regex = flags + regex
         let compiled: PCRE2Regex
         do {
-            compiled = try PCRE2Regex(Fail2banDialect().translatePythonSpellings(regex), options: .init(jit: .required))
+            compiled = try PCRE2Regex(Fail2banDialect().translatePythonSpellings(regex), options: .init(jit: jit ? .required : .off))
         } catch {
             throw ConfigError("datepattern \(name) does not compile: \(error)")
         }
