@@ -7,15 +7,21 @@ import CMemSearch
 final class TeddySearcher: @unchecked Sendable {
     // SAFETY: `state` is filled in `init` and only read afterwards (by any thread).
     let state: UnsafeMutablePointer<cmemsearch_teddy>
+    /// 32 bytes a step where the CPU has AVX2, 16 otherwise.
+    let wide: Bool
 
     /// Builds a searcher, or nil when this CPU lacks SSSE3 or the literals do not fit.
-    init?(_ literals: [[UInt8]]) {
+    /// - Parameter wide: force the 32-byte (AVX2) or 16-byte (SSSE3) kernel; nil picks by CPU.
+    init?(_ literals: [[UInt8]], wide requested: Bool? = nil) {
         #if arch(x86_64)
         guard cmemsearch_teddy_supported() != 0, !literals.isEmpty, literals.count <= 64 else { return nil }
         let needles = Self.fingerprinted(literals)
         // Needles sharing a fingerprint share a bucket; the rest are spread over the others.
         var bucketOf: [[UInt8]: UInt32] = [:]
         var next: UInt32 = 0
+        let avx2 = cmemsearch_teddy_avx2_supported() != 0
+        if requested == true && !avx2 { return nil }
+        wide = requested ?? avx2
         state = .allocate(capacity: 1)
         state.initialize(to: cmemsearch_teddy())
         for needle in needles {
@@ -54,7 +60,7 @@ final class TeddySearcher: @unchecked Sendable {
     func firstHit(in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         #if arch(x86_64)
         guard let base = buffer.baseAddress, from < buffer.count else { return nil }
-        let hit = cmemsearch_teddy_find(state, base, buffer.count, from)
+        let hit = wide ? cmemsearch_teddy_find_avx2(state, base, buffer.count, from) : cmemsearch_teddy_find(state, base, buffer.count, from)
         return hit < 0 ? nil : hit
         #else
         return nil

@@ -126,9 +126,10 @@ func literals(_ regex: String) throws -> [String]? {
         let reference = lines(text) { filter.nextHitByMemmem(in: $0, from: $1, cursor: &memmemCursor) }
         #expect(reference.count > 50)
         #expect(lines(text) { filter.nextHitByPackedPairs(in: $0, from: $1) } == reference)
-        if let teddy = TeddySearcher(filter.literals) {
+        for wide in [false, true] {
+            guard let teddy = TeddySearcher(filter.literals, wide: wide) else { continue }
             let teddyLines = Set(lines(text) { teddy.firstHit(in: $0, from: $1) })
-            #expect(Set(reference).isSubset(of: teddyLines))
+            #expect(Set(reference).isSubset(of: teddyLines), "Teddy, wide: \(wide)")
         }
         var cursor = Prefilter.Cursor()
         #expect(Set(reference).isSubset(of: Set(lines(text) { filter.nextHit(in: $0, from: $1, cursor: &cursor) })))
