@@ -75,7 +75,7 @@ def main():
     with open(os.path.join(ROOT, "Corpus", "generate.py"), "rb") as f:
         generator = hashlib.sha256(f.read()).hexdigest()[:10]
     corpus = os.path.join(work, "corpus-%s-%s" % (args.size, generator))
-    if not os.path.exists(os.path.join(corpus, "mail.log.3.gz")):
+    if not os.path.exists(os.path.join(corpus, "auth.log")):
         subprocess.run([sys.executable, os.path.join(ROOT, "Corpus", "generate.py"), "corpus", "--size", args.size,
                         "--files", "4", corpus], check=True)
     # Touch the sources first: SwiftPM 6.3 can leave a dependent module stale after a
@@ -115,6 +115,23 @@ def main():
                     rows.append(measure("failscan %s, %s, %dT, prefilter %s" % (fname, key, threads, "on" if pre else "off"),
                                         cmd, mb, lines, args.runs, banned, env=env))
 
+    # The inflater choice, with figures: ISA-L (default) against zlib, same file, one thread.
+    for engine in ("zlib",):
+        mb, lines = info["gzip x1"]
+        rows.append(measure("failscan seed dovecot, gzip x1, 1T, --inflate %s" % engine,
+                            [FAILSCAN, "scan", "--stats", "--threads", "1", "--inflate", engine, "--filter", SEED_DOVECOT] + gz1,
+                            mb, lines, args.runs, banned, env=env))
+    auth = [os.path.join(corpus, "auth.log")]
+    amb, alines = size_mb(auth), line_count(auth)
+    qpopperauth = os.path.join(ROOT, "Corpus", "filters", "qpopperauth.conf")
+    for threads in (1, 2):
+        for pre in (True, False):
+            if threads == 2 and not pre:
+                continue
+            cmd = [FAILSCAN, "scan", "--stats", "--threads", str(threads), "--filter", qpopperauth] + ([] if pre else ["--no-prefilter"]) + auth
+            rows.append(measure("failscan qpopperauth, auth.log, %dT, prefilter %s" % (threads, "on" if pre else "off"),
+                                cmd, amb, alines, args.runs, banned, env=env))
+
     print("anchors:", file=sys.stderr)
     mb1, lines1 = info["plain x1"]
     patterns = {}
@@ -132,8 +149,9 @@ def main():
     rows.append(measure("rg -c -P seed dovecot, plain x2 (2 threads)", ["rg", "-j2", "-c", "-P", patterns["seed dovecot"][0][-1]] + plain2,
                         info["plain x2"][0], info["plain x2"][1], args.runs, counted))
     gmb, glines = info["gzip x1"]
-    for tool in ("gzip", "pigz", "igzip"):
-        rows.append(measure("%s -dc > /dev/null, gzip x1" % tool, "%s -dc '%s' > /dev/null" % (tool, gz1[0]), gmb, glines, args.runs, shell=True))
+    for tool in [t for t in ("gzip", "pigz", "igzip", "libdeflate-gunzip") if shutil.which(t)]:
+        flags = "-c" if tool == "libdeflate-gunzip" else "-dc"
+        rows.append(measure("%s %s > /dev/null, gzip x1" % (tool, flags), "%s %s '%s' > /dev/null" % (tool, flags, gz1[0]), gmb, glines, args.runs, shell=True))
     g2mb, g2lines = info["gzip x2"]
     rows.append(measure("igzip -dc both in sequence, gzip x2", "igzip -dc %s > /dev/null" % " ".join("'%s'" % p for p in gz2),
                         g2mb, g2lines, args.runs, shell=True))

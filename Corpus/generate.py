@@ -197,7 +197,8 @@ def parse_size(text):
 
 
 def write_corpus(out, size, files, seed):
-    """mail.log, mail.log.1, mail.log.2.gz ... of about `size` bytes in all, from Dec 20 on."""
+    """mail.log, mail.log.1, mail.log.2.gz ... of about `size` bytes in all, from Dec 20 on,
+    and an auth.log of an eighth of that."""
     os.makedirs(out, exist_ok=True)
     world = World(seed=seed)
     per_file = size // files
@@ -223,6 +224,22 @@ def write_corpus(out, size, files, seed):
                     if written >= per_file:
                         break
         print("wrote %s (%d MB uncompressed)" % (path, written >> 20), file=sys.stderr)
+    # auth.log (qpopper's PAM form and sshd), an eighth of the size, over the same days.
+    path = os.path.join(out, "auth.log")
+    written = 0
+    auth_world = World(seed=seed + 1)
+    with open(path, "wb") as f:
+        chunk = []
+        for _, text in lines(auth_world, 1797724800, 1 << 62, 0.03, form="auth"):
+            chunk.append(text)
+            if len(chunk) == 4096:
+                data = ("\n".join(chunk) + "\n").encode("utf-8", "surrogateescape")
+                f.write(data)
+                written += len(data)
+                chunk = []
+                if written >= size // 8:
+                    break
+    print("wrote %s (%d MB)" % (path, written >> 20), file=sys.stderr)
 
 
 def main():
