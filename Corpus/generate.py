@@ -196,6 +196,21 @@ def parse_size(text):
     return int(float(text[:-1]) * units[text[-1].upper()]) if text[-1].upper() in units else int(text)
 
 
+def write_lines(f, generator, limit):
+    """Writes generated (time, text) lines in blocks until `limit` bytes; returns (bytes, last time)."""
+    written, chunk, t = 0, [], 0
+    for t, text in generator:
+        chunk.append(text)
+        if len(chunk) == 4096:
+            data = ("\n".join(chunk) + "\n").encode("utf-8", "surrogateescape")
+            f.write(data)
+            written += len(data)
+            chunk = []
+            if written >= limit:
+                break
+    return written, t
+
+
 def write_corpus(out, size, files, seed):
     """mail.log, mail.log.1, mail.log.2.gz ... of about `size` bytes in all, from Dec 20 on,
     and an auth.log of an eighth of that."""
@@ -209,36 +224,14 @@ def write_corpus(out, size, files, seed):
     for index in reversed(range(files)):
         name = names[index]
         path = os.path.join(out, name + (".gz" if index >= 2 else ""))
-        written = 0
-        chunk = []
         opener = (lambda p: gzip.open(p, "wb", compresslevel=6)) if index >= 2 else (lambda p: open(p, "wb"))
         with opener(path) as f:
-            gen = lines(world, t, 1 << 62, 0.03, old_style=(index % 2 == 1))
-            for t, text in gen:
-                chunk.append(text)
-                if len(chunk) == 4096:
-                    data = ("\n".join(chunk) + "\n").encode("utf-8", "surrogateescape")
-                    f.write(data)
-                    written += len(data)
-                    chunk = []
-                    if written >= per_file:
-                        break
+            written, t = write_lines(f, lines(world, t, 1 << 62, 0.03, old_style=(index % 2 == 1)), per_file)
         print("wrote %s (%d MB uncompressed)" % (path, written >> 20), file=sys.stderr)
     # auth.log (qpopper's PAM form and sshd), an eighth of the size, over the same days.
     path = os.path.join(out, "auth.log")
-    written = 0
-    auth_world = World(seed=seed + 1)
     with open(path, "wb") as f:
-        chunk = []
-        for _, text in lines(auth_world, 1797724800, 1 << 62, 0.03, form="auth"):
-            chunk.append(text)
-            if len(chunk) == 4096:
-                data = ("\n".join(chunk) + "\n").encode("utf-8", "surrogateescape")
-                f.write(data)
-                written += len(data)
-                chunk = []
-                if written >= size // 8:
-                    break
+        written, _ = write_lines(f, lines(World(seed=seed + 1), 1797724800, 1 << 62, 0.03, form="auth"), size // 8)
     print("wrote %s (%d MB)" % (path, written >> 20), file=sys.stderr)
 
 

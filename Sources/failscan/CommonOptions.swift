@@ -51,10 +51,18 @@ struct FilterOptions: ParsableArguments {
     }
 
     /// Loads and compiles the filter, printing notes once; exits with status 2 on errors.
+    /// Loads, compiles and announces a filter.
     /// - Parameters:
     ///   - regexFallback: like fail2ban-regex, take a spec that names no filter as a failregex.
     ///   - ignore: an ignoreregex, or a filter whose ignoreregexes are added.
     func loadFilter(_ spec: String, regexFallback: Bool = false, ignore: String? = nil) throws -> (FilterConfig, FilterMatcher, DateDetector) {
+        let filter = try readFilter(spec, regexFallback: regexFallback, ignore: ignore)
+        let (matcher, detector) = try compile(filter, label: spec)
+        return (filter, matcher, detector)
+    }
+
+    /// Reads a filter; exits with status 2 naming the file and reason when it cannot.
+    func readFilter(_ spec: String, regexFallback: Bool = false, ignore: String? = nil) throws -> FilterConfig {
         let loader = FilterLoader(configDirectory: config)
         var filter: FilterConfig
         do { filter = try loader.load(spec) } catch {
@@ -67,26 +75,32 @@ struct FilterOptions: ParsableArguments {
         if let ignore {
             if let other = try? loader.load(ignore) { filter = filter.ignoring(other.patterns.ignoreregex) } else { filter = filter.ignoring([ignore]) }
         }
-        let detector = try makeDetector(filter)
+        return filter
+    }
+
+    /// The matcher and date detector of a filter, with these options.
+    /// - Parameter logTimeZone: the jail's `logtimezone`, used when --timezone is not given.
+    func compile(_ filter: FilterConfig, label: String, logTimeZone: String? = nil) throws -> (FilterMatcher, DateDetector) {
+        let detector = try makeDetector(filter, logTimeZone: logTimeZone)
         let matcher: FilterMatcher
         do {
             matcher = try FilterMatcher(filter.patterns, options: PCRE2Regex.Options(jit: noJIT ? .off : .required),
                                         usePrefilter: !noPrefilter && filter.maxLines <= 1, multiline: filter.maxLines > 1,
                                         dateCut: detector.dateCut)
         } catch {
-            Diagnostics.error("\(filter.files.last ?? spec): \(error)")
+            Diagnostics.error("\(filter.files.last ?? label): \(error)")
             throw ExitStatus.badConfiguration
         }
-        for note in filter.notes + matcher.notes { Diagnostics.note("\(spec): \(note)") }
-        return (filter, matcher, detector)
+        for note in filter.notes + matcher.notes { Diagnostics.note("\(label): \(note)") }
+        return (matcher, detector)
     }
 
-    func makeDetector(_ filter: FilterConfig) throws -> DateDetector {
+    func makeDetector(_ filter: FilterConfig, logTimeZone: String? = nil) throws -> DateDetector {
         let current = now ?? Int(time(nil))
         var zone: Int? = nil
-        if let timezone {
-            guard let minutes = DateDetector.zoneOffset(timezone) else {
-                Diagnostics.error("--timezone \(timezone): not an offset (UTC, +0100, CET...)")
+        if let text = timezone ?? logTimeZone {
+            guard let minutes = DateDetector.zoneOffset(text) else {
+                Diagnostics.error("time zone \(text): not an offset (UTC, +0100, CET...)")
                 throw ExitStatus.badConfiguration
             }
             zone = minutes

@@ -30,8 +30,7 @@ struct JailsCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: ArgumentHelp("fail2ban configuration root.", valueName: "dir"))
-    var config: String = "/etc/fail2ban"
+    @OptionGroup var filterOptions: FilterOptions
 
     @Option(name: .long, help: ArgumentHelp("Only this jail (repeatable); default: every enabled jail.", valueName: "name"))
     var jail: [String] = []
@@ -57,12 +56,6 @@ struct JailsCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("Matching threads (default: all cores).", valueName: "n"))
-    var threads: Int?
-
-    @Option(name: .long, help: ArgumentHelp("\"Now\" for the year of dates without one, as fail2ban (default: each file's modification time).", valueName: "epoch"))
-    var now: Int?
-
     @Flag(name: .long, help: "Print per-jail statistics on standard error.")
     var stats = false
 
@@ -78,12 +71,12 @@ struct JailsCommand: ParsableCommand {
         for (name, value) in [("--since", since), ("--until", until), ("--active-at", activeAt)] {
             if let value, Self.parseTime(value) == nil { throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])") }
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if format == .fail2banDB, output == nil { throw ValidationError("--format fail2ban-db writes a database: name it with --output") }
     }
 
     func run() throws {
         let all: [JailConfig]
+        let config = filterOptions.config
         do { all = try JailLoader(configDirectory: config).load() } catch {
             Diagnostics.error("\(error)")
             throw ExitStatus.badConfiguration
@@ -106,27 +99,12 @@ struct JailsCommand: ParsableCommand {
         }
         var paths: [String] = []
         var filters: [ScanFilter] = []
-        let current = now ?? Int(time(nil))
         for config in jails {
             for name in config.ignoreNames {
                 Diagnostics.warning("[\(config.name)] ignoreip \(name) is a host name; failscan does not resolve names, it is not ignored")
             }
-            let filter: FilterConfig
-            do { filter = try FilterLoader(configDirectory: self.config).load(config.filter) } catch {
-                Diagnostics.error("[\(config.name)] filter \(config.filter): \(error)")
-                throw ExitStatus.badConfiguration
-            }
-            var zone: Int? = nil
-            if let tz = config.logTimeZone { zone = DateDetector.zoneOffset(tz) }
-            let detector: DateDetector
-            let matcher: FilterMatcher
-            do {
-                detector = try DateDetector(patterns: filter.datePatterns, now: current, defaultZone: zone)
-                matcher = try FilterMatcher(filter.patterns, usePrefilter: filter.maxLines <= 1, multiline: filter.maxLines > 1, dateCut: detector.dateCut)
-            } catch {
-                Diagnostics.error("[\(config.name)] filter \(config.filter): \(error)")
-                throw ExitStatus.badConfiguration
-            }
+            let filter = try filterOptions.readFilter(config.filter)
+            let (matcher, detector) = try filterOptions.compile(filter, label: "[\(config.name)] filter \(config.filter)", logTimeZone: config.logTimeZone)
             let files = config.logFiles(rotated: !noRotated)
             if files.isEmpty { Diagnostics.warning("[\(config.name)] no log file matches \(config.logPatterns.joined(separator: " "))") }
             var indices = Set<Int>()
@@ -135,8 +113,7 @@ struct JailsCommand: ParsableCommand {
             }
             filters.append(ScanFilter(matcher: matcher, detector: detector, maxLines: filter.maxLines, files: indices))
         }
-        var options = ScanOptions(threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        options.yearAnchor = now == nil ? .fileModificationTime : .fixedNow
+        let options = filterOptions.scanOptions()
         let lower = since.flatMap(Self.parseTime) ?? Int.min
         let upper = until.flatMap(Self.parseTime) ?? Int.max
         var failures = Array(repeating: [Failure](), count: jails.count)
