@@ -62,8 +62,10 @@ public final class DecompressingReader: ByteSource {
         consumedBefore += inputEnd
         inputStart = 0
         if let mapping {
-            // Windows of at most 64 MiB: the decoders count input in 32-bit integers.
-            let size = min(64 << 20, mappingSize - mappedOffset)
+            // Windows of 8 MiB. The pages of the window just consumed are dropped, so that
+            // the resident size does not grow with the compressed file's size.
+            if inputEnd > 0 { madvise(mapping + (mappedOffset - inputEnd), inputEnd, MADV_DONTNEED) }
+            let size = min(8 << 20, mappingSize - mappedOffset)
             input = UnsafeRawBufferPointer(start: mapping + mappedOffset, count: size)
             mappedOffset += size
             inputEnd = size
