@@ -9,12 +9,13 @@ import TestSupport
 @Suite struct AllPathsTests {
     static let filters = ["filters/dovecot.conf", "filters/qpoppermail.conf", "filters/qpopperauth.conf", "stock:dovecot"]
 
-    func run(_ filterName: String, chunkSize: Int, threads: Int, prefilter: Bool, jit: PCRE2Regex.JITMode) throws -> [Failure] {
+    func run(_ filterName: String, chunkSize: Int, threads: Int, prefilter: Bool, jit: PCRE2Regex.JITMode,
+             logNames: [String] = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"]) throws -> [Failure] {
         let spec = filterName.hasPrefix("stock:") ? String(filterName.dropFirst(6)) : TestSupport.corpus(filterName)
         let filter = try FilterLoader().load(spec)
         let detector = try DateDetector(patterns: filter.datePatterns, now: 1795600000)
         let matcher = try FilterMatcher(filter.patterns, options: .init(jit: jit), usePrefilter: prefilter, dateCut: detector.dateCut)
-        let logs = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"].map { TestSupport.corpus("logs/\($0)") }
+        let logs = logNames.map { TestSupport.corpus("logs/\($0)") }
         var failures: [Failure] = []
         let result = Scan(matcher: matcher, detector: detector, options: ScanOptions(threads: threads, chunkSize: chunkSize, detailed: true))
             .run(logs) { failures.append($0) }
@@ -37,6 +38,19 @@ import TestSupport
                     let failures = try run(filter, chunkSize: chunkSize, threads: threads, prefilter: prefilter, jit: jit)
                     #expect(failures == reference, "chunk \(chunkSize), threads \(threads), prefilter \(prefilter), jit \(jit)")
                 }
+            }
+        }
+    }
+
+    /// One file and several threads: readers hand chunks to matching workers (with as many
+    /// files as threads, each thread matches its own files instead).
+    @Test(arguments: ["filters/dovecot.conf", "filters/qpoppermail.conf"])
+    func oneFileOnSeveralThreads(filter: String) throws {
+        for log in ["mail.log", "mail.log.2.gz"] {
+            let reference = try run(filter, chunkSize: 4096, threads: 1, prefilter: false, jit: .required, logNames: [log])
+            #expect(!reference.isEmpty)
+            for threads in [2, 3] {
+                #expect(try run(filter, chunkSize: 4096, threads: threads, prefilter: true, jit: .required, logNames: [log]) == reference)
             }
         }
     }
