@@ -117,9 +117,10 @@ struct JailsCommand: ParsableCommand {
         let lower = since.flatMap(Self.parseTime) ?? Int.min
         let upper = until.flatMap(Self.parseTime) ?? Int.max
         var failures = Array(repeating: [Failure](), count: jails.count)
-        let summary = Scan(filters: filters, options: options).run(paths) { f, failure in
+        let summary = Scan(filters: filters, options: options).run(paths, progress: Progress.makeReporter()) { f, failure in
             if failure.time >= lower && failure.time <= upper { failures[f].append(failure) }
         }
+        Progress.finish()
         for warning in summary.warnings { Diagnostics.warning(warning.description) }
         var results: [JailResult] = []
         for (index, config) in jails.enumerated() {
