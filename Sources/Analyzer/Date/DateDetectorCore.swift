@@ -1,3 +1,4 @@
+import Foundation
 import Matcher
 #if canImport(Glibc)
 import Glibc
@@ -67,7 +68,14 @@ public struct DateDetector: Sendable {
     /// The full default list: line-begin anchored variants first, then the originals.
     /// - Parameter jit: false when the byte parser answers first (the regexes are then a
     ///   rare fallback, and JIT-compiling thirty of them would dominate start-up).
-    static func defaultTemplates(jit: Bool) throws(ConfigError) -> [DateTemplate] {
+    static func defaultTemplates(jit: Bool) -> [DateTemplate] { jit ? compiledDefaults : interpretedDefaults }
+
+    // Built once per process (Swift initialises static lets lazily and thread-safely),
+    // not once per detector: a jail configuration has a detector per jail.
+    static let interpretedDefaults = try! buildDefaultTemplates(jit: false)
+    static let compiledDefaults = try! buildDefaultTemplates(jit: true)
+
+    static func buildDefaultTemplates(jit: Bool) throws(ConfigError) -> [DateTemplate] {
         var anchored: [DateTemplate] = []
         var plain: [DateTemplate] = []
         for pattern in defaultPatterns {
@@ -97,16 +105,16 @@ public struct DateDetector: Sendable {
             && defaultZone == nil
         let jit = !defaultsOnly
         if patterns.isEmpty {
-            templates = try Self.defaultTemplates(jit: jit)
+            templates = Self.defaultTemplates(jit: jit)
         }
         for raw in patterns {
             let pattern = raw.trimmingSpaces
             let key = pattern.contains("%") ? pattern : pattern.uppercased()
             switch key {
             case "{^LN-BEG}":
-                templates += try Self.defaultTemplates(jit: jit).filter(\.lineBegin)
+                templates += Self.defaultTemplates(jit: jit).filter(\.lineBegin)
             case "{DEFAULT}":
-                templates += try Self.defaultTemplates(jit: jit)
+                templates += Self.defaultTemplates(jit: jit)
             case "{NONE}":
                 none = true
             default:
@@ -114,7 +122,7 @@ public struct DateDetector: Sendable {
                     for base in Self.defaultPatterns where !["EPOCH", "TAI64N"].contains(base) {
                         var unbound = base
                         if unbound.hasPrefix("{^LN-BEG}") { unbound = String(unbound.dropFirst(9)) }
-                        templates.append(try DateTemplate.make(pattern.replacingAll("{DATE}", with: unbound)))
+                        templates.append(try DateTemplate.make(pattern.replacingOccurrences(of: "{DATE}", with: unbound)))
                     }
                 } else {
                     if key.hasSuffix("TAI64N") { tai = true }

@@ -45,8 +45,8 @@ public struct DateTemplate: Sendable {
             if pattern.contains("{EPOCH}") || pattern.contains("{LEPOCH}") {
                 let long = key.contains("LEPOCH")
                 let epoch = "(" + epochRegex(long: long) + ")"
-                var inner = pattern.replacingAll("{LEPOCH}", with: epoch)
-                inner = inner.replacingAll("{EPOCH}", with: epoch)
+                var inner = pattern.replacingOccurrences(of: "{LEPOCH}", with: epoch)
+                inner = inner.replacingOccurrences(of: "{EPOCH}", with: epoch)
                 return try build(name: pattern, regex: "(" + inner + ")", wordBegin: .word, wordEnd: true, kind: .epoch(long: long, group: 2), jit: jit)
             }
             for (names, long) in [(["EPOCH", "{^LN-BEG}EPOCH", "^EPOCH"], false), (["LEPOCH", "{^LN-BEG}LEPOCH", "^LEPOCH"], true)] where names.contains(key) {
@@ -116,13 +116,16 @@ public struct DateTemplate: Sendable {
         return DateTemplate(name: name, regex: compiled, kind: kind, lineBegin: lineBegin, bounded: isBounded)
     }
 
+    static let starMarkersBegin = try! PCRE2Regex(#"^\(*(?:\(\?\w+\))?\(*\*\*"#, options: .init(jit: .off))
+    static let starMarkersEnd = try! PCRE2Regex(#"(?<!\\)\*\*\)*$"#, options: .init(jit: .off))
+
     static func removeStarMarkers(_ regex: String) -> String {
         var text = regex
-        if let range = firstMatch(try! PCRE2Regex(#"^\(*(?:\(\?\w+\))?\(*\*\*"#, options: .init(jit: .off)), text) {
-            text = text.replacingBytes(range, with: text.bytesSubstring(range).replacingAll("**", with: ""))
+        if let range = firstMatch(starMarkersBegin, text) {
+            text = text.replacingBytes(range, with: text.bytesSubstring(range).replacingOccurrences(of: "**", with: ""))
         }
-        if let range = firstMatch(try! PCRE2Regex(#"(?<!\\)\*\*\)*$"#, options: .init(jit: .off)), text) {
-            text = text.replacingBytes(range, with: text.bytesSubstring(range).replacingAll("**", with: ""))
+        if let range = firstMatch(starMarkersEnd, text) {
+            text = text.replacingBytes(range, with: text.bytesSubstring(range).replacingOccurrences(of: "**", with: ""))
         }
         return text
     }
@@ -163,16 +166,5 @@ extension String {
         var bytes = Array(utf8)
         bytes.replaceSubrange(range, with: Array(replacement.utf8))
         return String(decoding: bytes, as: UTF8.self)
-    }
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A jail's decisions with what its firewall output needs.
 public struct JailResult: Sendable {
     public let jail: JailConfig
@@ -63,33 +65,21 @@ public enum JailWriter {
     }
 
     static func csv(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingAll("\"", with: "\"\"") + "\"" : field
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 
     /// fail2ban's firewall chains are `f2b-<jail>`; iptables allows 28 characters.
     static func chain(_ jail: String) -> String { String(("f2b-" + jail).prefix(28)) }
 
     /// Shaped like fail2ban's iptables-multiport action: a chain per jail, jumped to from
-    /// INPUT for the jail's ports and protocol, a REJECT per address, then RETURN.
+    /// INPUT for the jail's ports and protocol.
     static func iptables(_ results: [JailResult], ipv6: Bool, activeAt: Int?) -> String {
-        let reject = ipv6 ? "icmp6-port-unreachable" : "icmp-port-unreachable"
-        var out = "# failscan: \(ipv6 ? "ip6tables" : "iptables")-restore --noflush < this file\n*filter\n"
-        for result in results { out += ":\(chain(result.jail.name)) - [0:0]\n" }
-        for result in results {
-            let name = chain(result.jail.name)
-            let proto = result.jail.protocol.lowercased()
-            let ports = result.jail.port.replacingAll(" ", with: "")
-            if proto == "all" || ports.isEmpty || ports == "0:65535" || ports == "1:65535" || ports == "all" {
-                out += "-I INPUT -p \(proto) -j \(name)\n"
-            } else {
-                out += "-I INPUT -p \(proto) -m multiport --dports \(ports) -j \(name)\n"
-            }
-            for address in result.banned(ipv6: ipv6, activeAt: activeAt) {
-                out += "-A \(name) -s \(address) -j REJECT --reject-with \(reject)\n"
-            }
-            out += "-A \(name) -j RETURN\n"
-        }
-        return out + "COMMIT\n"
+        IptablesRestoreWriter.render(results.map { result in
+            IptablesRestoreWriter.Chain(
+                name: chain(result.jail.name),
+                protocolAndPorts: (result.jail.protocol.lowercased(), result.jail.port.replacingOccurrences(of: " ", with: "")),
+                addresses: result.banned(ipv6: ipv6, activeAt: activeAt))
+        }, ipv6: ipv6)
     }
 
     /// `ipset restore` input: hash:ip sets per jail and family, timeouts from bantime

@@ -142,7 +142,7 @@ public struct Scan: Sendable {
             let buffer = ChunkBuffer(capacity: options.chunkSize)
             for index in wanted {
                 let path = paths[index]
-                let detectors = filters.map { Self.detector($0.detector, for: path, options: options) }
+                let detectors = Self.detectors(filters, for: path, options: options)
                 let statefulRunners = filters.enumerated().map { f, filter in
                     filter.stateful ? StatefulFilterRunner(matcher: filter.matcher, detector: detectors[f], maxLines: filter.maxLines, detailed: options.detailed) : nil
                 }
@@ -183,7 +183,7 @@ public struct Scan: Sendable {
                     let position = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < wanted.count else { break }
                     let index = wanted[position]
-                    let detectors = filters.map { Self.detector($0.detector, for: paths[index], options: options) }
+                    let detectors = Self.detectors(filters, for: paths[index], options: options)
                     let file = Self.read(paths[index], index: index, options: options, progress: progress,
                                          acquire: { pool.pop()! }, release: { pool.push($0) }, emit: { seq, chunk in
                         if selfMatching {
@@ -237,12 +237,12 @@ public struct Scan: Sendable {
         let detectors: [DateDetector]
     }
 
-    /// The detector for one file: with its modification time as "now" when so asked.
-    static func detector(_ base: DateDetector, for path: String, options: ScanOptions) -> DateDetector {
-        guard options.yearAnchor == .fileModificationTime else { return base }
+    /// The filters' detectors for one file: with its modification time (one `stat`) as
+    /// "now" when so asked.
+    static func detectors(_ filters: [ScanFilter], for path: String, options: ScanOptions) -> [DateDetector] {
         var info = stat()
-        guard stat(path, &info) == 0 else { return base }
-        return base.anchored(at: Int(info.st_mtim.tv_sec))
+        guard options.yearAnchor == .fileModificationTime, stat(path, &info) == 0 else { return filters.map(\.detector) }
+        return filters.map { $0.detector.anchored(at: Int(info.st_mtim.tv_sec)) }
     }
 
     enum PipelineEvent: Sendable {
