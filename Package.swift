@@ -12,7 +12,10 @@ let package = Package(
     products: [
         .executable(name: "failscan", targets: ["failscan"]),
         .library(name: "Matcher", targets: ["Matcher"]),
+        .library(name: "LogSource", targets: ["LogSource"]),
+        .library(name: "Fail2banConfig", targets: ["Fail2banConfig"]),
         .library(name: "Analyzer", targets: ["Analyzer"]),
+        .library(name: "Output", targets: ["Output"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,19 +41,26 @@ let package = Package(
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CMemSearch"),
+        // The module cut, leaves first: what a line says (Matcher), where bytes come from
+        // (LogSource), what fail2ban's configuration says (Fail2banConfig), what fail2ban's
+        // server would decide (Analyzer), what is written (Output), the command line.
         .target(name: "Matcher", dependencies: ["CPCRE2", "CMemSearch"], swiftSettings: swiftSettings),
-        .target(name: "Analyzer", dependencies: ["Matcher", "CZlib", "CISAL", "CZstd", "CLzma", "CBzip2", "CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "LogSource", dependencies: ["CZlib", "CISAL", "CZstd", "CLzma", "CBzip2"], swiftSettings: swiftSettings),
+        .target(name: "Fail2banConfig", dependencies: ["Matcher"], swiftSettings: swiftSettings),
+        .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig"], swiftSettings: swiftSettings),
+        .target(name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "CSQLite"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "failscan",
             dependencies: [
                 "Analyzer",
+                "Output",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TestSupport", dependencies: ["Analyzer"], path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: [], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "MatcherTests", dependencies: ["Matcher"], swiftSettings: swiftSettings),
-        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Matcher", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FailscanTests", dependencies: ["failscan", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ConformanceTests", dependencies: ["failscan", "TestSupport"], swiftSettings: swiftSettings),
     ],

@@ -3,6 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <isa-l/igzip_lib.h>
+#include <isa-l.h>
+
+/// `ISAL_VERSION` is a macro built from other macros, which Swift does not import.
+static inline int cisal_version(void) { return ISAL_VERSION; }
 
 /// `struct inflate_state` is large (about 40 KB) and holds an anonymous union; these
 /// helpers keep it on the heap and expose the few fields Swift needs.

@@ -188,16 +188,6 @@ public struct FilterMatcher: LineMatcher {
         return prefilter.nextHit(in: buffer, from: from, cursor: &cursor).map { .candidate($0) }
     }
 
-    public func firstMatch(in line: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> Range<Int>? {
-        let subject = scratch.copyLine(line)
-        for fail in failregexes {
-            if try fail.regex.search(subject.baseAddress!, length: subject.count, scratch: scratch.pcre) {
-                return scratch.pcre.range(ofGroup: 0)
-            }
-        }
-        return nil
-    }
-
     /// A match with everything fail2ban's stateful paths (multi-line buffers, `<F-MLFID>`
     /// merging) need.
     public struct DetailedMatch {

@@ -35,6 +35,51 @@ public enum LineScanner {
         }
     }
 
+    /// Calls `body` with every line of `buffer` in order: its content without `\n` and
+    /// without a final `\r` (fail2ban strips `\r\n`), and its 1-based number.
+    @inline(__always)
+    public static func forEachLine<E: Error>(
+        in buffer: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) throws(E) -> Void
+    ) throws(E) {
+        guard let base = buffer.baseAddress else { return }
+        var start = 0
+        var number = 0
+        while start < buffer.count {
+            var end = buffer.count
+            if let newline = memchr(base + start, 10, buffer.count - start) {
+                end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+            }
+            number += 1
+            try body(content(of: start..<end, in: base), number)
+            start = end + 1
+        }
+    }
+
+    /// The line `range` (without its `\n`) less a final `\r`, as fail2ban reads it.
+    @inline(__always)
+    public static func content(of range: Range<Int>, in base: UnsafePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var end = range.upperBound
+        if end > range.lowerBound, base[end - 1] == 13 { end -= 1 }
+        return UnsafeBufferPointer(start: base + range.lowerBound, count: end - range.lowerBound)
+    }
+
+    /// Calls `body` with the lines that end before `end` (a line start or the buffer's
+    /// end), nearest first, each as ``content(of:in:)`` gives it, until `body` says stop.
+    public static func forEachLineBackward(
+        in buffer: UnsafeBufferPointer<UInt8>, before end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
+        guard let base = buffer.baseAddress else { return }
+        var end = end
+        while end > 0 {
+            var lineEnd = end
+            if base[lineEnd - 1] == 10 { lineEnd -= 1 }
+            var start = lineEnd
+            while start > 0, base[start - 1] != 10 { start -= 1 }
+            if !body(content(of: start..<lineEnd, in: base)) { return }
+            end = start
+        }
+    }
+
     /// Counts the lines of `buffer` (a final line without `\n` counts).
     public static func countLines(in buffer: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }

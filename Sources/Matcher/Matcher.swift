@@ -24,10 +24,6 @@ public protocol LineMatcher: Sendable {
     /// Creates state for one worker.
     func makeScratch() -> Scratch
 
-    /// The span of the first match in `line` (without its line terminator), or nil.
-    /// - Throws: `PCRE2Error` when the engine gives up on this line (resource limits).
-    func firstMatch(in line: UnsafeBufferPointer<UInt8>, scratch: Scratch) throws(PCRE2Error) -> Range<Int>?
-
     /// The offset of the next line at or after `from` that may match, or nil if none.
     func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine?
 }

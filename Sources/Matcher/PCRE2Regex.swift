@@ -120,3 +120,20 @@ public final class PCRE2Regex: @unchecked Sendable {
         return names
     }
 }
+
+extension PCRE2Regex {
+    /// The PCRE2 library's version, as it reports it (`10.42 2022-12-11`).
+    public static var libraryVersion: String {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let length = buffer.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
+        guard length > 1 else { return "unknown" }
+        return String(decoding: buffer.prefix(Int(length) - 1), as: UTF8.self)
+    }
+
+    /// Whether this PCRE2 build has its JIT compiler for this machine.
+    public static var jitAvailable: Bool {
+        var available: UInt32 = 0
+        _ = pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &available)
+        return available == 1
+    }
+}

@@ -1,9 +1,51 @@
+import Analyzer
 import ArgumentParser
+import Fail2banConfig
+import Output
 
-/// failscan's exit codes, documented in `failscan --help`.
+/// failscan's exit codes, documented in `failscan --help`, and the one place where
+/// errors become them.
 enum ExitStatus {
     static let success = ExitCode(0)
     static let incompleteInput = ExitCode(1)
     static let badConfiguration = ExitCode(2)
     static let noInputOrOutput = ExitCode(3)
+
+    /// The help text's table.
+    static let table = """
+        EXIT STATUS
+          0  completed
+          1  completed, but some input could not be read completely (each reported)
+          2  bad configuration or filter
+          3  no input could be read, or the output could not be written
+          64 invalid command-line usage
+        """
+
+    /// Nothing could be read.
+    struct NoInput: Error {}
+
+    /// Runs a command's body: library errors are reported on standard error (naming file
+    /// and reason) and mapped to their exit code.
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let code as ExitCode {
+            throw code
+        } catch let error as FilterError {
+            Diagnostics.error(error.description)
+            throw badConfiguration
+        } catch let error as ConfigError {
+            Diagnostics.error(error.description)
+            throw badConfiguration
+        } catch let error as AtomicFile.WriteError {
+            Diagnostics.error(error.description)
+            throw noInputOrOutput
+        } catch let error as Fail2banDatabaseWriter.WriteError {
+            Diagnostics.error(error.description)
+            throw noInputOrOutput
+        } catch is NoInput {
+            Diagnostics.error("no input could be read")
+            throw noInputOrOutput
+        }
+    }
 }

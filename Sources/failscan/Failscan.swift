@@ -1,24 +1,32 @@
 import ArgumentParser
+import LogSource
+import Matcher
 
 /// The `failscan` command line.
 @main
 struct Failscan: ParsableCommand {
+    /// failscan's own version.
+    static let number = "0.3.0"
+
+    /// `failscan --version`: failscan's version, PCRE2's with its JIT status, and the
+    /// decompression libraries in use.
+    static let versionText: String = {
+        let pcre = "PCRE2 \(PCRE2Regex.libraryVersion) (JIT \(PCRE2Regex.jitAvailable ? "available" : "not available"))"
+        let decompressors = Decompressors.versions.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        return "failscan \(number)\n\(pcre)\n\(decompressors)"
+    }()
+
     static let configuration = CommandConfiguration(
         commandName: "failscan",
         abstract: "Scan logs offline with fail2ban filters and write ban lists and firewall files.",
         discussion: """
-        failscan reads fail2ban filter files (failregex, prefregex, ignoreregex and their \
-        includes), scans plain and gzipped logs at disk speed, and reports the addresses \
-        fail2ban would have found.
+        failscan reads fail2ban filter and jail configuration, scans plain and compressed \
+        logs on every core, and decides the bans fail2ban would have decided, with the \
+        logs' own time as its clock.
 
-        EXIT STATUS
-          0  the scan completed
-          1  the scan completed, but some input files could not be read completely
-          2  bad configuration or filter
-          3  no input could be read, or the output could not be written
-          64 invalid command-line usage
+        \(ExitStatus.table)
         """,
-        subcommands: [ScanCommand.self, RegexCommand.self, JailsCommand.self],
-        defaultSubcommand: nil
+        version: versionText,
+        subcommands: [ScanCommand.self, RegexCommand.self, JailsCommand.self]
     )
 }

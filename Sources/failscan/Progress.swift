@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// Progress on standard error while a long scan runs, only when stderr is a terminal.
@@ -16,10 +15,4 @@ enum Progress {
     static func finish() {
         if Diagnostics.isTerminal, bytes.load(ordering: .relaxed) > 0 { Diagnostics.write("\r\u{1b}[K") }
     }
-}
-
-/// Elapsed wall time from a monotonic clock.
-struct MonotonicClock {
-    let start = DispatchTime.now().uptimeNanoseconds
-    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }

@@ -1,6 +1,46 @@
-import ArgumentParser
 import Analyzer
+import ArgumentParser
+import Fail2banConfig
+import Foundation
+import LogSource
 import Matcher
+/// One matched line, as `failscan regex --json` prints it.
+struct MatchedLineRow: Encodable {
+    var file: String
+    /// 1-based.
+    var line: Int
+    /// Unix seconds.
+    var time: Int
+    /// The address or other failure id.
+    var ip: String
+    /// 1-based, as fail2ban-regex numbers failregexes.
+    var failregex: Int
+    var fields: Fields
+
+    /// Captured fields; `users` and `attempts` for multi-line failures.
+    struct Fields: Encodable {
+        var values: [String: String]
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (key, value) in values {
+                switch key {
+                case "users": try container.encode(value.split(separator: "\u{1f}").map(String.init), forKey: Key(key))
+                case "attempts": try container.encode(Int(value) ?? 0, forKey: Key(key))
+                default: try container.encode(value, forKey: Key(key))
+                }
+            }
+        }
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ string: String) { stringValue = string }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+    }
+}
 
 /// `failscan regex`: what fail2ban-regex reports, per matched line.
 struct RegexCommand: ParsableCommand {
@@ -14,7 +54,7 @@ struct RegexCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var filterOptions: FilterOptions
+    @OptionGroup var filterArguments: FilterArguments
 
     @Flag(name: .long, help: "Print one JSON object per matched line.")
     var json = false
@@ -22,7 +62,7 @@ struct RegexCommand: ParsableCommand {
     @Flag(name: .customLong("show-patterns"), help: "Print the PCRE2 patterns the filter translates to (prefregex first) and the prefilter's literals, then exit.")
     var showPatterns = false
 
-    @Argument(help: ArgumentHelp("The log file (plain or gzip).", valueName: "log"))
+    @Argument(help: ArgumentHelp("The log file (plain or compressed).", valueName: "log"))
     var log: String
 
     @Argument(help: ArgumentHelp("The filter: a .conf file, a name in <config>/filter.d (with arguments, sshd[mode=aggressive]), or a failregex.", valueName: "filter"))
@@ -32,47 +72,54 @@ struct RegexCommand: ParsableCommand {
     var ignoreregex: String?
 
     func run() throws {
-        let (filterConfig, matcher, detector) = try filterOptions.loadFilter(filter, regexFallback: true, ignore: ignoreregex)
-        if showPatterns {
-            var out = matcher.translatedPatterns.map { "pattern: \($0)\n" }.joined()
-            if let prefilter = matcher.prefilter {
-                out += prefilter.literals.map { "literal: \(String(decoding: $0, as: UTF8.self))\n" }.joined()
-            } else {
-                out += "prefilter: none (\(matcher.prefilterNote ?? ""))\n"
-            }
-            StandardOutput.write(out)
-            return
-        }
-        let scan = Scan(matcher: matcher, detector: detector, options: filterOptions.scanOptions(detailed: true, maxLines: filterConfig.maxLines))
-        var perRegex = Array(repeating: 0, count: filterConfig.patterns.failregex.count)
-        var out = ""
-        let file = BanListWriter.jsonString(log)
-        let result = scan.run([log]) { failure in
-            perRegex[failure.failregex] += 1
-            guard json else { return }
-            let fields = (failure.fields ?? [:]).sorted { $0.key < $1.key }.map { key, value -> String in
-                switch key {
-                case "users": return "\"users\":[" + value.split(separator: "\u{1f}").map { BanListWriter.jsonString(String($0)) }.joined(separator: ",") + "]"
-                case "attempts": return "\"attempts\":\(Int(value) ?? 0)"
-                default: return "\(BanListWriter.jsonString(key)):\(BanListWriter.jsonString(value))"
+        try ExitStatus.run {
+            let compiled = try CompiledFilter(spec: filter, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex)
+            for note in compiled.notes { Diagnostics.note("\(filter): \(note)") }
+            let matcher = compiled.matcher
+            if showPatterns {
+                var out = matcher.translatedPatterns.map { "pattern: \($0)\n" }.joined()
+                if let prefilter = matcher.prefilter {
+                    out += prefilter.literals.map { "literal: \(String(decoding: $0, as: UTF8.self))\n" }.joined()
+                } else {
+                    out += "prefilter: none (\(matcher.prefilterNote ?? ""))\n"
                 }
-            }.joined(separator: ",")
-            out += "{\"file\":\(file),\"line\":\(failure.line),\"time\":\(failure.time),\"ip\":\(BanListWriter.jsonString(failure.id.description)),\"failregex\":\(failure.failregex + 1),\"fields\":{\(fields)}}\n"
-            if out.utf8.count > 1 << 16 {
                 StandardOutput.write(out)
-                out = ""
+                return
             }
+            let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
+            let failregexes = compiled.config.patterns.failregex
+            var perRegex = Array(repeating: 0, count: failregexes.count)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var out = ""
+            let result = scan.run([log]) { (failure: Failure) in
+                perRegex[failure.failregex] += 1
+                guard json else { return }
+                let row = MatchedLineRow(file: log, line: failure.line, time: failure.time, ip: failure.id.description,
+                                         failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
+                out += String(decoding: (try? encoder.encode(row)) ?? Data(), as: UTF8.self) + "\n"
+                if out.utf8.count > 1 << 16 {
+                    StandardOutput.write(out)
+                    out = ""
+                }
+            }
+            for warning in result.warnings { Diagnostics.warning(warning.description) }
+            guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
+            if json {
+                StandardOutput.write(out)
+            } else {
+                var out = "Failregex: \(result.failures) total\n"
+                for (index, hits) in perRegex.enumerated() { out += "|  \(index + 1)) [\(hits)] \(failregexes[index])\n" }
+                out += "Lines: \(result.failures) matched, \(result.bytes) bytes read\n"
+                StandardOutput.write(out)
+            }
+            if result.counters.limitHits > 0 {
+                Diagnostics.warning("\(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
+            }
+            if result.counters.noDate > 0 {
+                Diagnostics.warning("\(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
+            }
+            if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
         }
-        for warning in result.warnings { Diagnostics.warning(warning.description) }
-        guard result.filesRead > 0 else { throw ExitStatus.noInputOrOutput }
-        if json {
-            StandardOutput.write(out)
-        } else {
-            var out = "Failregex: \(result.failures) total\n"
-            for (index, hits) in perRegex.enumerated() { out += "|  \(index + 1)) [\(hits)] \(filterConfig.patterns.failregex[index])\n" }
-            out += "Lines: \(result.failures) matched, \(result.bytes) bytes read\n"
-            StandardOutput.write(out)
-        }
-        if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
     }
 }

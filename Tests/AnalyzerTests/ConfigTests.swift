@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Analyzer
+@testable import Fail2banConfig
+@testable import LogSource
 import Matcher
 import TestSupport
 

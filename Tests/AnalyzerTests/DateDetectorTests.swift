@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Analyzer
+@testable import Fail2banConfig
+@testable import LogSource
 import Matcher
 
 func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: [String] = []) -> DateDetector.Match? {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 @testable import Analyzer
+import Fail2banConfig
 import Matcher
+import Output
 
 @Suite struct IPAddressTests {
     @Test func canonicalForms() {
@@ -26,49 +28,163 @@ import Matcher
     }
 }
 
-@Suite struct BanPolicyTests {
-    func ledger(_ times: [Int], id: String = "203.0.113.1") -> FailureLedger {
-        var ledger = FailureLedger()
-        ledger.add(times.map { Failure(id: .address(IPAddress(id)!), time: $0, file: 0, line: 0, failregex: 0) })
-        ledger.finish()
-        return ledger
+@Suite struct FailManagerTests {
+    let address = FailureID.address(IPAddress("203.0.113.1")!)
+
+    func bans(_ times: [Int], maxRetry: Int = 3, findTime: Int = 600, banTime: Int = 600, window: BanWindow = .failmanager,
+              ignore: [CIDR] = []) -> [Int]? {
+        let policy = JailPolicy(maxRetry: maxRetry, findTime: findTime, banTime: banTime, ignore: ignore, window: window)
+        let failures = times.map { Failure(id: address, time: $0, file: 0, line: 0, failregex: 0) }
+        return FailManager(policy: policy).decide(failures).first?.bans
     }
 
     @Test func maxretryWithinFindtime() {
-        let policy = BanPolicy(maxRetry: 3, findTime: 600)
-        #expect(policy.decide(ledger([0, 100, 600]))[0].banned)
-        #expect(!policy.decide(ledger([0, 100, 601]))[0].banned)
-        #expect(policy.decide(ledger([0, 700, 800, 1300]))[0].bannedAt == 1300)
-        #expect(policy.decide(ledger([600, 0, 100]))[0].banned) // input order does not matter
-        #expect(!policy.decide(ledger([0, 100]))[0].banned)
+        #expect(bans([0, 100, 600]) == [600])
+        #expect(bans([600, 0, 100]) == [600]) // input order does not matter
+        #expect(bans([0, 100]) == [])
+        #expect(bans([0, 100, 600], window: .sliding) == [600])
+        #expect(bans([0, 100, 601], window: .sliding) == [])
+    }
+
+    /// fail2ban's FailTicket.adjustTime: a ticket older than findtime has its count
+    /// estimated down (2 failures in 601 s -> round(2 / 601 * 600) = 2), not dropped, so
+    /// the third failure still bans where the sliding rule would not.
+    @Test func adjustTimeEstimatesTheRetryCount() {
+        #expect(bans([0, 100, 601]) == [601])
+        // 4 failures in 0...300, then one at 1000: forgotten (last failure > findtime ago).
+        #expect(bans([0, 100, 200, 300, 1000], maxRetry: 5) == [])
+    }
+
+    @Test func ticketIsForgottenFindtimeAfterItsLastFailure() {
+        #expect(bans([0, 100, 700, 800]) == [])
+        #expect(bans([0, 100, 699, 800]) == [699])
+    }
+
+    @Test func aRunningBanIsNotStartedAgain() {
+        // The ticket is dropped at the ban; three more failures reach maxretry again
+        // while the ban runs: no second ban (fail2ban would prolong it, see issue 11).
+        #expect(bans([0, 1, 2, 3, 4, 5]) == [2])
+        #expect(bans([0, 1, 2, 3, 4, 5], banTime: 2) == [2, 5])
+        #expect(bans([0, 1, 2, 3000, 3001, 3002], banTime: -1) == [2])
+        #expect(bans([0, 1, 2, 3000, 3001, 3002], banTime: 600) == [2, 3002])
     }
 
     @Test func ignoreipIsNeverCounted() {
-        let policy = BanPolicy(maxRetry: 1, findTime: 600, ignore: [CIDR("203.0.113.0/24")!])
-        #expect(policy.decide(ledger([0, 1, 2])).isEmpty)
+        #expect(bans([0, 1, 2], maxRetry: 1, ignore: [CIDR("203.0.113.0/24")!]) == nil)
+    }
+
+    @Test func recordsCountFailuresAndHitsPerFailregex() {
+        var failures = [0, 5, 9].map { Failure(id: address, time: $0, file: 0, line: 0, failregex: 0) }
+        failures.append(Failure(id: address, time: 7, file: 0, line: 0, failregex: 2))
+        let record = FailManager(policy: JailPolicy(maxRetry: 9, findTime: 600, banTime: 600)).decide(failures)[0]
+        #expect(record == JailRecord(id: address, failures: 4, first: 0, last: 9, bans: [], hits: [1: 3, 3: 1]))
+    }
+}
+
+@Suite struct AssemblerTests {
+    func failure(_ ip: String, time: Int = 0, line: Int) -> Failure {
+        Failure(id: .address(IPAddress(ip)!), time: time, file: 0, line: line, failregex: 0)
+    }
+
+    @Test func chunksArriveInAnyOrderAndLeaveInOrder() {
+        var assembler = Assembler(files: 2)
+        var out: [Failure] = []
+        var first = ChunkMatches()
+        first.failures = [failure("192.0.2.1", time: 100, line: 2)]
+        first.lastTime = 150
+        first.lines = 10
+        var second = ChunkMatches()
+        second.failures = [failure("192.0.2.2", line: 1), failure("192.0.2.3", time: 200, line: 4)]
+        second.pendingTime = [0] // undated, no dated line above it in its chunk
+        second.lines = 5
+        var undated = ChunkMatches()
+        undated.failures = [failure("192.0.2.4", line: 1)]
+        undated.pendingTime = [0]
+        assembler.deliver(file: 0, seq: 1, second) { out.append($0) }
+        assembler.deliver(file: 1, seq: 0, undated) { out.append($0) }
+        #expect(out.isEmpty)
+        assembler.deliver(file: 0, seq: 0, first) { out.append($0) }
+        #expect(out.map(\.line) == [2, 11, 14])
+        #expect(out.map(\.time) == [100, 150, 200]) // the date carried from the chunk before
+        assembler.end(file: 0, chunks: 2) { out.append($0) }
+        assembler.end(file: 1, chunks: 1) { out.append($0) }
+        // File 1's undated failure has no date above it in its file: not counted.
+        #expect(out.count == 3)
+        #expect(assembler.counters.noDate == 1)
+        #expect(assembler.failureCount == 3)
+    }
+}
+
+@Suite struct MultiLineMergerTests {
+    func match(_ fields: [String: String], time: Int = 10) -> MultiLineMatch {
+        MultiLineMatch(failregex: 0, fields: fields, time: time, line: 1, matchedLines: 1)
+    }
+
+    @Test func noFailLineLendsItsAddressToTheFailureOfItsConnection() {
+        var merger = MultiLineMerger(detailed: true)
+        #expect(merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "nofail": "1"]), file: 0) == nil)
+        let failure = merger.resolve(match(["mlfid": "c1", "user": "bob"]), file: 0)
+        #expect(failure?.id == .address(IPAddress("192.0.2.1")!))
+        #expect(failure?.fields?["attempts"] == "2") // the no-fail line counts as an attempt
+        #expect(failure?.fields?["users"] == "bob")
+    }
+
+    @Test func forgetDropsTheConnection() {
+        var merger = MultiLineMerger(detailed: false)
+        _ = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "nofail": "1"]), file: 0)
+        _ = merger.resolve(match(["mlfid": "c1", "mlfforget": "1", "nofail": "1"]), file: 0)
+        #expect(merger.resolve(match(["mlfid": "c1", "user": "bob"]), file: 0) == nil)
+        #expect(merger.cache["c1"]?.pending == true) // waits for a line with the address
+    }
+
+    @Test func gainedIsASuccessNotAFailure() {
+        var merger = MultiLineMerger(detailed: false)
+        #expect(merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1"]), file: 0) != nil)
+        #expect(merger.resolve(match(["mlfid": "c1", "mlfgained": "1"]), file: 0) == nil)
+    }
+
+    @Test func failureWithoutDateIsCountedAsUndated() {
+        var merger = MultiLineMerger(detailed: false)
+        var undated = match(["ip4": "192.0.2.1"])
+        undated.time = nil
+        #expect(merger.resolve(undated, file: 0) == nil)
+        #expect(merger.counters.noDate == 1)
+        #expect(merger.resolve(match(["ip4": "300.1.1.1x"]), file: 0)?.id == .other("300.1.1.1x"))
+    }
+
+    @Test func usersOfOneConnectionAccumulate() {
+        var merger = MultiLineMerger(detailed: true)
+        _ = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "user": "alice"]), file: 0)
+        let failure = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "user": "bob"]), file: 0)
+        #expect(failure?.fields?["users"] == "alice\u{1f}bob")
     }
 }
 
 @Suite struct WriterTests {
-    let offenders = [
-        Offender(id: .address(IPAddress("192.0.2.1")!), failures: 6, first: 10, last: 20, banned: true, bannedAt: 20),
-        Offender(id: .address(IPAddress("192.0.2.2")!), failures: 1, first: 5, last: 5, banned: false, bannedAt: nil),
-        Offender(id: .address(IPAddress("2001:db8::1")!), failures: 9, first: 1, last: 2, banned: true, bannedAt: 2),
-    ]
+    let result = JailResult(
+        jail: JailConfig(name: "dovecot", banTime: 600, port: "imap,imaps"),
+        records: [
+            JailRecord(id: .address(IPAddress("192.0.2.1")!), failures: 6, first: 10, last: 20, bans: [20], hits: [1: 6]),
+            JailRecord(id: .address(IPAddress("192.0.2.2")!), failures: 1, first: 5, last: 5),
+            JailRecord(id: .address(IPAddress("2001:db8::1")!), failures: 9, first: 1, last: 2, bans: [2], hits: [1: 8, 2: 1]),
+        ])
 
-    @Test func listAndJSON() {
-        #expect(BanListWriter.render(offenders, format: .list, name: "x") == "192.0.2.1\n2001:db8::1\n")
-        let json = BanListWriter.render(offenders, format: .json, name: "x").split(separator: "\n")
+    @Test func listAndJSON() throws {
+        #expect(JailWriter.render([result], format: .list) == "192.0.2.1\n2001:db8::1\n")
+        let json = JailWriter.render([result], format: .json).split(separator: "\n")
         #expect(json.count == 3)
-        #expect(json[1] == #"{"ip":"192.0.2.2","failures":1,"first":5,"last":5,"banned":false}"#)
+        #expect(json[1] == #"{"banned":false,"bans":[],"failregex":{},"failures":1,"first":5,"ip":"192.0.2.2","jail":"dovecot","last":5}"#)
+        #expect(json[2] == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2}"#)
+        #expect(JailWriter.render([result], format: .list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 <= 610 < 20 + 600
     }
 
     @Test func iptablesFilesSeparateFamilies() {
-        let v4 = BanListWriter.render(offenders, format: .iptables, name: "dovecot")
+        let v4 = JailWriter.render([result], format: .iptables)
+        #expect(v4.contains("-I INPUT -p tcp -m multiport --dports imap,imaps -j f2b-dovecot\n"))
         #expect(v4.contains("-A f2b-dovecot -s 192.0.2.1 -j REJECT --reject-with icmp-port-unreachable\n"))
         #expect(!v4.contains("2001:db8::1") && !v4.contains("192.0.2.2"))
         #expect(v4.hasSuffix("-A f2b-dovecot -j RETURN\nCOMMIT\n"))
-        let v6 = BanListWriter.render(offenders, format: .ip6tables, name: "dovecot")
+        let v6 = JailWriter.render([result], format: .ip6tables)
         #expect(v6.contains("-A f2b-dovecot -s 2001:db8::1 -j REJECT --reject-with icmp6-port-unreachable\n"))
         #expect(!v6.contains("192.0.2.1"))
     }
@@ -80,8 +196,8 @@ import Matcher
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-ipt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("rules").path
-        try AtomicFile.write(Array(BanListWriter.render(offenders, format: format, name: "dovecot").utf8), to: file)
-        // In a fresh network namespace when possible, so the host's tables are never touched.
+        try AtomicFile.write(Array(JailWriter.render([result], format: format).utf8), to: file)
+        // In a fresh network namespace, so the host's tables are never touched.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         process.arguments = ["-rn", path, "--test", file]

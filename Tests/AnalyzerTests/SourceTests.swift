@@ -1,12 +1,14 @@
 import Foundation
 import Testing
 @testable import Analyzer
+@testable import Fail2banConfig
+@testable import LogSource
 import Matcher
 import TestSupport
 
 /// Reads a whole file through LogSource and LineChunker.
 func readAll(_ path: String, capacity: Int = 1 << 16, engine: InflateEngine = .isal) throws -> (text: [UInt8], warnings: [ScanError], compression: Compression) {
-    let (source, compression) = try LogSource.open(path, engine: engine)
+    let (source, compression) = try LogFile.open(path, engine: engine)
     let chunker = LineChunker(source: source, capacity: capacity)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
     defer { buffer.deallocate() }
@@ -87,7 +89,7 @@ func gunzip(_ path: String) throws -> [UInt8] {
 
     @Test func missingFileNamesTheFileAndReason() {
         do {
-            _ = try LogSource.open("/nonexistent/mail.log")
+            _ = try LogFile.open("/nonexistent/mail.log")
             Issue.record("expected an error")
         } catch {
             #expect(error.description == "/nonexistent/mail.log: cannot open: No such file or directory")
@@ -97,7 +99,7 @@ func gunzip(_ path: String) throws -> [UInt8] {
     @Test(arguments: [16, 64, 4096, 1 << 16])
     func chunkingNeverSplitsALine(capacity: Int) throws {
         let path = TestSupport.corpus("logs/mail.log")
-        let (source, _) = try LogSource.open(path)
+        let (source, _) = try LogFile.open(path)
         let chunker = LineChunker(source: source, capacity: capacity)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }

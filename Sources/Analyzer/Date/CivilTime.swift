@@ -7,11 +7,10 @@ import Glibc
 ///
 /// fail2ban turns a date without zone into time with `time.mktime`, i.e. local time;
 /// this does the same through the C library, caching the UTC offset per hour so that
-/// the C call runs once per hour of log, not once per line.
-public final class CivilTime: @unchecked Sendable {
-    // SAFETY: the cache is guarded by `lock`; everything else is immutable.
+/// the C call runs once per hour of log, not once per line. Each worker owns one (it
+/// lives in its ``DateScratch``): no lock on the per-line path.
+public final class CivilTime {
     private var offsets: [Int: Int] = [:]
-    private let lock = NSLockLike()
 
     public init() {}
 
@@ -37,18 +36,13 @@ public final class CivilTime: @unchecked Sendable {
     public func local(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
         let naive = Self.utc(y, m, d, hh, mm, ss)
         let key = naive / 3600
-        lock.lock()
-        let cached = offsets[key]
-        lock.unlock()
-        if let cached { return naive - cached }
+        if let cached = offsets[key] { return naive - cached }
         var t = tm()
         t.tm_year = Int32(y - 1900); t.tm_mon = Int32(m - 1); t.tm_mday = Int32(d)
         t.tm_hour = Int32(hh); t.tm_min = 0; t.tm_sec = 0; t.tm_isdst = -1
         let base = Int(mktime(&t))
         let offset = Self.utc(y, m, d, hh, 0, 0) - base
-        lock.lock()
         offsets[key] = offset
-        lock.unlock()
         return naive - offset
     }
 
@@ -82,20 +76,4 @@ public final class CivilTime: @unchecked Sendable {
         localtime_r(&time, &result)
         return (Int(result.tm_year) + 1900, Int(result.tm_mon) + 1, Int(result.tm_mday))
     }
-}
-
-/// A tiny pthread mutex, to keep Foundation out of the hot path.
-final class NSLockLike: @unchecked Sendable {
-    // SAFETY: the mutex is allocated once and only used through pthread calls.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
 }

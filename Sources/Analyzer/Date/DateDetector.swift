@@ -1,230 +1,262 @@
-/// The fast path of date detection: the two most common default templates (ISO 8601
-/// and syslog) at line start, parsed by hand from bytes instead of by regex. It accepts
-/// exactly what fail2ban's line-begin anchored variants of those templates accept
-/// (`^(?:\W{0,2})?` then the date then a word boundary), and TAI64N when asked.
-struct FastDateParser: Sendable {
-    typealias Match = DateDetector.Match
-    private(set) var now: Int
-    /// The local year of `now`, computed once (not per line).
-    private(set) var nowYear: Int
-    let civil: CivilTime
-    var tai64n: Bool
+import Foundation
+import Fail2banConfig
+import Matcher
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    init(now: Int, tai64n: Bool = false, civil: CivilTime) {
-        self.now = now
-        self.nowYear = CivilTime.localDate(now).year
-        self.tai64n = tai64n
-        self.civil = civil
-    }
+/// Finds the date in a log line and the bytes to cut out, as fail2ban's DateDetector.
+///
+/// Corresponds to fail2ban's `server/datedetector.py` (its default templates, in their
+/// order, line-begin anchored variants first; `datepattern` lines with `{^LN-BEG}`,
+/// `{DATE}`, `{NONE}`, `EPOCH`, `LEPOCH`, `TAI64N` and `%`-formats) and
+/// `server/strptime.py reGroupDictStrptime` (fields to time, local time from `TZ`, the
+/// year of dates without one: this year, or last year when more than a day ahead).
+/// fail2ban's detector also remembers the last template that matched; failscan searches
+/// afresh on every line with the rule fail2ban applies to a first line: an anchored
+/// match, or one at most one byte into the line, wins; otherwise the nearest match.
+public struct DateDetector: Sendable {
+    /// A date found in a line.
+    public struct Match: Sendable, Equatable {
+        /// The bytes fail2ban cuts out of the line (its template's date group).
+        public var range: Range<Int>
+        /// Unix time.
+        public var time: Int
+        /// The template matched an empty date (`^WARNING:()**`): fail2ban then takes the
+        /// last known date; `time` is meaningless.
+        public var usesLastDate = false
 
-    mutating func setNow(_ now: Int) {
-        self.now = now
-        nowYear = CivilTime.localDate(now).year
-    }
-
-    /// The date at the start of `line`, or nil.
-    @inline(__always)
-    func detect(_ line: UnsafeBufferPointer<UInt8>) -> Match? {
-        var start = 0
-        while true {
-            if let match = parse(line, at: start) { return match }
-            guard start < 2, start < line.count, !line[start].isWordChar else { return nil }
-            start += 1
+        public init(range: Range<Int>, time: Int, usesLastDate: Bool = false) {
+            self.range = range
+            self.time = time
+            self.usesLastDate = usesLastDate
         }
     }
 
-    @inline(__always)
-    func parse(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        guard start < line.count else { return nil }
-        let c = line[start]
-        if c.isDigitChar { return parseISO(line, at: start) }
-        if c == UInt8(ascii: "@") { return tai64n ? parseTAI64N(line, at: start) : nil }
-        return parseSyslog(line, at: start)
-    }
+    /// "Now" for the year rule (fail2ban's `MyTime.now()`); tests fix it like fail2ban's.
+    public private(set) var now: Int
+    let templates: [DateTemplate]
+    /// Lines carry no date (`{NONE}`): every line is "now", nothing is cut.
+    public let none: Bool
+    /// The ISO/syslog byte parser may answer first (default templates only).
+    private(set) var fast: FastDateParser?
+    /// `logtimezone`: minutes east of UTC for dates without a zone (nil: local time).
+    public let defaultZone: Int?
+    let maxCaptures: Int
 
-    /// `(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?` then a word boundary.
-    func parseSyslog(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        var p = start
-        if Self.weekday(line, p) != nil, p + 3 < line.count, line[p + 3] == 32 { p += 4 }
-        guard let month = Self.month(line, p) else { return nil }
-        p += 3
-        guard p < line.count, line[p] == 32 else { return nil }
-        p += 1
-        // %d: "5", "05", " 5" (syslog pads with a space).
-        if p < line.count, line[p] == 32 { p += 1 }
-        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31 else { return nil }
-        guard p < line.count, line[p] == 32 else { return nil }
-        p += 1
-        if p < line.count, line[p] == 32 { p += 1 } // %k may be space padded
-        guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
-        Self.fraction(line, &p, separators: [UInt8(ascii: ".")])
-        var year: Int? = nil
-        if p + 5 <= line.count, line[p] == 32 {
-            var q = p + 1
-            if let y = Self.number(line, &q, maxDigits: 4), q - p == 5, y >= 2000, y < 2100, Self.boundary(line, q) {
-                year = y
-                p = q
-            }
-        }
-        guard Self.boundary(line, p) else { return nil }
-        let time: Int
-        if let year {
-            time = civil.local(year, month, day, hh, mm, ss)
-        } else {
-            time = inferYear(month: month, day: day, hh, mm, ss)
-        }
-        return Match(range: start..<p, time: time)
-    }
-
-    /// fail2ban's rule: this year, unless that is more than a day ahead of now.
-    func inferYear(month: Int, day: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
-        let year = nowYear
-        let candidate = civil.local(year, month, day, hh, mm, ss)
-        if candidate > now + 86400 { return civil.local(year - 1, month, day, hh, mm, ss) }
-        return candidate
-    }
-
-    /// `%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S(?:[.,]%f)?(?:\s*%z)?`
-    func parseISO(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        var p = start
-        guard let year = Self.number(line, &p, maxDigits: 4), p - start == 4, year >= 2000, year < 2100 else { return nil }
-        guard p < line.count else { return nil }
-        let separator = line[p]
-        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
-        p += 1
-        guard let month = Self.number(line, &p, maxDigits: 2), month >= 1, month <= 12,
-              p < line.count, line[p] == separator else { return nil }
-        p += 1
-        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31, p < line.count else { return nil }
-        if line[p] == UInt8(ascii: "T") {
-            p += 1
-        } else if line[p] == 32 {
-            p += 1
-            if p < line.count, line[p] == 32 { p += 1 }
-        } else { return nil }
-        guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
-        Self.fraction(line, &p, separators: [UInt8(ascii: "."), UInt8(ascii: ",")])
-        var offset: Int? = nil
-        var q = p
-        while q < line.count, line[q] == 32 || line[q] == 9 { q += 1 }
-        if let (zone, end) = Self.zone(line, q) { offset = zone; p = end }
-        guard Self.boundary(line, p) else { return nil }
-        let time = offset.map { CivilTime.utc(year, month, day, hh, mm, ss) - $0 } ?? civil.local(year, month, day, hh, mm, ss)
-        return Match(range: start..<p, time: time)
-    }
-
-    /// TAI64N: `@` and 24 hex digits; the seconds are characters 2...16 (fail2ban's `value[2:17]`).
-    func parseTAI64N(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        guard start + 25 <= line.count else { return nil }
-        var seconds = 0
-        for i in 1...24 {
-            let c = line[start + i]
-            let v: Int
-            switch c {
-            case 48...57: v = Int(c) - 48
-            case 97...102: v = Int(c) - 87
-            default: return nil
-            }
-            if i >= 2 && i <= 16 { seconds = seconds * 16 + v }
-        }
-        guard Self.boundary(line, start + 25) else { return nil }
-        return Match(range: start..<(start + 25), time: seconds)
-    }
-
-    // MARK: - Field parsers
-
-    static let months: [(UInt8, UInt8, UInt8)] = [
-        (0x6a, 0x61, 0x6e), (0x66, 0x65, 0x62), (0x6d, 0x61, 0x72), (0x61, 0x70, 0x72),
-        (0x6d, 0x61, 0x79), (0x6a, 0x75, 0x6e), (0x6a, 0x75, 0x6c), (0x61, 0x75, 0x67),
-        (0x73, 0x65, 0x70), (0x6f, 0x63, 0x74), (0x6e, 0x6f, 0x76), (0x64, 0x65, 0x63),
-    ]
-    static let weekdays: [(UInt8, UInt8, UInt8)] = [
-        (0x6d, 0x6f, 0x6e), (0x74, 0x75, 0x65), (0x77, 0x65, 0x64), (0x74, 0x68, 0x75),
-        (0x66, 0x72, 0x69), (0x73, 0x61, 0x74), (0x73, 0x75, 0x6e),
+    /// The default templates' patterns, in fail2ban's order.
+    static let defaultPatterns: [String] = [
+        #"%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S(?:[.,]%f)?(?:\s*%z)?"#,
+        #"(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?"#,
+        #"(?:%a )?%b %d %ExY %k:%M:%S(?:\.%f)?"#,
+        #"%d(?P<_sep>[-/])%m(?P=_sep)(?:%ExY|%Exy) %k:%M:%S"#,
+        #"%d(?P<_sep>[-/])%b(?P=_sep)%ExY[ :]?%H:%M:%S(?:\.%f)?(?: %z)?"#,
+        #"%m/%d/%ExY:%H:%M:%S"#,
+        #"%m-%d-%ExY %k:%M:%S(?:\.%f)?"#,
+        "EPOCH",
+        "{^LN-BEG}%H:%M:%S",
+        "^<%m/%d/%Exy@%H:%M:%S>",
+        #"%Exy%Exm%Exd  ?%H:%M:%S"#,
+        "%b %d, %ExY %I:%M:%S %p",
+        "^%b-%d-%Exy %k:%M:%S",
+        #"%ExY%Exm%Exd(?:T|  ?)%ExH%ExM%ExS(?:[.,]%f)?(?:\s*%z)?"#,
+        #"(?:%Z )?(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?"#,
+        #"(?:%z )?(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?"#,
+        "TAI64N",
     ]
 
-    @inline(__always)
-    static func lowerTriple(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> (UInt8, UInt8, UInt8)? {
-        guard p + 3 <= line.count else { return nil }
-        return (line[p] | 0x20, line[p + 1] | 0x20, line[p + 2] | 0x20)
-    }
+    /// The full default list: line-begin anchored variants first, then the originals.
+    /// - Parameter jit: false when the byte parser answers first (the regexes are then a
+    ///   rare fallback, and JIT-compiling thirty of them would dominate start-up).
+    static func defaultTemplates(jit: Bool) -> [DateTemplate] { jit ? compiledDefaults : interpretedDefaults }
 
-    static func month(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
-        guard let t = lowerTriple(line, p) else { return nil }
-        for (i, m) in months.enumerated() where m == t { return i + 1 }
-        return nil
-    }
+    // Built once per process (Swift initialises static lets lazily and thread-safely),
+    // not once per detector: a jail configuration has a detector per jail.
+    static let interpretedDefaults = try! buildDefaultTemplates(jit: false)
+    static let compiledDefaults = try! buildDefaultTemplates(jit: true)
 
-    static func weekday(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
-        guard let t = lowerTriple(line, p) else { return nil }
-        for (i, d) in weekdays.enumerated() where d == t { return i }
-        return nil
-    }
-
-    @inline(__always)
-    static func number(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, maxDigits: Int) -> Int? {
-        var value = 0, digits = 0
-        while p < line.count, digits < maxDigits, line[p].isDigitChar {
-            value = value * 10 + Int(line[p] - 48)
-            p += 1; digits += 1
+    static func buildDefaultTemplates(jit: Bool) throws(ConfigError) -> [DateTemplate] {
+        var anchored: [DateTemplate] = []
+        var plain: [DateTemplate] = []
+        for pattern in defaultPatterns {
+            if !pattern.hasPrefix("{^LN-BEG}") && !pattern.hasPrefix("^") {
+                anchored.append(try DateTemplate.make("{^LN-BEG}" + pattern, jit: jit))
+            }
+            plain.append(try DateTemplate.make(pattern, jit: jit))
         }
-        return digits > 0 ? value : nil
+        return anchored + plain
     }
 
-    static func clock(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int) -> (Int, Int, Int)? {
-        guard let hh = number(line, &p, maxDigits: 2), hh < 24, p < line.count, line[p] == UInt8(ascii: ":") else { return nil }
-        p += 1
-        let m0 = p
-        guard let mm = number(line, &p, maxDigits: 2), p - m0 == 2, mm < 60, p < line.count, line[p] == UInt8(ascii: ":") else { return nil }
-        p += 1
-        let s0 = p
-        guard let ss = number(line, &p, maxDigits: 2), p - s0 == 2, ss <= 61 else { return nil }
-        return (hh, mm, ss)
-    }
-
-    static func fraction(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, separators: [UInt8]) {
-        guard p + 1 < line.count, separators.contains(line[p]), line[p + 1].isDigitChar else { return }
-        p += 1
-        while p < line.count, line[p].isDigitChar { p += 1 }
-    }
-
-    /// `%z`: `Z`, `UTC`, `GMT`, or `[+-]HH[:]MM` / `[+-]HH`. Returns seconds east of UTC.
-    static func zone(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> (Int, Int)? {
-        guard p < line.count else { return nil }
-        let c = line[p]
-        if c == UInt8(ascii: "Z"), boundary(line, p + 1) { return (0, p + 1) }
-        if p + 3 <= line.count {
-            let t = (line[p], line[p + 1], line[p + 2])
-            if t == (0x55, 0x54, 0x43) || t == (0x47, 0x4d, 0x54) {
-                var q = p + 3
-                if q < line.count, line[q] == UInt8(ascii: "+") || line[q] == UInt8(ascii: "-"), let (off, end) = zone(line, q) { q = end; return (off, q) }
-                if boundary(line, q) { return (0, q) }
+    /// - Parameters:
+    ///   - patterns: the filter's `datepattern` lines (empty: fail2ban's defaults).
+    ///   - now: Unix time of "now" for dates without a year.
+    ///   - defaultZone: `logtimezone` in minutes east of UTC, or nil for local time.
+    /// - Throws: `ConfigError` for a pattern that does not compile.
+    public init(patterns: [String] = [], now: Int, defaultZone: Int? = nil) throws(ConfigError) {
+        self.now = now
+        self.defaultZone = defaultZone
+        var templates: [DateTemplate] = []
+        var none = false
+        var tai = false
+        // The byte parser can answer first when only default templates are in play.
+        let defaultsOnly = patterns.allSatisfy { ["{^LN-BEG}", "{DEFAULT}", "TAI64N", "{^LN-BEG}TAI64N", "^TAI64N"].contains($0.trimmingSpaces.uppercased()) }
+            && defaultZone == nil
+        let jit = !defaultsOnly
+        if patterns.isEmpty {
+            templates = Self.defaultTemplates(jit: jit)
+        }
+        for raw in patterns {
+            let pattern = raw.trimmingSpaces
+            let key = pattern.contains("%") ? pattern : pattern.uppercased()
+            switch key {
+            case "{^LN-BEG}":
+                templates += Self.defaultTemplates(jit: jit).filter(\.lineBegin)
+            case "{DEFAULT}":
+                templates += Self.defaultTemplates(jit: jit)
+            case "{NONE}":
+                none = true
+            default:
+                if key.contains("{DATE}") {
+                    for base in Self.defaultPatterns where !["EPOCH", "TAI64N"].contains(base) {
+                        var unbound = base
+                        if unbound.hasPrefix("{^LN-BEG}") { unbound = String(unbound.dropFirst(9)) }
+                        templates.append(try DateTemplate.make(pattern.replacingOccurrences(of: "{DATE}", with: unbound)))
+                    }
+                } else {
+                    if key.hasSuffix("TAI64N") { tai = true }
+                    templates.append(try DateTemplate.make(pattern, jit: jit))
+                }
             }
         }
-        guard c == UInt8(ascii: "+") || c == UInt8(ascii: "-") else { return nil }
-        var q = p + 1
-        let h0 = q
-        guard let hh = number(line, &q, maxDigits: 2), q - h0 == 2 else { return nil }
-        var mm = 0
-        if q < line.count, line[q] == UInt8(ascii: ":") { q += 1 }
-        let m0 = q
-        if let m = number(line, &q, maxDigits: 2), q - m0 == 2 { mm = m } else { q = m0 > h0 + 2 && line[m0 - 1] == UInt8(ascii: ":") ? m0 - 1 : m0 }
-        guard boundary(line, q) else { return nil }
-        let seconds = hh * 3600 + mm * 60
-        return (c == UInt8(ascii: "-") ? -seconds : seconds, q)
+        self.templates = templates
+        self.none = none
+        fast = defaultsOnly && defaultZone == nil && !none ? FastDateParser(now: now, tai64n: tai) : nil
+        maxCaptures = templates.map(\.regex.captureCount).max() ?? 0
     }
 
-    /// fail2ban's word-end `(?=\b|\W|$)` after a date ending in a digit or letter: the next
-    /// byte must not be a word byte.
+    /// The same detector with another "now" (failscan anchors the year of each file on
+    /// its modification time).
+    public func anchored(at now: Int) -> DateDetector {
+        var copy = self
+        copy.now = now
+        copy.fast?.setNow(now)
+        return copy
+    }
+
+    /// Where this detector may cut a date out of a line (for the prefilter's literals).
+    public var dateCut: DateCut {
+        if none || templates.allSatisfy(\.lineBegin) { return .lineStart }
+        return templates.allSatisfy(\.bounded) ? .bounded : .unbounded
+    }
+
+    /// A `logtimezone` / `--timezone` text as minutes east of UTC.
+    public static func zoneOffset(_ text: String) -> Int? { TimePatterns.offset(ofZone: text.trimmingSpaces) }
+
+    /// Per-worker state: match data for the date regexes and the local-time cache.
+    public func makeScratch() -> DateScratch { DateScratch(captureCount: maxCaptures) }
+
+    /// The date in `line` and the bytes to cut out, or nil when there is none.
     @inline(__always)
-    static func boundary(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> Bool {
-        p >= line.count || !line[p].isWordChar
+    public func detect(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> Match? {
+        // {NONE}: fail2ban's template matches the empty string, and an empty date means
+        // "now" (the last known date within a minute, in a live fail2ban).
+        if none { return Match(range: 0..<0, time: now) }
+        if let fast, let match = fast.detect(line, civil: dateScratch.civil) { return match }
+        let scratch = dateScratch.pcre
+        guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
+        var best: (Match, Int)? = nil
+        for template in templates {
+            guard (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
+                  let whole = scratch.range(ofGroup: 0) else { continue }
+            guard let match = parse(template, line, scratch, dateScratch.civil) else { continue }
+            if template.lineBegin || whole.lowerBound <= 1 { return match }
+            if best == nil || whole.lowerBound < best!.1 { best = (match, whole.lowerBound) }
+        }
+        return best?.0
+    }
+
+    /// Turns a template's groups into a match.
+    func parse(_ template: DateTemplate, _ line: UnsafeBufferPointer<UInt8>, _ scratch: PCRE2Scratch, _ civil: CivilTime) -> Match? {
+        let names = template.regex.groupNumbers
+        func text(_ name: String) -> String? {
+            guard let group = names[name], let range = scratch.range(ofGroup: group) else { return nil }
+            return String(decoding: line[range], as: UTF8.self)
+        }
+        switch template.kind {
+        case .tai64n:
+            guard let range = scratch.range(ofGroup: 1), range.count == 25 else { return nil }
+            let hex = String(decoding: line[(range.lowerBound + 2)..<(range.lowerBound + 17)], as: UTF8.self)
+            guard let seconds = Int(hex, radix: 16) else { return nil }
+            return Match(range: range, time: seconds)
+        case .epoch(let long, let group):
+            guard let range = scratch.range(ofGroup: group) else { return nil }
+            let value = String(decoding: line[range], as: UTF8.self)
+            guard var seconds = Double(value) else { return nil }
+            if long, value.count >= 13 {
+                seconds /= (value.count >= 16 && !value.contains(".")) ? 1_000_000 : 1000
+            }
+            return Match(range: scratch.range(ofGroup: 1) ?? range, time: Int(seconds))
+        case .pattern:
+            guard let range = scratch.range(ofGroup: 1) else { return nil }
+            if range.isEmpty { return Match(range: range, time: 0, usesLastDate: true) }
+            var fields = DateFields()
+            if let v = text("Y") { fields.year = Int(v) }
+            if let v = text("y"), let y = Int(v) { fields.year = y <= 2000 ? y + 2000 : y }
+            if let v = text("m") { fields.month = Int(v) }
+            if let v = text("b")?.lowercased() { fields.month = TimePatterns.months.firstIndex(of: v).map { $0 + 1 } }
+            if let v = text("B")?.lowercased() { fields.month = TimePatterns.fullMonths.firstIndex(of: v).map { $0 + 1 } }
+            if let v = text("d") { fields.day = Int(v.trimmingSpaces) }
+            if let v = text("H") { fields.hour = Int(v.trimmingSpaces) ?? 0 }
+            if let v = text("I"), var hour = Int(v.trimmingSpaces) {
+                let ampm = text("p")?.lowercased() ?? ""
+                if ampm == "pm" { if hour != 12 { hour += 12 } } else if hour == 12 { hour = 0 }
+                fields.hour = hour
+            }
+            if let v = text("M") { fields.minute = Int(v) ?? 0 }
+            if let v = text("S") { fields.second = Int(v) ?? 0 }
+            if let v = text("j") { fields.julian = Int(v) }
+            for zone in [text("z"), text("Z")] {
+                if let zone, let offset = TimePatterns.offset(ofZone: zone) { fields.zoneMinutes = offset }
+            }
+            guard let time = fields.time(now: now, defaultZone: defaultZone, civil: civil) else { return nil }
+            return Match(range: range, time: time)
+        }
     }
 }
 
-extension UInt8 {
-    @inline(__always) var isDigitChar: Bool { self >= 48 && self <= 57 }
-    @inline(__always) var isWordChar: Bool {
-        (self >= 48 && self <= 57) || (self >= 65 && self <= 90) || (self >= 97 && self <= 122) || self == 95 || self >= 0x80
+/// Calendar fields found by a template, and fail2ban's rules for turning them into time.
+struct DateFields {
+    var year: Int?, month: Int?, day: Int?
+    var hour = 0, minute = 0, second = 0
+    var julian: Int?
+    var zoneMinutes: Int?
+
+    /// Corresponds to the end of fail2ban's `reGroupDictStrptime`.
+    func time(now: Int, defaultZone: Int?, civil: CivilTime) -> Int? {
+        let today = CivilTime.localDateTime(now)
+        var year = self.year, month = self.month, day = self.day
+        var assumeYear = false
+        if year == nil { year = today.year; assumeYear = true }
+        if (month == nil || day == nil), let julian {
+            let days = CivilTime.daysFromCivil(year!, 1, 1) + julian - 1
+            let date = CivilTime.civilFromDays(days)
+            (year, month, day) = (date.year, date.month, date.day)
+        }
+        var assumeToday = false
+        if month == nil && day == nil { month = today.month; day = today.day; assumeToday = true }
+        guard var y = year, let m = month, let d = day, (1...12).contains(m), (1...31).contains(d),
+              hour < 24, minute < 60, second <= 61 else { return nil }
+        let zone = zoneMinutes ?? defaultZone
+        // fail2ban compares the (zone-shifted) naive date with local naive "now".
+        let nowNaive = CivilTime.utc(today.year, today.month, today.day, today.hour, today.minute, today.second)
+        func naive(_ y: Int) -> Int { CivilTime.utc(y, m, d, hour, minute, second) - (zone ?? 0) * 60 }
+        var value = naive(y)
+        if assumeToday, value > nowNaive { value -= 86400 }
+        if assumeYear, value > nowNaive + 86400 { y -= 1; value = naive(y) }
+        if zone != nil { return value }
+        // Local time: the naive value read as local wall-clock time.
+        let wall = CivilTime.civilFromDays(Int((Double(value) / 86400).rounded(.down)))
+        let secondsOfDay = value - CivilTime.daysFromCivil(wall.year, wall.month, wall.day) * 86400
+        return civil.local(wall.year, wall.month, wall.day, secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Fail2banConfig
 import Matcher
 
 /// One way of finding a date in a line: a PCRE2 regex whose group 1 (or 2) is the date

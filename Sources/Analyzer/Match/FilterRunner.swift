@@ -2,13 +2,16 @@ import Matcher
 
 /// What one chunk of whole lines gave. Chunks are matched independently (on any
 /// thread); what depends on earlier chunks (line numbers, the date of an undated line at
-/// the top of a chunk) is settled when the chunks are put back in order.
+/// the top of a chunk, the merge of multi-line ids) is settled when the chunks are put
+/// back in order.
 public struct ChunkMatches: Sendable {
     /// Failures in line order; `line` is relative to the chunk (1-based) when counted.
     public var failures: [Failure] = []
     /// Indices into `failures` of undated failures with no dated line above them in
     /// this chunk: they take the date carried from the chunks before.
     public var pendingTime: [Int] = []
+    /// Matches of a multi-line filter (`<F-MLFID>`), in line order, for the merge.
+    public var multiLine: [MultiLineMatch] = []
     /// The date of the chunk's last dated line, if any.
     public var lastTime: Int?
     /// Lines in the chunk (counted only in detailed mode).
@@ -22,23 +25,29 @@ public struct ChunkMatches: Sendable {
 /// Corresponds to fail2ban's `server/filter.py processLine`: the date is found first and
 /// removed (`tupleLine = (before, date, after)`), and the regexes see `before + after`
 /// followed by `\n`. Each worker owns its runner (scratch buffers are not shared).
+/// A filter with `<F-MLFID>` is matched the same way, in parallel; its matches, not
+/// failures, go to the assembler, which merges them in order (``MultiLineMerger``).
 public final class FilterRunner {
     public let matcher: FilterMatcher
     let scratch: FilterScratch
     var detector: DateDetector
-    let dateScratch: PCRE2Scratch
+    let dateScratch: DateScratch
     var subject: UnsafeMutablePointer<UInt8>
     var subjectCapacity = 8192
     /// Whether to count lines (for line numbers) and keep `<F-USER>` captures.
     public let detailed: Bool
+    /// Whether matches go to the multi-line merge instead of becoming failures here.
+    let multiLine: Bool
 
     /// Counters for the statistics line.
-    public struct Counters: Sendable {
+    public struct Counters: Sendable, Equatable {
         public var candidates = 0
         public var matched = 0
         public var noDate = 0
         public var invalidID = 0
         public var limitHits = 0
+
+        public init() {}
 
         public mutating func add(_ other: Counters) {
             candidates += other.candidates
@@ -54,7 +63,8 @@ public final class FilterRunner {
         self.scratch = matcher.makeScratch()
         self.detector = detector
         self.dateScratch = detector.makeScratch()
-        self.detailed = detailed
+        self.multiLine = matcher.usesMultiLineIDs
+        self.detailed = detailed || multiLine
         subject = .allocate(capacity: subjectCapacity)
     }
 
@@ -78,12 +88,22 @@ public final class FilterRunner {
                 lineNumber += LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted..<range.lowerBound])) + 1
                 counted = min(range.upperBound + 1, buffer.count)
             }
-            var end = range.upperBound
-            if end > range.lowerBound, base[end - 1] == 13 { end -= 1 } // fail2ban strips \r\n
-            let line = UnsafeBufferPointer(start: base + range.lowerBound, count: end - range.lowerBound)
+            let line = LineScanner.content(of: range, in: base)
             let date = detector.detect(line, scratch: dateScratch)
             let text = makeSubject(line: line, cut: date?.range,
-                                   newlineFollows: end == range.upperBound && range.upperBound < buffer.count)
+                                   newlineFollows: line.count == range.count && range.upperBound < buffer.count)
+            func time() -> Int? { (date?.usesLastDate ?? true) ? timeAbove(range.lowerBound, in: buffer) : date?.time }
+            if multiLine {
+                let found: FilterMatcher.DetailedMatch?
+                do { found = try matcher.matchDetailed(subject: text, scratch: scratch) } catch {
+                    result.counters.limitHits += 1
+                    return
+                }
+                guard let found else { return }
+                result.multiLine.append(MultiLineMatch(failregex: found.failregexIndex, fields: found.fields, time: time(),
+                                                       line: lineNumber, matchedLines: 1))
+                return
+            }
             let capture: FailureCapture?
             do { capture = try matcher.match(subject: text, scratch: scratch, withFields: detailed) } catch {
                 result.counters.limitHits += 1
@@ -99,10 +119,10 @@ public final class FilterRunner {
             } else {
                 id = .other(String(decoding: capture.id, as: UTF8.self))
             }
-            let time = (date?.usesLastDate ?? true) ? timeAbove(range.lowerBound, in: buffer) : date?.time
-            if time == nil { result.pendingTime.append(result.failures.count) }
+            let found = time()
+            if found == nil { result.pendingTime.append(result.failures.count) }
             result.counters.matched += 1
-            result.failures.append(Failure(id: id, time: time ?? 0, file: file, line: detailed ? lineNumber : 0,
+            result.failures.append(Failure(id: id, time: found ?? 0, file: file, line: detailed ? lineNumber : 0,
                                            failregex: capture.failregexIndex,
                                            fields: capture.fields))
         }
@@ -114,20 +134,15 @@ public final class FilterRunner {
     /// The date of the nearest dated line that ends before `lineStart` (a line start,
     /// or the buffer's end) in this buffer.
     func timeAbove(_ lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = buffer.baseAddress else { return nil }
-        var end = lineStart
-        while end > 0 {
-            var lineEnd = end
-            if base[lineEnd - 1] == 10 { lineEnd -= 1 }
-            var start = lineEnd
-            while start > 0, base[start - 1] != 10 { start -= 1 }
-            var stop = lineEnd
-            if stop > start, base[stop - 1] == 13 { stop -= 1 }
-            if let date = detector.detect(UnsafeBufferPointer(start: base + start, count: stop - start), scratch: dateScratch),
-               !date.usesLastDate { return date.time }
-            end = start
+        var found: Int? = nil
+        LineScanner.forEachLineBackward(in: buffer, before: lineStart) { line in
+            if let date = detector.detect(line, scratch: dateScratch), !date.usesLastDate {
+                found = date.time
+                return false
+            }
+            return true
         }
-        return nil
+        return found
     }
 
     /// The bytes fail2ban's regexes see: the line without the date, then `\n`. Points

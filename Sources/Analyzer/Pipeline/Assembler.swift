@@ -1,6 +1,7 @@
-/// Puts chunk results back in input order and settles what depends on earlier chunks:
-/// line numbers (chunk-relative until now) and the date of undated failures at the top
-/// of a chunk (the last date of the chunks before, in the same file).
+/// Puts one filter's chunk results back in input order and settles what depends on
+/// earlier chunks: line numbers (chunk-relative until now), the date of undated failures
+/// at the top of a chunk (the last date of the chunks before, in the same file), and the
+/// merge of multi-line ids (``MultiLineMerger``), which needs every match in order.
 struct Assembler {
     private var waiting: [Int: [Int: ChunkMatches]] = [:]
     private var chunkCounts: [Int?]
@@ -8,16 +9,24 @@ struct Assembler {
     private var nextSeq = 0
     private var carriedTime: Int? = nil
     private var lineOffset = 0
+    private var merger: MultiLineMerger?
     private(set) var counters = FilterRunner.Counters()
     private(set) var failureCount = 0
 
-    init(files: Int) { chunkCounts = Array(repeating: nil, count: files) }
+    /// - Parameter merger: the merge of a filter with `<F-MLFID>` whose matches come in
+    ///   ``ChunkMatches/multiLine``; nil for other filters.
+    init(files: Int, merger: MultiLineMerger? = nil) {
+        chunkCounts = Array(repeating: nil, count: files)
+        self.merger = merger
+    }
 
+    /// Takes chunk `seq` of `file`; passes on every failure that is now in order.
     mutating func deliver(file: Int, seq: Int, _ matches: ChunkMatches, consume: (Failure) -> Void) {
         waiting[file, default: [:]][seq] = matches
         drain(consume)
     }
 
+    /// `file` has `chunks` chunks (it may end before its chunks arrive).
     mutating func end(file: Int, chunks: Int, consume: (Failure) -> Void) {
         chunkCounts[file] = chunks
         drain(consume)
@@ -34,6 +43,7 @@ struct Assembler {
                 nextSeq = 0
                 carriedTime = nil
                 lineOffset = 0
+                merger?.reset()
             } else {
                 return
             }
@@ -56,6 +66,18 @@ struct Assembler {
             failure.line += lineOffset
             failureCount += 1
             consume(failure)
+        }
+        if !matches.multiLine.isEmpty, merger != nil {
+            for var match in matches.multiLine {
+                if match.time == nil { match.time = carriedTime }
+                match.line += lineOffset
+                if let failure = merger!.resolve(match, file: currentFile) {
+                    failureCount += 1
+                    consume(failure)
+                }
+            }
+            counters.add(merger!.counters)
+            merger!.counters = FilterRunner.Counters()
         }
         if let last = matches.lastTime { carriedTime = last }
         lineOffset += matches.lines

@@ -1,6 +1,28 @@
 import Foundation
+import LogSource
 import Matcher
 import Synchronization
+
+/// One worker's runners: every filter that matches chunk by chunk (all but the lanes'),
+/// each with its own scratch. The one place where a chunk meets the filters.
+struct ChunkMatching {
+    let filters: [ScanFilter]
+    let runners: [FilterRunner?]
+
+    init(_ filters: [ScanFilter], detailed: Bool) {
+        self.filters = filters
+        runners = filters.map { $0.needsLane ? nil : FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: detailed) }
+    }
+
+    /// The chunk's matches for every filter that reads `file` and runs here.
+    func match(_ bytes: UnsafeBufferPointer<UInt8>, file: Int, detectors: [DateDetector]) -> [(Int, ChunkMatches)] {
+        var matches: [(Int, ChunkMatches)] = []
+        for (f, filter) in filters.enumerated() where filter.reads(file) {
+            if let runner = runners[f] { matches.append((f, runner.scan(bytes, file: file, detector: detectors[f]))) }
+        }
+        return matches
+    }
+}
 
 /// What a scan does: which filter, how dates are read, how much parallelism.
 public struct ScanOptions: Sendable {
@@ -85,7 +107,10 @@ public struct ScanFilter: Sendable {
         self.files = files
     }
 
-    var stateful: Bool { maxLines > 1 || matcher.usesMultiLineIDs }
+    /// `maxlines` > 1: every line counts, in order, so the filter runs on a lane of its
+    /// own. Filters with `<F-MLFID>` and one line are matched in parallel like the others
+    /// and merged in order by their assembler.
+    var needsLane: Bool { maxLines > 1 }
     func reads(_ file: Int) -> Bool { files?.contains(file) ?? true }
 }
 
@@ -94,6 +119,10 @@ public struct ScanFilter: Sendable {
 /// filter that reads the file, on all cores, and failures reach the consumer in input
 /// order per filter (file by file, line by line), so results never depend on the thread
 /// count or the chunk size. Memory is bounded by a fixed pool of chunk buffers.
+///
+/// Filters with `maxlines` > 1 see every line in order: each runs on a lane (a thread) of
+/// its own that gets a copy of every chunk it reads, in parallel with the workers and
+/// with the other lanes.
 public struct Scan: Sendable {
     public let filters: [ScanFilter]
     public let options: ScanOptions
@@ -121,7 +150,10 @@ public struct Scan: Sendable {
     public func run(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
                     consume: (Int, Failure) -> Void) -> ScanSummary {
         let options = self.options, filters = self.filters
-        var assemblers = filters.map { _ in Assembler(files: paths.count) }
+        var assemblers = filters.map { filter in
+            Assembler(files: paths.count, merger: filter.matcher.usesMultiLineIDs && !filter.needsLane
+                      ? MultiLineMerger(detailed: options.detailed) : nil)
+        }
         var summary = ScanSummary()
         summary.files = paths.map { FileSummary(path: $0) }
         let wanted = paths.indices.filter { file in filters.contains { $0.reads(file) } }
@@ -136,23 +168,19 @@ public struct Scan: Sendable {
                 assemblers[f].end(file: file, chunks: chunks) { consume(f, $0) }
             }
         }
-        // Failures that depend on earlier lines need every line, in order: one thread.
-        if options.threads <= 1 || filters.contains(where: \.stateful) {
-            let runners = filters.map { FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: options.detailed) }
+        let laneFilters = filters.indices.filter { filters[$0].needsLane }
+        if options.threads <= 1 || wanted.isEmpty {
+            let matching = ChunkMatching(filters, detailed: options.detailed)
             let buffer = ChunkBuffer(capacity: options.chunkSize)
             for index in wanted {
-                let path = paths[index]
-                let detectors = Self.detectors(filters, for: path, options: options)
-                let statefulRunners = filters.enumerated().map { f, filter in
-                    filter.stateful ? StatefulFilterRunner(matcher: filter.matcher, detector: detectors[f], maxLines: filter.maxLines, detailed: options.detailed) : nil
+                let detectors = Self.detectors(filters, for: paths[index], options: options)
+                let lanes = laneFilters.filter { filters[$0].reads(index) }.map { f in
+                    (f, LineBufferRunner(matcher: filters[f].matcher, detector: detectors[f], maxLines: filters[f].maxLines, detailed: options.detailed))
                 }
-                summary.files[index] = Self.read(path, index: index, options: options, progress: progress,
+                summary.files[index] = Self.read(paths[index], index: index, options: options, progress: progress,
                                                  acquire: { buffer }, release: { _ in }, emit: { seq, chunk in
-                    var matches: [(Int, ChunkMatches)] = []
-                    for (f, filter) in filters.enumerated() where filter.reads(index) {
-                        matches.append((f, statefulRunners[f]?.scan(chunk.bytes, file: index)
-                                           ?? runners[f].scan(chunk.bytes, file: index, detector: detectors[f])))
-                    }
+                    var matches = matching.match(chunk.bytes, file: index, detectors: detectors)
+                    for (f, runner) in lanes { matches.append((f, runner.scan(chunk.bytes, file: index))) }
                     deliver(index, seq, matches)
                 })
                 end(index, summary.files[index].chunks)
@@ -170,51 +198,77 @@ public struct Scan: Sendable {
         let readers = min(wanted.count, options.threads)
         let pool = BlockingQueue<ChunkBuffer>()
         for _ in 0..<(2 * workers + 2 * readers) { pool.push(ChunkBuffer(capacity: options.chunkSize)) }
-        let remainingThreads = Atomic<Int>(readers + workers)
+        let remainingThreads = Atomic<Int>(readers + workers + laneFilters.count)
         let work = BlockingQueue<WorkItem>()
+        let laneQueues = laneFilters.map { _ in BlockingQueue<LaneItem>(capacity: 8) }
         let results = BlockingQueue<PipelineEvent>()
         let nextFile = Atomic<Int>(0)
         let group = DispatchGroup()
         let remainingReaders = Atomic<Int>(readers)
+        @Sendable func finished() {
+            if remainingThreads.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 { results.close() }
+        }
         for _ in 0..<readers {
             spawn(group) {
-                let runners = selfMatching ? filters.map { FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: options.detailed) } : []
+                let matching = selfMatching ? ChunkMatching(filters, detailed: options.detailed) : nil
                 while true {
                     let position = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < wanted.count else { break }
                     let index = wanted[position]
                     let detectors = Self.detectors(filters, for: paths[index], options: options)
+                    let lanes = laneFilters.indices.filter { filters[laneFilters[$0]].reads(index) }
                     let file = Self.read(paths[index], index: index, options: options, progress: progress,
                                          acquire: { pool.pop()! }, release: { pool.push($0) }, emit: { seq, chunk in
-                        if selfMatching {
-                            var matches: [(Int, ChunkMatches)] = []
-                            for (f, filter) in filters.enumerated() where filter.reads(index) {
-                                matches.append((f, runners[f].scan(chunk.bytes, file: index, detector: detectors[f])))
-                            }
+                        for lane in lanes {
+                            let f = laneFilters[lane]
+                            laneQueues[lane].push(.chunk(index, seq, Array(chunk.bytes), detectors[f]))
+                        }
+                        if let matching {
+                            let matches = matching.match(chunk.bytes, file: index, detectors: detectors)
                             pool.push(chunk)
                             results.push(.chunk(index, seq, matches))
                         } else {
                             work.push(WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors))
                         }
                     })
+                    for lane in lanes { laneQueues[lane].push(.end(index)) }
                     results.push(.fileEnded(index, file))
                 }
-                if remainingReaders.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 { work.close() }
-                if remainingThreads.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 { results.close() }
+                if remainingReaders.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                    work.close()
+                    for queue in laneQueues { queue.close() }
+                }
+                finished()
             }
         }
         for _ in 0..<workers {
             spawn(group) {
-                let runners = filters.map { FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: options.detailed) }
+                let matching = ChunkMatching(filters, detailed: options.detailed)
                 while let item = work.pop() {
-                    var matches: [(Int, ChunkMatches)] = []
-                    for (f, filter) in filters.enumerated() where filter.reads(item.file) {
-                        matches.append((f, runners[f].scan(item.buffer.bytes, file: item.file, detector: item.detectors[f])))
-                    }
+                    let matches = matching.match(item.buffer.bytes, file: item.file, detectors: item.detectors)
                     pool.push(item.buffer)
                     results.push(.chunk(item.file, item.seq, matches))
                 }
-                if remainingThreads.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 { results.close() }
+                finished()
+            }
+        }
+        for (lane, f) in laneFilters.enumerated() {
+            spawn(group) {
+                let filter = filters[f]
+                var runners: [Int: LineBufferRunner] = [:]
+                while let item = laneQueues[lane].pop() {
+                    switch item {
+                    case .chunk(let file, let seq, let bytes, let detector):
+                        if runners[file] == nil {
+                            runners[file] = LineBufferRunner(matcher: filter.matcher, detector: detector, maxLines: filter.maxLines, detailed: options.detailed)
+                        }
+                        let matches = bytes.withUnsafeBufferPointer { runners[file]!.scan($0, file: file) }
+                        results.push(.chunk(file, seq, [(f, matches)]))
+                    case .end(let file):
+                        runners[file] = nil
+                    }
+                }
+                finished()
             }
         }
         while let event = results.pop() {
@@ -228,6 +282,12 @@ public struct Scan: Sendable {
         group.wait()
         summary.finish(assemblers)
         return summary
+    }
+
+    /// A chunk for a lane: a copy of its bytes (the pooled buffer goes on to the workers).
+    enum LaneItem: Sendable {
+        case chunk(Int, Int, [UInt8], DateDetector)
+        case end(Int)
     }
 
     struct WorkItem: Sendable {
@@ -257,7 +317,7 @@ public struct Scan: Sendable {
         var summary = FileSummary(path: path)
         var seq = 0
         do {
-            let (source, compression) = try LogSource.open(path, engine: options.inflate)
+            let (source, compression) = try LogFile.open(path, engine: options.inflate)
             summary.compression = compression
             summary.opened = true
             let chunker = LineChunker(source: source, capacity: options.chunkSize)

@@ -14,7 +14,7 @@ public enum Compression: String, Sendable {
 }
 
 /// Opens a log file as a byte source, choosing the decompressor from its magic bytes.
-public enum LogSource {
+public enum LogFile {
     /// Opens `path`.
     /// - Throws: `ScanError` when the file cannot be opened or its format is not supported.
     public static func open(_ path: String, engine: InflateEngine = .isal) throws(ScanError) -> (any ByteSource, Compression) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// fail2ban's time values (`bantime = 10m`, `findtime = 1h 30m`, `-1`), in seconds.
 ///
 /// Corresponds to fail2ban's `server/mytime.py str2seconds`: a number, or numbers with
@@ -16,7 +18,7 @@ public enum Duration {
 
     /// Parses `text`, or returns nil when it is not a duration.
     public static func seconds(_ text: String) -> Int? {
-        let lower = text.lowercased().trimmingSpaces
+        let lower = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
         guard !lower.isEmpty else { return nil }
         if let plain = Int(lower) { return plain }
         var total = 0.0

@@ -22,7 +22,7 @@ public enum AtomicFile {
         var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "create a temporary file") }
-        let temporary = String(cString: template)
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var failure: WriteError? = nil
         bytes.withUnsafeBytes { raw in
             var offset = 0

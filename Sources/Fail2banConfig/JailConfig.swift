@@ -1,38 +1,45 @@
 import Foundation
 
-/// One jail of a fail2ban configuration, with everything failscan needs to replay it.
-public struct JailConfig: Sendable {
-    public let name: String
-    public let enabled: Bool
-    /// The filter as fail2ban names it: `sshd[mode=aggressive]`.
-    public let filter: String
+/// One jail of a fail2ban configuration: what failscan needs to replay it, as values.
+public struct JailConfig: Sendable, Equatable {
+    public var name: String
+    public var enabled: Bool
+    /// The filter as fail2ban names it: `sshd[mode=aggressive]`, or a path to a `.conf`.
+    public var filter: String
     /// `logpath` patterns as written (globs allowed), one per line.
-    public let logPatterns: [String]
-    public let maxRetry: Int
-    public let findTime: Int
+    public var logPatterns: [String]
+    public var maxRetry: Int
+    /// Seconds.
+    public var findTime: Int
     /// Seconds; -1 is forever.
-    public let banTime: Int
-    /// `ignoreip` networks, and names that would need DNS (not resolved offline).
-    public let ignore: [CIDR]
-    public let ignoreNames: [String]
-    public let port: String
-    public let `protocol`: String
-    public let banAction: String
-    public let backend: String
+    public var banTime: Int
+    /// `ignoreip` entries as written: addresses, networks and host names.
+    public var ignoreIP: [String]
+    public var port: String
+    public var `protocol`: String
+    public var banAction: String
+    public var backend: String
     /// `logtimezone`, if the jail sets one.
-    public let logTimeZone: String?
+    public var logTimeZone: String?
 
-    /// The log files: `logpath` globs expanded, each with its rotated siblings
-    /// (`mail.log.1`, `mail.log.2.gz`, ...) unless `rotated` is false, oldest first.
-    public func logFiles(rotated: Bool = true) -> [String] {
-        var files: [String] = []
-        for pattern in logPatterns {
-            for path in Glob.expand(pattern) {
-                let siblings = rotated ? Glob.expand(path + ".[0-9]*").filter { RotatedSet.rotation(of: $0).base == path } : []
-                for file in RotatedSet.timeOrder([path] + siblings) where !files.contains(file) { files.append(file) }
-            }
-        }
-        return files
+    /// A jail with fail2ban's defaults for what is not given.
+    public init(name: String, enabled: Bool = true, filter: String? = nil, logPatterns: [String] = [],
+                maxRetry: Int = 5, findTime: Int = 600, banTime: Int = 600, ignoreIP: [String] = [],
+                port: String = "0:65535", protocol: String = "tcp", banAction: String = "iptables-multiport",
+                backend: String = "auto", logTimeZone: String? = nil) {
+        self.name = name
+        self.enabled = enabled
+        self.filter = filter ?? name
+        self.logPatterns = logPatterns
+        self.maxRetry = maxRetry
+        self.findTime = findTime
+        self.banTime = banTime
+        self.ignoreIP = ignoreIP
+        self.port = port
+        self.protocol = `protocol`
+        self.banAction = banAction
+        self.backend = backend
+        self.logTimeZone = logTimeZone
     }
 }
 
@@ -52,12 +59,12 @@ public struct JailLoader: Sendable {
         var stack = ConfigStack()
         let base = (configDirectory as NSString).appendingPathComponent("jail")
         let directory = base + ".d"
-        let confs = Glob.expand(directory + "/*.conf").sorted()
-        let locals = Glob.expand(directory + "/*.local").sorted()
+        let confs = Self.files(in: directory, ending: ".conf")
+        let locals = Self.files(in: directory, ending: ".local")
         var any = false
-        for (path, withLocal) in [(base + ".conf", false)] + confs.map { ($0, false) } + [(base + ".local", false)] + locals.map { ($0, false) } {
+        for path in [base + ".conf"] + confs + [base + ".local"] + locals {
             guard FileManager.default.fileExists(atPath: path) else { continue }
-            try stack.read(path, withLocal: withLocal)
+            try stack.read(path, withLocal: false)
             any = true
         }
         guard any else { throw ConfigError(file: base + ".conf", "no jail configuration found (jail.conf, jail.local, jail.d/)") }
@@ -66,6 +73,12 @@ public struct JailLoader: Sendable {
             jails.append(try jail(name, stack))
         }
         return jails
+    }
+
+    /// `directory/*ending`, sorted as fail2ban's glob is.
+    static func files(in directory: String, ending: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(ending) && !$0.hasPrefix(".") }.sorted().map { directory + "/" + $0 }
     }
 
     func jail(_ name: String, _ stack: ConfigStack) throws(ConfigError) -> JailConfig {
@@ -87,12 +100,8 @@ public struct JailLoader: Sendable {
             guard let n = Int(text) else { throw ConfigError(file: file, "[\(name)] maxretry = \(text) is not a number") }
             maxRetry = n
         }
-        var ignore: [CIDR] = []
-        var names: [String] = []
-        for entry in (try value("ignoreip") ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" }) {
-            let text = String(entry)
-            if let cidr = CIDR(text) { ignore.append(cidr) } else { names.append(text) }
-        }
+        let ignore = (try value("ignoreip") ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" })
+            .map(String.init)
         let logs = (try value("logpath") ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .map { $0.replacingOccurrences(of: " skip-if-missing", with: "") }.filter { !$0.isEmpty }
         return JailConfig(
@@ -102,21 +111,11 @@ public struct JailLoader: Sendable {
             maxRetry: maxRetry,
             findTime: try seconds("findtime", 600),
             banTime: try seconds("bantime", 600),
-            ignore: ignore, ignoreNames: names,
+            ignoreIP: ignore,
             port: try value("port") ?? "0:65535",
             protocol: try value("protocol") ?? "tcp",
             banAction: try value("banaction") ?? "iptables-multiport",
             backend: try value("backend") ?? "auto",
             logTimeZone: try value("logtimezone"))
-    }
-}
-
-/// Shell-style globbing through glob(3).
-enum Glob {
-    static func expand(_ pattern: String) -> [String] {
-        var result = glob_t()
-        defer { globfree(&result) }
-        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
-        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
     }
 }

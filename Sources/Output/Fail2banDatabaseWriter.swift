@@ -1,3 +1,5 @@
+import Analyzer
+import Fail2banConfig
 import CSQLite
 import Foundation
 

@@ -1,37 +1,12 @@
+import Analyzer
+import Fail2banConfig
 import Foundation
-
-/// A jail's decisions with what its firewall output needs.
-public struct JailResult: Sendable {
-    public let jail: JailConfig
-    public let records: [JailRecord]
-
-    public init(jail: JailConfig, records: [JailRecord]) {
-        self.jail = jail
-        self.records = records
-    }
-
-    /// Banned addresses of one family, canonical and unique, in address order.
-    func banned(ipv6: Bool, activeAt: Int?) -> [IPAddress] {
-        records.filter { record in
-            guard record.banned else { return false }
-            guard let at = activeAt else { return true }
-            return record.bans.contains { start in jail.banTime < 0 || (start <= at && at < start + jail.banTime) }
-        }.compactMap(\.id.address).filter { $0.isIPv4 != ipv6 }
-    }
-}
-
-/// The output formats of `failscan jails`.
-public enum JailFormat: String, CaseIterable, Sendable {
-    case list, json, csv, iptables, ip6tables, ipset, nft
-    /// A fail2ban sqlite database (written with Fail2banDatabaseWriter, needs --output).
-    case fail2banDB = "fail2ban-db"
-}
 
 /// Renders jail results for their consumers: people, scripts, iptables-restore,
 /// ipset restore and nft -f.
 public enum JailWriter {
     /// - Parameter activeAt: keep only bans whose bantime has not run out at that time.
-    public static func render(_ results: [JailResult], format: JailFormat, activeAt: Int? = nil) -> String {
+    public static func render(_ results: [JailResult], format: OutputFormat, activeAt: Int? = nil) -> String {
         switch format {
         case .list:
             var seen = Set<IPAddress>()
@@ -40,17 +15,19 @@ public enum JailWriter {
             for address in all where seen.insert(address).inserted { out += "\(address)\n" }
             return out
         case .json:
-            return results.flatMap { result in result.records.map { record in
-                let hits = record.hits.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
-                return "{\"ip\":\(BanListWriter.jsonString(record.id.description)),\"jail\":\(BanListWriter.jsonString(result.jail.name)),\"failures\":\(record.failures),\"first\":\(record.first),\"last\":\(record.last),\"banned\":\(record.banned),\"bans\":[\(record.bans.map(String.init).joined(separator: ","))],\"failregex\":{\(hits)}}\n"
-            } }.joined()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var out = ""
+            for row in rows(results) {
+                // Encoding plain values, strings and integers, cannot fail.
+                out += String(decoding: (try? encoder.encode(row)) ?? Data(), as: UTF8.self) + "\n"
+            }
+            return out
         case .csv:
             var out = "ip,jail,failures,first,last,banned,bans,failregex_hits\n"
-            for result in results {
-                for record in result.records {
-                    let hits = record.hits.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
-                    out += "\(csv(record.id.description)),\(csv(result.jail.name)),\(record.failures),\(record.first),\(record.last),\(record.banned),\(record.bans.map(String.init).joined(separator: " ")),\(hits)\n"
-                }
+            for row in rows(results) {
+                let hits = row.failregex.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+                out += "\(csv(row.ip)),\(csv(row.jail)),\(row.failures),\(row.first),\(row.last),\(row.banned),\(row.bans.map(String.init).joined(separator: " ")),\(hits)\n"
             }
             return out
         case .iptables, .ip6tables:
@@ -60,8 +37,13 @@ public enum JailWriter {
         case .nft:
             return nft(results, activeAt: activeAt)
         case .fail2banDB:
-            return ""
+            preconditionFailure("fail2ban-db is written by Fail2banDatabaseWriter")
         }
+    }
+
+    /// Every record of every jail as a row, jail by jail, ids in order.
+    public static func rows(_ results: [JailResult]) -> [JailRow] {
+        results.flatMap { result in result.records.map { JailRow($0, jail: result.jail.name) } }
     }
 
     static func csv(_ field: String) -> String {

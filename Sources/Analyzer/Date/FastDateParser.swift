@@ -1,0 +1,228 @@
+/// The fast path of date detection: the two most common default templates (ISO 8601
+/// and syslog) at line start, parsed by hand from bytes instead of by regex. It accepts
+/// exactly what fail2ban's line-begin anchored variants of those templates accept
+/// (`^(?:\W{0,2})?` then the date then a word boundary), and TAI64N when asked.
+struct FastDateParser: Sendable {
+    typealias Match = DateDetector.Match
+    private(set) var now: Int
+    /// The local year of `now`, computed once (not per line).
+    private(set) var nowYear: Int
+    var tai64n: Bool
+
+    init(now: Int, tai64n: Bool = false) {
+        self.now = now
+        self.nowYear = CivilTime.localDate(now).year
+        self.tai64n = tai64n
+    }
+
+    mutating func setNow(_ now: Int) {
+        self.now = now
+        nowYear = CivilTime.localDate(now).year
+    }
+
+    /// The date at the start of `line`, or nil.
+    @inline(__always)
+    func detect(_ line: UnsafeBufferPointer<UInt8>, civil: CivilTime) -> Match? {
+        var start = 0
+        while true {
+            if let match = parse(line, at: start, civil: civil) { return match }
+            guard start < 2, start < line.count, !line[start].isWordChar else { return nil }
+            start += 1
+        }
+    }
+
+    @inline(__always)
+    func parse(_ line: UnsafeBufferPointer<UInt8>, at start: Int, civil: CivilTime) -> Match? {
+        guard start < line.count else { return nil }
+        let c = line[start]
+        if c.isDigitChar { return parseISO(line, at: start, civil: civil) }
+        if c == UInt8(ascii: "@") { return tai64n ? parseTAI64N(line, at: start) : nil }
+        return parseSyslog(line, at: start, civil: civil)
+    }
+
+    /// `(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?` then a word boundary.
+    func parseSyslog(_ line: UnsafeBufferPointer<UInt8>, at start: Int, civil: CivilTime) -> Match? {
+        var p = start
+        if Self.weekday(line, p) != nil, p + 3 < line.count, line[p + 3] == 32 { p += 4 }
+        guard let month = Self.month(line, p) else { return nil }
+        p += 3
+        guard p < line.count, line[p] == 32 else { return nil }
+        p += 1
+        // %d: "5", "05", " 5" (syslog pads with a space).
+        if p < line.count, line[p] == 32 { p += 1 }
+        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31 else { return nil }
+        guard p < line.count, line[p] == 32 else { return nil }
+        p += 1
+        if p < line.count, line[p] == 32 { p += 1 } // %k may be space padded
+        guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
+        Self.fraction(line, &p, separators: [UInt8(ascii: ".")])
+        var year: Int? = nil
+        if p + 5 <= line.count, line[p] == 32 {
+            var q = p + 1
+            if let y = Self.number(line, &q, maxDigits: 4), q - p == 5, y >= 2000, y < 2100, Self.boundary(line, q) {
+                year = y
+                p = q
+            }
+        }
+        guard Self.boundary(line, p) else { return nil }
+        let time: Int
+        if let year {
+            time = civil.local(year, month, day, hh, mm, ss)
+        } else {
+            time = inferYear(month: month, day: day, hh, mm, ss, civil: civil)
+        }
+        return Match(range: start..<p, time: time)
+    }
+
+    /// fail2ban's rule: this year, unless that is more than a day ahead of now.
+    func inferYear(month: Int, day: Int, _ hh: Int, _ mm: Int, _ ss: Int, civil: CivilTime) -> Int {
+        let year = nowYear
+        let candidate = civil.local(year, month, day, hh, mm, ss)
+        if candidate > now + 86400 { return civil.local(year - 1, month, day, hh, mm, ss) }
+        return candidate
+    }
+
+    /// `%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S(?:[.,]%f)?(?:\s*%z)?`
+    func parseISO(_ line: UnsafeBufferPointer<UInt8>, at start: Int, civil: CivilTime) -> Match? {
+        var p = start
+        guard let year = Self.number(line, &p, maxDigits: 4), p - start == 4, year >= 2000, year < 2100 else { return nil }
+        guard p < line.count else { return nil }
+        let separator = line[p]
+        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
+        p += 1
+        guard let month = Self.number(line, &p, maxDigits: 2), month >= 1, month <= 12,
+              p < line.count, line[p] == separator else { return nil }
+        p += 1
+        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31, p < line.count else { return nil }
+        if line[p] == UInt8(ascii: "T") {
+            p += 1
+        } else if line[p] == 32 {
+            p += 1
+            if p < line.count, line[p] == 32 { p += 1 }
+        } else { return nil }
+        guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
+        Self.fraction(line, &p, separators: [UInt8(ascii: "."), UInt8(ascii: ",")])
+        var offset: Int? = nil
+        var q = p
+        while q < line.count, line[q] == 32 || line[q] == 9 { q += 1 }
+        if let (zone, end) = Self.zone(line, q) { offset = zone; p = end }
+        guard Self.boundary(line, p) else { return nil }
+        let time = offset.map { CivilTime.utc(year, month, day, hh, mm, ss) - $0 } ?? civil.local(year, month, day, hh, mm, ss)
+        return Match(range: start..<p, time: time)
+    }
+
+    /// TAI64N: `@` and 24 hex digits; the seconds are characters 2...16 (fail2ban's `value[2:17]`).
+    func parseTAI64N(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
+        guard start + 25 <= line.count else { return nil }
+        var seconds = 0
+        for i in 1...24 {
+            let c = line[start + i]
+            let v: Int
+            switch c {
+            case 48...57: v = Int(c) - 48
+            case 97...102: v = Int(c) - 87
+            default: return nil
+            }
+            if i >= 2 && i <= 16 { seconds = seconds * 16 + v }
+        }
+        guard Self.boundary(line, start + 25) else { return nil }
+        return Match(range: start..<(start + 25), time: seconds)
+    }
+
+    // MARK: - Field parsers
+
+    static let months: [(UInt8, UInt8, UInt8)] = [
+        (0x6a, 0x61, 0x6e), (0x66, 0x65, 0x62), (0x6d, 0x61, 0x72), (0x61, 0x70, 0x72),
+        (0x6d, 0x61, 0x79), (0x6a, 0x75, 0x6e), (0x6a, 0x75, 0x6c), (0x61, 0x75, 0x67),
+        (0x73, 0x65, 0x70), (0x6f, 0x63, 0x74), (0x6e, 0x6f, 0x76), (0x64, 0x65, 0x63),
+    ]
+    static let weekdays: [(UInt8, UInt8, UInt8)] = [
+        (0x6d, 0x6f, 0x6e), (0x74, 0x75, 0x65), (0x77, 0x65, 0x64), (0x74, 0x68, 0x75),
+        (0x66, 0x72, 0x69), (0x73, 0x61, 0x74), (0x73, 0x75, 0x6e),
+    ]
+
+    @inline(__always)
+    static func lowerTriple(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> (UInt8, UInt8, UInt8)? {
+        guard p + 3 <= line.count else { return nil }
+        return (line[p] | 0x20, line[p + 1] | 0x20, line[p + 2] | 0x20)
+    }
+
+    static func month(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
+        guard let t = lowerTriple(line, p) else { return nil }
+        for (i, m) in months.enumerated() where m == t { return i + 1 }
+        return nil
+    }
+
+    static func weekday(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
+        guard let t = lowerTriple(line, p) else { return nil }
+        for (i, d) in weekdays.enumerated() where d == t { return i }
+        return nil
+    }
+
+    @inline(__always)
+    static func number(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, maxDigits: Int) -> Int? {
+        var value = 0, digits = 0
+        while p < line.count, digits < maxDigits, line[p].isDigitChar {
+            value = value * 10 + Int(line[p] - 48)
+            p += 1; digits += 1
+        }
+        return digits > 0 ? value : nil
+    }
+
+    static func clock(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int) -> (Int, Int, Int)? {
+        guard let hh = number(line, &p, maxDigits: 2), hh < 24, p < line.count, line[p] == UInt8(ascii: ":") else { return nil }
+        p += 1
+        let m0 = p
+        guard let mm = number(line, &p, maxDigits: 2), p - m0 == 2, mm < 60, p < line.count, line[p] == UInt8(ascii: ":") else { return nil }
+        p += 1
+        let s0 = p
+        guard let ss = number(line, &p, maxDigits: 2), p - s0 == 2, ss <= 61 else { return nil }
+        return (hh, mm, ss)
+    }
+
+    static func fraction(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, separators: [UInt8]) {
+        guard p + 1 < line.count, separators.contains(line[p]), line[p + 1].isDigitChar else { return }
+        p += 1
+        while p < line.count, line[p].isDigitChar { p += 1 }
+    }
+
+    /// `%z`: `Z`, `UTC`, `GMT`, or `[+-]HH[:]MM` / `[+-]HH`. Returns seconds east of UTC.
+    static func zone(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> (Int, Int)? {
+        guard p < line.count else { return nil }
+        let c = line[p]
+        if c == UInt8(ascii: "Z"), boundary(line, p + 1) { return (0, p + 1) }
+        if p + 3 <= line.count {
+            let t = (line[p], line[p + 1], line[p + 2])
+            if t == (0x55, 0x54, 0x43) || t == (0x47, 0x4d, 0x54) {
+                var q = p + 3
+                if q < line.count, line[q] == UInt8(ascii: "+") || line[q] == UInt8(ascii: "-"), let (off, end) = zone(line, q) { q = end; return (off, q) }
+                if boundary(line, q) { return (0, q) }
+            }
+        }
+        guard c == UInt8(ascii: "+") || c == UInt8(ascii: "-") else { return nil }
+        var q = p + 1
+        let h0 = q
+        guard let hh = number(line, &q, maxDigits: 2), q - h0 == 2 else { return nil }
+        var mm = 0
+        if q < line.count, line[q] == UInt8(ascii: ":") { q += 1 }
+        let m0 = q
+        if let m = number(line, &q, maxDigits: 2), q - m0 == 2 { mm = m } else { q = m0 > h0 + 2 && line[m0 - 1] == UInt8(ascii: ":") ? m0 - 1 : m0 }
+        guard boundary(line, q) else { return nil }
+        let seconds = hh * 3600 + mm * 60
+        return (c == UInt8(ascii: "-") ? -seconds : seconds, q)
+    }
+
+    /// fail2ban's word-end `(?=\b|\W|$)` after a date ending in a digit or letter: the next
+    /// byte must not be a word byte.
+    @inline(__always)
+    static func boundary(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> Bool {
+        p >= line.count || !line[p].isWordChar
+    }
+}
+
+extension UInt8 {
+    @inline(__always) var isDigitChar: Bool { self >= 48 && self <= 57 }
+    @inline(__always) var isWordChar: Bool {
+        (self >= 48 && self <= 57) || (self >= 65 && self <= 90) || (self >= 97 && self <= 122) || self == 95 || self >= 0x80
+    }
+}

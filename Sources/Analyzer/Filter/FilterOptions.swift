@@ -1,0 +1,30 @@
+/// How filters are read and compiled, and how their dates are read: the options every
+/// command that runs a filter shares.
+public struct FilterOptions: Sendable {
+    /// The fail2ban configuration root: where filter names and includes are looked up.
+    public var configDirectory: String
+    /// "Now" for the year of dates without one (fail2ban's rule); nil anchors the rule on
+    /// each file's modification time.
+    public var now: Int?
+    /// Date patterns instead of the filter's `datepattern`.
+    public var datePatterns: [String]
+    /// The zone of dates without one, instead of the jail's `logtimezone` or local time.
+    public var timeZone: String?
+    /// Whether to run the literal prefilter (filters with `maxlines` > 1 never do).
+    public var prefilter: Bool
+    /// Whether PCRE2's JIT compiler is required (else its interpreter runs).
+    public var jit: Bool
+
+    public init(configDirectory: String = "/etc/fail2ban", now: Int? = nil, datePatterns: [String] = [],
+                timeZone: String? = nil, prefilter: Bool = true, jit: Bool = true) {
+        self.configDirectory = configDirectory
+        self.now = now
+        self.datePatterns = datePatterns
+        self.timeZone = timeZone
+        self.prefilter = prefilter
+        self.jit = jit
+    }
+
+    /// How the year of a date without one is chosen under these options.
+    public var yearAnchor: YearAnchor { now == nil ? .fileModificationTime : .fixedNow }
+}

@@ -1,0 +1,50 @@
+import Fail2banConfig
+
+/// How failures become bans.
+public enum BanWindow: String, Sendable, CaseIterable {
+    /// fail2ban's FailManager: one ticket per address, its retry count estimated down
+    /// when the ticket outlives findtime, forgotten findtime after its last failure,
+    /// a ban at maxretry (the ticket is then dropped).
+    case failmanager
+    /// The textbook rule: maxretry failures within any findtime interval.
+    case sliding
+}
+
+/// A jail's rules for replaying failures into bans.
+public struct JailPolicy: Sendable, Equatable {
+    public var maxRetry: Int
+    /// Seconds.
+    public var findTime: Int
+    /// Seconds; -1 is forever.
+    public var banTime: Int
+    /// Addresses and networks never banned (`ignoreip`).
+    public var ignore: [CIDR]
+    public var window: BanWindow
+
+    public init(maxRetry: Int, findTime: Int, banTime: Int, ignore: [CIDR] = [], window: BanWindow = .failmanager) {
+        self.maxRetry = maxRetry
+        self.findTime = findTime
+        self.banTime = banTime
+        self.ignore = ignore
+        self.window = window
+    }
+
+    /// A jail's policy; `ignoreip` entries that are not addresses or networks (host
+    /// names, which would need DNS) are left out: see ``unresolvedNames(_:)``.
+    public init(jail: JailConfig, window: BanWindow = .failmanager) {
+        self.init(maxRetry: jail.maxRetry, findTime: jail.findTime, banTime: jail.banTime,
+                  ignore: jail.ignoreIP.compactMap(CIDR.init), window: window)
+    }
+
+    /// The `ignoreip` entries of `jail` that are host names: failscan is offline and does
+    /// not resolve them, so they ignore nothing.
+    public static func unresolvedNames(_ jail: JailConfig) -> [String] {
+        jail.ignoreIP.filter { CIDR($0) == nil }
+    }
+
+    /// Whether `id` is never banned.
+    public func ignores(_ id: FailureID) -> Bool {
+        guard let address = id.address else { return false }
+        return ignore.contains { $0.contains(address) }
+    }
+}

@@ -1,0 +1,162 @@
+import Matcher
+
+/// A failregex match of a filter whose failures depend on earlier matches (`<F-MLFID>`):
+/// everything the sequential merge needs, found on any thread.
+public struct MultiLineMatch: Sendable {
+    /// 0-based index of the failregex that matched.
+    public var failregex: Int
+    /// fail2ban's failure dict (prefregex and failregex groups, alternates applied).
+    public var fields: [String: String]
+    /// Unix time of the line; nil until the date of the line above it is known.
+    public var time: Int?
+    /// 1-based line number (chunk-relative until the assembler settles it).
+    public var line: Int
+    /// How many lines the match covered (more than one only with `maxlines`).
+    public var matchedLines: Int
+}
+
+/// The sequential half of a multi-line filter: merges matches of one `<F-MLFID>` (a
+/// connection, a session) into failures, in input order.
+///
+/// Corresponds to fail2ban's `server/filter.py` `findFailure` after the regex match and
+/// `_mergeFailure`, with the server's `checkAllRegex = False`. Lines that no failregex
+/// matches do not touch this state, which is why the regex half runs in parallel behind
+/// the prefilter and only matches reach the merger.
+struct MultiLineMerger {
+    /// fail2ban's failure dict, for the fields that drive merging.
+    struct FailState {
+        var fields: [String: String]
+        var users: Set<String>? = nil
+        var matches = 0
+        var nofailMatches = 0
+        var pending = false
+
+        func has(_ name: String) -> Bool { !(fields[name] ?? "").isEmpty }
+    }
+
+    /// Flags of one merge (fail2ban's `_mergeFailure` bit set).
+    struct MergeFlags: OptionSet {
+        let rawValue: Int
+        /// `<F-NOFAIL>`: the line adds to the connection without failing.
+        static let noFail = MergeFlags(rawValue: 1)
+        /// `<F-MLFFORGET>`: the connection's state is dropped after this line.
+        static let forget = MergeFlags(rawValue: 2)
+        /// The cached state had a no-fail or gained mark.
+        static let cachedNoFail = MergeFlags(rawValue: 4)
+        /// `<F-MLFGAINED>`: a success; pending failures of the connection are reset.
+        static let gained = MergeFlags(rawValue: 8)
+    }
+
+    var cache: [String: FailState] = [:]
+    var counters = FilterRunner.Counters()
+    /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
+    let detailed: Bool
+
+    init(detailed: Bool) { self.detailed = detailed }
+
+    /// Forgets every connection (a new file starts).
+    mutating func reset() { cache = [:] }
+
+    /// Merges one match; returns the failure it completes, if any.
+    mutating func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
+        var fail = FailState(fields: match.fields)
+        let mlfid = fail.fields["mlfid"]
+        if let mlfid {
+            fail = merge(mlfid, fail, matchedLines: match.matchedLines)
+            if fail.has("nofail") {
+                writeBack(mlfid, fail)
+                return nil
+            }
+        } else {
+            fail.matches += match.matchedLines
+        }
+        let fid = fail.fields["fid"]
+        guard let idText = fail.fields["ip4"] ?? fail.fields["ip6"] ?? fail.fields["dns"] ?? fail.fields["host"] ?? fid else {
+            if let mlfid {
+                fail.pending = true
+                writeBack(mlfid, fail)
+            }
+            return nil
+        }
+        if let mlfid { writeBack(mlfid, fail) }
+        var key = idText
+        if let fid, fid != idText { key = fid }
+        let failureID: FailureID
+        if let address = IPAddress(key) {
+            failureID = .address(address)
+        } else if key.isEmpty {
+            counters.invalidID += 1
+            return nil
+        } else {
+            failureID = .other(key)
+        }
+        guard let time = match.time else {
+            counters.noDate += 1
+            return nil
+        }
+        counters.matched += 1
+        var fields: [String: String]? = nil
+        if detailed {
+            fields = fail.fields
+            if let users = fail.users { fields?["users"] = users.sorted().joined(separator: "\u{1f}") }
+            fields?["attempts"] = String(fail.matches)
+        }
+        return Failure(id: failureID, time: time, file: file, line: detailed ? match.line : 0, failregex: match.failregex, fields: fields)
+    }
+
+    /// After fail2ban's `_mergeFailure`: failures of one multi-line id (a connection)
+    /// share one cached state; `<F-NOFAIL>` lines add to it without failing,
+    /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
+    mutating func merge(_ mlfid: String, _ current: FailState, matchedLines: Int) -> FailState {
+        var fail = current
+        var flags: MergeFlags = []
+        if fail.has("mlfgained") {
+            flags.formUnion([.gained, .noFail])
+            if !fail.has("nofail") { fail.fields["nofail"] = fail.fields["mlfgained"] }
+        } else if fail.has("nofail") {
+            flags.insert(.noFail)
+        }
+        if let forget = fail.fields.removeValue(forKey: "mlfforget"), !forget.isEmpty { flags.insert(.forget) }
+        var users: Set<String>? = nil
+        if var cached = cache[mlfid] {
+            users = Self.updateUsers(&cached, fail.fields["user"])
+            if let value = cached.fields.removeValue(forKey: "nofail"), !value.isEmpty { flags.insert(.cachedNoFail) }
+            if let value = cached.fields.removeValue(forKey: "mlfgained"), !value.isEmpty { flags.insert(.cachedNoFail) }
+            if flags.contains(.gained) { cached.pending = false }
+            if !flags.contains(.cachedNoFail) && !cached.pending { cached.matches = 0 }
+            for (key, value) in fail.fields { cached.fields[key] = value }
+            fail = cached
+            if flags.contains(.forget) { cache[mlfid] = nil } else { cache[mlfid] = fail }
+        } else if !flags.contains(.forget) {
+            users = Self.updateUsers(&fail, fail.fields["user"])
+            cache[mlfid] = fail
+        }
+        let wasPending = fail.pending
+        fail.pending = false
+        if wasPending || (users?.count ?? 0) > 1 {
+            fail.fields["nofail"] = nil
+            fail.fields["mlfgained"] = nil
+            flags.subtract([.gained, .noFail])
+        }
+        if !flags.contains(.noFail) {
+            fail.matches = fail.nofailMatches + fail.matches + (flags.contains(.gained) ? 0 : matchedLines)
+            fail.nofailMatches = 0
+        } else if !flags.contains(.forget) {
+            fail.nofailMatches += matchedLines
+        }
+        return fail
+    }
+
+    /// In fail2ban the cached failure and the one being worked on are one object: what
+    /// happens to it after merging is seen by the next line of the same id.
+    mutating func writeBack(_ mlfid: String, _ fail: FailState) {
+        if cache[mlfid] != nil { cache[mlfid] = fail }
+    }
+
+    static func updateUsers(_ fail: inout FailState, _ user: String?) -> Set<String>? {
+        guard let user, !user.isEmpty else { return fail.users }
+        if fail.users == nil { fail.users = [] }
+        fail.users!.insert(user)
+        return fail.users
+    }
+}

@@ -1,0 +1,108 @@
+import Fail2banConfig
+import LogSource
+
+/// Replays jails over their logs: every jail's filter runs over its files in one scan
+/// (each file read once however many jails watch it), its failures are gathered in a
+/// compact ledger, and its FailManager decides the bans. `failscan scan` is the replay
+/// of one jail, `failscan jails` of a configuration's: one engine for both.
+public struct JailReplay: Sendable {
+    /// One jail ready to run: configuration, compiled filter, files in reading order.
+    public struct Jail: Sendable {
+        public let config: JailConfig
+        public let filter: CompiledFilter
+        public let files: [String]
+
+        public init(config: JailConfig, filter: CompiledFilter, files: [String]) {
+            self.config = config
+            self.filter = filter
+            self.files = files
+        }
+
+        /// Compiles the jail's filter (with its `logtimezone`) and finds its files
+        /// (`logpath` globs, with rotated siblings when `rotated`).
+        /// - Throws: `FilterError` naming the jail's filter file.
+        public init(config: JailConfig, options: FilterOptions, rotated: Bool = true) throws(FilterError) {
+            let filter: CompiledFilter
+            do { filter = try CompiledFilter(spec: config.filter, options: options, logTimeZone: config.logTimeZone) } catch {
+                throw FilterError(file: error.file, "[\(config.name)] \(error.reason)")
+            }
+            self.init(config: config, filter: filter, files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
+        }
+    }
+
+    /// What a replay gave.
+    public struct Outcome: Sendable {
+        /// Per jail, in the order given.
+        public let results: [JailResult]
+        /// Files, bytes and per-file problems of the scan.
+        public let summary: ScanSummary
+    }
+
+    public let jails: [Jail]
+    public var options: ScanOptions
+    /// How failures become bans.
+    public var window: BanWindow
+    /// Only failures at or after this time count.
+    public var since: Int?
+    /// Only failures at or before this time count.
+    public var until: Int?
+
+    public init(jails: [Jail], options: ScanOptions, window: BanWindow = .failmanager, since: Int? = nil, until: Int? = nil) {
+        self.jails = jails
+        self.options = options
+        self.window = window
+        self.since = since
+        self.until = until
+    }
+
+    /// Things the user should know before the run: filter notes, jails without files,
+    /// `ignoreip` names that are not resolved.
+    public var notes: [String] {
+        var notes: [String] = []
+        for jail in jails {
+            for note in jail.filter.notes { notes.append("[\(jail.config.name)] \(note)") }
+            if jail.files.isEmpty, !jail.config.logPatterns.isEmpty {
+                notes.append("[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))")
+            }
+            for name in JailPolicy.unresolvedNames(jail.config) {
+                notes.append("[\(jail.config.name)] ignoreip \(name) is not an address or network; failscan does not resolve host names, it ignores nothing")
+            }
+        }
+        return notes
+    }
+
+    /// Scans every jail's files once and decides the bans.
+    /// - Parameter progress: called with bytes read, from reader threads.
+    public func run(progress: (@Sendable (Int) -> Void)? = nil) -> Outcome {
+        var paths: [String] = []
+        var indexOf: [String: Int] = [:]
+        var filters: [ScanFilter] = []
+        for jail in jails {
+            var indices = Set<Int>()
+            for file in jail.files {
+                if let index = indexOf[file] {
+                    indices.insert(index)
+                } else {
+                    indexOf[file] = paths.count
+                    indices.insert(paths.count)
+                    paths.append(file)
+                }
+            }
+            filters.append(jail.filter.scanFilter(files: indices))
+        }
+        let lower = since ?? Int.min, upper = until ?? Int.max
+        var ledgers = Array(repeating: FailureLedger(), count: jails.count)
+        let summary = Scan(filters: filters, options: options).run(paths, progress: progress) { f, failure in
+            if failure.time >= lower && failure.time <= upper { ledgers[f].add(failure) }
+        }
+        var results: [JailResult] = []
+        for (index, jail) in jails.enumerated() {
+            ledgers[index].finish()
+            let records = FailManager(policy: JailPolicy(jail: jail.config, window: window)).decide(ledgers[index])
+            results.append(JailResult(jail: jail.config, records: records, files: jail.files.count,
+                                      failures: ledgers[index].count, counters: summary.filterCounters[index]))
+            ledgers[index] = FailureLedger() // free as we go
+        }
+        return Outcome(results: results, summary: summary)
+    }
+}

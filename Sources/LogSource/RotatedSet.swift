@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Orders log files the way logrotate names them, oldest first: `mail.log.3.xz`,
+/// `mail.log.2.gz`, `mail.log.1`, `mail.log`. Files of different logs keep the order
+/// in which their first member was given.
+public enum RotatedSet {
+    /// The name endings logrotate's compressors add; the content decides how a file is
+    /// read (``Compression/detect(_:)``), the name only where it stands in its set.
+    public static let compressionSuffixes = [".gz", ".bz2", ".xz", ".zst", ".zstd", ".lzma", ".lz4", ".Z"]
+
+    /// The log a file belongs to and its rotation number (0 for the live file).
+    public static func rotation(of path: String) -> (base: String, number: Int) {
+        var name = path
+        if let suffix = compressionSuffixes.first(where: { name.hasSuffix($0) }) { name.removeLast(suffix.count) }
+        if let dot = name.lastIndex(of: "."), let n = Int(name[name.index(after: dot)...]), n >= 0 {
+            return (String(name[..<dot]), n)
+        }
+        return (name, 0)
+    }
+
+    /// `paths` in time order, oldest first, per log.
+    public static func timeOrder(_ paths: [String]) -> [String] {
+        var groups: [String: [(String, Int)]] = [:]
+        var order: [String] = []
+        for path in paths {
+            let (base, number) = rotation(of: path)
+            if groups[base] == nil { order.append(base) }
+            groups[base, default: []].append((path, number))
+        }
+        return order.flatMap { base in groups[base]!.sorted { $0.1 > $1.1 }.map(\.0) }
+    }
+
+    /// The files of `patterns` (fail2ban's `logpath` lines, globs allowed), each with its
+    /// rotated siblings (`mail.log.1`, `mail.log.2.gz`, `mail.log.3.xz`, ...) unless
+    /// `rotated` is false, oldest first, each file once.
+    public static func files(matching patterns: [String], rotated: Bool = true) -> [String] {
+        var files: [String] = []
+        var seen = Set<String>()
+        for pattern in patterns {
+            for path in Glob.expand(pattern) {
+                let siblings = rotated ? Glob.expand(path + ".[0-9]*").filter { rotation(of: $0).base == path } : []
+                for file in timeOrder([path] + siblings) where seen.insert(file).inserted { files.append(file) }
+            }
+        }
+        return files
+    }
+}
+
+/// Shell-style globbing through glob(3); a pattern that matches nothing gives nothing.
+public enum Glob {
+    /// The paths `pattern` matches, in glob(3)'s (sorted) order.
+    public static func expand(_ pattern: String) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
+    }
+}

@@ -1,0 +1,28 @@
+import Analyzer
+
+/// One id's record in one jail, as `json` and `csv` write it.
+public struct JailRow: Encodable, Sendable, Equatable {
+    /// The address (canonical) or other failure id.
+    public var ip: String
+    public var jail: String
+    public var failures: Int
+    /// Unix time of the first and last failure.
+    public var first: Int
+    public var last: Int
+    public var banned: Bool
+    /// Start times of the bans.
+    public var bans: [Int]
+    /// Failures per failregex, keyed by its 1-based number.
+    public var failregex: [String: Int]
+
+    public init(_ record: JailRecord, jail: String) {
+        ip = record.id.description
+        self.jail = jail
+        failures = record.failures
+        first = record.first
+        last = record.last
+        banned = record.banned
+        bans = record.bans
+        failregex = Dictionary(uniqueKeysWithValues: record.hits.map { (String($0.key), $0.value) })
+    }
+}

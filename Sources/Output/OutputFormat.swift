@@ -1,0 +1,22 @@
+/// What `failscan scan` and `failscan jails` write.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    /// Banned addresses, one per line.
+    case list
+    /// JSON Lines: one object per id and jail (``JailRow``).
+    case json
+    /// The same fields as `json`, one row per id and jail.
+    case csv
+    /// An `iptables-restore` file with the banned IPv4 addresses.
+    case iptables
+    /// An `ip6tables-restore` file with the banned IPv6 addresses.
+    case ip6tables
+    /// `ipset restore` input: a hash:ip set per jail and family.
+    case ipset
+    /// An `nft -f` file: a table with sets per jail and drop rules.
+    case nft
+    /// A fail2ban sqlite database to start fail2ban-server on (needs a file).
+    case fail2banDB = "fail2ban-db"
+
+    /// Whether the format goes to a firewall (addresses only; other ids are left out).
+    public var isFirewall: Bool { ![.list, .json, .csv].contains(self) }
+}
