@@ -62,6 +62,28 @@ def measure(name, cmd, mb, lines, runs, count_of=lambda out: "", shell=False, en
     return row
 
 
+def corpus_dir(size):
+    """The generated corpus of `size` (made once), keyed on the generator's content, so a
+    changed generator makes a new one."""
+    import hashlib
+    with open(os.path.join(ROOT, "Corpus", "generate.py"), "rb") as f:
+        generator = hashlib.sha256(f.read()).hexdigest()[:10]
+    corpus = os.path.join(ROOT, "Benchmarks", "work", "corpus-%s-%s" % (size, generator))
+    if not os.path.exists(os.path.join(corpus, "auth.log")):
+        subprocess.run([sys.executable, os.path.join(ROOT, "Corpus", "generate.py"), "corpus", "--size", size,
+                        "--files", "4", corpus], check=True)
+    return corpus
+
+
+def build():
+    """The release binary with the Swift runtime linked in."""
+    # Touch the sources first: SwiftPM 6.3 can leave a dependent module stale after a
+    # stored property is added to a public struct of another module.
+    subprocess.run("find Sources -name '*.swift' -exec touch {} +", shell=True, cwd=ROOT, check=True)
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", BUILD_DIR],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", default="1G")
@@ -69,20 +91,8 @@ def main():
     ap.add_argument("--slice-mb", type=int, default=20, help="size of the slice fail2ban-regex reads")
     args = ap.parse_args()
 
-    work = os.path.join(ROOT, "Benchmarks", "work")
-    # The corpus is keyed on the generator's content, so a changed generator makes a new one.
-    import hashlib
-    with open(os.path.join(ROOT, "Corpus", "generate.py"), "rb") as f:
-        generator = hashlib.sha256(f.read()).hexdigest()[:10]
-    corpus = os.path.join(work, "corpus-%s-%s" % (args.size, generator))
-    if not os.path.exists(os.path.join(corpus, "auth.log")):
-        subprocess.run([sys.executable, os.path.join(ROOT, "Corpus", "generate.py"), "corpus", "--size", args.size,
-                        "--files", "4", corpus], check=True)
-    # Touch the sources first: SwiftPM 6.3 can leave a dependent module stale after a
-    # stored property is added to a public struct of another module.
-    subprocess.run("find Sources -name '*.swift' -exec touch {} +", shell=True, cwd=ROOT, check=True)
-    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", BUILD_DIR],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    corpus = corpus_dir(args.size)
+    build()
     env = dict(os.environ, TZ="UTC")
 
     plain1 = [os.path.join(corpus, "mail.log")]

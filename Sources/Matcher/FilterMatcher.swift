@@ -102,6 +102,10 @@ public struct FilterMatcher: LineMatcher {
     let prefregex: CompiledFilterRegex?
     let failregexes: [CompiledFilterRegex]
     let ignoreregexes: [PCRE2Regex]
+    // The per-line loops go through handles: no reference counting per regex and line.
+    let prefHandle: PCRE2Handle?
+    let failHandles: [PCRE2Handle]
+    let ignoreHandles: [PCRE2Handle]
     let maxCaptureCount: Int
     /// The literal prefilter, or nil when it is off or no literal could be proven.
     public let prefilter: Prefilter?
@@ -143,6 +147,9 @@ public struct FilterMatcher: LineMatcher {
         prefregex = pref
         failregexes = fails
         ignoreregexes = ignores
+        prefHandle = pref?.regex.handle
+        failHandles = fails.map(\.regex.handle)
+        ignoreHandles = ignores.map(\.handle)
         maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
         var seen: Set<String> = []
         self.notes = notes.filter { seen.insert($0).inserted }
@@ -207,13 +214,14 @@ public struct FilterMatcher: LineMatcher {
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
         if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
-            for ignore in ignoreregexes where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
+            for ignore in ignoreHandles where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
         }
         var current = subject
         var replaced = false
         var prefFields: [String: String?] = [:]
-        if let prefregex {
-            guard try prefregex.regex.search(base, length: subject.count, scratch: pcre) else { return nil }
+        if let prefHandle {
+            guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
+            let prefregex = self.prefregex!
             prefFields = Self.fields(prefregex, subject, pcre)
             if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
                 current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
@@ -221,14 +229,15 @@ public struct FilterMatcher: LineMatcher {
             }
         }
         let currentBase = current.baseAddress!
-        for (index, fail) in failregexes.enumerated() {
-            guard try fail.regex.search(currentBase, length: current.count, scratch: pcre) else { continue }
+        for index in failHandles.indices {
+            guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
+            let fail = failregexes[index]
             let range = pcre.range(ofGroup: 0)
             var merged = prefFields
             for (name, value) in Self.fields(fail, current, pcre) { merged[name] = value }
             Self.mergeAlternates(&merged)
             if !ignoreregexes.isEmpty {
-                for ignore in ignoreregexes where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
+                for ignore in ignoreHandles where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
             }
             return DetailedMatch(failregexIndex: index, fields: merged.compactMapValues { $0 }, range: replaced ? nil : range)
         }
@@ -268,13 +277,14 @@ public struct FilterMatcher: LineMatcher {
         let pcre = scratch.pcre
         // fail2ban checks ignoreregex first when it has few of them.
         if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
-            for ignore in ignoreregexes where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
+            for ignore in ignoreHandles where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
         }
         var current = subject
         var prefID: (FailureIDKind, Range<Int>?)? = nil
         var prefFields: [String: String?] = [:]
-        if let prefregex {
-            guard try prefregex.regex.search(base, length: subject.count, scratch: pcre) else { return nil }
+        if let prefHandle {
+            guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
+            let prefregex = self.prefregex!
             for (kind, group) in prefregex.idGroups {
                 if let range = pcre.range(ofGroup: group) { prefID = (kind, range); break }
             }
@@ -288,8 +298,9 @@ public struct FilterMatcher: LineMatcher {
             }
         }
         let currentBase = current.baseAddress!
-        for (index, fail) in failregexes.enumerated() {
-            guard try fail.regex.search(currentBase, length: current.count, scratch: pcre) else { continue }
+        for index in failHandles.indices {
+            guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
+            let fail = failregexes[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil
             for (kind, group) in fail.idGroups {
                 if let range = pcre.range(ofGroup: group) { id = (kind, UnsafeBufferPointer(rebasing: current[range])); break }
@@ -308,7 +319,7 @@ public struct FilterMatcher: LineMatcher {
                 id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
             }
             if !ignoreregexes.isEmpty {
-                for ignore in ignoreregexes where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
+                for ignore in ignoreHandles where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
             }
             guard let (kind, idBytes) = id else { continue }
             return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, fields: fields)

@@ -78,6 +78,10 @@ public final class FilterRunner {
     /// on or off and whatever the chunking.
     public func scan(_ buffer: UnsafeBufferPointer<UInt8>, file: Int, detector fileDetector: DateDetector? = nil) -> ChunkMatches {
         if let fileDetector { detector = fileDetector }
+        // Locals, not properties of this class: reading a struct property of a class in the
+        // per-line closure copies it (and retains what it holds) for every line.
+        let detector = self.detector, matcher = self.matcher, scratch = self.scratch, dateScratch = self.dateScratch
+        let detailed = self.detailed, multiLine = self.multiLine
         var result = ChunkMatches()
         guard let base = buffer.baseAddress else { return result }
         var counted = 0 // offset up to which lines have been counted
@@ -92,7 +96,7 @@ public final class FilterRunner {
             let date = detector.detect(line, scratch: dateScratch)
             let text = makeSubject(line: line, cut: date?.range,
                                    newlineFollows: line.count == range.count && range.upperBound < buffer.count)
-            func time() -> Int? { (date?.usesLastDate ?? true) ? timeAbove(range.lowerBound, in: buffer) : date?.time }
+            func time() -> Int? { (date?.usesLastDate ?? true) ? Self.timeAbove(range.lowerBound, in: buffer, detector, dateScratch) : date?.time }
             if multiLine {
                 let found: FilterMatcher.DetailedMatch?
                 do { found = try matcher.matchDetailed(subject: text, scratch: scratch) } catch {
@@ -127,13 +131,14 @@ public final class FilterRunner {
                                            fields: capture.fields))
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
-        result.lastTime = timeAbove(buffer.count, in: buffer)
+        result.lastTime = Self.timeAbove(buffer.count, in: buffer, detector, dateScratch)
         return result
     }
 
     /// The date of the nearest dated line that ends before `lineStart` (a line start,
     /// or the buffer's end) in this buffer.
-    func timeAbove(_ lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func timeAbove(_ lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>, _ detector: DateDetector,
+                          _ dateScratch: DateScratch) -> Int? {
         var found: Int? = nil
         LineScanner.forEachLineBackward(in: buffer, before: lineStart) { line in
             if let date = detector.detect(line, scratch: dateScratch), !date.usesLastDate {

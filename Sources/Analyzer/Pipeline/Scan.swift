@@ -188,18 +188,19 @@ public struct Scan: Sendable {
             summary.finish(assemblers)
             return summary
         }
-        // With at least as many files as threads, each thread reads and matches whole files
-        // itself: no hand-over, the chunk just inflated is still in the cache, and no more
-        // threads than cores (measured by hand: gzip on two files 0.26-0.27 s -> 0.25-0.26 s).
-        // With fewer files, readers hand chunks to matching workers so that one large file
-        // still uses every core.
-        let selfMatching = wanted.count >= options.threads
-        let workers = selfMatching ? 0 : options.threads
+        // `threads` threads in all: a reader per file up to that many, the rest workers.
+        // A reader matches the chunk it just read itself (no hand-over, the chunk still in
+        // the cache) unless a thread is idle: then it hands the chunk over. A reader out of
+        // files becomes a worker. So a file whose filters cost more than the others' (the
+        // stock sshd filter on auth.log beside mail logs) is matched on every core, and one
+        // large file still uses every core.
         let readers = min(wanted.count, options.threads)
+        let workers = options.threads - readers
         let pool = BlockingQueue<ChunkBuffer>()
-        for _ in 0..<(2 * workers + 2 * readers) { pool.push(ChunkBuffer(capacity: options.chunkSize)) }
+        for _ in 0..<(2 * options.threads + 2) { pool.push(ChunkBuffer(capacity: options.chunkSize)) }
         let remainingThreads = Atomic<Int>(readers + workers + laneFilters.count)
         let work = BlockingQueue<WorkItem>()
+        let idle = Atomic<Int>(0)
         let laneQueues = laneFilters.map { _ in BlockingQueue<LaneItem>(capacity: 8) }
         let results = BlockingQueue<PipelineEvent>()
         let nextFile = Atomic<Int>(0)
@@ -208,9 +209,24 @@ public struct Scan: Sendable {
         @Sendable func finished() {
             if remainingThreads.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 { results.close() }
         }
+        @Sendable func process(_ item: WorkItem, _ matching: ChunkMatching) {
+            let matches = matching.match(item.buffer.bytes, file: item.file, detectors: item.detectors)
+            pool.push(item.buffer)
+            results.push(.chunk(item.file, item.seq, matches))
+        }
+        /// Matches handed-over chunks until every reader is done.
+        @Sendable func help(_ matching: ChunkMatching) {
+            while true {
+                idle.wrappingAdd(1, ordering: .relaxed)
+                let item = work.pop()
+                idle.wrappingSubtract(1, ordering: .relaxed)
+                guard let item else { return }
+                process(item, matching)
+            }
+        }
         for _ in 0..<readers {
             spawn(group) {
-                let matching = selfMatching ? ChunkMatching(filters, detailed: options.detailed) : nil
+                let matching = ChunkMatching(filters, detailed: options.detailed)
                 while true {
                     let position = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < wanted.count else { break }
@@ -223,13 +239,8 @@ public struct Scan: Sendable {
                             let f = laneFilters[lane]
                             laneQueues[lane].push(.chunk(index, seq, Array(chunk.bytes), detectors[f]))
                         }
-                        if let matching {
-                            let matches = matching.match(chunk.bytes, file: index, detectors: detectors)
-                            pool.push(chunk)
-                            results.push(.chunk(index, seq, matches))
-                        } else {
-                            work.push(WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors))
-                        }
+                        let item = WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors)
+                        if idle.load(ordering: .relaxed) > 0 { work.push(item) } else { process(item, matching) }
                     })
                     for lane in lanes { laneQueues[lane].push(.end(index)) }
                     results.push(.fileEnded(index, file))
@@ -238,17 +249,13 @@ public struct Scan: Sendable {
                     work.close()
                     for queue in laneQueues { queue.close() }
                 }
+                help(matching)
                 finished()
             }
         }
         for _ in 0..<workers {
             spawn(group) {
-                let matching = ChunkMatching(filters, detailed: options.detailed)
-                while let item = work.pop() {
-                    let matches = matching.match(item.buffer.bytes, file: item.file, detectors: item.detectors)
-                    pool.push(item.buffer)
-                    results.push(.chunk(item.file, item.seq, matches))
-                }
+                help(ChunkMatching(filters, detailed: options.detailed))
                 finished()
             }
         }
