@@ -18,7 +18,7 @@ let package = Package(
         .library(name: "Output", targets: ["Output"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         .systemLibrary(
@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "LogSource", dependencies: ["CZlib", "CISAL", "CZstd", "CLzma", "CBzip2"], swiftSettings: swiftSettings),
         .target(name: "Fail2banConfig", dependencies: ["Matcher"], swiftSettings: swiftSettings),
         .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig"], swiftSettings: swiftSettings),
-        .target(name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "LogSource", "CSQLite"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "failscan",
             dependencies: [
@@ -59,9 +59,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TestSupport", dependencies: [], path: "Tests/Support", swiftSettings: swiftSettings),
-        .testTarget(name: "MatcherTests", dependencies: ["Matcher"], swiftSettings: swiftSettings),
-        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "FailscanTests", dependencies: ["failscan", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "MatcherTests", dependencies: ["Matcher", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AnalyzerTests", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FailscanTests", dependencies: ["failscan", "TestSupport"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "ConformanceTests", dependencies: ["failscan", "TestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

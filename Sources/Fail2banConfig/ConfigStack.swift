@@ -43,7 +43,9 @@ public struct ConfigStack: Sendable {
         }
     }
 
-    private mutating func collect(_ path: String, fallback: [String], seen: [String], withLocal: Bool = true, into order: inout [String]) throws(ConfigError) {
+    private mutating func collect(_ path: String, fallback: [String], seen: [String], withLocal: Bool = true, into order: inout [String])
+        throws(ConfigError)
+    {
         var variants = [path]
         if withLocal, path.hasSuffix(".conf") {
             let local = String(path.dropLast(5)) + ".local"
@@ -57,13 +59,19 @@ public struct ConfigStack: Sendable {
                 before = Self.splitList(includes["before"])
                 after = Self.splitList(includes["after"])
             }
-            for include in before { try resolveInclude(include, directory: directory, fallback: fallback, seen: seen + [file], into: &order) }
+            for include in before {
+                try resolveInclude(include, directory: directory, fallback: fallback, seen: seen + [file], into: &order)
+            }
             order.append(file)
-            for include in after { try resolveInclude(include, directory: directory, fallback: fallback, seen: seen + [file], into: &order) }
+            for include in after {
+                try resolveInclude(include, directory: directory, fallback: fallback, seen: seen + [file], into: &order)
+            }
         }
     }
 
-    private mutating func resolveInclude(_ name: String, directory: String, fallback: [String], seen: [String], into order: inout [String]) throws(ConfigError) {
+    private mutating func resolveInclude(_ name: String, directory: String, fallback: [String], seen: [String], into order: inout [String])
+        throws(ConfigError)
+    {
         let candidates = name.hasPrefix("/") ? [name] : ([directory] + fallback).map { ($0 as NSString).appendingPathComponent(name) }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             // fail2ban ignores a missing include (common.local is usually absent).
@@ -95,10 +103,14 @@ public struct ConfigStack: Sendable {
             let sec = String(key[..<slash]), opt = String(key[key.index(after: slash)...]).lowercased()
             switch sec.lowercased() {
             case "known":
-                if let raw = sections["KNOWN/" + section]?[opt] { return try interpolate(raw, section: section, vars: vars, depth: 0, option: key) }
+                if let raw = sections["KNOWN/" + section]?[opt] {
+                    return try interpolate(raw, section: section, vars: vars, depth: 0, option: key)
+                }
                 return try value(section, opt, vars: vars)
             case "default":
-                return try sections["DEFAULT"]?[opt].map { raw throws(ConfigError) in try interpolate(raw, section: "DEFAULT", vars: [:], depth: 0, option: key) }
+                return try sections["DEFAULT"]?[opt].map { raw throws(ConfigError) in
+                    try interpolate(raw, section: "DEFAULT", vars: [:], depth: 0, option: key)
+                }
             default:
                 guard sections[sec] != nil, sections[sec]?[opt] != nil || sections["DEFAULT"]?[opt] != nil else { return nil }
                 return try value(sec, opt, vars: [:])
@@ -121,7 +133,8 @@ public struct ConfigStack: Sendable {
                 out += "%"
                 rest = after.dropFirst()
             } else if after.hasPrefix("("), let close = after.firstIndex(of: ")"),
-                      after[after.index(after: close)...].hasPrefix("s") {
+                after[after.index(after: close)...].hasPrefix("s")
+            {
                 let name = after[after.index(after: after.startIndex)..<close].lowercased()
                 rest = after[after.index(close, offsetBy: 2)...]
                 var replacement: String?
@@ -136,7 +149,9 @@ public struct ConfigStack: Sendable {
                     case "known": raw = sections["KNOWN/" + section]?[opt] ?? sections["DEFAULT"]?[opt]
                     case "default": raw = sections["DEFAULT"]?[opt]
                     default:
-                        raw = sections.first { $0.key.lowercased() == sec && !$0.key.hasPrefix("KNOWN/") }?.value[opt] ?? sections["DEFAULT"]?[opt]
+                        raw =
+                            sections.first { $0.key.lowercased() == sec && !$0.key.hasPrefix("KNOWN/") }?.value[opt]
+                            ?? sections["DEFAULT"]?[opt]
                     }
                     if let raw { replacement = try interpolate(raw, section: section, vars: vars, depth: depth + 1, option: name) }
                 } else if let v = vars[name] ?? sections[section]?[name] ?? sections["DEFAULT"]?[name] {

@@ -27,14 +27,20 @@ public enum Duration {
             while let c = rest.first, c == " " || c == "+" { rest = rest.dropFirst() }
             if rest.isEmpty { break }
             var sign = 1.0
-            if rest.first == "-" { sign = -1; rest = rest.dropFirst() }
+            if rest.first == "-" {
+                sign = -1
+                rest = rest.dropFirst()
+            }
             let digits = rest.prefix { $0.isNumber || $0 == "." }
             guard let value = Double(digits) else { return nil }
             rest = rest.dropFirst(digits.count)
             while rest.first == " " { rest = rest.dropFirst() }
             let word = rest.prefix { $0.isLetter }
             rest = rest.dropFirst(word.count)
-            if word.isEmpty { total += sign * value; continue }
+            if word.isEmpty {
+                total += sign * value
+                continue
+            }
             guard let unit = units.first(where: { $0.names.contains(String(word)) }) else { return nil }
             total += sign * value * unit.seconds
         }

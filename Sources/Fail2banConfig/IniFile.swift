@@ -15,7 +15,11 @@ public struct IniFile: Sendable {
             options.last(where: { $0.key == key })?.value
         }
         mutating func set(_ key: String, _ value: String) {
-            if let index = options.firstIndex(where: { $0.key == key }) { options[index].value = value } else { options.append((key, value)) }
+            if let index = options.firstIndex(where: { $0.key == key }) {
+                options[index].value = value
+            } else {
+                options.append((key, value))
+            }
         }
     }
 

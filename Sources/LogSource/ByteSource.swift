@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Something that fills buffers with a log's (decompressed) bytes.
@@ -9,56 +9,4 @@ public protocol ByteSource: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int
     /// Problems met that did not stop reading (trailing garbage, and the like).
     var warnings: [ScanError] { get }
-}
-
-/// A file descriptor opened read-only; `read(2)` with EINTR retried in one place.
-public final class FileDescriptor {
-    public let fd: Int32
-    public let path: String
-
-    /// Opens `path` for reading.
-    /// - Throws: `ScanError.Code.open` with the errno.
-    public init(path: String) throws(ScanError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let err = errno
-            throw ScanError(.open, path: path, underlying: err, "cannot open: \(String(cString: strerror(err)))")
-        }
-        self.fd = fd
-        self.path = path
-    }
-
-    deinit { close(fd) }
-
-    /// `read(2)`, retried on EINTR.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            let err = errno
-            if err == EINTR { continue }
-            throw ScanError(.read, path: path, underlying: err, "read failed: \(String(cString: strerror(err)))")
-        }
-    }
-
-    /// Reads until `buffer` is full or the file ends.
-    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
-        var total = 0
-        while total < buffer.count {
-            let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
-            if n == 0 { break }
-            total += n
-        }
-        return total
-    }
-}
-
-/// A plain (uncompressed) file.
-public final class PlainFileSource: ByteSource {
-    let file: FileDescriptor
-    public var warnings: [ScanError] { [] }
-    public init(_ file: FileDescriptor) { self.file = file }
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
-        try file.readFully(into: buffer)
-    }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Decompresses a gzip, zstd, xz or bzip2 file, all of its members: `cat a.gz b.gz > c.gz`
@@ -45,7 +45,8 @@ public final class DecompressingReader: ByteSource {
         // rotated files, not written any more; a file truncated while mapped would fault.
         var info = stat()
         if fstat(file.fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
-           let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, file.fd, 0), mapped != MAP_FAILED {
+            let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, file.fd, 0), mapped != MAP_FAILED
+        {
             madvise(mapped, Int(info.st_size), MADV_SEQUENTIAL)
             mapping = mapped
             mappingSize = Int(info.st_size)
@@ -83,8 +84,10 @@ public final class DecompressingReader: ByteSource {
             if inputEnd == 0 {
                 finished = true
                 if memberOpen {
-                    warnings.append(ScanError(.truncated, path: file.path,
-                                              "truncated \(format.rawValue) member at byte \(consumedBefore)"))
+                    warnings.append(
+                        ScanError(
+                            .truncated, path: file.path,
+                            "truncated \(format.rawValue) member at byte \(consumedBefore)"))
                 }
                 return produced
             }
@@ -94,8 +97,10 @@ public final class DecompressingReader: ByteSource {
                 let available = min(inputEnd - inputStart, backend.magic.count)
                 if !bytes[inputStart..<(inputStart + available)].elementsEqual(backend.magic.prefix(available)) {
                     finished = true
-                    warnings.append(ScanError(.trailingGarbage, path: file.path,
-                                              "trailing data after the last \(format.rawValue) member at byte \(consumedBefore + inputStart) ignored"))
+                    warnings.append(
+                        ScanError(
+                            .trailingGarbage, path: file.path,
+                            "trailing data after the last \(format.rawValue) member at byte \(consumedBefore + inputStart) ignored"))
                     return produced
                 }
                 backend.reset()
@@ -103,12 +108,15 @@ public final class DecompressingReader: ByteSource {
             }
             let result: (consumed: Int, produced: Int, memberDone: Bool)
             do {
-                result = try backend.inflate(UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]),
-                                             into: UnsafeMutableRawBufferPointer(rebasing: buffer[produced...]))
+                result = try backend.inflate(
+                    UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]),
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[produced...]))
             } catch {
                 finished = true
-                warnings.append(ScanError(.corrupt, path: file.path, underlying: error.code,
-                                          "corrupt \(format.rawValue) data at byte \(consumedBefore + inputStart): \(error.message)"))
+                warnings.append(
+                    ScanError(
+                        .corrupt, path: file.path, underlying: error.code,
+                        "corrupt \(format.rawValue) data at byte \(consumedBefore + inputStart): \(error.message)"))
                 return produced
             }
             inputStart += result.consumed
@@ -119,7 +127,9 @@ public final class DecompressingReader: ByteSource {
                 idle += 1
                 if idle > 2 {
                     finished = true
-                    warnings.append(ScanError(.corrupt, path: file.path, "\(format.rawValue) data makes no progress at byte \(consumedBefore + inputStart)"))
+                    warnings.append(
+                        ScanError(
+                            .corrupt, path: file.path, "\(format.rawValue) data makes no progress at byte \(consumedBefore + inputStart)"))
                     return produced
                 }
             } else {

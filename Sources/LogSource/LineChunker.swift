@@ -39,7 +39,10 @@ public final class LineChunker {
         while !atEnd, filled < capacity {
             let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<capacity]))
             bytesRead += n
-            if n == 0 { atEnd = true; break }
+            if n == 0 {
+                atEnd = true
+                break
+            }
             if skippingLongLine {
                 // Drop the rest of a cut line, up to and including its newline.
                 guard let newline = bytes[filled..<(filled + n)].firstIndex(of: 10) else { continue }

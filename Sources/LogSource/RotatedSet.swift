@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Orders log files the way logrotate names them, oldest first: `mail.log.3.xz`,
@@ -8,7 +8,7 @@ import Glibc
 public enum RotatedSet {
     /// The name endings logrotate's compressors add; the content decides how a file is
     /// read (``Compression/detect(_:)``), the name only where it stands in its set.
-    public static let compressionSuffixes = [".gz", ".bz2", ".xz", ".zst", ".zstd", ".lzma", ".lz4", ".Z"]
+    public static let compressionSuffixes = [".gz", ".bz2", ".xz", ".zst", ".zstd"]
 
     /// The log a file belongs to and its rotation number (0 for the live file).
     public static func rotation(of path: String) -> (base: String, number: Int) {
@@ -45,16 +45,5 @@ public enum RotatedSet {
             }
         }
         return files
-    }
-}
-
-/// Shell-style globbing through glob(3); a pattern that matches nothing gives nothing.
-public enum Glob {
-    /// The paths `pattern` matches, in glob(3)'s (sorted) order.
-    public static func expand(_ pattern: String) -> [String] {
-        var result = glob_t()
-        defer { globfree(&result) }
-        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
-        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
     }
 }

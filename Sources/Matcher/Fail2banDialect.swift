@@ -185,8 +185,14 @@ public struct Fail2banDialect: Sendable {
                 out.append(c)
                 i += 1
                 // A leading ']' (or '^]') is a literal in both dialects.
-                if i < b.count, b[i] == UInt8(ascii: "^") { out.append(b[i]); i += 1 }
-                if i < b.count, b[i] == UInt8(ascii: "]") { out.append(b[i]); i += 1 }
+                if i < b.count, b[i] == UInt8(ascii: "^") {
+                    out.append(b[i])
+                    i += 1
+                }
+                if i < b.count, b[i] == UInt8(ascii: "]") {
+                    out.append(b[i])
+                    i += 1
+                }
                 continue
             }
             if c == UInt8(ascii: "{"), i + 1 < b.count, b[i + 1] == UInt8(ascii: ",") {

@@ -1,95 +1,3 @@
-/// The regexes of one fail2ban filter, in fail2ban's dialect, before translation.
-public struct FilterPatterns: Sendable, Equatable {
-    public var prefregex: String?
-    public var failregex: [String]
-    public var ignoreregex: [String]
-    /// fail2ban's `usedns`: when false, `<HOST>` matches addresses only.
-    public var useDNS: Bool
-
-    public init(prefregex: String? = nil, failregex: [String], ignoreregex: [String] = [], useDNS: Bool = true) {
-        self.prefregex = prefregex
-        self.failregex = failregex
-        self.ignoreregex = ignoreregex
-        self.useDNS = useDNS
-    }
-}
-
-/// Which group a failure's id came from, in fail2ban's order of preference.
-public enum FailureIDKind: String, Sendable {
-    case ip4, ip6, dns, host, fid
-}
-
-/// A failure found in one line. Its buffers point into the subject or the scratch and
-/// are valid until the next match with the same scratch.
-public struct FailureCapture {
-    /// 0-based index of the failregex that matched (fail2ban-regex numbers from 1).
-    public let failregexIndex: Int
-    /// The failure id: an address, a host name or an `<F-ID>`.
-    public let id: UnsafeBufferPointer<UInt8>
-    public let idKind: FailureIDKind
-    /// Every named group of the prefregex and the failregex, merged as fail2ban merges
-    /// them into its failure (`<F-USER>` as `user`, `<F-ALT_USER1>` filling `user` when
-    /// that is empty, and so on); only when asked for, nil otherwise.
-    public let fields: [String: String]?
-}
-
-/// One worker's state for a ``FilterMatcher``.
-public final class FilterScratch {
-    let pcre: PCRE2Scratch
-    var content: UnsafeMutablePointer<UInt8>
-    var contentCapacity: Int
-    /// Lines given up on because a regex hit a PCRE2 resource limit.
-    public var limitHits = 0
-
-    init(captureCount: Int) {
-        pcre = PCRE2Scratch(captureCount: captureCount)
-        contentCapacity = 4096
-        content = .allocate(capacity: contentCapacity)
-    }
-    deinit { content.deallocate() }
-
-    /// Copies `bytes` plus a trailing `\n` into the reusable content buffer.
-    func copyLine(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        if bytes.count + 1 > contentCapacity {
-            content.deallocate()
-            contentCapacity = max(bytes.count + 1, contentCapacity * 2)
-            content = .allocate(capacity: contentCapacity)
-        }
-        if let source = bytes.baseAddress { content.update(from: source, count: bytes.count) }
-        content[bytes.count] = 10
-        return UnsafeBufferPointer(start: content, count: bytes.count + 1)
-    }
-}
-
-/// A compiled failregex (or prefregex) with the group numbers fail2ban reads.
-struct CompiledFilterRegex: Sendable {
-    let regex: PCRE2Regex
-    let original: String
-    /// (kind, group number) in fail2ban's order: ip4, ip6, dns, host, fid.
-    let idGroups: [(FailureIDKind, Int)]
-    /// Named groups other than `content`, sorted by name.
-    let fieldGroups: [(name: String, number: Int)]
-    let contentGroup: Int?
-
-    init(_ original: String, role: String, dialect: Fail2banDialect, options: PCRE2Regex.Options,
-         notes: inout [String]) throws(PatternError) {
-        let translation = try dialect.translate(original)
-        notes.append(contentsOf: translation.notes)
-        do { regex = try PCRE2Regex(translation.pattern, options: options) } catch {
-            throw .compile(role: role, original: original, translated: translation.pattern, error: error)
-        }
-        self.original = original
-        let names = regex.groupNumbers
-        idGroups = [FailureIDKind.ip4, .ip6, .dns, .host, .fid].compactMap { kind in
-            names[kind.rawValue].map { (kind, $0) }
-        }
-        fieldGroups = names.keys.sorted().filter { $0 != "content" }.map { ($0, names[$0]!) }
-        contentGroup = names["content"]
-    }
-
-    var hasFailureID: Bool { !idGroups.isEmpty || regex.groupNumbers["mlfid"] != nil }
-}
-
 /// A fail2ban filter compiled for PCRE2: prefregex, failregexes, ignoreregexes and the
 /// literal prefilter derived from them.
 ///
@@ -121,8 +29,10 @@ public struct FilterMatcher: LineMatcher {
     /// Compiles `patterns`.
     /// - Parameter usePrefilter: derive and use a literal prefilter (`--no-prefilter` clears it).
     /// - Throws: `PatternError` naming the regex that fails.
-    public init(_ patterns: FilterPatterns, options: PCRE2Regex.Options = .init(),
-                usePrefilter: Bool = true, multiline: Bool = false, dateCut: DateCut = .lineStart) throws(PatternError) {
+    public init(
+        _ patterns: FilterPatterns, options: PCRE2Regex.Options = .init(),
+        usePrefilter: Bool = true, multiline: Bool = false, dateCut: DateCut = .lineStart
+    ) throws(PatternError) {
         let dialect = Fail2banDialect(useDNS: patterns.useDNS)
         var notes: [String] = []
         var pref: CompiledFilterRegex? = nil
@@ -133,7 +43,8 @@ public struct FilterMatcher: LineMatcher {
         var failOptions = options
         failOptions.multiline = multiline // fail2ban compiles failregexes with re.MULTILINE when maxlines > 1
         for (index, source) in patterns.failregex.enumerated() {
-            let compiled = try CompiledFilterRegex(source, role: "failregex \(index + 1)", dialect: dialect, options: failOptions, notes: &notes)
+            let compiled = try CompiledFilterRegex(
+                source, role: "failregex \(index + 1)", dialect: dialect, options: failOptions, notes: &notes)
             if !compiled.hasFailureID && !(pref?.hasFailureID ?? false) { throw .noFailureID(source) }
             fails.append(compiled)
         }
@@ -180,9 +91,12 @@ public struct FilterMatcher: LineMatcher {
             }
             if reason != nil { break }
         }
-        if reason == nil, !union.isEmpty, union.count <= 24, let filter = Prefilter(literals: union, dateCut: dateCut) { return (filter, nil) }
+        if reason == nil, !union.isEmpty, union.count <= 24, let filter = Prefilter(literals: union, dateCut: dateCut) {
+            return (filter, nil)
+        }
         if let pref, case .required(let set) = LiteralExtraction.requiredLiterals(of: pref.regex.pattern),
-           let filter = Prefilter(literals: set, dateCut: dateCut) {
+            let filter = Prefilter(literals: set, dateCut: dateCut)
+        {
             return (filter, nil)
         }
         return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes")
@@ -272,7 +186,9 @@ public struct FilterMatcher: LineMatcher {
     ///
     /// - Returns: the failure, or nil when no failregex matches or an ignoreregex does.
     /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
-    public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, withFields: Bool = false) throws(PCRE2Error) -> FailureCapture? {
+    public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, withFields: Bool = false) throws(PCRE2Error)
+        -> FailureCapture?
+    {
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
         // fail2ban checks ignoreregex first when it has few of them.
@@ -286,7 +202,10 @@ public struct FilterMatcher: LineMatcher {
             guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
             let prefregex = self.prefregex!
             for (kind, group) in prefregex.idGroups {
-                if let range = pcre.range(ofGroup: group) { prefID = (kind, range); break }
+                if let range = pcre.range(ofGroup: group) {
+                    prefID = (kind, range)
+                    break
+                }
             }
             if withFields { prefFields = Self.fields(prefregex, subject, pcre) }
             if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
@@ -303,7 +222,10 @@ public struct FilterMatcher: LineMatcher {
             let fail = failregexes[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil
             for (kind, group) in fail.idGroups {
-                if let range = pcre.range(ofGroup: group) { id = (kind, UnsafeBufferPointer(rebasing: current[range])); break }
+                if let range = pcre.range(ofGroup: group) {
+                    id = (kind, UnsafeBufferPointer(rebasing: current[range]))
+                    break
+                }
             }
             var fields: [String: String]? = nil
             if withFields {
@@ -315,7 +237,8 @@ public struct FilterMatcher: LineMatcher {
                 fields = merged.compactMapValues { $0 }
             }
             if id == nil, let (kind, range) = prefID, let range,
-               !fail.idGroups.contains(where: { $0.0 == kind }) {
+                !fail.idGroups.contains(where: { $0.0 == kind })
+            {
                 id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
             }
             if !ignoreregexes.isEmpty {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The per-buffer loop: ask the matcher for the next candidate, find that line's

@@ -102,7 +102,10 @@ public enum LiteralExtraction {
                     let candidate = LiteralSet(strings: exact)
                     if !exact.contains(where: \.isEmpty), candidate.isBetter(than: own) { own = candidate }
                 }
-                guard let strings = own?.strings else { union = []; break }
+                guard let strings = own?.strings else {
+                    union = []
+                    break
+                }
                 for s in strings where !union.contains(s) { union.append(s) }
             }
             if !union.isEmpty { result.offer(LiteralSet(strings: union)) }
@@ -124,16 +127,27 @@ public enum LiteralExtraction {
                 if let repeated = atom.repeated {
                     if let current = running, current.count * repeated.count <= LiteralExtraction.maxExactStrings {
                         var product: [[UInt8]] = []
-                        for p in current { for s in repeated { let joined = p + s; if !product.contains(joined) { product.append(joined) } } }
+                        for p in current {
+                            for s in repeated {
+                                let joined = p + s
+                                if !product.contains(joined) { product.append(joined) }
+                            }
+                        }
                         flush(&result, product)
                     } else {
                         flush(&result, running)
                     }
                     running = repeated
                 } else if let exact = atom.exact, let current = running,
-                   current.count * exact.count <= LiteralExtraction.maxExactStrings {
+                    current.count * exact.count <= LiteralExtraction.maxExactStrings
+                {
                     var product: [[UInt8]] = []
-                    for p in current { for s in exact { let joined = p + s; if !product.contains(joined) { product.append(joined) } } }
+                    for p in current {
+                        for s in exact {
+                            let joined = p + s
+                            if !product.contains(joined) { product.append(joined) }
+                        }
+                    }
                     if product.contains(where: { $0.count > LiteralExtraction.maxExactLength }) {
                         flush(&result, current)
                         running = exact
@@ -156,12 +170,23 @@ public enum LiteralExtraction {
             var minimum: Int
             var maximum: Int?
             switch b[i] {
-            case UInt8(ascii: "*"): minimum = 0; maximum = nil; i += 1
-            case UInt8(ascii: "+"): minimum = 1; maximum = nil; i += 1
-            case UInt8(ascii: "?"): minimum = 0; maximum = 1; i += 1
+            case UInt8(ascii: "*"):
+                minimum = 0
+                maximum = nil
+                i += 1
+            case UInt8(ascii: "+"):
+                minimum = 1
+                maximum = nil
+                i += 1
+            case UInt8(ascii: "?"):
+                minimum = 0
+                maximum = 1
+                i += 1
             case UInt8(ascii: "{"):
                 guard let (lo, hi, end) = parseBraces(from: i) else { return atom }
-                minimum = lo; maximum = hi; i = end
+                minimum = lo
+                maximum = hi
+                i = end
             default: return atom
             }
             // Lazy or possessive suffix.
@@ -186,12 +211,18 @@ public enum LiteralExtraction {
             func number(_ k: inout Int) -> Int? {
                 let s = k
                 var v = 0
-                while k < b.count, b[k] >= 48, b[k] <= 57 { v = v * 10 + Int(b[k] - 48); k += 1 }
+                while k < b.count, b[k] >= 48, b[k] <= 57 {
+                    v = v * 10 + Int(b[k] - 48)
+                    k += 1
+                }
                 return k > s ? v : nil
             }
             let lo = number(&k)
             guard k < b.count else { return nil }
-            if b[k] == UInt8(ascii: "}") { guard let lo else { return nil }; return (lo, lo, k + 1) }
+            if b[k] == UInt8(ascii: "}") {
+                guard let lo else { return nil }
+                return (lo, lo, k + 1)
+            }
             guard b[k] == UInt8(ascii: ",") else { return nil }
             k += 1
             let hi = number(&k)
@@ -204,8 +235,12 @@ public enum LiteralExtraction {
             switch c {
             case UInt8(ascii: "("): return try parseGroup()
             case UInt8(ascii: "["): return parseClass()
-            case UInt8(ascii: "."): i += 1; return .unknown
-            case UInt8(ascii: "^"), UInt8(ascii: "$"): i += 1; return .empty
+            case UInt8(ascii: "."):
+                i += 1
+                return .unknown
+            case UInt8(ascii: "^"), UInt8(ascii: "$"):
+                i += 1
+                return .empty
             case UInt8(ascii: "\\"): return try parseEscape()
             default:
                 i += 1
@@ -222,13 +257,16 @@ public enum LiteralExtraction {
                 guard !atEnd else { throw Decline(reason: "unterminated group") }
                 switch b[i] {
                 case UInt8(ascii: ":"), UInt8(ascii: ">"), UInt8(ascii: "|"): i += 1
-                case UInt8(ascii: "="), UInt8(ascii: "!"): i += 1; zeroWidth = true
+                case UInt8(ascii: "="), UInt8(ascii: "!"):
+                    i += 1
+                    zeroWidth = true
                 case UInt8(ascii: "#"):
                     while !atEnd, b[i] != UInt8(ascii: ")") { i += 1 }
                     i += 1
                     return .empty
                 case UInt8(ascii: "<") where i + 1 < b.count && (b[i + 1] == UInt8(ascii: "=") || b[i + 1] == UInt8(ascii: "!")):
-                    i += 2; zeroWidth = true
+                    i += 2
+                    zeroWidth = true
                 case UInt8(ascii: "<"), UInt8(ascii: "'"):
                     let close = b[i] == UInt8(ascii: "<") ? UInt8(ascii: ">") : UInt8(ascii: "'")
                     while !atEnd, b[i] != close { i += 1 }
@@ -248,7 +286,9 @@ public enum LiteralExtraction {
                 default:
                     // Inline options (?i) (?i:...) (?-i), conditionals, recursion.
                     var k = i
-                    while k < b.count, (b[k] >= 97 && b[k] <= 122) || (b[k] >= 65 && b[k] <= 90) || b[k] == UInt8(ascii: "-") || b[k] == UInt8(ascii: "^") { k += 1 }
+                    while k < b.count,
+                        (b[k] >= 97 && b[k] <= 122) || (b[k] >= 65 && b[k] <= 90) || b[k] == UInt8(ascii: "-") || b[k] == UInt8(ascii: "^")
+                    { k += 1 }
                     guard k > i, k < b.count, b[k] == UInt8(ascii: ")") || b[k] == UInt8(ascii: ":") else {
                         throw Decline(reason: "group syntax (?\(Character(UnicodeScalar(b[i])))... is not analysed")
                     }
@@ -257,7 +297,10 @@ public enum LiteralExtraction {
                         throw Decline(reason: "case-insensitive matching (?i) is not prefiltered")
                     }
                     if flags.contains(UInt8(ascii: "x")) { throw Decline(reason: "extended mode (?x) is not analysed") }
-                    if b[k] == UInt8(ascii: ")") { i = k + 1; return .empty }
+                    if b[k] == UInt8(ascii: ")") {
+                        i = k + 1
+                        return .empty
+                    }
                     i = k + 1
                 }
             }
@@ -271,15 +314,24 @@ public enum LiteralExtraction {
             i += 1 // [
             var members: [UInt8] = []
             var simple = true
-            if !atEnd, b[i] == UInt8(ascii: "^") { simple = false; i += 1 }
+            if !atEnd, b[i] == UInt8(ascii: "^") {
+                simple = false
+                i += 1
+            }
             var first = true
             while !atEnd {
                 let c = b[i]
-                if c == UInt8(ascii: "]") && !first { i += 1; break }
+                if c == UInt8(ascii: "]") && !first {
+                    i += 1
+                    break
+                }
                 first = false
-                if c == UInt8(ascii: "[") , i + 1 < b.count, b[i + 1] == UInt8(ascii: ":") {
+                if c == UInt8(ascii: "["), i + 1 < b.count, b[i + 1] == UInt8(ascii: ":") {
                     simple = false
-                    if let end = findPosixClassEnd(from: i) { i = end; continue }
+                    if let end = findPosixClassEnd(from: i) {
+                        i = end
+                        continue
+                    }
                 }
                 if c == UInt8(ascii: "\\"), i + 1 < b.count {
                     let e = b[i + 1]
@@ -324,18 +376,25 @@ public enum LiteralExtraction {
         }
 
         mutating func parseEscape() throws(Decline) -> Info {
-            guard i + 1 < b.count else { i += 1; return .unknown }
+            guard i + 1 < b.count else {
+                i += 1
+                return .unknown
+            }
             let e = b[i + 1]
             i += 2
             switch e {
             case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "z"),
-                 UInt8(ascii: "Z"), UInt8(ascii: "G"), UInt8(ascii: "K"):
+                UInt8(ascii: "Z"), UInt8(ascii: "G"), UInt8(ascii: "K"):
                 return .empty
             case UInt8(ascii: "Q"):
                 var literal: [UInt8] = []
                 while i < b.count {
-                    if b[i] == UInt8(ascii: "\\"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "E") { i += 2; break }
-                    literal.append(b[i]); i += 1
+                    if b[i] == UInt8(ascii: "\\"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "E") {
+                        i += 2
+                        break
+                    }
+                    literal.append(b[i])
+                    i += 1
                 }
                 return Info(exact: [literal], best: nil)
             case UInt8(ascii: "x"):
@@ -343,15 +402,27 @@ public enum LiteralExtraction {
                 var value = 0
                 if i < b.count, b[i] == UInt8(ascii: "{") {
                     i += 1
-                    while i < b.count, b[i] != UInt8(ascii: "}") { value = value * 16 + Int(hexValue(b[i])); i += 1 }
+                    while i < b.count, b[i] != UInt8(ascii: "}") {
+                        value = value * 16 + Int(hexValue(b[i]))
+                        i += 1
+                    }
                     i += 1
                 } else {
                     var digits = 0
-                    while i < b.count, digits < 2, hexValue(b[i]) < 16 { value = value * 16 + Int(hexValue(b[i])); i += 1; digits += 1 }
+                    while i < b.count, digits < 2, hexValue(b[i]) < 16 {
+                        value = value * 16 + Int(hexValue(b[i]))
+                        i += 1
+                        digits += 1
+                    }
                 }
                 return value < 128 ? Info(exact: [[UInt8(value)]], best: nil) : .unknown
             case UInt8(ascii: "p"), UInt8(ascii: "P"):
-                if i < b.count, b[i] == UInt8(ascii: "{") { while i < b.count, b[i] != UInt8(ascii: "}") { i += 1 }; i += 1 } else { i += 1 }
+                if i < b.count, b[i] == UInt8(ascii: "{") {
+                    while i < b.count, b[i] != UInt8(ascii: "}") { i += 1 }
+                    i += 1
+                } else {
+                    i += 1
+                }
                 return .unknown
             default:
                 if let literal = Self.escapedLiteral(e) { return Info(exact: [[literal]], best: nil) }
@@ -369,4 +440,3 @@ public enum LiteralExtraction {
         }
     }
 }
-

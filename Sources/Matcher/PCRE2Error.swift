@@ -36,8 +36,11 @@ public struct PCRE2Error: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether this match error means a resource limit was hit (match, depth, heap or
     /// JIT stack limit): the line is given up on, the scan goes on.
     public var isResourceLimit: Bool {
-        kind == .match && [PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT,
-                           PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT].contains(code)
+        kind == .match
+            && [
+                PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT,
+                PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT,
+            ].contains(code)
     }
 
     public var description: String {

@@ -27,7 +27,7 @@ public final class PCRE2Scratch {
     public init(captureCount: Int, limits: Limits = Limits()) {
         let pairs = captureCount + 1
         guard let data = pcre2_match_data_create_8(UInt32(pairs), nil),
-              let context = pcre2_match_context_create_8(nil)
+            let context = pcre2_match_context_create_8(nil)
         else { fatalError("PCRE2 could not allocate match data (out of memory)") }
         pcre2_set_match_limit_8(context, limits.match)
         pcre2_set_depth_limit_8(context, limits.depth)

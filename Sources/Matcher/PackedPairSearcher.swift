@@ -24,12 +24,16 @@ struct PackedPairSearcher: Sendable {
     init(_ literals: [[UInt8]]) {
         let chosen = Self.choosePairs(literals)
         needles = zip(literals, chosen).map { literal, pair in
-            Needle(bytes: literal, offset1: pair.0, offset2: pair.1,
-                   byte1: SIMD16(repeating: literal[pair.0]), byte2: SIMD16(repeating: literal[pair.1]))
+            Needle(
+                bytes: literal, offset1: pair.0, offset2: pair.1,
+                byte1: SIMD16(repeating: literal[pair.0]), byte2: SIMD16(repeating: literal[pair.1]))
         }
         // Needles that chose the same pair at the same offsets share one block test.
         var distinct: [PackedPair] = []
-        for needle in needles where !distinct.contains(where: { $0.offset1 == needle.offset1 && $0.offset2 == needle.offset2 && $0.byte1 == needle.byte1 && $0.byte2 == needle.byte2 }) {
+        for needle in needles
+        where !distinct.contains(where: {
+            $0.offset1 == needle.offset1 && $0.offset2 == needle.offset2 && $0.byte1 == needle.byte1 && $0.byte2 == needle.byte2
+        }) {
             distinct.append(PackedPair(offset1: needle.offset1, offset2: needle.offset2, byte1: needle.byte1, byte2: needle.byte2))
         }
         pairs = distinct
@@ -93,9 +97,11 @@ struct PackedPairSearcher: Sendable {
                 for key in Set(options[index]) { coverage[key, default: []].append(index) }
             }
             let pick = coverage.max { a, b in
-                a.value.count != b.value.count ? a.value.count < b.value.count
-                    : (score(a.key) != score(b.key) ? score(a.key) > score(b.key)
-                       : (a.key.o1, a.key.o2, a.key.b1, a.key.b2) > (b.key.o1, b.key.o2, b.key.b1, b.key.b2))
+                a.value.count != b.value.count
+                    ? a.value.count < b.value.count
+                    : (score(a.key) != score(b.key)
+                        ? score(a.key) > score(b.key)
+                        : (a.key.o1, a.key.o2, a.key.b1, a.key.b2) > (b.key.o1, b.key.o2, b.key.b1, b.key.b2))
             }!
             for index in pick.value { assignment[index] = pick.key }
         }
@@ -115,9 +121,11 @@ struct PackedPairSearcher: Sendable {
     func verify(_ base: UnsafePointer<UInt8>, count: Int, from: Int, to: Int) -> Int? {
         var position = from
         while position < to {
-            for needle in needles where position + needle.bytes.count <= count
+            for needle in needles
+            where position + needle.bytes.count <= count
                 && base[position + needle.offset1] == needle.bytes[needle.offset1]
-                && base[position + needle.offset2] == needle.bytes[needle.offset2] {
+                && base[position + needle.offset2] == needle.bytes[needle.offset2]
+            {
                 if needle.bytes.withUnsafeBufferPointer({ memcmp(base + position, $0.baseAddress!, $0.count) == 0 }) {
                     return position
                 }
@@ -156,5 +164,5 @@ enum ByteFrequency {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -1,16 +1,5 @@
 import CMemSearch
 
-/// Where fail2ban may cut a date out of a line before its regexes run: the prefilter
-/// searches the raw line, so its literals must survive the cut.
-public enum DateCut: Sendable, Equatable {
-    /// Only at line start (line-begin anchored templates, or no date at all).
-    case lineStart
-    /// Anywhere, by templates whose date text is bounded by non-word bytes.
-    case bounded
-    /// Anywhere, without boundaries (`{UNB}`, `**`): no literal is safe.
-    case unbounded
-}
-
 /// A set of literals of which every matching line contains at least one, searched over
 /// whole buffers rather than line by line.
 ///
@@ -42,7 +31,8 @@ public struct Prefilter: Sendable, Equatable {
             case .lineStart:
                 var trimmed = 0
                 while trimmed < Prefilter.dateCutSlack, let first = l.first, !first.isWordByte {
-                    l = l.dropFirst(); trimmed += 1
+                    l = l.dropFirst()
+                    trimmed += 1
                 }
             case .bounded:
                 // A date cut out mid-line joins the bytes around it; one of them is a

@@ -14,25 +14,33 @@ final class TeddySearcher: @unchecked Sendable {
     /// - Parameter wide: force the 32-byte (AVX2) or 16-byte (SSSE3) kernel; nil picks by CPU.
     init?(_ literals: [[UInt8]], wide requested: Bool? = nil) {
         #if arch(x86_64)
-        guard cmemsearch_teddy_supported() != 0, !literals.isEmpty, literals.count <= 64 else { return nil }
-        let needles = Self.fingerprinted(literals)
-        // Needles sharing a fingerprint share a bucket; the rest are spread over the others.
-        var bucketOf: [[UInt8]: UInt32] = [:]
-        var next: UInt32 = 0
-        let avx2 = cmemsearch_teddy_avx2_supported() != 0
-        if requested == true && !avx2 { return nil }
-        wide = requested ?? avx2
-        state = .allocate(capacity: 1)
-        state.initialize(to: cmemsearch_teddy())
-        for needle in needles {
-            let key = Array(needle.prefix(3))
-            let bucket = bucketOf[key] ?? { defer { next = (next + 1) % 8 }; return next }()
-            bucketOf[key] = bucket
-            let added = needle.withUnsafeBufferPointer { cmemsearch_teddy_add(state, $0.baseAddress, UInt32($0.count), bucket) }
-            if added == 0 { state.deallocate(); return nil }
-        }
+            guard cmemsearch_teddy_supported() != 0, !literals.isEmpty, literals.count <= 64 else { return nil }
+            let needles = Self.fingerprinted(literals)
+            // Needles sharing a fingerprint share a bucket; the rest are spread over the others.
+            var bucketOf: [[UInt8]: UInt32] = [:]
+            var next: UInt32 = 0
+            let avx2 = cmemsearch_teddy_avx2_supported() != 0
+            if requested == true && !avx2 { return nil }
+            wide = requested ?? avx2
+            state = .allocate(capacity: 1)
+            state.initialize(to: cmemsearch_teddy())
+            for needle in needles {
+                let key = Array(needle.prefix(3))
+                let bucket =
+                    bucketOf[key]
+                    ?? {
+                        defer { next = (next + 1) % 8 }
+                        return next
+                    }()
+                bucketOf[key] = bucket
+                let added = needle.withUnsafeBufferPointer { cmemsearch_teddy_add(state, $0.baseAddress, UInt32($0.count), bucket) }
+                if added == 0 {
+                    state.deallocate()
+                    return nil
+                }
+            }
         #else
-        return nil
+            return nil
         #endif
     }
 
@@ -46,7 +54,10 @@ final class TeddySearcher: @unchecked Sendable {
             if literal.count > 3 {
                 for k in 0...(literal.count - 3) where literal.count - k >= 4 || k == 0 {
                     let score = (0..<3).reduce(0) { $0 + Int(ByteFrequency.rank[Int(literal[k + $1])]) }
-                    if score < bestScore { bestScore = score; best = k }
+                    if score < bestScore {
+                        bestScore = score
+                        best = k
+                    }
                 }
             }
             let needle = Array(literal[best...])
@@ -59,11 +70,12 @@ final class TeddySearcher: @unchecked Sendable {
     @inline(__always)
     func firstHit(in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         #if arch(x86_64)
-        guard let base = buffer.baseAddress, from < buffer.count else { return nil }
-        let hit = wide ? cmemsearch_teddy_find_avx2(state, base, buffer.count, from) : cmemsearch_teddy_find(state, base, buffer.count, from)
-        return hit < 0 ? nil : hit
+            guard let base = buffer.baseAddress, from < buffer.count else { return nil }
+            let hit =
+                wide ? cmemsearch_teddy_find_avx2(state, base, buffer.count, from) : cmemsearch_teddy_find(state, base, buffer.count, from)
+            return hit < 0 ? nil : hit
         #else
-        return nil
+            return nil
         #endif
     }
 }

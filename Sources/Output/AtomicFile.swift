@@ -1,5 +1,7 @@
+import LogSource
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes a file so that readers see the old content or the whole new content, never a
@@ -24,17 +26,8 @@ public enum AtomicFile {
         guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "create a temporary file") }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var failure: WriteError? = nil
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = WriteError(path: path, errno: errno, action: "write")
-                    return
-                }
-                offset += n
-            }
+        if let err = bytes.withUnsafeBytes({ FileDescriptor.writeAll(fd, $0) }) {
+            failure = WriteError(path: path, errno: err, action: "write")
         }
         if failure == nil, fchmod(fd, 0o644) != 0 { failure = WriteError(path: path, errno: errno, action: "set permissions") }
         if failure == nil, fsync(fd) != 0 { failure = WriteError(path: path, errno: errno, action: "fsync") }

@@ -1,6 +1,6 @@
 import Analyzer
-import Fail2banConfig
 import CSQLite
+import Fail2banConfig
 import Foundation
 
 /// Writes a fail2ban 1.0 database (schema version 4: `fail2banDb`, `jails`, `logs`,
@@ -18,21 +18,21 @@ public enum Fail2banDatabaseWriter {
     }
 
     static let schema = """
-    CREATE TABLE IF NOT EXISTS fail2banDb(version INTEGER);
-    CREATE TABLE IF NOT EXISTS jails(name TEXT NOT NULL UNIQUE, enabled INTEGER NOT NULL DEFAULT 1);
-    CREATE INDEX IF NOT EXISTS jails_name ON jails(name);
-    CREATE TABLE IF NOT EXISTS logs(jail TEXT NOT NULL, path TEXT, firstlinemd5 TEXT, lastfilepos INTEGER DEFAULT 0, FOREIGN KEY(jail) REFERENCES jails(name) ON DELETE CASCADE, UNIQUE(jail, path),UNIQUE(jail, path, firstlinemd5));
-    CREATE INDEX IF NOT EXISTS logs_path ON logs(path);
-    CREATE INDEX IF NOT EXISTS logs_jail_path ON logs(jail, path);
-    CREATE TABLE IF NOT EXISTS bans(jail TEXT NOT NULL, ip TEXT, timeofban INTEGER NOT NULL, bantime INTEGER NOT NULL, bancount INTEGER NOT NULL default 1, data JSON, FOREIGN KEY(jail) REFERENCES jails(name) );
-    CREATE INDEX IF NOT EXISTS bans_jail_timeofban_ip ON bans(jail, timeofban);
-    CREATE INDEX IF NOT EXISTS bans_jail_ip ON bans(jail, ip);
-    CREATE INDEX IF NOT EXISTS bans_ip ON bans(ip);
-    CREATE TABLE IF NOT EXISTS bips(ip TEXT NOT NULL, jail TEXT NOT NULL, timeofban INTEGER NOT NULL, bantime INTEGER NOT NULL, bancount INTEGER NOT NULL default 1, data JSON, PRIMARY KEY(ip, jail), FOREIGN KEY(jail) REFERENCES jails(name) );
-    CREATE INDEX IF NOT EXISTS bips_timeofban ON bips(timeofban);
-    CREATE INDEX IF NOT EXISTS bips_ip ON bips(ip);
-    INSERT INTO fail2banDb(version) VALUES(4);
-    """
+        CREATE TABLE IF NOT EXISTS fail2banDb(version INTEGER);
+        CREATE TABLE IF NOT EXISTS jails(name TEXT NOT NULL UNIQUE, enabled INTEGER NOT NULL DEFAULT 1);
+        CREATE INDEX IF NOT EXISTS jails_name ON jails(name);
+        CREATE TABLE IF NOT EXISTS logs(jail TEXT NOT NULL, path TEXT, firstlinemd5 TEXT, lastfilepos INTEGER DEFAULT 0, FOREIGN KEY(jail) REFERENCES jails(name) ON DELETE CASCADE, UNIQUE(jail, path),UNIQUE(jail, path, firstlinemd5));
+        CREATE INDEX IF NOT EXISTS logs_path ON logs(path);
+        CREATE INDEX IF NOT EXISTS logs_jail_path ON logs(jail, path);
+        CREATE TABLE IF NOT EXISTS bans(jail TEXT NOT NULL, ip TEXT, timeofban INTEGER NOT NULL, bantime INTEGER NOT NULL, bancount INTEGER NOT NULL default 1, data JSON, FOREIGN KEY(jail) REFERENCES jails(name) );
+        CREATE INDEX IF NOT EXISTS bans_jail_timeofban_ip ON bans(jail, timeofban);
+        CREATE INDEX IF NOT EXISTS bans_jail_ip ON bans(jail, ip);
+        CREATE INDEX IF NOT EXISTS bans_ip ON bans(ip);
+        CREATE TABLE IF NOT EXISTS bips(ip TEXT NOT NULL, jail TEXT NOT NULL, timeofban INTEGER NOT NULL, bantime INTEGER NOT NULL, bancount INTEGER NOT NULL default 1, data JSON, PRIMARY KEY(ip, jail), FOREIGN KEY(jail) REFERENCES jails(name) );
+        CREATE INDEX IF NOT EXISTS bips_timeofban ON bips(timeofban);
+        CREATE INDEX IF NOT EXISTS bips_ip ON bips(ip);
+        INSERT INTO fail2banDb(version) VALUES(4);
+        """
 
     /// Writes `results` to a new database at `path` (built beside it, then renamed).
     /// - Parameter timeOfBan: when the bans start: nil keeps each ban's own time (from
@@ -53,6 +53,8 @@ public enum Fail2banDatabaseWriter {
                 sqlite3_free(message)
             }
         }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         exec(schema)
         exec("BEGIN;")
         for result in results {
@@ -61,10 +63,17 @@ public enum Fail2banDatabaseWriter {
             for record in result.records where record.banned {
                 guard let address = record.id.address, active.contains(address) else { continue }
                 let start = timeOfBan ?? record.bans.last!
-                let data = "{\"failures\": \(record.failures), \"failscan\": {\"first\": \(record.first), \"last\": \(record.last), \"bans\": [\(record.bans.map(String.init).joined(separator: ", "))]}}"
-                let values: [SQLValue] = [.text(result.jail.name), .text(address.description), .int(start), .int(result.jail.banTime), .int(record.bans.count), .text(data)]
-                insert(db, "INSERT INTO bans(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);", values, &failure, path)
-                insert(db, "INSERT OR REPLACE INTO bips(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);", values, &failure, path)
+                let data = BanData(failures: record.failures, failscan: .init(first: record.first, last: record.last, bans: record.bans))
+                let json = String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)
+                let values: [SQLValue] = [
+                    .text(result.jail.name), .text(address.description), .int(start), .int(result.jail.banTime), .int(record.bans.count),
+                    .text(json),
+                ]
+                insert(
+                    db, "INSERT INTO bans(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);", values, &failure, path)
+                insert(
+                    db, "INSERT OR REPLACE INTO bips(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);", values,
+                    &failure, path)
             }
         }
         exec("COMMIT;")
@@ -78,7 +87,22 @@ public enum Fail2banDatabaseWriter {
         }
     }
 
-    enum SQLValue { case text(String), int(Int) }
+    enum SQLValue {
+        case text(String)
+        case int(Int)
+    }
+
+    /// The ban's `data` column: fail2ban reads `failures`; failscan adds what it saw.
+    struct BanData: Encodable {
+        var failures: Int
+        var failscan: Seen
+
+        struct Seen: Encodable {
+            var first: Int
+            var last: Int
+            var bans: [Int]
+        }
+    }
 
     static func insert(_ db: OpaquePointer, _ sql: String, _ values: [SQLValue], _ failure: inout WriteError?, _ path: String) {
         guard failure == nil else { return }

@@ -22,7 +22,8 @@ public enum IptablesRestoreWriter {
     public static func render(_ chains: [Chain], ipv6: Bool) -> String {
         let reject = ipv6 ? "icmp6-port-unreachable" : "icmp-port-unreachable"
         let count = chains.reduce(0) { $0 + $1.addresses.count }
-        var out = "# failscan: \(count) banned \(ipv6 ? "IPv6" : "IPv4") address(es); \(ipv6 ? "ip6tables" : "iptables")-restore --noflush < this file\n*filter\n"
+        var out =
+            "# failscan: \(count) banned \(ipv6 ? "IPv6" : "IPv4") address(es); \(ipv6 ? "ip6tables" : "iptables")-restore --noflush < this file\n*filter\n"
         for chain in chains { out += ":\(chain.name) - [0:0]\n" }
         for chain in chains {
             if let (proto, ports) = chain.protocolAndPorts {

@@ -27,7 +27,8 @@ public enum JailWriter {
             var out = "ip,jail,failures,first,last,banned,bans,failregex_hits\n"
             for row in rows(results) {
                 let hits = row.failregex.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
-                out += "\(csv(row.ip)),\(csv(row.jail)),\(row.failures),\(row.first),\(row.last),\(row.banned),\(row.bans.map(String.init).joined(separator: " ")),\(hits)\n"
+                out +=
+                    "\(csv(row.ip)),\(csv(row.jail)),\(row.failures),\(row.first),\(row.last),\(row.banned),\(row.bans.map(String.init).joined(separator: " ")),\(hits)\n"
             }
             return out
         case .iptables, .ip6tables:
@@ -47,7 +48,8 @@ public enum JailWriter {
     }
 
     static func csv(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 
     /// fail2ban's firewall chains are `f2b-<jail>`; iptables allows 28 characters.
@@ -56,12 +58,13 @@ public enum JailWriter {
     /// Shaped like fail2ban's iptables-multiport action: a chain per jail, jumped to from
     /// INPUT for the jail's ports and protocol.
     static func iptables(_ results: [JailResult], ipv6: Bool, activeAt: Int?) -> String {
-        IptablesRestoreWriter.render(results.map { result in
-            IptablesRestoreWriter.Chain(
-                name: chain(result.jail.name),
-                protocolAndPorts: (result.jail.protocol.lowercased(), result.jail.port.replacingOccurrences(of: " ", with: "")),
-                addresses: result.banned(ipv6: ipv6, activeAt: activeAt))
-        }, ipv6: ipv6)
+        IptablesRestoreWriter.render(
+            results.map { result in
+                IptablesRestoreWriter.Chain(
+                    name: chain(result.jail.name),
+                    protocolAndPorts: (result.jail.protocol.lowercased(), result.jail.port.replacingOccurrences(of: " ", with: "")),
+                    addresses: result.banned(ipv6: ipv6, activeAt: activeAt))
+            }, ipv6: ipv6)
     }
 
     /// `ipset restore` input: hash:ip sets per jail and family, timeouts from bantime

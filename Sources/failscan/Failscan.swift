@@ -20,12 +20,12 @@ struct Failscan: ParsableCommand {
         commandName: "failscan",
         abstract: "Scan logs offline with fail2ban filters and write ban lists and firewall files.",
         discussion: """
-        failscan reads fail2ban filter and jail configuration, scans plain and compressed \
-        logs on every core, and decides the bans fail2ban would have decided, with the \
-        logs' own time as its clock.
+            failscan reads fail2ban filter and jail configuration, scans plain and compressed \
+            logs on every core, and decides the bans fail2ban would have decided, with the \
+            logs' own time as its clock.
 
-        \(ExitStatus.table)
-        """,
+            \(ExitStatus.table)
+            """,
         version: versionText,
         subcommands: [ScanCommand.self, RegexCommand.self, JailsCommand.self]
     )

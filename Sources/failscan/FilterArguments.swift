@@ -1,8 +1,9 @@
 import Analyzer
 import ArgumentParser
 import LogSource
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension InflateEngine: ExpressibleByArgument {}
@@ -10,25 +11,46 @@ extension InflateEngine: ExpressibleByArgument {}
 /// Options shared by the subcommands that run a filter: plain data, turned into the
 /// library's ``FilterOptions`` and ``ScanOptions``.
 struct FilterArguments: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("fail2ban configuration root: where filter names and includes such as common.conf are looked up.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "fail2ban configuration root: where filter names and includes such as common.conf are looked up.", valueName: "dir"))
     var config: String = "/etc/fail2ban"
 
-    @Option(name: .long, help: ArgumentHelp("\"Now\" as Unix seconds for the year of dates without one, exactly as fail2ban (this year, or last year when more than a day ahead). Default: each file's modification time, so that an archive spanning Dec to Jan gets its years right.", valueName: "epoch"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "\"Now\" as Unix seconds for the year of dates without one, exactly as fail2ban (this year, or last year when more than a day ahead). Default: each file's modification time, so that an archive spanning Dec to Jan gets its years right.",
+            valueName: "epoch"))
     var now: Int?
 
-    @Option(name: .customLong("datepattern"), help: ArgumentHelp("A date pattern instead of the filter's (fail2ban's datepattern: %-formats, {^LN-BEG}, {DATE}, {NONE}, EPOCH, TAI64N); repeatable.", valueName: "pattern"))
+    @Option(
+        name: .customLong("datepattern"),
+        help: ArgumentHelp(
+            "A date pattern instead of the filter's (fail2ban's datepattern: %-formats, {^LN-BEG}, {DATE}, {NONE}, EPOCH, TAI64N); repeatable.",
+            valueName: "pattern"))
     var datePatterns: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Time zone of log dates without one, as an offset (UTC, +0100, CET): fail2ban's logtimezone. Default: the jail's logtimezone, else local time (TZ).", valueName: "zone"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Time zone of log dates without one, as an offset (UTC, +0100, CET): fail2ban's logtimezone. Default: the jail's logtimezone, else local time (TZ).",
+            valueName: "zone"))
     var timezone: String?
 
-    @Flag(name: .customLong("no-prefilter"), help: "Run the regexes on every line instead of only on lines containing a literal the filter requires.")
+    @Flag(
+        name: .customLong("no-prefilter"),
+        help: "Run the regexes on every line instead of only on lines containing a literal the filter requires.")
     var noPrefilter = false
 
     @Flag(name: .customLong("no-jit"), help: "Use PCRE2's interpreter instead of its JIT compiler.")
     var noJIT = false
 
-    @Option(name: .long, help: ArgumentHelp("Matching threads (default: all cores). With more than one, files are also read and inflated on threads of their own.", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Matching threads (default: all cores). With more than one, files are also read and inflated on threads of their own.",
+            valueName: "n"))
     var threads: Int?
 
     @Option(name: .long, help: ArgumentHelp("gzip inflater.", valueName: "engine"))
@@ -39,13 +61,15 @@ struct FilterArguments: ParsableArguments {
     }
 
     var filterOptions: FilterOptions {
-        FilterOptions(configDirectory: config, now: now, datePatterns: datePatterns, timeZone: timezone,
-                      prefilter: !noPrefilter, jit: !noJIT)
+        FilterOptions(
+            configDirectory: config, now: now, datePatterns: datePatterns, timeZone: timezone,
+            prefilter: !noPrefilter, jit: !noJIT)
     }
 
     func scanOptions(detailed: Bool = false, maxLines: Int = 1) -> ScanOptions {
-        var options = ScanOptions(threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
-                                  detailed: detailed, inflate: inflate, maxLines: maxLines)
+        var options = ScanOptions(
+            threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
+            detailed: detailed, inflate: inflate, maxLines: maxLines)
         options.yearAnchor = filterOptions.yearAnchor
         return options
     }

@@ -8,18 +8,18 @@ struct JailsCommand: ParsableCommand {
         commandName: "jails",
         abstract: "Replay the enabled jails of a fail2ban configuration over their logs and write the bans.",
         discussion: """
-        Reads jail.conf, jail.d/*.conf, jail.local and jail.d/*.local of --config as fail2ban \
-        does, scans every enabled jail's logpath (globs, with rotated siblings such as \
-        mail.log.1, mail.log.2.gz and mail.log.3.xz, oldest first; each file is read once \
-        even when several jails watch it), and decides bans as fail2ban's FailManager would \
-        have with the logs' own time as its clock: one ticket per address and jail, \
-        maxretry within findtime, ignoreip never counted.
+            Reads jail.conf, jail.d/*.conf, jail.local and jail.d/*.local of --config as fail2ban \
+            does, scans every enabled jail's logpath (globs, with rotated siblings such as \
+            mail.log.1, mail.log.2.gz and mail.log.3.xz, oldest first; each file is read once \
+            even when several jails watch it), and decides bans as fail2ban's FailManager would \
+            have with the logs' own time as its clock: one ticket per address and jail, \
+            maxretry within findtime, ignoreip never counted.
 
-        Outputs: list (banned addresses), json and csv (one record per address and jail), \
-        iptables and ip6tables (iptables-restore files like fail2ban's iptables-multiport \
-        action), ipset (ipset restore), nft (nft -f), fail2ban-db (a fail2ban sqlite \
-        database to start fail2ban-server on).
-        """
+            Outputs: list (banned addresses), json and csv (one record per address and jail), \
+            iptables and ip6tables (iptables-restore files like fail2ban's iptables-multiport \
+            action), ipset (ipset restore), nft (nft -f), fail2ban-db (a fail2ban sqlite \
+            database to start fail2ban-server on).
+            """
     )
 
     @OptionGroup var filterArguments: FilterArguments
@@ -42,14 +42,16 @@ struct JailsCommand: ParsableCommand {
             var selected = all.filter { jail.isEmpty ? $0.enabled : jail.contains($0.name) }
             selected.removeAll { config in
                 guard config.backend.hasPrefix("systemd") else { return false }
-                Diagnostics.warning("[\(config.name)] reads the systemd journal (backend = \(config.backend)); failscan reads log files only, skipped")
+                Diagnostics.warning(
+                    "[\(config.name)] reads the systemd journal (backend = \(config.backend)); failscan reads log files only, skipped")
                 return true
             }
             guard !selected.isEmpty else { throw ConfigError(file: config, "no enabled jail") }
             let options = filterArguments.filterOptions
             var jails: [JailReplay.Jail] = []
             for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, rotated: !noRotated)) }
-            try replayArguments.execute(replayArguments.replay(jails, options: filterArguments.scanOptions()), yearRule: filterArguments.yearRule)
+            try replayArguments.execute(
+                replayArguments.replay(jails, options: filterArguments.scanOptions()), yearRule: filterArguments.yearRule)
         }
     }
 }

@@ -4,43 +4,6 @@ import Fail2banConfig
 import Foundation
 import LogSource
 import Matcher
-/// One matched line, as `failscan regex --json` prints it.
-struct MatchedLineRow: Encodable {
-    var file: String
-    /// 1-based.
-    var line: Int
-    /// Unix seconds.
-    var time: Int
-    /// The address or other failure id.
-    var ip: String
-    /// 1-based, as fail2ban-regex numbers failregexes.
-    var failregex: Int
-    var fields: Fields
-
-    /// Captured fields; `users` and `attempts` for multi-line failures.
-    struct Fields: Encodable {
-        var values: [String: String]
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            for (key, value) in values {
-                switch key {
-                case "users": try container.encode(value.split(separator: "\u{1f}").map(String.init), forKey: Key(key))
-                case "attempts": try container.encode(Int(value) ?? 0, forKey: Key(key))
-                default: try container.encode(value, forKey: Key(key))
-                }
-            }
-        }
-
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(_ string: String) { stringValue = string }
-            init?(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-    }
-}
 
 /// `failscan regex`: what fail2ban-regex reports, per matched line.
 struct RegexCommand: ParsableCommand {
@@ -48,10 +11,10 @@ struct RegexCommand: ParsableCommand {
         commandName: "regex",
         abstract: "Test a filter on a log, like fail2ban-regex, optionally as JSON per matched line.",
         discussion: """
-        With --json, prints one object per matched line: file, line (1-based), time (Unix \
-        seconds), ip (or the failure id), failregex (1-based, as fail2ban-regex numbers \
-        them) and fields (captured <F-USER> and the like).
-        """
+            With --json, prints one object per matched line: file, line (1-based), time (Unix \
+            seconds), ip (or the failure id), failregex (1-based, as fail2ban-regex numbers \
+            them) and fields (captured <F-USER> and the like).
+            """
     )
 
     @OptionGroup var filterArguments: FilterArguments
@@ -59,13 +22,18 @@ struct RegexCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per matched line.")
     var json = false
 
-    @Flag(name: .customLong("show-patterns"), help: "Print the PCRE2 patterns the filter translates to (prefregex first) and the prefilter's literals, then exit.")
+    @Flag(
+        name: .customLong("show-patterns"),
+        help: "Print the PCRE2 patterns the filter translates to (prefregex first) and the prefilter's literals, then exit.")
     var showPatterns = false
 
     @Argument(help: ArgumentHelp("The log file (plain or compressed).", valueName: "log"))
     var log: String
 
-    @Argument(help: ArgumentHelp("The filter: a .conf file, a name in <config>/filter.d (with arguments, sshd[mode=aggressive]), or a failregex.", valueName: "filter"))
+    @Argument(
+        help: ArgumentHelp(
+            "The filter: a .conf file, a name in <config>/filter.d (with arguments, sshd[mode=aggressive]), or a failregex.",
+            valueName: "filter"))
     var filter: String
 
     @Argument(help: ArgumentHelp("An ignoreregex, or a filter whose ignoreregexes are added.", valueName: "ignoreregex"))
@@ -73,7 +41,8 @@ struct RegexCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
-            let compiled = try CompiledFilter(spec: filter, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex)
+            let compiled = try CompiledFilter(
+                spec: filter, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex)
             for note in compiled.notes { Diagnostics.note("\(filter): \(note)") }
             let matcher = compiled.matcher
             if showPatterns {
@@ -95,8 +64,9 @@ struct RegexCommand: ParsableCommand {
             let result = scan.run([log]) { (failure: Failure) in
                 perRegex[failure.failregex] += 1
                 guard json else { return }
-                let row = MatchedLineRow(file: log, line: failure.line, time: failure.time, ip: failure.id.description,
-                                         failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
+                let row = MatchedLineRow(
+                    file: log, line: failure.line, time: failure.time, ip: failure.id.description,
+                    failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
                 out += String(decoding: (try? encoder.encode(row)) ?? Data(), as: UTF8.self) + "\n"
                 if out.utf8.count > 1 << 16 {
                     StandardOutput.write(out)
@@ -117,7 +87,8 @@ struct RegexCommand: ParsableCommand {
                 Diagnostics.warning("\(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
             }
             if result.counters.noDate > 0 {
-                Diagnostics.warning("\(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
+                Diagnostics.warning(
+                    "\(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
             }
             if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
         }

@@ -5,28 +5,43 @@ import Foundation
 import LogSource
 import Matcher
 import Output
+
 extension OutputFormat: ExpressibleByArgument {}
 extension BanWindow: ExpressibleByArgument {}
 
 /// What `scan` and `jails` share after the jails are known: the ban rule, the time
 /// range, the output; and the one path that runs a replay and writes its result.
 struct ReplayArguments: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Ban rule: failmanager is fail2ban's own accounting, sliding bans at maxretry failures within any findtime interval.", valueName: "rule"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Ban rule: failmanager is fail2ban's own accounting, sliding bans at maxretry failures within any findtime interval.",
+            valueName: "rule"))
     var window: BanWindow = .failmanager
 
-    @Option(name: .long, help: ArgumentHelp("Ignore failures before this time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]], local time).", valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Ignore failures before this time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]], local time).", valueName: "time"))
     var since: String?
 
     @Option(name: .long, help: ArgumentHelp("Ignore failures after this time.", valueName: "time"))
     var until: String?
 
-    @Option(name: .customLong("active-at"), help: ArgumentHelp("Keep only bans whose bantime has not run out at this time (firewall formats and list).", valueName: "time"))
+    @Option(
+        name: .customLong("active-at"),
+        help: ArgumentHelp("Keep only bans whose bantime has not run out at this time (firewall formats and list).", valueName: "time"))
     var activeAt: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output format; fail2ban-db writes a fail2ban sqlite database and needs --output (bans start now unless --active-at keeps the logs' own times, so that fail2ban restores them).", valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Output format; fail2ban-db writes a fail2ban sqlite database and needs --output (bans start now unless --active-at keeps the logs' own times, so that fail2ban restores them).",
+            valueName: "format"))
     var format: OutputFormat = .list
 
-    @Option(name: .long, help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"))
     var output: String?
 
     @Flag(name: .long, help: "Print statistics on standard error.")
@@ -40,20 +55,24 @@ struct ReplayArguments: ParsableArguments {
         let p = parts.map { $0! }
         let field = { (i: Int) in i < p.count ? p[i] : 0 }
         guard (1...9999).contains(p[0]), (1...12).contains(p[1]), (1...31).contains(p[2]),
-              (0...23).contains(field(3)), (0...59).contains(field(4)), (0...60).contains(field(5)) else { return nil }
+            (0...23).contains(field(3)), (0...59).contains(field(4)), (0...60).contains(field(5))
+        else { return nil }
         return CivilTime().local(p[0], p[1], p[2], field(3), field(4), field(5))
     }
 
     func validate() throws {
         for (name, value) in [("--since", since), ("--until", until), ("--active-at", activeAt)] {
-            if let value, Self.parseTime(value) == nil { throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])") }
+            if let value, Self.parseTime(value) == nil {
+                throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
+            }
         }
         if format == .fail2banDB, output == nil { throw ValidationError("--format fail2ban-db writes a database: name it with --output") }
     }
 
     /// A replay of `jails` with these options.
     func replay(_ jails: [JailReplay.Jail], options: ScanOptions) -> JailReplay {
-        JailReplay(jails: jails, options: options, window: window, since: since.flatMap(Self.parseTime), until: until.flatMap(Self.parseTime))
+        JailReplay(
+            jails: jails, options: options, window: window, since: since.flatMap(Self.parseTime), until: until.flatMap(Self.parseTime))
     }
 
     /// Runs `replay` with progress on a terminal, reports problems, writes the output.
@@ -70,31 +89,46 @@ struct ReplayArguments: ParsableArguments {
         for result in outcome.results {
             let name = result.jail.name
             if result.counters.limitHits > 0 {
-                Diagnostics.warning("[\(name)] \(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
+                Diagnostics.warning(
+                    "[\(name)] \(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
             }
             if result.counters.noDate > 0 {
-                Diagnostics.warning("[\(name)] \(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
+                Diagnostics.warning(
+                    "[\(name)] \(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
             }
             let skipped = result.bannedNonAddresses
             if format.isFirewall, !skipped.isEmpty {
-                Diagnostics.warning("[\(name)] \(skipped.count) banned id(s) are not addresses and are left out (e.g. \(skipped[0])); failscan does not resolve host names")
+                Diagnostics.warning(
+                    "[\(name)] \(skipped.count) banned id(s) are not addresses and are left out (e.g. \(skipped[0])); failscan does not resolve host names"
+                )
             }
         }
         let active = activeAt.flatMap(Self.parseTime)
         if format == .fail2banDB, let output {
-            try Fail2banDatabaseWriter.write(outcome.results, to: output, timeOfBan: active == nil ? Int(Date().timeIntervalSince1970) : nil, activeAt: active)
+            try Fail2banDatabaseWriter.write(
+                outcome.results, to: output, timeOfBan: active == nil ? Int(Date().timeIntervalSince1970) : nil, activeAt: active)
         } else {
             try StandardOutput.deliver(JailWriter.render(outcome.results, format: format, activeAt: active), to: output)
         }
         if stats {
-            let seconds = Double((ContinuousClock.now - clock).components.attoseconds) / 1e18 + Double((ContinuousClock.now - clock).components.seconds)
+            let seconds =
+                Double((ContinuousClock.now - clock).components.attoseconds) / 1e18
+                + Double((ContinuousClock.now - clock).components.seconds)
             let mb = Double(summary.bytes) / 1e6
-            Diagnostics.write(String(format: "failscan: %d file(s), %.1f MB in %.3f s (%.1f MB/s)\n", summary.filesRead, mb, seconds, seconds > 0 ? mb / seconds : 0))
+            Diagnostics.write(
+                String(
+                    format: "failscan: %d file(s), %.1f MB in %.3f s (%.1f MB/s)\n", summary.filesRead, mb, seconds,
+                    seconds > 0 ? mb / seconds : 0))
             for (index, result) in outcome.results.enumerated() {
                 let matcher = replay.jails[index].filter.matcher
-                let prefilter = matcher.prefilter.map { $0.literals.map { String(decoding: $0, as: UTF8.self).debugDescription }.joined(separator: " ") }
+                let prefilter =
+                    matcher.prefilter.map {
+                        $0.literals.map { String(decoding: $0, as: UTF8.self).debugDescription }.joined(separator: " ")
+                    }
                     ?? "off (\(matcher.prefilterNote ?? ""))"
-                Diagnostics.write("failscan: [\(result.jail.name)] \(result.files) file(s), \(result.counters.candidates) candidate line(s), \(result.failures) failure(s), \(result.records.count) address(es), \(result.records.filter(\.banned).count) banned; prefilter: \(prefilter)\n")
+                Diagnostics.write(
+                    "failscan: [\(result.jail.name)] \(result.files) file(s), \(result.counters.candidates) candidate line(s), \(result.failures) failure(s), \(result.records.count) address(es), \(result.records.filter(\.banned).count) banned; prefilter: \(prefilter)\n"
+                )
             }
             Diagnostics.write("failscan: \(yearRule)\n")
         }

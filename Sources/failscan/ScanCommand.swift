@@ -9,20 +9,24 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Scan logs with a filter and print the addresses to ban.",
         discussion: """
-        A replay of one jail: the filter, --maxretry, --findtime, --bantime and \
-        --ignoreip, over the logs given. Logs may be plain or compressed (gzip, zstd, xz, \
-        bzip2, recognised by content) and are read oldest first when they form a \
-        logrotate set (mail.log.2.gz, mail.log.1, mail.log). Bans are decided as \
-        fail2ban's FailManager would have with the logs' time as its clock (--window \
-        sliding: maxretry failures within any findtime interval); the outputs are those \
-        of `failscan jails`, the jail named after the filter (--name).
+            A replay of one jail: the filter, --maxretry, --findtime, --bantime and \
+            --ignoreip, over the logs given. Logs may be plain or compressed (gzip, zstd, xz, \
+            bzip2, recognised by content) and are read oldest first when they form a \
+            logrotate set (mail.log.2.gz, mail.log.1, mail.log). Bans are decided as \
+            fail2ban's FailManager would have with the logs' time as its clock (--window \
+            sliding: maxretry failures within any findtime interval); the outputs are those \
+            of `failscan jails`, the jail named after the filter (--name).
 
-        Example:
-          failscan scan --filter Corpus/filters/dovecot.conf Corpus/logs/mail.log*
-        """
+            Example:
+              failscan scan --filter Corpus/filters/dovecot.conf Corpus/logs/mail.log*
+            """
     )
 
-    @Option(name: .long, help: ArgumentHelp("A fail2ban filter: a .conf file, or a name in <config>/filter.d, optionally with arguments (dovecot[mode=aggressive]).", valueName: "filter"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A fail2ban filter: a .conf file, or a name in <config>/filter.d, optionally with arguments (dovecot[mode=aggressive]).",
+            valueName: "filter"))
     var filter: String
 
     @OptionGroup var filterArguments: FilterArguments
@@ -30,7 +34,10 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Failures that make a ban (fail2ban's maxretry).")
     var maxretry: Int = 5
 
-    @Option(name: .long, help: ArgumentHelp("Seconds in which --maxretry failures make a ban (fail2ban's findtime; units as in jail.conf: 10m, 1h).", valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds in which --maxretry failures make a ban (fail2ban's findtime; units as in jail.conf: 10m, 1h).", valueName: "time"))
     var findtime: String = "600"
 
     @Option(name: .long, help: ArgumentHelp("How long a ban lasts (fail2ban's bantime; -1 forever).", valueName: "time"))
@@ -39,7 +46,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An address or network never banned (fail2ban's ignoreip); repeatable.", valueName: "cidr"))
     var ignoreip: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The jail's name: chain f2b-<name>, set and database names (default: the filter's name).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The jail's name: chain f2b-<name>, set and database names (default: the filter's name).", valueName: "name"))
     var name: String?
 
     @OptionGroup var replayArguments: ReplayArguments
@@ -49,9 +58,13 @@ struct ScanCommand: ParsableCommand {
 
     func validate() throws {
         if maxretry < 1 { throw ValidationError("--maxretry must be at least 1") }
-        guard let find = Duration.seconds(findtime), find >= 0 else { throw ValidationError("--findtime \(findtime): not a time of 0 or more (600, 10m, 1h)") }
+        guard let find = Duration.seconds(findtime), find >= 0 else {
+            throw ValidationError("--findtime \(findtime): not a time of 0 or more (600, 10m, 1h)")
+        }
         _ = find
-        guard let ban = Duration.seconds(bantime), ban >= -1 else { throw ValidationError("--bantime \(bantime): not a time (600, 10m, 1h, -1)") }
+        guard let ban = Duration.seconds(bantime), ban >= -1 else {
+            throw ValidationError("--bantime \(bantime): not a time (600, 10m, 1h, -1)")
+        }
         _ = ban
         if logs.isEmpty { throw ValidationError("name at least one log file") }
         for entry in ignoreip where CIDR(entry) == nil {
@@ -65,10 +78,12 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         try ExitStatus.run {
             let compiled = try CompiledFilter(spec: filter, options: filterArguments.filterOptions)
-            let jail = JailConfig(name: name ?? compiled.config.name, filter: filter, maxRetry: maxretry,
-                                  findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoreip)
-            let replay = replayArguments.replay([JailReplay.Jail(config: jail, filter: compiled, files: RotatedSet.timeOrder(logs))],
-                                                options: filterArguments.scanOptions())
+            let jail = JailConfig(
+                name: name ?? compiled.config.name, filter: filter, maxRetry: maxretry,
+                findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoreip)
+            let replay = replayArguments.replay(
+                [JailReplay.Jail(config: jail, filter: compiled, files: RotatedSet.timeOrder(logs))],
+                options: filterArguments.scanOptions())
             try replayArguments.execute(replay, yearRule: filterArguments.yearRule)
         }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
+import LogSource
 import Output
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes to standard output; a closed pipe ends the program quietly, as in ripgrep.
@@ -15,18 +17,9 @@ enum StandardOutput {
 
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { exit(0) }
-                    Diagnostics.error("cannot write to standard output: \(String(cString: strerror(errno)))")
-                    exit(ExitStatus.noInputOrOutput.rawValue)
-                }
-                offset += n
-            }
-        }
+        guard let err = text.withUTF8({ FileDescriptor.writeAll(1, UnsafeRawBufferPointer($0)) }) else { return }
+        if err == EPIPE { exit(0) }
+        Diagnostics.error("cannot write to standard output: \(String(cString: strerror(err)))")
+        exit(ExitStatus.noInputOrOutput.rawValue)
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import Matcher
+import TestSupport
 import Testing
+
 @testable import Analyzer
 @testable import Fail2banConfig
 @testable import LogSource
-import Matcher
-import TestSupport
 
 /// The same input through every path (chunk sizes, threads, prefilter on and off, JIT
 /// and interpreter) must give identical failures, in the style of ripgrep's SearcherTester.
@@ -13,8 +14,10 @@ import TestSupport
     /// matched in parallel, merged in order by the assembler).
     static let filters = ["filters/dovecot.conf", "filters/qpoppermail.conf", "filters/qpopperauth.conf", "stock:dovecot", "stock:sshd"]
 
-    func run(_ filterName: String, chunkSize: Int, threads: Int, prefilter: Bool, jit: PCRE2Regex.JITMode,
-             logNames: [String] = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"]) throws -> [Failure] {
+    func run(
+        _ filterName: String, chunkSize: Int, threads: Int, prefilter: Bool, jit: PCRE2Regex.JITMode,
+        logNames: [String] = ["mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"]
+    ) throws -> [Failure] {
         let spec = filterName.hasPrefix("stock:") ? String(filterName.dropFirst(6)) : TestSupport.corpus(filterName)
         // The library's one wiring of a filter spec and options (the maxlines rule included).
         let filter = try CompiledFilter(spec: spec, options: FilterOptions(now: 1795600000, prefilter: prefilter, jit: jit == .required))
@@ -30,7 +33,9 @@ import TestSupport
     @Test(arguments: filters)
     func everyPathGivesTheSameFailures(filter: String) throws {
         if filter.hasPrefix("stock:") {
-            try #require(FileManager.default.fileExists(atPath: "/etc/fail2ban/filter.d/\(filter.dropFirst(6)).conf"), Comment(rawValue: TestSupport.fail2banHint))
+            try #require(
+                FileManager.default.fileExists(atPath: "/etc/fail2ban/filter.d/\(filter.dropFirst(6)).conf"),
+                Comment(rawValue: TestSupport.fail2banHint))
         }
         let reference = try run(filter, chunkSize: 1 << 16, threads: 1, prefilter: false, jit: .off)
         #expect(reference.count > 50, "the corpus should exercise \(filter)")

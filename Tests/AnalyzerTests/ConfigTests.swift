@@ -1,26 +1,27 @@
 import Foundation
+import Matcher
+import TestSupport
 import Testing
+
 @testable import Analyzer
 @testable import Fail2banConfig
 @testable import LogSource
-import Matcher
-import TestSupport
 
 @Suite struct IniFileTests {
     @Test func readsLikePythonConfigparser() throws {
         let text = """
-        # comment
-        [Definition]
-        Key = first line
-              second line ; inline comment
+            # comment
+            [Definition]
+            Key = first line
+                  second line ; inline comment
 
-              fourth line
-        ; full-line comment inside a value is skipped
-              fifth
-        other: value;not a comment
-        [Init]
-        a = 1
-        """
+                  fourth line
+            ; full-line comment inside a value is skipped
+                  fifth
+            other: value;not a comment
+            [Init]
+            a = 1
+            """
         let ini = try IniFile(path: "t.conf", text: text)
         let definition = try #require(ini.section("Definition"))
         #expect(definition["key"] == "first line\nsecond line\n\nfourth line\nfifth")
@@ -91,7 +92,8 @@ import TestSupport
     }
 
     @Test func stockDovecotResolvesFromTheInstalledFail2ban() throws {
-        try #require(FileManager.default.fileExists(atPath: "/etc/fail2ban/filter.d/dovecot.conf"), Comment(rawValue: TestSupport.fail2banHint))
+        try #require(
+            FileManager.default.fileExists(atPath: "/etc/fail2ban/filter.d/dovecot.conf"), Comment(rawValue: TestSupport.fail2banHint))
         let filter = try FilterLoader().load("dovecot")
         #expect(filter.patterns.failregex.count == 4)
         #expect(filter.patterns.prefregex?.contains("<F-CONTENT>") == true)

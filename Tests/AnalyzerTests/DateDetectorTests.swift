@@ -1,9 +1,10 @@
 import Foundation
+import Matcher
 import Testing
+
 @testable import Analyzer
 @testable import Fail2banConfig
 @testable import LogSource
-import Matcher
 
 func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: [String] = []) -> DateDetector.Match? {
     setenv("TZ", "UTC", 1)
@@ -64,7 +65,9 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
         #expect(detect("L 24/11/2026 - 10:00:00: x", patterns: ["^L %d/%m/%Y - %H:%M:%S"])?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
         #expect(detect("x t=2026-11-24T10:00:00+0200 y", patterns: ["t=%Y-%m-%dT%H:%M:%S%z"])?.time == CivilTime.utc(2026, 11, 24, 8, 0, 0))
         #expect(detect("Nov 24, 2026 1:02:03 PM x", patterns: ["^%b %d, %ExY %I:%M:%S %p"])?.time == CivilTime.utc(2026, 11, 24, 13, 2, 3))
-        #expect(detect("<34>1 2026-11-24T10:00:00Z host app", patterns: [#"^<\d+>\d+\s+{DATE}"#])?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0))
+        #expect(
+            detect("<34>1 2026-11-24T10:00:00Z host app", patterns: [#"^<\d+>\d+\s+{DATE}"#])?.time == CivilTime.utc(2026, 11, 24, 10, 0, 0)
+        )
         #expect(detect("1795500000123 y", patterns: ["LEPOCH"])?.time == 1795500000)
         #expect(detect("x 1795500000123 y", patterns: ["LEPOCH"]) == nil) // only at line start, after [ or audit(
         #expect(detect("Nov 24 10:00:00 x", patterns: ["{NONE}"]) == DateDetector.Match(range: 0..<0, time: 1795600000))
@@ -84,9 +87,9 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("auth.log.1").path
         let log = """
-        Dec 31 23:59:50 host sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2
-        Jan  1 00:00:10 host sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2
-        """
+            Dec 31 23:59:50 host sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2
+            Jan  1 00:00:10 host sshd[1]: Failed password for root from 192.0.2.1 port 1 ssh2
+            """
         try (log + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         // The file was last written on 2024-01-02; it is read "now", on 2026-11-25.
         let modified = CivilTime.utc(2024, 1, 2, 0, 0, 0)

@@ -1,9 +1,10 @@
-import Foundation
-import Testing
-@testable import Analyzer
 import Fail2banConfig
+import Foundation
 import Matcher
 import Output
+import Testing
+
+@testable import Analyzer
 
 @Suite struct IPAddressTests {
     @Test func canonicalForms() {
@@ -31,8 +32,10 @@ import Output
 @Suite struct FailManagerTests {
     let address = FailureID.address(IPAddress("203.0.113.1")!)
 
-    func bans(_ times: [Int], maxRetry: Int = 3, findTime: Int = 600, banTime: Int = 600, window: BanWindow = .failmanager,
-              ignore: [CIDR] = []) -> [Int]? {
+    func bans(
+        _ times: [Int], maxRetry: Int = 3, findTime: Int = 600, banTime: Int = 600, window: BanWindow = .failmanager,
+        ignore: [CIDR] = []
+    ) -> [Int]? {
         let policy = JailPolicy(maxRetry: maxRetry, findTime: findTime, banTime: banTime, ignore: ignore, window: window)
         let failures = times.map { Failure(id: address, time: $0, file: 0, line: 0, failregex: 0) }
         return FailManager(policy: policy).decide(failures).first?.bans
@@ -174,7 +177,10 @@ import Output
         let json = JailWriter.render([result], format: .json).split(separator: "\n")
         #expect(json.count == 3)
         #expect(json[1] == #"{"banned":false,"bans":[],"failregex":{},"failures":1,"first":5,"ip":"192.0.2.2","jail":"dovecot","last":5}"#)
-        #expect(json[2] == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2}"#)
+        #expect(
+            json[2]
+                == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2}"#
+        )
         #expect(JailWriter.render([result], format: .list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 <= 610 < 20 + 600
     }
 

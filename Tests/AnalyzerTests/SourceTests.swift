@@ -1,13 +1,16 @@
 import Foundation
+import Matcher
+import TestSupport
 import Testing
+
 @testable import Analyzer
 @testable import Fail2banConfig
 @testable import LogSource
-import Matcher
-import TestSupport
 
 /// Reads a whole file through LogSource and LineChunker.
-func readAll(_ path: String, capacity: Int = 1 << 16, engine: InflateEngine = .isal) throws -> (text: [UInt8], warnings: [ScanError], compression: Compression) {
+func readAll(_ path: String, capacity: Int = 1 << 16, engine: InflateEngine = .isal) throws -> (
+    text: [UInt8], warnings: [ScanError], compression: Compression
+) {
     let (source, compression) = try LogFile.open(path, engine: engine)
     let chunker = LineChunker(source: source, capacity: capacity)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
@@ -116,8 +119,24 @@ func gunzip(_ path: String) throws -> [UInt8] {
     }
 
     @Test func rotatedSetIsReadOldestFirst() {
-        #expect(RotatedSet.timeOrder(["mail.log", "mail.log.1", "mail.log.10.gz", "mail.log.2.gz", "auth.log"]) ==
-                ["mail.log.10.gz", "mail.log.2.gz", "mail.log.1", "mail.log", "auth.log"])
+        #expect(
+            RotatedSet.timeOrder(["mail.log", "mail.log.1", "mail.log.10.gz", "mail.log.2.gz", "auth.log"]) == [
+                "mail.log.10.gz", "mail.log.2.gz", "mail.log.1", "mail.log", "auth.log",
+            ])
+    }
+
+    /// logpath's rotated siblings of every compression failscan reads (issue 8).
+    @Test func rotatedSiblingsOfEveryCompression() throws {
+        let dir = try TestSupport.temporaryDirectory().path
+        let names = [
+            "mail.log", "mail.log.1", "mail.log.2.gz", "mail.log.3.xz", "mail.log.4.zst", "mail.log.5.bz2",
+            "mail.log.6.zstd", "mail.log.old", "mail.logx.1", "other.log.1",
+        ]
+        for name in names { #expect(FileManager.default.createFile(atPath: dir + "/" + name, contents: Data())) }
+        let expected = ["mail.log.6.zstd", "mail.log.5.bz2", "mail.log.4.zst", "mail.log.3.xz", "mail.log.2.gz", "mail.log.1", "mail.log"]
+        #expect(RotatedSet.files(matching: [dir + "/mail.log"]) == expected.map { dir + "/" + $0 })
+        #expect(RotatedSet.files(matching: [dir + "/mail.log"], rotated: false) == [dir + "/mail.log"])
+        #expect(RotatedSet.files(matching: [dir + "/*.log"]).count == 7) // other.log has no live file
     }
 }
 
@@ -133,7 +152,8 @@ func gunzip(_ path: String) throws -> [UInt8] {
         let half = original.count / 2
         try Data(original[..<half]).write(to: dir.appendingPathComponent("a"))
         try Data(original[half...]).write(to: dir.appendingPathComponent("b"))
-        let script = concatenated
+        let script =
+            concatenated
             ? "\(tool) -c a > '\(path)' && \(tool) -c b >> '\(path)'"
             : "cat a b | \(tool) -c > '\(path)'"
         let run = try TestSupport.run("/bin/sh", ["-c", "cd '\(dir.path)' && \(script)"])

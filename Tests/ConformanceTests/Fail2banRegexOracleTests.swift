@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// failscan against fail2ban-regex (the installed Debian package) on the shipped sample
 /// logs: the same matched lines, the same addresses, the same times.
@@ -19,7 +19,9 @@ import TestSupport
         var cases: [Case] = []
         for log in ["mail.log", "mail.log.1", "mail.log.2.gz"] {
             cases.append(Case(log: log, fail2banFilter: seedDovecotHostForm, failscanFilter: "filters/dovecot.conf"))
-            cases.append(Case(log: log, fail2banFilter: "/etc/fail2ban/filter.d/dovecot.conf", failscanFilter: "/etc/fail2ban/filter.d/dovecot.conf"))
+            cases.append(
+                Case(log: log, fail2banFilter: "/etc/fail2ban/filter.d/dovecot.conf", failscanFilter: "/etc/fail2ban/filter.d/dovecot.conf")
+            )
             cases.append(Case(log: log, fail2banFilter: "filters/qpoppermail.conf", failscanFilter: "filters/qpoppermail.conf"))
         }
         cases.append(Case(log: "auth.log", fail2banFilter: "filters/qpopperauth.conf", failscanFilter: "filters/qpopperauth.conf"))
@@ -34,8 +36,9 @@ import TestSupport
         #expect(hostForm != seed)
         let path = directory.appendingPathComponent("dovecot-host.conf")
         try hostForm.write(to: path, atomically: true, encoding: .utf8)
-        try? FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("common.conf").path,
-                                                    withDestinationPath: "/etc/fail2ban/filter.d/common.conf")
+        try? FileManager.default.createSymbolicLink(
+            atPath: directory.appendingPathComponent("common.conf").path,
+            withDestinationPath: "/etc/fail2ban/filter.d/common.conf")
         return path.path
     }
 
@@ -56,16 +59,20 @@ import TestSupport
             #expect(inflated.status == 0)
         }
         let now = Int(Date().timeIntervalSince1970)
-        let reference = try TestSupport.run(fail2ban, ["-o", "<time> <ip>", plainLog, try resolve(c.fail2banFilter, scratch: scratch)],
-                                            environment: ["TZ": "UTC"])
+        let reference = try TestSupport.run(
+            fail2ban, ["-o", "<time> <ip>", plainLog, try resolve(c.fail2banFilter, scratch: scratch)],
+            environment: ["TZ": "UTC"])
         #expect(reference.status == 0, "\(reference.stderr)")
         let expected: [(Int, String)] = reference.stdout.split(separator: "\n").compactMap { row in
             let fields = row.split(separator: " ")
             guard fields.count >= 2, let time = Double(fields[0]) else { return nil }
             return (Int(time), String(fields[1]))
         }
-        let ours = try TestSupport.failscan(["regex", "--json", "--now", String(now), TestSupport.corpus("logs/\(c.log)"),
-                                             try resolve(c.failscanFilter, scratch: scratch)], environment: ["TZ": "UTC"])
+        let ours = try TestSupport.failscan(
+            [
+                "regex", "--json", "--now", String(now), TestSupport.corpus("logs/\(c.log)"),
+                try resolve(c.failscanFilter, scratch: scratch),
+            ], environment: ["TZ": "UTC"])
         #expect(ours.status == 0, "\(ours.stderr)")
         let actual: [(Int, String)] = try ours.stdout.split(separator: "\n").map { row in
             let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
@@ -96,7 +103,8 @@ import TestSupport
                 _ = try TestSupport.run("/bin/sh", ["-c", "gzip -dc '\(path)' > '\(plain)'"])
                 path = plain
             }
-            let out = try TestSupport.run(fail2ban, ["-o", "<time> <ip>", path, "/etc/fail2ban/filter.d/dovecot.conf"], environment: ["TZ": "UTC"])
+            let out = try TestSupport.run(
+                fail2ban, ["-o", "<time> <ip>", path, "/etc/fail2ban/filter.d/dovecot.conf"], environment: ["TZ": "UTC"])
             for row in out.stdout.split(separator: "\n") {
                 let f = row.split(separator: " ")
                 if f.count >= 2, let t = Double(f[0]) { times[String(f[1]), default: []].append(Int(t)) }
@@ -108,9 +116,12 @@ import TestSupport
             guard sorted.count >= maxretry else { return false }
             return (maxretry - 1..<sorted.count).contains { sorted[$0] - sorted[$0 - maxretry + 1] <= findtime }
         }.keys.sorted()
-        let ours = try TestSupport.failscan(["scan", "--filter", "dovecot", "--maxretry", "\(maxretry)", "--findtime", "\(findtime)",
-                                             TestSupport.corpus("logs/mail.log"), TestSupport.corpus("logs/mail.log.1"),
-                                             TestSupport.corpus("logs/mail.log.2.gz")], environment: ["TZ": "UTC"])
+        let ours = try TestSupport.failscan(
+            [
+                "scan", "--filter", "dovecot", "--window", "sliding", "--maxretry", "\(maxretry)", "--findtime", "\(findtime)",
+                TestSupport.corpus("logs/mail.log"), TestSupport.corpus("logs/mail.log.1"),
+                TestSupport.corpus("logs/mail.log.2.gz"),
+            ], environment: ["TZ": "UTC"])
         #expect(ours.status == 0, "\(ours.stderr)")
         #expect(!expected.isEmpty)
         #expect(ours.stdout.split(separator: "\n").map(String.init).sorted() == expected)

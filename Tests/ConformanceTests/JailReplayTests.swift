@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `failscan jails` against fail2ban's own FailManager (the installed package) fed with
 /// fail2ban-regex's failures for the same files in time order, and its firewall files
@@ -15,15 +15,19 @@ import TestSupport
         try FileManager.default.createDirectory(at: filters, withIntermediateDirectories: true)
         let fm = FileManager.default
         for name in try fm.contentsOfDirectory(atPath: "/etc/fail2ban/filter.d") {
-            try fm.createSymbolicLink(atPath: filters.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/filter.d/\(name)")
+            try fm.createSymbolicLink(
+                atPath: filters.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/filter.d/\(name)")
         }
         for name in try fm.contentsOfDirectory(atPath: "/etc/fail2ban") where name.hasPrefix("paths-") || name == "jail.conf" {
             try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/\(name)")
         }
         for name in ["qpopperauth.conf", "qpoppermail.conf"] {
-            try fm.createSymbolicLink(atPath: filters.appendingPathComponent(name).path, withDestinationPath: TestSupport.corpus("filters/\(name)"))
+            try fm.createSymbolicLink(
+                atPath: filters.appendingPathComponent(name).path, withDestinationPath: TestSupport.corpus("filters/\(name)"))
         }
-        try fm.createSymbolicLink(atPath: filters.appendingPathComponent("dovecot-seed.conf").path, withDestinationPath: TestSupport.corpus("filters/dovecot.conf"))
+        try fm.createSymbolicLink(
+            atPath: filters.appendingPathComponent("dovecot-seed.conf").path,
+            withDestinationPath: TestSupport.corpus("filters/dovecot.conf"))
         // fail2ban 1.0 cannot load the seed dovecot as written: its <HOST> form, for the oracle.
         let seed = try String(contentsOfFile: TestSupport.corpus("filters/dovecot.conf"), encoding: .utf8)
         try seed.replacingOccurrences(of: #"rip=(?P<HOST>\S*),"#, with: "rip=<HOST>,")
@@ -71,48 +75,49 @@ import TestSupport
 
     /// What fail2ban's FailManager bans, per jail, fed by fail2ban-regex in time order.
     static let oracle = #"""
-    import json, subprocess, sys, ipaddress
-    from fail2ban.server.failmanager import FailManager, FailManagerEmpty
-    from fail2ban.server.ticket import FailTicket
-    spec = json.load(sys.stdin)
-    result = {}
-    for jail in spec["jails"]:
-        events = []
-        for path in jail["files"]:
-            out = subprocess.run(["fail2ban-regex", "-c", spec["config"], "-o", "<time> <ip>", path, jail["filter"]],
-                                 capture_output=True, text=True, check=True).stdout
-            for row in out.splitlines():
-                parts = row.split()
-                if len(parts) >= 2:
-                    events.append((float(parts[0]), parts[1]))
-        events.sort(key=lambda e: e[0])
-        ignore = [ipaddress.ip_network(n, strict=False) for n in jail["ignore"]]
-        fm = FailManager()
-        fm.setMaxRetry(jail["maxretry"])
-        fm.setMaxTime(jail["findtime"])
-        banned = set()
-        for t, ip in events:
-            try:
-                if any(ipaddress.ip_address(ip) in n for n in ignore): continue
-            except ValueError:
-                pass
-            fm.cleanup(t)
-            fm.addFailure(FailTicket(ip, t))
-            try:
-                fm.toBan(ip)
-                banned.add(ip)
-            except FailManagerEmpty:
-                pass
-        result[jail["name"]] = sorted(banned)
-    json.dump(result, sys.stdout)
-    """#
+        import json, subprocess, sys, ipaddress
+        from fail2ban.server.failmanager import FailManager, FailManagerEmpty
+        from fail2ban.server.ticket import FailTicket
+        spec = json.load(sys.stdin)
+        result = {}
+        for jail in spec["jails"]:
+            events = []
+            for path in jail["files"]:
+                out = subprocess.run(["fail2ban-regex", "-c", spec["config"], "-o", "<time> <ip>", path, jail["filter"]],
+                                     capture_output=True, text=True, check=True).stdout
+                for row in out.splitlines():
+                    parts = row.split()
+                    if len(parts) >= 2:
+                        events.append((float(parts[0]), parts[1]))
+            events.sort(key=lambda e: e[0])
+            ignore = [ipaddress.ip_network(n, strict=False) for n in jail["ignore"]]
+            fm = FailManager()
+            fm.setMaxRetry(jail["maxretry"])
+            fm.setMaxTime(jail["findtime"])
+            banned = set()
+            for t, ip in events:
+                try:
+                    if any(ipaddress.ip_address(ip) in n for n in ignore): continue
+                except ValueError:
+                    pass
+                fm.cleanup(t)
+                fm.addFailure(FailTicket(ip, t))
+                try:
+                    fm.toBan(ip)
+                    banned.add(ip)
+                except FailManagerEmpty:
+                    pass
+            result[jail["name"]] = sorted(banned)
+        json.dump(result, sys.stdout)
+        """#
 
     @Test func bansEqualFail2bansFailManager() throws {
         try #require(TestSupport.fail2banRegex != nil, Comment(rawValue: TestSupport.fail2banHint))
         let config = try Self.makeConfig()
         let now = Int(Date().timeIntervalSince1970)
-        let ours = try TestSupport.failscan(["jails", "--config", config.path, "--format", "json", "--now", String(now), "--stats"],
-                                            environment: ["TZ": "UTC"])
+        let ours = try TestSupport.failscan(
+            ["jails", "--config", config.path, "--format", "json", "--now", String(now), "--stats"],
+            environment: ["TZ": "UTC"])
         #expect(ours.status == 0, "\(ours.stderr)")
         var banned: [String: Set<String>] = [:]
         for row in ours.stdout.split(separator: "\n") {
@@ -138,7 +143,8 @@ import TestSupport
         try spec.write(to: specFile)
         let script = scratch.appendingPathComponent("oracle.py")
         try Self.oracle.write(to: script, atomically: true, encoding: .utf8)
-        let reference = try TestSupport.run("/bin/sh", ["-c", "/usr/bin/python3 '\(script.path)' < '\(specFile.path)'"], environment: ["TZ": "UTC"])
+        let reference = try TestSupport.run(
+            "/bin/sh", ["-c", "/usr/bin/python3 '\(script.path)' < '\(specFile.path)'"], environment: ["TZ": "UTC"])
         #expect(reference.status == 0, "\(reference.stderr)")
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(reference.stdout.utf8)) as? [String: [String]])
         #expect(expected.values.reduce(0) { $0 + $1.count } > 10, "the corpus should ban someone")
@@ -152,10 +158,12 @@ import TestSupport
     @Test func firewallFilesAreAcceptedByTheRealClients() throws {
         let config = try Self.makeConfig()
         let scratch = try TestSupport.temporaryDirectory()
-        for (format, check) in [("iptables", ["/usr/sbin/iptables-restore", "--test"]),
-                                ("ip6tables", ["/usr/sbin/ip6tables-restore", "--test"]),
-                                ("nft", ["/usr/sbin/nft", "-c", "-f"]),
-                                ("ipset", ["/bin/sh", "-c", "/usr/sbin/ipset restore < \"$0\""])] {
+        for (format, check) in [
+            ("iptables", ["/usr/sbin/iptables-restore", "--test"]),
+            ("ip6tables", ["/usr/sbin/ip6tables-restore", "--test"]),
+            ("nft", ["/usr/sbin/nft", "-c", "-f"]),
+            ("ipset", ["/bin/sh", "-c", "/usr/sbin/ipset restore < \"$0\""]),
+        ] {
             let file = scratch.appendingPathComponent("rules.\(format)").path
             let out = try TestSupport.failscan(["jails", "--config", config.path, "--format", format, "--output", file])
             #expect(out.status == 0, "\(format): \(out.stderr)")
@@ -183,12 +191,16 @@ import TestSupport
         }
         let path = root.path
         try Data().write(to: root.appendingPathComponent("empty.log"))
-        try "[Definition]\nlogtarget = \(path)/fail2ban.log\nsocket = \(path)/fail2ban.sock\npidfile = \(path)/fail2ban.pid\ndbfile = \(path)/fail2ban.sqlite3\n"
+        try
+            "[Definition]\nlogtarget = \(path)/fail2ban.log\nsocket = \(path)/fail2ban.sock\npidfile = \(path)/fail2ban.pid\ndbfile = \(path)/fail2ban.sqlite3\n"
             .write(to: root.appendingPathComponent("fail2ban.local"), atomically: true, encoding: .utf8)
-        try "[DEFAULT]\nbackend = polling\nbanaction = dummy\naction = dummy[target=\(path)/dummy.txt]\n[sshd]\nenabled = true\nlogpath = \(path)/empty.log\nbantime = 7200\n"
+        try
+            "[DEFAULT]\nbackend = polling\nbanaction = dummy\naction = dummy[target=\(path)/dummy.txt]\n[sshd]\nenabled = true\nlogpath = \(path)/empty.log\nbantime = 7200\n"
             .write(to: root.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
         let db = root.appendingPathComponent("fail2ban.sqlite3").path
-        let written = try TestSupport.failscan(["jails", "--config", source.path, "--jail", "sshd", "--format", "fail2ban-db", "--output", db])
+        let written = try TestSupport.failscan([
+            "jails", "--config", source.path, "--jail", "sshd", "--format", "fail2ban-db", "--output", db,
+        ])
         #expect(written.status == 0, "\(written.stderr)")
         let expected = try TestSupport.failscan(["jails", "--config", source.path, "--jail", "sshd", "--format", "list"])
         let addresses = Set(expected.stdout.split(separator: "\n").map(String.init))
@@ -200,7 +212,8 @@ import TestSupport
         for _ in 0..<50 {
             let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", "sshd"])
             if let line = status.stdout.split(separator: "\n").first(where: { $0.contains("Banned IP list:") }) {
-                listed = Set(line.split(separator: ":", maxSplits: 1)[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
+                listed = Set(
+                    line.split(separator: ":", maxSplits: 1)[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
                 if listed == addresses { break }
             }
             usleep(100_000)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// fail2ban's own conformance suite: every stock filter (/etc/fail2ban/filter.d) that has
 /// a sample log in the installed package's tests/files/logs, checked against the
@@ -12,8 +12,10 @@ import TestSupport
     static let timeZone = "CET-01CEST-02,M3.5.0,M10.5.0"
 
     static var logsDirectory: String? {
-        let candidates = ["/usr/lib/python3/dist-packages/fail2ban/tests/files/logs",
-                          "/usr/local/lib/python3/dist-packages/fail2ban/tests/files/logs"]
+        let candidates = [
+            "/usr/lib/python3/dist-packages/fail2ban/tests/files/logs",
+            "/usr/local/lib/python3/dist-packages/fail2ban/tests/files/logs",
+        ]
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
@@ -48,7 +50,8 @@ import TestSupport
                 let text = String(decoding: line, as: UTF8.self)
                 var faildata: [String: Any] = [:]
                 if let m = header.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-                   let kindRange = Range(m.range(at: 1), in: text), let jsonRange = Range(m.range(at: 2), in: text) {
+                    let kindRange = Range(m.range(at: 1), in: text), let jsonRange = Range(m.range(at: 2), in: text)
+                {
                     let kind = String(text[kindRange])
                     let json = try JSONSerialization.jsonObject(with: Data(text[jsonRange].utf8), options: [.fragmentsAllowed])
                     switch kind {
@@ -62,7 +65,11 @@ import TestSupport
                         for options in list {
                             var merged = common
                             for (k, v) in options { merged[k] = v }
-                            if merged["test.condition"] != nil { ignoreBlock = true; skipped += 1; continue }
+                            if merged["test.condition"] != nil {
+                                ignoreBlock = true
+                                skipped += 1
+                                continue
+                            }
                             filterTests.append(merged.mapValues { "\($0)" })
                         }
                         continue
@@ -107,15 +114,17 @@ import TestSupport
         }
         let (y, mo, d, h, mi, s) = (parts[0], parts[1], parts[2], parts[3], parts[4], parts[5])
         let naive = days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s
-        let dstStart = lastSunday(y, 3) * 86400 + 3600      // 02:00 CET = 01:00 UTC
-        let dstEnd = lastSunday(y, 10) * 86400               // 02:00 CEST = 00:00 UTC
+        let dstStart = lastSunday(y, 3) * 86400 + 3600 // 02:00 CET = 01:00 UTC
+        let dstEnd = lastSunday(y, 10) * 86400 // 02:00 CEST = 00:00 UTC
         let asSummer = naive - 7200
         if asSummer >= dstStart && asSummer < dstEnd { return asSummer }
         return naive - 3600
     }
 
     /// Runs failscan on the expectation lines of one option set; returns results by line.
-    static func run(filter: String, options: [String: String], lines: [[UInt8]], scratch: URL, prefilter: Bool = true) throws -> (results: [Int: [String: Any]], raw: String) {
+    static func run(filter: String, options: [String: String], lines: [[UInt8]], scratch: URL, prefilter: Bool = true) throws -> (
+        results: [Int: [String: Any]], raw: String
+    ) {
         let log = scratch.appendingPathComponent("\(filter)-\(abs(options.description.hashValue)).log")
         var body: [UInt8] = []
         let journal = options["logtype"] == "journal"
@@ -136,13 +145,17 @@ import TestSupport
         var results: [Int: [String: Any]] = [:]
         for row in output.stdout.split(separator: "\n") {
             guard let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],
-                  let line = object["line"] as? Int, results[line] == nil else { continue }
+                let line = object["line"] as? Int, results[line] == nil
+            else { continue }
             results[line] = object
         }
         return (results, output.stdout)
     }
 
-    struct ConformanceFailure: Error, CustomStringConvertible { let message: String; var description: String { message } }
+    struct ConformanceFailure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
 
     /// Checks one expectation against failscan's result; nil when it passes.
     static func check(_ expectation: Expectation, _ result: [String: Any]?) -> String? {
@@ -221,7 +234,9 @@ import TestSupport
         report += String(format: "  TOTAL: %d/%d (%.1f%%)\n", passedAll, totalAll, 100.0 * Double(passedAll) / Double(max(totalAll, 1)))
         report += "failures:\n" + failures.map { "  " + $0 }.joined(separator: "\n") + "\n"
         print(report)
-        try? report.write(toFile: scratch.deletingLastPathComponent().appendingPathComponent("failscan-conformance.txt").path, atomically: true, encoding: .utf8)
+        try? report.write(
+            toFile: scratch.deletingLastPathComponent().appendingPathComponent("failscan-conformance.txt").path, atomically: true,
+            encoding: .utf8)
         // Every expectation of every filter passes (the closing note of a change that
         // breaks one names it; this test names them above).
         for (filter, passed, total) in table { #expect(passed == total, "\(filter): \(passed)/\(total)") }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built binary, end to end: output, help text and exit codes.
 @Suite struct CommandLineTests {
@@ -11,7 +11,10 @@ import TestSupport
         #expect(help.status == 0)
         for word in ["scan", "regex", "EXIT STATUS", "0  completed", "64"] { #expect(help.stdout.contains(word), "\(word)") }
         let scanHelp = try TestSupport.failscan(["scan", "--help"])
-        for option in ["--filter", "--maxretry", "--findtime", "--ignoreip", "--format", "--output", "--no-prefilter", "--threads", "--config", "--now"] {
+        for option in [
+            "--filter", "--maxretry", "--findtime", "--ignoreip", "--format", "--output", "--no-prefilter", "--threads", "--config",
+            "--now",
+        ] {
             #expect(scanHelp.stdout.contains(option), "\(option)")
         }
     }
@@ -27,7 +30,8 @@ import TestSupport
     @Test func prefilterDoesNotChangeTheResult() throws {
         for filter in ["filters/dovecot.conf", "filters/qpoppermail.conf"] {
             let on = try TestSupport.failscan(["scan", "--format", "json", "--filter", TestSupport.corpus(filter)] + logs)
-            let off = try TestSupport.failscan(["scan", "--format", "json", "--no-prefilter", "--filter", TestSupport.corpus(filter)] + logs)
+            let off = try TestSupport.failscan(
+                ["scan", "--format", "json", "--no-prefilter", "--filter", TestSupport.corpus(filter)] + logs)
             #expect(on.stdout == off.stdout)
             #expect(!on.stdout.isEmpty)
         }
@@ -40,7 +44,8 @@ import TestSupport
     }
 
     @Test func jsonLinesCarryTheFields() throws {
-        let out = try TestSupport.failscan(["scan", "--format", "json", "--maxretry", "10", "--filter", TestSupport.corpus("filters/qpoppermail.conf")] + logs)
+        let out = try TestSupport.failscan(
+            ["scan", "--format", "json", "--maxretry", "10", "--filter", TestSupport.corpus("filters/qpoppermail.conf")] + logs)
         let rows = try out.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(!rows.isEmpty)
         for row in rows {
@@ -54,7 +59,8 @@ import TestSupport
     @Test func outputFileIsWrittenAndAcceptedByIptablesRestore() throws {
         let dir = try TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("dovecot.rules").path
-        let out = try TestSupport.failscan(["scan", "--format", "iptables", "--output", file, "--filter", TestSupport.corpus("filters/dovecot.conf")] + logs)
+        let out = try TestSupport.failscan(
+            ["scan", "--format", "iptables", "--output", file, "--filter", TestSupport.corpus("filters/dovecot.conf")] + logs)
         #expect(out.status == 0)
         #expect(out.stdout.isEmpty)
         let rules = try String(contentsOfFile: file, encoding: .utf8)
@@ -64,7 +70,9 @@ import TestSupport
         let check = try TestSupport.run("/usr/bin/unshare", ["-rn", "/usr/sbin/iptables-restore", "--test", file])
         #expect(check.status == 0, "\(check.stderr)")
         let file6 = dir.appendingPathComponent("dovecot6.rules").path
-        _ = try TestSupport.failscan(["scan", "--maxretry", "1", "--format", "ip6tables", "--output", file6, "--filter", TestSupport.corpus("filters/dovecot.conf")] + logs)
+        _ = try TestSupport.failscan(
+            ["scan", "--maxretry", "1", "--format", "ip6tables", "--output", file6, "--filter", TestSupport.corpus("filters/dovecot.conf")]
+                + logs)
         let rules6 = try String(contentsOfFile: file6, encoding: .utf8)
         #expect(rules6.contains("-s 2001:db8:dead::66 -j REJECT --reject-with icmp6-port-unreachable"))
         let check6 = try TestSupport.run("/usr/bin/unshare", ["-rn", "/usr/sbin/ip6tables-restore", "--test", file6])
@@ -74,7 +82,8 @@ import TestSupport
     @Test func ignoreipKeepsAddressesOut() throws {
         let all = try TestSupport.failscan(["scan", "--filter", TestSupport.corpus("filters/qpoppermail.conf")] + logs)
         let first = try #require(all.stdout.split(separator: "\n").first.map(String.init))
-        let filtered = try TestSupport.failscan(["scan", "--ignoreip", first, "--filter", TestSupport.corpus("filters/qpoppermail.conf")] + logs)
+        let filtered = try TestSupport.failscan(
+            ["scan", "--ignoreip", first, "--filter", TestSupport.corpus("filters/qpoppermail.conf")] + logs)
         #expect(!filtered.stdout.split(separator: "\n").map(String.init).contains(first))
         #expect(filtered.stdout.split(separator: "\n").count == all.stdout.split(separator: "\n").count - 1)
     }
@@ -86,12 +95,16 @@ import TestSupport
         let noInput = try TestSupport.failscan(["scan", "--filter", TestSupport.corpus("filters/qpoppermail.conf"), "/nonexistent.log"])
         #expect(noInput.status == 3)
         #expect(noInput.stderr.contains("/nonexistent.log: cannot open: No such file or directory"))
-        let partial = try TestSupport.failscan(["scan", "--filter", TestSupport.corpus("filters/qpoppermail.conf"), "/nonexistent.log", logs[0]])
+        let partial = try TestSupport.failscan([
+            "scan", "--filter", TestSupport.corpus("filters/qpoppermail.conf"), "/nonexistent.log", logs[0],
+        ])
         #expect(partial.status == 1)
         #expect(!partial.stdout.isEmpty)
         let usage = try TestSupport.failscan(["scan", "--maxretry", "0", "--filter", "x", logs[0]])
         #expect(usage.status == 64)
-        let badOutput = try TestSupport.failscan(["scan", "--output", "/nonexistent-dir/out", "--filter", TestSupport.corpus("filters/qpoppermail.conf"), logs[0]])
+        let badOutput = try TestSupport.failscan([
+            "scan", "--output", "/nonexistent-dir/out", "--filter", TestSupport.corpus("filters/qpoppermail.conf"), logs[0],
+        ])
         #expect(badOutput.status == 3)
         #expect(badOutput.stderr.contains("/nonexistent-dir/out"))
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `failscan scan` is the replay of one jail: on the same logs with the same settings it
 /// must decide exactly what `failscan jails` decides for that jail (issue 8).
@@ -22,7 +22,8 @@ import TestSupport
 
     @Test(arguments: cases)
     func scanAndJailsDecideTheSameBans(_ c: Case) throws {
-        try #require(FileManager.default.fileExists(atPath: "/etc/fail2ban/filter.d/sshd.conf"), Comment(rawValue: TestSupport.fail2banHint))
+        try #require(
+            FileManager.default.fileExists(atPath: "/etc/fail2ban/filter.d/sshd.conf"), Comment(rawValue: TestSupport.fail2banHint))
         let logs = c.logs.map { TestSupport.corpus("logs/\($0)") }
         let dir = try TestSupport.temporaryDirectory()
         // One jail, the same settings as the scan below; logpath names every file, so that
@@ -43,8 +44,11 @@ import TestSupport
         for format in ["json", "list", "iptables"] {
             let common = ["--format", format, "--window", c.window, "--now", "1795600000", "--threads", "2"]
             let viaJails = try TestSupport.failscan(["jails", "--config", dir.path, "--no-rotated"] + common)
-            let viaScan = try TestSupport.failscan(["scan", "--filter", c.filter, "--name", "one", "--maxretry", "3", "--findtime", "1h",
-                                                    "--bantime", "2h", "--ignoreip", "198.51.100.72"] + common + logs)
+            let viaScan = try TestSupport.failscan(
+                [
+                    "scan", "--filter", c.filter, "--name", "one", "--maxretry", "3", "--findtime", "1h",
+                    "--bantime", "2h", "--ignoreip", "198.51.100.72",
+                ] + common + logs)
             #expect(viaJails.status == 0, "\(viaJails.stderr)")
             #expect(viaScan.status == 0, "\(viaScan.stderr)")
             #expect(viaScan.stdout == viaJails.stdout, "\(format)")

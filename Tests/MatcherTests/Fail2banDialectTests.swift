@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Matcher
 
 @Suite struct Fail2banDialectTests {
@@ -6,7 +7,8 @@ import Testing
 
     @Test func hostExpandsLikeFail2ban() throws {
         // fail2ban 1.0's R_HOST[RI_HOST], spelled out from server/failregex.py and ipdns.py.
-        let expected = #"rhost=(?:\[?(?:(?:::f{4,6}:)?(?P<ip4>(?:\d{1,3}\.){3}\d{1,3})|(?P<ip6>(?:[0-9a-fA-F]{1,4}::?|::){1,7}(?:[0-9a-fA-F]{1,4}|(?<=:):)))\]?|(?P<dns>[\w\-.^_]*\w))"#
+        let expected =
+            #"rhost=(?:\[?(?:(?:::f{4,6}:)?(?P<ip4>(?:\d{1,3}\.){3}\d{1,3})|(?P<ip6>(?:[0-9a-fA-F]{1,4}::?|::){1,7}(?:[0-9a-fA-F]{1,4}|(?<=:):)))\]?|(?P<dns>[\w\-.^_]*\w))"#
         #expect(try dialect.translate("rhost=<HOST>").pattern == expected)
     }
 

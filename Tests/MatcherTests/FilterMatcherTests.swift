@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Matcher
 
 /// Runs a matcher over `text` line by line (as the scanner does, with `\n` appended) and
@@ -23,29 +24,35 @@ func runFilter(_ matcher: FilterMatcher, _ text: String) throws -> [String] {
 
     @Test(arguments: engines)
     func seedDovecotFilter(jit: PCRE2Regex.JITMode, prefilter: Bool) throws {
-        let matcher = try FilterMatcher(FilterPatterns(failregex: [#"(?: pop3-login|imap-login): .*(?:Authentication failure|Aborted login \(auth failed|Aborted login \(tried to use disabled|Disconnected \(auth failed|Aborted login \(\d+ authentication attempts).*rip=(?P<HOST>\S*),.*"#]),
-                                        options: .init(jit: jit), usePrefilter: prefilter)
+        let matcher = try FilterMatcher(
+            FilterPatterns(failregex: [
+                #"(?: pop3-login|imap-login): .*(?:Authentication failure|Aborted login \(auth failed|Aborted login \(tried to use disabled|Disconnected \(auth failed|Aborted login \(\d+ authentication attempts).*rip=(?P<HOST>\S*),.*"#
+            ]),
+            options: .init(jit: jit), usePrefilter: prefilter)
         #expect((matcher.prefilter != nil) == prefilter)
         let log = """
-         mail dovecot: pop3-login: Aborted login (auth failed, 1 attempts): user=<a>, method=PLAIN, rip=::ffff:203.0.113.5, lip=::ffff:192.0.2.1
-         mail dovecot: imap-login: Login: user=<a>, method=PLAIN, rip=203.0.113.6, lip=192.0.2.1
-         mail dovecot: imap-login: Disconnected (auth failed, 2 attempts in 4 secs): user=<b>, rip=2001:db8::7, lip=2001:db8::1
-        """
+             mail dovecot: pop3-login: Aborted login (auth failed, 1 attempts): user=<a>, method=PLAIN, rip=::ffff:203.0.113.5, lip=::ffff:192.0.2.1
+             mail dovecot: imap-login: Login: user=<a>, method=PLAIN, rip=203.0.113.6, lip=192.0.2.1
+             mail dovecot: imap-login: Disconnected (auth failed, 2 attempts in 4 secs): user=<b>, rip=2001:db8::7, lip=2001:db8::1
+            """
         #expect(try runFilter(matcher, log) == ["0:::ffff:203.0.113.5", "0:2001:db8::7"])
     }
 
     @Test(arguments: engines)
     func prefregexContentReplacesTheLine(jit: PCRE2Regex.JITMode, prefilter: Bool) throws {
-        let matcher = try FilterMatcher(FilterPatterns(
-            prefregex: #"^\s*\S+ sshd\[\d+\]: <F-CONTENT>.+</F-CONTENT>$"#,
-            failregex: [#"^Failed password for (?:invalid user )?<F-USER>\S+</F-USER> from <HOST>"#, #"^Invalid user \S+ from <HOST>"#],
-            ignoreregex: [#"from 192\.0\.2\."#]), options: .init(jit: jit), usePrefilter: prefilter)
+        let matcher = try FilterMatcher(
+            FilterPatterns(
+                prefregex: #"^\s*\S+ sshd\[\d+\]: <F-CONTENT>.+</F-CONTENT>$"#,
+                failregex: [
+                    #"^Failed password for (?:invalid user )?<F-USER>\S+</F-USER> from <HOST>"#, #"^Invalid user \S+ from <HOST>"#,
+                ],
+                ignoreregex: [#"from 192\.0\.2\."#]), options: .init(jit: jit), usePrefilter: prefilter)
         let log = """
-         host sshd[1]: Failed password for root from 198.51.100.1 port 22 ssh2
-         host sshd[2]: Invalid user x from 198.51.100.2 port 22
-         host cron[3]: Failed password for root from 198.51.100.3 port 22 ssh2
-         host sshd[4]: Failed password for root from 192.0.2.4 port 22 ssh2
-        """
+             host sshd[1]: Failed password for root from 198.51.100.1 port 22 ssh2
+             host sshd[2]: Invalid user x from 198.51.100.2 port 22
+             host cron[3]: Failed password for root from 198.51.100.3 port 22 ssh2
+             host sshd[4]: Failed password for root from 192.0.2.4 port 22 ssh2
+            """
         #expect(try runFilter(matcher, log) == ["0:198.51.100.1", "1:198.51.100.2"])
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Matcher
 
 func search(_ regex: PCRE2Regex, _ text: [UInt8], scratch: PCRE2Scratch) throws -> Range<Int>? {

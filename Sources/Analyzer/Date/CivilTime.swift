@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Converts calendar fields to Unix time, in local time (the process's `TZ`) or at a
@@ -38,8 +38,13 @@ public final class CivilTime {
         let key = naive / 3600
         if let cached = offsets[key] { return naive - cached }
         var t = tm()
-        t.tm_year = Int32(y - 1900); t.tm_mon = Int32(m - 1); t.tm_mday = Int32(d)
-        t.tm_hour = Int32(hh); t.tm_min = 0; t.tm_sec = 0; t.tm_isdst = -1
+        t.tm_year = Int32(y - 1900)
+        t.tm_mon = Int32(m - 1)
+        t.tm_mday = Int32(d)
+        t.tm_hour = Int32(hh)
+        t.tm_min = 0
+        t.tm_sec = 0
+        t.tm_isdst = -1
         let base = Int(mktime(&t))
         let offset = Self.utc(y, m, d, hh, 0, 0) - base
         offsets[key] = offset
@@ -65,8 +70,10 @@ public final class CivilTime {
         var time = time_t(t)
         var result = tm()
         localtime_r(&time, &result)
-        return (Int(result.tm_year) + 1900, Int(result.tm_mon) + 1, Int(result.tm_mday),
-                Int(result.tm_hour), Int(result.tm_min), Int(result.tm_sec))
+        return (
+            Int(result.tm_year) + 1900, Int(result.tm_mon) + 1, Int(result.tm_mday),
+            Int(result.tm_hour), Int(result.tm_min), Int(result.tm_sec)
+        )
     }
 
     /// The local calendar year, month and day of Unix time `t`.

@@ -1,5 +1,5 @@
-import Foundation
 import Fail2banConfig
+import Foundation
 import Matcher
 
 /// One way of finding a date in a line: a PCRE2 regex whose group 1 (or 2) is the date
@@ -48,29 +48,44 @@ public struct DateTemplate: Sendable {
                 let epoch = "(" + epochRegex(long: long) + ")"
                 var inner = pattern.replacingOccurrences(of: "{LEPOCH}", with: epoch)
                 inner = inner.replacingOccurrences(of: "{EPOCH}", with: epoch)
-                return try build(name: pattern, regex: "(" + inner + ")", wordBegin: .word, wordEnd: true, kind: .epoch(long: long, group: 2), jit: jit)
+                return try build(
+                    name: pattern, regex: "(" + inner + ")", wordBegin: .word, wordEnd: true, kind: .epoch(long: long, group: 2), jit: jit)
             }
-            for (names, long) in [(["EPOCH", "{^LN-BEG}EPOCH", "^EPOCH"], false), (["LEPOCH", "{^LN-BEG}LEPOCH", "^LEPOCH"], true)] where names.contains(key) {
+            for (names, long) in [(["EPOCH", "{^LN-BEG}EPOCH", "^EPOCH"], false), (["LEPOCH", "{^LN-BEG}LEPOCH", "^LEPOCH"], true)]
+            where names.contains(key) {
                 let epoch = epochRegex(long: long)
                 if key == names[0] {
-                    return try build(name: key, regex: #"((?:^|(?P<square>(?<=^\[))|(?P<selinux>(?<=\baudit\()))"# + epoch + #")(?:(?(selinux)(?=:\d+\)))|(?(square)(?=\])))"#,
-                                     wordBegin: .none, wordEnd: true, kind: .epoch(long: long, group: 1), jit: jit)
+                    return try build(
+                        name: key,
+                        regex: #"((?:^|(?P<square>(?<=^\[))|(?P<selinux>(?<=\baudit\()))"# + epoch
+                            + #")(?:(?(selinux)(?=:\d+\)))|(?(square)(?=\])))"#,
+                        wordBegin: .none, wordEnd: true, kind: .epoch(long: long, group: 1), jit: jit)
                 }
-                return try build(name: key, regex: #"((?P<square>(?<=^\[))?"# + epoch + #")(?(square)(?=\]))"#,
-                                 wordBegin: .lineStart, wordEnd: true, kind: .epoch(long: long, group: 1), jit: jit)
+                return try build(
+                    name: key, regex: #"((?P<square>(?<=^\[))?"# + epoch + #")(?(square)(?=\]))"#,
+                    wordBegin: .lineStart, wordEnd: true, kind: .epoch(long: long, group: 1), jit: jit)
             }
         }
         if ["TAI64N", "{^LN-BEG}TAI64N", "^TAI64N"].contains(key) {
-            return try build(name: key, regex: "@[0-9a-f]{24}", wordBegin: key == "TAI64N" ? .none : .lineStart, wordEnd: true, kind: .tai64n, jit: jit)
+            return try build(
+                name: key, regex: "@[0-9a-f]{24}", wordBegin: key == "TAI64N" ? .none : .lineStart, wordEnd: true, kind: .tai64n, jit: jit)
         }
         // DatePatternRegex.setRegex
         var text = pattern
         var wordBegin = WordBegin.word
         var wordEnd = true
-        if text.hasPrefix("{UNB}") { text = String(text.dropFirst(5)); wordBegin = .none; wordEnd = false }
-        if wordBegin != .none, text.hasPrefix("{^LN-BEG}") { text = String(text.dropFirst(9)); wordBegin = .lineStart }
+        if text.hasPrefix("{UNB}") {
+            text = String(text.dropFirst(5))
+            wordBegin = .none
+            wordEnd = false
+        }
+        if wordBegin != .none, text.hasPrefix("{^LN-BEG}") {
+            text = String(text.dropFirst(9))
+            wordBegin = .lineStart
+        }
         let (expanded, caseless) = TimePatterns.expand(text)
-        return try build(name: pattern, regex: (caseless ? "(?i)" : "") + expanded, wordBegin: wordBegin, wordEnd: wordEnd, kind: .pattern, jit: jit)
+        return try build(
+            name: pattern, regex: (caseless ? "(?i)" : "") + expanded, wordBegin: wordBegin, wordEnd: wordEnd, kind: .pattern, jit: jit)
     }
 
     static func epochRegex(long: Bool) -> String {
@@ -80,7 +95,9 @@ public struct DateTemplate: Sendable {
     enum WordBegin { case none, word, lineStart }
 
     /// fail2ban's `DateTemplate.setRegex`.
-    static func build(name: String, regex source: String, wordBegin: WordBegin, wordEnd: Bool, kind: Kind, jit: Bool) throws(ConfigError) -> DateTemplate {
+    static func build(name: String, regex source: String, wordBegin: WordBegin, wordEnd: Bool, kind: Kind, jit: Bool) throws(ConfigError)
+        -> DateTemplate
+    {
         var regex = source.trimmingSpaces
         var flags = ""
         if let range = firstMatch(globalFlags, regex) {
@@ -112,7 +129,9 @@ public struct DateTemplate: Sendable {
         } catch {
             throw ConfigError("datepattern \(name) does not compile: \(error)")
         }
-        let isBounded = (boundBegin || lineBegin || wordBegin == .none) && (boundEnd || !wordEnd || firstMatch(noWordBoundEnd, source.trimmingSpaces) != nil)
+        let isBounded =
+            (boundBegin || lineBegin || wordBegin == .none)
+            && (boundEnd || !wordEnd || firstMatch(noWordBoundEnd, source.trimmingSpaces) != nil)
             && !source.contains("**") && wordEnd
         return DateTemplate(name: name, regex: compiled, kind: kind, lineBegin: lineBegin, bounded: isBounded)
     }

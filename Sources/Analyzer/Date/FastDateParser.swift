@@ -91,7 +91,8 @@ struct FastDateParser: Sendable {
         guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
         p += 1
         guard let month = Self.number(line, &p, maxDigits: 2), month >= 1, month <= 12,
-              p < line.count, line[p] == separator else { return nil }
+            p < line.count, line[p] == separator
+        else { return nil }
         p += 1
         guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31, p < line.count else { return nil }
         if line[p] == UInt8(ascii: "T") {
@@ -99,13 +100,18 @@ struct FastDateParser: Sendable {
         } else if line[p] == 32 {
             p += 1
             if p < line.count, line[p] == 32 { p += 1 }
-        } else { return nil }
+        } else {
+            return nil
+        }
         guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
         Self.fraction(line, &p, separators: [UInt8(ascii: "."), UInt8(ascii: ",")])
         var offset: Int? = nil
         var q = p
         while q < line.count, line[q] == 32 || line[q] == 9 { q += 1 }
-        if let (zone, end) = Self.zone(line, q) { offset = zone; p = end }
+        if let (zone, end) = Self.zone(line, q) {
+            offset = zone
+            p = end
+        }
         guard Self.boundary(line, p) else { return nil }
         let time = offset.map { CivilTime.utc(year, month, day, hh, mm, ss) - $0 } ?? civil.local(year, month, day, hh, mm, ss)
         return Match(range: start..<p, time: time)
@@ -164,7 +170,8 @@ struct FastDateParser: Sendable {
         var value = 0, digits = 0
         while p < line.count, digits < maxDigits, line[p].isDigitChar {
             value = value * 10 + Int(line[p] - 48)
-            p += 1; digits += 1
+            p += 1
+            digits += 1
         }
         return digits > 0 ? value : nil
     }
@@ -173,7 +180,9 @@ struct FastDateParser: Sendable {
         guard let hh = number(line, &p, maxDigits: 2), hh < 24, p < line.count, line[p] == UInt8(ascii: ":") else { return nil }
         p += 1
         let m0 = p
-        guard let mm = number(line, &p, maxDigits: 2), p - m0 == 2, mm < 60, p < line.count, line[p] == UInt8(ascii: ":") else { return nil }
+        guard let mm = number(line, &p, maxDigits: 2), p - m0 == 2, mm < 60, p < line.count, line[p] == UInt8(ascii: ":") else {
+            return nil
+        }
         p += 1
         let s0 = p
         guard let ss = number(line, &p, maxDigits: 2), p - s0 == 2, ss <= 61 else { return nil }
@@ -195,7 +204,10 @@ struct FastDateParser: Sendable {
             let t = (line[p], line[p + 1], line[p + 2])
             if t == (0x55, 0x54, 0x43) || t == (0x47, 0x4d, 0x54) {
                 var q = p + 3
-                if q < line.count, line[q] == UInt8(ascii: "+") || line[q] == UInt8(ascii: "-"), let (off, end) = zone(line, q) { q = end; return (off, q) }
+                if q < line.count, line[q] == UInt8(ascii: "+") || line[q] == UInt8(ascii: "-"), let (off, end) = zone(line, q) {
+                    q = end
+                    return (off, q)
+                }
                 if boundary(line, q) { return (0, q) }
             }
         }
@@ -206,7 +218,11 @@ struct FastDateParser: Sendable {
         var mm = 0
         if q < line.count, line[q] == UInt8(ascii: ":") { q += 1 }
         let m0 = q
-        if let m = number(line, &q, maxDigits: 2), q - m0 == 2 { mm = m } else { q = m0 > h0 + 2 && line[m0 - 1] == UInt8(ascii: ":") ? m0 - 1 : m0 }
+        if let m = number(line, &q, maxDigits: 2), q - m0 == 2 {
+            mm = m
+        } else {
+            q = m0 > h0 + 2 && line[m0 - 1] == UInt8(ascii: ":") ? m0 - 1 : m0
+        }
         guard boundary(line, q) else { return nil }
         let seconds = hh * 3600 + mm * 60
         return (c == UInt8(ascii: "-") ? -seconds : seconds, q)

@@ -5,8 +5,10 @@
 /// exact (zero-padded) variants. Year regexes accept 20xx, as fail2ban's do around now.
 enum TimePatterns {
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    static let fullMonths = ["january", "february", "march", "april", "may", "june", "july", "august",
-                             "september", "october", "november", "december"]
+    static let fullMonths = [
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december",
+    ]
     static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     static let fullWeekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -97,7 +99,10 @@ enum TimePatterns {
         if let fixed = zoneOffsets[zone] { return fixed }
         var abbreviation = ""
         var rest = Substring(zone)
-        while let c = rest.first, c.isUppercase { abbreviation.append(c); rest = rest.dropFirst() }
+        while let c = rest.first, c.isUppercase {
+            abbreviation.append(c)
+            rest = rest.dropFirst()
+        }
         var base = 0
         if !abbreviation.isEmpty {
             guard let known = zoneOffsets[abbreviation] else { return nil }

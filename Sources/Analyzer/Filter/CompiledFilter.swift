@@ -1,7 +1,8 @@
 import Fail2banConfig
 import Matcher
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A filter ready to scan with: its configuration, its matcher (regexes translated and
@@ -24,8 +25,10 @@ public struct CompiledFilter: Sendable {
     ///   - ignore: an ignoreregex, or a filter whose ignoreregexes are added.
     ///   - logTimeZone: the jail's `logtimezone`, used when the options name no zone.
     /// - Throws: `FilterError` naming the file and the reason.
-    public init(spec: String, options: FilterOptions, regexFallback: Bool = false, ignore: String? = nil,
-                logTimeZone: String? = nil) throws(FilterError) {
+    public init(
+        spec: String, options: FilterOptions, regexFallback: Bool = false, ignore: String? = nil,
+        logTimeZone: String? = nil
+    ) throws(FilterError) {
         let loader = FilterLoader(configDirectory: options.configDirectory)
         var config: FilterConfig
         do { config = try loader.load(spec) } catch {
@@ -35,7 +38,11 @@ public struct CompiledFilter: Sendable {
             config = FilterConfig(name: "regex", patterns: FilterPatterns(failregex: [spec]))
         }
         if let ignore {
-            if let other = try? loader.load(ignore) { config = config.ignoring(other.patterns.ignoreregex) } else { config = config.ignoring([ignore]) }
+            if let other = try? loader.load(ignore) {
+                config = config.ignoring(other.patterns.ignoreregex)
+            } else {
+                config = config.ignoring([ignore])
+            }
         }
         try self.init(config: config, options: options, logTimeZone: logTimeZone)
     }
@@ -53,8 +60,9 @@ public struct CompiledFilter: Sendable {
         }
         let detector: DateDetector
         do {
-            detector = try DateDetector(patterns: options.datePatterns.isEmpty ? config.datePatterns : options.datePatterns,
-                                        now: options.now ?? Int(time(nil)), defaultZone: zone)
+            detector = try DateDetector(
+                patterns: options.datePatterns.isEmpty ? config.datePatterns : options.datePatterns,
+                now: options.now ?? Int(time(nil)), defaultZone: zone)
         } catch {
             throw FilterError(error, spec: file)
         }
@@ -62,9 +70,10 @@ public struct CompiledFilter: Sendable {
         // could drop a line that a later match needs, so such filters run without it.
         let matcher: FilterMatcher
         do {
-            matcher = try FilterMatcher(config.patterns, options: PCRE2Regex.Options(jit: options.jit ? .required : .off),
-                                        usePrefilter: options.prefilter && config.maxLines <= 1, multiline: config.maxLines > 1,
-                                        dateCut: detector.dateCut)
+            matcher = try FilterMatcher(
+                config.patterns, options: PCRE2Regex.Options(jit: options.jit ? .required : .off),
+                usePrefilter: options.prefilter && config.maxLines <= 1, multiline: config.maxLines > 1,
+                dateCut: detector.dateCut)
         } catch {
             throw FilterError(file: file, error.description)
         }

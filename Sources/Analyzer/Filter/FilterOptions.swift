@@ -15,8 +15,10 @@ public struct FilterOptions: Sendable {
     /// Whether PCRE2's JIT compiler is required (else its interpreter runs).
     public var jit: Bool
 
-    public init(configDirectory: String = "/etc/fail2ban", now: Int? = nil, datePatterns: [String] = [],
-                timeZone: String? = nil, prefilter: Bool = true, jit: Bool = true) {
+    public init(
+        configDirectory: String = "/etc/fail2ban", now: Int? = nil, datePatterns: [String] = [],
+        timeZone: String? = nil, prefilter: Bool = true, jit: Bool = true
+    ) {
         self.configDirectory = configDirectory
         self.now = now
         self.datePatterns = datePatterns

@@ -1,15 +1,5 @@
 import Fail2banConfig
 
-/// How failures become bans.
-public enum BanWindow: String, Sendable, CaseIterable {
-    /// fail2ban's FailManager: one ticket per address, its retry count estimated down
-    /// when the ticket outlives findtime, forgotten findtime after its last failure,
-    /// a ban at maxretry (the ticket is then dropped).
-    case failmanager
-    /// The textbook rule: maxretry failures within any findtime interval.
-    case sliding
-}
-
 /// A jail's rules for replaying failures into bans.
 public struct JailPolicy: Sendable, Equatable {
     public var maxRetry: Int
@@ -32,8 +22,9 @@ public struct JailPolicy: Sendable, Equatable {
     /// A jail's policy; `ignoreip` entries that are not addresses or networks (host
     /// names, which would need DNS) are left out: see ``unresolvedNames(_:)``.
     public init(jail: JailConfig, window: BanWindow = .failmanager) {
-        self.init(maxRetry: jail.maxRetry, findTime: jail.findTime, banTime: jail.banTime,
-                  ignore: jail.ignoreIP.compactMap(CIDR.init), window: window)
+        self.init(
+            maxRetry: jail.maxRetry, findTime: jail.findTime, banTime: jail.banTime,
+            ignore: jail.ignoreIP.compactMap(CIDR.init), window: window)
     }
 
     /// The `ignoreip` entries of `jail` that are host names: failscan is offline and does

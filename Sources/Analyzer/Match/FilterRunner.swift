@@ -1,24 +1,5 @@
 import Matcher
 
-/// What one chunk of whole lines gave. Chunks are matched independently (on any
-/// thread); what depends on earlier chunks (line numbers, the date of an undated line at
-/// the top of a chunk, the merge of multi-line ids) is settled when the chunks are put
-/// back in order.
-public struct ChunkMatches: Sendable {
-    /// Failures in line order; `line` is relative to the chunk (1-based) when counted.
-    public var failures: [Failure] = []
-    /// Indices into `failures` of undated failures with no dated line above them in
-    /// this chunk: they take the date carried from the chunks before.
-    public var pendingTime: [Int] = []
-    /// Matches of a multi-line filter (`<F-MLFID>`), in line order, for the merge.
-    public var multiLine: [MultiLineMatch] = []
-    /// The date of the chunk's last dated line, if any.
-    public var lastTime: Int?
-    /// Lines in the chunk (counted only in detailed mode).
-    public var lines = 0
-    public var counters = FilterRunner.Counters()
-}
-
 /// Runs one filter over buffers of whole lines: prefilter, then date, then the filter's
 /// regexes on the line with the date cut out, as fail2ban does.
 ///
@@ -94,9 +75,12 @@ public final class FilterRunner {
             }
             let line = LineScanner.content(of: range, in: base)
             let date = detector.detect(line, scratch: dateScratch)
-            let text = makeSubject(line: line, cut: date?.range,
-                                   newlineFollows: line.count == range.count && range.upperBound < buffer.count)
-            func time() -> Int? { (date?.usesLastDate ?? true) ? Self.timeAbove(range.lowerBound, in: buffer, detector, dateScratch) : date?.time }
+            let text = makeSubject(
+                line: line, cut: date?.range,
+                newlineFollows: line.count == range.count && range.upperBound < buffer.count)
+            func time() -> Int? {
+                (date?.usesLastDate ?? true) ? Self.timeAbove(range.lowerBound, in: buffer, detector, dateScratch) : date?.time
+            }
             if multiLine {
                 let found: FilterMatcher.DetailedMatch?
                 do { found = try matcher.matchDetailed(subject: text, scratch: scratch) } catch {
@@ -104,8 +88,10 @@ public final class FilterRunner {
                     return
                 }
                 guard let found else { return }
-                result.multiLine.append(MultiLineMatch(failregex: found.failregexIndex, fields: found.fields, time: time(),
-                                                       line: lineNumber, matchedLines: 1))
+                result.multiLine.append(
+                    MultiLineMatch(
+                        failregex: found.failregexIndex, fields: found.fields, time: time(),
+                        line: lineNumber, matchedLines: 1))
                 return
             }
             let capture: FailureCapture?
@@ -126,9 +112,11 @@ public final class FilterRunner {
             let found = time()
             if found == nil { result.pendingTime.append(result.failures.count) }
             result.counters.matched += 1
-            result.failures.append(Failure(id: id, time: found ?? 0, file: file, line: detailed ? lineNumber : 0,
-                                           failregex: capture.failregexIndex,
-                                           fields: capture.fields))
+            result.failures.append(
+                Failure(
+                    id: id, time: found ?? 0, file: file, line: detailed ? lineNumber : 0,
+                    failregex: capture.failregexIndex,
+                    fields: capture.fields))
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
         result.lastTime = Self.timeAbove(buffer.count, in: buffer, detector, dateScratch)
@@ -137,8 +125,10 @@ public final class FilterRunner {
 
     /// The date of the nearest dated line that ends before `lineStart` (a line start,
     /// or the buffer's end) in this buffer.
-    static func timeAbove(_ lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>, _ detector: DateDetector,
-                          _ dateScratch: DateScratch) -> Int? {
+    static func timeAbove(
+        _ lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>, _ detector: DateDetector,
+        _ dateScratch: DateScratch
+    ) -> Int? {
         var found: Int? = nil
         LineScanner.forEachLineBackward(in: buffer, before: lineStart) { line in
             if let date = detector.detect(line, scratch: dateScratch), !date.usesLastDate {

@@ -89,8 +89,9 @@ final class LineBufferRunner {
         } else {
             lineBuffer = []
         }
-        let match = MultiLineMatch(failregex: found.failregexIndex, fields: found.fields, time: date?.time ?? lastTime,
-                                   line: lineNumber, matchedLines: matchedLines)
+        let match = MultiLineMatch(
+            failregex: found.failregexIndex, fields: found.fields, time: date?.time ?? lastTime,
+            line: lineNumber, matchedLines: matchedLines)
         return merger.resolve(match, file: file)
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An IPv4 or IPv6 address, parsed from bytes without allocating, printed canonically
@@ -10,7 +10,10 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses dotted-quad IPv4 (each part 0...255, at most 3 digits) or IPv6 text.
     public init?(bytes: UnsafeBufferPointer<UInt8>) {
-        if let v4 = IPAddress.parseV4(bytes) { self = .v4(v4); return }
+        if let v4 = IPAddress.parseV4(bytes) {
+            self = .v4(v4)
+            return
+        }
         guard bytes.count >= 2, bytes.count < 64, bytes.contains(UInt8(ascii: ":")) else { return nil }
         var text = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var address = in6_addr()
@@ -30,7 +33,10 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             for i in 8..<16 { l = l << 8 | UInt64(raw[i]) }
             return (h, l)
         }
-        if high == 0, low >> 32 == 0xffff { self = .v4(UInt32(truncatingIfNeeded: low)); return }
+        if high == 0, low >> 32 == 0xffff {
+            self = .v4(UInt32(truncatingIfNeeded: low))
+            return
+        }
         self = .v6(high, low)
     }
 
@@ -51,7 +57,9 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             } else if c == UInt8(ascii: ".") {
                 guard digits > 0, parts < 3 else { return nil }
                 value = value << 8 | part
-                part = 0; digits = 0; parts += 1
+                part = 0
+                digits = 0
+                parts += 1
             } else {
                 return nil
             }

@@ -3,117 +3,6 @@ import LogSource
 import Matcher
 import Synchronization
 
-/// One worker's runners: every filter that matches chunk by chunk (all but the lanes'),
-/// each with its own scratch. The one place where a chunk meets the filters.
-struct ChunkMatching {
-    let filters: [ScanFilter]
-    let runners: [FilterRunner?]
-
-    init(_ filters: [ScanFilter], detailed: Bool) {
-        self.filters = filters
-        runners = filters.map { $0.needsLane ? nil : FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: detailed) }
-    }
-
-    /// The chunk's matches for every filter that reads `file` and runs here.
-    func match(_ bytes: UnsafeBufferPointer<UInt8>, file: Int, detectors: [DateDetector]) -> [(Int, ChunkMatches)] {
-        var matches: [(Int, ChunkMatches)] = []
-        for (f, filter) in filters.enumerated() where filter.reads(file) {
-            if let runner = runners[f] { matches.append((f, runner.scan(bytes, file: file, detector: detectors[f]))) }
-        }
-        return matches
-    }
-}
-
-/// What a scan does: which filter, how dates are read, how much parallelism.
-public struct ScanOptions: Sendable {
-    /// Matching threads. With more than one, files are also read (and inflated) on
-    /// threads of their own, up to one per file and at most this many.
-    public var threads: Int
-    /// Bytes per chunk; also the longest line kept whole.
-    public var chunkSize: Int = 1 << 20
-    /// Count line numbers and keep `<F-USER>` captures (slower; for `failscan regex`).
-    public var detailed: Bool = false
-    /// The gzip inflater.
-    public var inflate: InflateEngine = .isal
-    /// The filter's `maxlines`: more than one means a buffer of lines is matched.
-    public var maxLines: Int = 1
-    /// What "now" is for dates without a year.
-    public var yearAnchor: YearAnchor = .fixedNow
-
-    public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal, maxLines: Int = 1) {
-        self.threads = threads
-        self.chunkSize = chunkSize
-        self.detailed = detailed
-        self.inflate = inflate
-        self.maxLines = maxLines
-    }
-}
-
-/// How the year of a date without one is chosen.
-public enum YearAnchor: Sendable {
-    /// fail2ban's rule with the detector's "now" (`--now`, or the current time).
-    case fixedNow
-    /// fail2ban's rule with each file's modification time as "now": an archive read
-    /// months later still puts Nov and Dec lines before Jan ones, in the right years.
-    case fileModificationTime
-}
-
-/// What one input file gave, once it is read to its end.
-public struct FileSummary: Sendable {
-    public var path: String
-    public var warnings: [ScanError] = []
-    /// Uncompressed bytes.
-    public var bytes = 0
-    public var compression: Compression = .none
-    /// Whether the file could be opened and read at all.
-    public var opened = false
-    /// How many chunks it was cut into.
-    public var chunks = 0
-}
-
-/// The outcome of a scan, apart from the failures (which go to the consumer).
-public struct ScanSummary: Sendable {
-    public var files: [FileSummary] = []
-    public var counters = FilterRunner.Counters()
-    public var failures = 0
-    /// Per filter of the scan.
-    public var filterCounters: [FilterRunner.Counters] = []
-    public var filterFailures: [Int] = []
-
-    mutating func finish(_ assemblers: [Assembler]) {
-        filterCounters = assemblers.map(\.counters)
-        filterFailures = assemblers.map(\.failureCount)
-        for counters in filterCounters { self.counters.add(counters) }
-        failures = filterFailures.reduce(0, +)
-    }
-    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
-    public var warnings: [ScanError] { files.flatMap(\.warnings) }
-    public var filesRead: Int { files.filter(\.opened).count }
-}
-
-/// One filter of a scan and the files it reads (a jail).
-public struct ScanFilter: Sendable {
-    public let matcher: FilterMatcher
-    public let detector: DateDetector
-    /// The filter's `maxlines`.
-    public let maxLines: Int
-    /// Indices into the scan's paths of the files this filter reads; nil for all.
-    public let files: Set<Int>?
-
-    public init(matcher: FilterMatcher, detector: DateDetector, maxLines: Int = 1, files: Set<Int>? = nil) {
-        self.matcher = matcher
-        self.detector = detector
-        self.maxLines = maxLines
-        self.files = files
-    }
-
-    /// `maxlines` > 1: every line counts, in order, so the filter runs on a lane of its
-    /// own. Filters with `<F-MLFID>` and one line are matched in parallel like the others
-    /// and merged in order by their assembler.
-    var needsLane: Bool { maxLines > 1 }
-    func reads(_ file: Int) -> Bool { files?.contains(file) ?? true }
-}
-
 /// Scans log files with one or more filters: readers cut each file into chunks of whole
 /// lines once (inflating on their own threads), workers match every chunk with every
 /// filter that reads the file, on all cores, and failures reach the consumer in input
@@ -141,18 +30,24 @@ public struct Scan: Sendable {
 
     /// Scans `paths` with the single filter; `consume` receives every failure in input
     /// order, on the calling thread.
-    public func run(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
-                    consume: (Failure) -> Void) -> ScanSummary {
+    public func run(
+        _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
+        consume: (Failure) -> Void
+    ) -> ScanSummary {
         run(paths, progress: progress) { (_: Int, failure: Failure) in consume(failure) }
     }
 
     /// Scans `paths`; `consume` receives (filter index, failure) in input order per filter.
-    public func run(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
-                    consume: (Int, Failure) -> Void) -> ScanSummary {
+    public func run(
+        _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
+        consume: (Int, Failure) -> Void
+    ) -> ScanSummary {
         let options = self.options, filters = self.filters
         var assemblers = filters.map { filter in
-            Assembler(files: paths.count, merger: filter.matcher.usesMultiLineIDs && !filter.needsLane
-                      ? MultiLineMerger(detailed: options.detailed) : nil)
+            Assembler(
+                files: paths.count,
+                merger: filter.matcher.usesMultiLineIDs && !filter.needsLane
+                    ? MultiLineMerger(detailed: options.detailed) : nil)
         }
         var summary = ScanSummary()
         summary.files = paths.map { FileSummary(path: $0) }
@@ -175,14 +70,20 @@ public struct Scan: Sendable {
             for index in wanted {
                 let detectors = Self.detectors(filters, for: paths[index], options: options)
                 let lanes = laneFilters.filter { filters[$0].reads(index) }.map { f in
-                    (f, LineBufferRunner(matcher: filters[f].matcher, detector: detectors[f], maxLines: filters[f].maxLines, detailed: options.detailed))
+                    (
+                        f,
+                        LineBufferRunner(
+                            matcher: filters[f].matcher, detector: detectors[f], maxLines: filters[f].maxLines, detailed: options.detailed)
+                    )
                 }
-                summary.files[index] = Self.read(paths[index], index: index, options: options, progress: progress,
-                                                 acquire: { buffer }, release: { _ in }, emit: { seq, chunk in
-                    var matches = matching.match(chunk.bytes, file: index, detectors: detectors)
-                    for (f, runner) in lanes { matches.append((f, runner.scan(chunk.bytes, file: index))) }
-                    deliver(index, seq, matches)
-                })
+                summary.files[index] = Self.read(
+                    paths[index], index: index, options: options, progress: progress,
+                    acquire: { buffer }, release: { _ in },
+                    emit: { seq, chunk in
+                        var matches = matching.match(chunk.bytes, file: index, detectors: detectors)
+                        for (f, runner) in lanes { matches.append((f, runner.scan(chunk.bytes, file: index))) }
+                        deliver(index, seq, matches)
+                    })
                 end(index, summary.files[index].chunks)
             }
             summary.finish(assemblers)
@@ -233,15 +134,17 @@ public struct Scan: Sendable {
                     let index = wanted[position]
                     let detectors = Self.detectors(filters, for: paths[index], options: options)
                     let lanes = laneFilters.indices.filter { filters[laneFilters[$0]].reads(index) }
-                    let file = Self.read(paths[index], index: index, options: options, progress: progress,
-                                         acquire: { pool.pop()! }, release: { pool.push($0) }, emit: { seq, chunk in
-                        for lane in lanes {
-                            let f = laneFilters[lane]
-                            laneQueues[lane].push(.chunk(index, seq, Array(chunk.bytes), detectors[f]))
-                        }
-                        let item = WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors)
-                        if idle.load(ordering: .relaxed) > 0 { work.push(item) } else { process(item, matching) }
-                    })
+                    let file = Self.read(
+                        paths[index], index: index, options: options, progress: progress,
+                        acquire: { pool.pop()! }, release: { pool.push($0) },
+                        emit: { seq, chunk in
+                            for lane in lanes {
+                                let f = laneFilters[lane]
+                                laneQueues[lane].push(.chunk(index, seq, Array(chunk.bytes), detectors[f]))
+                            }
+                            let item = WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors)
+                            if idle.load(ordering: .relaxed) > 0 { work.push(item) } else { process(item, matching) }
+                        })
                     for lane in lanes { laneQueues[lane].push(.end(index)) }
                     results.push(.fileEnded(index, file))
                 }
@@ -267,7 +170,8 @@ public struct Scan: Sendable {
                     switch item {
                     case .chunk(let file, let seq, let bytes, let detector):
                         if runners[file] == nil {
-                            runners[file] = LineBufferRunner(matcher: filter.matcher, detector: detector, maxLines: filter.maxLines, detailed: options.detailed)
+                            runners[file] = LineBufferRunner(
+                                matcher: filter.matcher, detector: detector, maxLines: filter.maxLines, detailed: options.detailed)
                         }
                         let matches = bytes.withUnsafeBufferPointer { runners[file]!.scan($0, file: file) }
                         results.push(.chunk(file, seq, [(f, matches)]))
@@ -318,9 +222,11 @@ public struct Scan: Sendable {
     }
 
     /// Reads one file into chunks: `acquire` gives an empty buffer, `emit` takes a full one.
-    static func read(_ path: String, index: Int, options: ScanOptions, progress: (@Sendable (Int) -> Void)?,
-                     acquire: () -> ChunkBuffer, release: (ChunkBuffer) -> Void,
-                     emit: (Int, ChunkBuffer) -> Void) -> FileSummary {
+    static func read(
+        _ path: String, index: Int, options: ScanOptions, progress: (@Sendable (Int) -> Void)?,
+        acquire: () -> ChunkBuffer, release: (ChunkBuffer) -> Void,
+        emit: (Int, ChunkBuffer) -> Void
+    ) -> FileSummary {
         var summary = FileSummary(path: path)
         var seq = 0
         do {
@@ -344,7 +250,8 @@ public struct Scan: Sendable {
             summary.bytes = chunker.bytesRead
             summary.warnings.append(contentsOf: source.warnings)
             if chunker.longLines > 0 {
-                summary.warnings.append(ScanError(.lineTooLong, path: path, "\(chunker.longLines) line(s) longer than \(options.chunkSize) bytes were cut"))
+                summary.warnings.append(
+                    ScanError(.lineTooLong, path: path, "\(chunker.longLines) line(s) longer than \(options.chunkSize) bytes were cut"))
             }
         } catch {
             summary.warnings.append(error)

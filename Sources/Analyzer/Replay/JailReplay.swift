@@ -65,7 +65,9 @@ public struct JailReplay: Sendable {
                 notes.append("[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))")
             }
             for name in JailPolicy.unresolvedNames(jail.config) {
-                notes.append("[\(jail.config.name)] ignoreip \(name) is not an address or network; failscan does not resolve host names, it ignores nothing")
+                notes.append(
+                    "[\(jail.config.name)] ignoreip \(name) is not an address or network; failscan does not resolve host names, it ignores nothing"
+                )
             }
         }
         return notes
@@ -99,8 +101,10 @@ public struct JailReplay: Sendable {
         for (index, jail) in jails.enumerated() {
             ledgers[index].finish()
             let records = FailManager(policy: JailPolicy(jail: jail.config, window: window)).decide(ledgers[index])
-            results.append(JailResult(jail: jail.config, records: records, files: jail.files.count,
-                                      failures: ledgers[index].count, counters: summary.filterCounters[index]))
+            results.append(
+                JailResult(
+                    jail: jail.config, records: records, files: jail.files.count,
+                    failures: ledgers[index].count, counters: summary.filterCounters[index]))
             ledgers[index] = FailureLedger() // free as we go
         }
         return Outcome(results: results, summary: summary)

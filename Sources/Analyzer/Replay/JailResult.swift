@@ -11,8 +11,10 @@ public struct JailResult: Sendable {
     /// The filter's counters (candidate lines, lines without date, limit hits, ...).
     public let counters: FilterRunner.Counters
 
-    public init(jail: JailConfig, records: [JailRecord], files: Int = 0, failures: Int = 0,
-                counters: FilterRunner.Counters = FilterRunner.Counters()) {
+    public init(
+        jail: JailConfig, records: [JailRecord], files: Int = 0, failures: Int = 0,
+        counters: FilterRunner.Counters = FilterRunner.Counters()
+    ) {
         self.jail = jail
         self.records = records
         self.files = files

@@ -1,0 +1,20 @@
+import Matcher
+
+/// What one chunk of whole lines gave. Chunks are matched independently (on any
+/// thread); what depends on earlier chunks (line numbers, the date of an undated line at
+/// the top of a chunk, the merge of multi-line ids) is settled when the chunks are put
+/// back in order.
+public struct ChunkMatches: Sendable {
+    /// Failures in line order; `line` is relative to the chunk (1-based) when counted.
+    public var failures: [Failure] = []
+    /// Indices into `failures` of undated failures with no dated line above them in
+    /// this chunk: they take the date carried from the chunks before.
+    public var pendingTime: [Int] = []
+    /// Matches of a multi-line filter (`<F-MLFID>`), in line order, for the merge.
+    public var multiLine: [MultiLineMatch] = []
+    /// The date of the chunk's last dated line, if any.
+    public var lastTime: Int?
+    /// Lines in the chunk (counted only in detailed mode).
+    public var lines = 0
+    public var counters = FilterRunner.Counters()
+}

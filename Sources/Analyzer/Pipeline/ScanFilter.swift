@@ -1,0 +1,27 @@
+import Foundation
+import LogSource
+import Matcher
+import Synchronization
+
+/// One filter of a scan and the files it reads (a jail).
+public struct ScanFilter: Sendable {
+    public let matcher: FilterMatcher
+    public let detector: DateDetector
+    /// The filter's `maxlines`.
+    public let maxLines: Int
+    /// Indices into the scan's paths of the files this filter reads; nil for all.
+    public let files: Set<Int>?
+
+    public init(matcher: FilterMatcher, detector: DateDetector, maxLines: Int = 1, files: Set<Int>? = nil) {
+        self.matcher = matcher
+        self.detector = detector
+        self.maxLines = maxLines
+        self.files = files
+    }
+
+    /// `maxlines` > 1: every line counts, in order, so the filter runs on a lane of its
+    /// own. Filters with `<F-MLFID>` and one line are matched in parallel like the others
+    /// and merged in order by their assembler.
+    var needsLane: Bool { maxLines > 1 }
+    func reads(_ file: Int) -> Bool { files?.contains(file) ?? true }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import LogSource
+import Matcher
+import Synchronization
+
+/// What a scan does: which filter, how dates are read, how much parallelism.
+public struct ScanOptions: Sendable {
+    /// Matching threads. With more than one, files are also read (and inflated) on
+    /// threads of their own, up to one per file and at most this many.
+    public var threads: Int
+    /// Bytes per chunk; also the longest line kept whole.
+    public var chunkSize: Int = 1 << 20
+    /// Count line numbers and keep `<F-USER>` captures (slower; for `failscan regex`).
+    public var detailed: Bool = false
+    /// The gzip inflater.
+    public var inflate: InflateEngine = .isal
+    /// The filter's `maxlines`: more than one means a buffer of lines is matched.
+    public var maxLines: Int = 1
+    /// What "now" is for dates without a year.
+    public var yearAnchor: YearAnchor = .fixedNow
+
+    public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal, maxLines: Int = 1) {
+        self.threads = threads
+        self.chunkSize = chunkSize
+        self.detailed = detailed
+        self.inflate = inflate
+        self.maxLines = maxLines
+    }
+}
+
+/// How the year of a date without one is chosen.
+public enum YearAnchor: Sendable {
+    /// fail2ban's rule with the detector's "now" (`--now`, or the current time).
+    case fixedNow
+    /// fail2ban's rule with each file's modification time as "now": an archive read
+    /// months later still puts Nov and Dec lines before Jan ones, in the right years.
+    case fileModificationTime
+}

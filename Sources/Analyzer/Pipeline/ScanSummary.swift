@@ -1,0 +1,37 @@
+import Foundation
+import LogSource
+import Matcher
+import Synchronization
+
+/// What one input file gave, once it is read to its end.
+public struct FileSummary: Sendable {
+    public var path: String
+    public var warnings: [ScanError] = []
+    /// Uncompressed bytes.
+    public var bytes = 0
+    public var compression: Compression = .none
+    /// Whether the file could be opened and read at all.
+    public var opened = false
+    /// How many chunks it was cut into.
+    public var chunks = 0
+}
+
+/// The outcome of a scan, apart from the failures (which go to the consumer).
+public struct ScanSummary: Sendable {
+    public var files: [FileSummary] = []
+    public var counters = FilterRunner.Counters()
+    public var failures = 0
+    /// Per filter of the scan.
+    public var filterCounters: [FilterRunner.Counters] = []
+    public var filterFailures: [Int] = []
+
+    mutating func finish(_ assemblers: [Assembler]) {
+        filterCounters = assemblers.map(\.counters)
+        filterFailures = assemblers.map(\.failureCount)
+        for counters in filterCounters { self.counters.add(counters) }
+        failures = filterFailures.reduce(0, +)
+    }
+    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
+    public var warnings: [ScanError] { files.flatMap(\.warnings) }
+    public var filesRead: Int { files.filter(\.opened).count }
+}

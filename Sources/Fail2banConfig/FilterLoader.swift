@@ -1,0 +1,179 @@
+import Foundation
+import Matcher
+
+/// Reads fail2ban filter files.
+///
+/// Corresponds to fail2ban's `client/filterreader.py` and `configreader.py`
+/// (`DefinitionInitConfigReader.getCombined`) and `helpers.py substituteRecursiveTags`.
+public struct FilterLoader: Sendable {
+    /// The fail2ban configuration root (`/etc/fail2ban` by default).
+    public var configDirectory: String
+
+    public init(configDirectory: String = "/etc/fail2ban") {
+        self.configDirectory = configDirectory
+    }
+
+    /// The options of `[Definition]` that fail2ban's FilterReader reads.
+    static let filterOptions = ["usedns", "prefregex", "ignoreregex", "failregex", "maxlines", "datepattern", "journalmatch"]
+
+    /// Loads a filter given as a path to a `.conf` file or as a name (`sshd`,
+    /// `dovecot[mode=aggressive]`) looked up in `filter.d` of the configuration root.
+    /// - Throws: `ConfigError` naming the file and the reason.
+    public func load(_ spec: String) throws(ConfigError) -> FilterConfig {
+        let (base, arguments) = try Self.splitArguments(spec)
+        let path: String
+        if FileManager.default.fileExists(atPath: base) {
+            path = base
+        } else {
+            let candidate = (configDirectory as NSString).appendingPathComponent("filter.d/\(base).conf")
+            guard FileManager.default.fileExists(atPath: candidate) else {
+                throw ConfigError(file: base, "no such filter file (nor \(candidate))")
+            }
+            path = candidate
+        }
+        var stack = ConfigStack()
+        let filterDirectory = (configDirectory as NSString).appendingPathComponent("filter.d")
+        try stack.read(path, fallbackDirectories: [filterDirectory])
+        guard stack.sections["Definition"] != nil else {
+            throw ConfigError(file: path, "no [Definition] section")
+        }
+        // Init options ([Init] section, then the filter arguments), as fail2ban merges them.
+        var initOptions: [String: String] = [:]
+        if let initSection = stack.sections["Init"] {
+            for key in initSection.keys {
+                if let v = try stack.value("Init", key) { initOptions[key] = v }
+            }
+        }
+        for (key, value) in arguments { initOptions[key] = value }
+
+        var options: [String: String] = [:]
+        for key in Self.filterOptions {
+            if let v = try stack.value("Definition", key, vars: arguments) { options[key] = v }
+        }
+        for (key, value) in initOptions { options[key] = value }
+        let combined = try Self.substituteTags(options, file: path) { tag throws(ConfigError) in
+            try stack.value("Definition", tag, vars: arguments)
+        }
+
+        let failregex = Self.lines(combined["failregex"])
+        guard !failregex.isEmpty else { throw ConfigError(file: path, "the filter has no failregex") }
+        var maxLines = 1
+        if let text = combined["maxlines"], !text.isEmpty {
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
+                throw ConfigError(file: path, "maxlines must be a positive integer, not \(text)")
+            }
+            maxLines = value
+        }
+        let useDNS = (combined["usedns"] ?? "warn").lowercased() != "no"
+        let prefregex = combined["prefregex"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var notes = stack.missingIncludes.map { "include \($0) named by \(path) was not found" }
+        if combined["failregex"]?.contains("%(") == true { notes.append("unresolved interpolation in failregex") }
+        return FilterConfig(
+            name: name,
+            patterns: FilterPatterns(
+                prefregex: prefregex, failregex: failregex,
+                ignoreregex: Self.lines(combined["ignoreregex"]), useDNS: useDNS),
+            datePatterns: Self.lines(combined["datepattern"]),
+            maxLines: maxLines, files: stack.files, notes: notes)
+    }
+
+    /// fail2ban splits multi-line regex options on `\n` and drops empty entries.
+    static func lines(_ value: String?) -> [String] {
+        (value ?? "").split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { !$0.isEmpty }
+    }
+
+    /// Splits `name[key=value, key2="a, b"]` into the name and its arguments.
+    static func splitArguments(_ spec: String) throws(ConfigError) -> (String, [String: String]) {
+        guard spec.hasSuffix("]"), let open = spec.firstIndex(of: "["), !FileManager.default.fileExists(atPath: spec) else {
+            return (spec, [:])
+        }
+        let name = String(spec[..<open])
+        let body = spec[spec.index(after: open)..<spec.index(before: spec.endIndex)]
+        var arguments: [String: String] = [:]
+        var key = "", value = "", inValue = false, quote: Character? = nil
+        func commit() throws(ConfigError) {
+            let k = key.trimmingCharacters(in: .whitespaces).lowercased()
+            guard !k.isEmpty else {
+                if !value.trimmingCharacters(in: .whitespaces).isEmpty { throw ConfigError(file: spec, "filter argument without a name") }
+                return
+            }
+            arguments[k] = value.trimmingCharacters(in: .whitespaces)
+            key = ""
+            value = ""
+            inValue = false
+        }
+        for c in body {
+            if let q = quote {
+                if c == q { quote = nil } else { value.append(c) }
+            } else if inValue, c == "\"" || c == "'" {
+                quote = c
+            } else if c == "," {
+                try commit()
+            } else if c == "=" && !inValue {
+                inValue = true
+            } else if inValue {
+                value.append(c)
+            } else {
+                key.append(c)
+            }
+        }
+        try commit()
+        return (name, arguments)
+    }
+
+    /// fail2ban's `substituteRecursiveTags`: replaces `<tag>` with the value of that tag
+    /// (from `tags`, else from `lookup`), innermost first, repeatedly, so that
+    /// `<lt_<logtype>/__prefix_line>` resolves. Unknown tags (`<HOST>`) stay.
+    static func substituteTags(
+        _ input: [String: String], file: String,
+        lookup: (String) throws(ConfigError) -> String?
+    ) throws(ConfigError) -> [String: String] {
+        var tags = input
+        for key in input.keys.sorted() {
+            var value = tags[key]!
+            var replacements: [String: Int] = [:]
+            // Passes repeat while something changed, as fail2ban's outer loop does, so a
+            // tag assembled by an inner replacement (<lt_<logtype>/x>) is seen next pass.
+            var changed = true
+            while changed {
+                changed = false
+                var searchFrom = value.startIndex
+                while let (range, name) = Self.nextTag(in: value, from: searchFrom) {
+                    if name == key || replacements[name, default: 0] > 50 {
+                        throw ConfigError(file: file, "the tag <\(name)> refers to itself in \(key)")
+                    }
+                    var replacement = tags[name]
+                    if replacement == nil { replacement = try lookup(name) }
+                    guard let replacement else {
+                        searchFrom = range.upperBound
+                        continue
+                    }
+                    let start = value.distance(from: value.startIndex, to: range.lowerBound)
+                    value = value.replacingOccurrences(of: "<\(name)>", with: replacement)
+                    replacements[name, default: 0] += 1
+                    changed = true
+                    searchFrom = value.index(value.startIndex, offsetBy: min(start, value.count))
+                }
+            }
+            tags[key] = value
+        }
+        return tags
+    }
+
+    /// The next `<name>` (fail2ban's `TAG_CRE`: `<([^ <>]+)>`) at or after `from`.
+    static func nextTag(in value: String, from: String.Index) -> (Range<String.Index>, String)? {
+        var index = from
+        while let open = value[index...].firstIndex(of: "<") {
+            var cursor = value.index(after: open)
+            while cursor < value.endIndex, value[cursor] != "<", value[cursor] != ">", value[cursor] != " " {
+                cursor = value.index(after: cursor)
+            }
+            if cursor < value.endIndex, value[cursor] == ">", cursor > value.index(after: open) {
+                return (open..<value.index(after: cursor), String(value[value.index(after: open)..<cursor]))
+            }
+            index = cursor < value.endIndex && value[cursor] == "<" ? cursor : value.index(after: open)
+        }
+        return nil
+    }
+}

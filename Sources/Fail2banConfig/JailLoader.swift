@@ -1,0 +1,80 @@
+import Foundation
+
+/// Reads jail.conf, jail.d/*.conf, jail.local and jail.d/*.local the way fail2ban does.
+///
+/// Corresponds to fail2ban's `client/jailsreader.py` and `jailreader.py`: `[DEFAULT]`
+/// values are inherited, `%(name)s` interpolated (`%(__name__)s` is the jail's name),
+/// times take units (`10m`, `1h`, `1d`).
+public struct JailLoader: Sendable {
+    public var configDirectory: String
+
+    public init(configDirectory: String = "/etc/fail2ban") { self.configDirectory = configDirectory }
+
+    /// Every jail section, enabled or not, in file order.
+    /// - Throws: `ConfigError` naming the file, jail and option.
+    public func load() throws(ConfigError) -> [JailConfig] {
+        var stack = ConfigStack()
+        let base = (configDirectory as NSString).appendingPathComponent("jail")
+        let directory = base + ".d"
+        let confs = Self.files(in: directory, ending: ".conf")
+        let locals = Self.files(in: directory, ending: ".local")
+        var any = false
+        for path in [base + ".conf"] + confs + [base + ".local"] + locals {
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            try stack.read(path, withLocal: false)
+            any = true
+        }
+        guard any else { throw ConfigError(file: base + ".conf", "no jail configuration found (jail.conf, jail.local, jail.d/)") }
+        var jails: [JailConfig] = []
+        for name in stack.sectionOrder where !["DEFAULT", "INCLUDES"].contains(name) && !name.hasPrefix("KNOWN/") && !name.contains("?") {
+            jails.append(try jail(name, stack))
+        }
+        return jails
+    }
+
+    /// `directory/*ending`, sorted as fail2ban's glob is.
+    static func files(in directory: String, ending: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(ending) && !$0.hasPrefix(".") }.sorted().map { directory + "/" + $0 }
+    }
+
+    func jail(_ name: String, _ stack: ConfigStack) throws(ConfigError) -> JailConfig {
+        let file = stack.files.last
+        func value(_ key: String) throws(ConfigError) -> String? {
+            do { return try stack.value(name, key) } catch {
+                throw ConfigError(file: file, "[\(name)] \(key): \(error.reason)")
+            }
+        }
+        func seconds(_ key: String, _ fallback: Int) throws(ConfigError) -> Int {
+            guard let text = try value(key), !text.isEmpty else { return fallback }
+            guard let seconds = Duration.seconds(text) else {
+                throw ConfigError(file: file, "[\(name)] \(key) = \(text) is not a time (600, 10m, 1h, 1d)")
+            }
+            return seconds
+        }
+        let enabledText = (try value("enabled") ?? "false").lowercased()
+        let enabled = ["true", "yes", "1", "on"].contains(enabledText)
+        var maxRetry = 5
+        if let text = try value("maxretry"), !text.isEmpty {
+            guard let n = Int(text) else { throw ConfigError(file: file, "[\(name)] maxretry = \(text) is not a number") }
+            maxRetry = n
+        }
+        let ignore = (try value("ignoreip") ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" })
+            .map(String.init)
+        let logs = (try value("logpath") ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.replacingOccurrences(of: " skip-if-missing", with: "") }.filter { !$0.isEmpty }
+        return JailConfig(
+            name: name, enabled: enabled,
+            filter: try value("filter") ?? name,
+            logPatterns: logs,
+            maxRetry: maxRetry,
+            findTime: try seconds("findtime", 600),
+            banTime: try seconds("bantime", 600),
+            ignoreIP: ignore,
+            port: try value("port") ?? "0:65535",
+            protocol: try value("protocol") ?? "tcp",
+            banAction: try value("banaction") ?? "iptables-multiport",
+            backend: try value("backend") ?? "auto",
+            logTimeZone: try value("logtimezone"))
+    }
+}

@@ -1,0 +1,43 @@
+import CBzip2
+import CISAL
+import CLzma
+import CZlib
+import CZstd
+
+/// libbz2's decoder, one stream at a time (pbzip2 writes several).
+final class Bzip2Decoder: DecoderBackend {
+    let magic: [UInt8] = [0x42, 0x5a, 0x68]
+    var stream = bz_stream()
+
+    init() { start() }
+
+    deinit { BZ2_bzDecompressEnd(&stream) }
+
+    private func start() {
+        stream = bz_stream()
+        let rc = BZ2_bzDecompressInit(&stream, 0, 0)
+        precondition(rc == BZ_OK, "libbz2 could not start (code \(rc))")
+    }
+
+    func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(InflateFailure) -> (
+        consumed: Int, produced: Int, memberDone: Bool
+    ) {
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
+        stream.avail_in = UInt32(input.count)
+        stream.next_out = output.baseAddress?.assumingMemoryBound(to: CChar.self)
+        stream.avail_out = UInt32(output.count)
+        let rc = BZ2_bzDecompress(&stream)
+        let consumed = input.count - Int(stream.avail_in)
+        let produced = output.count - Int(stream.avail_out)
+        switch rc {
+        case BZ_OK: return (consumed, produced, false)
+        case BZ_STREAM_END: return (consumed, produced, true)
+        default: throw InflateFailure(code: rc, message: "libbz2 error \(rc)")
+        }
+    }
+
+    func reset() {
+        BZ2_bzDecompressEnd(&stream)
+        start()
+    }
+}

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A file descriptor opened read-only; `read(2)` with EINTR retried in one place.
+public final class FileDescriptor {
+    public let fd: Int32
+    public let path: String
+
+    /// Opens `path` for reading.
+    /// - Throws: `ScanError.Code.open` with the errno.
+    public init(path: String) throws(ScanError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let err = errno
+            throw ScanError(.open, path: path, underlying: err, "cannot open: \(String(cString: strerror(err)))")
+        }
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// `read(2)`, retried on EINTR.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            let err = errno
+            if err == EINTR { continue }
+            throw ScanError(.read, path: path, underlying: err, "read failed: \(String(cString: strerror(err)))")
+        }
+    }
+
+    /// Reads until `buffer` is full or the file ends.
+    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+        var total = 0
+        while total < buffer.count {
+            let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
+            if n == 0 { break }
+            total += n
+        }
+        return total
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying on EINTR and short writes: the one place
+    /// failscan writes to a descriptor.
+    /// - Returns: nil when everything was written, else the `errno` of the failing write.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += n
+        }
+        return nil
+    }
+}

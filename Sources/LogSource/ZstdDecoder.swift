@@ -1,0 +1,34 @@
+import CBzip2
+import CISAL
+import CLzma
+import CZlib
+import CZstd
+
+/// libzstd's streaming decoder; concatenated frames are read one after another.
+final class ZstdDecoder: DecoderBackend {
+    let magic: [UInt8] = [0x28, 0xb5, 0x2f, 0xfd]
+    let context: OpaquePointer
+
+    init() {
+        guard let context = ZSTD_createDStream() else { fatalError("zstd: out of memory") }
+        self.context = context
+        ZSTD_initDStream(context)
+    }
+
+    deinit { ZSTD_freeDStream(context) }
+
+    func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(InflateFailure) -> (
+        consumed: Int, produced: Int, memberDone: Bool
+    ) {
+        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        var outBuffer = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
+        let rc = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
+        if ZSTD_isError(rc) != 0 {
+            throw InflateFailure(
+                code: Int32(truncatingIfNeeded: 0 &- Int(truncatingIfNeeded: rc)), message: String(cString: ZSTD_getErrorName(rc)))
+        }
+        return (inBuffer.pos, outBuffer.pos, rc == 0)
+    }
+
+    func reset() { ZSTD_initDStream(context) }
+}

@@ -1,0 +1,18 @@
+/// Which group a failure's id came from, in fail2ban's order of preference.
+public enum FailureIDKind: String, Sendable {
+    case ip4, ip6, dns, host, fid
+}
+
+/// A failure found in one line. Its buffers point into the subject or the scratch and
+/// are valid until the next match with the same scratch.
+public struct FailureCapture {
+    /// 0-based index of the failregex that matched (fail2ban-regex numbers from 1).
+    public let failregexIndex: Int
+    /// The failure id: an address, a host name or an `<F-ID>`.
+    public let id: UnsafeBufferPointer<UInt8>
+    public let idKind: FailureIDKind
+    /// Every named group of the prefregex and the failregex, merged as fail2ban merges
+    /// them into its failure (`<F-USER>` as `user`, `<F-ALT_USER1>` filling `user` when
+    /// that is empty, and so on); only when asked for, nil otherwise.
+    public let fields: [String: String]?
+}
