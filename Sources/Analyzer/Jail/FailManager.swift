@@ -16,9 +16,10 @@ public struct FailManager: Sendable {
         var records: [JailRecord] = []
         records.reserveCapacity(ledger.entries.count)
         for (id, entry) in ledger.entries where !policy.ignores(id) {
-            var record = JailRecord(id: id, failures: entry.times.count, first: entry.times.first ?? 0, last: entry.times.last ?? 0)
+            let times = entry.times
+            var record = JailRecord(id: id, failures: times.count, first: times.first ?? 0, last: times.last ?? 0)
             for (index, hits) in entry.hits.enumerated() where hits > 0 { record.hits[index + 1] = hits }
-            record.bans = bans(entry.times)
+            record.bans = bans(times)
             records.append(record)
         }
         return records.sorted { $0.id < $1.id }

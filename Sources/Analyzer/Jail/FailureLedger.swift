@@ -1,18 +1,43 @@
-/// A jail's failures gathered per failure id, compactly: each id's failure times (8 bytes
-/// a failure) and its hits per failregex, never whole ``Failure`` records, so memory grows
-/// with addresses and failures, not with what the lines said.
+/// A jail's failures gathered per failure id, compactly: each id's failure times (4 bytes
+/// a failure: seconds from the id's first failure) and its hits per failregex, never whole
+/// ``Failure`` records, so memory grows with addresses and failures, not with what the
+/// lines said.
 public struct FailureLedger: Sendable {
     /// What is known of one id.
     public struct Entry: Sendable, Equatable {
-        /// Failure times; ascending (stable for equal times) after ``FailureLedger/finish()``.
-        public var times: [Int] = []
+        /// The time the offsets count from (the first failure added).
+        var base = 0
+        /// Seconds from `base`; wide times only when some offset does not fit 32 bits
+        /// (dates more than 68 years apart).
+        var offsets: [Int32] = []
+        var wide: [Int]? = nil
         /// Failures per failregex (0-based index).
         public var hits: [Int] = []
 
+        /// Failure times; ascending (stable for equal times) after ``FailureLedger/finish()``.
+        public var times: [Int] { wide ?? offsets.map { base + Int($0) } }
+
+        /// How many failures.
+        public var count: Int { wide?.count ?? offsets.count }
+
         mutating func record(time: Int, failregex: Int) {
-            times.append(time)
+            if wide != nil {
+                wide!.append(time)
+            } else if offsets.isEmpty {
+                base = time
+                offsets.append(0)
+            } else if let offset = Int32(exactly: time - base) {
+                offsets.append(offset)
+            } else {
+                wide = times + [time]
+                offsets = []
+            }
             if hits.count <= failregex { hits.append(contentsOf: repeatElement(0, count: failregex + 1 - hits.count)) }
             hits[failregex] += 1
+        }
+
+        mutating func sort() {
+            if wide != nil { wide!.sort() } else { offsets.sort() }
         }
     }
 
@@ -30,6 +55,6 @@ public struct FailureLedger: Sendable {
 
     /// Orders each id's times.
     public mutating func finish() {
-        for key in entries.keys { entries[key]!.times.sort() }
+        for key in entries.keys { entries[key]!.sort() }
     }
 }

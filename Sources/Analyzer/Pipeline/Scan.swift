@@ -103,7 +103,11 @@ public struct Scan: Sendable {
         let work = BlockingQueue<WorkItem>()
         let idle = Atomic<Int>(0)
         let laneQueues = laneFilters.map { _ in BlockingQueue<LaneItem>(capacity: 8) }
-        let results = BlockingQueue<PipelineEvent>()
+        // Bounded: when failures come faster than the assembler and the ledger take them
+        // (millions of failures at several GB/s), matching waits instead of memory
+        // growing with the input. The consumer takes events in any order, so producers
+        // blocked here never wait on each other.
+        let results = BlockingQueue<PipelineEvent>(capacity: 16 * options.threads)
         let nextFile = Atomic<Int>(0)
         let group = DispatchGroup()
         let remainingReaders = Atomic<Int>(readers)
