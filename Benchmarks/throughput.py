@@ -91,6 +91,7 @@ def main():
     ap.add_argument("--slice-mb", type=int, default=20, help="size of the slice fail2ban-regex reads")
     args = ap.parse_args()
 
+    work = os.path.join(ROOT, "Benchmarks", "work")
     corpus = corpus_dir(args.size)
     build()
     env = dict(os.environ, TZ="UTC")
