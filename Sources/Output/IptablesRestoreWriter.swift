@@ -8,13 +8,16 @@ public enum IptablesRestoreWriter {
     /// One chain of the file.
     public struct Chain: Sendable {
         public var name: String
-        /// `tcp`, `udp`, ... and the ports (`ssh`, `imap,imaps`, `25:30`); nil jumps for all traffic.
-        public var protocolAndPorts: (String, String)?
+        /// `tcp`, `udp`, ...; nil jumps for every protocol.
+        public var proto: String?
+        /// Checked ports and ranges (`ssh`, `143`, `25:30`); nil jumps for every port.
+        public var ports: [String]?
         public var addresses: [IPAddress]
 
-        public init(name: String, protocolAndPorts: (String, String)? = nil, addresses: [IPAddress]) {
+        public init(name: String, proto: String? = nil, ports: [String]? = nil, addresses: [IPAddress]) {
             self.name = name
-            self.protocolAndPorts = protocolAndPorts
+            self.proto = proto
+            self.ports = ports
             self.addresses = addresses
         }
     }
@@ -26,14 +29,10 @@ public enum IptablesRestoreWriter {
             "# failscan: \(count) banned \(ipv6 ? "IPv6" : "IPv4") address(es); \(ipv6 ? "ip6tables" : "iptables")-restore --noflush < this file\n*filter\n"
         for chain in chains { out += ":\(chain.name) - [0:0]\n" }
         for chain in chains {
-            if let (proto, ports) = chain.protocolAndPorts {
-                if proto == "all" || ports.isEmpty || ports == "0:65535" || ports == "1:65535" || ports == "all" {
-                    out += "-I INPUT -p \(proto) -j \(chain.name)\n"
-                } else {
-                    out += "-I INPUT -p \(proto) -m multiport --dports \(ports) -j \(chain.name)\n"
-                }
-            } else {
-                out += "-I INPUT -j \(chain.name)\n"
+            switch (chain.proto, chain.ports) {
+            case (let proto?, let ports?): out += "-I INPUT -p \(proto) -m multiport --dports \(ports.joined(separator: ",")) -j \(chain.name)\n"
+            case (let proto?, nil): out += "-I INPUT -p \(proto) -j \(chain.name)\n"
+            case (nil, _): out += "-I INPUT -j \(chain.name)\n"
             }
             for address in chain.addresses {
                 out += "-A \(chain.name) -s \(address) -j REJECT --reject-with \(reject)\n"

@@ -6,12 +6,15 @@ import Foundation
 /// ipset restore and nft -f.
 public enum JailWriter {
     /// - Parameter activeAt: keep only bans whose bantime has not run out at that time.
-    public static func render(_ results: [JailResult], format: OutputFormat, activeAt: Int? = nil) -> String {
+    /// - Throws: `FirewallError` when a jail's values do not fit a firewall format; the
+    ///   firewall text is also checked line by line against the shapes failscan writes.
+    public static func render(_ results: [JailResult], format: OutputFormat, activeAt: Int? = nil) throws(FirewallError) -> String {
         switch format {
         case .list:
             var seen = Set<IPAddress>()
             var out = ""
-            let all = results.flatMap { $0.banned(ipv6: false, activeAt: activeAt) + $0.banned(ipv6: true, activeAt: activeAt) }.sorted()
+            let all = results.flatMap { $0.banned(ipv6: false, activeAt: activeAt) + $0.banned(ipv6: true, activeAt: activeAt) }
+                .filter(\.isBannable).sorted()
             for address in all where seen.insert(address).inserted { out += "\(address)\n" }
             return out
         case .json:
@@ -31,12 +34,18 @@ public enum JailWriter {
                     "\(csv(row.ip)),\(csv(row.jail)),\(row.failures),\(row.first),\(row.last),\(row.banned),\(row.bans.map(String.init).joined(separator: " ")),\(hits)\n"
             }
             return out
-        case .iptables, .ip6tables:
-            return iptables(results, ipv6: format == .ip6tables, activeAt: activeAt)
-        case .ipset:
-            return ipset(results, activeAt: activeAt)
-        case .nft:
-            return nft(results, activeAt: activeAt)
+        case .iptables, .ip6tables, .ipset, .nft:
+            var jails: [FirewallJail] = []
+            for result in results { jails.append(try FirewallJail(result)) }
+            try FirewallJail.checkDistinct(jails)
+            let text: String
+            switch format {
+            case .ipset: text = ipset(jails, activeAt: activeAt)
+            case .nft: text = nft(jails, activeAt: activeAt)
+            default: text = iptables(jails, ipv6: format == .ip6tables, activeAt: activeAt)
+            }
+            try FirewallFileCheck.verify(text, format: format)
+            return text
         case .fail2banDB:
             preconditionFailure("fail2ban-db is written by Fail2banDatabaseWriter")
         }
@@ -52,31 +61,36 @@ public enum JailWriter {
             ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 
-    /// fail2ban's firewall chains are `f2b-<jail>`; iptables allows 28 characters.
-    static func chain(_ jail: String) -> String { String(("f2b-" + jail).prefix(28)) }
+    /// Addresses that were banned but that no firewall file holds (unspecified, loopback,
+    /// multicast, reserved): how many, and one for the message.
+    public static func unbannable(_ results: [JailResult]) -> (count: Int, example: IPAddress?) {
+        let all = results.flatMap { $0.banned(ipv6: false) + $0.banned(ipv6: true) }.filter { !$0.isBannable }
+        return (all.count, all.first)
+    }
 
-    /// Shaped like fail2ban's iptables-multiport action: a chain per jail, jumped to from
-    /// INPUT for the jail's ports and protocol.
-    static func iptables(_ results: [JailResult], ipv6: Bool, activeAt: Int?) -> String {
-        IptablesRestoreWriter.render(
-            results.map { result in
-                IptablesRestoreWriter.Chain(
-                    name: chain(result.jail.name),
-                    protocolAndPorts: (result.jail.protocol.lowercased(), result.jail.port.replacingOccurrences(of: " ", with: "")),
-                    addresses: result.banned(ipv6: ipv6, activeAt: activeAt))
-            }, ipv6: ipv6)
+    /// Shaped like fail2ban's iptables-multiport action: a chain `f2b-<jail>` per jail,
+    /// jumped to from INPUT for the jail's ports and protocol.
+    static func iptables(_ jails: [FirewallJail], ipv6: Bool, activeAt: Int?) -> String {
+        FirewallJail.mapping(jails) { "chain f2b-\($0.token)" }
+            + IptablesRestoreWriter.render(
+                jails.map { jail in
+                    IptablesRestoreWriter.Chain(
+                        name: "f2b-" + jail.token, proto: jail.proto, ports: jail.ports,
+                        addresses: jail.addresses(ipv6: ipv6, activeAt: activeAt))
+                }, ipv6: ipv6)
     }
 
     /// `ipset restore` input: hash:ip sets per jail and family, timeouts from bantime
     /// (0, ipset's "forever", for a permanent ban).
-    static func ipset(_ results: [JailResult], activeAt: Int?) -> String {
-        var out = ""
-        for result in results {
-            let timeout = result.jail.banTime < 0 ? 0 : min(result.jail.banTime, 2_147_483)
+    static func ipset(_ jails: [FirewallJail], activeAt: Int?) -> String {
+        var out = FirewallJail.mapping(jails) { "sets f2b-\($0.token) and f2b-\($0.token)-v6" }
+        for jail in jails {
+            let banTime = jail.result.jail.banTime
+            let timeout = banTime < 0 ? 0 : min(banTime, 2_147_483)
             for ipv6 in [false, true] {
-                let set = chain(result.jail.name) + (ipv6 ? "-v6" : "")
+                let set = "f2b-" + jail.token + (ipv6 ? "-v6" : "")
                 out += "create \(set) hash:ip family \(ipv6 ? "inet6" : "inet") timeout \(timeout) -exist\n"
-                for address in result.banned(ipv6: ipv6, activeAt: activeAt) {
+                for address in jail.addresses(ipv6: ipv6, activeAt: activeAt) {
                     out += "add \(set) \(address) timeout \(timeout) -exist\n"
                 }
             }
@@ -85,21 +99,21 @@ public enum JailWriter {
     }
 
     /// An `nft -f` file: one table with a v4 and a v6 set per jail and drop rules.
-    static func nft(_ results: [JailResult], activeAt: Int?) -> String {
-        var out = "#!/usr/sbin/nft -f\n# failscan\ntable inet failscan {\n"
-        for result in results {
-            let base = result.jail.name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    static func nft(_ jails: [FirewallJail], activeAt: Int?) -> String {
+        var out = "#!/usr/sbin/nft -f\n"
+        out += FirewallJail.mapping(jails) { "sets addr-set-\($0.nftToken) and addr6-set-\($0.nftToken)" }
+        out += "table inet failscan {\n"
+        for jail in jails {
             for ipv6 in [false, true] {
-                let addresses = result.banned(ipv6: ipv6, activeAt: activeAt)
-                out += "    set \(ipv6 ? "addr6" : "addr")-set-\(base) {\n        type \(ipv6 ? "ipv6_addr" : "ipv4_addr")\n"
+                let addresses = jail.addresses(ipv6: ipv6, activeAt: activeAt)
+                out += "    set \(ipv6 ? "addr6" : "addr")-set-\(jail.nftToken) {\n        type \(ipv6 ? "ipv6_addr" : "ipv4_addr")\n"
                 if !addresses.isEmpty { out += "        elements = { \(addresses.map(\.description).joined(separator: ", ")) }\n" }
                 out += "    }\n"
             }
         }
         out += "    chain input {\n        type filter hook input priority -1; policy accept;\n"
-        for result in results {
-            let base = result.jail.name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-            out += "        ip saddr @addr-set-\(base) drop\n        ip6 saddr @addr6-set-\(base) drop\n"
+        for jail in jails {
+            out += "        ip saddr @addr-set-\(jail.nftToken) drop\n        ip6 saddr @addr6-set-\(jail.nftToken) drop\n"
         }
         return out + "    }\n}\n"
     }

@@ -34,6 +34,9 @@ enum ExitStatus {
         } catch let error as FilterError {
             Diagnostics.error(error.description)
             throw badConfiguration
+        } catch let error as FirewallError {
+            Diagnostics.error(error.description)
+            throw badConfiguration
         } catch let error as ConfigError {
             Diagnostics.error(error.description)
             throw badConfiguration

@@ -173,24 +173,24 @@ import Testing
         ])
 
     @Test func listAndJSON() throws {
-        #expect(JailWriter.render([result], format: .list) == "192.0.2.1\n2001:db8::1\n")
-        let json = JailWriter.render([result], format: .json).split(separator: "\n")
+        #expect(try JailWriter.render([result], format: .list) == "192.0.2.1\n2001:db8::1\n")
+        let json = try JailWriter.render([result], format: .json).split(separator: "\n")
         #expect(json.count == 3)
         #expect(json[1] == #"{"banned":false,"bans":[],"failregex":{},"failures":1,"first":5,"ip":"192.0.2.2","jail":"dovecot","last":5}"#)
         #expect(
             json[2]
                 == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2}"#
         )
-        #expect(JailWriter.render([result], format: .list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 <= 610 < 20 + 600
+        #expect(try JailWriter.render([result], format: .list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 <= 610 < 20 + 600
     }
 
-    @Test func iptablesFilesSeparateFamilies() {
-        let v4 = JailWriter.render([result], format: .iptables)
+    @Test func iptablesFilesSeparateFamilies() throws {
+        let v4 = try JailWriter.render([result], format: .iptables)
         #expect(v4.contains("-I INPUT -p tcp -m multiport --dports imap,imaps -j f2b-dovecot\n"))
         #expect(v4.contains("-A f2b-dovecot -s 192.0.2.1 -j REJECT --reject-with icmp-port-unreachable\n"))
         #expect(!v4.contains("2001:db8::1") && !v4.contains("192.0.2.2"))
         #expect(v4.hasSuffix("-A f2b-dovecot -j RETURN\nCOMMIT\n"))
-        let v6 = JailWriter.render([result], format: .ip6tables)
+        let v6 = try JailWriter.render([result], format: .ip6tables)
         #expect(v6.contains("-A f2b-dovecot -s 2001:db8::1 -j REJECT --reject-with icmp6-port-unreachable\n"))
         #expect(!v6.contains("192.0.2.1"))
     }
@@ -202,7 +202,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-ipt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("rules").path
-        try AtomicFile.write(Array(JailWriter.render([result], format: format).utf8), to: file)
+        try AtomicFile.write(Array(try JailWriter.render([result], format: format).utf8), to: file)
         // In a fresh network namespace, so the host's tables are never touched.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")

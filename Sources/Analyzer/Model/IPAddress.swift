@@ -8,13 +8,21 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     case v4(UInt32)
     case v6(UInt64, UInt64)
 
-    /// Parses dotted-quad IPv4 (each part 0...255, at most 3 digits) or IPv6 text.
+    /// Parses dotted-quad IPv4 (each part 0...255 without leading zeros) or IPv6 text.
+    ///
+    /// `010.001.002.003` is not an address here: fail2ban and `iptables -s` read leading
+    /// zeros as octal (8.1.2.3), other tools as decimal, so such text is ambiguous and is
+    /// never taken for an address (nor is `::ffff:01.2.3.4`).
     public init?(bytes: UnsafeBufferPointer<UInt8>) {
         if let v4 = IPAddress.parseV4(bytes) {
             self = .v4(v4)
             return
         }
         guard bytes.count >= 2, bytes.count < 64, bytes.contains(UInt8(ascii: ":")) else { return nil }
+        // An embedded IPv4 part must be as strict as a plain one.
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")), bytes[colon...].contains(UInt8(ascii: ".")) {
+            guard IPAddress.parseV4(UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])) != nil else { return nil }
+        }
         var text = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var address = in6_addr()
         let ok = withUnsafeMutableBytes(of: &text) { raw -> Bool in
@@ -51,6 +59,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         var value: UInt32 = 0, part: UInt32 = 0, digits = 0, parts = 0
         for c in b {
             if c >= 48, c <= 57 {
+                if digits == 1, part == 0 { return nil } // a leading zero: ambiguous (octal?)
                 part = part * 10 + UInt32(c - 48)
                 digits += 1
                 if digits > 3 || part > 255 { return nil }
@@ -66,6 +75,21 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         guard digits > 0, parts == 3 else { return nil }
         return value << 8 | part
+    }
+
+    /// Whether a firewall may ban this address: not unspecified (`0.0.0.0/8`, `::`),
+    /// loopback (`127.0.0.0/8`, `::1`), multicast (`224.0.0.0/4`, `ff00::/8`) or reserved
+    /// and broadcast (`240.0.0.0/4`). A log line naming one is noise or an attack on the
+    /// ban itself; banning it would block the host's own traffic or be refused.
+    public var isBannable: Bool {
+        switch self {
+        case .v4(let v):
+            let first = v >> 24
+            return first != 0 && first != 127 && first < 224
+        case .v6(let high, let low):
+            if high == 0 && (low == 0 || low == 1) { return false }
+            return high >> 56 != 0xff
+        }
     }
 
     public var isIPv4: Bool { if case .v4 = self { return true } else { return false } }

@@ -1,0 +1,137 @@
+import Analyzer
+import Fail2banConfig
+import Foundation
+
+/// A firewall file that cannot be written safely: a jail's port or protocol outside the
+/// target's grammar, names that would collide. Nothing from configuration or logs is ever
+/// copied into a firewall file unchecked.
+public struct FirewallError: Error, Sendable, CustomStringConvertible {
+    public let jail: String
+    public let reason: String
+
+    public var description: String { jail.isEmpty ? reason : "[\(FirewallJail.printable(jail))] \(reason)" }
+}
+
+/// What a firewall file may say about one jail: names that fit every target's grammar and
+/// map jails injectively, the protocol and the ports checked, the addresses that may be
+/// banned.
+struct FirewallJail {
+    let result: JailResult
+    /// A name of `[A-Za-z0-9_-]`, at most 24 bytes: `f2b-<token>` is an iptables chain
+    /// (28 bytes at most) and `f2b-<token>-v6` an ipset set (31).
+    let token: String
+    /// The same for nft identifiers (`[A-Za-z0-9_]`).
+    let nftToken: String
+    /// `tcp`, `udp`, `udplite`, `sctp`, `dccp`, or nil for every protocol.
+    let proto: String?
+    /// Ports and ranges for `--dports` (at most 15, a range counting 2), or nil for all.
+    let ports: [String]?
+
+    /// The jail's values checked against the targets' grammars.
+    /// - Throws: `FirewallError` naming the jail and the value.
+    init(_ result: JailResult) throws(FirewallError) {
+        self.result = result
+        let jail = result.jail
+        token = Self.token(jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }, maxLength: 24)
+        nftToken = Self.token(jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }, maxLength: 48)
+        let proto = jail.protocol.trimmingCharacters(in: .whitespaces).lowercased()
+        let portText = jail.port.trimmingCharacters(in: .whitespaces)
+        let allPorts = ["", "0:65535", "1:65535", "all", "any"].contains(portText.lowercased())
+        switch proto {
+        case "all":
+            self.proto = nil
+            ports = nil
+            return
+        case "tcp", "udp", "udplite", "sctp", "dccp": self.proto = proto
+        default:
+            throw FirewallError(
+                jail: jail.name, reason: "protocol = \(Self.printable(jail.protocol)) is not one of tcp, udp, udplite, sctp, dccp, all")
+        }
+        if allPorts {
+            ports = nil
+            return
+        }
+        var list: [String] = []
+        var count = 0
+        for raw in portText.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = raw.trimmingCharacters(in: .whitespaces)
+            guard let port = Self.port(item, proto: proto) else {
+                throw FirewallError(
+                    jail: jail.name, reason: "port \(Self.printable(item)) in port = \(Self.printable(jail.port)) is not a port number, range (n:m) or service name")
+            }
+            list.append(port)
+            count += port.contains(":") ? 2 : 1
+        }
+        guard count <= 15 else {
+            throw FirewallError(jail: jail.name, reason: "port = \(Self.printable(jail.port)) names more than 15 ports (a range counts 2): iptables' multiport cannot match them")
+        }
+        ports = list
+    }
+
+    /// One port, range or service name as iptables reads it, or nil.
+    static func port(_ text: String, proto: String) -> String? {
+        func number(_ part: Substring) -> Int? {
+            guard !part.isEmpty, part.count <= 5, part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(part).flatMap { $0 <= 65535 ? $0 : nil }
+        }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 2, let low = number(parts[0]), let high = number(parts[1]), low <= high { return "\(low):\(high)" }
+        if parts.count == 1, let value = number(parts[0]) { return "\(value)" }
+        // A service name iptables resolves through /etc/services.
+        guard parts.count == 1, let first = text.first, first.isASCII, first.isLetter, text.count <= 32,
+            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "+" || $0 == ".") }),
+            getservbyname(text, proto == "udp" || proto == "udplite" ? "udp" : "tcp") != nil
+        else { return nil }
+        return text
+    }
+
+    /// `name` when it is made of `allowed` characters and fits `maxLength`; else its
+    /// allowed prefix with `_` for the rest, cut to fit, and 8 hex digits of a hash of the
+    /// whole name: distinct jail names never share a chain or a set.
+    static func token(_ name: String, allowed: (Character) -> Bool, maxLength: Int) -> String {
+        if !name.isEmpty, name.count <= maxLength, name.allSatisfy(allowed) { return name }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let suffix = String(String(hash, radix: 16).suffix(8)).leftPadded(to: 8)
+        let head = String(name.map { allowed($0) ? $0 : "_" }.prefix(maxLength - 9))
+        return head + "_" + suffix
+    }
+
+    /// `text` for a comment or a message: printable ASCII, anything else as `\xNN`.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if byte >= 0x20, byte < 0x7f { out.append(Character(Unicode.Scalar(byte))) } else { out += String(format: "\\x%02x", byte) }
+        }
+        return out
+    }
+
+    /// The jail's banned addresses of one family that a firewall may hold.
+    func addresses(ipv6: Bool, activeAt: Int?) -> [IPAddress] {
+        result.banned(ipv6: ipv6, activeAt: activeAt).filter(\.isBannable)
+    }
+
+    /// Checks `jails` for names two of them would share.
+    static func checkDistinct(_ jails: [FirewallJail]) throws(FirewallError) {
+        var seen: [String: String] = [:]
+        for jail in jails {
+            for key in ["t:" + jail.token, "n:" + jail.nftToken] {
+                if let other = seen[key], other != jail.result.jail.name {
+                    throw FirewallError(jail: jail.result.jail.name, reason: "maps to the same firewall name as [\(printable(other))]; rename one jail")
+                }
+                seen[key] = jail.result.jail.name
+            }
+        }
+    }
+
+    /// Comment lines that say which jail became which name.
+    static func mapping(_ jails: [FirewallJail], name: (FirewallJail) -> String) -> String {
+        jails.map { "# failscan: jail [\(printable($0.result.jail.name))] -> \(name($0))\n" }.joined()
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}
