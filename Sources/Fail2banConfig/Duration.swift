@@ -6,6 +6,9 @@ import Foundation
 /// units (s, m/min, h, d, w, mo/month = a year / 12, y = 365.25 days), summed; `-1`
 /// means forever.
 public enum Duration {
+    /// The longest time failscan takes: 100 years, in seconds. Longer values (and values
+    /// that do not fit a 64-bit count at all) are refused rather than overflowing.
+    public static let maximum = 3_155_760_000
     static let units: [(names: [String], seconds: Double)] = [
         (["days", "day", "da", "dd", "d"], 86400),
         (["weeks", "week", "wee", "we", "ww", "w"], 7 * 86400),
@@ -20,7 +23,7 @@ public enum Duration {
     public static func seconds(_ text: String) -> Int? {
         let lower = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
         guard !lower.isEmpty else { return nil }
-        if let plain = Int(lower) { return plain }
+        if let plain = Int(lower) { return abs(plain) <= maximum ? plain : nil }
         var total = 0.0
         var rest = Substring(lower)
         while !rest.isEmpty {
@@ -44,6 +47,7 @@ public enum Duration {
             guard let unit = units.first(where: { $0.names.contains(String(word)) }) else { return nil }
             total += sign * value * unit.seconds
         }
+        guard total.isFinite, total.magnitude <= Double(maximum) else { return nil }
         return Int(total.rounded())
     }
 }

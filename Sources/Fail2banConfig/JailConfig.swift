@@ -2,6 +2,9 @@ import Foundation
 
 /// One jail of a fail2ban configuration: what failscan needs to replay it, as values.
 public struct JailConfig: Sendable, Equatable {
+    /// The largest `maxretry` failscan takes.
+    public static let maxRetryLimit = 1_000_000
+
     public var name: String
     public var enabled: Bool
     /// The filter as fail2ban names it: `sshd[mode=aggressive]`, or a path to a `.conf`.

@@ -48,15 +48,18 @@ public struct JailLoader: Sendable {
         func seconds(_ key: String, _ fallback: Int) throws(ConfigError) -> Int {
             guard let text = try value(key), !text.isEmpty else { return fallback }
             guard let seconds = Duration.seconds(text) else {
-                throw ConfigError(file: file, "[\(name)] \(key) = \(text) is not a time (600, 10m, 1h, 1d)")
+                throw ConfigError(file: file, "[\(name)] \(key) = \(text) is not a time (600, 10m, 1h, 1d; at most 100 years)")
             }
+            guard key != "findtime" || seconds >= 0 else { throw ConfigError(file: file, "[\(name)] findtime = \(text) is negative") }
             return seconds
         }
         let enabledText = (try value("enabled") ?? "false").lowercased()
         let enabled = ["true", "yes", "1", "on"].contains(enabledText)
         var maxRetry = 5
         if let text = try value("maxretry"), !text.isEmpty {
-            guard let n = Int(text) else { throw ConfigError(file: file, "[\(name)] maxretry = \(text) is not a number") }
+            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), (1...JailConfig.maxRetryLimit).contains(n) else {
+                throw ConfigError(file: file, "[\(name)] maxretry = \(text) is not a number from 1 to \(JailConfig.maxRetryLimit)")
+            }
             maxRetry = n
         }
         let ignore = (try value("ignoreip") ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" })

@@ -44,7 +44,9 @@ enum FirewallFileCheck {
             let line = String(line)
             let range = NSRange(line.startIndex..., in: line)
             guard let match = shapes.lazy.compactMap({ $0.firstMatch(in: line, range: range) }).first else {
-                throw FirewallError(jail: "", reason: "\(format.rawValue) line \(number + 1) is not of a shape failscan writes: \(FirewallJail.printable(line))")
+                throw FirewallError(
+                    jail: "",
+                    reason: "\(format.rawValue) line \(number + 1) is not of a shape failscan writes: \(FirewallJail.printable(line))")
             }
             var addresses: [Substring] = []
             for group in ["address", "addresses"] {
@@ -55,7 +57,8 @@ enum FirewallFileCheck {
             }
             for text in addresses {
                 guard let address = IPAddress(String(text)), address.description == text, address.isBannable else {
-                    throw FirewallError(jail: "", reason: "\(format.rawValue) line \(number + 1): \(text) is not a canonical, bannable address")
+                    throw FirewallError(
+                        jail: "", reason: "\(format.rawValue) line \(number + 1): \(text) is not a canonical, bannable address")
                 }
             }
         }

@@ -57,13 +57,20 @@ struct FirewallJail {
             let item = raw.trimmingCharacters(in: .whitespaces)
             guard let port = Self.port(item, proto: proto) else {
                 throw FirewallError(
-                    jail: jail.name, reason: "port \(Self.printable(item)) in port = \(Self.printable(jail.port)) is not a port number, range (n:m) or service name")
+                    jail: jail.name,
+                    reason:
+                        "port \(Self.printable(item)) in port = \(Self.printable(jail.port)) is not a port number, range (n:m) or service name"
+                )
             }
             list.append(port)
             count += port.contains(":") ? 2 : 1
         }
         guard count <= 15 else {
-            throw FirewallError(jail: jail.name, reason: "port = \(Self.printable(jail.port)) names more than 15 ports (a range counts 2): iptables' multiport cannot match them")
+            throw FirewallError(
+                jail: jail.name,
+                reason:
+                    "port = \(Self.printable(jail.port)) names more than 15 ports (a range counts 2): iptables' multiport cannot match them"
+            )
         }
         ports = list
     }
@@ -117,7 +124,8 @@ struct FirewallJail {
         for jail in jails {
             for key in ["t:" + jail.token, "n:" + jail.nftToken] {
                 if let other = seen[key], other != jail.result.jail.name {
-                    throw FirewallError(jail: jail.result.jail.name, reason: "maps to the same firewall name as [\(printable(other))]; rename one jail")
+                    throw FirewallError(
+                        jail: jail.result.jail.name, reason: "maps to the same firewall name as [\(printable(other))]; rename one jail")
                 }
                 seen[key] = jail.result.jail.name
             }

@@ -30,7 +30,8 @@ public enum IptablesRestoreWriter {
         for chain in chains { out += ":\(chain.name) - [0:0]\n" }
         for chain in chains {
             switch (chain.proto, chain.ports) {
-            case (let proto?, let ports?): out += "-I INPUT -p \(proto) -m multiport --dports \(ports.joined(separator: ",")) -j \(chain.name)\n"
+            case (let proto?, let ports?):
+                out += "-I INPUT -p \(proto) -m multiport --dports \(ports.joined(separator: ",")) -j \(chain.name)\n"
             case (let proto?, nil): out += "-I INPUT -p \(proto) -j \(chain.name)\n"
             case (nil, _): out += "-I INPUT -j \(chain.name)\n"
             }

@@ -1,5 +1,6 @@
 import Analyzer
 import ArgumentParser
+import Foundation
 import LogSource
 
 #if canImport(Glibc)
@@ -56,8 +57,20 @@ struct FilterArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("gzip inflater.", valueName: "engine"))
     var inflate: InflateEngine = .isal
 
+    /// The latest "now" failscan takes: the end of year 9999.
+    static let latestNow = 253_402_300_799
+
     func validate() throws {
         if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
+        if let now, now < 0 || now > Self.latestNow {
+            throw ValidationError("--now must be from 0 to \(Self.latestNow) (the end of year 9999)")
+        }
+        if let timezone, DateDetector.zoneOffset(timezone) == nil {
+            throw ValidationError("--timezone \(timezone): not a zone (UTC, +0100, -05:30, CET; hours up to 23)")
+        }
+        if datePatterns.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--datepattern must not be empty")
+        }
     }
 
     var filterOptions: FilterOptions {

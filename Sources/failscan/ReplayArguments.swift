@@ -105,7 +105,9 @@ struct ReplayArguments: ParsableArguments {
         }
         let unbannable = JailWriter.unbannable(outcome.results)
         if format.isFirewall || format == .list, let example = unbannable.example {
-            Diagnostics.warning("\(unbannable.count) banned address(es) are unspecified, loopback, multicast or reserved and are left out (e.g. \(example))")
+            Diagnostics.warning(
+                "\(unbannable.count) banned address(es) are unspecified, loopback, multicast or reserved and are left out (e.g. \(example))"
+            )
         }
         let active = activeAt.flatMap(Self.parseTime)
         if format == .fail2banDB, let output {

@@ -57,7 +57,9 @@ struct ScanCommand: ParsableCommand {
     var logs: [String]
 
     func validate() throws {
-        if maxretry < 1 { throw ValidationError("--maxretry must be at least 1") }
+        if maxretry < 1 || maxretry > JailConfig.maxRetryLimit {
+            throw ValidationError("--maxretry must be from 1 to \(JailConfig.maxRetryLimit)")
+        }
         guard let find = Duration.seconds(findtime), find >= 0 else {
             throw ValidationError("--findtime \(findtime): not a time of 0 or more (600, 10m, 1h)")
         }

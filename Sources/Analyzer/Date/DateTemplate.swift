@@ -83,7 +83,7 @@ public struct DateTemplate: Sendable {
             text = String(text.dropFirst(9))
             wordBegin = .lineStart
         }
-        let (expanded, caseless) = TimePatterns.expand(text)
+        let (expanded, caseless) = try TimePatterns.expand(text)
         return try build(
             name: pattern, regex: (caseless ? "(?i)" : "") + expanded, wordBegin: wordBegin, wordEnd: wordEnd, kind: .pattern, jit: jit)
     }

@@ -1,3 +1,5 @@
+import Fail2banConfig
+
 /// The strptime fields fail2ban's date patterns use, as PCRE2 regexes with named groups.
 ///
 /// Corresponds to `timeRE` in fail2ban's `server/strptime.py`, which starts from Python's
@@ -61,7 +63,8 @@ enum TimePatterns {
     /// Replaces every `%field` of a fail2ban date pattern by its regex.
     /// - Returns: the regex and whether it needs case-insensitive matching (names of
     ///   months, weekdays or AM/PM), as fail2ban adds `(?iu)` then.
-    static func expand(_ pattern: String) -> (regex: String, caseless: Bool) {
+    /// - Throws: `ConfigError` for a `%` directive fail2ban does not know (`%Q`).
+    static func expand(_ pattern: String) throws(ConfigError) -> (regex: String, caseless: Bool) {
         var out = ""
         var caseless = false
         var rest = Substring(pattern)
@@ -72,6 +75,8 @@ enum TimePatterns {
                 out += fields[key]!
                 if ["a", "A", "b", "B", "p"].contains(key) { caseless = true }
                 rest = after.dropFirst(key.count)
+            } else if let next = after.first, next.isASCII, next.isLetter {
+                throw ConfigError("datepattern \(pattern): unknown directive %\(after.prefix(next == "E" ? 3 : 1))")
             } else {
                 out += "%"
                 rest = after
@@ -110,8 +115,10 @@ enum TimePatterns {
         }
         guard let sign = rest.first, sign == "+" || sign == "-" else { return rest.isEmpty ? base : nil }
         let digits = rest.dropFirst().filter { $0 != ":" }
-        guard let value = Int(digits), !digits.isEmpty else { return nil }
-        let minutes = digits.count <= 2 ? value * 60 : (value / 100) * 60 + value % 100
+        guard let value = Int(digits), !digits.isEmpty, digits.count <= 4, digits.count != 3 else { return nil }
+        let (hours, extra) = digits.count <= 2 ? (value, 0) : (value / 100, value % 100)
+        guard hours <= 23, extra <= 59 else { return nil }
+        let minutes = hours * 60 + extra
         return base + (sign == "-" ? -minutes : minutes)
     }
 }
