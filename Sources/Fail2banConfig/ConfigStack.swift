@@ -121,6 +121,10 @@ public struct ConfigStack: Sendable {
         return try interpolate(raw, section: section, vars: vars, depth: 0, option: key)
     }
 
+    /// The largest value an option may expand to (`%(x)s` and `<tag>` substitution): a
+    /// value that doubles at every level would otherwise grow to gigabytes.
+    public static let expansionLimit = 1 << 20
+
     func interpolate(_ raw: String, section: String, vars: [String: String], depth: Int, option: String) throws(ConfigError) -> String {
         guard raw.contains("%") else { return raw }
         guard depth < 10 else { throw ConfigError(file: files.last, "interpolation too deep (a loop?) in [\(section)] \(option)") }
@@ -161,6 +165,9 @@ public struct ConfigStack: Sendable {
                     throw ConfigError(file: files.last, "[\(section)] \(option) refers to %(\(name))s, which is not defined")
                 }
                 out += replacement
+                guard out.utf8.count <= Self.expansionLimit else {
+                    throw ConfigError(file: files.last, "[\(section)] \(option) expands beyond \(Self.expansionLimit >> 20) MiB")
+                }
             } else {
                 throw ConfigError(file: files.last, "[\(section)] \(option): '%' must be followed by '%' or '(name)s'")
             }

@@ -23,7 +23,7 @@ public enum Duration {
     public static func seconds(_ text: String) -> Int? {
         let lower = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
         guard !lower.isEmpty else { return nil }
-        if let plain = Int(lower) { return abs(plain) <= maximum ? plain : nil }
+        if let plain = Int(lower) { return plain.magnitude <= UInt(maximum) ? plain : nil }
         var total = 0.0
         var rest = Substring(lower)
         while !rest.isEmpty {

@@ -151,6 +151,9 @@ public struct FilterLoader: Sendable {
                     }
                     let start = value.distance(from: value.startIndex, to: range.lowerBound)
                     value = value.replacingOccurrences(of: "<\(name)>", with: replacement)
+                    guard value.utf8.count <= ConfigStack.expansionLimit else {
+                        throw ConfigError(file: file, "\(key) expands beyond \(ConfigStack.expansionLimit >> 20) MiB (<\(name)> repeated)")
+                    }
                     replacements[name, default: 0] += 1
                     changed = true
                     searchFrom = value.index(value.startIndex, offsetBy: min(start, value.count))

@@ -32,7 +32,7 @@ final class Bzip2Decoder: DecoderBackend {
         switch rc {
         case BZ_OK: return (consumed, produced, false)
         case BZ_STREAM_END: return (consumed, produced, true)
-        default: throw InflateFailure(code: rc, message: "libbz2 error \(rc)")
+        default: throw InflateFailure(code: rc, message: "libbz2 error \(rc)", produced: produced)
         }
     }
 

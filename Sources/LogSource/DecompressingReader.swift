@@ -13,13 +13,9 @@ public final class DecompressingReader: ByteSource {
     let file: FileDescriptor
     let backend: any DecoderBackend
     let format: Compression
-    /// The read buffer, used when the file cannot be mapped.
+    /// The compressed input, read (not mapped: a file truncated while mapped would kill
+    /// the process with SIGBUS; reading reports it instead, and pipes work too).
     let buffer: UnsafeMutableRawBufferPointer
-    /// The compressed file mapped into memory (no copy into a read buffer), if possible.
-    var mapping: UnsafeMutableRawPointer?
-    var mappingSize = 0
-    var mappedOffset = 0
-    /// The current window of compressed input: the read buffer or a slice of the mapping.
     var input: UnsafeRawBufferPointer
     var inputStart = 0
     var inputEnd = 0
@@ -29,50 +25,26 @@ public final class DecompressingReader: ByteSource {
     public private(set) var warnings: [ScanError] = []
 
     /// Prepares to decode `file`, whose format is `format`; gzip uses `engine`.
-    public init(_ file: FileDescriptor, format: Compression, engine: InflateEngine = .isal, inputSize: Int = 256 * 1024) {
+    public init(_ file: FileDescriptor, format: Compression, engine: InflateEngine = .isal, inputSize: Int = 1 << 20) {
         self.file = file
         self.format = format
         switch format {
         case .zstd: backend = ZstdDecoder()
         case .xz: backend = XzDecoder()
         case .bzip2: backend = Bzip2Decoder()
-        case .gzip, .none: backend = engine.make()
+        case .gzip, .none, .lz4, .lzma, .compress: backend = engine.make() // LogFile.open refuses the last three
         }
         buffer = .allocate(byteCount: inputSize, alignment: 64)
         input = UnsafeRawBufferPointer(buffer)
-        // Mapping the compressed file spares the kernel's copy into a read buffer (11% of
-        // the cycles of a two-file gzip scan, measured with perf). Compressed logs are
-        // rotated files, not written any more; a file truncated while mapped would fault.
-        var info = stat()
-        if fstat(file.fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
-            let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, file.fd, 0), mapped != MAP_FAILED
-        {
-            madvise(mapped, Int(info.st_size), MADV_SEQUENTIAL)
-            mapping = mapped
-            mappingSize = Int(info.st_size)
-        }
     }
 
-    deinit {
-        buffer.deallocate()
-        if let mapping { munmap(mapping, mappingSize) }
-    }
+    deinit { buffer.deallocate() }
 
     func refill() throws(ScanError) {
         if inputStart < inputEnd { return }
         consumedBefore += inputEnd
         inputStart = 0
-        if let mapping {
-            // Windows of 8 MiB. The pages of the window just consumed are dropped, so that
-            // the resident size does not grow with the compressed file's size.
-            if inputEnd > 0 { madvise(mapping + (mappedOffset - inputEnd), inputEnd, MADV_DONTNEED) }
-            let size = min(8 << 20, mappingSize - mappedOffset)
-            input = UnsafeRawBufferPointer(start: mapping + mappedOffset, count: size)
-            mappedOffset += size
-            inputEnd = size
-        } else {
-            inputEnd = try file.read(into: buffer)
-        }
+        inputEnd = try file.readFully(into: buffer)
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
@@ -92,10 +64,19 @@ public final class DecompressingReader: ByteSource {
                 return produced
             }
             if !memberOpen {
-                // Between members: another member must start with the format's magic.
                 let bytes = input.bindMemory(to: UInt8.self)
+                // xz streams may be followed by stream padding (null bytes).
+                if format == .xz {
+                    while inputStart < inputEnd, bytes[inputStart] == 0 { inputStart += 1 }
+                    if inputStart == inputEnd { continue }
+                }
+                // Between members: another member must start with the format's magic (or,
+                // for zstd, be a skippable frame, which the decoder steps over).
                 let available = min(inputEnd - inputStart, backend.magic.count)
-                if !bytes[inputStart..<(inputStart + available)].elementsEqual(backend.magic.prefix(available)) {
+                let skippable =
+                    format == .zstd && available == 4 && bytes[inputStart] & 0xf0 == 0x50
+                    && bytes[(inputStart + 1)..<(inputStart + 4)].elementsEqual([0x2a, 0x4d, 0x18])
+                if !skippable, !bytes[inputStart..<(inputStart + available)].elementsEqual(backend.magic.prefix(available)) {
                     finished = true
                     warnings.append(
                         ScanError(
@@ -113,6 +94,7 @@ public final class DecompressingReader: ByteSource {
                     into: UnsafeMutableRawBufferPointer(rebasing: buffer[produced...]))
             } catch {
                 finished = true
+                produced += error.produced // what inflated before the error was found is kept
                 warnings.append(
                     ScanError(
                         .corrupt, path: file.path, underlying: error.code,

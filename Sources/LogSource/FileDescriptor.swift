@@ -2,15 +2,19 @@
     import Glibc
 #endif
 
-/// A file descriptor opened read-only; `read(2)` with EINTR retried in one place.
+/// A file descriptor opened read-only; `read(2)` with EINTR retried in one place. Bytes
+/// looked at before reading (the magic bytes) can be given back with ``unread(_:)``, so
+/// that pipes, FIFOs and standard input lose nothing.
 public final class FileDescriptor {
     public let fd: Int32
     public let path: String
+    /// Bytes given back, read again before the descriptor.
+    var pushedBack: [UInt8] = []
 
-    /// Opens `path` for reading.
+    /// Opens `path` for reading; `-` is standard input.
     /// - Throws: `ScanError.Code.open` with the errno.
     public init(path: String) throws(ScanError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = path == "-" ? dup(0) : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let err = errno
             throw ScanError(.open, path: path, underlying: err, "cannot open: \(String(cString: strerror(err)))")
@@ -21,8 +25,19 @@ public final class FileDescriptor {
 
     deinit { close(fd) }
 
+    /// Gives bytes back: the next reads return them first.
+    public func unread(_ bytes: UnsafeRawBufferPointer) {
+        pushedBack.insert(contentsOf: bytes, at: 0)
+    }
+
     /// `read(2)`, retried on EINTR.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+        if !pushedBack.isEmpty, buffer.count > 0 {
+            let n = min(buffer.count, pushedBack.count)
+            pushedBack.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            pushedBack.removeFirst(n)
+            return n
+        }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }

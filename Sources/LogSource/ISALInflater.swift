@@ -36,7 +36,7 @@ final class ISALInflater: DecoderBackend {
             case ISAL_INCORRECT_CHECKSUM: message = "incorrect CRC"
             default: message = "ISA-L error \(rc)"
             }
-            throw InflateFailure(code: rc, message: message)
+            throw InflateFailure(code: rc, message: message, produced: Int(produced))
         }
         return (Int(consumed), Int(produced), done != 0)
     }

@@ -16,6 +16,12 @@ public final class LineChunker {
     public private(set) var bytesRead = 0
     /// The size of the buffers this chunker fills.
     public let capacity: Int
+    /// Whether a last line without `\n` is kept. By default it is not: it may be a line
+    /// still being written (`... from 198.51.100.4` of `198.51.100.45`), and fail2ban (its
+    /// server and fail2ban-regex) waits for its end too.
+    public var keepsUnterminatedLine = false
+    /// Bytes of a last line without `\n` that were left out.
+    public private(set) var unterminatedBytes = 0
 
     /// - Parameter capacity: the size of every buffer passed to ``fill(_:)``; also the
     ///   longest line kept whole.
@@ -55,7 +61,13 @@ public final class LineChunker {
             filled += n
         }
         if filled == 0 { return nil }
-        if atEnd { return filled }
+        if atEnd {
+            guard !keepsUnterminatedLine, bytes[filled - 1] != 10 else { return filled }
+            var last = filled
+            while last > 0, bytes[last - 1] != 10 { last -= 1 }
+            unterminatedBytes = filled - last
+            return last > 0 ? last : nil
+        }
         var last = filled
         while last > 0, bytes[last - 1] != 10 { last -= 1 }
         if last == 0 {

@@ -11,15 +11,17 @@ public enum LogFile {
         let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 8)
         defer { head.deallocate() }
         let n = try file.readFully(into: head)
-        _ = lseekStart(file.fd)
+        // Given back rather than sought over: pipes and FIFOs cannot seek.
+        file.unread(UnsafeRawBufferPointer(rebasing: head[0..<n]))
         let compression = Compression.detect(UnsafeRawBufferPointer(rebasing: head[0..<n]))
         switch compression {
         case .none: return (PlainFileSource(file), .none)
         case .gzip, .zstd, .xz, .bzip2:
             return (DecompressingReader(file, format: compression, engine: engine), compression)
+        case .lz4, .lzma, .compress:
+            throw ScanError(
+                .unsupportedCompression, path: path,
+                "\(compression.rawValue) compression is not supported, the file is not read (\(compression.hint))")
         }
     }
 }
-
-@inline(__always)
-func lseekStart(_ fd: Int32) -> Int { Int(lseek(fd, 0, SEEK_SET)) }

@@ -32,7 +32,7 @@ final class XzDecoder: DecoderBackend {
         switch rc {
         case LZMA_OK, LZMA_BUF_ERROR: return (consumed, produced, false)
         case LZMA_STREAM_END: return (consumed, produced, true)
-        default: throw InflateFailure(code: Int32(rc.rawValue), message: "liblzma error \(rc.rawValue)")
+        default: throw InflateFailure(code: Int32(rc.rawValue), message: "liblzma error \(rc.rawValue)", produced: produced)
         }
     }
 

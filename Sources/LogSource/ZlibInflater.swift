@@ -30,7 +30,7 @@ final class ZlibInflater: DecoderBackend {
         case Z_OK, Z_BUF_ERROR: return (consumed, produced, false)
         case Z_STREAM_END: return (consumed, produced, true)
         default:
-            throw InflateFailure(code: rc, message: stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)")
+            throw InflateFailure(code: rc, message: stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)", produced: produced)
         }
     }
 

@@ -25,7 +25,8 @@ final class ZstdDecoder: DecoderBackend {
         let rc = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
         if ZSTD_isError(rc) != 0 {
             throw InflateFailure(
-                code: Int32(truncatingIfNeeded: 0 &- Int(truncatingIfNeeded: rc)), message: String(cString: ZSTD_getErrorName(rc)))
+                code: Int32(truncatingIfNeeded: 0 &- Int(truncatingIfNeeded: rc)), message: String(cString: ZSTD_getErrorName(rc)),
+                produced: outBuffer.pos)
         }
         return (inBuffer.pos, outBuffer.pos, rc == 0)
     }

@@ -64,19 +64,20 @@ public enum LineScanner {
     }
 
     /// Calls `body` with the lines that end before `end` (a line start or the buffer's
-    /// end), nearest first, each as ``content(of:in:)`` gives it, until `body` says stop.
+    /// end) and start at or after `start` (a line start), nearest first, each as
+    /// ``content(of:in:)`` gives it, until `body` says stop.
     public static func forEachLineBackward(
-        in buffer: UnsafeBufferPointer<UInt8>, before end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+        in buffer: UnsafeBufferPointer<UInt8>, before end: Int, notBefore start: Int = 0, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) {
         guard let base = buffer.baseAddress else { return }
         var end = end
-        while end > 0 {
+        while end > start {
             var lineEnd = end
             if base[lineEnd - 1] == 10 { lineEnd -= 1 }
-            var start = lineEnd
-            while start > 0, base[start - 1] != 10 { start -= 1 }
-            if !body(content(of: start..<lineEnd, in: base)) { return }
-            end = start
+            var lineStart = lineEnd
+            while lineStart > start, base[lineStart - 1] != 10 { lineStart -= 1 }
+            if !body(content(of: lineStart..<lineEnd, in: base)) { return }
+            end = lineStart
         }
     }
 

@@ -104,11 +104,17 @@ struct FirewallJail {
         return head + "_" + suffix
     }
 
-    /// `text` for a comment or a message: printable ASCII, anything else as `\xNN`.
+    /// `text` for a comment or a message: letters, digits and `_.,:/@+=-` and spaces as
+    /// they are, anything else (quotes, `$`, `\\`, control bytes, non-ASCII) as `\xNN`.
     static func printable(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
-            if byte >= 0x20, byte < 0x7f { out.append(Character(Unicode.Scalar(byte))) } else { out += String(format: "\\x%02x", byte) }
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 0x80, c.isLetter || c.isNumber || " _.,:/@+=-".contains(c) {
+                out.append(c)
+            } else {
+                out += String(format: "\\x%02x", byte)
+            }
         }
         return out
     }

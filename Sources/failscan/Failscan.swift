@@ -25,6 +25,19 @@ struct Failscan: ParsableCommand {
             logs' own time as its clock.
 
             \(ExitStatus.table)
+
+            LIMITS
+              lines       1 MiB; a longer line is cut (reported) and the rest skipped
+              times       findtime and bantime up to 100 years (bantime -1: for ever)
+              maxretry    1 to 1,000,000
+              --now       0 to 253402300799 (the end of year 9999)
+              expansion   a filter or jail option expands (%(x)s, <tag>) to 1 MiB at most
+              addresses   leading zeros (010.1.2.3) are ambiguous, not addresses;
+                          0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/3, ::, ::1 and ff00::/8 are
+                          never banned
+              firewall    ports, protocols and names are checked against each target's
+                          grammar (at most 15 multiport ports); a file its client would
+                          refuse is never written
             """,
         version: versionText,
         subcommands: [ScanCommand.self, RegexCommand.self, JailsCommand.self]

@@ -54,6 +54,13 @@ struct FilterArguments: ParsableArguments {
             valueName: "n"))
     var threads: Int?
 
+    @Flag(
+        name: .customLong("count-unterminated"),
+        help:
+            "Count a file's last line even when it has no newline (for archives known to be complete). By default such a line is left out and reported: it may be half written, and fail2ban waits for its end too."
+    )
+    var countUnterminated = false
+
     @Option(name: .long, help: ArgumentHelp("gzip inflater.", valueName: "engine"))
     var inflate: InflateEngine = .isal
 
@@ -84,7 +91,17 @@ struct FilterArguments: ParsableArguments {
             threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
             detailed: detailed, inflate: inflate, maxLines: maxLines)
         options.yearAnchor = filterOptions.yearAnchor
+        options.countsUnterminatedLine = countUnterminated
         return options
+    }
+
+    /// Notes on last lines left out because they have no newline.
+    func reportUnterminated(_ summary: ScanSummary) {
+        for file in summary.unterminated {
+            Diagnostics.note(
+                "\(file.path): the last line has no newline (\(file.unterminatedBytes) bytes) and was not read: it may be half written (--count-unterminated reads it)"
+            )
+        }
     }
 
     /// Which rule gave dates without a year their year, for the statistics line.

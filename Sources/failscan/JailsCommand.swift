@@ -51,7 +51,7 @@ struct JailsCommand: ParsableCommand {
             var jails: [JailReplay.Jail] = []
             for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, rotated: !noRotated)) }
             try replayArguments.execute(
-                replayArguments.replay(jails, options: filterArguments.scanOptions()), yearRule: filterArguments.yearRule)
+                replayArguments.replay(jails, options: filterArguments.scanOptions()), filterArguments: filterArguments)
         }
     }
 }

@@ -74,6 +74,7 @@ struct RegexCommand: ParsableCommand {
                 }
             }
             for warning in result.warnings { Diagnostics.warning(warning.description) }
+            filterArguments.reportUnterminated(result)
             guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
             if json {
                 StandardOutput.write(out)
@@ -85,6 +86,11 @@ struct RegexCommand: ParsableCommand {
             }
             if result.counters.limitHits > 0 {
                 Diagnostics.warning("\(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
+            }
+            if result.counters.invalidID > 0 {
+                Diagnostics.warning(
+                    "\(result.counters.invalidID) matched line(s) named an address that is not one (300.1.1.1, or ambiguous leading zeros as in 010.001.002.003); they were not counted"
+                )
             }
             if result.counters.noDate > 0 {
                 Diagnostics.warning(

@@ -78,13 +78,14 @@ struct ReplayArguments: ParsableArguments {
     /// Runs `replay` with progress on a terminal, reports problems, writes the output.
     /// - Throws: exit status 1 when some input was unreadable, ``ExitStatus/NoInput``
     ///   when none could be read, output errors.
-    func execute(_ replay: JailReplay, yearRule: String) throws {
+    func execute(_ replay: JailReplay, filterArguments: FilterArguments) throws {
         for note in replay.notes { Diagnostics.note(note) }
         let clock = ContinuousClock.now
         let outcome = replay.run(progress: Progress.makeReporter())
         Progress.finish()
         let summary = outcome.summary
         for warning in summary.warnings { Diagnostics.warning(warning.description) }
+        filterArguments.reportUnterminated(summary)
         guard summary.filesRead > 0 else { throw ExitStatus.NoInput() }
         for result in outcome.results {
             let name = result.jail.name
@@ -96,8 +97,13 @@ struct ReplayArguments: ParsableArguments {
                 Diagnostics.warning(
                     "[\(name)] \(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
             }
+            if result.counters.invalidID > 0 {
+                Diagnostics.warning(
+                    "[\(name)] \(result.counters.invalidID) matched line(s) named an address that is not one (300.1.1.1, or ambiguous leading zeros as in 010.001.002.003); they were not counted"
+                )
+            }
             let skipped = result.bannedNonAddresses
-            if format.isFirewall, !skipped.isEmpty {
+            if format.isFirewall || format == .list, !skipped.isEmpty {
                 Diagnostics.warning(
                     "[\(name)] \(skipped.count) banned id(s) are not addresses and are left out (e.g. \(skipped[0])); failscan does not resolve host names"
                 )
@@ -136,7 +142,7 @@ struct ReplayArguments: ParsableArguments {
                     "failscan: [\(result.jail.name)] \(result.files) file(s), \(result.counters.candidates) candidate line(s), \(result.failures) failure(s), \(result.records.count) address(es), \(result.records.filter(\.banned).count) banned; prefilter: \(prefilter)\n"
                 )
             }
-            Diagnostics.write("failscan: \(yearRule)\n")
+            Diagnostics.write("failscan: \(filterArguments.yearRule)\n")
         }
         if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
     }

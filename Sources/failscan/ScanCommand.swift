@@ -86,7 +86,7 @@ struct ScanCommand: ParsableCommand {
             let replay = replayArguments.replay(
                 [JailReplay.Jail(config: jail, filter: compiled, files: RotatedSet.timeOrder(logs))],
                 options: filterArguments.scanOptions())
-            try replayArguments.execute(replay, yearRule: filterArguments.yearRule)
+            try replayArguments.execute(replay, filterArguments: filterArguments)
         }
     }
 }

@@ -136,7 +136,9 @@ import Testing
         let arguments = options.filter { !$0.key.hasPrefix("test.") }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         let spec = arguments.isEmpty ? filter : "\(filter)[\(arguments)]"
-        var command = ["regex", "--json", "--threads", "1", "--now", String(testNow)] + (prefilter ? [] : ["--no-prefilter"])
+        // samplestestcase.py reads every line, the last one too when it has no newline.
+        var command =
+            ["regex", "--json", "--count-unterminated", "--threads", "1", "--now", String(testNow)] + (prefilter ? [] : ["--no-prefilter"])
         if journal { command += ["--datepattern", "{NONE}"] }
         let output = try TestSupport.failscan(command + [log.path, spec], environment: ["TZ": timeZone])
         guard output.status == 0 || output.status == 1 else {

@@ -165,7 +165,12 @@ public struct DateDetector: Sendable {
         // {NONE}: fail2ban's template matches the empty string, and an empty date means
         // "now" (the last known date within a minute, in a live fail2ban).
         if none { return Match(range: 0..<0, time: now) }
-        if let fast, let match = fast.detect(line, civil: dateScratch.civil) { return match }
+        if let fast {
+            if let match = fast.detect(line, civil: dateScratch.civil) { return match }
+            // Every default template needs a digit: a line without one (an empty line, a
+            // banner) has no date, and the thirty regex templates need not look.
+            guard line.contains(where: { $0 &- 48 < 10 }) else { return nil }
+        }
         let scratch = dateScratch.pcre
         guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
         var best: (Match, Int)? = nil

@@ -65,6 +65,7 @@ public final class FilterRunner {
         let detailed = self.detailed, multiLine = self.multiLine
         var result = ChunkMatches()
         guard let base = buffer.baseAddress else { return result }
+        var dates = DatesAbove(detector: detector, scratch: dateScratch)
         var counted = 0 // offset up to which lines have been counted
         var lineNumber = 0
         LineScanner.forEachCandidateLine(in: buffer, matcher: matcher) { (range: Range<Int>) in
@@ -79,7 +80,7 @@ public final class FilterRunner {
                 line: line, cut: date?.range,
                 newlineFollows: line.count == range.count && range.upperBound < buffer.count)
             func time() -> Int? {
-                (date?.usesLastDate ?? true) ? Self.timeAbove(range.lowerBound, in: buffer, detector, dateScratch) : date?.time
+                (date?.usesLastDate ?? true) ? dates.time(above: range.lowerBound, in: buffer) : date?.time
             }
             if multiLine {
                 let found: FilterMatcher.DetailedMatch?
@@ -119,25 +120,8 @@ public final class FilterRunner {
                     fields: capture.fields))
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
-        result.lastTime = Self.timeAbove(buffer.count, in: buffer, detector, dateScratch)
+        result.lastTime = dates.time(above: buffer.count, in: buffer)
         return result
-    }
-
-    /// The date of the nearest dated line that ends before `lineStart` (a line start,
-    /// or the buffer's end) in this buffer.
-    static func timeAbove(
-        _ lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>, _ detector: DateDetector,
-        _ dateScratch: DateScratch
-    ) -> Int? {
-        var found: Int? = nil
-        LineScanner.forEachLineBackward(in: buffer, before: lineStart) { line in
-            if let date = detector.detect(line, scratch: dateScratch), !date.usesLastDate {
-                found = date.time
-                return false
-            }
-            return true
-        }
-        return found
     }
 
     /// The bytes fail2ban's regexes see: the line without the date, then `\n`. Points
@@ -160,5 +144,34 @@ public final class FilterRunner {
         (subject + prefix).update(from: base + skip, count: line.count - skip)
         subject[total - 1] = 10
         return UnsafeBufferPointer(start: subject, count: total)
+    }
+}
+
+/// The date of the nearest dated line above a point of a buffer, for undated matched
+/// lines. Asked at increasing points, it remembers what it found: each line is read at
+/// most once per buffer, however many undated lines match (no quadratic cost).
+struct DatesAbove {
+    let detector: DateDetector
+    let scratch: DateScratch
+    /// Lines before this offset have been looked at; `known` is the date found there.
+    var searchedTo = 0
+    var known: Int? = nil
+
+    /// The date of the nearest dated line that ends before `lineStart` (a line start or
+    /// the buffer's end); `lineStart` never decreases between calls.
+    mutating func time(above lineStart: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        var found: Int? = nil
+        let none = detector.none
+        LineScanner.forEachLineBackward(in: buffer, before: lineStart, notBefore: searchedTo) { line in
+            if line.isEmpty && !none { return true } // no date in an empty line
+            if let date = detector.detect(line, scratch: scratch), !date.usesLastDate {
+                found = date.time
+                return false
+            }
+            return true
+        }
+        if let found { known = found }
+        searchedTo = max(searchedTo, lineStart)
+        return known
     }
 }

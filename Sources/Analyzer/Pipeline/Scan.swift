@@ -238,6 +238,7 @@ public struct Scan: Sendable {
             summary.compression = compression
             summary.opened = true
             let chunker = LineChunker(source: source, capacity: options.chunkSize)
+            chunker.keepsUnterminatedLine = options.countsUnterminatedLine
             var reported = 0
             var buffer = acquire()
             while let count = try chunker.fill(buffer.storage) {
@@ -252,6 +253,7 @@ public struct Scan: Sendable {
             }
             release(buffer)
             summary.bytes = chunker.bytesRead
+            summary.unterminatedBytes = chunker.unterminatedBytes
             summary.warnings.append(contentsOf: source.warnings)
             if chunker.longLines > 0 {
                 summary.warnings.append(

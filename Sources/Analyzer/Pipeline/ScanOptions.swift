@@ -18,6 +18,9 @@ public struct ScanOptions: Sendable {
     public var maxLines: Int = 1
     /// What "now" is for dates without a year.
     public var yearAnchor: YearAnchor = .fixedNow
+    /// Count a file's last line when it has no `\n` (an archive known to be complete);
+    /// by default it is left out and reported, as fail2ban waits for a line's end.
+    public var countsUnterminatedLine = false
 
     public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal, maxLines: Int = 1) {
         self.threads = threads

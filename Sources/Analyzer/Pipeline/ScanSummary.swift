@@ -14,6 +14,8 @@ public struct FileSummary: Sendable {
     public var opened = false
     /// How many chunks it was cut into.
     public var chunks = 0
+    /// Bytes of a last line without `\n` that were left out.
+    public var unterminatedBytes = 0
 }
 
 /// The outcome of a scan, apart from the failures (which go to the consumer).
@@ -34,4 +36,6 @@ public struct ScanSummary: Sendable {
     public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
     public var warnings: [ScanError] { files.flatMap(\.warnings) }
     public var filesRead: Int { files.filter(\.opened).count }
+    /// Files whose unterminated last line was left out.
+    public var unterminated: [FileSummary] { files.filter { $0.unterminatedBytes > 0 } }
 }
