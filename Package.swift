@@ -58,10 +58,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The bodies of the fuzz targets: built always, so that kept crashes replay as tests.
+        .target(name: "FuzzTargets", dependencies: ["Analyzer", "Fail2banConfig", "Matcher"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: [], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "MatcherTests", dependencies: ["Matcher", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AnalyzerTests", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "TestSupport"],
+            name: "AnalyzerTests",
+            dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "FuzzTargets", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FailscanTests", dependencies: ["failscan", "TestSupport"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
@@ -69,3 +72,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer entry points, only for `scripts/fuzz` (FAILSCAN_FUZZ=1): built with
+// -sanitize=fuzzer, which brings its own main.
+if Context.environment["FAILSCAN_FUZZ"] == "1" {
+    for name in ["FuzzConfig", "FuzzDate", "FuzzDialect", "FuzzLineMatcher"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzTargets"], path: "Fuzz/\(name)"))
+    }
+}

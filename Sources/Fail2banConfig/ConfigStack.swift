@@ -51,7 +51,8 @@ public struct ConfigStack: Sendable {
             let local = String(path.dropLast(5)) + ".local"
             if FileManager.default.fileExists(atPath: local) { variants.append(local) }
         }
-        for file in variants {
+        for variant in variants {
+            let file = (variant as NSString).resolvingSymlinksInPath
             let ini = try IniFile(path: file)
             let directory = (file as NSString).deletingLastPathComponent
             var before: [String] = [], after: [String] = []
@@ -73,12 +74,16 @@ public struct ConfigStack: Sendable {
         throws(ConfigError)
     {
         let candidates = name.hasPrefix("/") ? [name] : ([directory] + fallback).map { ($0 as NSString).appendingPathComponent(name) }
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+        guard !name.contains("\0") else { throw ConfigError(file: directory, "include \(name.debugDescription) holds a NUL byte") }
+        guard seen.count < 32 else { throw ConfigError(file: seen.last, "includes nest deeper than 32 files (a loop?) at \(name)") }
+        guard let candidate = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             // fail2ban ignores a missing include (common.local is usually absent).
             if !name.hasSuffix(".local") { missingIncludes.append(name) }
             return
         }
-        if seen.contains(found) { return }
+        // The same file under another spelling (./x.conf, a link) is the same include.
+        let found = (candidate as NSString).resolvingSymlinksInPath
+        if seen.contains(found) || seen.contains(candidate) { return }
         try collect(found, fallback: fallback, seen: seen, into: &order)
     }
 

@@ -34,10 +34,9 @@ final class TeddySearcher: @unchecked Sendable {
                     }()
                 bucketOf[key] = bucket
                 let added = needle.withUnsafeBufferPointer { cmemsearch_teddy_add(state, $0.baseAddress, UInt32($0.count), bucket) }
-                if added == 0 {
-                    state.deallocate()
-                    return nil
-                }
+                // Every stored property is set by now, so a failed init runs deinit, which
+                // frees `state` (freeing it here too was a double free, found by scripts/fuzz).
+                if added == 0 { return nil }
             }
         #else
             return nil

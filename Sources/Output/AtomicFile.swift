@@ -43,7 +43,7 @@ public enum AtomicFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "create a temporary file") }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        TemporaryFiles.begin(temporary)
+        TemporaryFiles.begin([temporary])
         defer { TemporaryFiles.done() }
         var failure: WriteError? = nil
         if let err = bytes.withUnsafeBytes({ FileDescriptor.writeAll(fd, $0) }) {

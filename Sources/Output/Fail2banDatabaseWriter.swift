@@ -40,7 +40,7 @@ public enum Fail2banDatabaseWriter {
     public static func write(_ results: [JailResult], to path: String, timeOfBan: Int?, activeAt: Int?) throws(WriteError) {
         let temporary = path + ".failscan-\(getpid())"
         unlink(temporary)
-        TemporaryFiles.begin(temporary)
+        TemporaryFiles.begin([temporary, temporary + "-journal"])
         defer { TemporaryFiles.done() }
         var db: OpaquePointer?
         guard sqlite3_open(temporary, &db) == SQLITE_OK, let db else {

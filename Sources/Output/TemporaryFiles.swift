@@ -2,33 +2,54 @@
     import Glibc
 #endif
 
-/// The temporary file an output is being built in, removed if a signal (SIGTERM, SIGINT,
-/// SIGHUP) ends failscan before it is renamed into place: nothing half-written is left.
+/// The temporary files an output is being built in (a file, or a database and its
+/// journal), removed if a signal (SIGTERM, SIGINT, SIGHUP) ends failscan before they are
+/// renamed into place: nothing half-written is left.
 enum TemporaryFiles {
+    static let capacity = 4
     // SAFETY: written only by the thread that writes outputs (one at a time), read by the
-    // signal handler, which only passes it to unlink(2), an async-signal-safe call.
-    nonisolated(unsafe) static var current: UnsafeMutablePointer<CChar>? = nil
+    // signal handler, which only passes the paths to unlink(2), an async-signal-safe call.
+    nonisolated(unsafe) static let paths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let paths = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        paths.initialize(repeating: nil, count: capacity)
+        return paths
+    }()
     nonisolated(unsafe) static var installed = false
 
-    /// `path` is being written; it is removed if a signal comes before ``done()``.
-    static func begin(_ path: String) {
+    /// `files` are being written; they are removed if a signal comes before ``done()``.
+    static func begin(_ files: [String]) {
         done()
-        current = strdup(path)
+        for (index, path) in files.prefix(capacity).enumerated() { paths[index] = strdup(path) }
         guard !installed else { return }
         installed = true
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for sig in [SIGTERM, SIGINT, SIGHUP] {
-            signal(sig) { sig in
-                if let path = TemporaryFiles.current { unlink(path) }
+            let previous = signal(sig) { sig in
+                for index in 0..<TemporaryFiles.capacity {
+                    if let path = TemporaryFiles.paths[index] { unlink(path) }
+                }
                 signal(sig, SIG_DFL)
                 raise(sig)
             }
+            // A signal ignored on purpose (nohup) stays ignored.
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(sig, SIG_IGN)
+            } else {
+                sigaddset(&unblock, sig)
+            }
         }
+        // A blocked mask inherited from the parent would keep the signal pending until the
+        // output is complete; here it must arrive.
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
-    /// The temporary file is renamed or removed.
+    /// The temporary files are renamed or removed.
     static func done() {
-        let path = current
-        current = nil
-        free(path)
+        for index in 0..<capacity {
+            let path = paths[index]
+            paths[index] = nil
+            free(path)
+        }
     }
 }
