@@ -73,10 +73,8 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// libFuzzer entry points, only for `scripts/fuzz` (FAILSCAN_FUZZ=1): built with
-// -sanitize=fuzzer, which brings its own main.
+// libFuzzer's entry point, only for `scripts/fuzz` (FAILSCAN_FUZZ=1): built with
+// -sanitize=fuzzer, whose driver it calls.
 if Context.environment["FAILSCAN_FUZZ"] == "1" {
-    for name in ["FuzzConfig", "FuzzDate", "FuzzDialect", "FuzzLineMatcher"] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzTargets"], path: "Fuzz/\(name)"))
-    }
+    package.targets.append(.executableTarget(name: "FailscanFuzz", dependencies: ["FuzzTargets"], path: "Fuzz/FailscanFuzz"))
 }

@@ -240,6 +240,27 @@ import Testing
         #expect(!run.stdout.contains("out.db"), "\(run.stdout)")
     }
 
+    /// A regex that backtracks without end gives up on that line at PCRE2's match limit,
+    /// and says so in every command (a ReDoS in a filter must not pass unnoticed).
+    @Test func regexLimitHitsAreReported() throws {
+        let dir = try TestSupport.temporaryDirectory().path
+        let log = dir + "/redos.log"
+        let line = "Nov 25 10:00:00 host x[1]: Failed " + String(repeating: "a", count: 40) + "c from 192.0.2.1"
+        try (line + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        try "[Definition]\nfailregex = Failed (?:a+)+b from <HOST>\n".write(toFile: dir + "/redos.conf", atomically: true, encoding: .utf8)
+        try "[redos]\nenabled = true\nfilter = \(dir)/redos.conf\nlogpath = \(log)\n".write(
+            toFile: dir + "/jail.local", atomically: true, encoding: .utf8)
+        for arguments in [
+            ["regex", log, dir + "/redos.conf"], ["jails", "--config", dir], ["scan", "--filter", dir + "/redos.conf", log],
+        ] {
+            let run = try TestSupport.failscan(arguments + ["--now", "1795600000"])
+            #expect(run.status == 0, "\(arguments[0]): \(run.stderr)")
+            #expect(
+                run.stderr.contains("1 line(s) were given up on because a regex hit PCRE2's match limits"), "\(arguments[0]): \(run.stderr)"
+            )
+        }
+    }
+
     @Test func lastLineWithoutNewlineIsReportedNotCounted() throws {
         let dir = try TestSupport.temporaryDirectory().path
         let log = dir + "/cut.log"

@@ -12,17 +12,26 @@ func runDriver(
     _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
 ) -> Int32
 
-/// One input of the config target.
+/// The target `FAILSCAN_FUZZ_TARGET` names (config, date, dialect, linematcher).
+nonisolated(unsafe) var target: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil
+
+/// One input, for libFuzzer.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
-    FuzzTargets.config(UnsafeRawBufferPointer(start: data, count: count))
+    target?(UnsafeRawBufferPointer(start: data, count: count))
     return 0
 }
 
-/// The config fuzz target (built by scripts/fuzz).
+/// failscan's fuzz targets behind one libFuzzer executable (built and run by scripts/fuzz).
 @main
-enum FuzzConfig {
+enum FailscanFuzz {
     static func main() {
+        let name = getenv("FAILSCAN_FUZZ_TARGET").map { String(cString: $0) } ?? ""
+        guard let body = FuzzTargets.all[name] else {
+            fputs("FAILSCAN_FUZZ_TARGET must be one of \(FuzzTargets.all.keys.sorted().joined(separator: ", "))\n", stderr)
+            exit(64)
+        }
+        target = body
         var argc = CommandLine.argc
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
         exit(runDriver(&argc, &argv, testOneInput))
