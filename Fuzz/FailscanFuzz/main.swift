@@ -28,7 +28,8 @@ enum FailscanFuzz {
     static func main() {
         let name = getenv("FAILSCAN_FUZZ_TARGET").map { String(cString: $0) } ?? ""
         guard let body = FuzzTargets.all[name] else {
-            fputs("FAILSCAN_FUZZ_TARGET must be one of \(FuzzTargets.all.keys.sorted().joined(separator: ", "))\n", stderr)
+            let message = "FAILSCAN_FUZZ_TARGET must be one of \(FuzzTargets.all.keys.sorted().joined(separator: ", "))\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
             exit(64)
         }
         target = body
