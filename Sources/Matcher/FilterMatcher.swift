@@ -78,27 +78,27 @@ public struct FilterMatcher: LineMatcher {
 
     /// A line fails only if the prefregex and one failregex match it, so either the union
     /// of the failregexes' required literals or the prefregex's required literals select
-    /// every failing line. The failregexes' union is preferred (it names the failure, not
-    /// the daemon) while it stays small.
+    /// every failing line. Of the two, the set whose weakest literal is rarer in log text
+    /// is taken (postfix: the failregexes' union holds `from `, on nearly every smtpd line;
+    /// the prefregex's `reject:` and `too many errors after ` select the failing ones).
     static func derivePrefilter(pref: CompiledFilterRegex?, fails: [CompiledFilterRegex], dateCut: DateCut) -> (Prefilter?, String?) {
         if dateCut == .unbounded { return (nil, "a datepattern without boundaries may cut a date out of any literal") }
-        var union: [[UInt8]] = []
+        var union: [[UInt8]]? = []
         var reason: String? = nil
         for fail in fails {
             switch LiteralExtraction.requiredLiterals(of: fail.regex.pattern) {
-            case .required(let set): for s in set where !union.contains(s) { union.append(s) }
-            case .declined(let why): reason = "failregex \(fail.original): \(why)"
+            case .required(let set): for s in set where !union!.contains(s) { union!.append(s) }
+            case .declined(let why):
+                reason = "failregex \(fail.original): \(why)"
+                union = nil
             }
-            if reason != nil { break }
+            if union == nil { break }
         }
-        if reason == nil, !union.isEmpty, union.count <= 24, let filter = Prefilter(literals: union, dateCut: dateCut) {
-            return (filter, nil)
-        }
-        if let pref, case .required(let set) = LiteralExtraction.requiredLiterals(of: pref.regex.pattern),
-            let filter = Prefilter(literals: set, dateCut: dateCut)
-        {
-            return (filter, nil)
-        }
+        var candidates: [[[UInt8]]] = []
+        if let union, !union.isEmpty, union.count <= 64 { candidates.append(union) }
+        if let pref, case .required(let set) = LiteralExtraction.requiredLiterals(of: pref.regex.pattern) { candidates.append(set) }
+        let best = candidates.max { LiteralExtraction.rarity(of: $0) < LiteralExtraction.rarity(of: $1) }
+        if let best, let filter = Prefilter(literals: best, dateCut: dateCut) { return (filter, nil) }
         return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes")
     }
 

@@ -38,6 +38,13 @@ public enum LiteralExtraction {
         return .required(set.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
+    /// How rare a literal set is in log text, by its most common literal: the sum of its
+    /// bytes' rarity (``ByteFrequency``), so longer literals and rarer bytes score higher.
+    /// A prefilter is as selective as its weakest literal.
+    public static func rarity(of set: [[UInt8]]) -> Int {
+        set.map { literal in literal.reduce(0) { $0 + 256 - Int(ByteFrequency.rank[Int($1)]) } }.min() ?? 0
+    }
+
     struct Decline: Error { let reason: String }
 
     /// A set of strings (nil = unknown) and its quality as a prefilter.
@@ -81,12 +88,17 @@ public enum LiteralExtraction {
 
         var atEnd: Bool { i >= b.count }
 
+        /// Branches of the alternation parsed last (a conditional group needs to know
+        /// whether it has an else branch).
+        var lastBranchCount = 0
+
         mutating func parseAlternation() throws(Decline) -> Info {
             var branches: [Info] = [try parseConcatenation()]
             while !atEnd, b[i] == UInt8(ascii: "|") {
                 i += 1
                 branches.append(try parseConcatenation())
             }
+            lastBranchCount = branches.count
             if branches.count == 1 { return branches[0] }
             var result = Info.unknown
             if branches.allSatisfy({ $0.exact != nil }) {
@@ -271,6 +283,29 @@ public enum LiteralExtraction {
                     let close = b[i] == UInt8(ascii: "<") ? UInt8(ascii: ">") : UInt8(ascii: "'")
                     while !atEnd, b[i] != close { i += 1 }
                     i += 1
+                case UInt8(ascii: "("):
+                    // A conditional (?(cond)yes|no): either branch may match, so it is read
+                    // as (?:yes|no), and as (?:yes|) when it has no else branch.
+                    var depth = 0
+                    repeat {
+                        guard !atEnd else { throw Decline(reason: "unterminated group") }
+                        if b[i] == UInt8(ascii: "\\") {
+                            i += 1
+                        } else if b[i] == UInt8(ascii: "(") {
+                            depth += 1
+                        } else if b[i] == UInt8(ascii: ")") {
+                            depth -= 1
+                        }
+                        i += 1
+                    } while depth > 0
+                    let inner = try parseAlternation()
+                    let branches = lastBranchCount
+                    guard !atEnd, b[i] == UInt8(ascii: ")") else { throw Decline(reason: "unbalanced parenthesis") }
+                    i += 1
+                    guard branches == 1 else { return inner }
+                    var optional = Info.unknown
+                    if let exact = inner.exact, exact.count < LiteralExtraction.maxExactStrings { optional.exact = exact + [[]] }
+                    return optional
                 case UInt8(ascii: "P"):
                     i += 1
                     guard !atEnd else { throw Decline(reason: "unterminated group") }
