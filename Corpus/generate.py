@@ -3,6 +3,10 @@
 
   generate.py samples DIR            small sample logs (what Corpus/logs holds)
   generate.py corpus --size 1G DIR   large corpora for benchmarks (write to an ignored folder)
+  generate.py matrix --size 64M DIR  one log per daemon for the filter matrix: sshd (OpenSSH
+                                     8/9) quiet and under attack (10% and 60% of the lines),
+                                     a busy postfix smtpd, nginx and apache error logs,
+                                     fail2ban.log for recidive; each also gzipped
 
 Same arguments, same bytes: every choice comes from random.Random(seed).
 Lines mix dovecot pop3/imap logins and failures (old 1.2 and current 2.3 wording),
@@ -235,6 +239,155 @@ def write_corpus(out, size, files, seed):
     print("wrote %s (%d MB)" % (path, written >> 20), file=sys.stderr)
 
 
+class Daemons:
+    """Lines of the daemons people run fail2ban for, as their current versions write them."""
+
+    def __init__(self, seed):
+        self.world = World(seed=seed, attackers=2000, clients=500)
+        self.r = self.world.r
+
+    def pid(self):
+        return self.world.next_pid()
+
+    def port(self):
+        return self.r.randrange(1024, 65535)
+
+    def sshd_quiet(self, ip):
+        r, pid, user = self.r, self.pid(), self.r.choice(USERS[:6])
+        return r.choice([
+            "sshd[%d]: Accepted publickey for %s from %s port %d ssh2: ED25519 SHA256:%s" % (pid, user, ip, self.port(), self.world.session()),
+            "sshd[%d]: pam_unix(sshd:session): session opened for user %s(uid=1000) by (uid=0)" % (pid, user),
+            "sshd[%d]: Received disconnect from %s port %d:11: disconnected by user" % (pid, ip, self.port()),
+            "sshd[%d]: Disconnected from user %s %s port %d" % (pid, user, ip, self.port()),
+            "sshd[%d]: pam_unix(sshd:session): session closed for user %s" % (pid, user),
+            "systemd-logind[812]: New session %d of user %s." % (pid, user),
+            "CRON[%d]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)" % pid,
+            "systemd[1]: Started session-%d.scope - Session %d of User %s." % (pid, pid, user),
+            "kernel: [%d.%06d] audit: type=1400 audit(1795600000.123:%d): apparmor=\"STATUS\"" % (pid, pid, pid),
+        ])
+
+    def sshd_attack(self, ip):
+        r, pid, user, port = self.r, self.pid(), self.r.choice(USERS), self.port()
+        return r.choice([
+            "sshd[%d]: Invalid user %s from %s port %d" % (pid, user, ip, port),
+            "sshd[%d]: Failed password for invalid user %s from %s port %d ssh2" % (pid, user, ip, port),
+            "sshd[%d]: Failed password for root from %s port %d ssh2" % (pid, ip, port),
+            "sshd[%d]: Connection closed by invalid user %s %s port %d [preauth]" % (pid, user, ip, port),
+            "sshd[%d]: Disconnected from authenticating user root %s port %d [preauth]" % (pid, ip, port),
+            "sshd[%d]: Received disconnect from %s port %d:11: Bye Bye [preauth]" % (pid, ip, port),
+            "sshd[%d]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=%s  user=root" % (pid, ip),
+            "sshd[%d]: error: maximum authentication attempts exceeded for root from %s port %d ssh2 [preauth]" % (pid, ip, port),
+            "sshd[%d]: banner exchange: Connection from %s port %d: invalid format" % (pid, ip, port),
+        ])
+
+    def postfix_quiet(self, ip):
+        r, pid, qid = self.r, self.pid(), "%X" % self.r.randrange(1 << 40)
+        return r.choice([
+            "postfix/smtpd[%d]: connect from unknown[%s]" % (pid, ip),
+            "postfix/smtpd[%d]: disconnect from unknown[%s] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5" % (pid, ip),
+            "postfix/smtpd[%d]: %s: client=mail.example.com[%s]" % (pid, qid, ip),
+            "postfix/cleanup[%d]: %s: message-id=<%s@example.com>" % (pid, qid, self.world.session()),
+            "postfix/qmgr[%d]: %s: from=<%s@example.org>, size=%d, nrcpt=1 (queue active)" % (pid, qid, r.choice(USERS[:10]), r.randrange(900, 90000)),
+            "postfix/smtp[%d]: %s: to=<%s@example.net>, relay=mx.example.net[192.0.2.77]:25, delay=0.4, status=sent (250 2.0.0 Ok)" % (pid, qid, r.choice(USERS[:10])),
+            "postfix/anvil[%d]: statistics: max connection rate 1/60s for (smtp:%s) at Nov 25 10:00:00" % (pid, ip),
+        ])
+
+    def postfix_failure(self, ip):
+        r, pid = self.r, self.pid()
+        return r.choice([
+            "postfix/smtpd[%d]: NOQUEUE: reject: RCPT from unknown[%s]: 554 5.7.1 <x@example.org>: Relay access denied; from=<a@example.net> to=<x@example.org> proto=ESMTP helo=<h>" % (pid, ip),
+            "postfix/smtpd[%d]: NOQUEUE: reject: RCPT from unknown[%s]: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual mailbox table; from=<s@example.net> to=<nobody@example.org> proto=ESMTP helo=<h>" % (pid, ip),
+            "postfix/smtpd[%d]: warning: unknown[%s]: SASL LOGIN authentication failed: UGFzc3dvcmQ6" % (pid, ip),
+            "postfix/smtpd[%d]: improper command pipelining after EHLO from unknown[%s]: QUIT\\r\\n" % (pid, ip),
+            "postfix/smtpd[%d]: lost connection after AUTH from unknown[%s]" % (pid, ip),
+        ])
+
+    def nginx(self, ip, failure, t):
+        r, pid = self.r, self.pid()
+        date = time.strftime("%Y/%m/%d %H:%M:%S", time.gmtime(t))
+        if failure:
+            user = r.choice(USERS)
+            text = r.choice([
+                'user "%s" was not found in "/etc/nginx/htpasswd"' % user,
+                'user "%s": password mismatch' % user,
+            ])
+            return '%s [error] %d#%d: *%d %s, client: %s, server: example.org, request: "GET /admin/ HTTP/1.1", host: "example.org"' % (date, pid, pid, pid, text, ip)
+        return r.choice([
+            '%s [info] %d#%d: *%d client closed connection while waiting for request, client: %s, server: 0.0.0.0:443' % (date, pid, pid, pid, ip),
+            '%s [notice] %d#%d: signal process started' % (date, pid, pid),
+            '%s [warn] %d#%d: *%d an upstream response is buffered to a temporary file, client: %s, server: example.org' % (date, pid, pid, pid, ip),
+        ])
+
+    def apache(self, ip, failure, t):
+        r, pid = self.r, self.pid()
+        date = time.strftime("%a %b %d %H:%M:%S", time.gmtime(t)) + ".%06d %d" % (r.randrange(10 ** 6), time.gmtime(t).tm_year)
+        if failure:
+            user = r.choice(USERS)
+            text = r.choice([
+                "[auth_basic:error] [pid %d:tid %d] [client %s:%d] AH01618: user %s not found: /private" % (pid, pid, ip, self.port(), user),
+                '[auth_basic:error] [pid %d:tid %d] [client %s:%d] AH01617: user %s: authentication failure for "/private": Password Mismatch' % (pid, pid, ip, self.port(), user),
+            ])
+        else:
+            text = r.choice([
+                "[ssl:warn] [pid %d:tid %d] AH01909: example.org:443:0 server certificate does NOT include an ID which matches the server name" % (pid, pid),
+                "[mpm_event:notice] [pid %d:tid %d] AH00489: Apache/2.4.62 (Debian) configured -- resuming normal operations" % (pid, pid),
+                "[core:info] [pid %d:tid %d] [client %s:%d] AH00128: File does not exist: /var/www/html/favicon.ico" % (pid, pid, ip, self.port()),
+            ])
+        return "[%s] %s" % (date, text)
+
+    def fail2ban(self, ip, failure, t):
+        r, pid = self.r, self.pid()
+        date = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)) + ",%03d" % r.randrange(1000)
+        jail = r.choice(["sshd", "postfix", "dovecot", "nginx-http-auth"])
+        if failure:
+            return "%s fail2ban.actions        [%d]: NOTICE  [%s] Ban %s" % (date, pid, jail, ip)
+        return r.choice([
+            "%s fail2ban.filter         [%d]: INFO    [%s] Found %s - %s" % (date, pid, jail, ip, date[:19]),
+            "%s fail2ban.actions        [%d]: NOTICE  [%s] Unban %s" % (date, pid, jail, ip),
+            "%s fail2ban.filter         [%d]: INFO    [%s] Ignore %s by ignoreself rule" % (date, pid, jail, ip),
+        ])
+
+
+def daemon_lines(daemons, kind, ratio, start):
+    """Yields (time, text) for one log of the matrix; `ratio` of the lines are failures,
+    from attackers that come back in bursts."""
+    r, world = daemons.r, daemons.world
+    t = start
+    while True:
+        t += r.choice([0, 0, 0, 1])
+        failure = r.random() < ratio
+        ip = r.choice(world.attackers[:200] if r.random() < 0.7 else world.attackers) if failure else r.choice(world.clients)
+        if kind == "sshd":
+            yield t, "%s host %s" % (syslog_date(t), daemons.sshd_attack(ip) if failure else daemons.sshd_quiet(ip))
+        elif kind == "postfix":
+            yield t, "%s mail %s" % (syslog_date(t), daemons.postfix_failure(ip) if failure else daemons.postfix_quiet(ip))
+        elif kind == "nginx":
+            yield t, daemons.nginx(ip, failure, t)
+        elif kind == "apache":
+            yield t, daemons.apache(ip, failure, t)
+        else:
+            yield t, daemons.fail2ban(ip, failure, t)
+
+
+MATRIX_LOGS = [
+    ("auth-quiet.log", "sshd", 0.01), ("auth-attack10.log", "sshd", 0.10), ("auth-attack60.log", "sshd", 0.60),
+    ("postfix-busy.log", "postfix", 0.08), ("nginx-error.log", "nginx", 0.20), ("apache-error.log", "apache", 0.20),
+    ("fail2ban.log", "fail2ban", 0.30),
+]
+
+
+def write_matrix(out, size, seed):
+    """One log per daemon of about `size` bytes each, plain and gzipped, from Nov 1."""
+    os.makedirs(out, exist_ok=True)
+    for index, (name, kind, ratio) in enumerate(MATRIX_LOGS):
+        path = os.path.join(out, name)
+        with open(path, "wb") as f:
+            written, _ = write_lines(f, daemon_lines(Daemons(seed + index), kind, ratio, 1793491200), size)
+        with open(path, "rb") as source, gzip.open(path + ".gz", "wb", compresslevel=6) as target:
+            target.write(source.read())
+        print("wrote %s and %s.gz (%d MB)" % (path, path, written >> 20), file=sys.stderr)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -245,9 +398,15 @@ def main():
     c.add_argument("--size", default="256M")
     c.add_argument("--files", type=int, default=4)
     c.add_argument("--seed", type=int, default=1)
+    m = sub.add_parser("matrix")
+    m.add_argument("out")
+    m.add_argument("--size", default="64M")
+    m.add_argument("--seed", type=int, default=10)
     a = p.parse_args()
     if a.cmd == "samples":
         write_samples(a.out)
+    elif a.cmd == "matrix":
+        write_matrix(a.out, parse_size(a.size), a.seed)
     else:
         write_corpus(a.out, parse_size(a.size), a.files, a.seed)
 

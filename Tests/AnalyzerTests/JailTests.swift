@@ -155,6 +155,21 @@ import Testing
         #expect(merger.resolve(match(["ip4": "300.1.1.1x"]), file: 0)?.id == .other("300.1.1.1x"))
     }
 
+    /// fail2ban keeps 100 connections; the 101st evicts the oldest, whose next line then
+    /// starts afresh (a PID that comes back later is another connection).
+    @Test func theConnectionCacheHoldsAHundred() {
+        var merger = MultiLineMerger(detailed: false)
+        #expect(merger.resolve(match(["mlfid": "c0", "ip4": "192.0.2.1", "nofail": "1"]), file: 0) == nil)
+        for n in 1...99 { _ = merger.resolve(match(["mlfid": "c\(n)", "ip4": "192.0.2.2", "nofail": "1"]), file: 0) }
+        #expect(merger.cache.count == 100)
+        var kept = merger
+        #expect(kept.resolve(match(["mlfid": "c0", "user": "bob"]), file: 0)?.id == .address(IPAddress("192.0.2.1")!))
+        _ = merger.resolve(match(["mlfid": "c100", "ip4": "192.0.2.3", "nofail": "1"]), file: 0)
+        #expect(merger.cache.count == 100)
+        #expect(merger.cache["c0"] == nil, "the oldest connection was evicted")
+        #expect(merger.resolve(match(["mlfid": "c0", "user": "bob"]), file: 0) == nil, "no address: pending")
+    }
+
     @Test func usersOfOneConnectionAccumulate() {
         var merger = MultiLineMerger(detailed: true)
         _ = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "user": "alice"]), file: 0)

@@ -126,4 +126,31 @@ import Testing
         #expect(!expected.isEmpty)
         #expect(ours.stdout.split(separator: "\n").map(String.init).sorted() == expected)
     }
+
+    /// Realistic OpenSSH 8/9 logs under attack (Corpus/generate.py matrix: random PIDs that
+    /// come back, invalid users, preauth disconnects, pam lines): the same failures, address
+    /// and user, as fail2ban-regex, for sshd in its normal and aggressive modes. This is the
+    /// test that found the 100-connection bound of fail2ban's multi-line cache.
+    @Test(arguments: ["sshd", "sshd[mode=aggressive]"])
+    func generatedSshdAttackLogsGiveTheSameFailures(_ filter: String) throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let dir = try TestSupport.temporaryDirectory().path
+        let generate = try TestSupport.run(
+            "/usr/bin/python3",
+            [TestSupport.packageRoot.appendingPathComponent("Corpus/generate.py").path, "matrix", "--size", "600K", dir])
+        #expect(generate.status == 0, "\(generate.stderr)")
+        for log in ["auth-attack60.log", "auth-attack10.log"] {
+            let path = dir + "/" + log
+            let theirs = try TestSupport.run(fail2ban, ["-o", "<ip> <F-USER>", path, filter], environment: ["TZ": "UTC"])
+            let ours = try TestSupport.failscan(["regex", "--json", "--count-unterminated", path, filter], environment: ["TZ": "UTC"])
+            let expected = theirs.stdout.split(separator: "\n").map(String.init).sorted()
+            let got = try ours.stdout.split(separator: "\n").map { row -> String in
+                let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as! [String: Any]
+                let fields = object["fields"] as? [String: Any] ?? [:]
+                return "\(object["ip"] as! String) \(fields["user"] as? String ?? "")"
+            }.sorted()
+            #expect(expected.count > 100, "\(log): the log should exercise \(filter)")
+            #expect(got == expected, "\(log) with \(filter): \(got.count) failures against fail2ban-regex's \(expected.count)")
+        }
+    }
 }

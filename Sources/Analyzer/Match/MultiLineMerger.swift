@@ -32,7 +32,18 @@ struct MultiLineMerger {
         static let gained = MergeFlags(rawValue: 8)
     }
 
+    /// fail2ban keeps at most this many connections (`Utils.Cache(maxCount=100, ...)` in
+    /// filter.py): a new one evicts the one created first. Without the bound, a PID that
+    /// comes back hours later would merge with a long-gone connection.
+    static let cacheLimit = 100
+
     var cache: [String: FailState] = [:]
+    /// Connections in the order they were created (fail2ban's OrderedDict), with a serial
+    /// so that an entry dropped and created again counts from its new creation.
+    var created: [(mlfid: String, serial: Int)] = []
+    var createdHead = 0
+    var serials: [String: Int] = [:]
+    var nextSerial = 0
     var counters = FilterRunner.Counters()
     /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
     let detailed: Bool
@@ -40,7 +51,41 @@ struct MultiLineMerger {
     init(detailed: Bool) { self.detailed = detailed }
 
     /// Forgets every connection (a new file starts).
-    mutating func reset() { cache = [:] }
+    mutating func reset() {
+        cache = [:]
+        created = []
+        createdHead = 0
+        serials = [:]
+    }
+
+    /// fail2ban's `Cache.set` for a new connection: when full, the oldest is dropped.
+    mutating func create(_ mlfid: String, _ state: FailState) {
+        if cache.count >= Self.cacheLimit {
+            while createdHead < created.count {
+                let (oldest, serial) = created[createdHead]
+                createdHead += 1
+                if serials[oldest] == serial {
+                    cache[oldest] = nil
+                    serials[oldest] = nil
+                    break
+                }
+            }
+            if createdHead > 1024, createdHead * 2 > created.count {
+                created.removeFirst(createdHead)
+                createdHead = 0
+            }
+        }
+        cache[mlfid] = state
+        nextSerial += 1
+        serials[mlfid] = nextSerial
+        created.append((mlfid, nextSerial))
+    }
+
+    /// fail2ban's `Cache.unset`.
+    mutating func drop(_ mlfid: String) {
+        cache[mlfid] = nil
+        serials[mlfid] = nil
+    }
 
     /// Merges one match; returns the failure it completes, if any.
     mutating func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
@@ -111,10 +156,10 @@ struct MultiLineMerger {
             if !flags.contains(.cachedNoFail) && !cached.pending { cached.matches = 0 }
             for (key, value) in fail.fields { cached.fields[key] = value }
             fail = cached
-            if flags.contains(.forget) { cache[mlfid] = nil } else { cache[mlfid] = fail }
+            if flags.contains(.forget) { drop(mlfid) } else { cache[mlfid] = fail }
         } else if !flags.contains(.forget) {
             users = Self.updateUsers(&fail, fail.fields["user"])
-            cache[mlfid] = fail
+            create(mlfid, fail)
         }
         let wasPending = fail.pending
         fail.pending = false
