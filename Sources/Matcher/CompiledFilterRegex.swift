@@ -7,6 +7,9 @@ struct CompiledFilterRegex: Sendable {
     /// Named groups other than `content`, sorted by name.
     let fieldGroups: [(name: String, number: Int)]
     let contentGroup: Int?
+    /// (slot of the filter's ``FieldLayout``, group number) of the named groups; set when
+    /// the filter's layout is known.
+    var fieldSlots: [(slot: Int, group: Int)] = []
 
     init(
         _ original: String, role: String, dialect: Fail2banDialect, options: PCRE2Regex.Options,

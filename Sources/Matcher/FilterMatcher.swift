@@ -25,6 +25,8 @@ public struct FilterMatcher: LineMatcher {
     public let translatedPatterns: [String]
     /// Whether a regex has `<F-MLFID>`: failures then depend on earlier lines.
     public let usesMultiLineIDs: Bool
+    /// The named groups of prefregex and failregexes, numbered.
+    public let fieldLayout: FieldLayout
 
     /// Compiles `patterns`.
     /// - Parameter usePrefilter: derive and use a literal prefilter (`--no-prefilter` clears it).
@@ -55,6 +57,15 @@ public struct FilterMatcher: LineMatcher {
                 throw .compile(role: "ignoreregex \(index + 1)", original: source, translated: translation.pattern, error: error)
             }
         }
+        let layout = FieldLayout(names: ([pref].compactMap { $0 } + fails).flatMap { $0.fieldGroups.map(\.name) })
+        fieldLayout = layout
+        func slotted(_ regex: CompiledFilterRegex) -> CompiledFilterRegex {
+            var regex = regex
+            regex.fieldSlots = regex.fieldGroups.map { (layout.slot($0.name)!, $0.number) }
+            return regex
+        }
+        pref = pref.map(slotted)
+        fails = fails.map(slotted)
         prefregex = pref
         failregexes = fails
         ignoreregexes = ignores
@@ -114,8 +125,8 @@ public struct FilterMatcher: LineMatcher {
     public struct DetailedMatch {
         public let failregexIndex: Int
         /// Named groups of prefregex and failregex, merged (fail2ban's failure dict, with
-        /// alternate names applied); only groups that took part.
-        public let fields: [String: String]
+        /// alternate names applied), by slot of ``FilterMatcher/fieldLayout``.
+        public let fields: FieldValues
         /// The match's byte range in `subject`, or nil when the prefregex's content
         /// replaced the subject.
         public let range: Range<Int>?
@@ -132,11 +143,11 @@ public struct FilterMatcher: LineMatcher {
         }
         var current = subject
         var replaced = false
-        var prefFields: [String: String?] = [:]
+        var prefFields = fieldLayout.empty
         if let prefHandle {
             guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
             let prefregex = self.prefregex!
-            prefFields = Self.fields(prefregex, subject, pcre)
+            Self.fill(&prefFields, prefregex, subject, pcre)
             if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
                 current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
                 replaced = true
@@ -148,36 +159,24 @@ public struct FilterMatcher: LineMatcher {
             let fail = failregexes[index]
             let range = pcre.range(ofGroup: 0)
             var merged = prefFields
-            for (name, value) in Self.fields(fail, current, pcre) { merged[name] = value }
-            Self.mergeAlternates(&merged)
+            Self.fill(&merged, fail, current, pcre)
+            fieldLayout.applyAlternates(&merged)
             if !ignoreregexes.isEmpty {
                 for ignore in ignoreHandles where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
             }
-            return DetailedMatch(failregexIndex: index, fields: merged.compactMapValues { $0 }, range: replaced ? nil : range)
+            return DetailedMatch(failregexIndex: index, fields: merged, range: replaced ? nil : range)
         }
         return nil
     }
 
-    /// fail2ban's `_getGroupsWithAlt`: `alt_user1` (from `<F-ALT_USER1>`) fills `user`
-    /// when `user` is empty.
-    static func mergeAlternates(_ merged: inout [String: String?]) {
-        for name in merged.keys.sorted() where name.hasPrefix("alt_") {
-            var target = String(name.dropFirst(4))
-            if let underscore = target.lastIndex(of: "_"), Int(target[target.index(after: underscore)...]) != nil {
-                target = String(target[..<underscore])
-            }
-            target = Fail2banDialect.groupName(forTag: target)
-            if let value = merged[name] ?? nil, !value.isEmpty, (merged[target] ?? nil)?.isEmpty ?? true { merged[target] = value }
+    /// Sets the slots of `regex`'s named groups from its last match in `subject` (nil: the
+    /// group did not take part; fail2ban's `dict.update` with a `groupdict()`).
+    @inline(__always)
+    static func fill(_ values: inout FieldValues, _ regex: CompiledFilterRegex, _ subject: UnsafeBufferPointer<UInt8>, _ pcre: PCRE2Scratch)
+    {
+        for (slot, group) in regex.fieldSlots {
+            values.slots[slot] = pcre.range(ofGroup: group).map { String(decoding: subject[$0], as: UTF8.self) }
         }
-    }
-
-    /// The named groups of the last match of `regex` in `subject` (nil: not taking part).
-    static func fields(_ regex: CompiledFilterRegex, _ subject: UnsafeBufferPointer<UInt8>, _ pcre: PCRE2Scratch) -> [String: String?] {
-        var result: [String: String?] = [:]
-        for (name, number) in regex.fieldGroups {
-            result[name] = pcre.range(ofGroup: number).map { String(decoding: subject[$0], as: UTF8.self) }
-        }
-        return result
     }
 
     /// Runs the filter on one line whose date has been cut out, exactly as fail2ban
@@ -197,7 +196,7 @@ public struct FilterMatcher: LineMatcher {
         }
         var current = subject
         var prefID: (FailureIDKind, Range<Int>?)? = nil
-        var prefFields: [String: String?] = [:]
+        var prefFields = withFields ? fieldLayout.empty : FieldValues(slots: [])
         if let prefHandle {
             guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
             let prefregex = self.prefregex!
@@ -207,7 +206,7 @@ public struct FilterMatcher: LineMatcher {
                     break
                 }
             }
-            if withFields { prefFields = Self.fields(prefregex, subject, pcre) }
+            if withFields { Self.fill(&prefFields, prefregex, subject, pcre) }
             if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
                 if content.upperBound < subject.count, subject[content.upperBound] == 10 {
                     current = UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
@@ -232,9 +231,9 @@ public struct FilterMatcher: LineMatcher {
                 // fail2ban: fail = preGroups.copy(); fail.update(failregex groups), then
                 // alternate names fill their target when it is empty.
                 var merged = prefFields
-                for (name, value) in Self.fields(fail, current, pcre) { merged[name] = value }
-                Self.mergeAlternates(&merged)
-                fields = merged.compactMapValues { $0 }
+                Self.fill(&merged, fail, current, pcre)
+                fieldLayout.applyAlternates(&merged)
+                fields = merged.dictionary(fieldLayout)
             }
             if id == nil, let (kind, range) = prefID, let range,
                 !fail.idGroups.contains(where: { $0.0 == kind })

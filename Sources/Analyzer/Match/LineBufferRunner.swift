@@ -23,7 +23,7 @@ final class LineBufferRunner {
         self.matcher = matcher
         self.detector = detector
         self.maxLines = max(1, maxLines)
-        merger = MultiLineMerger(detailed: detailed)
+        merger = MultiLineMerger(layout: matcher.fieldLayout, detailed: detailed)
         scratch = matcher.makeScratch()
         dateScratch = detector.makeScratch()
     }

@@ -6,7 +6,7 @@ public struct MultiLineMatch: Sendable {
     /// 0-based index of the failregex that matched.
     public var failregex: Int
     /// fail2ban's failure dict (prefregex and failregex groups, alternates applied).
-    public var fields: [String: String]
+    public var fields: FieldValues
     /// Unix time of the line; nil until the date of the line above it is known.
     public var time: Int?
     /// 1-based line number (chunk-relative until the assembler settles it).

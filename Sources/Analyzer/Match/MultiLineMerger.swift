@@ -10,13 +10,13 @@ import Matcher
 struct MultiLineMerger {
     /// fail2ban's failure dict, for the fields that drive merging.
     struct FailState {
-        var fields: [String: String]
+        var fields: FieldValues
         var users: Set<String>? = nil
         var matches = 0
         var nofailMatches = 0
         var pending = false
 
-        func has(_ name: String) -> Bool { !(fields[name] ?? "").isEmpty }
+        func has(_ slot: Int?) -> Bool { fields.has(slot) }
     }
 
     /// Flags of one merge (fail2ban's `_mergeFailure` bit set).
@@ -47,8 +47,13 @@ struct MultiLineMerger {
     var counters = FilterRunner.Counters()
     /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
     let detailed: Bool
+    /// The filter's named groups.
+    let layout: FieldLayout
 
-    init(detailed: Bool) { self.detailed = detailed }
+    init(layout: FieldLayout, detailed: Bool) {
+        self.layout = layout
+        self.detailed = detailed
+    }
 
     /// Forgets every connection (a new file starts).
     mutating func reset() {
@@ -89,19 +94,20 @@ struct MultiLineMerger {
 
     /// Merges one match; returns the failure it completes, if any.
     mutating func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
+        let l = layout
         var fail = FailState(fields: match.fields)
-        let mlfid = fail.fields["mlfid"]
+        let mlfid = fail.fields[l.mlfid]
         if let mlfid {
             fail = merge(mlfid, fail, matchedLines: match.matchedLines)
-            if fail.has("nofail") {
+            if fail.has(l.nofail) {
                 writeBack(mlfid, fail)
                 return nil
             }
         } else {
             fail.matches += match.matchedLines
         }
-        let fid = fail.fields["fid"]
-        guard let idText = fail.fields["ip4"] ?? fail.fields["ip6"] ?? fail.fields["dns"] ?? fail.fields["host"] ?? fid else {
+        let fid = fail.fields[l.fid]
+        guard let idText = fail.fields[l.ip4] ?? fail.fields[l.ip6] ?? fail.fields[l.dns] ?? fail.fields[l.host] ?? fid else {
             if let mlfid {
                 fail.pending = true
                 writeBack(mlfid, fail)
@@ -127,7 +133,7 @@ struct MultiLineMerger {
         counters.matched += 1
         var fields: [String: String]? = nil
         if detailed {
-            fields = fail.fields
+            fields = fail.fields.dictionary(l)
             if let users = fail.users { fields?["users"] = users.sorted().joined(separator: "\u{1f}") }
             fields?["attempts"] = String(fail.matches)
         }
@@ -138,34 +144,38 @@ struct MultiLineMerger {
     /// share one cached state; `<F-NOFAIL>` lines add to it without failing,
     /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
     mutating func merge(_ mlfid: String, _ current: FailState, matchedLines: Int) -> FailState {
+        let l = layout
         var fail = current
         var flags: MergeFlags = []
-        if fail.has("mlfgained") {
+        if fail.has(l.mlfgained) {
             flags.formUnion([.gained, .noFail])
-            if !fail.has("nofail") { fail.fields["nofail"] = fail.fields["mlfgained"] }
-        } else if fail.has("nofail") {
+            if !fail.has(l.nofail) { fail.fields[l.nofail] = fail.fields[l.mlfgained] }
+        } else if fail.has(l.nofail) {
             flags.insert(.noFail)
         }
-        if let forget = fail.fields.removeValue(forKey: "mlfforget"), !forget.isEmpty { flags.insert(.forget) }
+        if fail.has(l.mlfforget) { flags.insert(.forget) }
+        fail.fields[l.mlfforget] = nil
         var users: Set<String>? = nil
         if var cached = cache[mlfid] {
-            users = Self.updateUsers(&cached, fail.fields["user"])
-            if let value = cached.fields.removeValue(forKey: "nofail"), !value.isEmpty { flags.insert(.cachedNoFail) }
-            if let value = cached.fields.removeValue(forKey: "mlfgained"), !value.isEmpty { flags.insert(.cachedNoFail) }
+            users = Self.updateUsers(&cached, fail.fields[l.user])
+            if cached.has(l.nofail) { flags.insert(.cachedNoFail) }
+            cached.fields[l.nofail] = nil
+            if cached.has(l.mlfgained) { flags.insert(.cachedNoFail) }
+            cached.fields[l.mlfgained] = nil
             if flags.contains(.gained) { cached.pending = false }
             if !flags.contains(.cachedNoFail) && !cached.pending { cached.matches = 0 }
-            for (key, value) in fail.fields { cached.fields[key] = value }
+            for (slot, value) in fail.fields.slots.enumerated() where value != nil { cached.fields.slots[slot] = value }
             fail = cached
             if flags.contains(.forget) { drop(mlfid) } else { cache[mlfid] = fail }
         } else if !flags.contains(.forget) {
-            users = Self.updateUsers(&fail, fail.fields["user"])
+            users = Self.updateUsers(&fail, fail.fields[l.user])
             create(mlfid, fail)
         }
         let wasPending = fail.pending
         fail.pending = false
         if wasPending || (users?.count ?? 0) > 1 {
-            fail.fields["nofail"] = nil
-            fail.fields["mlfgained"] = nil
+            fail.fields[l.nofail] = nil
+            fail.fields[l.mlfgained] = nil
             flags.subtract([.gained, .noFail])
         }
         if !flags.contains(.noFail) {

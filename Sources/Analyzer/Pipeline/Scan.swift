@@ -47,7 +47,7 @@ public struct Scan: Sendable {
             Assembler(
                 files: paths.count,
                 merger: filter.matcher.usesMultiLineIDs && !filter.needsLane
-                    ? MultiLineMerger(detailed: options.detailed) : nil)
+                    ? MultiLineMerger(layout: filter.matcher.fieldLayout, detailed: options.detailed) : nil)
         }
         var summary = ScanSummary()
         summary.files = paths.map { FileSummary(path: $0) }
