@@ -7,7 +7,7 @@ import Matcher
 /// `_mergeFailure`, with the server's `checkAllRegex = False`. Lines that no failregex
 /// matches do not touch this state, which is why the regex half runs in parallel behind
 /// the prefilter and only matches reach the merger.
-struct MultiLineMerger {
+final class MultiLineMerger {
     /// fail2ban's failure dict, for the fields that drive merging.
     struct FailState {
         var fields: FieldValues
@@ -37,13 +37,25 @@ struct MultiLineMerger {
     /// comes back hours later would merge with a long-gone connection.
     static let cacheLimit = 100
 
-    var cache: [String: FailState] = [:]
-    /// Connections in the order they were created (fail2ban's OrderedDict), with a serial
-    /// so that an entry dropped and created again counts from its new creation.
-    var created: [(mlfid: String, serial: Int)] = []
+    /// A connection's cached state: one object, as in fail2ban, where the cached failure and
+    /// the one being worked on are the same dict (what happens to it after merging is seen
+    /// by the next line of the connection).
+    final class Connection {
+        let mlfid: String
+        var state: FailState
+        /// False once dropped (forgotten or evicted).
+        var live = true
+
+        init(_ mlfid: String, _ state: FailState) {
+            self.mlfid = mlfid
+            self.state = state
+        }
+    }
+
+    var cache: [String: Connection] = [:]
+    /// Connections in the order they were created (fail2ban's OrderedDict).
+    var created: [Connection] = []
     var createdHead = 0
-    var serials: [String: Int] = [:]
-    var nextSerial = 0
     var counters = FilterRunner.Counters()
     /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
     let detailed: Bool
@@ -56,22 +68,20 @@ struct MultiLineMerger {
     }
 
     /// Forgets every connection (a new file starts).
-    mutating func reset() {
+    func reset() {
         cache = [:]
         created = []
         createdHead = 0
-        serials = [:]
     }
 
     /// fail2ban's `Cache.set` for a new connection: when full, the oldest is dropped.
-    mutating func create(_ mlfid: String, _ state: FailState) {
+    func create(_ mlfid: String, _ state: FailState) -> Connection {
         if cache.count >= Self.cacheLimit {
             while createdHead < created.count {
-                let (oldest, serial) = created[createdHead]
+                let oldest = created[createdHead]
                 createdHead += 1
-                if serials[oldest] == serial {
-                    cache[oldest] = nil
-                    serials[oldest] = nil
+                if oldest.live {
+                    drop(oldest)
                     break
                 }
             }
@@ -80,27 +90,28 @@ struct MultiLineMerger {
                 createdHead = 0
             }
         }
-        cache[mlfid] = state
-        nextSerial += 1
-        serials[mlfid] = nextSerial
-        created.append((mlfid, nextSerial))
+        let connection = Connection(mlfid, state)
+        cache[mlfid] = connection
+        created.append(connection)
+        return connection
     }
 
     /// fail2ban's `Cache.unset`.
-    mutating func drop(_ mlfid: String) {
-        cache[mlfid] = nil
-        serials[mlfid] = nil
+    func drop(_ connection: Connection) {
+        connection.live = false
+        cache[connection.mlfid] = nil
     }
 
     /// Merges one match; returns the failure it completes, if any.
-    mutating func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
+    func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
         let l = layout
         var fail = FailState(fields: match.fields)
         let mlfid = fail.fields[l.mlfid]
+        var connection: Connection? = nil
         if let mlfid {
-            fail = merge(mlfid, fail, matchedLines: match.matchedLines)
+            (fail, connection) = merge(mlfid, fail, matchedLines: match.matchedLines)
             if fail.has(l.nofail) {
-                writeBack(mlfid, fail)
+                connection?.state = fail
                 return nil
             }
         } else {
@@ -108,13 +119,13 @@ struct MultiLineMerger {
         }
         let fid = fail.fields[l.fid]
         guard let idText = fail.fields[l.ip4] ?? fail.fields[l.ip6] ?? fail.fields[l.dns] ?? fail.fields[l.host] ?? fid else {
-            if let mlfid {
+            if mlfid != nil {
                 fail.pending = true
-                writeBack(mlfid, fail)
+                connection?.state = fail
             }
             return nil
         }
-        if let mlfid { writeBack(mlfid, fail) }
+        connection?.state = fail
         var key = idText
         if let fid, fid != idText { key = fid }
         let failureID: FailureID
@@ -143,7 +154,8 @@ struct MultiLineMerger {
     /// After fail2ban's `_mergeFailure`: failures of one multi-line id (a connection)
     /// share one cached state; `<F-NOFAIL>` lines add to it without failing,
     /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
-    mutating func merge(_ mlfid: String, _ current: FailState, matchedLines: Int) -> FailState {
+    /// - Returns: the merged state, and the connection that caches it (nil when forgotten).
+    func merge(_ mlfid: String, _ current: FailState, matchedLines: Int) -> (FailState, Connection?) {
         let l = layout
         var fail = current
         var flags: MergeFlags = []
@@ -156,20 +168,21 @@ struct MultiLineMerger {
         if fail.has(l.mlfforget) { flags.insert(.forget) }
         fail.fields[l.mlfforget] = nil
         var users: Set<String>? = nil
-        if var cached = cache[mlfid] {
-            users = Self.updateUsers(&cached, fail.fields[l.user])
-            if cached.has(l.nofail) { flags.insert(.cachedNoFail) }
-            cached.fields[l.nofail] = nil
-            if cached.has(l.mlfgained) { flags.insert(.cachedNoFail) }
-            cached.fields[l.mlfgained] = nil
-            if flags.contains(.gained) { cached.pending = false }
-            if !flags.contains(.cachedNoFail) && !cached.pending { cached.matches = 0 }
-            for (slot, value) in fail.fields.slots.enumerated() where value != nil { cached.fields.slots[slot] = value }
-            fail = cached
-            if flags.contains(.forget) { drop(mlfid) } else { cache[mlfid] = fail }
+        var connection: Connection? = nil
+        if let cached = cache[mlfid] {
+            users = Self.updateUsers(&cached.state, fail.fields[l.user])
+            if cached.state.has(l.nofail) { flags.insert(.cachedNoFail) }
+            cached.state.fields[l.nofail] = nil
+            if cached.state.has(l.mlfgained) { flags.insert(.cachedNoFail) }
+            cached.state.fields[l.mlfgained] = nil
+            if flags.contains(.gained) { cached.state.pending = false }
+            if !flags.contains(.cachedNoFail) && !cached.state.pending { cached.state.matches = 0 }
+            for (slot, value) in fail.fields.slots.enumerated() where value != nil { cached.state.fields.slots[slot] = value }
+            fail = cached.state
+            if flags.contains(.forget) { drop(cached) } else { connection = cached }
         } else if !flags.contains(.forget) {
             users = Self.updateUsers(&fail, fail.fields[l.user])
-            create(mlfid, fail)
+            connection = create(mlfid, fail)
         }
         let wasPending = fail.pending
         fail.pending = false
@@ -184,13 +197,7 @@ struct MultiLineMerger {
         } else if !flags.contains(.forget) {
             fail.nofailMatches += matchedLines
         }
-        return fail
-    }
-
-    /// In fail2ban the cached failure and the one being worked on are one object: what
-    /// happens to it after merging is seen by the next line of the same id.
-    mutating func writeBack(_ mlfid: String, _ fail: FailState) {
-        if cache[mlfid] != nil { cache[mlfid] = fail }
+        return (fail, connection)
     }
 
     static func updateUsers(_ fail: inout FailState, _ user: String?) -> Set<String>? {

@@ -9,7 +9,7 @@ struct Assembler {
     private var nextSeq = 0
     private var carriedTime: Int? = nil
     private var lineOffset = 0
-    private var merger: MultiLineMerger?
+    private let merger: MultiLineMerger?
     private(set) var counters = FilterRunner.Counters()
     private(set) var failureCount = 0
 
