@@ -85,14 +85,16 @@ final class MultiLineMerger {
                     break
                 }
             }
-            if createdHead > 1024, createdHead * 2 > created.count {
-                created.removeFirst(createdHead)
-                createdHead = 0
-            }
         }
         let connection = Connection(mlfid, state)
         cache[mlfid] = connection
         created.append(connection)
+        // Entries before the head (evicted) and forgotten connections leave it now and then,
+        // so that it holds about as many entries as the cache, not every connection seen.
+        if createdHead > 4 * Self.cacheLimit || created.count - createdHead > 4 * Self.cacheLimit {
+            created = created[createdHead...].filter(\.live)
+            createdHead = 0
+        }
         return connection
     }
 

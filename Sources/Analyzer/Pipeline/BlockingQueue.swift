@@ -4,7 +4,9 @@ import Foundation
 /// waits for room when a capacity is set. Used per chunk, never per line.
 final class BlockingQueue<Element>: @unchecked Sendable {
     // SAFETY: `items` and `closed` are only touched with `condition` locked.
-    private var items: [Element] = []
+    /// Popped slots are cleared at once: a popped item (a chunk's matches) must not stay
+    /// alive until the array is compacted.
+    private var items: [Element?] = []
     private var head = 0
     private var closed = false
     private let capacity: Int
@@ -27,7 +29,7 @@ final class BlockingQueue<Element>: @unchecked Sendable {
             if closed { return nil }
             condition.wait()
         }
-        let item = items[head]
+        let item = items[head].take()!
         head += 1
         if head > 64, head * 2 > items.count {
             items.removeFirst(head)

@@ -107,7 +107,7 @@ public struct Scan: Sendable {
         // (millions of failures at several GB/s), matching waits instead of memory
         // growing with the input. The consumer takes events in any order, so producers
         // blocked here never wait on each other.
-        let results = BlockingQueue<PipelineEvent>(capacity: 16 * options.threads)
+        let results = BlockingQueue<PipelineEvent>(capacity: 4 * options.threads)
         let nextFile = Atomic<Int>(0)
         let group = DispatchGroup()
         let remainingReaders = Atomic<Int>(readers)
