@@ -97,13 +97,7 @@ def main():
             f.write(data)
         f2b_filter = filt
         if label == "seed dovecot":
-            # fail2ban 1.0 refuses the 0.8-era (?P<HOST>...) group that failscan accepts: its
-            # run gets the same filter with <HOST> written the current way.
-            f2b_filter = os.path.join(logs, "dovecot-host.conf")
-            with open(filt) as f, open(f2b_filter, "w") as g:
-                g.write(f.read().replace(r"rip=(?P<HOST>\S*),", "rip=<HOST>,"))
-            if not os.path.exists(os.path.join(logs, "common.conf")):
-                os.symlink("/etc/fail2ban/filter.d/common.conf", os.path.join(logs, "common.conf"))
+            f2b_filter = throughput.fail2ban_seed_dovecot(logs)
         tf, _, out, _ = timed(["fail2ban-regex", slice_path, f2b_filter], env)
         m = re.search(r"Lines: \d+ lines, \d+ ignored, (\d+) matched", out)
         f2b_matched = int(m.group(1)) if m else -1
