@@ -88,6 +88,10 @@ public enum LiteralExtraction {
 
         var atEnd: Bool { i >= b.count }
 
+        /// Inside `(?i)`: letters match either case, so a letter is an unknown byte here
+        /// (the rest of the pattern still gives literals; nothing is declined for it).
+        var caseless = false
+
         /// Branches of the alternation parsed last (a conditional group needs to know
         /// whether it has an else branch).
         var lastBranchCount = 0
@@ -244,6 +248,22 @@ public enum LiteralExtraction {
 
         mutating func parseAtom() throws(Decline) -> Info {
             let c = b[i]
+            if caseless, c != UInt8(ascii: "(") {
+                // Any atom holding a letter matches its other case too: read it as unknown
+                // unless it is a plain non-letter byte.
+                let isLetter = (c | 0x20) >= 97 && (c | 0x20) <= 122
+                let atom: Info
+                switch c {
+                case UInt8(ascii: "["): atom = parseClass()
+                case UInt8(ascii: "\\"): atom = try parseEscape()
+                default:
+                    i += 1
+                    atom = Info(exact: [[c]], best: nil)
+                }
+                let exact = atom.exact ?? []
+                let hasLetter = isLetter || exact.contains { $0.contains { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } }
+                return hasLetter || atom.exact == nil ? .unknown : atom
+            }
             switch c {
             case UInt8(ascii: "("): return try parseGroup()
             case UInt8(ascii: "["): return parseClass()
@@ -261,6 +281,9 @@ public enum LiteralExtraction {
         }
 
         mutating func parseGroup() throws(Decline) -> Info {
+            // Inline options set inside a group end with it; (?i) alone lasts to the end of
+            // the enclosing group.
+            let outerCaseless = caseless
             i += 1 // (
             if !atEnd, b[i] == UInt8(ascii: "*") { throw Decline(reason: "backtracking verbs are not analysed") }
             var zeroWidth = false
@@ -302,6 +325,7 @@ public enum LiteralExtraction {
                     let branches = lastBranchCount
                     guard !atEnd, b[i] == UInt8(ascii: ")") else { throw Decline(reason: "unbalanced parenthesis") }
                     i += 1
+                    caseless = outerCaseless
                     guard branches == 1 else { return inner }
                     var optional = Info.unknown
                     if let exact = inner.exact, exact.count < LiteralExtraction.maxExactStrings { optional.exact = exact + [[]] }
@@ -328,10 +352,10 @@ public enum LiteralExtraction {
                         throw Decline(reason: "group syntax (?\(Character(UnicodeScalar(b[i])))... is not analysed")
                     }
                     let flags = b[i..<k]
-                    if flags.contains(UInt8(ascii: "i")) && !flags.starts(with: [UInt8(ascii: "-")]) {
-                        throw Decline(reason: "case-insensitive matching (?i) is not prefiltered")
-                    }
                     if flags.contains(UInt8(ascii: "x")) { throw Decline(reason: "extended mode (?x) is not analysed") }
+                    let minus = flags.firstIndex(of: UInt8(ascii: "-")) ?? k
+                    if flags[..<minus].contains(UInt8(ascii: "i")) { caseless = true }
+                    if flags[minus...].contains(UInt8(ascii: "i")) { caseless = false }
                     if b[k] == UInt8(ascii: ")") {
                         i = k + 1
                         return .empty
@@ -342,6 +366,7 @@ public enum LiteralExtraction {
             let inner = try parseAlternation()
             guard !atEnd, b[i] == UInt8(ascii: ")") else { throw Decline(reason: "unbalanced parenthesis") }
             i += 1
+            caseless = outerCaseless
             return zeroWidth ? .empty : inner
         }
 
