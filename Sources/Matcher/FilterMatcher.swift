@@ -83,7 +83,8 @@ public struct FilterMatcher: LineMatcher {
             prefilterNote = note
         } else {
             prefilter = nil
-            prefilterNote = multiline ? "maxlines > 1: a buffer of lines is matched as one text, so every line counts" : "prefilter turned off"
+            prefilterNote =
+                multiline ? "maxlines > 1: a buffer of lines is matched as one text, so every line counts" : "prefilter turned off"
         }
     }
 
