@@ -86,10 +86,9 @@ struct FilterArguments: ParsableArguments {
             prefilter: !noPrefilter, jit: !noJIT)
     }
 
-    func scanOptions(detailed: Bool = false, maxLines: Int = 1) -> ScanOptions {
+    func scanOptions(detailed: Bool = false) -> ScanOptions {
         var options = ScanOptions(
-            threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
-            detailed: detailed, inflate: inflate, maxLines: maxLines)
+            threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), detailed: detailed, inflate: inflate)
         options.yearAnchor = filterOptions.yearAnchor
         options.countsUnterminatedLine = countUnterminated
         return options

@@ -80,7 +80,7 @@ struct ReplayArguments: ParsableArguments {
     ///   when none could be read, output errors.
     func execute(_ replay: JailReplay, filterArguments: FilterArguments) throws {
         for note in replay.notes { Diagnostics.note(note) }
-        let clock = ContinuousClock.now
+        let start = ContinuousClock.now
         let outcome = replay.run(progress: Progress.makeReporter())
         Progress.finish()
         let summary = outcome.summary
@@ -123,9 +123,8 @@ struct ReplayArguments: ParsableArguments {
             try StandardOutput.deliver(JailWriter.render(outcome.results, format: format, activeAt: active), to: output)
         }
         if stats {
-            let seconds =
-                Double((ContinuousClock.now - clock).components.attoseconds) / 1e18
-                + Double((ContinuousClock.now - clock).components.seconds)
+            let elapsed = (ContinuousClock.now - start).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             let mb = Double(summary.bytes) / 1e6
             Diagnostics.write(
                 String(

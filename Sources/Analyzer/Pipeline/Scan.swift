@@ -16,9 +16,10 @@ public struct Scan: Sendable {
     public let filters: [ScanFilter]
     public let options: ScanOptions
 
-    /// A scan with one filter over every file.
+    /// A scan with one single-line filter over every file (``CompiledFilter/scanFilter(files:)``
+    /// gives a filter with its `maxlines`).
     public init(matcher: FilterMatcher, detector: DateDetector, options: ScanOptions) {
-        self.filters = [ScanFilter(matcher: matcher, detector: detector, maxLines: options.maxLines)]
+        self.filters = [ScanFilter(matcher: matcher, detector: detector)]
         self.options = options
     }
 

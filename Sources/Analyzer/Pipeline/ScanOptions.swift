@@ -14,20 +14,17 @@ public struct ScanOptions: Sendable {
     public var detailed: Bool = false
     /// The gzip inflater.
     public var inflate: InflateEngine = .isal
-    /// The filter's `maxlines`: more than one means a buffer of lines is matched.
-    public var maxLines: Int = 1
     /// What "now" is for dates without a year.
     public var yearAnchor: YearAnchor = .fixedNow
     /// Count a file's last line when it has no `\n` (an archive known to be complete);
     /// by default it is left out and reported, as fail2ban waits for a line's end.
     public var countsUnterminatedLine = false
 
-    public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal, maxLines: Int = 1) {
+    public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal) {
         self.threads = threads
         self.chunkSize = chunkSize
         self.detailed = detailed
         self.inflate = inflate
-        self.maxLines = maxLines
     }
 }
 
