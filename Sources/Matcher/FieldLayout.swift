@@ -48,7 +48,7 @@ public struct FieldLayout: Sendable, Equatable {
     public func slot(_ name: String) -> Int? { slots[name] }
 
     /// Values with every slot empty.
-    public var empty: FieldValues { FieldValues(slots: Array(repeating: nil, count: names.count)) }
+    public var empty: FieldValues { FieldValues(count: names.count) }
 
     /// Values from a dictionary of group names (names the layout lacks are dropped).
     public func values(_ dictionary: [String: String]) -> FieldValues {
@@ -59,30 +59,8 @@ public struct FieldLayout: Sendable, Equatable {
 
     /// fail2ban's `_getGroupsWithAlt`: an alternate fills its target when that is empty.
     func applyAlternates(_ values: inout FieldValues) {
-        for (alternate, target) in alternates {
-            if let value = values.slots[alternate], !value.isEmpty, values.slots[target]?.isEmpty ?? true { values.slots[target] = value }
+        for (alternate, target) in alternates where values.has(alternate) && !values.has(target) {
+            values.copy(alternate, to: target)
         }
-    }
-}
-
-/// The values of a filter's named groups for one match (fail2ban's failure dict), by slot
-/// of its ``FieldLayout``; nil where the group did not take part.
-public struct FieldValues: Sendable, Equatable {
-    public var slots: [String?]
-
-    /// The value in `slot`; nil for a group the filter does not have.
-    public subscript(slot: Int?) -> String? {
-        get { slot.flatMap { slots[$0] } }
-        set { if let slot { slots[slot] = newValue } }
-    }
-
-    /// Whether `slot` holds a non-empty value (fail2ban's truth test of a group).
-    public func has(_ slot: Int?) -> Bool { !(self[slot] ?? "").isEmpty }
-
-    /// Every value that took part, by group name.
-    public func dictionary(_ layout: FieldLayout) -> [String: String] {
-        var result: [String: String] = [:]
-        for (slot, value) in slots.enumerated() { if let value { result[layout.names[slot]] = value } }
-        return result
     }
 }

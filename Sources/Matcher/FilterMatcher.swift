@@ -14,6 +14,8 @@ public struct FilterMatcher: LineMatcher {
     let prefHandle: PCRE2Handle?
     let failHandles: [PCRE2Handle]
     let ignoreHandles: [PCRE2Handle]
+    /// The first bytes each failregex needs; a failregex whose start does not fit is skipped.
+    let gates: PrefixGates
     let maxCaptureCount: Int
     /// The literal prefilter, or nil when it is off or no literal could be proven.
     public let prefilter: Prefilter?
@@ -29,7 +31,8 @@ public struct FilterMatcher: LineMatcher {
     public let fieldLayout: FieldLayout
 
     /// Compiles `patterns`.
-    /// - Parameter usePrefilter: derive and use a literal prefilter (`--no-prefilter` clears it).
+    /// - Parameter usePrefilter: derive and use a literal prefilter and the failregexes'
+    ///   first-byte gates (`--no-prefilter` clears both).
     /// - Throws: `PatternError` naming the regex that fails.
     public init(
         _ patterns: FilterPatterns, options: PCRE2Regex.Options = .init(),
@@ -72,6 +75,8 @@ public struct FilterMatcher: LineMatcher {
         prefHandle = pref?.regex.handle
         failHandles = fails.map(\.regex.handle)
         ignoreHandles = ignores.map(\.handle)
+        // Off with the prefilter: the tests that compare prefilter on and off check both.
+        gates = PrefixGates(patterns: fails.map(\.regex.pattern), multiline: multiline || !usePrefilter)
         maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
         var seen: Set<String> = []
         self.notes = notes.filter { seen.insert($0).inserted }
@@ -112,6 +117,13 @@ public struct FilterMatcher: LineMatcher {
         let best = candidates.max { LiteralExtraction.rarity(of: $0) < LiteralExtraction.rarity(of: $1) }
         if let best, let filter = Prefilter(literals: best, dateCut: dateCut) { return (filter, nil) }
         return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes")
+    }
+
+    /// The first bytes failregex `index` needs (each cut to 8 bytes), or nil when it is
+    /// tried on every line that reaches the failregexes.
+    public func failregexStarts(_ index: Int) -> [[UInt8]]? {
+        let starts = gates.prefixes(index)
+        return starts.isEmpty ? nil : starts
     }
 
     public func makeScratch() -> FilterScratch { FilterScratch(captureCount: maxCaptureCount) }
@@ -155,17 +167,19 @@ public struct FilterMatcher: LineMatcher {
             }
         }
         let currentBase = current.baseAddress!
+        let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
+            guard gates.admits(index, word: word) else { continue }
             guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
             let fail = failregexes[index]
             let range = pcre.range(ofGroup: 0)
-            var merged = prefFields
-            Self.fill(&merged, fail, current, pcre)
-            fieldLayout.applyAlternates(&merged)
+            // The prefregex's values are not needed again: filled in place, not copied.
+            Self.fill(&prefFields, fail, current, pcre)
+            fieldLayout.applyAlternates(&prefFields)
             if !ignoreregexes.isEmpty {
                 for ignore in ignoreHandles where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
             }
-            return DetailedMatch(failregexIndex: index, fields: merged, range: replaced ? nil : range)
+            return DetailedMatch(failregexIndex: index, fields: prefFields, range: replaced ? nil : range)
         }
         return nil
     }
@@ -176,7 +190,11 @@ public struct FilterMatcher: LineMatcher {
     static func fill(_ values: inout FieldValues, _ regex: CompiledFilterRegex, _ subject: UnsafeBufferPointer<UInt8>, _ pcre: PCRE2Scratch)
     {
         for (slot, group) in regex.fieldSlots {
-            values.slots[slot] = pcre.range(ofGroup: group).map { String(decoding: subject[$0], as: UTF8.self) }
+            if let range = pcre.range(ofGroup: group) {
+                values.set(slot, UnsafeBufferPointer(rebasing: subject[range]))
+            } else {
+                values.clear(slot)
+            }
         }
     }
 
@@ -197,7 +215,7 @@ public struct FilterMatcher: LineMatcher {
         }
         var current = subject
         var prefID: (FailureIDKind, Range<Int>?)? = nil
-        var prefFields = withFields ? fieldLayout.empty : FieldValues(slots: [])
+        var prefFields = withFields ? fieldLayout.empty : FieldValues(count: 0)
         if let prefHandle {
             guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
             let prefregex = self.prefregex!
@@ -217,7 +235,9 @@ public struct FilterMatcher: LineMatcher {
             }
         }
         let currentBase = current.baseAddress!
+        let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
+            guard gates.admits(index, word: word) else { continue }
             guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
             let fail = failregexes[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil

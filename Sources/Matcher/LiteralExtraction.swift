@@ -38,6 +38,19 @@ public enum LiteralExtraction {
         return .required(set.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
+    /// The strings one of which every match of a `^`-anchored `pattern` starts with, or nil
+    /// when the pattern is not anchored at the subject's start or its start is not known
+    /// (an unknown atom first, an optional first part, `(?m)`). A matcher can skip the
+    /// pattern on a subject that starts with none of them (issue 10: sshd's 20 anchored
+    /// failregexes were each run through PCRE2 on every candidate line).
+    public static func anchoredPrefixes(of pattern: String) -> [[UInt8]]? {
+        var parser = Parser(Array(pattern.utf8))
+        guard let info = try? parser.parseAlternation(), parser.atEnd, !parser.sawMultiline, info.anchored,
+            let starts = info.starts, !starts.isEmpty, !starts.contains([])
+        else { return nil }
+        return starts
+    }
+
     /// How rare a literal set is in log text, by its most common literal: the sum of its
     /// bytes' rarity (``ByteFrequency``), so longer literals and rarer bytes score higher.
     /// A prefilter is as selective as its weakest literal.
@@ -71,6 +84,13 @@ public enum LiteralExtraction {
         /// For `x+` / `x{n,}` with exact `x`: the text before and after the repetition
         /// touches one copy of `x`, so `prefix + x` and `x + suffix` are required.
         var repeated: [[UInt8]]? = nil
+        /// Strings one of which starts every match (nil: unknown).
+        var prefix: [[UInt8]]? = nil
+        /// Whether every match starts where `^` matched, before anything is consumed.
+        var anchored = false
+
+        /// What every match starts with: all of it when it is exact.
+        var starts: [[UInt8]]? { exact ?? prefix }
 
         static let empty = Info(exact: [[]], best: nil)
         static let unknown = Info(exact: nil, best: nil)
@@ -96,6 +116,9 @@ public enum LiteralExtraction {
         /// whether it has an else branch).
         var lastBranchCount = 0
 
+        /// Whether `(?m)` (or another inline `m`) was seen: `^` then matches after line breaks.
+        var sawMultiline = false
+
         mutating func parseAlternation() throws(Decline) -> Info {
             var branches: [Info] = [try parseConcatenation()]
             while !atEnd, b[i] == UInt8(ascii: "|") {
@@ -105,6 +128,12 @@ public enum LiteralExtraction {
             lastBranchCount = branches.count
             if branches.count == 1 { return branches[0] }
             var result = Info.unknown
+            result.anchored = branches.allSatisfy(\.anchored)
+            if branches.allSatisfy({ $0.starts != nil }) {
+                var starts: [[UInt8]] = []
+                for branch in branches { for s in branch.starts! where !starts.contains(s) { starts.append(s) } }
+                if starts.count <= LiteralExtraction.maxExactStrings { result.prefix = starts }
+            }
             if branches.allSatisfy({ $0.exact != nil }) {
                 var union: [[UInt8]] = []
                 for branch in branches { for s in branch.exact! where !union.contains(s) { union.append(s) } }
@@ -132,12 +161,32 @@ public enum LiteralExtraction {
             var result = Info.empty
             var running: [[UInt8]]? = [[]]
             var allExact = true
+            // The exact start of the concatenation (its prefix), until the first inexact atom.
+            var head: [[UInt8]] = [[]]
+            var headDone = false
+            var anchored = false
             func flush(_ result: inout Info, _ running: [[UInt8]]?) {
                 if let running { result.offer(LiteralSet(strings: running)) }
             }
             while !atEnd, b[i] != UInt8(ascii: "|"), b[i] != UInt8(ascii: ")") {
                 var atom = try parseAtom()
                 atom = try parseQuantifier(atom)
+                if !headDone {
+                    if atom.anchored, head == [[]] { anchored = true }
+                    let starts = atom.exact ?? atom.starts
+                    var product: [[UInt8]] = []
+                    if let starts, head.count * starts.count <= LiteralExtraction.maxExactStrings {
+                        for p in head {
+                            for s in starts where p.count < 16 {
+                                let joined = p + s
+                                if !product.contains(joined) { product.append(joined) }
+                            }
+                            if p.count >= 16, !product.contains(p) { product.append(p) }
+                        }
+                    }
+                    if atom.exact == nil || starts == nil || product.isEmpty { headDone = true }
+                    if !product.isEmpty { head = product }
+                }
                 if let best = atom.best { result.offer(best) }
                 if atom.exact == nil { allExact = false }
                 if let repeated = atom.repeated {
@@ -178,6 +227,8 @@ public enum LiteralExtraction {
             flush(&result, running)
             // The whole concatenation is exact only when every atom was.
             result.exact = allExact ? running : nil
+            result.prefix = head
+            result.anchored = anchored
             return result
         }
 
@@ -209,6 +260,7 @@ public enum LiteralExtraction {
             if !atEnd, b[i] == UInt8(ascii: "?") || b[i] == UInt8(ascii: "+") { i += 1 }
             var result = Info.unknown
             if minimum >= 1 {
+                result.prefix = atom.starts
                 result.best = atom.best
                 if let exact = atom.exact { result.offer(LiteralSet(strings: exact)) }
             }
@@ -248,7 +300,8 @@ public enum LiteralExtraction {
 
         mutating func parseAtom() throws(Decline) -> Info {
             let c = b[i]
-            if caseless, c != UInt8(ascii: "(") {
+            let isMeta = c == UInt8(ascii: "(") || c == UInt8(ascii: ".") || c == UInt8(ascii: "^") || c == UInt8(ascii: "$")
+            if caseless, !isMeta {
                 // Any atom holding a letter matches its other case too: read it as unknown
                 // unless it is a plain non-letter byte.
                 let isLetter = (c | 0x20) >= 97 && (c | 0x20) <= 122
@@ -270,7 +323,12 @@ public enum LiteralExtraction {
             case UInt8(ascii: "."):
                 i += 1
                 return .unknown
-            case UInt8(ascii: "^"), UInt8(ascii: "$"):
+            case UInt8(ascii: "^"):
+                i += 1
+                var start = Info.empty
+                start.anchored = true
+                return start
+            case UInt8(ascii: "$"):
                 i += 1
                 return .empty
             case UInt8(ascii: "\\"): return try parseEscape()
@@ -353,6 +411,7 @@ public enum LiteralExtraction {
                     }
                     let flags = b[i..<k]
                     if flags.contains(UInt8(ascii: "x")) { throw Decline(reason: "extended mode (?x) is not analysed") }
+                    if flags.contains(UInt8(ascii: "m")) { sawMultiline = true }
                     let minus = flags.firstIndex(of: UInt8(ascii: "-")) ?? k
                     if flags[..<minus].contains(UInt8(ascii: "i")) { caseless = true }
                     if flags[minus...].contains(UInt8(ascii: "i")) { caseless = false }

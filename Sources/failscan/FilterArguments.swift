@@ -41,7 +41,9 @@ struct FilterArguments: ParsableArguments {
 
     @Flag(
         name: .customLong("no-prefilter"),
-        help: "Run the regexes on every line instead of only on lines containing a literal the filter requires.")
+        help:
+            "Run every failregex on every line instead of only on lines containing a literal the filter requires, and only the failregexes whose first bytes fit."
+    )
     var noPrefilter = false
 
     @Flag(name: .customLong("no-jit"), help: "Use PCRE2's interpreter instead of its JIT compiler.")

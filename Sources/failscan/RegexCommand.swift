@@ -24,7 +24,9 @@ struct RegexCommand: ParsableCommand {
 
     @Flag(
         name: .customLong("show-patterns"),
-        help: "Print the PCRE2 patterns the filter translates to (prefregex first) and the prefilter's literals, then exit.")
+        help:
+            "Print the PCRE2 patterns the filter translates to (prefregex first), the prefilter's literals and the first bytes each failregex needs, then exit."
+    )
     var showPatterns = false
 
     @Argument(help: ArgumentHelp("The log file (plain or compressed).", valueName: "log"))
@@ -51,6 +53,10 @@ struct RegexCommand: ParsableCommand {
                     out += prefilter.literals.map { "literal: \(String(decoding: $0, as: UTF8.self))\n" }.joined()
                 } else {
                     out += "prefilter: none (\(matcher.prefilterNote ?? ""))\n"
+                }
+                for index in compiled.config.patterns.failregex.indices {
+                    let starts = matcher.failregexStarts(index)?.map { "'\(String(decoding: $0, as: UTF8.self))'" }
+                    out += "failregex \(index + 1) starts: \(starts?.joined(separator: " ") ?? "anything (always tried)")\n"
                 }
                 StandardOutput.write(out)
                 return

@@ -118,6 +118,14 @@ import Testing
     }
 }
 
+extension MultiLineMerger {
+    /// The merge of a match the test keeps no use for.
+    func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
+        var match = match
+        return resolve(&match, file: file)
+    }
+}
+
 @Suite struct MultiLineMergerTests {
     static let layout = FieldLayout(names: ["mlfid", "ip4", "ip6", "dns", "host", "fid", "user", "nofail", "mlfforget", "mlfgained"])
 

@@ -160,3 +160,72 @@ func literals(_ regex: String) throws -> [String]? {
         #expect(Set(reference).isSubset(of: Set(lines(text) { filter.nextHit(in: $0, from: $1, cursor: &cursor) })))
     }
 }
+
+@Suite struct AnchoredPrefixTests {
+    func prefixes(_ regex: String) throws -> [String]? {
+        let pattern = try Fail2banDialect().translate(regex).pattern
+        return LiteralExtraction.anchoredPrefixes(of: pattern)?.map { String(decoding: $0, as: UTF8.self) }.sorted()
+    }
+
+    @Test func anchoredLiteralStarts() throws {
+        #expect(try prefixes(#"^Failed \S+ for <HOST>"#) == ["Failed "])
+        #expect(
+            try prefixes(#"^[aA]uthentication (?:failure|error) for"#)
+                == ["Authentication failure for", "Authentication error for", "authentication failure for", "authentication error for"]
+                .sorted())
+        #expect(try prefixes(#"^(?P<nofail>Connection from) \S+"#) == ["Connection from "])
+        #expect(try prefixes(#"^(?:Disconnected|Connection closed) by"#) == ["Connection closed by", "Disconnected by"])
+        // A conditional reads as an alternation of its branches.
+        #expect(try prefixes(#"^(?P<a>x)?(?(a)abc|abd)"#) == ["abc", "abd", "xabc", "xabd"])
+        #expect(try prefixes(#"^(?:abc)?def"#) == ["abcdef", "def"]) // an optional part, both ways
+        #expect(try prefixes(#"^ab(?:c\d+|d)"#) == ["abc", "abd"])
+    }
+
+    @Test func noPrefixWhereTheStartIsNotKnown() throws {
+        #expect(try prefixes(#"Failed \S+"#) == nil) // not anchored
+        #expect(try prefixes(#"^\S+ failed"#) == nil) // unknown first atom
+        #expect(try prefixes(#"^(?:abc)?\d"#) == nil) // an optional part, then unknown
+        #expect(try prefixes(#"^abc|def"#) == nil) // one branch is not anchored
+        #expect(try prefixes(#"x^abc"#) == nil)
+        #expect(LiteralExtraction.anchoredPrefixes(of: "(?m)^abc") == nil) // ^ after every line break
+        #expect(LiteralExtraction.anchoredPrefixes(of: "(?i)^abc") == nil) // either case
+        #expect(LiteralExtraction.anchoredPrefixes(of: "^(?i)12ab") == ["12"].map { Array($0.utf8) })
+        #expect(LiteralExtraction.anchoredPrefixes(of: "^ab+c") == ["ab"].map { Array($0.utf8) })
+    }
+
+    /// Under `(?i)`, `.`, `^` and `$` keep their meaning: they are not literal bytes.
+    @Test func caselessMetacharactersAreNotLiterals() throws {
+        #expect(try literals(#"(?i)x.1234 <HOST>"#) == ["1234 "])
+        #expect(LiteralExtraction.requiredLiterals(of: "(?i)^1234").literals == [Array("1234".utf8)])
+        #expect(LiteralExtraction.requiredLiterals(of: "(?i)5678$").literals == [Array("5678".utf8)])
+    }
+
+    /// The gates never turn away a line the regex matches: random subjects against
+    /// patterns with known starts, gate and PCRE2 compared.
+    @Test func gatesAgreeWithPCRE2() throws {
+        let patterns = [
+            #"^Failed (?:password|publickey) for"#, #"^[iI](?:llegal|nvalid) user \S+"#, #"^ab"#, #"^a\x00b"#, #"^(?:x|yz)w"#,
+        ]
+        let gates = PrefixGates(patterns: patterns, multiline: false)
+        let regexes = try patterns.map { try PCRE2Regex($0) }
+        let scratch = PCRE2Scratch(captureCount: 4)
+        var generator = SeededGenerator(seed: 10)
+        let pieces = [
+            "Failed ", "password", "publickey", " for", "Invalid", "illegal", " user ", "x", "yz", "w", "a", "\u{0}", "b", "Fail",
+        ]
+        for _ in 0..<4000 {
+            var subject: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...4, using: &generator) { subject += Array(pieces.randomElement(using: &generator)!.utf8) }
+            subject.append(10)
+            try subject.withUnsafeBufferPointer { buffer in
+                let word = PrefixGates.firstWord(buffer.baseAddress!, count: buffer.count)
+                for (index, regex) in regexes.enumerated()
+                where try regex.search(buffer.baseAddress!, length: buffer.count, scratch: scratch) {
+                    #expect(
+                        gates.admits(index, word: word),
+                        "gate \(index) refused \(String(decoding: subject, as: UTF8.self).debugDescription)")
+                }
+            }
+        }
+    }
+}

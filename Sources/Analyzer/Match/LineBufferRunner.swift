@@ -89,9 +89,9 @@ final class LineBufferRunner {
         } else {
             lineBuffer = []
         }
-        let match = MultiLineMatch(
+        var match = MultiLineMatch(
             failregex: found.failregexIndex, fields: found.fields, time: date?.time ?? lastTime,
             line: lineNumber, matchedLines: matchedLines)
-        return merger.resolve(match, file: file)
+        return merger.resolve(&match, file: file)
     }
 }

@@ -11,7 +11,8 @@ final class MultiLineMerger {
     /// fail2ban's failure dict, for the fields that drive merging.
     struct FailState {
         var fields: FieldValues
-        var users: Set<String>? = nil
+        /// The distinct users seen, in order (fail2ban's set; a connection has few).
+        var users: [String]? = nil
         var matches = 0
         var nofailMatches = 0
         var pending = false
@@ -62,8 +63,12 @@ final class MultiLineMerger {
     /// The filter's named groups.
     let layout: FieldLayout
 
+    /// The slots a failure id is read from, in fail2ban's order.
+    let idSlots: [Int]
+
     init(layout: FieldLayout, detailed: Bool) {
         self.layout = layout
+        idSlots = [layout.fid, layout.ip4, layout.ip6, layout.dns, layout.host].compactMap { $0 }
         self.detailed = detailed
     }
 
@@ -104,14 +109,15 @@ final class MultiLineMerger {
         cache[connection.mlfid] = nil
     }
 
-    /// Merges one match; returns the failure it completes, if any.
-    func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
+    /// Merges one match (its fields are taken, not copied); returns the failure it
+    /// completes, if any.
+    func resolve(_ match: inout MultiLineMatch, file: Int) -> Failure? {
         let l = layout
-        var fail = FailState(fields: match.fields)
-        let mlfid = fail.fields[l.mlfid]
+        var fail = FailState(fields: FieldValues(count: 0))
+        swap(&fail.fields, &match.fields)
         var connection: Connection? = nil
-        if let mlfid {
-            (fail, connection) = merge(mlfid, fail, matchedLines: match.matchedLines)
+        if fail.fields.isPresent(l.mlfid) {
+            connection = merge(fail.fields[l.mlfid]!, &fail, matchedLines: match.matchedLines)
             if fail.has(l.nofail) {
                 connection?.state = fail
                 return nil
@@ -119,25 +125,28 @@ final class MultiLineMerger {
         } else {
             fail.matches += match.matchedLines
         }
-        let fid = fail.fields[l.fid]
-        guard let idText = fail.fields[l.ip4] ?? fail.fields[l.ip6] ?? fail.fields[l.dns] ?? fail.fields[l.host] ?? fid else {
-            if mlfid != nil {
+        // fail2ban: fid if it is set, else ip4, ip6, dns, host (an empty value counts).
+        var idSlot: Int? = nil
+        for slot in idSlots where fail.fields.isPresent(slot) {
+            idSlot = slot
+            break
+        }
+        guard let idSlot else {
+            if connection != nil {
                 fail.pending = true
                 connection?.state = fail
             }
             return nil
         }
         connection?.state = fail
-        var key = idText
-        if let fid, fid != idText { key = fid }
-        let failureID: FailureID
-        if let address = IPAddress(key) {
-            failureID = .address(address)
-        } else if key.isEmpty {
+        let failureID: FailureID? = fail.fields.withBytes(idSlot) { bytes in
+            let bytes = bytes!
+            if let address = IPAddress(bytes: bytes) { return .address(address) }
+            return bytes.isEmpty ? nil : .other(String(decoding: bytes, as: UTF8.self))
+        }
+        guard let failureID else {
             counters.invalidID += 1
             return nil
-        } else {
-            failureID = .other(key)
         }
         guard let time = match.time else {
             counters.noDate += 1
@@ -156,41 +165,43 @@ final class MultiLineMerger {
     /// After fail2ban's `_mergeFailure`: failures of one multi-line id (a connection)
     /// share one cached state; `<F-NOFAIL>` lines add to it without failing,
     /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
-    /// - Returns: the merged state, and the connection that caches it (nil when forgotten).
-    func merge(_ mlfid: String, _ current: FailState, matchedLines: Int) -> (FailState, Connection?) {
+    /// `fail` becomes the merged state.
+    /// - Returns: the connection that caches it (nil when forgotten).
+    func merge(_ mlfid: String, _ fail: inout FailState, matchedLines: Int) -> Connection? {
         let l = layout
-        var fail = current
         var flags: MergeFlags = []
         if fail.has(l.mlfgained) {
             flags.formUnion([.gained, .noFail])
-            if !fail.has(l.nofail) { fail.fields[l.nofail] = fail.fields[l.mlfgained] }
+            if !fail.has(l.nofail), let nofail = l.nofail, let gained = l.mlfgained { fail.fields.copy(gained, to: nofail) }
         } else if fail.has(l.nofail) {
             flags.insert(.noFail)
         }
         if fail.has(l.mlfforget) { flags.insert(.forget) }
-        fail.fields[l.mlfforget] = nil
-        var users: Set<String>? = nil
+        if let forget = l.mlfforget { fail.fields.clear(forget) }
+        var users: [String]? = nil
         var connection: Connection? = nil
         if let cached = cache[mlfid] {
             users = Self.updateUsers(&cached.state, fail.fields[l.user])
             if cached.state.has(l.nofail) { flags.insert(.cachedNoFail) }
-            cached.state.fields[l.nofail] = nil
+            if let nofail = l.nofail { cached.state.fields.clear(nofail) }
             if cached.state.has(l.mlfgained) { flags.insert(.cachedNoFail) }
-            cached.state.fields[l.mlfgained] = nil
+            if let gained = l.mlfgained { cached.state.fields.clear(gained) }
             if flags.contains(.gained) { cached.state.pending = false }
             if !flags.contains(.cachedNoFail) && !cached.state.pending { cached.state.matches = 0 }
-            for (slot, value) in fail.fields.slots.enumerated() where value != nil { cached.state.fields.slots[slot] = value }
-            fail = cached.state
+            cached.state.fields.update(from: fail.fields)
+            // The cached state becomes the failure; the connection's copy is replaced by
+            // the caller, so the bytes move instead of being copied.
+            swap(&fail, &cached.state)
             if flags.contains(.forget) { drop(cached) } else { connection = cached }
         } else if !flags.contains(.forget) {
             users = Self.updateUsers(&fail, fail.fields[l.user])
-            connection = create(mlfid, fail)
+            connection = create(mlfid, FailState(fields: FieldValues(count: 0)))
         }
         let wasPending = fail.pending
         fail.pending = false
         if wasPending || (users?.count ?? 0) > 1 {
-            fail.fields[l.nofail] = nil
-            fail.fields[l.mlfgained] = nil
+            if let nofail = l.nofail { fail.fields.clear(nofail) }
+            if let gained = l.mlfgained { fail.fields.clear(gained) }
             flags.subtract([.gained, .noFail])
         }
         if !flags.contains(.noFail) {
@@ -199,13 +210,13 @@ final class MultiLineMerger {
         } else if !flags.contains(.forget) {
             fail.nofailMatches += matchedLines
         }
-        return (fail, connection)
+        return connection
     }
 
-    static func updateUsers(_ fail: inout FailState, _ user: String?) -> Set<String>? {
+    static func updateUsers(_ fail: inout FailState, _ user: String?) -> [String]? {
         guard let user, !user.isEmpty else { return fail.users }
         if fail.users == nil { fail.users = [] }
-        fail.users!.insert(user)
+        if !fail.users!.contains(user) { fail.users!.append(user) }
         return fail.users
     }
 }

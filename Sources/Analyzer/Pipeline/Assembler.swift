@@ -1,3 +1,5 @@
+import Matcher
+
 /// Puts one filter's chunk results back in input order and settles what depends on
 /// earlier chunks: line numbers (chunk-relative until now), the date of undated failures
 /// at the top of a chunk (the last date of the chunks before, in the same file), and the
@@ -50,7 +52,7 @@ struct Assembler {
         }
     }
 
-    private mutating func apply(_ matches: ChunkMatches, _ consume: (Failure) -> Void) {
+    private mutating func apply(_ matches: consuming ChunkMatches, _ consume: (Failure) -> Void) {
         counters.add(matches.counters)
         var pending = matches.pendingTime[...]
         for (index, var failure) in matches.failures.enumerated() {
@@ -68,10 +70,15 @@ struct Assembler {
             consume(failure)
         }
         if !matches.multiLine.isEmpty, merger != nil {
-            for var match in matches.multiLine {
+            // Each match is moved out of the chunk, so that the merge owns its fields.
+            var multiLine = matches.multiLine
+            matches.multiLine = []
+            for index in multiLine.indices {
+                var match = MultiLineMatch(failregex: 0, fields: FieldValues(count: 0), time: nil, line: 0, matchedLines: 0)
+                swap(&match, &multiLine[index])
                 if match.time == nil { match.time = carriedTime }
                 match.line += lineOffset
-                if let failure = merger!.resolve(match, file: currentFile) {
+                if let failure = merger!.resolve(&match, file: currentFile) {
                     failureCount += 1
                     consume(failure)
                 }
