@@ -6,7 +6,8 @@ the same files in the same run.
   python3 Benchmarks/matrix.py [--size 64M] [--runs 3] [--slice-mb 4]
 
 Logs come from `Corpus/generate.py matrix` (sshd quiet and with 10% and 60% attack lines, a
-busy postfix smtpd log, nginx and apache error logs, fail2ban.log) and the throughput
+busy postfix smtpd log, nginx and apache error logs, fail2ban.log, an exim mainlog, a
+courier mail.log) and the throughput
 corpus (mail.log and auth.log for dovecot and the seed filters), generated once under the
 ignored Benchmarks/work/. For every (filter, log): failscan's wall-clock MB/s on 1 and 2
 threads (plain) and 2 threads (gzip), lines/s, the cost per failure on one thread, peak RSS,
@@ -32,6 +33,8 @@ FILTERS = [
     ("nginx-http-auth", "nginx-http-auth", "nginx-error.log", "attack 20%"),
     ("apache-auth", "apache-auth", "apache-error.log", "attack 20%"),
     ("recidive", "recidive", "fail2ban.log", "30% bans"),
+    ("exim", "exim", "exim-mainlog.log", "attack 15%"),
+    ("courier-auth", "courier-auth", "courier-mail.log", "attack 15%"),
     ("dovecot", "dovecot", "corpus:mail.log", "quiet, 3% failures"),
     ("seed dovecot", "Corpus/filters/dovecot.conf", "corpus:mail.log", "quiet, 3% failures"),
     ("seed qpoppermail", "Corpus/filters/qpoppermail.conf", "corpus:mail.log", "quiet, 3% failures"),

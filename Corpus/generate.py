@@ -6,7 +6,8 @@
   generate.py matrix --size 64M DIR  one log per daemon for the filter matrix: sshd (OpenSSH
                                      8/9) quiet and under attack (10% and 60% of the lines),
                                      a busy postfix smtpd, nginx and apache error logs,
-                                     fail2ban.log for recidive; each also gzipped
+                                     fail2ban.log for recidive, an exim mainlog and a
+                                     courier mail.log; each also gzipped
 
 Same arguments, same bytes: every choice comes from random.Random(seed).
 Lines mix dovecot pop3/imap logins and failures (old 1.2 and current 2.3 wording),
@@ -335,6 +336,45 @@ class Daemons:
             ])
         return "[%s] %s" % (date, text)
 
+    def exim(self, ip, failure, t):
+        """exim4's mainlog (its own dates, no syslog header)."""
+        r, pid = self.r, self.pid()
+        date = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))
+        helo = r.choice(["(ylmf-pc)", "(User)", "mail.example.net (mail.example.net)", "([%s])" % ip])
+        if failure:
+            text = r.choice([
+                "dovecot_login authenticator failed for %s [%s]: 535 Incorrect authentication data (set_id=%s)" % (helo, ip, r.choice(USERS)),
+                "H=%s [%s]:%d I=[192.0.2.25]:25 F=<%s@example.net> rejected RCPT <%s@example.org>: relay not permitted" % (helo, ip, self.port(), r.choice(USERS), r.choice(USERS)),
+                "H=%s [%s] sender verify fail for <%s@example.net>: Unrouteable address" % (helo, ip, r.choice(USERS)),
+                "SMTP call from %s [%s] dropped: too many nonmail commands (last was \"RSET\")" % (helo, ip),
+            ])
+            return "%s [%d] %s" % (date, pid, text)
+        qid = "1t%s-%06d-%s" % ("".join(r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(4)), pid % 1000000, "AB")
+        text = r.choice([
+            "%s <= %s@example.net H=%s [%s] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no S=%d id=%s@example.net" % (qid, r.choice(USERS[:10]), helo, ip, r.randrange(900, 90000), self.world.session()),
+            "%s => %s <%s@example.org> R=local_user T=mail_spool" % (qid, r.choice(USERS[:10]), r.choice(USERS[:10])),
+            "%s Completed" % qid,
+            "SMTP connection from %s [%s]:%d I=[192.0.2.25]:25 closed by QUIT" % (helo, ip, self.port()),
+            "Start queue run: pid=%d" % pid,
+        ])
+        return "%s [%d] %s" % (date, pid, text)
+
+    def courier(self, ip, failure):
+        r, daemon = self.r, self.r.choice(["imapd", "imapd-ssl", "pop3d", "pop3d-ssl", "courierpop3login"])
+        ip = ip if ":" in ip else "::ffff:" + ip
+        user = "%s@example.org" % r.choice(USERS)
+        if failure:
+            return r.choice([
+                "%s: LOGIN FAILED, user=%s, ip=[%s]" % (daemon, user, ip),
+                "%s: LOGIN FAILED, method=PLAIN, ip=[%s]" % (daemon, ip),
+            ])
+        return r.choice([
+            "%s: Connection, ip=[%s]" % (daemon, ip),
+            "%s: LOGIN, user=%s, ip=[%s], port=[%d], protocol=IMAP" % (daemon, user, ip, self.port()),
+            "%s: LOGOUT, user=%s, ip=[%s], headers=0, body=0, rcvd=%d, sent=%d, time=%d" % (daemon, user, ip, r.randrange(50, 500), r.randrange(500, 90000), r.randrange(1, 600)),
+            "%s: Disconnected, ip=[%s], time=%d, starttls=1" % (daemon, ip, r.randrange(1, 600)),
+        ])
+
     def fail2ban(self, ip, failure, t):
         r, pid = self.r, self.pid()
         date = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)) + ",%03d" % r.randrange(1000)
@@ -365,6 +405,10 @@ def daemon_lines(daemons, kind, ratio, start):
             yield t, daemons.nginx(ip, failure, t)
         elif kind == "apache":
             yield t, daemons.apache(ip, failure, t)
+        elif kind == "exim":
+            yield t, daemons.exim(ip, failure, t)
+        elif kind == "courier":
+            yield t, "%s mail %s" % (syslog_date(t), daemons.courier(ip, failure))
         else:
             yield t, daemons.fail2ban(ip, failure, t)
 
@@ -372,7 +416,7 @@ def daemon_lines(daemons, kind, ratio, start):
 MATRIX_LOGS = [
     ("auth-quiet.log", "sshd", 0.01), ("auth-attack10.log", "sshd", 0.10), ("auth-attack60.log", "sshd", 0.60),
     ("postfix-busy.log", "postfix", 0.08), ("nginx-error.log", "nginx", 0.20), ("apache-error.log", "apache", 0.20),
-    ("fail2ban.log", "fail2ban", 0.30),
+    ("fail2ban.log", "fail2ban", 0.30), ("exim-mainlog.log", "exim", 0.15), ("courier-mail.log", "courier", 0.15),
 ]
 
 

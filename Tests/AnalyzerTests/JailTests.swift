@@ -147,7 +147,7 @@ extension MultiLineMerger {
         _ = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "nofail": "1"]), file: 0)
         _ = merger.resolve(match(["mlfid": "c1", "mlfforget": "1", "nofail": "1"]), file: 0)
         #expect(merger.resolve(match(["mlfid": "c1", "user": "bob"]), file: 0) == nil)
-        #expect(merger.cache["c1"]?.state.pending == true) // waits for a line with the address
+        #expect(merger.connection("c1")?.state.pending == true) // waits for a line with the address
     }
 
     @Test func gainedIsASuccessNotAFailure() {
@@ -171,11 +171,11 @@ extension MultiLineMerger {
         let merger = MultiLineMerger(layout: Self.layout, detailed: false)
         #expect(merger.resolve(match(["mlfid": "c0", "ip4": "192.0.2.1", "nofail": "1"]), file: 0) == nil)
         for n in 1...99 { _ = merger.resolve(match(["mlfid": "c\(n)", "ip4": "192.0.2.2", "nofail": "1"]), file: 0) }
-        #expect(merger.cache.count == 100)
-        #expect(merger.cache["c0"]?.state.fields[Self.layout.ip4] == "192.0.2.1", "a hundred connections are kept")
+        #expect(merger.liveCount == 100)
+        #expect(merger.connection("c0")?.state.fields[Self.layout.ip4] == "192.0.2.1", "a hundred connections are kept")
         _ = merger.resolve(match(["mlfid": "c100", "ip4": "192.0.2.3", "nofail": "1"]), file: 0)
-        #expect(merger.cache.count == 100)
-        #expect(merger.cache["c0"] == nil, "the oldest connection was evicted")
+        #expect(merger.liveCount == 100)
+        #expect(merger.connection("c0") == nil, "the oldest connection was evicted")
         #expect(merger.resolve(match(["mlfid": "c0", "user": "bob"]), file: 0) == nil, "no address: pending")
     }
 

@@ -2,6 +2,9 @@
     import Glibc
 #endif
 
+/// Local wall-clock time: year, month (1-12), day, hour, minute, second.
+public typealias LocalDateTime = (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
+
 /// Converts calendar fields to Unix time, in local time (the process's `TZ`) or at a
 /// fixed UTC offset.
 ///
@@ -66,7 +69,7 @@ public final class CivilTime {
     }
 
     /// The local calendar date and time of Unix time `t`.
-    public static func localDateTime(_ t: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+    public static func localDateTime(_ t: Int) -> LocalDateTime {
         var time = time_t(t)
         var result = tm()
         localtime_r(&time, &result)

@@ -36,6 +36,8 @@ public struct DateDetector: Sendable {
 
     /// "Now" for the year rule (fail2ban's `MyTime.now()`); tests fix it like fail2ban's.
     public private(set) var now: Int
+    /// `now` as local wall-clock time.
+    private(set) var today: LocalDateTime
     let templates: [DateTemplate]
     /// Lines carry no date (`{NONE}`): every line is "now", nothing is cut.
     public let none: Bool
@@ -95,6 +97,7 @@ public struct DateDetector: Sendable {
     /// - Throws: `ConfigError` for a pattern that does not compile.
     public init(patterns: [String] = [], now: Int, defaultZone: Int? = nil) throws(ConfigError) {
         self.now = now
+        self.today = CivilTime.localDateTime(now)
         self.defaultZone = defaultZone
         var templates: [DateTemplate] = []
         var none = false
@@ -143,6 +146,7 @@ public struct DateDetector: Sendable {
     public func anchored(at now: Int) -> DateDetector {
         var copy = self
         copy.now = now
+        copy.today = CivilTime.localDateTime(now)
         copy.fast?.setNow(now)
         return copy
     }
@@ -187,11 +191,6 @@ public struct DateDetector: Sendable {
 
     /// Turns a template's groups into a match.
     func parse(_ template: DateTemplate, _ line: UnsafeBufferPointer<UInt8>, _ scratch: PCRE2Scratch, _ civil: CivilTime) -> Match? {
-        let names = template.regex.groupNumbers
-        func text(_ name: String) -> String? {
-            guard let group = names[name], let range = scratch.range(ofGroup: group) else { return nil }
-            return String(decoding: line[range], as: UTF8.self)
-        }
         switch template.kind {
         case .tai64n:
             guard let range = scratch.range(ofGroup: 1), range.count == 25 else { return nil }
@@ -209,26 +208,8 @@ public struct DateDetector: Sendable {
         case .pattern:
             guard let range = scratch.range(ofGroup: 1) else { return nil }
             if range.isEmpty { return Match(range: range, time: 0, usesLastDate: true) }
-            var fields = DateFields()
-            if let v = text("Y") { fields.year = Int(v) }
-            if let v = text("y"), let y = Int(v) { fields.year = y <= 2000 ? y + 2000 : y }
-            if let v = text("m") { fields.month = Int(v) }
-            if let v = text("b")?.lowercased() { fields.month = TimePatterns.months.firstIndex(of: v).map { $0 + 1 } }
-            if let v = text("B")?.lowercased() { fields.month = TimePatterns.fullMonths.firstIndex(of: v).map { $0 + 1 } }
-            if let v = text("d") { fields.day = Int(v.trimmingSpaces) }
-            if let v = text("H") { fields.hour = Int(v.trimmingSpaces) ?? 0 }
-            if let v = text("I"), var hour = Int(v.trimmingSpaces) {
-                let ampm = text("p")?.lowercased() ?? ""
-                if ampm == "pm" { if hour != 12 { hour += 12 } } else if hour == 12 { hour = 0 }
-                fields.hour = hour
-            }
-            if let v = text("M") { fields.minute = Int(v) ?? 0 }
-            if let v = text("S") { fields.second = Int(v) ?? 0 }
-            if let v = text("j") { fields.julian = Int(v) }
-            for zone in [text("z"), text("Z")] {
-                if let zone, let offset = TimePatterns.offset(ofZone: zone) { fields.zoneMinutes = offset }
-            }
-            guard let time = fields.time(now: now, defaultZone: defaultZone, civil: civil) else { return nil }
+            let fields = template.fields.read(line, scratch)
+            guard let time = fields.time(today: today, defaultZone: defaultZone, civil: civil) else { return nil }
             return Match(range: range, time: time)
         }
     }

@@ -14,8 +14,9 @@ struct DateFields {
     var zoneMinutes: Int?
 
     /// Corresponds to the end of fail2ban's `reGroupDictStrptime`.
-    func time(now: Int, defaultZone: Int?, civil: CivilTime) -> Int? {
-        let today = CivilTime.localDateTime(now)
+    /// - Parameter today: `now` as local wall-clock time (the detector keeps it: a
+    ///   `localtime_r` per line was a tenth of a recidive run).
+    func time(today: LocalDateTime, defaultZone: Int?, civil: CivilTime) -> Int? {
         var year = self.year, month = self.month, day = self.day
         var assumeYear = false
         if year == nil {

@@ -26,6 +26,8 @@ public struct DateTemplate: Sendable {
     /// Whether the date text is bounded at both ends (fail2ban's word boundaries, or
     /// the template's own anchors): false for `{UNB}` and `**` patterns.
     public let bounded: Bool
+    /// Group numbers of the strptime fields, looked up once (not by name for every line).
+    let fields: DateFieldGroups
 
     // Meta-regexes of datetemplate.py, applied to a template's regex text.
     static let noWordBoundBegin = try! PCRE2Regex(#"^\(*(?:\(\?\w+\))?(?:\^|\(*\*\*|\((?:\?:)?\^)"#, options: .init(jit: .off))
@@ -133,7 +135,9 @@ public struct DateTemplate: Sendable {
             (boundBegin || lineBegin || wordBegin == .none)
             && (boundEnd || !wordEnd || firstMatch(noWordBoundEnd, source.trimmingSpaces) != nil)
             && !source.contains("**") && wordEnd
-        return DateTemplate(name: name, regex: compiled, kind: kind, lineBegin: lineBegin, bounded: isBounded)
+        return DateTemplate(
+            name: name, regex: compiled, kind: kind, lineBegin: lineBegin, bounded: isBounded,
+            fields: DateFieldGroups(compiled.groupNumbers))
     }
 
     static let starMarkersBegin = try! PCRE2Regex(#"^\(*(?:\(\?\w+\))?\(*\*\*"#, options: .init(jit: .off))

@@ -42,18 +42,26 @@ final class MultiLineMerger {
     /// the one being worked on are the same dict (what happens to it after merging is seen
     /// by the next line of the connection).
     final class Connection {
-        let mlfid: String
+        let mlfid: [UInt8]
+        let hash: UInt64
         var state: FailState
         /// False once dropped (forgotten or evicted).
         var live = true
+        /// The next connection whose id has the same hash (almost always nil).
+        var nextWithHash: Connection? = nil
 
-        init(_ mlfid: String, _ state: FailState) {
-            self.mlfid = mlfid
+        init(_ mlfid: UnsafeBufferPointer<UInt8>, hash: UInt64, _ state: FailState) {
+            self.mlfid = Array(mlfid)
+            self.hash = hash
             self.state = state
         }
     }
 
-    var cache: [String: Connection] = [:]
+    /// Live connections by a 64-bit hash of their id's bytes, colliding ones chained: a
+    /// lookup makes no `String` and hashes 8 bytes (perf: hashing the id as a `String`,
+    /// made for every matched line, was a fifth of the merge).
+    var cache: [UInt64: Connection] = [:]
+    var liveCount = 0
     /// Connections in the order they were created (fail2ban's OrderedDict).
     var created: [Connection] = []
     var createdHead = 0
@@ -75,13 +83,14 @@ final class MultiLineMerger {
     /// Forgets every connection (a new file starts).
     func reset() {
         cache = [:]
+        liveCount = 0
         created = []
         createdHead = 0
     }
 
     /// fail2ban's `Cache.set` for a new connection: when full, the oldest is dropped.
-    func create(_ mlfid: String, _ state: FailState) -> Connection {
-        if cache.count >= Self.cacheLimit {
+    func create(_ mlfid: UnsafeBufferPointer<UInt8>, hash: UInt64, _ state: FailState) -> Connection {
+        if liveCount >= Self.cacheLimit {
             while createdHead < created.count {
                 let oldest = created[createdHead]
                 createdHead += 1
@@ -91,8 +100,9 @@ final class MultiLineMerger {
                 }
             }
         }
-        let connection = Connection(mlfid, state)
-        cache[mlfid] = connection
+        let connection = Connection(mlfid, hash: hash, state)
+        connection.nextWithHash = cache.updateValue(connection, forKey: hash)
+        liveCount += 1
         created.append(connection)
         // Entries before the head (evicted) and forgotten connections leave it now and then,
         // so that it holds about as many entries as the cache, not every connection seen.
@@ -106,7 +116,15 @@ final class MultiLineMerger {
     /// fail2ban's `Cache.unset`.
     func drop(_ connection: Connection) {
         connection.live = false
-        cache[connection.mlfid] = nil
+        liveCount -= 1
+        var link = cache[connection.hash]
+        if link === connection {
+            cache[connection.hash] = connection.nextWithHash
+        } else {
+            while let current = link, current.nextWithHash !== connection { link = current.nextWithHash }
+            link?.nextWithHash = connection.nextWithHash
+        }
+        connection.nextWithHash = nil
     }
 
     /// Merges one match (its fields are taken, not copied); returns the failure it
@@ -117,7 +135,7 @@ final class MultiLineMerger {
         swap(&fail.fields, &match.fields)
         var connection: Connection? = nil
         if fail.fields.isPresent(l.mlfid) {
-            connection = merge(fail.fields[l.mlfid]!, &fail, matchedLines: match.matchedLines)
+            connection = merge(&fail, matchedLines: match.matchedLines)
             if fail.has(l.nofail) {
                 connection?.state = fail
                 return nil
@@ -167,7 +185,7 @@ final class MultiLineMerger {
     /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
     /// `fail` becomes the merged state.
     /// - Returns: the connection that caches it (nil when forgotten).
-    func merge(_ mlfid: String, _ fail: inout FailState, matchedLines: Int) -> Connection? {
+    func merge(_ fail: inout FailState, matchedLines: Int) -> Connection? {
         let l = layout
         var flags: MergeFlags = []
         if fail.has(l.mlfgained) {
@@ -180,7 +198,13 @@ final class MultiLineMerger {
         if let forget = l.mlfforget { fail.fields.clear(forget) }
         var users: [String]? = nil
         var connection: Connection? = nil
-        if let cached = cache[mlfid] {
+        let (hash, found) = fail.fields.withBytes(l.mlfid) { mlfid in
+            let hash = Self.hash(mlfid!)
+            var link = cache[hash]
+            while let current = link, !current.mlfid.elementsEqual(mlfid!) { link = current.nextWithHash }
+            return (hash, link)
+        }
+        if let cached = found {
             users = Self.updateUsers(&cached.state, fail.fields[l.user])
             if cached.state.has(l.nofail) { flags.insert(.cachedNoFail) }
             if let nofail = l.nofail { cached.state.fields.clear(nofail) }
@@ -195,7 +219,7 @@ final class MultiLineMerger {
             if flags.contains(.forget) { drop(cached) } else { connection = cached }
         } else if !flags.contains(.forget) {
             users = Self.updateUsers(&fail, fail.fields[l.user])
-            connection = create(mlfid, FailState(fields: FieldValues(count: 0)))
+            connection = fail.fields.withBytes(l.mlfid) { create($0!, hash: hash, FailState(fields: FieldValues(count: 0))) }
         }
         let wasPending = fail.pending
         fail.pending = false
@@ -211,6 +235,23 @@ final class MultiLineMerger {
             fail.nofailMatches += matchedLines
         }
         return connection
+    }
+
+    /// The live connection with id `mlfid`, if any.
+    func connection(_ mlfid: String) -> Connection? {
+        var text = mlfid
+        return text.withUTF8 { bytes in
+            var link = cache[Self.hash(bytes)]
+            while let current = link, !current.mlfid.elementsEqual(bytes) { link = current.nextWithHash }
+            return link
+        }
+    }
+
+    /// FNV-1a, 64 bits.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 
     static func updateUsers(_ fail: inout FailState, _ user: String?) -> [String]? {
