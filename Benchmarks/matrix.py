@@ -16,7 +16,7 @@ failure count on that slice as the cross-check); `pcre2grep -c` with the filter'
 translated failregexes over the whole plain file (every line through PCRE2 JIT, no date
 cut: a speed anchor, its count is not fail2ban's). Ratios are from this run only.
 """
-import argparse, datetime, hashlib, os, platform, re, socket, statistics, subprocess, sys
+import argparse, datetime, hashlib, os, platform, re, socket, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
@@ -44,14 +44,17 @@ FILTERS = [
 STATS = re.compile(r"\] \d+ file\(s\), (\d+) candidate line\(s\), (\d+) failure\(s\)")
 
 
-def timed(cmd, env=None):
-    """(wall seconds, peak RSS MB, stdout, stderr) of one run under /usr/bin/time."""
-    p = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+def timed(cmd, env=None, stdout=subprocess.PIPE):
+    """(wall seconds, peak RSS MB, stdout, stderr) of one run under /usr/bin/time (for the
+    RSS; the wall clock is taken here, /usr/bin/time's has 10 ms steps)."""
+    start = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    wall = time.perf_counter() - start
     err = p.stderr.decode(errors="replace")
     if p.returncode not in (0, 1):
         sys.exit("failed (%d): %s\n%s" % (p.returncode, " ".join(cmd), err[-2000:]))
-    wall, rss = err.strip().splitlines()[-1].split()
-    return float(wall), int(rss) / 1024, p.stdout.decode(errors="replace"), err
+    _, rss = err.strip().splitlines()[-1].split()
+    return wall, int(rss) / 1024, (p.stdout or b"").decode(errors="replace"), err
 
 
 def best(cmd, runs, env=None):
@@ -61,7 +64,7 @@ def best(cmd, runs, env=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--size", default="64M")
+    ap.add_argument("--size", default="256M")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--slice-mb", type=int, default=4)
     ap.add_argument("--corpus-size", default="1G")
@@ -89,6 +92,10 @@ def main():
         if not os.path.exists(gz):
             subprocess.run("gzip -c '%s' > '%s'" % (path, gz), shell=True, check=True)
         tgz, rssgz, _, _ = best(scan + ["--threads", "2", gz], args.runs, env)
+        tunzip = min(timed(["igzip", "-dc", gz], env, stdout=subprocess.DEVNULL)[0] for _ in range(args.runs))
+        empty = os.path.join(logs, "empty.log")
+        open(empty, "w").close()
+        tstart = best(scan + ["--threads", "2", empty], args.runs, env)[0]
         stats = STATS.search(err1)
         candidates, failures = (int(stats.group(1)), int(stats.group(2))) if stats else (0, 0)
         # fail2ban-regex on a slice of whole lines; failscan regex on the same slice.
@@ -114,7 +121,7 @@ def main():
         grep_args = sum((["-e", p] for p in patterns), [])
         tg, _, gout, _ = best(["pcre2grep", "-c"] + grep_args + [path], 1, env)
         rows.append(dict(label=label, log=log.replace("corpus:", "corpus "), kind=kind, mb=mb, lines=lines, t1=t1, t2=t2, tgz=tgz,
-                         rss=max(rss1, rss2, rssgz), candidates=candidates, failures=failures, f2b_mbs=f2b_mbs,
+                         rss=max(rss1, rss2, rssgz), tunzip=tunzip, tstart=tstart, candidates=candidates, failures=failures, f2b_mbs=f2b_mbs,
                          f2b_matched=f2b_matched, ours_matched=ours_matched, grep_mbs=mb / tg, grep_count=gout.strip()))
         r = rows[-1]
         print("  %-26s %-20s 1T %7.1f MB/s  2T %7.1f MB/s  gz2T %7.1f MB/s  f2b %5.1f MB/s  x%.0f" % (
@@ -124,15 +131,16 @@ def main():
     host = socket.gethostname().split(".")[0] or "host"
     out = ["# failscan filter matrix, %s" % date, "",
            "Machine: %s, %d cores, %s. Logs: `Corpus/generate.py matrix --size %s` and the throughput corpus (%s). "
-           "Best of %d runs; wall clock of the whole process. fail2ban-regex reads the first %d MB of each log."
+           "Best of %d runs; wall clock of the whole process, start-up included (start-up: the same command on an empty file). "
+           "`igzip -dc`: decompressing the same .gz to /dev/null. fail2ban-regex reads the first %d MB of each log."
            % (host, os.cpu_count(), platform.platform(), args.size, args.corpus_size, args.runs, args.slice_mb), "",
-           "| filter | log | MB | 1T MB/s | 2T MB/s | gzip 2T MB/s | lines/s 2T | per failure 1T | peak RSS MB | failures | lines to PCRE2 | fail2ban-regex MB/s | 2T / fail2ban-regex | pcre2grep -c MB/s | 2T / pcre2grep | cross-check (slice: failscan / fail2ban-regex) |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "| filter | log | MB | 1T MB/s | 2T MB/s | gzip 2T MB/s | igzip -dc MB/s | start-up ms | lines/s 2T | per failure 1T | peak RSS MB | failures | lines to PCRE2 | fail2ban-regex MB/s | 2T / fail2ban-regex | pcre2grep -c MB/s | 2T / pcre2grep | cross-check (slice: failscan / fail2ban-regex) |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         per_failure = ("%.2f us" % (r["t1"] / r["failures"] * 1e6)) if r["failures"] else "-"
         check = "%d / %d%s" % (r["ours_matched"], r["f2b_matched"], "" if r["ours_matched"] == r["f2b_matched"] else " DIFFER")
-        out.append("| %s | %s (%s) | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %.0f | %d | %d | %.1f | %.0fx | %.0f | %.1fx | %s |" % (
-            r["label"], r["log"], r["kind"], r["mb"], r["mb"] / r["t1"], r["mb"] / r["t2"], r["mb"] / r["tgz"], r["lines"] / r["t2"],
+        out.append("| %s | %s (%s) | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.0f | %s | %.0f | %d | %d | %.1f | %.0fx | %.0f | %.1fx | %s |" % (
+            r["label"], r["log"], r["kind"], r["mb"], r["mb"] / r["t1"], r["mb"] / r["t2"], r["mb"] / r["tgz"], r["mb"] / r["tunzip"], r["tstart"] * 1000, r["lines"] / r["t2"],
             per_failure, r["rss"], r["failures"], r["candidates"], r["f2b_mbs"], (r["mb"] / r["t2"]) / r["f2b_mbs"], r["grep_mbs"],
             (r["mb"] / r["t2"]) / r["grep_mbs"], check))
     out += ["", "Command: `python3 Benchmarks/matrix.py --size %s --runs %d --slice-mb %d`" % (args.size, args.runs, args.slice_mb)]

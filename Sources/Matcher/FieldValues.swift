@@ -18,6 +18,15 @@ public struct FieldValues: Sendable {
         storage = count == 0 ? [] : [UInt8](repeating: 0xFF, count: 8 * count)
     }
 
+    /// Values with all `count` slots absent and room for `bytes` bytes of values (one
+    /// allocation for a match's fields).
+    public init(count: Int, reservingBytes bytes: Int) {
+        self.count = count
+        storage = []
+        storage.reserveCapacity(8 * count + bytes)
+        storage.append(contentsOf: repeatElement(0xFF, count: 8 * count))
+    }
+
     @inline(__always)
     func span(_ slot: Int) -> Range<Int>? {
         storage.withUnsafeBytes { raw in

@@ -16,6 +16,16 @@ public struct FilterMatcher: LineMatcher {
     let ignoreHandles: [PCRE2Handle]
     /// The first bytes each failregex needs; a failregex whose start does not fit is skipped.
     let gates: PrefixGates
+    /// (slot, group number) of every regex's named groups, flat: the prefregex's at
+    /// `slotRanges[0]`, failregex i's at `slotRanges[i + 1]` (no per-line copy of a regex
+    /// description and its arrays).
+    let slotTable: [(slot: Int, group: Int)]
+    let slotRanges: [Range<Int>]
+    /// The id groups (ip4, ip6, dns, host, fid) of the prefregex and of each failregex,
+    /// and the prefregex's `content` group.
+    let prefIDGroups: [(FailureIDKind, Int)]
+    let failIDGroups: [[(FailureIDKind, Int)]]
+    let prefContentGroup: Int?
     let maxCaptureCount: Int
     /// The literal prefilter, or nil when it is off or no literal could be proven.
     public let prefilter: Prefilter?
@@ -76,6 +86,18 @@ public struct FilterMatcher: LineMatcher {
         failHandles = fails.map(\.regex.handle)
         ignoreHandles = ignores.map(\.handle)
         // Off with the prefilter: the tests that compare prefilter on and off check both.
+        var table: [(slot: Int, group: Int)] = []
+        var ranges: [Range<Int>] = []
+        for regex in [pref] + fails.map(Optional.some) {
+            let start = table.count
+            table += regex?.fieldSlots ?? []
+            ranges.append(start..<table.count)
+        }
+        slotTable = table
+        slotRanges = ranges
+        prefIDGroups = pref?.idGroups ?? []
+        failIDGroups = fails.map(\.idGroups)
+        prefContentGroup = pref?.contentGroup
         gates = PrefixGates(patterns: fails.map(\.regex.pattern), multiline: multiline || !usePrefilter)
         maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
         var seen: Set<String> = []
@@ -126,7 +148,7 @@ public struct FilterMatcher: LineMatcher {
         return starts.isEmpty ? nil : starts
     }
 
-    public func makeScratch() -> FilterScratch { FilterScratch(captureCount: maxCaptureCount) }
+    public func makeScratch() -> FilterScratch { FilterScratch(captureCount: maxCaptureCount, prefSlots: slotRanges[0].count) }
 
     public func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
         guard let prefilter else { return from < buffer.count ? .candidate(from) : nil }
@@ -156,13 +178,17 @@ public struct FilterMatcher: LineMatcher {
         }
         var current = subject
         var replaced = false
-        var prefFields = fieldLayout.empty
+        let prefSlots = slotRanges[0]
         if let prefHandle {
             guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
-            let prefregex = self.prefregex!
-            Self.fill(&prefFields, prefregex, subject, pcre)
-            if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
-                current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
+            // The prefregex's groups, kept until a failregex matches (most lines end here).
+            for k in prefSlots { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
+            if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
+                if content.upperBound < subject.count, subject[content.upperBound] == 10 {
+                    current = UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
+                } else {
+                    current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
+                }
                 replaced = true
             }
         }
@@ -171,25 +197,35 @@ public struct FilterMatcher: LineMatcher {
         for index in failHandles.indices {
             guard gates.admits(index, word: word) else { continue }
             guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
-            let fail = failregexes[index]
             let range = pcre.range(ofGroup: 0)
-            // The prefregex's values are not needed again: filled in place, not copied.
-            Self.fill(&prefFields, fail, current, pcre)
-            fieldLayout.applyAlternates(&prefFields)
+            // fail2ban: fail = preGroups.copy(); fail.update(failregex groups).
+            var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
+            for k in prefSlots {
+                if let range = scratch.prefRanges[k] { fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
+            }
+            for k in slotRanges[index + 1] {
+                let (slot, group) = slotTable[k]
+                if let range = pcre.range(ofGroup: group) {
+                    fields.set(slot, UnsafeBufferPointer(rebasing: current[range]))
+                } else {
+                    fields.clear(slot)
+                }
+            }
+            fieldLayout.applyAlternates(&fields)
             if !ignoreregexes.isEmpty {
                 for ignore in ignoreHandles where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
             }
-            return DetailedMatch(failregexIndex: index, fields: prefFields, range: replaced ? nil : range)
+            return DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range)
         }
         return nil
     }
 
-    /// Sets the slots of `regex`'s named groups from its last match in `subject` (nil: the
+    /// Sets the slots of `regex`'s named groups (0: prefregex, i + 1: failregex i) from its last match in `subject` (nil: the
     /// group did not take part; fail2ban's `dict.update` with a `groupdict()`).
     @inline(__always)
-    static func fill(_ values: inout FieldValues, _ regex: CompiledFilterRegex, _ subject: UnsafeBufferPointer<UInt8>, _ pcre: PCRE2Scratch)
-    {
-        for (slot, group) in regex.fieldSlots {
+    func fill(_ values: inout FieldValues, regex: Int, _ subject: UnsafeBufferPointer<UInt8>, _ pcre: PCRE2Scratch) {
+        for k in slotRanges[regex] {
+            let (slot, group) = slotTable[k]
             if let range = pcre.range(ofGroup: group) {
                 values.set(slot, UnsafeBufferPointer(rebasing: subject[range]))
             } else {
@@ -218,15 +254,14 @@ public struct FilterMatcher: LineMatcher {
         var prefFields = withFields ? fieldLayout.empty : FieldValues(count: 0)
         if let prefHandle {
             guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
-            let prefregex = self.prefregex!
-            for (kind, group) in prefregex.idGroups {
+            for (kind, group) in prefIDGroups {
                 if let range = pcre.range(ofGroup: group) {
                     prefID = (kind, range)
                     break
                 }
             }
-            if withFields { Self.fill(&prefFields, prefregex, subject, pcre) }
-            if let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
+            if withFields { fill(&prefFields, regex: 0, subject, pcre) }
+            if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
                 if content.upperBound < subject.count, subject[content.upperBound] == 10 {
                     current = UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
                 } else {
@@ -239,9 +274,9 @@ public struct FilterMatcher: LineMatcher {
         for index in failHandles.indices {
             guard gates.admits(index, word: word) else { continue }
             guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
-            let fail = failregexes[index]
+            let idGroups = failIDGroups[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil
-            for (kind, group) in fail.idGroups {
+            for (kind, group) in idGroups {
                 if let range = pcre.range(ofGroup: group) {
                     id = (kind, UnsafeBufferPointer(rebasing: current[range]))
                     break
@@ -252,12 +287,12 @@ public struct FilterMatcher: LineMatcher {
                 // fail2ban: fail = preGroups.copy(); fail.update(failregex groups), then
                 // alternate names fill their target when it is empty.
                 var merged = prefFields
-                Self.fill(&merged, fail, current, pcre)
+                fill(&merged, regex: index + 1, current, pcre)
                 fieldLayout.applyAlternates(&merged)
                 fields = merged.dictionary(fieldLayout)
             }
             if id == nil, let (kind, range) = prefID, let range,
-                !fail.idGroups.contains(where: { $0.0 == kind })
+                !idGroups.contains(where: { $0.0 == kind })
             {
                 id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
             }

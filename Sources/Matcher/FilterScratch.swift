@@ -5,9 +5,12 @@ public final class FilterScratch {
     var contentCapacity: Int
     /// Lines given up on because a regex hit a PCRE2 resource limit.
     public var limitHits = 0
+    /// The prefregex's named groups in the line, until a failregex matches.
+    var prefRanges: [Range<Int>?]
 
-    init(captureCount: Int) {
+    init(captureCount: Int, prefSlots: Int = 0) {
         pcre = PCRE2Scratch(captureCount: captureCount)
+        prefRanges = Array(repeating: nil, count: prefSlots)
         contentCapacity = 4096
         content = .allocate(capacity: contentCapacity)
     }
