@@ -18,6 +18,8 @@ public struct JailConfig: Sendable, Equatable {
     public var banTime: Int
     /// `ignoreip` entries as written: addresses, networks and host names.
     public var ignoreIP: [String]
+    /// `ignoreself`: the host's own addresses are never banned (fail2ban's default).
+    public var ignoreSelf: Bool
     public var port: String
     public var `protocol`: String
     public var banAction: String
@@ -28,7 +30,7 @@ public struct JailConfig: Sendable, Equatable {
     /// A jail with fail2ban's defaults for what is not given.
     public init(
         name: String, enabled: Bool = true, filter: String? = nil, logPatterns: [String] = [],
-        maxRetry: Int = 5, findTime: Int = 600, banTime: Int = 600, ignoreIP: [String] = [],
+        maxRetry: Int = 5, findTime: Int = 600, banTime: Int = 600, ignoreIP: [String] = [], ignoreSelf: Bool = true,
         port: String = "0:65535", protocol: String = "tcp", banAction: String = "iptables-multiport",
         backend: String = "auto", logTimeZone: String? = nil
     ) {
@@ -40,6 +42,7 @@ public struct JailConfig: Sendable, Equatable {
         self.findTime = findTime
         self.banTime = banTime
         self.ignoreIP = ignoreIP
+        self.ignoreSelf = ignoreSelf
         self.port = port
         self.protocol = `protocol`
         self.banAction = banAction

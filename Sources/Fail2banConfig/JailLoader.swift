@@ -55,6 +55,15 @@ public struct JailLoader: Sendable {
         }
         let enabledText = (try value("enabled") ?? "false").lowercased()
         let enabled = ["true", "yes", "1", "on"].contains(enabledText)
+        // Python's getboolean, as fail2ban's jail reader reads ignoreself.
+        var ignoreSelf = true
+        if let text = try value("ignoreself") {
+            switch IniFile.stripped(text).lowercased() {
+            case "1", "yes", "true", "on": ignoreSelf = true
+            case "0", "no", "false", "off": ignoreSelf = false
+            default: throw ConfigError(file: file, "[\(name)] ignoreself = \(text) is not a boolean (true, false, yes, no, on, off, 1, 0)")
+            }
+        }
         var maxRetry = 5
         if let text = try value("maxretry"), !text.isEmpty {
             guard let n = Int(text.trimmingCharacters(in: .whitespaces)), (1...JailConfig.maxRetryLimit).contains(n) else {
@@ -74,6 +83,7 @@ public struct JailLoader: Sendable {
             findTime: try seconds("findtime", 600),
             banTime: try seconds("bantime", 600),
             ignoreIP: ignore,
+            ignoreSelf: ignoreSelf,
             port: try value("port") ?? "0:65535",
             protocol: try value("protocol") ?? "tcp",
             banAction: try value("banaction") ?? "iptables-multiport",

@@ -34,16 +34,18 @@ public enum RotatedSet {
 
     /// The files of `patterns` (fail2ban's `logpath` lines, globs allowed), each with its
     /// rotated siblings (`mail.log.1`, `mail.log.2.gz`, `mail.log.3.xz`, ...) unless
-    /// `rotated` is false, oldest first, each file once.
+    /// `rotated` is false, oldest first, each file once. The order is over all patterns:
+    /// `logpath` naming `auth.log.1` and `auth.log` still reads `auth.log.2.gz` first (a
+    /// multi-line filter's state runs through a jail's files in that order).
     public static func files(matching patterns: [String], rotated: Bool = true) -> [String] {
         var files: [String] = []
         var seen = Set<String>()
         for pattern in patterns {
             for path in Glob.expand(pattern) {
                 let siblings = rotated ? Glob.expand(path + ".[0-9]*").filter { rotation(of: $0).base == path } : []
-                for file in timeOrder([path] + siblings) where seen.insert(file).inserted { files.append(file) }
+                for file in [path] + siblings where seen.insert(file).inserted { files.append(file) }
             }
         }
-        return files
+        return timeOrder(files)
     }
 }

@@ -65,10 +65,14 @@ public enum Fail2banDatabaseWriter {
             for record in result.records where record.banned {
                 guard let address = record.id.address, active.contains(address) else { continue }
                 let start = timeOfBan ?? record.bans.last!
+                // The last ban as it stands after prolongations (a server started on the
+                // database restores it until then).
+                let end = record.banEnds.last!
+                let banTime = timeOfBan != nil || result.jail.banTime < 0 || end == Int.max ? result.jail.banTime : end - start
                 let data = BanData(failures: record.failures, failscan: .init(first: record.first, last: record.last, bans: record.bans))
                 let json = String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)
                 let values: [SQLValue] = [
-                    .text(result.jail.name), .text(address.description), .int(start), .int(result.jail.banTime), .int(record.bans.count),
+                    .text(result.jail.name), .text(address.description), .int(start), .int(banTime), .int(record.bans.count),
                     .text(json),
                 ]
                 insert(

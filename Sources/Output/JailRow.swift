@@ -12,6 +12,8 @@ public struct JailRow: Encodable, Sendable, Equatable {
     public var banned: Bool
     /// Start times of the bans.
     public var bans: [Int]
+    /// End times of the bans, prolongations included (-1: forever).
+    public var until: [Int]
     /// Failures per failregex, keyed by its 1-based number.
     public var failregex: [String: Int]
 
@@ -23,6 +25,7 @@ public struct JailRow: Encodable, Sendable, Equatable {
         last = record.last
         banned = record.banned
         bans = record.bans
+        until = record.banEnds.map { $0 == Int.max ? -1 : $0 }
         failregex = Dictionary(uniqueKeysWithValues: record.hits.map { (String($0.key), $0.value) })
     }
 }

@@ -27,11 +27,11 @@ public enum JailWriter {
             }
             return out
         case .csv:
-            var out = "ip,jail,failures,first,last,banned,bans,failregex_hits\n"
+            var out = "ip,jail,failures,first,last,banned,bans,until,failregex_hits\n"
             for row in rows(results) {
                 let hits = row.failregex.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
                 out +=
-                    "\(csv(row.ip)),\(csv(row.jail)),\(row.failures),\(row.first),\(row.last),\(row.banned),\(row.bans.map(String.init).joined(separator: " ")),\(hits)\n"
+                    "\(csv(row.ip)),\(csv(row.jail)),\(row.failures),\(row.first),\(row.last),\(row.banned),\(row.bans.map(String.init).joined(separator: " ")),\(row.until.map(String.init).joined(separator: " ")),\(hits)\n"
             }
             return out
         case .iptables, .ip6tables, .ipset, .nft:

@@ -47,6 +47,13 @@ struct ReplayArguments: ParsableArguments {
     @Flag(name: .long, help: "Print statistics on standard error.")
     var stats = false
 
+    @Option(
+        name: .customLong("self-address"),
+        help: ArgumentHelp(
+            "An address or network of the host whose logs these are: jails with ignoreself (fail2ban's default) never ban it, as they never ban loopback; repeatable.",
+            valueName: "cidr"))
+    var selfAddresses: [String] = []
+
     /// Unix seconds, or a local `YYYY-MM-DD[THH:MM[:SS]]`; nil when it is neither.
     static func parseTime(_ text: String) -> Int? {
         if let epoch = Int(text) { return epoch }
@@ -66,13 +73,18 @@ struct ReplayArguments: ParsableArguments {
                 throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
             }
         }
+        for entry in selfAddresses where CIDR(entry) == nil {
+            throw ValidationError("--self-address \(entry) is not an address or network")
+        }
         if format == .fail2banDB, output == nil { throw ValidationError("--format fail2ban-db writes a database: name it with --output") }
     }
 
     /// A replay of `jails` with these options.
     func replay(_ jails: [JailReplay.Jail], options: ScanOptions) -> JailReplay {
-        JailReplay(
+        var replay = JailReplay(
             jails: jails, options: options, window: window, since: since.flatMap(Self.parseTime), until: until.flatMap(Self.parseTime))
+        replay.selfAddresses = selfAddresses.compactMap(CIDR.init)
+        return replay
     }
 
     /// Runs `replay` with progress on a terminal, reports problems, writes the output.

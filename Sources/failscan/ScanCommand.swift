@@ -46,6 +46,11 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An address or network never banned (fail2ban's ignoreip); repeatable.", valueName: "cidr"))
     var ignoreip: [String] = []
 
+    @Flag(
+        name: .long, inversion: .prefixedNo,
+        help: "Never ban loopback and the --self-address addresses (fail2ban's ignoreself, on by default).")
+    var ignoreself = true
+
     @Option(
         name: .long,
         help: ArgumentHelp("The jail's name: chain f2b-<name>, set and database names (default: the filter's name).", valueName: "name"))
@@ -82,7 +87,8 @@ struct ScanCommand: ParsableCommand {
             let compiled = try CompiledFilter(spec: filter, options: filterArguments.filterOptions)
             let jail = JailConfig(
                 name: name ?? compiled.config.name, filter: filter, maxRetry: maxretry,
-                findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoreip)
+                findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoreip,
+                ignoreSelf: ignoreself)
             let replay = replayArguments.replay(
                 [JailReplay.Jail(config: jail, filter: compiled, files: RotatedSet.timeOrder(logs))],
                 options: filterArguments.scanOptions())

@@ -104,3 +104,30 @@ import Testing
         #expect(aggressive.patterns.failregex.count == 5)
     }
 }
+
+@Suite struct JailLoaderTests {
+    func load(_ jailLocal: String) throws -> [JailConfig] {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("failscan-jails-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try jailLocal.write(to: root.appendingPathComponent("jail.conf"), atomically: true, encoding: .utf8)
+        return try JailLoader(configDirectory: root.path).load()
+    }
+
+    /// `ignoreself` as Python's getboolean reads it; on unless a jail turns it off.
+    @Test func ignoreself() throws {
+        let jails = try load(
+            """
+            [DEFAULT]
+            ignoreself = yes
+            [a]
+            enabled = true
+            [b]
+            enabled = true
+            ignoreself = Off
+            """)
+        #expect(jails.first { $0.name == "a" }?.ignoreSelf == true)
+        #expect(jails.first { $0.name == "b" }?.ignoreSelf == false)
+        #expect(throws: ConfigError.self) { try load("[a]\nenabled = true\nignoreself = maybe\n") }
+    }
+}

@@ -200,12 +200,15 @@ extension MultiLineMerger {
         #expect(try JailWriter.render([result], format: .list) == "192.0.2.1\n2001:db8::1\n")
         let json = try JailWriter.render([result], format: .json).split(separator: "\n")
         #expect(json.count == 3)
-        #expect(json[1] == #"{"banned":false,"bans":[],"failregex":{},"failures":1,"first":5,"ip":"192.0.2.2","jail":"dovecot","last":5}"#)
+        #expect(
+            json[1]
+                == #"{"banned":false,"bans":[],"failregex":{},"failures":1,"first":5,"ip":"192.0.2.2","jail":"dovecot","last":5,"until":[]}"#
+        )
         #expect(
             json[2]
-                == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2}"#
+                == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2,"until":[602]}"#
         )
-        #expect(try JailWriter.render([result], format: .list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 <= 610 < 20 + 600
+        #expect(try JailWriter.render([result], format: .list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 < 610 <= 20 + 600
     }
 
     @Test func iptablesFilesSeparateFamilies() throws {
@@ -246,5 +249,43 @@ extension MultiLineMerger {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "two\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.txt"])
         #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write([1], to: "/nonexistent-dir/x") }
+    }
+}
+
+/// fail2ban's BanManager: maxretry reached again while banned prolongs the ban (its count
+/// stays), and a ban is lifted only once the time is past its end.
+@Suite struct BanProlongationTests {
+    let policy = JailPolicy(maxRetry: 2, findTime: 100, banTime: 1000)
+
+    @Test func repeatWhileBannedProlongs() {
+        let bans = FailManager(policy: policy).bans([0, 10, 500, 510, 2000, 2010])
+        #expect(bans.map(\.start) == [10, 2010])
+        #expect(bans.map(\.end) == [1510, 3010]) // 510 + 1000: prolonged; then a new ban
+    }
+
+    @Test func theEndItselfIsStillBanned() {
+        let bans = FailManager(policy: policy).bans([0, 10, 1000, 1010])
+        #expect(bans.count == 1 && bans[0].end == 2010) // 1010 <= 10 + 1000: prolonged
+        let record = FailManager(policy: policy).decide(
+            [0, 10, 1000, 1010].map { Failure(id: .address(IPAddress("192.0.2.9")!), time: $0, file: 0, line: 0, failregex: 0) })[0]
+        #expect(record.isBanned(at: 2010) && !record.isBanned(at: 2011) && !record.isBanned(at: 9))
+    }
+
+    @Test func permanentBansStayOne() {
+        let bans = FailManager(policy: JailPolicy(maxRetry: 2, findTime: 100, banTime: -1)).bans([0, 10, 500, 510])
+        #expect(bans.count == 1 && bans[0].end == Int.max)
+    }
+
+    @Test func ignoreselfCoversLoopbackAndNamedAddresses() {
+        let jail = JailConfig(name: "j")
+        let policy = JailPolicy(jail: jail, selfAddresses: [CIDR("203.0.113.7")!])
+        #expect(policy.ignores(.address(IPAddress("127.0.0.1")!)))
+        #expect(policy.ignores(.address(IPAddress("127.3.4.5")!)))
+        #expect(policy.ignores(.address(IPAddress("::1")!)))
+        #expect(policy.ignores(.address(IPAddress("203.0.113.7")!)))
+        #expect(!policy.ignores(.address(IPAddress("203.0.113.8")!)))
+        var off = jail
+        off.ignoreSelf = false
+        #expect(!JailPolicy(jail: off, selfAddresses: [CIDR("203.0.113.7")!]).ignores(.address(IPAddress("127.0.0.1")!)))
     }
 }

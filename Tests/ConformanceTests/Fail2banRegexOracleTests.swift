@@ -153,4 +153,52 @@ import Testing
             #expect(got == expected, "\(log) with \(filter): \(got.count) failures against fail2ban-regex's \(expected.count)")
         }
     }
+
+    /// fail2ban keeps one filter per jail over all its files: an sshd session that spans a
+    /// rotation keeps its multi-line state. The attack log cut into auth.log.2.gz,
+    /// auth.log.1 and auth.log (given newest first) gives fail2ban-regex's failures on the
+    /// whole log, per address.
+    @Test func multiLineStateRunsThroughRotatedFiles() throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let dir = try TestSupport.temporaryDirectory().path
+        let generate = try TestSupport.run(
+            "/usr/bin/python3",
+            [TestSupport.packageRoot.appendingPathComponent("Corpus/generate.py").path, "matrix", "--size", "300K", dir])
+        #expect(generate.status == 0, "\(generate.stderr)")
+        let whole = dir + "/auth-attack60.log"
+        let lines = try String(contentsOfFile: whole, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let third = lines.count / 3
+        var parts = [lines[..<third], lines[third..<(2 * third)], lines[(2 * third)...]].map { $0.joined(separator: "\n") }
+        // Sessions cut by the rotation: the address on the last line of one file, the
+        // failure without an address on the first line of the next.
+        for (index, pid) in [(0, 99991), (1, 99992)] {
+            let date = String(lines[(index + 1) * third - 1].prefix(15))
+            parts[index] += "\n\(date) host sshd[\(pid)]: Connection from 198.51.100.\(index + 201) port 40000 on 192.0.2.1 port 22"
+            parts[index + 1] =
+                "\(date) host sshd[\(pid)]: Disconnecting: Too many authentication failures for root [preauth]\n" + parts[index + 1]
+        }
+        try parts.joined(separator: "\n").write(toFile: whole, atomically: true, encoding: .utf8)
+        try (parts[0] + "\n").write(toFile: dir + "/auth.log.2", atomically: true, encoding: .utf8)
+        _ = try TestSupport.run("/bin/gzip", [dir + "/auth.log.2"])
+        try (parts[1] + "\n").write(toFile: dir + "/auth.log.1", atomically: true, encoding: .utf8)
+        try parts[2].write(toFile: dir + "/auth.log", atomically: true, encoding: .utf8)
+        let theirs = try TestSupport.run(fail2ban, ["-o", "<ip>", whole, "sshd"], environment: ["TZ": "UTC"])
+        var expected: [String: Int] = [:]
+        for ip in theirs.stdout.split(separator: "\n") { expected[String(ip), default: 0] += 1 }
+        let ours = try TestSupport.failscan(
+            [
+                "scan", "--filter", "sshd", "--maxretry", "1000000", "--format", "json", "--no-ignoreself", dir + "/auth.log",
+                dir + "/auth.log.1",
+                dir + "/auth.log.2.gz",
+            ], environment: ["TZ": "UTC"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        var got: [String: Int] = [:]
+        for row in ours.stdout.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as! [String: Any]
+            got[object["ip"] as! String] = object["failures"] as? Int
+        }
+        #expect(expected.values.reduce(0, +) > 100)
+        #expect(expected["198.51.100.201"] == 1 && expected["198.51.100.202"] == 1, "the planted sessions fail in fail2ban")
+        #expect(got == expected)
+    }
 }

@@ -73,11 +73,15 @@ import Testing
         return root
     }
 
-    /// What fail2ban's FailManager bans, per jail, fed by fail2ban-regex in time order.
+    /// What fail2ban's FailManager and BanManager ban, per jail and address (start and end
+    /// of every ban, prolongations included), fed by fail2ban-regex in time order, with
+    /// fail2ban's clock at each failure's time.
     static let oracle = #"""
         import json, subprocess, sys, ipaddress
         from fail2ban.server.failmanager import FailManager, FailManagerEmpty
-        from fail2ban.server.ticket import FailTicket
+        from fail2ban.server.banmanager import BanManager
+        from fail2ban.server.mytime import MyTime
+        from fail2ban.server.ticket import FailTicket, BanTicket
         spec = json.load(sys.stdin)
         result = {}
         for jail in spec["jails"]:
@@ -94,20 +98,28 @@ import Testing
             fm = FailManager()
             fm.setMaxRetry(jail["maxretry"])
             fm.setMaxTime(jail["findtime"])
-            banned = set()
+            bm = BanManager()
+            bm.setBanTime(jail["bantime"])
+            bans = {}
             for t, ip in events:
                 try:
                     if any(ipaddress.ip_address(ip) in n for n in ignore): continue
                 except ValueError:
                     pass
+                MyTime.setTime(t)
+                bm.unBanList(t)
                 fm.cleanup(t)
                 fm.addFailure(FailTicket(ip, t))
                 try:
-                    fm.toBan(ip)
-                    banned.add(ip)
+                    ticket = BanTicket.wrap(fm.toBan(ip))
                 except FailManagerEmpty:
-                    pass
-            result[jail["name"]] = sorted(banned)
+                    continue
+                reason = {}
+                if bm.addBanTicket(ticket, reason):
+                    bans.setdefault(ip, []).append([int(t), int(ticket.getEndOfBanTime(jail["bantime"]))])
+                elif "ticket" in reason:
+                    bans[ip][-1][1] = int(reason["ticket"].getEndOfBanTime(jail["bantime"]))
+            result[jail["name"]] = bans
         json.dump(result, sys.stdout)
         """#
 
@@ -120,9 +132,13 @@ import Testing
             environment: ["TZ": "UTC"])
         #expect(ours.status == 0, "\(ours.stderr)")
         var banned: [String: Set<String>] = [:]
+        var spans: [String: [String: [[Int]]]] = [:] // jail -> address -> [start, end] per ban
         for row in ours.stdout.split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
-            if object["banned"] as? Bool == true { banned[object["jail"] as! String, default: []].insert(object["ip"] as! String) }
+            guard object["banned"] as? Bool == true else { continue }
+            let jail = object["jail"] as! String, ip = object["ip"] as! String
+            banned[jail, default: []].insert(ip)
+            spans[jail, default: [:]][ip] = zip(object["bans"] as! [Int], object["until"] as! [Int]).map { [$0, $1] }
         }
         // The same files, inflated for fail2ban-regex, oldest first.
         let scratch = try TestSupport.temporaryDirectory()
@@ -132,12 +148,12 @@ import Testing
         let auth = [TestSupport.corpus("logs/auth.log")]
         let ignore = ["127.0.0.1/8", "::1", "198.51.100.66"]
         let jails: [[String: Any]] = [
-            ["name": "dovecot-seed", "filter": "dovecot-seed-host", "files": mail, "maxretry": 5, "findtime": 600, "ignore": ignore],
-            ["name": "qpoppermail", "filter": "qpoppermail", "files": mail, "maxretry": 3, "findtime": 600, "ignore": ignore],
-            ["name": "qpopperauth", "filter": "qpopperauth", "files": auth, "maxretry": 10, "findtime": 3600, "ignore": ignore],
-            ["name": "dovecot", "filter": "dovecot", "files": mail, "maxretry": 5, "findtime": 600, "ignore": ignore],
-            ["name": "sshd", "filter": "sshd", "files": auth, "maxretry": 3, "findtime": 600, "ignore": ignore],
-        ]
+            ["name": "dovecot-seed", "filter": "dovecot-seed-host", "files": mail, "maxretry": 5, "findtime": 600],
+            ["name": "qpoppermail", "filter": "qpoppermail", "files": mail, "maxretry": 3, "findtime": 600],
+            ["name": "qpopperauth", "filter": "qpopperauth", "files": auth, "maxretry": 10, "findtime": 3600],
+            ["name": "dovecot", "filter": "dovecot", "files": mail, "maxretry": 5, "findtime": 600],
+            ["name": "sshd", "filter": "sshd", "files": auth, "maxretry": 3, "findtime": 600],
+        ].map { $0.merging(["ignore": ignore, "bantime": 7200]) { a, _ in a } }
         let spec = try JSONSerialization.data(withJSONObject: ["config": config.path, "jails": jails])
         let specFile = scratch.appendingPathComponent("spec.json")
         try spec.write(to: specFile)
@@ -146,11 +162,18 @@ import Testing
         let reference = try TestSupport.run(
             "/bin/sh", ["-c", "/usr/bin/python3 '\(script.path)' < '\(specFile.path)'"], environment: ["TZ": "UTC"])
         #expect(reference.status == 0, "\(reference.stderr)")
-        let expected = try #require(try JSONSerialization.jsonObject(with: Data(reference.stdout.utf8)) as? [String: [String]])
+        let expected = try #require(
+            try JSONSerialization.jsonObject(with: Data(reference.stdout.utf8)) as? [String: [String: [[Int]]]])
         #expect(expected.values.reduce(0) { $0 + $1.count } > 10, "the corpus should ban someone")
-        for (jail, addresses) in expected {
-            #expect(banned[jail, default: []] == Set(addresses), "\(jail)")
+        var prolonged = 0
+        for (jail, bans) in expected {
+            #expect(banned[jail, default: []] == Set(bans.keys), "\(jail)")
+            for (ip, theirs) in bans {
+                #expect(spans[jail]?[ip] == theirs, "\(jail) \(ip): ban start and end")
+                prolonged += theirs.filter { $0[1] > $0[0] + 7200 }.count
+            }
         }
+        #expect(prolonged > 0, "steady attackers should have their bans prolonged")
         // No address listed in ignoreip is ever banned.
         #expect(!banned.values.contains { $0.contains("198.51.100.66") })
     }
@@ -226,7 +249,7 @@ import Testing
         let csv = try TestSupport.failscan(["jails", "--config", config.path, "--format", "csv", "--jail", "sshd"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n")
-        #expect(lines.first == "ip,jail,failures,first,last,banned,bans,failregex_hits")
+        #expect(lines.first == "ip,jail,failures,first,last,banned,bans,until,failregex_hits")
         #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",")[1] == "sshd" })
         let sliding = try TestSupport.failscan(["jails", "--config", config.path, "--window", "sliding", "--jail", "sshd"])
         #expect(sliding.status == 0)

@@ -49,7 +49,7 @@ import Testing
         let rows = try out.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(!rows.isEmpty)
         for row in rows {
-            #expect(Set(row.keys) == ["ip", "jail", "failures", "first", "last", "banned", "bans", "failregex"])
+            #expect(Set(row.keys) == ["ip", "jail", "failures", "first", "last", "banned", "bans", "until", "failregex"])
             let failures = row["failures"] as! Int
             #expect((row["banned"] as! Bool) == false || failures >= 10)
             #expect((row["first"] as! Int) <= (row["last"] as! Int))

@@ -1,8 +1,10 @@
 /// Replays a jail's failures, in time order, as fail2ban would have decided them had it
 /// watched the logs live, with the logs' own time as its clock.
 ///
-/// Corresponds to fail2ban's `server/failmanager.py` (`addFailure`, `cleanup`, `toBan`)
-/// and `server/ticket.py` (`FailTicket.adjustTime`, `inc`); the clean-up fail2ban runs
+/// Corresponds to fail2ban's `server/failmanager.py` (`addFailure`, `cleanup`, `toBan`),
+/// `server/ticket.py` (`FailTicket.adjustTime`, `inc`) and `server/banmanager.py`
+/// (`addBanTicket`: maxretry reached again while the address is banned prolongs its ban
+/// to that failure's time plus bantime; `unBanList` ends it); the clean-up fail2ban runs
 /// now and then is applied before every failure. Every rule is per id, so each id's
 /// sorted times are replayed on their own: the ledger's compact time lists are all it
 /// needs.
@@ -19,7 +21,9 @@ public struct FailManager: Sendable {
             let times = entry.times
             var record = JailRecord(id: id, failures: times.count, first: times.first ?? 0, last: times.last ?? 0)
             for (index, hits) in entry.hits.enumerated() where hits > 0 { record.hits[index + 1] = hits }
-            record.bans = bans(times)
+            let spans = bans(times)
+            record.bans = spans.map(\.start)
+            record.banEnds = spans.map(\.end)
             records.append(record)
         }
         return records.sorted { $0.id < $1.id }
@@ -34,10 +38,10 @@ public struct FailManager: Sendable {
         return decide(ledger)
     }
 
-    /// The ban start times of one id's failures (sorted by time).
-    func bans(_ times: [Int]) -> [Int] {
-        var bans: [Int] = []
-        var bannedUntil: Int? = nil
+    /// The bans of one id's failures (sorted by time): start, and end after every
+    /// prolongation (`Int.max`: bantime -1, forever).
+    func bans(_ times: [Int]) -> [(start: Int, end: Int)] {
+        var bans: [(start: Int, end: Int)] = []
         // fail2ban's ticket: retry count, first time (moved by adjustTime), last time.
         var ticket: (retry: Int, firstTime: Int, time: Int)? = nil
         var windowStart = 0 // sliding: the first failure still in the window
@@ -73,10 +77,14 @@ public struct FailManager: Sendable {
                 }
             }
             if reached {
-                let active = bannedUntil.map { $0 == Int.max || t < $0 } ?? false
-                if !active {
-                    bans.append(t)
-                    bannedUntil = policy.banTime < 0 ? Int.max : t + policy.banTime
+                let end = policy.banTime < 0 ? Int.max : t + policy.banTime
+                if let last = bans.last, t <= last.end {
+                    // addBanTicket on a banned address (unBanList lifts a ban only once the
+                    // time is past its end): the ban is prolonged when the new end is later,
+                    // and the ban count stays.
+                    if end > last.end { bans[bans.count - 1].end = end }
+                } else {
+                    bans.append((t, end))
                 }
             }
         }

@@ -19,12 +19,19 @@ public struct JailPolicy: Sendable, Equatable {
         self.window = window
     }
 
+    /// Loopback, which fail2ban's `ignoreself` always covers (its own addresses
+    /// include 127.0.0.1 and ::1; any 127/8 address is the host itself).
+    public static let loopback = [CIDR("127.0.0.0/8")!, CIDR("::1")!]
+
     /// A jail's policy; `ignoreip` entries that are not addresses or networks (host
     /// names, which would need DNS) are left out: see ``unresolvedNames(_:)``.
-    public init(jail: JailConfig, window: BanWindow = .failmanager) {
+    /// - Parameter selfAddresses: the addresses of the host whose logs these are; with
+    ///   `ignoreself` (the default) they and loopback are never banned. Offline, failscan
+    ///   cannot ask the host, so the user names them.
+    public init(jail: JailConfig, window: BanWindow = .failmanager, selfAddresses: [CIDR] = []) {
         self.init(
             maxRetry: jail.maxRetry, findTime: jail.findTime, banTime: jail.banTime,
-            ignore: jail.ignoreIP.compactMap(CIDR.init), window: window)
+            ignore: jail.ignoreIP.compactMap(CIDR.init) + (jail.ignoreSelf ? Self.loopback + selfAddresses : []), window: window)
     }
 
     /// The `ignoreip` entries of `jail` that are host names: failscan is offline and does

@@ -80,14 +80,6 @@ final class MultiLineMerger {
         self.detailed = detailed
     }
 
-    /// Forgets every connection (a new file starts).
-    func reset() {
-        cache = [:]
-        liveCount = 0
-        created = []
-        createdHead = 0
-    }
-
     /// fail2ban's `Cache.set` for a new connection: when full, the oldest is dropped.
     func create(_ mlfid: UnsafeBufferPointer<UInt8>, hash: UInt64, _ state: FailState) -> Connection {
         if liveCount >= Self.cacheLimit {

@@ -45,7 +45,8 @@ struct Assembler {
                 nextSeq = 0
                 carriedTime = nil
                 lineOffset = 0
-                merger?.reset()
+                // The merge's connections carry over: fail2ban keeps one filter per jail
+                // over all its files, so a session that spans a rotation keeps its state.
             } else {
                 return
             }

@@ -46,6 +46,9 @@ public struct JailReplay: Sendable {
     public var since: Int?
     /// Only failures at or before this time count.
     public var until: Int?
+    /// The addresses of the host whose logs these are (never banned by a jail with
+    /// `ignoreself`, like loopback).
+    public var selfAddresses: [CIDR] = []
 
     public init(jails: [Jail], options: ScanOptions, window: BanWindow = .failmanager, since: Int? = nil, until: Int? = nil) {
         self.jails = jails
@@ -100,7 +103,8 @@ public struct JailReplay: Sendable {
         var results: [JailResult] = []
         for (index, jail) in jails.enumerated() {
             ledgers[index].finish()
-            let records = FailManager(policy: JailPolicy(jail: jail.config, window: window)).decide(ledgers[index])
+            let records = FailManager(policy: JailPolicy(jail: jail.config, window: window, selfAddresses: selfAddresses))
+                .decide(ledgers[index])
             results.append(
                 JailResult(
                     jail: jail.config, records: records, files: jail.files.count,

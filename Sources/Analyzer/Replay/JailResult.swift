@@ -28,7 +28,7 @@ public struct JailResult: Sendable {
         records.filter { record in
             guard record.banned else { return false }
             guard let at = activeAt else { return true }
-            return record.isBanned(at: at, banTime: jail.banTime)
+            return record.isBanned(at: at)
         }.compactMap(\.id.address).filter { $0.isIPv4 != ipv6 }
     }
 
