@@ -33,4 +33,12 @@ public struct FilterConfig: Sendable {
         patterns.ignoreregex += regexes
         return FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes)
     }
+
+    /// The filter as a jail with `usedns` runs it: `no` makes `<HOST>` match addresses
+    /// only (fail2ban's `Regex(useDns=...)`).
+    public func usingDNS(_ mode: UseDNS) -> FilterConfig {
+        var patterns = self.patterns
+        patterns.useDNS = mode != .no
+        return FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes)
+    }
 }

@@ -20,6 +20,8 @@ public struct JailConfig: Sendable, Equatable {
     public var ignoreIP: [String]
     /// `ignoreself`: the host's own addresses are never banned (fail2ban's default).
     public var ignoreSelf: Bool
+    /// `usedns`: what happens to host names `<HOST>` matched.
+    public var useDNS: UseDNS
     public var port: String
     public var `protocol`: String
     public var banAction: String
@@ -31,6 +33,7 @@ public struct JailConfig: Sendable, Equatable {
     public init(
         name: String, enabled: Bool = true, filter: String? = nil, logPatterns: [String] = [],
         maxRetry: Int = 5, findTime: Int = 600, banTime: Int = 600, ignoreIP: [String] = [], ignoreSelf: Bool = true,
+        useDNS: UseDNS = .warn,
         port: String = "0:65535", protocol: String = "tcp", banAction: String = "iptables-multiport",
         backend: String = "auto", logTimeZone: String? = nil
     ) {
@@ -43,6 +46,7 @@ public struct JailConfig: Sendable, Equatable {
         self.banTime = banTime
         self.ignoreIP = ignoreIP
         self.ignoreSelf = ignoreSelf
+        self.useDNS = useDNS
         self.port = port
         self.protocol = `protocol`
         self.banAction = banAction

@@ -71,6 +71,13 @@ public struct JailLoader: Sendable {
             }
             maxRetry = n
         }
+        var useDNS = UseDNS.warn
+        if let text = try value("usedns"), !IniFile.stripped(text).isEmpty {
+            guard let mode = UseDNS(config: IniFile.stripped(text)) else {
+                throw ConfigError(file: file, "[\(name)] usedns = \(text) is not yes, warn, no or raw")
+            }
+            useDNS = mode
+        }
         let ignore = (try value("ignoreip") ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" })
             .map(String.init)
         let logs = (try value("logpath") ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -84,6 +91,7 @@ public struct JailLoader: Sendable {
             banTime: try seconds("bantime", 600),
             ignoreIP: ignore,
             ignoreSelf: ignoreSelf,
+            useDNS: useDNS,
             port: try value("port") ?? "0:65535",
             protocol: try value("protocol") ?? "tcp",
             banAction: try value("banaction") ?? "iptables-multiport",

@@ -54,6 +54,13 @@ struct ReplayArguments: ParsableArguments {
             valueName: "cidr"))
     var selfAddresses: [String] = []
 
+    @Flag(
+        name: .customLong("resolve-hosts"),
+        help:
+            "Look up host names that <HOST> matched through the system resolver and count each address, as fail2ban does with usedns = yes or warn (today's DNS, not the logs'; one lookup per name). Without it they are reported and never banned."
+    )
+    var resolveHosts = false
+
     /// Unix seconds, or a local `YYYY-MM-DD[THH:MM[:SS]]`; nil when it is neither.
     static func parseTime(_ text: String) -> Int? {
         if let epoch = Int(text) { return epoch }
@@ -84,6 +91,7 @@ struct ReplayArguments: ParsableArguments {
         var replay = JailReplay(
             jails: jails, options: options, window: window, since: since.flatMap(Self.parseTime), until: until.flatMap(Self.parseTime))
         replay.selfAddresses = selfAddresses.compactMap(CIDR.init)
+        replay.resolveHosts = resolveHosts
         return replay
     }
 
@@ -114,11 +122,16 @@ struct ReplayArguments: ParsableArguments {
                     "[\(name)] \(result.counters.invalidID) matched line(s) named an address that is not one (300.1.1.1, or ambiguous leading zeros as in 010.001.002.003); they were not counted"
                 )
             }
+            if result.hosts.unresolved > 0 {
+                let example = result.hosts.names.sorted().first ?? ""
+                Diagnostics.note(
+                    "[\(name)] \(result.hosts.unresolved) failure(s) from \(result.hosts.names.count) host name(s) (e.g. \(example)) are reported, never banned: fail2ban would resolve them (usedns = \(result.jail.useDNS.rawValue)); --resolve-hosts does"
+                )
+            }
             let skipped = result.bannedNonAddresses
             if format.isFirewall || format == .list, !skipped.isEmpty {
                 Diagnostics.warning(
-                    "[\(name)] \(skipped.count) banned id(s) are not addresses and are left out (e.g. \(skipped[0])); failscan does not resolve host names"
-                )
+                    "[\(name)] \(skipped.count) banned id(s) are not addresses (<F-ID> values) and are left out (e.g. \(skipped[0]))")
             }
         }
         let unbannable = JailWriter.unbannable(outcome.results)
@@ -150,7 +163,7 @@ struct ReplayArguments: ParsableArguments {
                     }
                     ?? "off (\(matcher.prefilterNote ?? ""))"
                 Diagnostics.write(
-                    "failscan: [\(result.jail.name)] \(result.files) file(s), \(result.counters.candidates) candidate line(s), \(result.failures) failure(s), \(result.records.count) address(es), \(result.records.filter(\.banned).count) banned; prefilter: \(prefilter)\n"
+                    "failscan: [\(result.jail.name)] \(result.files) file(s), \(result.counters.candidates) candidate line(s), \(result.failures) failure(s), \(result.records.count) address(es), \(result.records.filter(\.banned).count) banned, \(result.hosts.unresolved + result.hosts.dropped) with a host name (\(result.hosts.dropped) dropped as fail2ban drops them); prefilter: \(prefilter)\n"
                 )
             }
             Diagnostics.write("failscan: \(filterArguments.yearRule)\n")

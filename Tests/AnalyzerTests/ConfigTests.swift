@@ -130,4 +130,14 @@ import Testing
         #expect(jails.first { $0.name == "b" }?.ignoreSelf == false)
         #expect(throws: ConfigError.self) { try load("[a]\nenabled = true\nignoreself = maybe\n") }
     }
+
+    /// `usedns`: warn by default; `no` makes the jail's `<HOST>` match addresses only.
+    @Test func usedns() throws {
+        let jails = try load("[a]\nenabled = true\n[b]\nenabled = true\nusedns = No\n")
+        #expect(jails.first { $0.name == "a" }?.useDNS == .warn)
+        #expect(jails.first { $0.name == "b" }?.useDNS == UseDNS.no)
+        #expect(throws: ConfigError.self) { try load("[a]\nenabled = true\nusedns = sometimes\n") }
+        let config = FilterConfig(name: "f", patterns: FilterPatterns(failregex: ["from <HOST>"]))
+        #expect(config.usingDNS(.no).patterns.useDNS == false && config.usingDNS(.raw).patterns.useDNS == true)
+    }
 }

@@ -162,7 +162,7 @@ extension MultiLineMerger {
         undated.time = nil
         #expect(merger.resolve(undated, file: 0) == nil)
         #expect(merger.counters.noDate == 1)
-        #expect(merger.resolve(match(["host": "300.1.1.1x"]), file: 0)?.id == .other("300.1.1.1x"))
+        #expect(merger.resolve(match(["host": "300.1.1.1x"]), file: 0)?.id == .host("300.1.1.1x"))
     }
 
     /// fail2ban keeps 100 connections; the 101st evicts the oldest, whose next line then

@@ -56,6 +56,40 @@ import Testing
         }
     }
 
+    /// Host names `<HOST>` matched: fail2ban resolves them (usedns = warn) and drops the
+    /// failure when they do not resolve. Offline they are reported, never banned, unless
+    /// --resolve-hosts looks them up through the system resolver.
+    @Test func hostNamesAreReportedOrResolved() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let filter = dir.appendingPathComponent("hosts.conf").path
+        try "[Definition]\nfailregex = auth failed from <HOST>$\n".write(toFile: filter, atomically: true, encoding: .utf8)
+        let log = dir.appendingPathComponent("hosts.log").path
+        var text = ""
+        for (second, host) in ["192.0.2.1", "localhost", "nothing.invalid", "192.0.2.1", "localhost", "nothing.invalid"].enumerated() {
+            text += "2026-11-20 10:00:0\(second) auth failed from \(host)\n"
+        }
+        try text.write(toFile: log, atomically: true, encoding: .utf8)
+        func rows(_ extra: [String]) throws -> ([String: [String: Any]], String) {
+            let out = try TestSupport.failscan(
+                ["scan", "--filter", filter, "--maxretry", "2", "--format", "json", "--no-ignoreself"] + extra + [log])
+            #expect(out.status == 0, "\(out.stderr)")
+            var rows: [String: [String: Any]] = [:]
+            for line in out.stdout.split(separator: "\n") {
+                let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                rows[row["ip"] as! String] = row
+            }
+            return (rows, out.stderr)
+        }
+        let (plain, note) = try rows([])
+        #expect(plain["192.0.2.1"]?["banned"] as? Bool == true)
+        #expect(plain["localhost"]?["banned"] as? Bool == false && plain["localhost"]?["failures"] as? Int == 2)
+        #expect(plain["nothing.invalid"]?["banned"] as? Bool == false)
+        #expect(note.contains("4 failure(s) from 2 host name(s)"), "\(note)")
+        let (resolved, _) = try rows(["--resolve-hosts"])
+        #expect(resolved["127.0.0.1"]?["banned"] as? Bool == true, "localhost resolves through /etc/hosts")
+        #expect(resolved["localhost"] == nil && resolved["nothing.invalid"] == nil, "names become addresses or are dropped")
+    }
+
     @Test func outputFileIsWrittenAndAcceptedByIptablesRestore() throws {
         let dir = try TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("dovecot.rules").path

@@ -24,10 +24,11 @@ public struct CompiledFilter: Sendable {
     ///   - regexFallback: as fail2ban-regex, take a spec that names no filter as a failregex.
     ///   - ignore: an ignoreregex, or a filter whose ignoreregexes are added.
     ///   - logTimeZone: the jail's `logtimezone`, used when the options name no zone.
+    ///   - useDNS: the jail's `usedns` (`no`: `<HOST>` matches addresses only).
     /// - Throws: `FilterError` naming the file and the reason.
     public init(
         spec: String, options: FilterOptions, regexFallback: Bool = false, ignore: String? = nil,
-        logTimeZone: String? = nil
+        logTimeZone: String? = nil, useDNS: UseDNS? = nil
     ) throws(FilterError) {
         let loader = FilterLoader(configDirectory: options.configDirectory)
         var config: FilterConfig
@@ -44,6 +45,7 @@ public struct CompiledFilter: Sendable {
                 config = config.ignoring([ignore])
             }
         }
+        if let useDNS { config = config.usingDNS(useDNS) }
         try self.init(config: config, options: options, logTimeZone: logTimeZone)
     }
 

@@ -21,7 +21,9 @@ public struct FailManager: Sendable {
             let times = entry.times
             var record = JailRecord(id: id, failures: times.count, first: times.first ?? 0, last: times.last ?? 0)
             for (index, hits) in entry.hits.enumerated() where hits > 0 { record.hits[index + 1] = hits }
-            let spans = bans(times)
+            // A host name fail2ban would resolve first: reported, never banned unresolved.
+            let spans: [(start: Int, end: Int)]
+            if case .host = id { spans = [] } else { spans = bans(times) }
             record.bans = spans.map(\.start)
             record.banEnds = spans.map(\.end)
             records.append(record)

@@ -107,6 +107,8 @@ public final class FilterRunner {
             } else if capture.idKind == .ip4 || capture.idKind == .ip6 || capture.id.isEmpty {
                 result.counters.invalidID += 1
                 return
+            } else if capture.idKind == .dns || capture.idKind == .host {
+                id = .host(String(decoding: capture.id, as: UTF8.self))
             } else {
                 id = .other(String(decoding: capture.id, as: UTF8.self))
             }

@@ -152,7 +152,9 @@ final class MultiLineMerger {
         let failureID: FailureID? = fail.fields.withBytes(idSlot) { bytes in
             let bytes = bytes!
             if let address = IPAddress(bytes: bytes) { return .address(address) }
-            return bytes.isEmpty ? nil : .other(String(decoding: bytes, as: UTF8.self))
+            if bytes.isEmpty { return nil }
+            let text = String(decoding: bytes, as: UTF8.self)
+            return idSlot == l.dns || idSlot == l.host ? .host(text) : .other(text)
         }
         guard let failureID else {
             counters.invalidID += 1

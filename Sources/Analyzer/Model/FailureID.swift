@@ -1,7 +1,11 @@
-/// Who failed: an address, or another failure id (a host name not resolved, an `<F-ID>`).
+/// Who failed: an address, a host name `<HOST>` matched (not resolved), or another
+/// failure id (an `<F-ID>`).
 public enum FailureID: Hashable, Sendable, Comparable, CustomStringConvertible {
     case address(IPAddress)
     case other(String)
+    /// fail2ban resolves these (`usedns`) and bans the addresses; unresolved, failscan
+    /// reports them and never bans them.
+    case host(String)
 
     public var address: IPAddress? { if case .address(let a) = self { return a } else { return nil } }
 
@@ -9,15 +13,24 @@ public enum FailureID: Hashable, Sendable, Comparable, CustomStringConvertible {
         switch self {
         case .address(let a): return a.description
         case .other(let s): return s
+        case .host(let s): return s
         }
     }
 
+    /// Addresses first, then other ids, then host names.
     public static func < (a: FailureID, b: FailureID) -> Bool {
         switch (a, b) {
         case (.address(let x), .address(let y)): return x < y
-        case (.address, .other): return true
-        case (.other, .address): return false
-        case (.other(let x), .other(let y)): return x < y
+        case (.other(let x), .other(let y)), (.host(let x), .host(let y)): return x < y
+        default: return a.rank < b.rank
+        }
+    }
+
+    var rank: Int {
+        switch self {
+        case .address: return 0
+        case .other: return 1
+        case .host: return 2
         }
     }
 }

@@ -23,7 +23,10 @@ public struct JailReplay: Sendable {
         /// - Throws: `FilterError` naming the jail's filter file.
         public init(config: JailConfig, options: FilterOptions, rotated: Bool = true) throws(FilterError) {
             let filter: CompiledFilter
-            do { filter = try CompiledFilter(spec: config.filter, options: options, logTimeZone: config.logTimeZone) } catch {
+            do {
+                filter = try CompiledFilter(
+                    spec: config.filter, options: options, logTimeZone: config.logTimeZone, useDNS: config.useDNS)
+            } catch {
                 throw FilterError(file: error.file, "[\(config.name)] \(error.reason)")
             }
             self.init(config: config, filter: filter, files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
@@ -49,6 +52,9 @@ public struct JailReplay: Sendable {
     /// The addresses of the host whose logs these are (never banned by a jail with
     /// `ignoreself`, like loopback).
     public var selfAddresses: [CIDR] = []
+    /// Resolve host names `<HOST>` matched, as fail2ban does with `usedns = yes|warn`
+    /// (else they are reported and never banned).
+    public var resolveHosts = false
 
     public init(jails: [Jail], options: ScanOptions, window: BanWindow = .failmanager, since: Int? = nil, until: Int? = nil) {
         self.jails = jails
@@ -97,8 +103,35 @@ public struct JailReplay: Sendable {
         }
         let lower = since ?? Int.min, upper = until ?? Int.max
         var ledgers = Array(repeating: FailureLedger(), count: jails.count)
+        var hosts = Array(repeating: HostFailures(), count: jails.count)
+        let modes = jails.map(\.config.useDNS)
+        let resolver = resolveHosts ? HostResolver() : nil
         let summary = Scan(filters: filters, options: options).run(paths, progress: progress) { f, failure in
-            if failure.time >= lower && failure.time <= upper { ledgers[f].add(failure) }
+            guard failure.time >= lower && failure.time <= upper else { return }
+            // fail2ban's DNSUtils.textToIp: a host name is looked up (usedns yes, warn)
+            // and each address fails; a name that does not resolve, or any name under
+            // usedns no or raw, drops the failure.
+            if case .host(let name) = failure.id {
+                guard modes[f].resolves else {
+                    hosts[f].dropped += 1
+                    return
+                }
+                guard let resolver else {
+                    hosts[f].unresolved += 1
+                    hosts[f].names.insert(name)
+                    ledgers[f].add(failure)
+                    return
+                }
+                let addresses = resolver.addresses(of: name)
+                if addresses.isEmpty { hosts[f].dropped += 1 }
+                for address in addresses {
+                    var resolved = failure
+                    resolved.id = .address(address)
+                    ledgers[f].add(resolved)
+                }
+                return
+            }
+            ledgers[f].add(failure)
         }
         var results: [JailResult] = []
         for (index, jail) in jails.enumerated() {
@@ -108,7 +141,7 @@ public struct JailReplay: Sendable {
             results.append(
                 JailResult(
                     jail: jail.config, records: records, files: jail.files.count,
-                    failures: ledgers[index].count, counters: summary.filterCounters[index]))
+                    failures: ledgers[index].count, counters: summary.filterCounters[index], hosts: hosts[index]))
             ledgers[index] = FailureLedger() // free as we go
         }
         return Outcome(results: results, summary: summary)

@@ -10,11 +10,14 @@ public struct JailResult: Sendable {
     public let failures: Int
     /// The filter's counters (candidate lines, lines without date, limit hits, ...).
     public let counters: FilterRunner.Counters
+    /// Failures whose id was a host name.
+    public let hosts: HostFailures
 
     public init(
         jail: JailConfig, records: [JailRecord], files: Int = 0, failures: Int = 0,
-        counters: FilterRunner.Counters = FilterRunner.Counters()
+        counters: FilterRunner.Counters = FilterRunner.Counters(), hosts: HostFailures = HostFailures()
     ) {
+        self.hosts = hosts
         self.jail = jail
         self.records = records
         self.files = files
