@@ -62,16 +62,17 @@ def measure(name, cmd, mb, lines, runs, count_of=lambda out: "", shell=False, en
     return row
 
 
-def corpus_dir(size):
+def corpus_dir(size, fail_ratio=0.03):
     """The generated corpus of `size` (made once), keyed on the generator's content, so a
     changed generator makes a new one."""
     import hashlib
     with open(os.path.join(ROOT, "Corpus", "generate.py"), "rb") as f:
         generator = hashlib.sha256(f.read()).hexdigest()[:10]
-    corpus = os.path.join(ROOT, "Benchmarks", "work", "corpus-%s-%s" % (size, generator))
+    suffix = "" if fail_ratio == 0.03 else "-f%g" % fail_ratio
+    corpus = os.path.join(ROOT, "Benchmarks", "work", "corpus-%s-%s%s" % (size, generator, suffix))
     if not os.path.exists(os.path.join(corpus, "auth.log")):
         subprocess.run([sys.executable, os.path.join(ROOT, "Corpus", "generate.py"), "corpus", "--size", size,
-                        "--files", "4", corpus], check=True)
+                        "--files", "4", "--fail-ratio", str(fail_ratio), corpus], check=True)
     return corpus
 
 
@@ -101,10 +102,12 @@ def main():
     ap.add_argument("--size", default="1G")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--slice-mb", type=int, default=20, help="size of the slice fail2ban-regex reads")
+    ap.add_argument("--fail-ratio", type=float, default=0.03,
+                    help="failure lines in the corpus (0.13: failure-dense, 8-10%% dovecot failures)")
     args = ap.parse_args()
 
     work = os.path.join(ROOT, "Benchmarks", "work")
-    corpus = corpus_dir(args.size)
+    corpus = corpus_dir(args.size, args.fail_ratio)
     build()
     env = dict(os.environ, TZ="UTC")
 

@@ -216,9 +216,10 @@ def write_lines(f, generator, limit):
     return written, t
 
 
-def write_corpus(out, size, files, seed):
+def write_corpus(out, size, files, seed, fail_ratio=0.03):
     """mail.log, mail.log.1, mail.log.2.gz ... of about `size` bytes in all, from Dec 20 on,
-    and an auth.log of an eighth of that."""
+    and an auth.log of an eighth of that; `fail_ratio` of the lines are failures (0.03, or
+    0.13 for a server under a password-spraying campaign: 8-10% dovecot failures)."""
     os.makedirs(out, exist_ok=True)
     world = World(seed=seed)
     per_file = size // files
@@ -231,7 +232,7 @@ def write_corpus(out, size, files, seed):
         path = os.path.join(out, name + (".gz" if index >= 2 else ""))
         opener = (lambda p: gzip.open(p, "wb", compresslevel=6)) if index >= 2 else (lambda p: open(p, "wb"))
         with opener(path) as f:
-            written, t = write_lines(f, lines(world, t, 1 << 62, 0.03, old_style=(index % 2 == 1)), per_file)
+            written, t = write_lines(f, lines(world, t, 1 << 62, fail_ratio, old_style=(index % 2 == 1)), per_file)
         print("wrote %s (%d MB uncompressed)" % (path, written >> 20), file=sys.stderr)
     # auth.log (qpopper's PAM form and sshd), an eighth of the size, over the same days.
     path = os.path.join(out, "auth.log")
@@ -442,6 +443,7 @@ def main():
     c.add_argument("--size", default="256M")
     c.add_argument("--files", type=int, default=4)
     c.add_argument("--seed", type=int, default=1)
+    c.add_argument("--fail-ratio", type=float, default=0.03)
     m = sub.add_parser("matrix")
     m.add_argument("out")
     m.add_argument("--size", default="64M")
@@ -452,7 +454,7 @@ def main():
     elif a.cmd == "matrix":
         write_matrix(a.out, parse_size(a.size), a.seed)
     else:
-        write_corpus(a.out, parse_size(a.size), a.files, a.seed)
+        write_corpus(a.out, parse_size(a.size), a.files, a.seed, a.fail_ratio)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@ import Analyzer
 import CSQLite
 import Fail2banConfig
 import Foundation
+import LogSource
 
 /// Writes a fail2ban 1.0 database (schema version 4: `fail2banDb`, `jails`, `logs`,
 /// `bans`, `bips`) holding failscan's bans, so that a fail2ban-server started on it
@@ -61,6 +62,11 @@ public enum Fail2banDatabaseWriter {
         exec("BEGIN;")
         for result in results {
             insert(db, "INSERT OR IGNORE INTO jails(name, enabled) VALUES(?, 1);", [.text(result.jail.name)], &failure, path)
+            for log in logPositions(result) {
+                insert(
+                    db, "INSERT OR REPLACE INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES(?, ?, ?, ?);",
+                    [.text(result.jail.name), .text(log.path), .text(log.firstLineHash), .int(log.position)], &failure, path)
+            }
             let active = Set(result.banned(ipv6: false, activeAt: activeAt) + result.banned(ipv6: true, activeAt: activeAt))
             for record in result.records where record.banned {
                 guard let address = record.id.address, active.contains(address) else { continue }
@@ -91,6 +97,43 @@ public enum Fail2banDatabaseWriter {
             unlink(temporary)
             throw failure
         }
+    }
+
+    /// Where a fail2ban-server should carry on in each file it watches for the jail (the
+    /// files its `logpath` names, plain ones: fail2ban reads no compressed log): the hash of
+    /// the first line with its newline (empty when the first line is incomplete), as
+    /// `FileContainer` computes it (``SHA1``), and the offset after the last complete line
+    /// failscan read. A server started on the database then neither reads those lines again nor
+    /// counts their failures twice.
+    static func logPositions(_ result: JailResult) -> [(path: String, firstLineHash: String, position: Int)] {
+        let watched = Set(result.jail.logPatterns.flatMap { Glob.expand($0) })
+        var positions: [(path: String, firstLineHash: String, position: Int)] = []
+        for file in result.logFiles where file.opened && file.compression == .none && watched.contains(file.path) {
+            guard let md5 = firstLineHash(file.path) else { continue }
+            positions.append((file.path, md5, file.bytes - file.unterminatedBytes))
+        }
+        return positions
+    }
+
+    /// The hash of a file's first line with its `\n`; "" when the file has no complete first
+    /// line; nil when it cannot be read.
+    static func firstLineHash(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var line: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while line.count < 16 << 20 {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return "" }
+            if let newline = buffer[..<n].firstIndex(of: 10) {
+                line += buffer[...newline]
+                return SHA1.hexDigest(line)
+            }
+            line += buffer[..<n]
+        }
+        return ""
     }
 
     enum SQLValue {

@@ -202,46 +202,92 @@ import Testing
         #expect(text.contains("-A f2b-sshd -s "))
     }
 
-    /// A fail2ban-server started on the preloaded database (dummy action, its own socket
-    /// and files) lists the preloaded bans through fail2ban-client.
-    @Test func fail2banServerRestoresThePreloadedDatabase() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/fail2ban-client"), Comment(rawValue: TestSupport.fail2banHint))
-        let source = try Self.makeConfig()
+    /// A fail2ban-server root in a temporary folder (its own socket, pid file, log and
+    /// database; polling backend; dummy action) whose sshd jail watches `auth.log` there.
+    static func makeServerRoot() throws -> URL {
         let root = try TestSupport.temporaryDirectory()
         let fm = FileManager.default
         for name in ["fail2ban.conf", "jail.conf", "paths-common.conf", "paths-debian.conf", "action.d", "filter.d"] {
             try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/\(name)")
         }
         let path = root.path
-        try Data().write(to: root.appendingPathComponent("empty.log"))
         try
             "[Definition]\nlogtarget = \(path)/fail2ban.log\nsocket = \(path)/fail2ban.sock\npidfile = \(path)/fail2ban.pid\ndbfile = \(path)/fail2ban.sqlite3\n"
             .write(to: root.appendingPathComponent("fail2ban.local"), atomically: true, encoding: .utf8)
         try
-            "[DEFAULT]\nbackend = polling\nbanaction = dummy\naction = dummy[target=\(path)/dummy.txt]\n[sshd]\nenabled = true\nlogpath = \(path)/empty.log\nbantime = 7200\n"
+            "[DEFAULT]\nbackend = polling\nbanaction = dummy\naction = dummy[target=\(path)/dummy.txt]\n[sshd]\nenabled = true\nlogpath = \(path)/auth.log\nbantime = 7200\nmaxretry = 3\nfindtime = 1h\n"
             .write(to: root.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
-        let db = root.appendingPathComponent("fail2ban.sqlite3").path
-        let written = try TestSupport.failscan([
-            "jails", "--config", source.path, "--jail", "sshd", "--format", "fail2ban-db", "--output", db,
-        ])
-        #expect(written.status == 0, "\(written.stderr)")
-        let expected = try TestSupport.failscan(["jails", "--config", source.path, "--jail", "sshd", "--format", "list"])
-        let addresses = Set(expected.stdout.split(separator: "\n").map(String.init))
-        #expect(addresses.count >= 3)
+        return root
+    }
+
+    /// Starts the server of `root`, waits until `done` accepts its sshd status (banned
+    /// addresses, total failures) or five seconds pass, stops it, returns the last status.
+    static func serverStatus(_ root: URL, until done: (Set<String>, Int) -> Bool) throws -> (banned: Set<String>, failed: Int) {
+        let path = root.path
         let start = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "-x", "start"])
         #expect(start.status == 0, "\(start.stderr)")
         defer { _ = try? TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "stop"]) }
-        var listed: Set<String> = []
+        var last: (Set<String>, Int) = ([], -1)
         for _ in 0..<50 {
             let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", "sshd"])
-            if let line = status.stdout.split(separator: "\n").first(where: { $0.contains("Banned IP list:") }) {
-                listed = Set(
-                    line.split(separator: ":", maxSplits: 1)[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
-                if listed == addresses { break }
+            let lines = status.stdout.split(separator: "\n")
+            func value(_ key: String) -> Substring? {
+                lines.first { $0.contains(key) }.map { $0.split(separator: ":", maxSplits: 1)[1] }
+            }
+            if let list = value("Banned IP list"), let failed = value("Total failed") {
+                last = (
+                    Set(list.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)),
+                    Int(failed.trimmingCharacters(in: .whitespaces)) ?? -1
+                )
+                if done(last.0, last.1) { break }
             }
             usleep(100_000)
         }
-        #expect(listed == addresses)
+        return last
+    }
+
+    /// The handoff: a fail2ban-server started on failscan's database restores its bans and
+    /// carries on where failscan stopped in each log (the `logs` table: first-line hash and
+    /// position), so it neither reads the lines again nor counts their failures twice. The
+    /// control run, the same server and log without the database, finds every failure.
+    @Test func fail2banServerRestoresThePreloadedDatabase() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/fail2ban-client"), Comment(rawValue: TestSupport.fail2banHint))
+        // Failures of the last minutes, in the server's local time: within findtime.
+        var log = ""
+        let now = Int(Date().timeIntervalSince1970)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "MMM dd HH:mm:ss"
+        for k in 0..<18 {
+            let date = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(now - 900 + 30 * k)))
+            log += "\(date) host sshd[\(4000 + k)]: Failed password for root from 192.0.2.\(10 + k % 3) port \(40000 + k) ssh2\n"
+        }
+        let control = try Self.makeServerRoot()
+        try log.write(to: control.appendingPathComponent("auth.log"), atomically: true, encoding: .utf8)
+        let fresh = try Self.serverStatus(control) { _, failed in failed >= 18 }
+        #expect(fresh.failed == 18, "a server without the handoff reads the whole log")
+
+        let root = try Self.makeServerRoot()
+        try log.write(to: root.appendingPathComponent("auth.log"), atomically: true, encoding: .utf8)
+        let db = root.appendingPathComponent("fail2ban.sqlite3").path
+        let written = try TestSupport.failscan([
+            "jails", "--config", root.path, "--jail", "sshd", "--format", "fail2ban-db", "--output", db,
+        ])
+        #expect(written.status == 0, "\(written.stderr)")
+        let expected = try TestSupport.failscan(["jails", "--config", root.path, "--jail", "sshd", "--format", "list"])
+        let addresses = Set(expected.stdout.split(separator: "\n").map(String.init))
+        #expect(addresses == ["192.0.2.10", "192.0.2.11", "192.0.2.12"])
+        let rows = try TestSupport.run("/usr/bin/sqlite3", [db, "SELECT path, firstlinemd5, lastfilepos FROM logs WHERE jail = 'sshd'"])
+        let firstLine = String(log.prefix { $0 != "\n" }) + "\n"
+        // fail2ban 1.0 on Python 3 keeps SHA-1 in the column named firstlinemd5.
+        let hash = try TestSupport.run("/bin/sh", ["-c", "printf '%s\\n' \"$0\" | sha1sum", String(firstLine.dropLast())])
+        #expect(
+            rows.stdout == "\(root.path)/auth.log|\(hash.stdout.prefix(40))|\(log.utf8.count)\n",
+            "the logs table names the file, its first line's hash and its end")
+        // Five seconds of polling: time for the server to read the log, were it to read it.
+        let taken = try Self.serverStatus(root) { _, _ in false }
+        #expect(taken.banned == addresses, "the preloaded bans are restored")
+        #expect(taken.failed == 0, "the server carries on at the end of the log: nothing read twice")
     }
 
     @Test func csvAndSlidingWindow() throws {

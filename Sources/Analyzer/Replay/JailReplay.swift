@@ -141,7 +141,8 @@ public struct JailReplay: Sendable {
             results.append(
                 JailResult(
                     jail: jail.config, records: records, files: jail.files.count,
-                    failures: ledgers[index].count, counters: summary.filterCounters[index], hosts: hosts[index]))
+                    failures: ledgers[index].count, counters: summary.filterCounters[index], hosts: hosts[index],
+                    logFiles: jail.files.map { summary.files[indexOf[$0]!] }))
             ledgers[index] = FailureLedger() // free as we go
         }
         return Outcome(results: results, summary: summary)

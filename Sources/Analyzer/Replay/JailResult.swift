@@ -12,12 +12,17 @@ public struct JailResult: Sendable {
     public let counters: FilterRunner.Counters
     /// Failures whose id was a host name.
     public let hosts: HostFailures
+    /// How each of the jail's files was read, in reading order (for fail2ban's `logs`
+    /// table: where a server taking over should carry on).
+    public let logFiles: [FileSummary]
 
     public init(
         jail: JailConfig, records: [JailRecord], files: Int = 0, failures: Int = 0,
-        counters: FilterRunner.Counters = FilterRunner.Counters(), hosts: HostFailures = HostFailures()
+        counters: FilterRunner.Counters = FilterRunner.Counters(), hosts: HostFailures = HostFailures(),
+        logFiles: [FileSummary] = []
     ) {
         self.hosts = hosts
+        self.logFiles = logFiles
         self.jail = jail
         self.records = records
         self.files = files
