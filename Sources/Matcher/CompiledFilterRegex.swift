@@ -17,8 +17,9 @@ struct CompiledFilterRegex: Sendable {
     ) throws(PatternError) {
         let translation = try dialect.translate(original)
         notes.append(contentsOf: translation.notes)
-        do { regex = try PCRE2Regex(translation.pattern, options: options) } catch {
-            throw .compile(role: role, original: original, translated: translation.pattern, error: error)
+        let pattern = options.utf ? dialect.unicodeTextVariant(translation.pattern) : translation.pattern
+        do { regex = try PCRE2Regex(pattern, options: options) } catch {
+            throw .compile(role: role, original: original, translated: pattern, error: error)
         }
         self.original = original
         let names = regex.groupNumbers

@@ -60,6 +60,48 @@ public struct Fail2banDialect: Sendable {
         return Translation(pattern: pythonToPCRE2(expanded), notes: notes)
     }
 
+    /// A translated pattern for lines fail2ban would see as Unicode text (compiled with
+    /// ``PCRE2Regex/Options/utf``, which gives `\d`, `\w`, `\b`, `.` and case their
+    /// Unicode meaning): Python's `\s` also matches 0x1C-0x1F, which PCRE2's does not, so
+    /// `\s` gains them and `\S` loses them (inside a class, `\s` gains them; `\S` there
+    /// keeps PCRE2's meaning).
+    public func unicodeTextVariant(_ pattern: String) -> String {
+        let b = Array(pattern.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 32)
+        var i = 0
+        var inClass = false
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\\"), i + 1 < b.count {
+                switch (b[i + 1], inClass) {
+                case (UInt8(ascii: "s"), false): out += Array(#"[\s\x1c-\x1f]"#.utf8)
+                case (UInt8(ascii: "S"), false): out += Array(#"[^\s\x1c-\x1f]"#.utf8)
+                case (UInt8(ascii: "s"), true): out += Array(#"\s\x1c-\x1f"#.utf8)
+                default: out += [c, b[i + 1]]
+                }
+                i += 2
+                continue
+            }
+            out.append(c)
+            i += 1
+            if inClass {
+                if c == UInt8(ascii: "]") { inClass = false }
+            } else if c == UInt8(ascii: "[") {
+                inClass = true
+                if i < b.count, b[i] == UInt8(ascii: "^") {
+                    out.append(b[i])
+                    i += 1
+                }
+                if i < b.count, b[i] == UInt8(ascii: "]") {
+                    out.append(b[i])
+                    i += 1
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Only the rewrite of Python `re` spellings PCRE2 reads differently (no tags): for
     /// regexes fail2ban compiles directly, such as date templates.
     public func translatePythonSpellings(_ regex: String) -> String { pythonToPCRE2(regex) }

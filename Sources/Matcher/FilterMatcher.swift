@@ -39,6 +39,10 @@ public struct FilterMatcher: LineMatcher {
     public let usesMultiLineIDs: Bool
     /// The named groups of prefregex and failregexes, numbered.
     public let fieldLayout: FieldLayout
+    /// The same filter for lines fail2ban sees as Unicode text (bytes at or above 0x80, or
+    /// 0x1C-0x1F): Python's `\s`, `\w`, `.` and case there, invalid UTF-8 replaced by
+    /// U+FFFD as fail2ban decodes it (``UnicodeText``). nil in the variant itself.
+    let unicodeText: UnicodeTextMatcher?
 
     /// Compiles `patterns`.
     /// - Parameter usePrefilter: derive and use a literal prefilter and the failregexes'
@@ -47,6 +51,15 @@ public struct FilterMatcher: LineMatcher {
     public init(
         _ patterns: FilterPatterns, options: PCRE2Regex.Options = .init(),
         usePrefilter: Bool = true, multiline: Bool = false, dateCut: DateCut = .lineStart
+    ) throws(PatternError) {
+        try self.init(patterns, options: options, usePrefilter: usePrefilter, multiline: multiline, dateCut: dateCut, unicodeVariant: true)
+    }
+
+    /// - Parameter unicodeVariant: also compile the Unicode-text variant (not for the
+    ///   variant itself, whose options have `utf`).
+    init(
+        _ patterns: FilterPatterns, options: PCRE2Regex.Options, usePrefilter: Bool, multiline: Bool, dateCut: DateCut,
+        unicodeVariant: Bool, gates outerGates: PrefixGates? = nil
     ) throws(PatternError) {
         let dialect = Fail2banDialect(useDNS: patterns.useDNS)
         var notes: [String] = []
@@ -66,8 +79,9 @@ public struct FilterMatcher: LineMatcher {
         var ignores: [PCRE2Regex] = []
         for (index, source) in patterns.ignoreregex.enumerated() {
             let translation = try dialect.translate(source)
-            do { ignores.append(try PCRE2Regex(translation.pattern, options: options)) } catch {
-                throw .compile(role: "ignoreregex \(index + 1)", original: source, translated: translation.pattern, error: error)
+            let pattern = options.utf ? dialect.unicodeTextVariant(translation.pattern) : translation.pattern
+            do { ignores.append(try PCRE2Regex(pattern, options: options)) } catch {
+                throw .compile(role: "ignoreregex \(index + 1)", original: source, translated: pattern, error: error)
             }
         }
         let layout = FieldLayout(names: ([pref].compactMap { $0 } + fails).flatMap { $0.fieldGroups.map(\.name) })
@@ -98,14 +112,36 @@ public struct FilterMatcher: LineMatcher {
         prefIDGroups = pref?.idGroups ?? []
         failIDGroups = fails.map(\.idGroups)
         prefContentGroup = pref?.contentGroup
-        gates = PrefixGates(patterns: fails.map(\.regex.pattern), multiline: multiline || !usePrefilter)
+        // One parse per failregex for its literals and its gate (literal extraction is most
+        // of a filter's compile time); the Unicode variant takes the outer filter's gates.
+        // The gates are off with the prefilter: the tests that compare prefilter on and off
+        // check both.
+        let analyses = outerGates == nil ? fails.map { LiteralExtraction.analyze($0.regex.pattern) } : []
+        gates = outerGates ?? PrefixGates(prefixes: analyses.map { multiline || !usePrefilter ? nil : $0.prefixes })
         maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
         var seen: Set<String> = []
         self.notes = notes.filter { seen.insert($0).inserted }
         translatedPatterns = (pref.map { [$0.regex.pattern] } ?? []) + fails.map(\.regex.pattern)
         usesMultiLineIDs = ([pref].compactMap { $0 } + fails).contains { $0.regex.groupNumbers["mlfid"] != nil }
-        if usePrefilter {
-            let (filter, note) = FilterMatcher.derivePrefilter(pref: pref, fails: fails, dateCut: dateCut)
+        var textOptions = options
+        textOptions.utf = true
+        // Interpreted: lines that need it are rare, and JIT-compiling every regex twice
+        // would add a fifth to start-up (sshd: 16 -> 19 ms).
+        textOptions.jit = .off
+        // A pattern PCRE2 takes in byte mode but not as UTF-8 keeps its byte meaning.
+        unicodeText =
+            unicodeVariant
+            ? (try? FilterMatcher(
+                patterns, options: textOptions, usePrefilter: usePrefilter, multiline: multiline, dateCut: dateCut, unicodeVariant: false,
+                gates: gates))
+                .map(UnicodeTextMatcher.init) : nil
+        if !unicodeVariant {
+            // The variant runs on lines the outer filter's prefilter already chose.
+            prefilter = nil
+            prefilterNote = nil
+        } else if usePrefilter {
+            let (filter, note) = FilterMatcher.derivePrefilter(
+                pref: pref, fails: fails, required: analyses.map(\.required), dateCut: dateCut)
             prefilter = filter
             prefilterNote = note
         } else {
@@ -120,12 +156,14 @@ public struct FilterMatcher: LineMatcher {
     /// every failing line. Of the two, the set whose weakest literal is rarer in log text
     /// is taken (postfix: the failregexes' union holds `from `, on nearly every smtpd line;
     /// the prefregex's `reject:` and `too many errors after ` select the failing ones).
-    static func derivePrefilter(pref: CompiledFilterRegex?, fails: [CompiledFilterRegex], dateCut: DateCut) -> (Prefilter?, String?) {
+    static func derivePrefilter(
+        pref: CompiledFilterRegex?, fails: [CompiledFilterRegex], required: [LiteralExtraction.Result], dateCut: DateCut
+    ) -> (Prefilter?, String?) {
         if dateCut == .unbounded { return (nil, "a datepattern without boundaries may cut a date out of any literal") }
         var union: [[UInt8]]? = []
         var reason: String? = nil
-        for fail in fails {
-            switch LiteralExtraction.requiredLiterals(of: fail.regex.pattern) {
+        for (fail, result) in zip(fails, required) {
+            switch result {
             case .required(let set): for s in set where !union!.contains(s) { union!.append(s) }
             case .declined(let why):
                 reason = "failregex \(fail.original): \(why)"
@@ -171,6 +209,12 @@ public struct FilterMatcher: LineMatcher {
     /// each ending in `\n`) and reports the first failregex match that is not ignored,
     /// with or without a failure id.
     public func matchDetailed(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> DetailedMatch? {
+        if UnicodeText.needsUnicode(subject), let text = unicodeText {
+            let (line, replaced) = scratch.unicodeLine(subject)
+            guard let found = try text.matcher.matchDetailed(subject: line, scratch: scratch) else { return nil }
+            // Offsets into the repaired line are not the subject's: no range then.
+            return replaced ? DetailedMatch(failregexIndex: found.failregexIndex, fields: found.fields, range: nil) : found
+        }
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
         if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
@@ -243,6 +287,9 @@ public struct FilterMatcher: LineMatcher {
     public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, withFields: Bool = false) throws(PCRE2Error)
         -> FailureCapture?
     {
+        if UnicodeText.needsUnicode(subject), let text = unicodeText {
+            return try text.matcher.match(subject: scratch.unicodeLine(subject).line, scratch: scratch, withFields: withFields)
+        }
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
         // fail2ban checks ignoreregex first when it has few of them.
@@ -304,4 +351,10 @@ public struct FilterMatcher: LineMatcher {
         }
         return nil
     }
+}
+
+/// The Unicode-text variant of a filter, boxed (a filter holds its variant).
+final class UnicodeTextMatcher: Sendable {
+    let matcher: FilterMatcher
+    init(_ matcher: FilterMatcher) { self.matcher = matcher }
 }

@@ -14,7 +14,28 @@ public final class FilterScratch {
         contentCapacity = 4096
         content = .allocate(capacity: contentCapacity)
     }
-    deinit { content.deallocate() }
+    deinit {
+        content.deallocate()
+        unicode.deallocate()
+    }
+
+    var unicodeBytes: [UInt8] = []
+    var unicode: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1024)
+    var unicodeCapacity = 1024
+
+    /// `line` as fail2ban decodes it (invalid UTF-8 replaced by U+FFFD), in a reused buffer
+    /// valid until the next call; `replaced`: whether it differs from `line`.
+    func unicodeLine(_ line: UnsafeBufferPointer<UInt8>) -> (line: UnsafeBufferPointer<UInt8>, replaced: Bool) {
+        unicodeBytes.removeAll(keepingCapacity: true)
+        let replaced = UnicodeText.repair(line, into: &unicodeBytes)
+        if unicodeBytes.count > unicodeCapacity {
+            unicode.deallocate()
+            unicodeCapacity = max(unicodeBytes.count, 2 * unicodeCapacity)
+            unicode = .allocate(capacity: unicodeCapacity)
+        }
+        unicodeBytes.withUnsafeBufferPointer { if let source = $0.baseAddress { unicode.update(from: source, count: $0.count) } }
+        return (UnsafeBufferPointer(start: unicode, count: unicodeBytes.count), replaced)
+    }
 
     /// Copies `bytes` plus a trailing `\n` into the reusable content buffer.
     func copyLine(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -28,14 +28,22 @@ public enum LiteralExtraction {
     static let maxExactLength = 128
 
     /// Extracts the best required-literal set of `pattern`.
-    public static func requiredLiterals(of pattern: String) -> Result {
+    public static func requiredLiterals(of pattern: String) -> Result { analyze(pattern).required }
+
+    /// Both analyses of `pattern` from one parse: its required literals and, when it is
+    /// `^`-anchored, the strings every match starts with (``anchoredPrefixes(of:)``).
+    public static func analyze(_ pattern: String) -> (required: Result, prefixes: [[UInt8]]?) {
         var parser = Parser(Array(pattern.utf8))
         let info: Info
-        do { info = try parser.parseAlternation() } catch { return .declined(error.reason) }
-        guard let best = info.best, let set = best.strings, best.score.minLength >= minimumLength else {
-            return .declined("no literal of at least \(minimumLength) bytes is required by every match")
+        do { info = try parser.parseAlternation() } catch { return (.declined(error.reason), nil) }
+        var prefixes: [[UInt8]]? = nil
+        if parser.atEnd, !parser.sawMultiline, info.anchored, let starts = info.starts, !starts.isEmpty, !starts.contains([]) {
+            prefixes = starts
         }
-        return .required(set.sorted { $0.lexicographicallyPrecedes($1) })
+        guard let best = info.best, let set = best.strings, best.score.minLength >= minimumLength else {
+            return (.declined("no literal of at least \(minimumLength) bytes is required by every match"), prefixes)
+        }
+        return (.required(set.sorted { $0.lexicographicallyPrecedes($1) }), prefixes)
     }
 
     /// The strings one of which every match of a `^`-anchored `pattern` starts with, or nil
@@ -43,13 +51,7 @@ public enum LiteralExtraction {
     /// (an unknown atom first, an optional first part, `(?m)`). A matcher can skip the
     /// pattern on a subject that starts with none of them (issue 10: sshd's 20 anchored
     /// failregexes were each run through PCRE2 on every candidate line).
-    public static func anchoredPrefixes(of pattern: String) -> [[UInt8]]? {
-        var parser = Parser(Array(pattern.utf8))
-        guard let info = try? parser.parseAlternation(), parser.atEnd, !parser.sawMultiline, info.anchored,
-            let starts = info.starts, !starts.isEmpty, !starts.contains([])
-        else { return nil }
-        return starts
-    }
+    public static func anchoredPrefixes(of pattern: String) -> [[UInt8]]? { analyze(pattern).prefixes }
 
     /// How rare a literal set is in log text, by its most common literal: the sum of its
     /// bytes' rarity (``ByteFrequency``), so longer literals and rarer bytes score higher.
@@ -313,8 +315,11 @@ public enum LiteralExtraction {
                     i += 1
                     atom = Info(exact: [[c]], best: nil)
                 }
+                // A byte from 0x80 on belongs to a character that may have another case
+                // when the line is matched as Unicode text.
                 let exact = atom.exact ?? []
-                let hasLetter = isLetter || exact.contains { $0.contains { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } }
+                let hasLetter =
+                    isLetter || c >= 0x80 || exact.contains { $0.contains { (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 >= 0x80 } }
                 return hasLetter || atom.exact == nil ? .unknown : atom
             }
             switch c {

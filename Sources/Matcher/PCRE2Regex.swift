@@ -20,7 +20,9 @@ public final class PCRE2Regex: @unchecked Sendable {
     /// How a pattern is compiled.
     public struct Options: Sendable, Equatable {
         public var jit: JITMode = .required
-        /// Compile in UTF-8 mode with `PCRE2_MATCH_INVALID_UTF`; off means byte mode.
+        /// Match as Python's `re` does on decoded text: UTF-8 with Unicode properties for
+        /// `\d`, `\s`, `\w`, `\b` and case (`PCRE2_UTF | PCRE2_UCP`, invalid UTF-8 never
+        /// matched: `PCRE2_MATCH_INVALID_UTF`); off means byte mode.
         public var utf: Bool = false
         public var caseless: Bool = false
         /// `^` and `$` match at line breaks inside the subject (fail2ban's multi-line filters).
@@ -47,7 +49,7 @@ public final class PCRE2Regex: @unchecked Sendable {
     /// - Throws: `PCRE2Error` of kind `.compile` (with the offset) or `.jit`.
     public init(_ pattern: String, options: Options = Options()) throws(PCRE2Error) {
         var flags: UInt32 = 0
-        if options.utf { flags |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF }
+        if options.utf { flags |= PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF }
         if options.caseless { flags |= PCRE2_CASELESS }
         if options.multiline { flags |= PCRE2_MULTILINE }
         var errorCode: Int32 = 0

@@ -16,13 +16,18 @@ struct PrefixGates: Sendable {
     /// Gates for `patterns` (translated PCRE2 patterns), none when `multiline` (`^` then
     /// matches after each line break of the buffer).
     init(patterns: [String], multiline: Bool) {
+        self.init(prefixes: patterns.map { multiline ? nil : LiteralExtraction.anchoredPrefixes(of: $0) })
+    }
+
+    /// Gates from each failregex's anchored prefixes (nil: always tried).
+    init(prefixes all: [[[UInt8]]?]) {
         var ranges: [Range<Int>] = []
         var values: [UInt64] = []
         var masks: [UInt64] = []
         var gated = 0
-        for pattern in patterns {
+        for prefixes in all {
             let start = values.count
-            if !multiline, let prefixes = LiteralExtraction.anchoredPrefixes(of: pattern), prefixes.count <= 16 {
+            if let prefixes, prefixes.count <= 16 {
                 var seen: Set<[UInt8]> = []
                 for prefix in prefixes where seen.insert(Array(prefix.prefix(8))).inserted {
                     let bytes = prefix.prefix(8)

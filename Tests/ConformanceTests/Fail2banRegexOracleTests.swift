@@ -201,4 +201,70 @@ import Testing
         #expect(expected["198.51.100.201"] == 1 && expected["198.51.100.202"] == 1, "the planted sessions fail in fail2ban")
         #expect(got == expected)
     }
+
+    /// Lines fail2ban sees as Unicode text: NBSP, NEL and 0x1C-0x1F where a filter has `\s`
+    /// or `\S`, non-ASCII and invalid UTF-8 user names, CRLF. fail2ban decodes them
+    /// (invalid bytes become U+FFFD) and matches with Python's `re`; failscan must find the
+    /// same failures with the same address and user.
+    @Test(arguments: ["sshd", "dovecot", "apache-auth", "nginx-http-auth"])
+    func unicodeTextLinesMatchAsFail2banSeesThem(_ filter: String) throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let users: [[UInt8]] = [
+            Array("root".utf8), Array("müller".utf8), Array("田中".utf8), Array("bad".utf8) + [0xFF] + Array("name".utf8),
+            Array("trunc".utf8) + [0xE3, 0x81], Array("ro".utf8) + [0xC2, 0xA0] + Array("ot".utf8),
+            Array("ro".utf8) + [0x1C] + Array("ot".utf8),
+            Array("a".utf8) + [0xC2, 0x85] + Array("b".utf8), [0xED, 0xA0, 0x80] + Array("x".utf8),
+        ]
+        let spaces: [[UInt8]] = [[0x20], [0xC2, 0xA0], [0x1F], [0xE3, 0x80, 0x80]]
+        var log: [UInt8] = []
+        var n = 0
+        for user in users {
+            for space in spaces {
+                for ending in [[UInt8(10)], [13, 10]] {
+                    n += 1
+                    let ip = Array("192.0.2.\(n)".utf8)
+                    let second = String(format: "%02d", n % 60)
+                    var line: [UInt8]
+                    // The variable space sits where the filter has `\s` (Python's takes NBSP,
+                    // U+3000 and 0x1F, PCRE2's byte mode does not) or inside a `\S*` field.
+                    switch filter {
+                    case "sshd":
+                        line =
+                            Array("Nov 26 10:00:\(second) host sshd[\(1000 + n)]: Failed password for ".utf8) + user
+                            + Array(" from ".utf8) + ip + space + Array("port 4000 ssh2".utf8)
+                    case "dovecot":
+                        line =
+                            Array(
+                                "Nov 26 10:00:\(second) host dovecot: auth: pam_unix(dovecot:auth): authentication failure; logname=".utf8)
+                            + user + Array(" uid=0 euid=0 tty=dovecot ruser=".utf8) + user + space + Array("rhost=".utf8) + ip
+                    case "apache-auth":
+                        line =
+                            Array("[Wed Nov 26 10:00:\(second).123456 2026]".utf8) + space
+                            + Array("[auth_basic:error] [pid 1:tid 2] [client ".utf8) + ip + Array(":5000] AH01618: user ".utf8) + user
+                            + Array(" not found: /private".utf8)
+                    default:
+                        line =
+                            Array("2026/11/26 10:00:\(second)".utf8) + space + Array("[error] 1#1: *\(n) user \"".utf8) + user
+                            + Array("\" was not found in \"/etc/nginx/htpasswd\", client: ".utf8) + ip
+                            + Array(", server: example.org, request: \"GET / HTTP/1.1\", host: \"example.org\"".utf8)
+                    }
+                    log += line + ending
+                }
+            }
+        }
+        let dir = try TestSupport.temporaryDirectory()
+        let path = dir.appendingPathComponent("unicode.log").path
+        try Data(log).write(to: URL(fileURLWithPath: path))
+        let theirs = try TestSupport.run(fail2ban, ["-o", "<ip> <F-USER>", path, filter], environment: ["TZ": "UTC", "LANG": "C.UTF-8"])
+        let ours = try TestSupport.failscan(["regex", "--json", path, filter], environment: ["TZ": "UTC"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let expected = theirs.stdout.split(separator: "\n").map(String.init).sorted()
+        let got = try ours.stdout.split(separator: "\n").map { row -> String in
+            let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as! [String: Any]
+            let fields = object["fields"] as? [String: Any] ?? [:]
+            return "\(object["ip"] as! String) \(fields["user"] as? String ?? "")"
+        }.sorted()
+        #expect(expected.count > 10, "fail2ban should match some of the \(n) lines")
+        #expect(got == expected, "\(filter): ours \(Set(got).subtracting(expected)), theirs \(Set(expected).subtracting(got))")
+    }
 }

@@ -56,6 +56,7 @@ func literals(_ regex: String) throws -> [String]? {
         #expect(try literals("(?i)abc(?-i)defgh") == ["defgh"])
         #expect(try literals("a(?i)b|CDEF") == nil) // (?i) reaches the next branch too
         #expect(try literals("(?i)1234-5678") == ["1234-5678"]) // no letter, no case
+        #expect(try literals("(?i)1234é5678") == ["1234"]) // é has an upper case too: not a literal byte
     }
 
     @Test func declinesWhatItCannotProve() {
