@@ -3,6 +3,7 @@
 
   generate.py samples DIR            small sample logs (what Corpus/logs holds)
   generate.py corpus --size 1G DIR   large corpora for benchmarks (write to an ignored folder)
+  generate.py recent --end T DIR      logs of the minutes before T for a live fail2ban-server
   generate.py matrix --size 64M DIR  one log per daemon for the filter matrix: sshd (OpenSSH
                                      8/9) quiet and under attack (10% and 60% of the lines),
                                      a busy postfix smtpd, nginx and apache error logs,
@@ -433,6 +434,65 @@ def write_matrix(out, size, seed):
         print("wrote %s and %s.gz (%d MB)" % (path, path, written >> 20), file=sys.stderr)
 
 
+def write_recent(out, end, minutes, seed):
+    """Logs of the last `minutes` before `end` (Unix time, UTC dates) for a live
+    fail2ban-server to read: auth.log.1 and auth.log (sshd), mail.log.1 and mail.log
+    (dovecot, postfix SASL, the seed filters' dovecot lines), the rotation in the middle.
+    Steady attackers fail every 30-90 s for the whole span; bursty ones fail 4-8 times
+    within a minute, now and then; a tenth of them IPv6; sshd sessions cut by the
+    rotation ("Connection from" before it, failures without an address after it)."""
+    os.makedirs(out, exist_ok=True)
+    daemons = Daemons(seed)
+    r, world = daemons.r, daemons.world
+    start = end - minutes * 60
+    middle = start + minutes * 30
+    steady = world.attackers[:6]
+    bursty = world.attackers[6:40]
+    events = []  # (time, log, text)
+    for ip in steady:
+        t = start + r.randrange(0, 60)
+        while t < end:
+            events.append((t, "auth", daemons.sshd_attack(ip)))
+            events.append((t + 1, "mail", world.dovecot_failure(ip, old_style=False)))
+            t += r.randrange(30, 91)
+    for _ in range(40):
+        ip = r.choice(bursty)
+        t = r.randrange(start, end - 60)
+        for _ in range(r.randrange(4, 9)):
+            log = r.choice(["auth", "mail", "sasl"])
+            if log == "auth":
+                events.append((t, "auth", daemons.sshd_attack(ip)))
+            elif log == "mail":
+                events.append((t, "mail", world.dovecot_failure(ip, old_style=r.random() < 0.3)))
+            else:
+                events.append((t, "mail", "postfix/smtpd[%d]: warning: unknown[%s]: SASL LOGIN authentication failed: UGFzc3dvcmQ6" % (daemons.pid(), ip)))
+            t += r.randrange(1, 8)
+    t = start
+    while t < end:
+        ip = r.choice(world.clients)
+        events.append((t, "auth", daemons.sshd_quiet(ip)))
+        events.append((t, "mail", world.noise(ip) if r.random() < 0.5 else world.dovecot_success(ip)))
+        t += r.randrange(1, 6)
+    # Sessions cut by the rotation: the address before it, three failures after it.
+    for k, ip in enumerate(world.attackers[40:43]):
+        pid = 61000 + k
+        events.append((middle - 5 + k, "auth", "sshd[%d]: Connection from %s port %d on 192.0.2.10 port 22" % (pid, ip, 40000 + k)))
+        for j in range(3):
+            events.append((middle + 2 + j, "auth", "sshd[%d]: Disconnecting: Too many authentication failures for root [preauth]" % pid))
+    events.sort(key=lambda e: e[0])
+    files = {}
+    for name in ["auth.log.1", "auth.log", "mail.log.1", "mail.log"]:
+        files[name] = open(os.path.join(out, name), "w", encoding="utf-8")
+    for t, log, text in events:
+        if t >= end:
+            continue
+        name = log + ".log" + (".1" if t < middle else "")
+        files[name].write("%s host %s\n" % (syslog_date(t), text))
+    for f in files.values():
+        f.close()
+    print("wrote %s: %d lines from %d to %d" % (out, len(events), start, end), file=sys.stderr)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -448,9 +508,16 @@ def main():
     m.add_argument("out")
     m.add_argument("--size", default="64M")
     m.add_argument("--seed", type=int, default=10)
+    rc = sub.add_parser("recent")
+    rc.add_argument("out")
+    rc.add_argument("--end", type=int, required=True, help="Unix time of the last line's minute")
+    rc.add_argument("--minutes", type=int, default=50)
+    rc.add_argument("--seed", type=int, default=21)
     a = p.parse_args()
     if a.cmd == "samples":
         write_samples(a.out)
+    elif a.cmd == "recent":
+        write_recent(a.out, a.end, a.minutes, a.seed)
     elif a.cmd == "matrix":
         write_matrix(a.out, parse_size(a.size), a.seed)
     else:

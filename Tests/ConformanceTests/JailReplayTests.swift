@@ -290,6 +290,128 @@ import Testing
         #expect(taken.failed == 0, "the server carries on at the end of the log: nothing read twice")
     }
 
+    /// The strongest oracle: a real fail2ban-server (polling backend, dummy action, its own
+    /// socket and database) reading logs of the last 40 minutes with four jails (sshd,
+    /// dovecot, postfix-sasl, the seed dovecot), steady and bursty attackers, IPv4 and IPv6,
+    /// each jail over a rotated file and the live one, sshd sessions cut by the rotation.
+    /// `failscan jails --no-rotated` over the same configuration must ban the same
+    /// addresses, each from the same time until the same time (prolongations included).
+    @Test func sameBansAndEndTimesAsALiveFail2banServer() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/fail2ban-client"), Comment(rawValue: TestSupport.fail2banHint))
+        let root = try TestSupport.temporaryDirectory()
+        let fm = FileManager.default
+        for name in ["fail2ban.conf", "jail.conf", "paths-common.conf", "paths-debian.conf", "action.d"] {
+            try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/\(name)")
+        }
+        let filters = root.appendingPathComponent("filter.d")
+        try fm.createDirectory(at: filters, withIntermediateDirectories: true)
+        for name in try fm.contentsOfDirectory(atPath: "/etc/fail2ban/filter.d") {
+            try fm.createSymbolicLink(
+                atPath: filters.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/filter.d/\(name)")
+        }
+        let seed = try String(contentsOfFile: TestSupport.corpus("filters/dovecot.conf"), encoding: .utf8)
+        try seed.replacingOccurrences(of: #"rip=(?P<HOST>\S*),"#, with: "rip=<HOST>,")
+            .write(to: filters.appendingPathComponent("dovecot-seed-host.conf"), atomically: true, encoding: .utf8)
+        let path = root.path
+        let end = Int(Date().timeIntervalSince1970) - 60
+        let generate = try TestSupport.run(
+            "/usr/bin/python3",
+            [
+                TestSupport.packageRoot.appendingPathComponent("Corpus/generate.py").path, "recent", "--end", String(end), "--minutes",
+                "40", path,
+            ])
+        #expect(generate.status == 0, "\(generate.stderr)")
+        try
+            "[Definition]\nlogtarget = \(path)/fail2ban.log\nsocket = \(path)/fail2ban.sock\npidfile = \(path)/fail2ban.pid\ndbfile = \(path)/fail2ban.sqlite3\n"
+            .write(to: root.appendingPathComponent("fail2ban.local"), atomically: true, encoding: .utf8)
+        let auth = "\(path)/auth.log.1\n          \(path)/auth.log"
+        let mail = "\(path)/mail.log.1\n          \(path)/mail.log"
+        try """
+        [DEFAULT]
+        backend = polling
+        banaction = dummy
+        action = dummy[target=\(path)/dummy.txt]
+        bantime = 2h
+        findtime = 1h
+        [sshd]
+        enabled = true
+        logpath = \(auth)
+        maxretry = 3
+        [dovecot]
+        enabled = true
+        logpath = \(mail)
+        [postfix-sasl]
+        enabled = true
+        logpath = \(mail)
+        maxretry = 3
+        [dovecot-seed]
+        enabled = true
+        filter = dovecot-seed-host
+        logpath = \(mail)
+        maxretry = 4
+        """.write(to: root.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
+        let jails = ["sshd", "dovecot", "postfix-sasl", "dovecot-seed"]
+        let env = ["TZ": "UTC"]
+        let start = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "-x", "start"], environment: env)
+        #expect(start.status == 0, "\(start.stderr)")
+        defer { _ = try? TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "stop"], environment: env) }
+        // Wait until every jail's failure count stays put for a second.
+        var last: [Int] = []
+        var stable = 0
+        for _ in 0..<150 where stable < 10 {
+            usleep(100_000)
+            var counts: [Int] = []
+            for jail in jails {
+                let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", jail], environment: env)
+                let line = status.stdout.split(separator: "\n").first { $0.contains("Total failed") }
+                counts.append(line.flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? -1)
+            }
+            stable = counts == last && !counts.contains(-1) ? stable + 1 : 0
+            last = counts
+        }
+        // ip -> (start, end) per jail, from "ip \tstart + bantime = end" (local time: UTC).
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        var theirs: [String: [String: [Int]]] = [:]
+        for jail in jails {
+            let list = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "get", jail, "banip", "--with-time"], environment: env)
+            for line in list.stdout.split(separator: "\n") {
+                let parts = line.split(separator: "\t")
+                guard parts.count == 2 else { continue }
+                let ip = parts[0].trimmingCharacters(in: .whitespaces)
+                let times = parts[1].components(separatedBy: " + ")
+                guard times.count == 2, let startDate = formatter.date(from: times[0]),
+                    let endText = times[1].components(separatedBy: " = ").last, let endDate = formatter.date(from: endText)
+                else { continue }
+                theirs[jail, default: [:]][ip] = [Int(startDate.timeIntervalSince1970), Int(endDate.timeIntervalSince1970)]
+            }
+        }
+        let ours = try TestSupport.failscan(["jails", "--config", path, "--format", "json", "--no-rotated"], environment: env)
+        #expect(ours.status == 0, "\(ours.stderr)")
+        var mine: [String: [String: [Int]]] = [:]
+        for row in ours.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
+            guard object["banned"] as? Bool == true else { continue }
+            let bans = object["bans"] as! [Int], until = object["until"] as! [Int]
+            mine[object["jail"] as! String, default: [:]][object["ip"] as! String] = [bans.last!, until.last!]
+        }
+        for jail in jails {
+            let a = theirs[jail] ?? [:], b = mine[jail] ?? [:]
+            #expect(a.count >= 3, "\(jail): the live server should ban")
+            #expect(
+                Set(a.keys) == Set(b.keys),
+                "\(jail): banned by fail2ban only \(Set(a.keys).subtracting(b.keys)), by failscan only \(Set(b.keys).subtracting(a.keys))")
+            for (ip, span) in a where b[ip] != nil {
+                #expect(b[ip] == span, "\(jail) \(ip): fail2ban bans \(span), failscan \(b[ip]!)")
+            }
+        }
+        #expect(
+            (mine["sshd"] ?? [:]).keys.contains { $0.contains(":") } || (mine["dovecot"] ?? [:]).keys.contains { $0.contains(":") },
+            "IPv6 bans")
+    }
+
     @Test func csvAndSlidingWindow() throws {
         let config = try Self.makeConfig()
         let csv = try TestSupport.failscan(["jails", "--config", config.path, "--format", "csv", "--jail", "sshd"])
