@@ -22,6 +22,8 @@ public struct JailConfig: Sendable, Equatable {
     public var ignoreSelf: Bool
     /// `usedns`: what happens to host names `<HOST>` matched.
     public var useDNS: UseDNS
+    /// `bantime.increment` and its settings; nil when off (fail2ban's default).
+    public var banTimeIncrement: BanTimeIncrement?
     public var port: String
     public var `protocol`: String
     public var banAction: String
@@ -33,7 +35,7 @@ public struct JailConfig: Sendable, Equatable {
     public init(
         name: String, enabled: Bool = true, filter: String? = nil, logPatterns: [String] = [],
         maxRetry: Int = 5, findTime: Int = 600, banTime: Int = 600, ignoreIP: [String] = [], ignoreSelf: Bool = true,
-        useDNS: UseDNS = .warn,
+        useDNS: UseDNS = .warn, banTimeIncrement: BanTimeIncrement? = nil,
         port: String = "0:65535", protocol: String = "tcp", banAction: String = "iptables-multiport",
         backend: String = "auto", logTimeZone: String? = nil
     ) {
@@ -47,6 +49,7 @@ public struct JailConfig: Sendable, Equatable {
         self.ignoreIP = ignoreIP
         self.ignoreSelf = ignoreSelf
         self.useDNS = useDNS
+        self.banTimeIncrement = banTimeIncrement
         self.port = port
         self.protocol = `protocol`
         self.banAction = banAction

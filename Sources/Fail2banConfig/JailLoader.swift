@@ -55,14 +55,51 @@ public struct JailLoader: Sendable {
         }
         let enabledText = (try value("enabled") ?? "false").lowercased()
         let enabled = ["true", "yes", "1", "on"].contains(enabledText)
-        // Python's getboolean, as fail2ban's jail reader reads ignoreself.
-        var ignoreSelf = true
-        if let text = try value("ignoreself") {
+        // Python's getboolean, as fail2ban's jail reader reads its booleans.
+        func boolean(_ key: String, _ fallback: Bool) throws(ConfigError) -> Bool {
+            guard let text = try value(key), !IniFile.stripped(text).isEmpty else { return fallback }
             switch IniFile.stripped(text).lowercased() {
-            case "1", "yes", "true", "on": ignoreSelf = true
-            case "0", "no", "false", "off": ignoreSelf = false
-            default: throw ConfigError(file: file, "[\(name)] ignoreself = \(text) is not a boolean (true, false, yes, no, on, off, 1, 0)")
+            case "1", "yes", "true", "on": return true
+            case "0", "no", "false", "off": return false
+            default: throw ConfigError(file: file, "[\(name)] \(key) = \(text) is not a boolean (true, false, yes, no, on, off, 1, 0)")
             }
+        }
+        let ignoreSelf = try boolean("ignoreself", true)
+        var increment: BanTimeIncrement? = nil
+        if try boolean("bantime.increment", false) {
+            var settings = BanTimeIncrement()
+            if let text = try value("bantime.factor"), !IniFile.stripped(text).isEmpty {
+                guard let factor = Double(IniFile.stripped(text)), factor > 0 else {
+                    throw ConfigError(file: file, "[\(name)] bantime.factor = \(text) is not a positive number")
+                }
+                settings.factor = factor
+            }
+            if let text = try value("bantime.formula"), !IniFile.stripped(text).isEmpty {
+                guard let formula = BanTimeIncrement.formula(text) else {
+                    throw ConfigError(
+                        file: file,
+                        "[\(name)] bantime.formula = \(text): failscan knows the two formulas jail.conf documents (the default and the math.exp one), not other Python expressions"
+                    )
+                }
+                settings.formula = formula
+            }
+            if let text = try value("bantime.multipliers"), !IniFile.stripped(text).isEmpty {
+                let numbers = IniFile.stripped(text).split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Double($0) }
+                guard numbers.allSatisfy({ $0 != nil && $0! >= 0 }) else {
+                    throw ConfigError(file: file, "[\(name)] bantime.multipliers = \(text) is not a list of numbers")
+                }
+                settings.multipliers = numbers.map { $0! }
+            }
+            for (key, path) in [("bantime.maxtime", \BanTimeIncrement.maxTime), ("bantime.rndtime", \BanTimeIncrement.rndTime)] {
+                if let text = try value(key), !IniFile.stripped(text).isEmpty {
+                    guard let seconds = Duration.seconds(text), seconds >= 0 else {
+                        throw ConfigError(file: file, "[\(name)] \(key) = \(text) is not a time")
+                    }
+                    settings[keyPath: path] = seconds
+                }
+            }
+            settings.overallJails = try boolean("bantime.overalljails", false)
+            increment = settings
         }
         var maxRetry = 5
         if let text = try value("maxretry"), !text.isEmpty {
@@ -92,6 +129,7 @@ public struct JailLoader: Sendable {
             ignoreIP: ignore,
             ignoreSelf: ignoreSelf,
             useDNS: useDNS,
+            banTimeIncrement: increment,
             port: try value("port") ?? "0:65535",
             protocol: try value("protocol") ?? "tcp",
             banAction: try value("banaction") ?? "iptables-multiport",

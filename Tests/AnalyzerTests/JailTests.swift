@@ -314,3 +314,28 @@ extension MultiLineMerger {
         }
     }
 }
+
+/// `bantime.increment`'s arithmetic (the oracle test drives fail2ban's own classes).
+@Suite struct BanTimeIncrementTests {
+    @Test func formulas() {
+        var settings = BanTimeIncrement()
+        #expect((1...4).map { settings.banTime(base: 600, count: $0, jitter: 0) } == [1200, 2400, 4800, 9600])
+        settings.maxTime = 3000
+        #expect(settings.banTime(base: 600, count: 4, jitter: 0) == 3000)
+        settings.rndTime = 100
+        #expect(settings.banTime(base: 600, count: 4, jitter: 0.5) == 3050)
+        settings = BanTimeIncrement()
+        settings.multipliers = [1, 5, 30]
+        #expect([1, 2, 9].map { settings.banTime(base: 60, count: $0, jitter: 0) } == [300, 1800, 1800])
+        #expect(BanTimeIncrement.formula("ban.Time * (1<<(ban.Count if ban.Count<20 else 20)) * banFactor") == .doubling)
+        #expect(BanTimeIncrement.formula("ban.Time * 3") == nil)
+    }
+
+    /// rndtime's share is the same on every run and differs between addresses.
+    @Test func jitterIsDeterministic() {
+        let a = FailManager.jitter(.address(IPAddress("192.0.2.1")!), 1)
+        #expect(a == FailManager.jitter(.address(IPAddress("192.0.2.1")!), 1))
+        #expect(a != FailManager.jitter(.address(IPAddress("192.0.2.2")!), 1))
+        #expect((0..<1).contains(a))
+    }
+}

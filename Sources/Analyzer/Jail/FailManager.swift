@@ -1,3 +1,5 @@
+import Fail2banConfig
+
 /// Replays a jail's failures, in time order, as fail2ban would have decided them had it
 /// watched the logs live, with the logs' own time as its clock.
 ///
@@ -23,7 +25,7 @@ public struct FailManager: Sendable {
             for (index, hits) in entry.hits.enumerated() where hits > 0 { record.hits[index + 1] = hits }
             // A host name fail2ban would resolve first: reported, never banned unresolved.
             let spans: [(start: Int, end: Int)]
-            if case .host = id { spans = [] } else { spans = bans(times) }
+            if case .host = id { spans = [] } else { spans = bans(times, id: id) }
             record.bans = spans.map(\.start)
             record.banEnds = spans.map(\.end)
             records.append(record)
@@ -42,8 +44,28 @@ public struct FailManager: Sendable {
 
     /// The bans of one id's failures (sorted by time): start, and end after every
     /// prolongation (`Int.max`: bantime -1, forever).
-    func bans(_ times: [Int]) -> [(start: Int, end: Int)] {
+    ///
+    /// With `bantime.increment` (fail2ban's observer, run in order here): a new ban of an
+    /// address banned `n` times before lasts the formula's time for `n`, and each of its
+    /// failures after its last ban counts `min(2^n / 2 + 1, maxretry)` times.
+    func bans(_ times: [Int], id: FailureID? = nil) -> [(start: Int, end: Int)] {
         var bans: [(start: Int, end: Int)] = []
+        let increment = policy.banTime > 0 ? policy.increment : nil
+        func ban(_ t: Int) {
+            let end = policy.banTime < 0 ? Int.max : t + policy.banTime
+            if let last = bans.last, t <= last.end {
+                // addBanTicket on a banned address (unBanList lifts a ban only once the
+                // time is past its end): the ban is prolonged when the new end is later,
+                // and the ban count stays.
+                if end > last.end { bans[bans.count - 1].end = end }
+                return
+            }
+            var length = policy.banTime
+            if let increment, !bans.isEmpty {
+                length = increment.banTime(base: policy.banTime, count: bans.count, jitter: Self.jitter(id, bans.count))
+            }
+            bans.append((t, policy.banTime < 0 ? Int.max : t + length))
+        }
         // fail2ban's ticket: retry count, first time (moved by adjustTime), last time.
         var ticket: (retry: Int, firstTime: Int, time: Int)? = nil
         var windowStart = 0 // sliding: the first failure still in the window
@@ -78,18 +100,28 @@ public struct FailManager: Sendable {
                     windowStart = index + 1
                 }
             }
-            if reached {
-                let end = policy.banTime < 0 ? Int.max : t + policy.banTime
-                if let last = bans.last, t <= last.end {
-                    // addBanTicket on a banned address (unBanList lifts a ban only once the
-                    // time is past its end): the ban is prolonged when the new end is later,
-                    // and the ban count stays.
-                    if end > last.end { bans[bans.count - 1].end = end }
-                } else {
-                    bans.append((t, end))
+            if reached { ban(t) }
+            // The observer's failureFound: a known bad address's failure after its last ban
+            // counts more (the filter already counted it once).
+            if increment != nil, policy.window == .failmanager, let last = bans.last, t > last.start, var current = ticket {
+                let boost = min((1 << min(bans.count, 20)) / 2 + 1, policy.maxRetry)
+                if boost > 1 {
+                    current.retry += boost - 1
+                    ticket = current
+                    if current.retry >= policy.maxRetry {
+                        ticket = nil
+                        ban(t)
+                    }
                 }
             }
         }
         return bans
+    }
+
+    /// A fraction in 0..<1 from the address and its ban count, for `bantime.rndtime`.
+    static func jitter(_ id: FailureID?, _ count: Int) -> Double {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(id?.description ?? "") \(count)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Double(hash >> 11) / Double(1 << 53)
     }
 }

@@ -10,13 +10,19 @@ public struct JailPolicy: Sendable, Equatable {
     /// Addresses and networks never banned (`ignoreip`).
     public var ignore: [CIDR]
     public var window: BanWindow
+    /// `bantime.increment`, nil when off.
+    public var increment: BanTimeIncrement?
 
-    public init(maxRetry: Int, findTime: Int, banTime: Int, ignore: [CIDR] = [], window: BanWindow = .failmanager) {
+    public init(
+        maxRetry: Int, findTime: Int, banTime: Int, ignore: [CIDR] = [], window: BanWindow = .failmanager,
+        increment: BanTimeIncrement? = nil
+    ) {
         self.maxRetry = maxRetry
         self.findTime = findTime
         self.banTime = banTime
         self.ignore = ignore
         self.window = window
+        self.increment = increment
     }
 
     /// Loopback, which fail2ban's `ignoreself` always covers (its own addresses
@@ -31,7 +37,8 @@ public struct JailPolicy: Sendable, Equatable {
     public init(jail: JailConfig, window: BanWindow = .failmanager, selfAddresses: [CIDR] = []) {
         self.init(
             maxRetry: jail.maxRetry, findTime: jail.findTime, banTime: jail.banTime,
-            ignore: jail.ignoreIP.compactMap(CIDR.init) + (jail.ignoreSelf ? Self.loopback + selfAddresses : []), window: window)
+            ignore: jail.ignoreIP.compactMap(CIDR.init) + (jail.ignoreSelf ? Self.loopback + selfAddresses : []), window: window,
+            increment: jail.banTimeIncrement)
     }
 
     /// The `ignoreip` entries of `jail` that are host names: failscan is offline and does

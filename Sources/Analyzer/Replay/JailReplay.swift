@@ -73,6 +73,16 @@ public struct JailReplay: Sendable {
             if jail.files.isEmpty, !jail.config.logPatterns.isEmpty {
                 notes.append("[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))")
             }
+            if let increment = jail.config.banTimeIncrement {
+                if increment.overallJails {
+                    notes.append("[\(jail.config.name)] bantime.overalljails: failscan counts an address's earlier bans in this jail only")
+                }
+                if increment.rndTime != nil {
+                    notes.append(
+                        "[\(jail.config.name)] bantime.rndtime: the random part of each ban is derived from the address and its ban count (the same on every run)"
+                    )
+                }
+            }
             for name in JailPolicy.unresolvedNames(jail.config) {
                 notes.append(
                     "[\(jail.config.name)] ignoreip \(name) is not an address or network; failscan does not resolve host names, it ignores nothing"
