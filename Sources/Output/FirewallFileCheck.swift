@@ -19,7 +19,17 @@ enum FirewallFileCheck {
             "#!/usr/sbin/nft -f", comment, "table inet failscan \\{", "    set addr6?-set-\(nftName) \\{",
             "        type ipv[46]_addr", "        elements = \\{ (?<addresses>[0-9a-f:., ]+) \\}", "    \\}", "\\}",
             "    chain input \\{", "        type filter hook input priority -1; policy accept;",
-            "        ip6? saddr @addr6?-set-\(nftName) drop",
+            "        ip6? saddr @addr6?-set-\(nftName)( (tcp|udp|udplite|sctp|dccp) dport \\{ [A-Za-z0-9_+., -]{1,400} \\}| meta l4proto (tcp|udp|udplite|sctp|dccp))? drop",
+        ]),
+        .firewalld: compile([
+            "#!/bin/sh", comment, "#   firewall-cmd [ -~]*", "set -e", "firewall-cmd --reload",
+            "firewall-cmd --permanent --new-ipset=f2b-\(name)(-v6)? --type=hash:ip --option=family=inet6?",
+            "entries=\\$\\(mktemp\\)", "cat > \"\\$entries\" <<'EOF'", "(?<address>[0-9a-f:.]+)", "EOF", "rm -f \"\\$entries\"",
+            "firewall-cmd --permanent --ipset=f2b-\(name)(-v6)? --add-entries-from-file=\"\\$entries\"",
+            "firewall-cmd --permanent --add-rich-rule='rule family=ipv[46] source ipset=f2b-\(name)(-v6)?( port port=[0-9]{1,5}(-[0-9]{1,5})? protocol=(tcp|udp|udplite|sctp|dccp)| protocol value=(tcp|udp|udplite|sctp|dccp))? reject'",
+        ]),
+        .crowdsec: compile([
+            "duration,reason,scope,type,value", "[0-9]{1,12}s,failscan-\(name),ip,ban,(?<address>[0-9a-f:.]+)",
         ]),
     ]
 

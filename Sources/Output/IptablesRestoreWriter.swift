@@ -26,7 +26,8 @@ public enum IptablesRestoreWriter {
         let reject = ipv6 ? "icmp6-port-unreachable" : "icmp-port-unreachable"
         let count = chains.reduce(0) { $0 + $1.addresses.count }
         var out =
-            "# failscan: \(count) banned \(ipv6 ? "IPv6" : "IPv4") address(es); \(ipv6 ? "ip6tables" : "iptables")-restore --noflush < this file\n*filter\n"
+            "# failscan: \(count) banned \(ipv6 ? "IPv6" : "IPv4") address(es); load: \(ipv6 ? "ip6tables" : "iptables")-restore --noflush < this file\n"
+            + "# failscan: undo, per chain f2b-<jail> below: \(ipv6 ? "ip6tables" : "iptables") -D INPUT with the same -p, --dports and -j, then -F f2b-<jail> and -X f2b-<jail>\n*filter\n"
         for chain in chains { out += ":\(chain.name) - [0:0]\n" }
         for chain in chains {
             switch (chain.proto, chain.ports) {

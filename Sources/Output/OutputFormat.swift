@@ -12,8 +12,15 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case ip6tables
     /// `ipset restore` input: a hash:ip set per jail and family.
     case ipset
-    /// An `nft -f` file: a table with sets per jail and drop rules.
+    /// An `nft -f` file: a table with sets per jail and drop rules for the jail's
+    /// protocol and ports.
     case nft
+    /// A shell script of `firewall-cmd --permanent` commands: an ipset per jail and
+    /// family and a rich rule rejecting it for the jail's protocol and ports.
+    case firewalld
+    /// CSV for CrowdSec's `cscli decisions import -i FILE`: duration, reason, scope, type,
+    /// value.
+    case crowdsec
     /// A fail2ban sqlite database to start fail2ban-server on (needs a file).
     case fail2banDB = "fail2ban-db"
 

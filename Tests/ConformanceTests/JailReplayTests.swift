@@ -200,6 +200,76 @@ import Testing
         let text = try String(contentsOfFile: scratch.appendingPathComponent("rules.iptables").path, encoding: .utf8)
         #expect(text.contains("-I INPUT -p tcp -m multiport --dports imap,imaps,pop3,pop3s -j f2b-dovecot-seed"))
         #expect(text.contains("-A f2b-sshd -s "))
+        // nft drops for the jail's protocol and ports, as fail2ban's nftables action.
+        let nft = try String(contentsOfFile: scratch.appendingPathComponent("rules.nft").path, encoding: .utf8)
+        #expect(nft.contains("ip saddr @addr-set-sshd tcp dport { ssh } drop"))
+        #expect(nft.contains(" tcp dport { imap, imaps, pop3, pop3s } drop"))
+        for format in ["iptables", "ipset", "nft"] {
+            let file = try String(contentsOfFile: scratch.appendingPathComponent("rules.\(format)").path, encoding: .utf8)
+            #expect(file.contains("load:") && file.contains("undo"), "\(format) names how to load and undo it")
+        }
+    }
+
+    /// firewalld: the script's commands, run as `firewall-offline-cmd` (the same
+    /// arguments, without a running daemon) on a private copy of /etc/firewalld (a mount
+    /// namespace), are accepted, and the configuration then holds the ipsets, their
+    /// entries and the rich rules, and passes `--check-config`.
+    @Test func firewalldScriptIsAcceptedByFirewallOfflineCmd() throws {
+        let tool = "/usr/bin/firewall-offline-cmd"
+        try #require(FileManager.default.isExecutableFile(atPath: tool), "firewalld is missing (apt-get install firewalld)")
+        let config = try Self.makeConfig()
+        let scratch = try TestSupport.temporaryDirectory()
+        let script = scratch.appendingPathComponent("rules.sh").path
+        let out = try TestSupport.failscan([
+            "jails", "--config", config.path, "--jail", "sshd", "--format", "firewalld", "--output", script,
+        ])
+        #expect(out.status == 0, "\(out.stderr)")
+        let text = try String(contentsOfFile: script, encoding: .utf8)
+        #expect(
+            text.contains(
+                "firewall-cmd --permanent --add-rich-rule='rule family=ipv4 source ipset=f2b-sshd port port=22 protocol=tcp reject'"))
+        #expect(text.contains("# failscan: undo:") && text.contains("--delete-ipset=f2b-sshd"))
+        let offline = text.replacingOccurrences(of: "firewall-cmd --permanent ", with: "firewall-offline-cmd ")
+            .replacingOccurrences(of: "firewall-cmd --reload\n", with: "")
+        try offline.write(toFile: script + ".offline", atomically: true, encoding: .utf8)
+        let copy = scratch.appendingPathComponent("etc-firewalld").path
+        let run = try TestSupport.run(
+            "/usr/bin/unshare",
+            [
+                "-m", "/bin/sh", "-c",
+                "cp -a /etc/firewalld \"$0\" && mount --bind \"$0\" /etc/firewalld && sh \"$1\" && \(tool) --info-ipset=f2b-sshd && \(tool) --list-rich-rules && \(tool) --check-config",
+                copy, script + ".offline",
+            ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let banned = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "list"]).stdout
+            .split(separator: "\n").filter { !$0.contains(":") }
+        let entries = run.stdout.split(separator: "\n").first { $0.contains("entries:") }?.split(separator: " ").dropFirst() ?? []
+        #expect(Set(entries.map(String.init)) == Set(banned.map(String.init)), "the ipset holds the banned IPv4 addresses")
+        #expect(run.stdout.contains("rule family=\"ipv4\" source ipset=\"f2b-sshd\" port port=\"22\" protocol=\"tcp\" reject"))
+    }
+
+    /// CrowdSec's `cscli decisions import` CSV, as its documentation gives it: a header
+    /// of duration, reason, scope, type, value, then one ban per address; with
+    /// --active-at, what is left of each ban.
+    @Test func crowdsecImportCSV() throws {
+        let config = try Self.makeConfig()
+        let out = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n")
+        #expect(lines.first == "duration,reason,scope,type,value")
+        let banned = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "list"]).stdout
+            .split(separator: "\n").map(String.init)
+        #expect(Set(lines.dropFirst().map { String($0.split(separator: ",")[4]) }) == Set(banned))
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("7200s,failscan-sshd,ip,ban,") }, "the jail's bantime")
+        let json = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "json"]).stdout
+        let row = try #require(
+            json.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .first { $0["banned"] as? Bool == true })
+        let end = (row["until"] as! [Int]).last!
+        let active = try TestSupport.failscan([
+            "jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec", "--active-at", String(end - 100),
+        ])
+        #expect(active.stdout.contains("100s,failscan-sshd,ip,ban,\(row["ip"] as! String)"), "what is left of the ban")
     }
 
     /// A fail2ban-server root in a temporary folder (its own socket, pid file, log and
