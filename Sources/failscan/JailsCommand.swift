@@ -30,6 +30,13 @@ struct JailsCommand: ParsableCommand {
     @Flag(name: .customLong("no-rotated"), help: "Do not add rotated siblings (mail.log.1, mail.log.2.gz, ...) to each logpath.")
     var noRotated = false
 
+    @Flag(
+        name: .customLong("recidive-from-replay"),
+        help:
+            "Feed jails with the recidive filter with the other jails' bans from this replay (each ban a failure at its start, as fail2ban.log would say it) instead of reading fail2ban.log."
+    )
+    var recidiveFromReplay = false
+
     @OptionGroup var replayArguments: ReplayArguments
 
     func run() throws {
@@ -50,8 +57,9 @@ struct JailsCommand: ParsableCommand {
             let options = filterArguments.filterOptions
             var jails: [JailReplay.Jail] = []
             for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, rotated: !noRotated)) }
-            try replayArguments.execute(
-                replayArguments.replay(jails, options: filterArguments.scanOptions()), filterArguments: filterArguments)
+            var replay = replayArguments.replay(jails, options: filterArguments.scanOptions())
+            replay.recidiveFromReplay = recidiveFromReplay
+            try replayArguments.execute(replay, filterArguments: filterArguments)
         }
     }
 }

@@ -605,6 +605,50 @@ import Testing
         #expect(mine == theirs)
     }
 
+    /// The recidive jail fed by the replay's own bans (`--recidive-from-replay`) bans what
+    /// the same jail bans reading a fail2ban.log that says those bans (written from the
+    /// other jails' JSON rows in fail2ban's log format, read by the stock recidive filter).
+    @Test func recidiveFromTheReplayEqualsRecidiveOnFail2bansLog() throws {
+        let config = try Self.makeConfig()
+        let log = config.appendingPathComponent("fail2ban.log").path
+        let local = try String(contentsOf: config.appendingPathComponent("jail.local"), encoding: .utf8)
+        try (local + "\n[recidive]\nenabled = true\nlogpath = \(log)\nmaxretry = 2\nfindtime = 1d\nbantime = 1w\n").write(
+            to: config.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
+        let env = ["TZ": "UTC"]
+        let fed = try TestSupport.failscan(
+            ["jails", "--config", config.path, "--format", "json", "--recidive-from-replay"], environment: env)
+        #expect(fed.status == 0, "\(fed.stderr)")
+        let rows = try fed.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        // fail2ban.log as fail2ban writes it, one line per ban of the other jails, in time order.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        var lines: [(Int, String)] = []
+        for row in rows where row["jail"] as! String != "recidive" {
+            for start in row["bans"] as! [Int] {
+                let date = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(start)))
+                lines.append(
+                    (start, "\(date),123 fail2ban.actions        [4242]: NOTICE  [\(row["jail"] as! String)] Ban \(row["ip"] as! String)\n")
+                )
+            }
+        }
+        try lines.sorted { $0.0 < $1.0 }.map(\.1).joined().write(toFile: log, atomically: true, encoding: .utf8)
+        let read = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "recidive", "--format", "json"], environment: env)
+        #expect(read.status == 0, "\(read.stderr)")
+        func recidive(_ text: String) throws -> [String: [Int]] {
+            var out: [String: [Int]] = [:]
+            for line in text.split(separator: "\n") {
+                let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                if row["jail"] as! String == "recidive", row["banned"] as! Bool { out[row["ip"] as! String] = row["bans"] as? [Int] }
+            }
+            return out
+        }
+        let fromReplay = try recidive(fed.stdout), fromLog = try recidive(read.stdout)
+        #expect(!fromReplay.isEmpty, "addresses banned by several jails should fall to recidive")
+        #expect(fromReplay == fromLog)
+    }
+
     @Test func csvAndSlidingWindow() throws {
         let config = try Self.makeConfig()
         let csv = try TestSupport.failscan(["jails", "--config", config.path, "--format", "csv", "--jail", "sshd"])

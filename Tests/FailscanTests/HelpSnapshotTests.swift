@@ -24,7 +24,8 @@ import Testing
     /// Every enum-valued option lists its values from the enum itself.
     @Test func enumValuesComeFromTheEnums() throws {
         let scan = try TestSupport.failscan(["scan", "--help"], environment: ["COLUMNS": "200"]).stdout
-        #expect(scan.contains("(values: list, json, csv, iptables, ip6tables, ipset, nft, firewalld, crowdsec, fail2ban-db; default: list)"))
+        #expect(
+            scan.contains("(values: list, json, csv, iptables, ip6tables, ipset, nft, firewalld, crowdsec, fail2ban-db; default: list)"))
         #expect(scan.contains("(values: failmanager, sliding; default: failmanager)"))
         #expect(scan.contains("(values: isal, zlib; default: isal)"))
     }

@@ -55,6 +55,13 @@ public struct JailReplay: Sendable {
     /// Resolve host names `<HOST>` matched, as fail2ban does with `usedns = yes|warn`
     /// (else they are reported and never banned).
     public var resolveHosts = false
+    /// Feed jails with the `recidive` filter with the other jails' bans (each ban a
+    /// failure of its address at the ban's start, as fail2ban's own log would say
+    /// `[jail] Ban address`) instead of reading fail2ban.log.
+    public var recidiveFromReplay = false
+
+    /// Whether `jail` takes the other jails' bans instead of its files.
+    func feedsOnBans(_ jail: Jail) -> Bool { recidiveFromReplay && jail.filter.config.name == "recidive" }
 
     public init(jails: [Jail], options: ScanOptions, window: BanWindow = .failmanager, since: Int? = nil, until: Int? = nil) {
         self.jails = jails
@@ -70,7 +77,7 @@ public struct JailReplay: Sendable {
         var notes: [String] = []
         for jail in jails {
             for note in jail.filter.notes { notes.append("[\(jail.config.name)] \(note)") }
-            if jail.files.isEmpty, !jail.config.logPatterns.isEmpty {
+            if jail.files.isEmpty, !jail.config.logPatterns.isEmpty, !feedsOnBans(jail) {
                 notes.append("[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))")
             }
             if let increment = jail.config.banTimeIncrement {
@@ -100,7 +107,7 @@ public struct JailReplay: Sendable {
         var filters: [ScanFilter] = []
         for jail in jails {
             var indices = Set<Int>()
-            for file in jail.files {
+            for file in feedsOnBans(jail) ? [] : jail.files {
                 if let index = indexOf[file] {
                     indices.insert(index)
                 } else {
@@ -143,18 +150,31 @@ public struct JailReplay: Sendable {
             }
             ledgers[f].add(failure)
         }
-        var results: [JailResult] = []
-        for (index, jail) in jails.enumerated() {
+        var results: [JailResult?] = Array(repeating: nil, count: jails.count)
+        // Jails fed by the others' bans are decided last.
+        let order = jails.indices.filter { !feedsOnBans(jails[$0]) } + jails.indices.filter { feedsOnBans(jails[$0]) }
+        for index in order {
+            let jail = jails[index]
+            if feedsOnBans(jail) {
+                for case let other? in results where !jails.contains(where: { $0.config.name == other.jail.name && feedsOnBans($0) }) {
+                    for record in other.records {
+                        guard let address = record.id.address else { continue }
+                        for start in record.bans where start >= lower && start <= upper {
+                            ledgers[index].add(Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0))
+                        }
+                    }
+                }
+            }
             ledgers[index].finish()
             let records = FailManager(policy: JailPolicy(jail: jail.config, window: window, selfAddresses: selfAddresses))
                 .decide(ledgers[index])
-            results.append(
-                JailResult(
-                    jail: jail.config, records: records, files: jail.files.count,
-                    failures: ledgers[index].count, counters: summary.filterCounters[index], hosts: hosts[index],
-                    logFiles: jail.files.map { summary.files[indexOf[$0]!] }))
+            let feeds = feedsOnBans(jail)
+            results[index] = JailResult(
+                jail: jail.config, records: records, files: feeds ? 0 : jail.files.count,
+                failures: ledgers[index].count, counters: summary.filterCounters[index], hosts: hosts[index],
+                logFiles: feeds ? [] : jail.files.map { summary.files[indexOf[$0]!] })
             ledgers[index] = FailureLedger() // free as we go
         }
-        return Outcome(results: results, summary: summary)
+        return Outcome(results: results.map { $0! }, summary: summary)
     }
 }
