@@ -23,7 +23,13 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case crowdsec
     /// A fail2ban sqlite database to start fail2ban-server on (needs a file).
     case fail2banDB = "fail2ban-db"
+    /// failscan's forensic sqlite database: every failure and every ban (needs a file;
+    /// ``SQLiteReport``).
+    case sqlite
 
     /// Whether the format goes to a firewall (addresses only; other ids are left out).
-    public var isFirewall: Bool { ![.list, .json, .csv].contains(self) }
+    public var isFirewall: Bool { ![.list, .json, .csv, .sqlite].contains(self) }
+
+    /// Whether the format is a database written to a file (it needs `--output`).
+    public var isDatabase: Bool { self == .fail2banDB || self == .sqlite }
 }

@@ -35,7 +35,7 @@ struct ReplayArguments: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Output format; fail2ban-db writes a fail2ban sqlite database and needs --output (bans start now unless --active-at keeps the logs' own times, so that fail2ban restores them).",
+            "Output format; fail2ban-db (a fail2ban sqlite database: bans start now unless --active-at keeps the logs' own times, so that fail2ban restores them) and sqlite (every failure and ban, for sqlite3 or DuckDB) need --output.",
             valueName: "format"))
     var format: OutputFormat = .list
 
@@ -83,7 +83,9 @@ struct ReplayArguments: ParsableArguments {
         for entry in selfAddresses where CIDR(entry) == nil {
             throw ValidationError("--self-address \(entry) is not an address or network")
         }
-        if format == .fail2banDB, output == nil { throw ValidationError("--format fail2ban-db writes a database: name it with --output") }
+        if format.isDatabase, output == nil {
+            throw ValidationError("--format \(format.rawValue) writes a database: name it with --output")
+        }
     }
 
     /// A replay of `jails` with these options.
@@ -101,7 +103,17 @@ struct ReplayArguments: ParsableArguments {
     func execute(_ replay: JailReplay, filterArguments: FilterArguments) throws {
         for note in replay.notes { Diagnostics.note(note) }
         let start = ContinuousClock.now
-        let outcome = replay.run(progress: Progress.makeReporter())
+        var replay = replay
+        var report: SQLiteReport? = nil
+        if format == .sqlite, let output {
+            // Every failure with its user and line: the scan keeps captures and counts lines.
+            replay.options.detailed = true
+            report = try SQLiteReport(path: output)
+        }
+        let names = replay.jails.map(\.config.name)
+        let outcome = replay.run(progress: Progress.makeReporter()) { jail, failure, file in
+            report?.add(jail: names[jail], failure: failure, file: file)
+        }
         Progress.finish()
         let summary = outcome.summary
         for warning in summary.warnings { Diagnostics.warning(warning.description) }
@@ -141,7 +153,9 @@ struct ReplayArguments: ParsableArguments {
             )
         }
         let active = activeAt.flatMap(Self.parseTime)
-        if format == .fail2banDB, let output {
+        if let report {
+            try report.finish(outcome.results)
+        } else if format == .fail2banDB, let output {
             try Fail2banDatabaseWriter.write(
                 outcome.results, to: output, timeOfBan: active == nil ? Int(Date().timeIntervalSince1970) : nil, activeAt: active)
         } else {

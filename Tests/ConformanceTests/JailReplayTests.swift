@@ -649,6 +649,52 @@ import Testing
         #expect(fromReplay == fromLog)
     }
 
+    /// `--format sqlite`: every failure and every ban, read back with sqlite3: per jail and
+    /// address the failures and bans of the JSON rows, users where the filter captures
+    /// them, and each failure's file and line number naming a line that holds its address.
+    @Test func sqliteReportHoldsEveryFailureAndBan() throws {
+        let config = try Self.makeConfig()
+        let db = try TestSupport.temporaryDirectory().appendingPathComponent("report.sqlite").path
+        let env = ["TZ": "UTC"]
+        let out = try TestSupport.failscan(["jails", "--config", config.path, "--format", "sqlite", "--output", db], environment: env)
+        #expect(out.status == 0, "\(out.stderr)")
+        let json = try TestSupport.failscan(["jails", "--config", config.path, "--format", "json"], environment: env)
+        var failures: [String: Int] = [:]
+        var bans: [String: [Int]] = [:]
+        for row in json.stdout.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as! [String: Any]
+            let key = "\(object["jail"] as! String) \(object["ip"] as! String)"
+            failures[key] = object["failures"] as? Int
+            if object["banned"] as! Bool { bans[key] = object["bans"] as? [Int] }
+        }
+        func query(_ sql: String) throws -> [String] {
+            let run = try TestSupport.run("/usr/bin/sqlite3", ["-separator", " ", db, sql])
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stdout.split(separator: "\n").map(String.init)
+        }
+        var stored: [String: Int] = [:]
+        for line in try query("SELECT jail, ip, count(*) FROM failures GROUP BY jail, ip") {
+            let parts = line.split(separator: " ")
+            stored["\(parts[0]) \(parts[1])"] = Int(parts[2])
+        }
+        #expect(stored == failures)
+        var storedBans: [String: [Int]] = [:]
+        for line in try query("SELECT jail, ip, start FROM bans ORDER BY jail, ip, start") {
+            let parts = line.split(separator: " ")
+            storedBans["\(parts[0]) \(parts[1])", default: []].append(Int(parts[2])!)
+        }
+        #expect(storedBans == bans)
+        #expect(Int(try query("SELECT count(*) FROM failures WHERE jail = 'dovecot' AND user IS NOT NULL").first ?? "0")! > 0)
+        for line in try query(
+            "SELECT f.path, failures.line, failures.ip FROM failures JOIN files f ON f.id = failures.file WHERE f.path NOT LIKE '%.gz' ORDER BY random() LIMIT 20"
+        ) {
+            let parts = line.split(separator: " ").map(String.init)
+            let lines = try Data(contentsOf: URL(fileURLWithPath: parts[0])).split(separator: 10, omittingEmptySubsequences: false)
+            let text = String(decoding: lines[Int(parts[1])! - 1], as: UTF8.self)
+            #expect(text.contains(parts[2]), "\(parts[0]):\(parts[1]) holds \(parts[2])")
+        }
+    }
+
     @Test func csvAndSlidingWindow() throws {
         let config = try Self.makeConfig()
         let csv = try TestSupport.failscan(["jails", "--config", config.path, "--format", "csv", "--jail", "sshd"])

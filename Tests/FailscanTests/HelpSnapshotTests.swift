@@ -25,7 +25,8 @@ import Testing
     @Test func enumValuesComeFromTheEnums() throws {
         let scan = try TestSupport.failscan(["scan", "--help"], environment: ["COLUMNS": "200"]).stdout
         #expect(
-            scan.contains("(values: list, json, csv, iptables, ip6tables, ipset, nft, firewalld, crowdsec, fail2ban-db; default: list)"))
+            scan.contains(
+                "(values: list, json, csv, iptables, ip6tables, ipset, nft, firewalld, crowdsec, fail2ban-db, sqlite; default: list)"))
         #expect(scan.contains("(values: failmanager, sliding; default: failmanager)"))
         #expect(scan.contains("(values: isal, zlib; default: isal)"))
     }

@@ -100,8 +100,13 @@ public struct JailReplay: Sendable {
     }
 
     /// Scans every jail's files once and decides the bans.
-    /// - Parameter progress: called with bytes read, from reader threads.
-    public func run(progress: (@Sendable (Int) -> Void)? = nil) -> Outcome {
+    /// - Parameters:
+    ///   - progress: called with bytes read, from reader threads.
+    ///   - each: called on the calling thread with every failure a jail counts (jail index,
+    ///     failure, the file it came from; nil for a recidive jail fed by the replay).
+    public func run(
+        progress: (@Sendable (Int) -> Void)? = nil, each: ((Int, Failure, String?) -> Void)? = nil
+    ) -> Outcome {
         var paths: [String] = []
         var indexOf: [String: Int] = [:]
         var filters: [ScanFilter] = []
@@ -123,6 +128,12 @@ public struct JailReplay: Sendable {
         var hosts = Array(repeating: HostFailures(), count: jails.count)
         let modes = jails.map(\.config.useDNS)
         let resolver = resolveHosts ? HostResolver() : nil
+        let policies = jails.map { JailPolicy(jail: $0.config, window: window, selfAddresses: selfAddresses) }
+        func count(_ f: Int, _ failure: Failure, from file: String?) {
+            ledgers[f].add(failure)
+            // An ignored address (ignoreip, ignoreself) is no failure to report.
+            if let each, !policies[f].ignores(failure.id) { each(f, failure, file) }
+        }
         let summary = Scan(filters: filters, options: options).run(paths, progress: progress) { f, failure in
             guard failure.time >= lower && failure.time <= upper else { return }
             // fail2ban's DNSUtils.textToIp: a host name is looked up (usedns yes, warn)
@@ -136,7 +147,7 @@ public struct JailReplay: Sendable {
                 guard let resolver else {
                     hosts[f].unresolved += 1
                     hosts[f].names.insert(name)
-                    ledgers[f].add(failure)
+                    count(f, failure, from: paths[failure.file])
                     return
                 }
                 let addresses = resolver.addresses(of: name)
@@ -144,11 +155,11 @@ public struct JailReplay: Sendable {
                 for address in addresses {
                     var resolved = failure
                     resolved.id = .address(address)
-                    ledgers[f].add(resolved)
+                    count(f, resolved, from: paths[failure.file])
                 }
                 return
             }
-            ledgers[f].add(failure)
+            count(f, failure, from: paths[failure.file])
         }
         var results: [JailResult?] = Array(repeating: nil, count: jails.count)
         // Jails fed by the others' bans are decided last.
@@ -160,14 +171,13 @@ public struct JailReplay: Sendable {
                     for record in other.records {
                         guard let address = record.id.address else { continue }
                         for start in record.bans where start >= lower && start <= upper {
-                            ledgers[index].add(Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0))
+                            count(index, Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0), from: nil)
                         }
                     }
                 }
             }
             ledgers[index].finish()
-            let records = FailManager(policy: JailPolicy(jail: jail.config, window: window, selfAddresses: selfAddresses))
-                .decide(ledgers[index])
+            let records = FailManager(policy: policies[index]).decide(ledgers[index])
             let feeds = feedsOnBans(jail)
             results[index] = JailResult(
                 jail: jail.config, records: records, files: feeds ? 0 : jail.files.count,

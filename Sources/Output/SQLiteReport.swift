@@ -1,0 +1,145 @@
+import Analyzer
+import CSQLite
+import Fail2banConfig
+import Foundation
+
+/// failscan's forensic database (`--format sqlite`): every failure (time, address, jail,
+/// failregex, user, file, line) and every ban, for sqlite3 or DuckDB. Failures go in as
+/// the replay finds them, in one transaction; the file is built beside its destination
+/// and renamed into place when complete.
+public final class SQLiteReport {
+    /// The tables, as documented in the README.
+    public static let schema = """
+        CREATE TABLE jails(name TEXT PRIMARY KEY, filter TEXT NOT NULL, maxretry INTEGER NOT NULL, findtime INTEGER NOT NULL, bantime INTEGER NOT NULL);
+        CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+        CREATE TABLE failures(time INTEGER NOT NULL, ip TEXT NOT NULL, jail TEXT NOT NULL, failregex INTEGER NOT NULL, user TEXT, file INTEGER REFERENCES files(id), line INTEGER);
+        CREATE TABLE bans(jail TEXT NOT NULL, ip TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER, failures INTEGER NOT NULL);
+        """
+
+    let path: String
+    let temporary: String
+    var db: OpaquePointer?
+    var insertFailure: OpaquePointer?
+    var fileIDs: [String: Int] = [:]
+    var error: Fail2banDatabaseWriter.WriteError? = nil
+
+    /// Starts a database for `path` (written beside it, renamed by ``finish(_:)``).
+    public init(path: String) throws(Fail2banDatabaseWriter.WriteError) {
+        self.path = path
+        temporary = path + ".failscan-\(getpid())"
+        unlink(temporary)
+        TemporaryFiles.begin([temporary, temporary + "-journal"])
+        guard sqlite3_open(temporary, &db) == SQLITE_OK, db != nil else {
+            TemporaryFiles.done()
+            throw .init(path: path, message: "cannot create the database")
+        }
+        exec(Self.schema + "BEGIN;")
+        if sqlite3_prepare_v2(
+            db, "INSERT INTO failures(time, ip, jail, failregex, user, file, line) VALUES(?, ?, ?, ?, ?, ?, ?);", -1, &insertFailure, nil)
+            != SQLITE_OK
+        {
+            fail()
+        }
+        if let error { throw error }
+    }
+
+    deinit {
+        sqlite3_finalize(insertFailure)
+        sqlite3_close(db)
+    }
+
+    func fail() {
+        if error == nil { error = .init(path: path, message: String(cString: sqlite3_errmsg(db))) }
+    }
+
+    func exec(_ sql: String) {
+        guard error == nil else { return }
+        var message: UnsafeMutablePointer<CChar>?
+        if sqlite3_exec(db, sql, nil, nil, &message) != SQLITE_OK {
+            error = .init(path: path, message: message.map { String(cString: $0) } ?? "SQLite error")
+            sqlite3_free(message)
+        }
+    }
+
+    /// Records one failure of `jail` read from `file` (nil: not from a file).
+    public func add(jail: String, failure: Failure, file: String?) {
+        guard error == nil, let statement = insertFailure else { return }
+        sqlite3_reset(statement)
+        sqlite3_bind_int64(statement, 1, sqlite3_int64(failure.time))
+        sqlite3_bind_text(statement, 2, failure.id.description, -1, csqlite_transient())
+        sqlite3_bind_text(statement, 3, jail, -1, csqlite_transient())
+        sqlite3_bind_int64(statement, 4, sqlite3_int64(failure.failregex + 1))
+        if let user = failure.fields?["user"], !user.isEmpty {
+            sqlite3_bind_text(statement, 5, user, -1, csqlite_transient())
+        } else {
+            sqlite3_bind_null(statement, 5)
+        }
+        if let file {
+            sqlite3_bind_int64(statement, 6, sqlite3_int64(fileID(file)))
+            sqlite3_bind_int64(statement, 7, sqlite3_int64(failure.line))
+        } else {
+            sqlite3_bind_null(statement, 6)
+            sqlite3_bind_null(statement, 7)
+        }
+        if sqlite3_step(statement) != SQLITE_DONE { fail() }
+    }
+
+    func fileID(_ file: String) -> Int {
+        if let id = fileIDs[file] { return id }
+        let id = fileIDs.count + 1
+        fileIDs[file] = id
+        insert("INSERT INTO files(id, path) VALUES(?, ?);", [.int(id), .text(file)])
+        return id
+    }
+
+    func insert(_ sql: String, _ values: [Fail2banDatabaseWriter.SQLValue?]) {
+        guard error == nil else { return }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { return fail() }
+        defer { sqlite3_finalize(statement) }
+        for (index, value) in values.enumerated() {
+            switch value {
+            case .text(let text)?: sqlite3_bind_text(statement, Int32(index + 1), text, -1, csqlite_transient())
+            case .int(let number)?: sqlite3_bind_int64(statement, Int32(index + 1), sqlite3_int64(number))
+            case nil: sqlite3_bind_null(statement, Int32(index + 1))
+            }
+        }
+        if sqlite3_step(statement) != SQLITE_DONE { fail() }
+    }
+
+    /// Adds the jails and their bans, indexes, commits, and renames the file into place.
+    /// - Throws: the first database error, naming the file (nothing is left behind).
+    public func finish(_ results: [JailResult]) throws(Fail2banDatabaseWriter.WriteError) {
+        defer { TemporaryFiles.done() }
+        for result in results {
+            let jail = result.jail
+            insert(
+                "INSERT OR REPLACE INTO jails(name, filter, maxretry, findtime, bantime) VALUES(?, ?, ?, ?, ?);",
+                [.text(jail.name), .text(jail.filter), .int(jail.maxRetry), .int(jail.findTime), .int(jail.banTime)])
+            for record in result.records {
+                for (start, end) in zip(record.bans, record.banEnds) {
+                    insert(
+                        #"INSERT INTO bans(jail, ip, start, "end", failures) VALUES(?, ?, ?, ?, ?);"#,
+                        [
+                            .text(jail.name), .text(record.id.description), .int(start), end == Int.max ? nil : .int(end),
+                            .int(record.failures),
+                        ])
+                }
+            }
+        }
+        exec(
+            "CREATE INDEX failures_ip ON failures(ip); CREATE INDEX failures_jail_time ON failures(jail, time); CREATE INDEX bans_ip ON bans(ip); COMMIT;"
+        )
+        sqlite3_finalize(insertFailure)
+        insertFailure = nil
+        sqlite3_close(db)
+        db = nil
+        if error == nil, rename(temporary, path) != 0 {
+            error = .init(path: path, message: "cannot rename into place: \(String(cString: strerror(errno)))")
+        }
+        if let error {
+            unlink(temporary)
+            throw error
+        }
+    }
+}
