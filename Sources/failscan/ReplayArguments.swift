@@ -111,7 +111,7 @@ struct ReplayArguments: ParsableArguments {
             report = try SQLiteReport(path: output)
         }
         let names = replay.jails.map(\.config.name)
-        let outcome = replay.run(progress: Progress.makeReporter()) { jail, failure, file in
+        let outcome = replay.run(progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files))))) { jail, failure, file in
             report?.add(jail: names[jail], failure: failure, file: file)
         }
         Progress.finish()

@@ -90,6 +90,19 @@ import Testing
         #expect(resolved["localhost"] == nil && resolved["nothing.invalid"] == nil, "names become addresses or are dropped")
     }
 
+    /// Progress goes to stderr only when it is a terminal (a pseudo-terminal from
+    /// `script`): bytes, total and rate for plain files; nothing when stderr is a pipe.
+    @Test func progressOnlyOnATerminal() throws {
+        let filter = TestSupport.corpus("filters/qpoppermail.conf")
+        let piped = try TestSupport.failscan(["scan", "--filter", filter, logs[0]])
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("MiB"))
+        let tty = try TestSupport.run(
+            "/usr/bin/script", ["-qec", "\(TestSupport.failscanBinary) scan --filter \(filter) \(logs[0]) > /dev/null", "/dev/null"])
+        #expect(tty.status == 0, "\(tty.stderr)")
+        #expect(tty.stdout.contains("failscan: 0 MiB of 0 MiB, ") && tty.stdout.contains(" MB/s"), "\(tty.stdout.debugDescription)")
+    }
+
     @Test func outputFileIsWrittenAndAcceptedByIptablesRestore() throws {
         let dir = try TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("dovecot.rules").path

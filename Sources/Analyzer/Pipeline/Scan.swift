@@ -247,12 +247,13 @@ public struct Scan: Sendable {
                 emit(seq, buffer)
                 seq += 1
                 buffer = acquire()
-                if let progress, chunker.bytesRead - reported >= 64 << 20 {
+                if let progress, chunker.bytesRead - reported >= 16 << 20 {
                     progress(chunker.bytesRead - reported)
                     reported = chunker.bytesRead
                 }
             }
             release(buffer)
+            if let progress, chunker.bytesRead > reported { progress(chunker.bytesRead - reported) }
             summary.bytes = chunker.bytesRead
             summary.unterminatedBytes = chunker.unterminatedBytes
             summary.warnings.append(contentsOf: source.warnings)
