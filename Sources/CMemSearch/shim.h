@@ -145,5 +145,25 @@ static inline long cmemsearch_teddy_find_avx2(const cmemsearch_teddy *t, const u
 
 /// Whether this CPU has AVX2.
 static inline int cmemsearch_teddy_avx2_supported(void) { return __builtin_cpu_supports("avx2"); }
+
+/* Whether any byte of s[0..n) is at or above 0x80 or in 0x1C-0x1F: where matching bytes
+   and fail2ban's matching of decoded text can part (16 bytes a step; SSE2 is baseline). */
+static inline int cmemsearch_needs_unicode(const uint8_t *s, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i base = _mm_set1_epi8(0x1C), three = _mm_set1_epi8(3);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i d = _mm_sub_epi8(v, base);
+        __m128i in = _mm_cmpeq_epi8(_mm_max_epu8(d, three), three); /* v - 0x1C <= 3 */
+        if (_mm_movemask_epi8(v) | _mm_movemask_epi8(in)) return 1;
+    }
+#endif
+    for (; i < n; i++) {
+        uint8_t c = s[i];
+        if (c >= 0x80 || (c >= 0x1C && c <= 0x1F)) return 1;
+    }
+    return 0;
+}
 #endif
 #endif

@@ -26,6 +26,8 @@ public final class FilterScratch {
     /// `line` as fail2ban decodes it (invalid UTF-8 replaced by U+FFFD), in a reused buffer
     /// valid until the next call; `replaced`: whether it differs from `line`.
     func unicodeLine(_ line: UnsafeBufferPointer<UInt8>) -> (line: UnsafeBufferPointer<UInt8>, replaced: Bool) {
+        // Valid UTF-8, the common case, is matched where it is.
+        if UnicodeText.isValidUTF8(line) { return (line, false) }
         unicodeBytes.removeAll(keepingCapacity: true)
         let replaced = UnicodeText.repair(line, into: &unicodeBytes)
         if unicodeBytes.count > unicodeCapacity {

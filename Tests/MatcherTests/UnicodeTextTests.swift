@@ -39,6 +39,7 @@ import Testing
             let replaced = bytes.withUnsafeBufferPointer { UnicodeText.repair($0, into: &out) }
             #expect(out.map { String(format: "%02x", $0) }.joined() == expected[index], "case \(index)")
             #expect(replaced == (out != bytes))
+            #expect(bytes.withUnsafeBufferPointer { UnicodeText.isValidUTF8($0) } == !replaced, "case \(index)")
         }
     }
 

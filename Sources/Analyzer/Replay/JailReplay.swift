@@ -129,11 +129,12 @@ public struct JailReplay: Sendable {
         let modes = jails.map(\.config.useDNS)
         let resolver = resolveHosts ? HostResolver() : nil
         let policies = jails.map { JailPolicy(jail: $0.config, window: window, selfAddresses: selfAddresses) }
-        func count(_ f: Int, _ failure: Failure, from file: String?) {
-            ledgers[f].add(failure)
-            // An ignored address (ignoreip, ignoreself) is no failure to report.
-            if let each, !policies[f].ignores(failure.id) { each(f, failure, file) }
+        /// Reports a counted failure to `each` (`file`: the scan's file index, -1 for none);
+        /// an ignored address (ignoreip, ignoreself) is no failure to report.
+        func report(_ f: Int, _ failure: Failure, from file: Int) {
+            if let each, !policies[f].ignores(failure.id) { each(f, failure, file >= 0 ? paths[file] : nil) }
         }
+        let reporting = each != nil
         let summary = Scan(filters: filters, options: options).run(paths, progress: progress) { f, failure in
             guard failure.time >= lower && failure.time <= upper else { return }
             // fail2ban's DNSUtils.textToIp: a host name is looked up (usedns yes, warn)
@@ -147,7 +148,8 @@ public struct JailReplay: Sendable {
                 guard let resolver else {
                     hosts[f].unresolved += 1
                     hosts[f].names.insert(name)
-                    count(f, failure, from: paths[failure.file])
+                    ledgers[f].add(failure)
+                    if reporting { report(f, failure, from: failure.file) }
                     return
                 }
                 let addresses = resolver.addresses(of: name)
@@ -155,11 +157,13 @@ public struct JailReplay: Sendable {
                 for address in addresses {
                     var resolved = failure
                     resolved.id = .address(address)
-                    count(f, resolved, from: paths[failure.file])
+                    ledgers[f].add(resolved)
+                    if reporting { report(f, resolved, from: failure.file) }
                 }
                 return
             }
-            count(f, failure, from: paths[failure.file])
+            ledgers[f].add(failure)
+            if reporting { report(f, failure, from: failure.file) }
         }
         var results: [JailResult?] = Array(repeating: nil, count: jails.count)
         // Jails fed by the others' bans are decided last.
@@ -171,7 +175,9 @@ public struct JailReplay: Sendable {
                     for record in other.records {
                         guard let address = record.id.address else { continue }
                         for start in record.bans where start >= lower && start <= upper {
-                            count(index, Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0), from: nil)
+                            let failure = Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0)
+                            ledgers[index].add(failure)
+                            if reporting { report(index, failure, from: -1) }
                         }
                     }
                 }
