@@ -89,17 +89,23 @@ public struct Fail2banDialect: Sendable {
                 if c == UInt8(ascii: "]") { inClass = false }
             } else if c == UInt8(ascii: "[") {
                 inClass = true
-                if i < b.count, b[i] == UInt8(ascii: "^") {
-                    out.append(b[i])
-                    i += 1
-                }
-                if i < b.count, b[i] == UInt8(ascii: "]") {
-                    out.append(b[i])
-                    i += 1
-                }
+                Self.copyClassStart(b, &i, into: &out)
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Copies what may follow a class's `[` before its members: `^`, then a `]` that is a
+    /// literal there in both dialects.
+    static func copyClassStart(_ b: [UInt8], _ i: inout Int, into out: inout [UInt8]) {
+        if i < b.count, b[i] == UInt8(ascii: "^") {
+            out.append(b[i])
+            i += 1
+        }
+        if i < b.count, b[i] == UInt8(ascii: "]") {
+            out.append(b[i])
+            i += 1
+        }
     }
 
     /// Only the rewrite of Python `re` spellings PCRE2 reads differently (no tags): for
@@ -226,15 +232,7 @@ public struct Fail2banDialect: Sendable {
                 inClass = true
                 out.append(c)
                 i += 1
-                // A leading ']' (or '^]') is a literal in both dialects.
-                if i < b.count, b[i] == UInt8(ascii: "^") {
-                    out.append(b[i])
-                    i += 1
-                }
-                if i < b.count, b[i] == UInt8(ascii: "]") {
-                    out.append(b[i])
-                    i += 1
-                }
+                Self.copyClassStart(b, &i, into: &out)
                 continue
             }
             if c == UInt8(ascii: "{"), i + 1 < b.count, b[i + 1] == UInt8(ascii: ",") {

@@ -18,31 +18,10 @@ public enum UnicodeText {
     /// Whether `line` is valid UTF-8 (nothing to replace).
     public static func isValidUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
-        let n = line.count
-        while i < n {
-            let c = line[i]
-            if c < 0x80 {
-                i += 1
-                continue
-            }
-            var need = 0
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: (need, low) = (2, 0xA0)
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: (need, high) = (2, 0x9F)
-            case 0xF0: (need, low) = (3, 0x90)
-            case 0xF1...0xF3: need = 3
-            case 0xF4: (need, high) = (3, 0x8F)
-            default: return false
-            }
-            for k in 1...need {
-                guard i + k < n else { return false }
-                let d = line[i + k]
-                if k == 1 { guard d >= low, d <= high else { return false } } else { guard d >= 0x80, d <= 0xBF else { return false } }
-            }
-            i += need + 1
+        while i < line.count {
+            let length = sequence(in: line, at: i)
+            if length < 0 { return false }
+            i += length
         }
         return true
     }
@@ -54,56 +33,46 @@ public enum UnicodeText {
     public static func repair(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         var replaced = false
         var i = 0
-        let n = line.count
-        while i < n {
-            let c = line[i]
-            if c < 0x80 {
-                out.append(c)
-                i += 1
-                continue
-            }
-            // The lead byte decides how many continuation bytes follow and the range of
-            // the first one (RFC 3629; no overlongs, no surrogates, nothing past U+10FFFF).
-            var need = 0
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: need = 1
-            case 0xE0:
-                need = 2
-                low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED:
-                need = 2
-                high = 0x9F
-            case 0xF0:
-                need = 3
-                low = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4:
-                need = 3
-                high = 0x8F
-            default: need = -1
-            }
-            var k = 1
-            if need > 0 {
-                while k <= need, i + k < n {
-                    let d = line[i + k]
-                    let (lo, hi) = k == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
-                    guard d >= lo, d <= hi else { break }
-                    k += 1
-                }
-            }
-            if need > 0, k == need + 1 {
-                for j in 0..<k { out.append(line[i + j]) }
-                i += k
+        while i < line.count {
+            let length = sequence(in: line, at: i)
+            if length > 0 {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: line[i..<(i + length)]))
+                i += length
             } else {
-                // The maximal subpart (lead plus the continuation bytes that fitted) is one
-                // replacement character.
                 out += [0xEF, 0xBF, 0xBD]
                 replaced = true
-                i += need > 0 ? k : 1
+                i -= length
             }
         }
         return replaced
+    }
+
+    /// The UTF-8 sequence at `i`: its length when valid, else minus the length of its
+    /// maximal invalid subpart (the lead byte and the continuation bytes that fitted). The
+    /// lead byte decides how many continuation bytes follow and the range of the first one
+    /// (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
+    @inline(__always)
+    static func sequence(in line: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let c = line[i]
+        if c < 0x80 { return 1 }
+        var need = 0
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF
+        switch c {
+        case 0xC2...0xDF: need = 1
+        case 0xE0: (need, low) = (2, 0xA0)
+        case 0xE1...0xEC, 0xEE...0xEF: need = 2
+        case 0xED: (need, high) = (2, 0x9F)
+        case 0xF0: (need, low) = (3, 0x90)
+        case 0xF1...0xF3: need = 3
+        case 0xF4: (need, high) = (3, 0x8F)
+        default: return -1
+        }
+        var k = 1
+        while k <= need, i + k < line.count {
+            let d = line[i + k]
+            guard d >= (k == 1 ? low : 0x80), d <= (k == 1 ? high : 0xBF) else { break }
+            k += 1
+        }
+        return k == need + 1 ? k : -k
     }
 }

@@ -144,11 +144,7 @@ import Testing
             let theirs = try TestSupport.run(fail2ban, ["-o", "<ip> <F-USER>", path, filter], environment: ["TZ": "UTC"])
             let ours = try TestSupport.failscan(["regex", "--json", "--count-unterminated", path, filter], environment: ["TZ": "UTC"])
             let expected = theirs.stdout.split(separator: "\n").map(String.init).sorted()
-            let got = try ours.stdout.split(separator: "\n").map { row -> String in
-                let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as! [String: Any]
-                let fields = object["fields"] as? [String: Any] ?? [:]
-                return "\(object["ip"] as! String) \(fields["user"] as? String ?? "")"
-            }.sorted()
+            let got = try Self.addressesAndUsers(ours.stdout)
             #expect(expected.count > 100, "\(log): the log should exercise \(filter)")
             #expect(got == expected, "\(log) with \(filter): \(got.count) failures against fail2ban-regex's \(expected.count)")
         }
@@ -259,12 +255,17 @@ import Testing
         let ours = try TestSupport.failscan(["regex", "--json", path, filter], environment: ["TZ": "UTC"])
         #expect(ours.status == 0, "\(ours.stderr)")
         let expected = theirs.stdout.split(separator: "\n").map(String.init).sorted()
-        let got = try ours.stdout.split(separator: "\n").map { row -> String in
+        let got = try Self.addressesAndUsers(ours.stdout)
+        #expect(expected.count > 10, "fail2ban should match some of the \(n) lines")
+        #expect(got == expected, "\(filter): ours \(Set(got).subtracting(expected)), theirs \(Set(expected).subtracting(got))")
+    }
+
+    /// `failscan regex --json` rows as fail2ban-regex's `-o "<ip> <F-USER>"` prints them, sorted.
+    static func addressesAndUsers(_ json: String) throws -> [String] {
+        try json.split(separator: "\n").map { row -> String in
             let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as! [String: Any]
             let fields = object["fields"] as? [String: Any] ?? [:]
             return "\(object["ip"] as! String) \(fields["user"] as? String ?? "")"
         }.sorted()
-        #expect(expected.count > 10, "fail2ban should match some of the \(n) lines")
-        #expect(got == expected, "\(filter): ours \(Set(got).subtracting(expected)), theirs \(Set(expected).subtracting(got))")
     }
 }

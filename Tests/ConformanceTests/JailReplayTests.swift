@@ -9,6 +9,15 @@ import Testing
     /// A fail2ban configuration root in a temporary folder: the installed jail.conf,
     /// paths and stock filters (linked, not copied), the seed filters, and a jail.local
     /// enabling the seed dovecot, qpopperauth, qpoppermail, stock dovecot and sshd.
+    /// A date formatter for log lines in UTC (the tests run fail2ban and failscan with TZ=UTC).
+    static func utcFormatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = format
+        return formatter
+    }
+
     static func makeConfig() throws -> URL {
         let root = try TestSupport.temporaryDirectory()
         let filters = root.appendingPathComponent("filter.d")
@@ -294,12 +303,12 @@ import Testing
     /// addresses, total failures) or five seconds pass, stops it, returns the last status.
     static func serverStatus(_ root: URL, until done: (Set<String>, Int) -> Bool) throws -> (banned: Set<String>, failed: Int) {
         let path = root.path
-        let start = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "-x", "start"])
+        let start = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "-x", "start"], environment: ["TZ": "UTC"])
         #expect(start.status == 0, "\(start.stderr)")
-        defer { _ = try? TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "stop"]) }
+        defer { _ = try? TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "stop"], environment: ["TZ": "UTC"]) }
         var last: (Set<String>, Int) = ([], -1)
         for _ in 0..<50 {
-            let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", "sshd"])
+            let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", "sshd"], environment: ["TZ": "UTC"])
             let lines = status.stdout.split(separator: "\n")
             func value(_ key: String) -> Substring? {
                 lines.first { $0.contains(key) }.map { $0.split(separator: ":", maxSplits: 1)[1] }
@@ -325,9 +334,7 @@ import Testing
         // Failures of the last minutes, in the server's local time: within findtime.
         var log = ""
         let now = Int(Date().timeIntervalSince1970)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "MMM dd HH:mm:ss"
+        let formatter = Self.utcFormatter("MMM dd HH:mm:ss")
         for k in 0..<18 {
             let date = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(now - 900 + 30 * k)))
             log += "\(date) host sshd[\(4000 + k)]: Failed password for root from 192.0.2.\(10 + k % 3) port \(40000 + k) ssh2\n"
@@ -344,7 +351,8 @@ import Testing
             "jails", "--config", root.path, "--jail", "sshd", "--format", "fail2ban-db", "--output", db,
         ])
         #expect(written.status == 0, "\(written.stderr)")
-        let expected = try TestSupport.failscan(["jails", "--config", root.path, "--jail", "sshd", "--format", "list"])
+        let expected = try TestSupport.failscan(
+            ["jails", "--config", root.path, "--jail", "sshd", "--format", "list"], environment: ["TZ": "UTC"])
         let addresses = Set(expected.stdout.split(separator: "\n").map(String.init))
         #expect(addresses == ["192.0.2.10", "192.0.2.11", "192.0.2.12"])
         let rows = try TestSupport.run("/usr/bin/sqlite3", [db, "SELECT path, firstlinemd5, lastfilepos FROM logs WHERE jail = 'sshd'"])
@@ -442,10 +450,7 @@ import Testing
             last = counts
         }
         // ip -> (start, end) per jail, from "ip \tstart + bantime = end" (local time: UTC).
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let formatter = Self.utcFormatter("yyyy-MM-dd HH:mm:ss")
         var theirs: [String: [String: [Int]]] = [:]
         for jail in jails {
             let list = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "get", jail, "banip", "--with-time"], environment: env)
@@ -572,10 +577,7 @@ import Testing
         try FileManager.default.createDirectory(at: filters, withIntermediateDirectories: true)
         try "[Definition]\nfailregex = auth failed from <HOST>$\n".write(
             to: filters.appendingPathComponent("evt.conf"), atomically: true, encoding: .utf8)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let formatter = Self.utcFormatter("yyyy-MM-dd HH:mm:ss")
         let log = events.map { "\(formatter.string(from: Date(timeIntervalSince1970: TimeInterval($0.0)))) auth failed from \($0.1)\n" }
             .joined()
         try log.write(to: root.appendingPathComponent("evt.log"), atomically: true, encoding: .utf8)
@@ -620,10 +622,7 @@ import Testing
         #expect(fed.status == 0, "\(fed.stderr)")
         let rows = try fed.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         // fail2ban.log as fail2ban writes it, one line per ban of the other jails, in time order.
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let formatter = Self.utcFormatter("yyyy-MM-dd HH:mm:ss")
         var lines: [(Int, String)] = []
         for row in rows where row["jail"] as! String != "recidive" {
             for start in row["bans"] as! [Int] {
