@@ -120,7 +120,11 @@ public struct FilterMatcher: LineMatcher {
         // The gates are off with the prefilter: the tests that compare prefilter on and off
         // check both.
         let analyses = outerGates == nil ? fails.map { LiteralExtraction.analyze($0.regex.pattern) } : []
-        gates = outerGates ?? PrefixGates(prefixes: analyses.map { multiline || !usePrefilter ? nil : $0.prefixes })
+        gates =
+            outerGates
+            ?? PrefixGates(
+                prefixes: analyses.map { multiline || !usePrefilter ? nil : $0.prefixes },
+                required: analyses.map { multiline || !usePrefilter ? nil : $0.required.literals })
         maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
         var seen: Set<String> = []
         self.notes = notes.filter { seen.insert($0).inserted }
@@ -191,6 +195,13 @@ public struct FilterMatcher: LineMatcher {
         return starts.isEmpty ? nil : starts
     }
 
+    /// The literals one of which failregex `index` needs in its subject, when it has no
+    /// known start but such literals (it is skipped on subjects without them).
+    public func failregexLiterals(_ index: Int) -> [[UInt8]]? {
+        let literals = gates.requiredLiterals(index)
+        return literals.isEmpty ? nil : literals
+    }
+
     public func makeScratch() -> FilterScratch { FilterScratch(captureCount: maxCaptureCount, prefSlots: slotRanges[0].count) }
 
     public func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
@@ -247,7 +258,7 @@ public struct FilterMatcher: LineMatcher {
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
-            guard gates.admits(index, word: word) else { continue }
+            guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
             let range = pcre.range(ofGroup: 0)
             // fail2ban: fail = preGroups.copy(); fail.update(failregex groups).
@@ -331,7 +342,7 @@ public struct FilterMatcher: LineMatcher {
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
-            guard gates.admits(index, word: word) else { continue }
+            guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
             let idGroups = failIDGroups[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil

@@ -1,10 +1,15 @@
+import CMemSearch
+
 /// For each failregex, the first bytes a subject must start with for it to match, tested
 /// before the regex runs (fail2ban tries failregexes one by one, so a line of sshd went
 /// through PCRE2 up to 20 times; with the gates, only the regexes whose start fits).
 ///
 /// Built from ``LiteralExtraction/anchoredPrefixes(of:)``, each prefix cut to its first
 /// 8 bytes: the test is a masked compare of one 64-bit word per prefix. A regex without
-/// known prefixes (not `^`-anchored, unknown start, `(?m)`) is always tried.
+/// known prefixes (not `^`-anchored, unknown start, `(?m)`) but with required literals is
+/// tried only when one of them occurs in the subject (exim's stock failregexes are not
+/// anchored: up to eight PCRE2 searches per line became a few `memmem`s); a regex with
+/// neither is always tried.
 struct PrefixGates: Sendable {
     /// Per regex, its range in `values`/`masks`; empty: always tried.
     let ranges: [Range<Int>]
@@ -12,6 +17,11 @@ struct PrefixGates: Sendable {
     let masks: [UInt64]
     /// How many regexes have a gate (for `--show-patterns`).
     let gated: Int
+    /// Per regex without a prefix gate, its range in `literals`; empty: none.
+    let literalSets: [Range<Int>]
+    /// Required literals, as ranges of `literalBytes`.
+    let literals: [Range<Int>]
+    let literalBytes: [UInt8]
 
     /// Gates for `patterns` (translated PCRE2 patterns), none when `multiline` (`^` then
     /// matches after each line break of the buffer).
@@ -19,8 +29,9 @@ struct PrefixGates: Sendable {
         self.init(prefixes: patterns.map { multiline ? nil : LiteralExtraction.anchoredPrefixes(of: $0) })
     }
 
-    /// Gates from each failregex's anchored prefixes (nil: always tried).
-    init(prefixes all: [[[UInt8]]?]) {
+    /// Gates from each failregex's anchored prefixes (nil: always tried) and, for a regex
+    /// without prefixes, its required literals (nil or more than 8: always tried).
+    init(prefixes all: [[[UInt8]]?], required: [[[UInt8]]?] = []) {
         var ranges: [Range<Int>] = []
         var values: [UInt64] = []
         var masks: [UInt64] = []
@@ -47,7 +58,46 @@ struct PrefixGates: Sendable {
         self.ranges = ranges
         self.values = values
         self.masks = masks
+        var sets: [Range<Int>] = []
+        var literals: [Range<Int>] = []
+        var bytes: [UInt8] = []
+        for (index, prefixRange) in ranges.enumerated() {
+            let start = literals.count
+            if prefixRange.isEmpty, index < required.count, let set = required[index], !set.isEmpty, set.count <= 8 {
+                for literal in set {
+                    literals.append(bytes.count..<(bytes.count + literal.count))
+                    bytes += literal
+                }
+                gated += 1
+            }
+            sets.append(start..<literals.count)
+        }
         self.gated = gated
+        literalSets = sets
+        self.literals = literals
+        literalBytes = bytes
+    }
+
+    /// Whether regex `index`, which has no prefix gate, may match `subject`: one of its
+    /// required literals occurs in it (or it has none).
+    @inline(__always)
+    func literalsAdmit(_ index: Int, _ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+        let set = literalSets[index]
+        if set.isEmpty { return true }
+        return literalBytes.withUnsafeBufferPointer { pool in
+            for k in set {
+                let literal = literals[k]
+                if cmemsearch_memmem(subject.baseAddress, subject.count, pool.baseAddress! + literal.lowerBound, literal.count) != nil {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
+    /// The required literals of regex `index` that gate it (for diagnostics).
+    func requiredLiterals(_ index: Int) -> [[UInt8]] {
+        literalSets[index].map { Array(literalBytes[literals[$0]]) }
     }
 
     /// The first 8 bytes of a subject as a little-endian word, zeros past its end.

@@ -55,8 +55,14 @@ struct RegexCommand: ParsableCommand {
                     out += "prefilter: none (\(matcher.prefilterNote ?? ""))\n"
                 }
                 for index in compiled.config.patterns.failregex.indices {
-                    let starts = matcher.failregexStarts(index)?.map { "'\(String(decoding: $0, as: UTF8.self))'" }
-                    out += "failregex \(index + 1) starts: \(starts?.joined(separator: " ") ?? "anything (always tried)")\n"
+                    let quoted = { (set: [[UInt8]]) in set.map { "'\(String(decoding: $0, as: UTF8.self))'" }.joined(separator: " ") }
+                    if let starts = matcher.failregexStarts(index) {
+                        out += "failregex \(index + 1) starts: \(quoted(starts))\n"
+                    } else if let literals = matcher.failregexLiterals(index) {
+                        out += "failregex \(index + 1) needs one of: \(quoted(literals))\n"
+                    } else {
+                        out += "failregex \(index + 1) starts: anything (always tried)\n"
+                    }
                 }
                 StandardOutput.write(out)
                 return

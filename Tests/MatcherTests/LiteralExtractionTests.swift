@@ -202,12 +202,16 @@ func literals(_ regex: String) throws -> [String]? {
     }
 
     /// The gates never turn away a line the regex matches: random subjects against
-    /// patterns with known starts, gate and PCRE2 compared.
+    /// patterns with known starts or required literals, gates and PCRE2 compared.
     @Test func gatesAgreeWithPCRE2() throws {
         let patterns = [
             #"^Failed (?:password|publickey) for"#, #"^[iI](?:llegal|nvalid) user \S+"#, #"^ab"#, #"^a\x00b"#, #"^(?:x|yz)w"#,
+            #"\S+ (?:password|publickey) for"#, #"user (?:Invalid|illegal)"#,
         ]
-        let gates = PrefixGates(patterns: patterns, multiline: false)
+        // Prefix gates for the anchored ones, literal gates for the others.
+        let analyses = patterns.map { LiteralExtraction.analyze($0) }
+        let gates = PrefixGates(prefixes: analyses.map(\.prefixes), required: analyses.map(\.required.literals))
+        #expect(gates.requiredLiterals(5).count == 2 && gates.requiredLiterals(6).count == 2 && gates.requiredLiterals(0).isEmpty)
         let regexes = try patterns.map { try PCRE2Regex($0) }
         let scratch = PCRE2Scratch(captureCount: 4)
         var generator = SeededGenerator(seed: 10)
@@ -223,7 +227,7 @@ func literals(_ regex: String) throws -> [String]? {
                 for (index, regex) in regexes.enumerated()
                 where try regex.search(buffer.baseAddress!, length: buffer.count, scratch: scratch) {
                     #expect(
-                        gates.admits(index, word: word),
+                        gates.admits(index, word: word) && gates.literalsAdmit(index, buffer),
                         "gate \(index) refused \(String(decoding: subject, as: UTF8.self).debugDescription)")
                 }
             }
