@@ -4,6 +4,7 @@ import Fail2banConfig
 import Foundation
 import LogSource
 import Matcher
+import Output
 
 /// `failscan regex`: what fail2ban-regex reports, per matched line.
 struct RegexCommand: ParsableCommand {
@@ -29,7 +30,13 @@ struct RegexCommand: ParsableCommand {
     )
     var showPatterns = false
 
-    @Argument(help: ArgumentHelp("The log file (plain or compressed).", valueName: "log"))
+    @Flag(name: .long, help: "Also read the log's rotated siblings (log.1, log.2.gz, ...), oldest first.")
+    var rotated = false
+
+    @Argument(
+        help: ArgumentHelp(
+            "The log: a file (plain or compressed), - for standard input, or, as fail2ban-regex takes it, a log line when no such file exists.",
+            valueName: "log"))
     var log: String
 
     @Argument(
@@ -67,17 +74,42 @@ struct RegexCommand: ParsableCommand {
                 StandardOutput.write(out)
                 return
             }
+            // fail2ban-regex: a file, else the argument is a line of log.
+            var paths = [log]
+            var lineFile: String? = nil
+            if log == "-" {
+                paths = ["/dev/stdin"]
+            } else if !FileManager.default.fileExists(atPath: log) {
+                var template = Array((NSTemporaryDirectory() + "/failscan-line-XXXXXX").utf8CString)
+                let fd = mkstemp(&template)
+                guard fd >= 0 else { throw ExitStatus.NoInput() }
+                let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                TemporaryFiles.begin([path])
+                _ = (log + "\n").utf8CString.dropLast().withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                close(fd)
+                paths = [path]
+                lineFile = path
+            } else if rotated {
+                paths = RotatedSet.files(matching: [log], rotated: true)
+            }
+            defer {
+                if let lineFile {
+                    unlink(lineFile)
+                    TemporaryFiles.done()
+                }
+            }
             let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
             let failregexes = compiled.config.patterns.failregex
             var perRegex = Array(repeating: 0, count: failregexes.count)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var out = ""
-            let result = scan.run([log]) { (failure: Failure) in
+            let shown = paths.map { $0 == lineFile ? "-" : $0 }
+            let result = scan.run(paths) { (failure: Failure) in
                 perRegex[failure.failregex] += 1
                 guard json else { return }
                 let row = MatchedLineRow(
-                    file: log, line: failure.line, time: failure.time, ip: failure.id.description,
+                    file: shown[failure.file], line: failure.line, time: failure.time, ip: failure.id.description,
                     failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
                 out += String(decoding: (try? encoder.encode(row)) ?? Data(), as: UTF8.self) + "\n"
                 if out.utf8.count > 1 << 16 {

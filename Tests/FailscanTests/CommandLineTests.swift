@@ -103,6 +103,25 @@ import Testing
         #expect(tty.stdout.contains("failscan: 0 MiB of 0 MiB, ") && tty.stdout.contains(" MB/s"), "\(tty.stdout.debugDescription)")
     }
 
+    /// `regex` takes its LOG as fail2ban-regex does: a file, `-` for standard input, or a
+    /// line of log when no such file exists; `--rotated` adds the rotated siblings.
+    @Test func regexReadsALineStandardInputAndRotatedFiles() throws {
+        let line = "Nov 26 10:00:00 host sshd[1]: Failed password for root from 192.0.2.7 port 22 ssh2"
+        let single = try TestSupport.failscan(["regex", "--json", line, "sshd"])
+        #expect(single.status == 0, "\(single.stderr)")
+        #expect(single.stdout.contains("\"ip\":\"192.0.2.7\"") && single.stdout.contains("\"file\":\"-\""))
+        let filter = TestSupport.corpus("filters/qpoppermail.conf")
+        func matched(_ out: String) -> Int? {
+            out.split(separator: "\n").last.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+        }
+        let piped = try TestSupport.run("/bin/sh", ["-c", "\(TestSupport.failscanBinary) regex - '\(filter)' < '\(logs[0])'"])
+        let direct = try TestSupport.failscan(["regex", logs[0], filter])
+        #expect(matched(piped.stdout) != nil && matched(piped.stdout) == matched(direct.stdout))
+        let each = try logs.map { try matched(TestSupport.failscan(["regex", $0, filter]).stdout) ?? -1 }
+        let all = try TestSupport.failscan(["regex", "--rotated", logs[0], filter])
+        #expect(matched(all.stdout) == each.reduce(0, +), "mail.log --rotated reads mail.log.1 and mail.log.2.gz too")
+    }
+
     @Test func outputFileIsWrittenAndAcceptedByIptablesRestore() throws {
         let dir = try TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("dovecot.rules").path
