@@ -46,6 +46,8 @@ public struct FilterMatcher: LineMatcher {
     /// The same, for per-line calls: no reference counting on an object all workers share
     /// (its owner, `unicodeText`, keeps it alive).
     let unicodeTextRef: Unmanaged<UnicodeTextMatcher>?
+    /// When set, every worker's scratch counts and times each regex (`regex --costs`).
+    public var profiler: RegexProfiler?
 
     /// Compiles `patterns`.
     /// - Parameter usePrefilter: derive and use a literal prefilter and the failregexes'
@@ -202,7 +204,27 @@ public struct FilterMatcher: LineMatcher {
         return literals.isEmpty ? nil : literals
     }
 
-    public func makeScratch() -> FilterScratch { FilterScratch(captureCount: maxCaptureCount, prefSlots: slotRanges[0].count) }
+    /// The slot of the first ignoreregex in a ``RegexProfile`` (0: prefregex, then the
+    /// failregexes).
+    var ignoreSlot: Int { failHandles.count + 1 }
+
+    /// Slots a ``RegexProfiler`` for this filter needs.
+    public var profileSlots: Int { failHandles.count + ignoreHandles.count + 1 }
+
+    /// One PCRE2 search, counted and timed when the scratch carries a profile.
+    @inline(__always)
+    func search(
+        _ handle: PCRE2Handle, _ slot: Int, _ base: UnsafePointer<UInt8>, _ count: Int, _ scratch: FilterScratch
+    ) throws(PCRE2Error) -> Bool {
+        guard let profile = scratch.profile else { return try handle.search(base, length: count, scratch: scratch.pcre) }
+        return try profile.measure(slot) { () throws(PCRE2Error) in try handle.search(base, length: count, scratch: scratch.pcre) }
+    }
+
+    public func makeScratch() -> FilterScratch {
+        let scratch = FilterScratch(captureCount: maxCaptureCount, prefSlots: slotRanges[0].count)
+        scratch.profile = profiler?.make()
+        return scratch
+    }
 
     public func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
         guard let prefilter else { return from < buffer.count ? .candidate(from) : nil }
@@ -237,13 +259,14 @@ public struct FilterMatcher: LineMatcher {
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
         if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
-            for ignore in ignoreHandles where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
+            for (k, ignore) in ignoreHandles.enumerated()
+            where try search(ignore, ignoreSlot + k, base, subject.count, scratch) { return nil }
         }
         var current = subject
         var replaced = false
         let prefSlots = slotRanges[0]
         if let prefHandle {
-            guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
+            guard try search(prefHandle, 0, base, subject.count, scratch) else { return nil }
             // The prefregex's groups, kept until a failregex matches (most lines end here).
             for k in prefSlots { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
             if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
@@ -259,7 +282,7 @@ public struct FilterMatcher: LineMatcher {
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
-            guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
+            guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let range = pcre.range(ofGroup: 0)
             // fail2ban: fail = preGroups.copy(); fail.update(failregex groups).
             var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
@@ -276,7 +299,8 @@ public struct FilterMatcher: LineMatcher {
             }
             fieldLayout.applyAlternates(&fields)
             if !ignoreregexes.isEmpty {
-                for ignore in ignoreHandles where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
+                for (k, ignore) in ignoreHandles.enumerated()
+                where try search(ignore, ignoreSlot + k, currentBase, current.count, scratch) { return nil }
             }
             return DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range)
         }
@@ -317,13 +341,14 @@ public struct FilterMatcher: LineMatcher {
         let pcre = scratch.pcre
         // fail2ban checks ignoreregex first when it has few of them.
         if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
-            for ignore in ignoreHandles where try ignore.search(base, length: subject.count, scratch: pcre) { return nil }
+            for (k, ignore) in ignoreHandles.enumerated()
+            where try search(ignore, ignoreSlot + k, base, subject.count, scratch) { return nil }
         }
         var current = subject
         var prefID: (FailureIDKind, Range<Int>?)? = nil
         var prefFields = withFields ? fieldLayout.empty : FieldValues(count: 0)
         if let prefHandle {
-            guard try prefHandle.search(base, length: subject.count, scratch: pcre) else { return nil }
+            guard try search(prefHandle, 0, base, subject.count, scratch) else { return nil }
             for (kind, group) in prefIDGroups {
                 if let range = pcre.range(ofGroup: group) {
                     prefID = (kind, range)
@@ -343,7 +368,7 @@ public struct FilterMatcher: LineMatcher {
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
-            guard try failHandles[index].search(currentBase, length: current.count, scratch: pcre) else { continue }
+            guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let idGroups = failIDGroups[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil
             for (kind, group) in idGroups {
@@ -367,7 +392,8 @@ public struct FilterMatcher: LineMatcher {
                 id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
             }
             if !ignoreregexes.isEmpty {
-                for ignore in ignoreHandles where try ignore.search(currentBase, length: current.count, scratch: pcre) { return nil }
+                for (k, ignore) in ignoreHandles.enumerated()
+                where try search(ignore, ignoreSlot + k, currentBase, current.count, scratch) { return nil }
             }
             guard let (kind, idBytes) = id else { continue }
             return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, fields: fields)

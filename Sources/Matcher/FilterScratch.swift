@@ -5,6 +5,8 @@ public final class FilterScratch {
     var contentCapacity: Int
     /// Lines given up on because a regex hit a PCRE2 resource limit.
     public var limitHits = 0
+    /// Per-regex counts and times, when the filter is profiled.
+    var profile: RegexProfile?
     /// The prefregex's named groups in the line, until a failregex matches.
     var prefRanges: [Range<Int>?]
 

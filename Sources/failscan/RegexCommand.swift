@@ -33,6 +33,13 @@ struct RegexCommand: ParsableCommand {
     @Flag(name: .long, help: "Also read the log's rotated siblings (log.1, log.2.gz, ...), oldest first.")
     var rotated = false
 
+    @Flag(
+        name: .long,
+        help:
+            "After the report, what each regex cost: lines it was tried on, lines it matched, time in PCRE2, searches a match limit ended (a regex that hits limits is a ReDoS risk)."
+    )
+    var costs = false
+
     @Argument(
         help: ArgumentHelp(
             "The log: a file (plain or compressed), - for standard input, or, as fail2ban-regex takes it, a log line when no such file exists.",
@@ -50,9 +57,12 @@ struct RegexCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
-            let compiled = try CompiledFilter(
+            var compiled = try CompiledFilter(
                 spec: filter, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex)
             for note in compiled.notes { Diagnostics.note("\(filter): \(note)") }
+            let profiler = costs ? RegexProfiler(slots: compiled.matcher.profileSlots) : nil
+            compiled.matcher.profiler = profiler
+            let started = ContinuousClock.now
             let matcher = compiled.matcher
             if showPatterns {
                 var out = matcher.translatedPatterns.map { "pattern: \($0)\n" }.joined()
@@ -128,6 +138,14 @@ struct RegexCommand: ParsableCommand {
                 out += "Lines: \(result.failures) matched, \(result.bytes) bytes read\n"
                 StandardOutput.write(out)
             }
+            if let profiler {
+                let elapsed = (ContinuousClock.now - started).components
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                StandardOutput.write(
+                    Self.costReport(
+                        profiler.totals(), patterns: compiled.config.patterns, candidates: result.counters.candidates,
+                        bytes: result.bytes, seconds: seconds))
+            }
             if result.counters.limitHits > 0 {
                 Diagnostics.warning("\(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
             }
@@ -142,5 +160,33 @@ struct RegexCommand: ParsableCommand {
             }
             if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
         }
+    }
+
+    /// The `--costs` table: per regex, the lines it was tried on, those it matched, the
+    /// time PCRE2 spent in it (summed over threads) and the searches a limit ended.
+    static func costReport(
+        _ totals: (tries: [Int], hits: [Int], nanoseconds: [Int], limitHits: [Int]), patterns: FilterPatterns, candidates: Int,
+        bytes: Int, seconds: Double
+    ) -> String {
+        var names = ["prefregex"]
+        names += patterns.failregex.indices.map { "failregex \($0 + 1)" }
+        names += patterns.ignoreregex.indices.map { "ignoreregex \($0 + 1)" }
+        var out = "\nCosts (PCRE2 time summed over threads; \(candidates) candidate line(s) from the prefilter):\n"
+        out += "|  regex              tried     matched      ms   ns/try  limits\n"
+        for (slot, name) in names.enumerated() where slot < totals.tries.count {
+            let tries = totals.tries[slot]
+            if slot == 0, tries == 0 { continue } // no prefregex
+            let ns = totals.nanoseconds[slot]
+            out +=
+                "|  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(
+                    format: " %9d %11d %7.2f %8.0f %7d\n", tries, totals.hits[slot], Double(ns) / 1e6,
+                    tries > 0 ? Double(ns) / Double(tries) : 0, totals.limitHits[slot])
+        }
+        let total = totals.nanoseconds.reduce(0, +)
+        out += String(
+            format: "`- in all %.1f ms in PCRE2; the run took %.3f s: %.1f MB/s\n", Double(total) / 1e6, seconds,
+            seconds > 0 ? Double(bytes) / 1e6 / seconds : 0)
+        return out
     }
 }

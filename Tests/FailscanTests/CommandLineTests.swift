@@ -122,6 +122,27 @@ import Testing
         #expect(matched(all.stdout) == each.reduce(0, +), "mail.log --rotated reads mail.log.1 and mail.log.2.gz too")
     }
 
+    /// `regex --costs`: per regex the lines it was tried on and matched, its PCRE2 time and
+    /// the searches a match limit ended; a regex that backtracks without end is named.
+    @Test func regexCostsPerRegexAndMatchLimits() throws {
+        let out = try TestSupport.failscan(["regex", "--costs", logs[0], TestSupport.corpus("filters/qpoppermail.conf")])
+        #expect(out.status == 0, "\(out.stderr)")
+        let matched = out.stdout.split(separator: "\n").first { $0.hasPrefix("Lines: ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        let row = try #require(out.stdout.split(separator: "\n").first { $0.hasPrefix("|  failregex 1 ") })
+        let numbers = row.split(separator: " ").dropFirst(3).compactMap { Double($0) }
+        #expect(numbers.count == 5, "\(row)")
+        #expect(Int(numbers[1]) == matched, "failregex 1 matched every matched line")
+        #expect(numbers[0] >= numbers[1] && numbers[2] > 0)
+        let dir = try TestSupport.temporaryDirectory()
+        let log = dir.appendingPathComponent("redos.log").path
+        try "2026-11-20 10:00:00 \(String(repeating: "a", count: 40))b end 192.0.2.1\n".write(
+            toFile: log, atomically: true, encoding: .utf8)
+        let redos = try TestSupport.failscan(["regex", "--costs", log, "^ (a|aa)+c end <HOST>"])
+        let redosRow = try #require(redos.stdout.split(separator: "\n").first { $0.hasPrefix("|  failregex 1 ") })
+        #expect(redosRow.split(separator: " ").last == "1", "the match limit ended the search: \(redosRow)")
+        #expect(redos.stderr.contains("match limits"))
+    }
+
     @Test func outputFileIsWrittenAndAcceptedByIptablesRestore() throws {
         let dir = try TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("dovecot.rules").path

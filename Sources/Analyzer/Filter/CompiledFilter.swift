@@ -10,7 +10,8 @@ import Matcher
 /// spec and options become what a scan needs.
 public struct CompiledFilter: Sendable {
     public let config: FilterConfig
-    public let matcher: FilterMatcher
+    /// Its matcher (a `var`: a caller may attach a ``RegexProfiler``).
+    public var matcher: FilterMatcher
     public let detector: DateDetector
     /// What the user should know once (missing includes, the legacy host group, ...).
     public let notes: [String]
