@@ -402,6 +402,63 @@ public struct FilterMatcher: LineMatcher {
     }
 }
 
+/// What a filter does with one subject, step by step (`failscan regex --explain`).
+public struct FilterExplanation: Sendable {
+    /// nil: no prefregex; else whether it matched and its named groups.
+    public var prefregex: (matched: Bool, groups: [String: String])?
+    /// The text the failregexes saw (the prefregex's content, or the subject).
+    public var content: String
+    /// Per failregex: its named groups when it matched, else how many bytes of the
+    /// content it got through.
+    public var failregexes: [(matched: [String: String]?, reached: Int)]
+    /// The ignoreregexes that matched (1-based).
+    public var ignoredBy: [Int]
+}
+
+extension FilterMatcher {
+    /// Runs every regex of the filter on `subject` (a line without its date, then `\n`) and
+    /// says what each did; a failregex that does not match says how far it got.
+    public func explain(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) -> FilterExplanation {
+        let pcre = scratch.pcre
+        func groups(_ regex: CompiledFilterRegex, _ text: UnsafeBufferPointer<UInt8>) -> [String: String] {
+            var out: [String: String] = [:]
+            for (name, group) in regex.fieldGroups {
+                if let range = pcre.range(ofGroup: group) { out[name] = String(decoding: text[range], as: UTF8.self) }
+            }
+            return out
+        }
+        var current = Array(subject)
+        var prefResult: (Bool, [String: String])? = nil
+        if let prefregex {
+            let matched =
+                subject.baseAddress.map { (try? prefregex.regex.search($0, length: subject.count, scratch: pcre)) ?? false } ?? false
+            prefResult = (matched, matched ? groups(prefregex, subject) : [:])
+            if matched, let group = prefregex.contentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
+                current = Array(subject[content]) + [10]
+            }
+        }
+        var fails: [([String: String]?, Int)] = []
+        var ignored: [Int] = []
+        current.withUnsafeBufferPointer { text in
+            for regex in failregexes {
+                if prefResult?.0 == false {
+                    fails.append((nil, 0))
+                } else if (try? regex.regex.search(text.baseAddress!, length: text.count, scratch: pcre)) == true {
+                    fails.append((groups(regex, text), text.count))
+                } else {
+                    fails.append((nil, regex.regex.matchedPrefixLength(text, scratch: pcre)))
+                }
+            }
+            for (index, ignore) in ignoreregexes.enumerated()
+            where (try? ignore.search(text.baseAddress!, length: text.count, scratch: pcre)) == true {
+                ignored.append(index + 1)
+            }
+        }
+        return FilterExplanation(
+            prefregex: prefResult, content: String(decoding: current.dropLast(), as: UTF8.self), failregexes: fails, ignoredBy: ignored)
+    }
+}
+
 /// The Unicode-text variant of a filter, boxed (a filter holds its variant). Its methods
 /// call the stored matcher in place (no copy of the matcher per line).
 final class UnicodeTextMatcher: Sendable {

@@ -92,6 +92,21 @@ public final class PCRE2Regex: @unchecked Sendable {
         try handle.search(subject, length: length, from: start, scratch: scratch)
     }
 
+    /// How many bytes from the start of `subject` the pattern gets through: the longest
+    /// prefix on which PCRE2 (its interpreter, `PCRE2_PARTIAL_HARD`) reports a match or a
+    /// partial match; `subject.count` when it matches. For `failscan regex --explain`.
+    public func matchedPrefixLength(_ subject: UnsafeBufferPointer<UInt8>, scratch: PCRE2Scratch) -> Int {
+        guard let base = subject.baseAddress else { return 0 }
+        var length = subject.count
+        while length > 0 {
+            let rc = pcre2_match_8(
+                code, base, length, 0, UInt32(PCRE2_NO_JIT | PCRE2_PARTIAL_HARD), scratch.matchData, scratch.matchContext)
+            if rc >= 0 || rc == PCRE2_ERROR_PARTIAL { return length }
+            length -= 1
+        }
+        return 0
+    }
+
     /// A view of this pattern for per-line loops (see ``PCRE2Handle``).
     public var handle: PCRE2Handle { PCRE2Handle(code: code, jit: isJITCompiled) }
 

@@ -40,6 +40,13 @@ struct RegexCommand: ParsableCommand {
     )
     var costs = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Explain what the filter does with this line (LOG is not read; give -): the date template and the date it cut, the prefregex and its content, each failregex's captures or how many bytes of the content it got through.",
+            valueName: "line"))
+    var explain: String?
+
     @Argument(
         help: ArgumentHelp(
             "The log: a file (plain or compressed), - for standard input, or, as fail2ban-regex takes it, a log line when no such file exists.",
@@ -63,6 +70,10 @@ struct RegexCommand: ParsableCommand {
             let profiler = costs ? RegexProfiler(slots: compiled.matcher.profileSlots) : nil
             compiled.matcher.profiler = profiler
             let started = ContinuousClock.now
+            if let explain {
+                StandardOutput.write(Self.explanation(explain, compiled))
+                return
+            }
             let matcher = compiled.matcher
             if showPatterns {
                 var out = matcher.translatedPatterns.map { "pattern: \($0)\n" }.joined()
@@ -188,5 +199,54 @@ struct RegexCommand: ParsableCommand {
             format: "`- in all %.1f ms in PCRE2; the run took %.3f s: %.1f MB/s\n", Double(total) / 1e6, seconds,
             seconds > 0 ? Double(bytes) / 1e6 / seconds : 0)
         return out
+    }
+
+    /// `--explain`: the line's way through the date detector and every regex.
+    static func explanation(_ text: String, _ compiled: CompiledFilter) -> String {
+        let line = Array(text.utf8.prefix { $0 != 10 && $0 != 13 })
+        var out = "Line:      \(text.debugDescription)\n"
+        var subject = line
+        line.withUnsafeBufferPointer { bytes in
+            if let (template, match) = compiled.detector.explain(bytes, scratch: compiled.detector.makeScratch()) {
+                let cut = String(decoding: bytes[match.range], as: UTF8.self)
+                out += "Date:      \(cut.debugDescription) by template \(template)"
+                out += match.usesLastDate ? " (empty: the last date is used)\n" : " = \(match.time) (Unix time)\n"
+                subject = Array(bytes[..<match.range.lowerBound]) + Array(bytes[match.range.upperBound...])
+            } else {
+                out += "Date:      none found (fail2ban would use the last date, or skip the line)\n"
+            }
+        }
+        subject.append(10)
+        let matcher = compiled.matcher
+        let explanation = subject.withUnsafeBufferPointer { matcher.explain(subject: $0, scratch: matcher.makeScratch()) }
+        let patterns = compiled.config.patterns
+        if let (matched, groups) = explanation.prefregex {
+            out += "Prefregex: \(matched ? "matched" : "did not match")\(groups.isEmpty ? "" : " " + Self.describe(groups))\n"
+        }
+        out += "Content:   \(explanation.content.debugDescription)\n"
+        let length = explanation.content.utf8.count + 1
+        for (index, result) in explanation.failregexes.enumerated() {
+            out += "|  \(index + 1)) "
+            if let groups = result.matched {
+                out += "MATCHED \(describe(groups))\n"
+            } else if explanation.prefregex?.matched == false {
+                out += "not tried (the prefregex did not match)\n"
+            } else {
+                let reached = min(result.reached, length - 1)
+                if result.reached >= length {
+                    out += "no match: all of the content fits the beginning of this failregex, which needs more text\n"
+                } else {
+                    let head = String(decoding: Array(explanation.content.utf8.prefix(reached)), as: UTF8.self)
+                    out += "no match: got through \(reached) of \(length - 1) bytes, \(head.debugDescription) <- stops here\n"
+                }
+            }
+            out += "|     \(patterns.failregex[index])\n"
+        }
+        for index in explanation.ignoredBy { out += "Ignoreregex \(index) matched: the line is ignored\n" }
+        return out
+    }
+
+    static func describe(_ groups: [String: String]) -> String {
+        groups.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.debugDescription)" }.joined(separator: " ")
     }
 }

@@ -143,6 +143,25 @@ import Testing
         #expect(redos.stderr.contains("match limits"))
     }
 
+    /// `regex --explain LINE`: the date template and the cut date, the prefregex and its
+    /// content, each failregex's captures, or how far into the content it got.
+    @Test func regexExplainsALine() throws {
+        let matched = try TestSupport.failscan([
+            "regex", "--explain", "Nov 26 10:00:00 host sshd[4242]: Failed password for invalid user admin from 192.0.2.7 port 22 ssh2",
+            "-", "sshd",
+        ])
+        #expect(matched.status == 0, "\(matched.stderr)")
+        #expect(matched.stdout.contains("Date:      \"Nov 26 10:00:00\" by template {^LN-BEG}"))
+        #expect(matched.stdout.contains("Prefregex: matched mlfid=\" host sshd[4242]: \""))
+        #expect(matched.stdout.contains("|  4) MATCHED cond_inv=\"invalid user \" ip4=\"192.0.2.7\" user=\"admin\""))
+        let missed = try TestSupport.failscan([
+            "regex", "--explain", "Nov 26 10:00:00 host sshd[4242]: Failed publickey for invalid user admin frm 192.0.2.7", "-", "sshd",
+        ])
+        #expect(!missed.stdout.contains("MATCHED"))
+        #expect(missed.stdout.contains("|  3) no match: got through"), "\(missed.stdout)")
+        #expect(missed.stdout.contains("|  1) no match: got through 0 of "))
+    }
+
     @Test func outputFileIsWrittenAndAcceptedByIptablesRestore() throws {
         let dir = try TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("dovecot.rules").path

@@ -189,6 +189,23 @@ public struct DateDetector: Sendable {
         return best?.0
     }
 
+    /// The template that finds the date of `line` (by fail2ban's rule, through the
+    /// templates' regexes even where the byte parser answers) and what it finds.
+    public func explain(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> (template: String, match: Match)? {
+        if none { return ("{NONE}", Match(range: 0..<0, time: now)) }
+        let scratch = dateScratch.pcre
+        guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
+        var best: (String, Match, Int)? = nil
+        for template in templates {
+            guard (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
+                let whole = scratch.range(ofGroup: 0), let match = parse(template, line, scratch, dateScratch.civil)
+            else { continue }
+            if template.lineBegin || whole.lowerBound <= 1 { return (template.name, match) }
+            if best == nil || whole.lowerBound < best!.2 { best = (template.name, match, whole.lowerBound) }
+        }
+        return best.map { ($0.0, $0.1) }
+    }
+
     /// Turns a template's groups into a match.
     func parse(_ template: DateTemplate, _ line: UnsafeBufferPointer<UInt8>, _ scratch: PCRE2Scratch, _ civil: CivilTime) -> Match? {
         switch template.kind {
