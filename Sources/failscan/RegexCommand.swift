@@ -43,7 +43,7 @@ struct RegexCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Explain what the filter does with this line (LOG is not read; give -): the date template and the date it cut, the prefregex and its content, each failregex's captures or how many bytes of the content it got through.",
+            "Explain what the filter does with this line (LOG is not read; give -): the date template and the date it cut, the prefregex and its content, each failregex's captures or how many bytes of the content it got through; with --json, as one object.",
             valueName: "line"))
     var explain: String?
 
@@ -71,7 +71,14 @@ struct RegexCommand: ParsableCommand {
             compiled.matcher.profiler = profiler
             let started = ContinuousClock.now
             if let explain {
-                StandardOutput.write(Self.explanation(explain, compiled))
+                let explained = Self.explain(explain, compiled)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    StandardOutput.write(String(decoding: (try? encoder.encode(explained)) ?? Data(), as: UTF8.self) + "\n")
+                } else {
+                    StandardOutput.write(Self.explanation(explained))
+                }
                 return
             }
             let matcher = compiled.matcher
@@ -201,48 +208,94 @@ struct RegexCommand: ParsableCommand {
         return out
     }
 
+    /// `--explain`'s findings for one line (its `--json` form).
+    struct ExplainedLine: Encodable {
+        struct DateCut: Encodable {
+            var text: String
+            var template: String
+            /// Unix time; nil when the template matched an empty date (the last date is used).
+            var time: Int?
+        }
+        struct Prefregex: Encodable {
+            var matched: Bool
+            var groups: [String: String]
+        }
+        struct Failregex: Encodable {
+            var number: Int
+            var regex: String
+            var matched: Bool
+            var groups: [String: String]?
+            /// Bytes of the content the regex got through (all of them when it matched).
+            var reached: Int
+            /// The whole content fits the regex's beginning: it needs more text.
+            var needsMore: Bool
+        }
+        var line: String
+        var date: DateCut?
+        var prefregex: Prefregex?
+        var content: String
+        var failregexes: [Failregex]
+        var ignoredBy: [Int]
+    }
+
     /// `--explain`: the line's way through the date detector and every regex.
-    static func explanation(_ text: String, _ compiled: CompiledFilter) -> String {
+    static func explain(_ text: String, _ compiled: CompiledFilter) -> ExplainedLine {
         let line = Array(text.utf8.prefix { $0 != 10 && $0 != 13 })
-        var out = "Line:      \(text.debugDescription)\n"
         var subject = line
+        var date: ExplainedLine.DateCut? = nil
         line.withUnsafeBufferPointer { bytes in
             if let (template, match) = compiled.detector.explain(bytes, scratch: compiled.detector.makeScratch()) {
-                let cut = String(decoding: bytes[match.range], as: UTF8.self)
-                out += "Date:      \(cut.debugDescription) by template \(template)"
-                out += match.usesLastDate ? " (empty: the last date is used)\n" : " = \(match.time) (Unix time)\n"
+                date = .init(
+                    text: String(decoding: bytes[match.range], as: UTF8.self), template: template,
+                    time: match.usesLastDate ? nil : match.time)
                 subject = Array(bytes[..<match.range.lowerBound]) + Array(bytes[match.range.upperBound...])
-            } else {
-                out += "Date:      none found (fail2ban would use the last date, or skip the line)\n"
             }
         }
         subject.append(10)
         let matcher = compiled.matcher
         let explanation = subject.withUnsafeBufferPointer { matcher.explain(subject: $0, scratch: matcher.makeScratch()) }
-        let patterns = compiled.config.patterns
-        if let (matched, groups) = explanation.prefregex {
-            out += "Prefregex: \(matched ? "matched" : "did not match")\(groups.isEmpty ? "" : " " + Self.describe(groups))\n"
+        let length = explanation.content.utf8.count
+        let failregexes = explanation.failregexes.enumerated().map { index, result in
+            ExplainedLine.Failregex(
+                number: index + 1, regex: compiled.config.patterns.failregex[index], matched: result.matched != nil,
+                groups: result.matched, reached: min(result.reached, length),
+                needsMore: result.matched == nil && result.reached > length)
         }
-        out += "Content:   \(explanation.content.debugDescription)\n"
-        let length = explanation.content.utf8.count + 1
-        for (index, result) in explanation.failregexes.enumerated() {
-            out += "|  \(index + 1)) "
-            if let groups = result.matched {
+        return ExplainedLine(
+            line: text, date: date, prefregex: explanation.prefregex.map { .init(matched: $0.matched, groups: $0.groups) },
+            content: explanation.content, failregexes: failregexes, ignoredBy: explanation.ignoredBy)
+    }
+
+    /// `--explain` as text.
+    static func explanation(_ explained: ExplainedLine) -> String {
+        var out = "Line:      \(explained.line.debugDescription)\n"
+        if let date = explained.date {
+            out += "Date:      \(date.text.debugDescription) by template \(date.template)"
+            out += date.time.map { " = \($0) (Unix time)\n" } ?? " (empty: the last date is used)\n"
+        } else {
+            out += "Date:      none found (fail2ban would use the last date, or skip the line)\n"
+        }
+        if let prefregex = explained.prefregex {
+            let groups = prefregex.groups.isEmpty ? "" : " " + describe(prefregex.groups)
+            out += "Prefregex: \(prefregex.matched ? "matched" : "did not match")\(groups)\n"
+        }
+        out += "Content:   \(explained.content.debugDescription)\n"
+        for failregex in explained.failregexes {
+            out += "|  \(failregex.number)) "
+            if let groups = failregex.groups {
                 out += "MATCHED \(describe(groups))\n"
-            } else if explanation.prefregex?.matched == false {
+            } else if explained.prefregex?.matched == false {
                 out += "not tried (the prefregex did not match)\n"
+            } else if failregex.needsMore {
+                out += "no match: all of the content fits the beginning of this failregex, which needs more text\n"
             } else {
-                let reached = min(result.reached, length - 1)
-                if result.reached >= length {
-                    out += "no match: all of the content fits the beginning of this failregex, which needs more text\n"
-                } else {
-                    let head = String(decoding: Array(explanation.content.utf8.prefix(reached)), as: UTF8.self)
-                    out += "no match: got through \(reached) of \(length - 1) bytes, \(head.debugDescription) <- stops here\n"
-                }
+                let head = String(decoding: Array(explained.content.utf8.prefix(failregex.reached)), as: UTF8.self)
+                out +=
+                    "no match: got through \(failregex.reached) of \(explained.content.utf8.count) bytes, \(head.debugDescription) <- stops here\n"
             }
-            out += "|     \(patterns.failregex[index])\n"
+            out += "|     \(failregex.regex)\n"
         }
-        for index in explanation.ignoredBy { out += "Ignoreregex \(index) matched: the line is ignored\n" }
+        for index in explained.ignoredBy { out += "Ignoreregex \(index) matched: the line is ignored\n" }
         return out
     }
 

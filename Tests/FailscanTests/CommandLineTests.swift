@@ -160,6 +160,15 @@ import Testing
         #expect(!missed.stdout.contains("MATCHED"))
         #expect(missed.stdout.contains("|  3) no match: got through"), "\(missed.stdout)")
         #expect(missed.stdout.contains("|  1) no match: got through 0 of "))
+        let json = try TestSupport.failscan([
+            "regex", "--json", "--explain",
+            "Nov 26 10:00:00 host sshd[4242]: Failed password for invalid user admin from 192.0.2.7 port 22 ssh2",
+            "-", "sshd",
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let failregexes = try #require(object["failregexes"] as? [[String: Any]])
+        #expect(failregexes.filter { $0["matched"] as? Bool == true }.map { $0["number"] as? Int } == [4])
+        #expect((object["date"] as? [String: Any])?["time"] as? Int != nil)
     }
 
     @Test func outputFileIsWrittenAndAcceptedByIptablesRestore() throws {
