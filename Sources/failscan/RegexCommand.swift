@@ -36,7 +36,7 @@ struct RegexCommand: ParsableCommand {
     @Flag(
         name: .long,
         help:
-            "After the report, what each regex cost: lines it was tried on, lines it matched, time in PCRE2, searches a match limit ended (a regex that hits limits is a ReDoS risk)."
+            "After the report, what each regex cost: lines it was tried on, lines it matched, time in PCRE2, searches a match limit ended (a regex that hits limits is a ReDoS risk); with --json, a last line {\"costs\": ...}."
     )
     var costs = false
 
@@ -159,10 +159,20 @@ struct RegexCommand: ParsableCommand {
             if let profiler {
                 let elapsed = (ContinuousClock.now - started).components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-                StandardOutput.write(
-                    Self.costReport(
-                        profiler.totals(), patterns: compiled.config.patterns, candidates: result.counters.candidates,
-                        bytes: result.bytes, seconds: seconds))
+                if json {
+                    // After the matched lines, one object of another shape: {"costs": ...}.
+                    let costs = Self.costs(profiler.totals(), patterns: compiled.config.patterns)
+                    let summary = CostSummary(
+                        costs: costs, candidates: result.counters.candidates, bytes: result.bytes, seconds: seconds)
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    StandardOutput.write(String(decoding: (try? encoder.encode(summary)) ?? Data(), as: UTF8.self) + "\n")
+                } else {
+                    StandardOutput.write(
+                        Self.costReport(
+                            profiler.totals(), patterns: compiled.config.patterns, candidates: result.counters.candidates,
+                            bytes: result.bytes, seconds: seconds))
+                }
             }
             if result.counters.limitHits > 0 {
                 Diagnostics.warning("\(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
@@ -177,6 +187,38 @@ struct RegexCommand: ParsableCommand {
                     "\(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
             }
             if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
+        }
+    }
+
+    /// One regex's costs (`--costs --json`).
+    struct RegexCost: Encodable {
+        var regex: String
+        var role: String
+        var tried: Int
+        var matched: Int
+        var nanoseconds: Int
+        var limitHits: Int
+    }
+
+    /// `--costs --json`: the last line of the output.
+    struct CostSummary: Encodable {
+        var costs: [RegexCost]
+        var candidates: Int
+        var bytes: Int
+        var seconds: Double
+    }
+
+    /// The profiler's totals per regex, in slot order (prefregex when there is one).
+    static func costs(_ totals: (tries: [Int], hits: [Int], nanoseconds: [Int], limitHits: [Int]), patterns: FilterPatterns) -> [RegexCost]
+    {
+        var regexes: [(String, String)] = [("prefregex", patterns.prefregex ?? "")]
+        regexes += patterns.failregex.map { ("failregex", $0) }
+        regexes += patterns.ignoreregex.map { ("ignoreregex", $0) }
+        return regexes.enumerated().compactMap { slot, entry in
+            guard slot < totals.tries.count, slot > 0 || patterns.prefregex != nil else { return nil }
+            return RegexCost(
+                regex: entry.1, role: entry.0, tried: totals.tries[slot], matched: totals.hits[slot],
+                nanoseconds: totals.nanoseconds[slot], limitHits: totals.limitHits[slot])
         }
     }
 

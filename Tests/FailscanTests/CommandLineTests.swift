@@ -141,6 +141,11 @@ import Testing
         let redosRow = try #require(redos.stdout.split(separator: "\n").first { $0.hasPrefix("|  failregex 1 ") })
         #expect(redosRow.split(separator: " ").last == "1", "the match limit ended the search: \(redosRow)")
         #expect(redos.stderr.contains("match limits"))
+        let json = try TestSupport.failscan(["regex", "--json", "--costs", log, "^ (a|aa)+c end <HOST>"])
+        let last = try #require(json.stdout.split(separator: "\n").last)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        let costs = try #require(object["costs"] as? [[String: Any]])
+        #expect(costs.count == 1 && costs[0]["limitHits"] as? Int == 1 && costs[0]["role"] as? String == "failregex")
     }
 
     /// `regex --explain LINE`: the date template and the cut date, the prefregex and its
