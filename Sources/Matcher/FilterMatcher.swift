@@ -104,7 +104,6 @@ public struct FilterMatcher: LineMatcher {
         prefHandle = pref?.regex.handle
         failHandles = fails.map(\.regex.handle)
         ignoreHandles = ignores.map(\.handle)
-        // Off with the prefilter: the tests that compare prefilter on and off check both.
         var table: [(slot: Int, group: Int)] = []
         var ranges: [Range<Int>] = []
         for regex in [pref] + fails.map(Optional.some) {
@@ -132,12 +131,12 @@ public struct FilterMatcher: LineMatcher {
         self.notes = notes.filter { seen.insert($0).inserted }
         translatedPatterns = (pref.map { [$0.regex.pattern] } ?? []) + fails.map(\.regex.pattern)
         usesMultiLineIDs = ([pref].compactMap { $0 } + fails).contains { $0.regex.groupNumbers["mlfid"] != nil }
+        // The variant is JIT-compiled like the filter (`options.jit`): it costs about a
+        // millisecond of start-up for sshd, and PCRE2's interpreter made a line of non-ASCII
+        // text cost 1.2 µs instead of 0.7 (nginx logs with non-ASCII user names: 2.4% of the
+        // lines, 10% of the time).
         var textOptions = options
         textOptions.utf = true
-        // JIT-compiled too: it costs about a millisecond of start-up for sshd, and PCRE2's
-        // interpreter made a line of non-ASCII text cost 1.2 µs instead of 0.7 (nginx logs
-        // with non-ASCII user names: 2.4% of the lines, 10% of the time).
-        textOptions.jit = options.jit
         // A pattern PCRE2 takes in byte mode but not as UTF-8 keeps its byte meaning.
         unicodeText =
             unicodeVariant
@@ -231,6 +230,29 @@ public struct FilterMatcher: LineMatcher {
         return prefilter.nextHit(in: buffer, from: from, cursor: &cursor).map { .candidate($0) }
     }
 
+    /// fail2ban checks ignoreregex before the failregexes when it has few of them
+    /// (fewer than failregexes minus 2), after a failregex matched otherwise.
+    var ignoresFirst: Bool { !ignoreregexes.isEmpty && ignoreregexes.count < failregexes.count - 2 }
+
+    /// Whether an ignoreregex matches `text`.
+    @inline(__always)
+    func ignored(_ base: UnsafePointer<UInt8>, _ count: Int, _ scratch: FilterScratch) throws(PCRE2Error) -> Bool {
+        for (k, ignore) in ignoreHandles.enumerated() where try search(ignore, ignoreSlot + k, base, count, scratch) { return true }
+        return false
+    }
+
+    /// The prefregex's `content` of `subject` (the range of its last match), followed by
+    /// `\n` as fail2ban's buffer ends: in place when a newline follows it, else copied.
+    @inline(__always)
+    static func content(_ content: Range<Int>, of subject: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch)
+        -> UnsafeBufferPointer<UInt8>
+    {
+        if content.upperBound < subject.count, subject[content.upperBound] == 10 {
+            return UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
+        }
+        return scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
+    }
+
     /// A match with everything fail2ban's stateful paths (multi-line buffers, `<F-MLFID>`
     /// merging) need.
     public struct DetailedMatch {
@@ -258,10 +280,7 @@ public struct FilterMatcher: LineMatcher {
         }
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
-        if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
-            for (k, ignore) in ignoreHandles.enumerated()
-            where try search(ignore, ignoreSlot + k, base, subject.count, scratch) { return nil }
-        }
+        if ignoresFirst, try ignored(base, subject.count, scratch) { return nil }
         var current = subject
         var replaced = false
         let prefSlots = slotRanges[0]
@@ -270,11 +289,7 @@ public struct FilterMatcher: LineMatcher {
             // The prefregex's groups, kept until a failregex matches (most lines end here).
             for k in prefSlots { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
             if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
-                if content.upperBound < subject.count, subject[content.upperBound] == 10 {
-                    current = UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
-                } else {
-                    current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
-                }
+                current = Self.content(content, of: subject, scratch)
                 replaced = true
             }
         }
@@ -298,10 +313,7 @@ public struct FilterMatcher: LineMatcher {
                 }
             }
             fieldLayout.applyAlternates(&fields)
-            if !ignoreregexes.isEmpty {
-                for (k, ignore) in ignoreHandles.enumerated()
-                where try search(ignore, ignoreSlot + k, currentBase, current.count, scratch) { return nil }
-            }
+            if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
             return DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range)
         }
         return nil
@@ -339,11 +351,7 @@ public struct FilterMatcher: LineMatcher {
         }
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
-        // fail2ban checks ignoreregex first when it has few of them.
-        if !ignoreregexes.isEmpty, ignoreregexes.count < failregexes.count - 2 {
-            for (k, ignore) in ignoreHandles.enumerated()
-            where try search(ignore, ignoreSlot + k, base, subject.count, scratch) { return nil }
-        }
+        if ignoresFirst, try ignored(base, subject.count, scratch) { return nil }
         var current = subject
         var prefID: (FailureIDKind, Range<Int>?)? = nil
         var prefFields = withFields ? fieldLayout.empty : FieldValues(count: 0)
@@ -357,11 +365,7 @@ public struct FilterMatcher: LineMatcher {
             }
             if withFields { fill(&prefFields, regex: 0, subject, pcre) }
             if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
-                if content.upperBound < subject.count, subject[content.upperBound] == 10 {
-                    current = UnsafeBufferPointer(rebasing: subject[content.lowerBound...content.upperBound])
-                } else {
-                    current = scratch.copyLine(UnsafeBufferPointer(rebasing: subject[content]))
-                }
+                current = Self.content(content, of: subject, scratch)
             }
         }
         let currentBase = current.baseAddress!
@@ -391,10 +395,7 @@ public struct FilterMatcher: LineMatcher {
             {
                 id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
             }
-            if !ignoreregexes.isEmpty {
-                for (k, ignore) in ignoreHandles.enumerated()
-                where try search(ignore, ignoreSlot + k, currentBase, current.count, scratch) { return nil }
-            }
+            if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
             guard let (kind, idBytes) = id else { continue }
             return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, fields: fields)
         }
@@ -419,6 +420,11 @@ extension FilterMatcher {
     /// Runs every regex of the filter on `subject` (a line without its date, then `\n`) and
     /// says what each did; a failregex that does not match says how far it got.
     public func explain(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) -> FilterExplanation {
+        // The line goes where matching sends it: plain ASCII here, anything else to the
+        // Unicode-text variant, as fail2ban decodes it.
+        if UnicodeText.needsUnicode(subject), let text = unicodeText {
+            return text.matcher.explain(subject: scratch.unicodeLine(subject).line, scratch: scratch)
+        }
         let pcre = scratch.pcre
         func groups(_ regex: CompiledFilterRegex, _ text: UnsafeBufferPointer<UInt8>) -> [String: String] {
             var out: [String: String] = [:]

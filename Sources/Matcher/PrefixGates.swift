@@ -4,7 +4,7 @@ import CMemSearch
 /// before the regex runs (fail2ban tries failregexes one by one, so a line of sshd went
 /// through PCRE2 up to 20 times; with the gates, only the regexes whose start fits).
 ///
-/// Built from ``LiteralExtraction/anchoredPrefixes(of:)``, each prefix cut to its first
+/// Built from ``LiteralExtraction/analyze(_:)``, each prefix cut to its first
 /// 8 bytes: the test is a masked compare of one 64-bit word per prefix. A regex without
 /// known prefixes (not `^`-anchored, unknown start, `(?m)`) but with required literals is
 /// tried only when one of them occurs in the subject (exim's stock failregexes are not
@@ -15,19 +15,11 @@ struct PrefixGates: Sendable {
     let ranges: [Range<Int>]
     let values: [UInt64]
     let masks: [UInt64]
-    /// How many regexes have a gate (for `--show-patterns`).
-    let gated: Int
     /// Per regex without a prefix gate, its range in `literals`; empty: none.
     let literalSets: [Range<Int>]
     /// Required literals, as ranges of `literalBytes`.
     let literals: [Range<Int>]
     let literalBytes: [UInt8]
-
-    /// Gates for `patterns` (translated PCRE2 patterns), none when `multiline` (`^` then
-    /// matches after each line break of the buffer).
-    init(patterns: [String], multiline: Bool) {
-        self.init(prefixes: patterns.map { multiline ? nil : LiteralExtraction.anchoredPrefixes(of: $0) })
-    }
 
     /// Gates from each failregex's anchored prefixes (nil: always tried) and, for a regex
     /// without prefixes, its required literals (nil or more than 8: always tried).
@@ -35,23 +27,15 @@ struct PrefixGates: Sendable {
         var ranges: [Range<Int>] = []
         var values: [UInt64] = []
         var masks: [UInt64] = []
-        var gated = 0
         for prefixes in all {
             let start = values.count
             if let prefixes, prefixes.count <= 16 {
                 var seen: Set<[UInt8]> = []
                 for prefix in prefixes where seen.insert(Array(prefix.prefix(8))).inserted {
-                    let bytes = prefix.prefix(8)
-                    var value: UInt64 = 0
-                    var mask: UInt64 = 0
-                    for (k, byte) in bytes.enumerated() {
-                        value |= UInt64(byte) << (8 * k)
-                        mask |= 0xFF << (8 * k)
-                    }
-                    values.append(value)
-                    masks.append(mask)
+                    let bytes = Array(prefix.prefix(8))
+                    values.append(bytes.withUnsafeBufferPointer { Self.firstWord($0.baseAddress!, count: $0.count) })
+                    masks.append(bytes.count == 8 ? ~0 : (1 << (8 * UInt64(bytes.count))) - 1)
                 }
-                gated += 1
             }
             ranges.append(start..<values.count)
         }
@@ -68,11 +52,9 @@ struct PrefixGates: Sendable {
                     literals.append(bytes.count..<(bytes.count + literal.count))
                     bytes += literal
                 }
-                gated += 1
             }
             sets.append(start..<literals.count)
         }
-        self.gated = gated
         literalSets = sets
         self.literals = literals
         literalBytes = bytes

@@ -97,9 +97,7 @@ struct FirewallJail {
     /// whole name: distinct jail names never share a chain or a set.
     static func token(_ name: String, allowed: (Character) -> Bool, maxLength: Int) -> String {
         if !name.isEmpty, name.count <= maxLength, name.allSatisfy(allowed) { return name }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let suffix = String(String(hash, radix: 16).suffix(8)).leftPadded(to: 8)
+        let suffix = String(String(FNV1a.hash(name.utf8), radix: 16).suffix(8)).leftPadded(to: 8)
         let head = String(name.map { allowed($0) ? $0 : "_" }.prefix(maxLength - 9))
         return head + "_" + suffix
     }

@@ -159,19 +159,16 @@ struct RegexCommand: ParsableCommand {
             if let profiler {
                 let elapsed = (ContinuousClock.now - started).components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                let summary = CostSummary(
+                    costs: Self.costs(profiler.totals(), patterns: compiled.config.patterns), candidates: result.counters.candidates,
+                    bytes: result.bytes, seconds: seconds)
                 if json {
                     // After the matched lines, one object of another shape: {"costs": ...}.
-                    let costs = Self.costs(profiler.totals(), patterns: compiled.config.patterns)
-                    let summary = CostSummary(
-                        costs: costs, candidates: result.counters.candidates, bytes: result.bytes, seconds: seconds)
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                     StandardOutput.write(String(decoding: (try? encoder.encode(summary)) ?? Data(), as: UTF8.self) + "\n")
                 } else {
-                    StandardOutput.write(
-                        Self.costReport(
-                            profiler.totals(), patterns: compiled.config.patterns, candidates: result.counters.candidates,
-                            bytes: result.bytes, seconds: seconds))
+                    StandardOutput.write(Self.costReport(summary))
                 }
             }
             if result.counters.limitHits > 0 {
@@ -194,6 +191,8 @@ struct RegexCommand: ParsableCommand {
     struct RegexCost: Encodable {
         var regex: String
         var role: String
+        /// 1-based among the regexes of its role (1 for the prefregex).
+        var number: Int
         var tried: Int
         var matched: Int
         var nanoseconds: Int
@@ -211,42 +210,36 @@ struct RegexCommand: ParsableCommand {
     /// The profiler's totals per regex, in slot order (prefregex when there is one).
     static func costs(_ totals: (tries: [Int], hits: [Int], nanoseconds: [Int], limitHits: [Int]), patterns: FilterPatterns) -> [RegexCost]
     {
-        var regexes: [(String, String)] = [("prefregex", patterns.prefregex ?? "")]
-        regexes += patterns.failregex.map { ("failregex", $0) }
-        regexes += patterns.ignoreregex.map { ("ignoreregex", $0) }
+        // Slot 0 is the prefregex, which a filter has when it is not blank (as FilterMatcher reads it).
+        let hasPrefregex = patterns.prefregex.map { !$0.allSatisfy(\.isWhitespace) } ?? false
+        var regexes: [(role: String, number: Int, regex: String)] = [("prefregex", 1, patterns.prefregex ?? "")]
+        regexes += patterns.failregex.enumerated().map { ("failregex", $0.offset + 1, $0.element) }
+        regexes += patterns.ignoreregex.enumerated().map { ("ignoreregex", $0.offset + 1, $0.element) }
         return regexes.enumerated().compactMap { slot, entry in
-            guard slot < totals.tries.count, slot > 0 || patterns.prefregex != nil else { return nil }
+            guard slot < totals.tries.count, slot > 0 || hasPrefregex else { return nil }
             return RegexCost(
-                regex: entry.1, role: entry.0, tried: totals.tries[slot], matched: totals.hits[slot],
+                regex: entry.regex, role: entry.role, number: entry.number, tried: totals.tries[slot], matched: totals.hits[slot],
                 nanoseconds: totals.nanoseconds[slot], limitHits: totals.limitHits[slot])
         }
     }
 
     /// The `--costs` table: per regex, the lines it was tried on, those it matched, the
     /// time PCRE2 spent in it (summed over threads) and the searches a limit ended.
-    static func costReport(
-        _ totals: (tries: [Int], hits: [Int], nanoseconds: [Int], limitHits: [Int]), patterns: FilterPatterns, candidates: Int,
-        bytes: Int, seconds: Double
-    ) -> String {
-        var names = ["prefregex"]
-        names += patterns.failregex.indices.map { "failregex \($0 + 1)" }
-        names += patterns.ignoreregex.indices.map { "ignoreregex \($0 + 1)" }
-        var out = "\nCosts (PCRE2 time summed over threads; \(candidates) candidate line(s) from the prefilter):\n"
+    static func costReport(_ summary: CostSummary) -> String {
+        var out = "\nCosts (PCRE2 time summed over threads; \(summary.candidates) candidate line(s) from the prefilter):\n"
         out += "|  regex              tried     matched      ms   ns/try  limits\n"
-        for (slot, name) in names.enumerated() where slot < totals.tries.count {
-            let tries = totals.tries[slot]
-            if slot == 0, tries == 0 { continue } // no prefregex
-            let ns = totals.nanoseconds[slot]
+        for cost in summary.costs {
+            let name = cost.role == "prefregex" ? cost.role : "\(cost.role) \(cost.number)"
             out +=
                 "|  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
                 + String(
-                    format: " %9d %11d %7.2f %8.0f %7d\n", tries, totals.hits[slot], Double(ns) / 1e6,
-                    tries > 0 ? Double(ns) / Double(tries) : 0, totals.limitHits[slot])
+                    format: " %9d %11d %7.2f %8.0f %7d\n", cost.tried, cost.matched, Double(cost.nanoseconds) / 1e6,
+                    cost.tried > 0 ? Double(cost.nanoseconds) / Double(cost.tried) : 0, cost.limitHits)
         }
-        let total = totals.nanoseconds.reduce(0, +)
+        let total = summary.costs.reduce(0) { $0 + $1.nanoseconds }
         out += String(
-            format: "`- in all %.1f ms in PCRE2; the run took %.3f s: %.1f MB/s\n", Double(total) / 1e6, seconds,
-            seconds > 0 ? Double(bytes) / 1e6 / seconds : 0)
+            format: "`- in all %.1f ms in PCRE2; the run took %.3f s: %.1f MB/s\n", Double(total) / 1e6, summary.seconds,
+            summary.seconds > 0 ? Double(summary.bytes) / 1e6 / summary.seconds : 0)
         return out
     }
 

@@ -134,11 +134,7 @@ import Testing
     @Test(arguments: ["sshd", "sshd[mode=aggressive]"])
     func generatedSshdAttackLogsGiveTheSameFailures(_ filter: String) throws {
         let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
-        let dir = try TestSupport.temporaryDirectory().path
-        let generate = try TestSupport.run(
-            "/usr/bin/python3",
-            [TestSupport.packageRoot.appendingPathComponent("Corpus/generate.py").path, "matrix", "--size", "600K", dir])
-        #expect(generate.status == 0, "\(generate.stderr)")
+        let dir = try Self.matrixLogs(size: "600K")
         for log in ["auth-attack60.log", "auth-attack10.log"] {
             let path = dir + "/" + log
             let theirs = try TestSupport.run(fail2ban, ["-o", "<ip> <F-USER>", path, filter], environment: ["TZ": "UTC"])
@@ -156,11 +152,7 @@ import Testing
     /// whole log, per address.
     @Test func multiLineStateRunsThroughRotatedFiles() throws {
         let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
-        let dir = try TestSupport.temporaryDirectory().path
-        let generate = try TestSupport.run(
-            "/usr/bin/python3",
-            [TestSupport.packageRoot.appendingPathComponent("Corpus/generate.py").path, "matrix", "--size", "300K", dir])
-        #expect(generate.status == 0, "\(generate.stderr)")
+        let dir = try Self.matrixLogs(size: "300K")
         let whole = dir + "/auth-attack60.log"
         let lines = try String(contentsOfFile: whole, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let third = lines.count / 3
@@ -258,6 +250,16 @@ import Testing
         let got = try Self.addressesAndUsers(ours.stdout)
         #expect(expected.count > 10, "fail2ban should match some of the \(n) lines")
         #expect(got == expected, "\(filter): ours \(Set(got).subtracting(expected)), theirs \(Set(expected).subtracting(got))")
+    }
+
+    /// A temporary directory holding `Corpus/generate.py matrix --size <size>`'s logs.
+    static func matrixLogs(size: String) throws -> String {
+        let dir = try TestSupport.temporaryDirectory().path
+        let generate = try TestSupport.run(
+            "/usr/bin/python3",
+            [TestSupport.packageRoot.appendingPathComponent("Corpus/generate.py").path, "matrix", "--size", size, dir])
+        #expect(generate.status == 0, "\(generate.stderr)")
+        return dir
     }
 
     /// `failscan regex --json` rows as fail2ban-regex's `-o "<ip> <F-USER>"` prints them, sorted.

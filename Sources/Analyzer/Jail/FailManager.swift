@@ -120,8 +120,6 @@ public struct FailManager: Sendable {
 
     /// A fraction in 0..<1 from the address and its ban count, for `bantime.rndtime`.
     static func jitter(_ id: FailureID?, _ count: Int) -> Double {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(id?.description ?? "") \(count)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Double(hash >> 11) / Double(1 << 53)
+        Double(FNV1a.hash("\(id?.description ?? "") \(count)".utf8) >> 11) / Double(1 << 53)
     }
 }

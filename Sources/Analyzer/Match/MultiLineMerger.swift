@@ -192,12 +192,7 @@ final class MultiLineMerger {
         if let forget = l.mlfforget { fail.fields.clear(forget) }
         var users: [String]? = nil
         var connection: Connection? = nil
-        let (hash, found) = fail.fields.withBytes(l.mlfid) { mlfid in
-            let hash = Self.hash(mlfid!)
-            var link = cache[hash]
-            while let current = link, !current.mlfid.elementsEqual(mlfid!) { link = current.nextWithHash }
-            return (hash, link)
-        }
+        let (hash, found) = fail.fields.withBytes(l.mlfid) { lookup($0!) }
         if let cached = found {
             users = Self.updateUsers(&cached.state, fail.fields[l.user])
             if cached.state.has(l.nofail) { flags.insert(.cachedNoFail) }
@@ -231,21 +226,18 @@ final class MultiLineMerger {
         return connection
     }
 
+    /// The hash of the id `mlfid` and its live connection, if any.
+    func lookup(_ mlfid: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, connection: Connection?) {
+        let hash = FNV1a.hash(mlfid)
+        var link = cache[hash]
+        while let current = link, !current.mlfid.elementsEqual(mlfid) { link = current.nextWithHash }
+        return (hash, link)
+    }
+
     /// The live connection with id `mlfid`, if any.
     func connection(_ mlfid: String) -> Connection? {
         var text = mlfid
-        return text.withUTF8 { bytes in
-            var link = cache[Self.hash(bytes)]
-            while let current = link, !current.mlfid.elementsEqual(bytes) { link = current.nextWithHash }
-            return link
-        }
-    }
-
-    /// FNV-1a, 64 bits.
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+        return text.withUTF8 { lookup($0).connection }
     }
 
     static func updateUsers(_ fail: inout FailState, _ user: String?) -> [String]? {

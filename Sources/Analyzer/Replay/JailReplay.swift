@@ -170,9 +170,11 @@ public struct JailReplay: Sendable {
         let order = jails.indices.filter { !feedsOnBans(jails[$0]) } + jails.indices.filter { feedsOnBans(jails[$0]) }
         for index in order {
             let jail = jails[index]
-            if feedsOnBans(jail) {
-                for case let other? in results where !jails.contains(where: { $0.config.name == other.jail.name && feedsOnBans($0) }) {
-                    for record in other.records {
+            let feeds = feedsOnBans(jail)
+            if feeds {
+                // The bans of the jails that read their files, all decided by now.
+                for (other, result) in zip(jails, results) where !feedsOnBans(other) {
+                    for record in result!.records {
                         guard let address = record.id.address else { continue }
                         for start in record.bans where start >= lower && start <= upper {
                             let failure = Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0)
@@ -184,7 +186,6 @@ public struct JailReplay: Sendable {
             }
             ledgers[index].finish()
             let records = FailManager(policy: policies[index]).decide(ledgers[index])
-            let feeds = feedsOnBans(jail)
             results[index] = JailResult(
                 jail: jail.config, records: records, files: feeds ? 0 : jail.files.count,
                 failures: ledgers[index].count, counters: summary.filterCounters[index], hosts: hosts[index],
