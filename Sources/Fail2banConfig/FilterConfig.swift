@@ -41,4 +41,9 @@ public struct FilterConfig: Sendable {
         patterns.useDNS = mode != .no
         return FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes)
     }
+
+    /// The same filter with another `maxlines` (fail2ban-regex's `-L`).
+    public func withMaxLines(_ lines: Int) -> FilterConfig {
+        FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: lines, files: files, notes: notes)
+    }
 }

@@ -1,5 +1,6 @@
 import Analyzer
 import ArgumentParser
+import Fail2banConfig
 import Foundation
 import LogSource
 
@@ -8,6 +9,7 @@ import LogSource
 #endif
 
 extension InflateEngine: ExpressibleByArgument {}
+extension UseDNS: ExpressibleByArgument {}
 
 /// Options shared by the subcommands that run a filter: plain data, turned into the
 /// library's ``FilterOptions`` and ``ScanOptions``.

@@ -47,9 +47,50 @@ struct RegexCommand: ParsableCommand {
             valueName: "line"))
     var explain: String?
 
+    @Flag(name: .customLong("print-all-matched"), help: "After the report, print every matched line.")
+    var printAllMatched = false
+
+    @Flag(name: .customLong("print-all-missed"), help: "Print every missed line, however many (by default only when fewer than 20).")
+    var printAllMissed = false
+
+    @Flag(name: .customLong("print-all-ignored"), help: "Print every ignored line, however many (by default only when fewer than 20).")
+    var printAllIgnored = false
+
+    @Flag(name: .customLong("print-no-missed"), help: "Do not print missed lines.")
+    var printNoMissed = false
+
+    @Flag(name: .customLong("print-no-ignored"), help: "Do not print ignored lines.")
+    var printNoIgnored = false
+
+    @Flag(
+        name: .customLong("no-check-all"),
+        help:
+            "Stop at the first failregex that matches a line, as fail2ban-server does (the report counts every failregex that matches by default, as fail2ban-regex)."
+    )
+    var noCheckAll = false
+
+    @Option(
+        name: [.customShort("o"), .customLong("out")],
+        help: ArgumentHelp(
+            "Print only this of each failure, one per line, as fail2ban-regex -o: id, fid, ip, msg (the line), a field name (user), or a template with tags (\"<ip> <F-USER> <time>\").",
+            valueName: "token"))
+    var out: String?
+
+    @Option(
+        name: [.customShort("L"), .customLong("maxlines")],
+        help: ArgumentHelp("The filter's maxlines instead of its own (lines matched together).", valueName: "n"))
+    var maxLines: Int?
+
+    @Option(
+        name: .customLong("usedns"),
+        help: ArgumentHelp(
+            "What a host name <HOST> matched counts as, as fail2ban's usedns: yes and warn look it up, raw keeps it, no drops it (and makes <HOST> match addresses only).",
+            valueName: "mode"))
+    var useDNS: UseDNS?
+
     @Argument(
         help: ArgumentHelp(
-            "The log: a file (plain or compressed), - for standard input, or, as fail2ban-regex takes it, a log line when no such file exists.",
+            "The log: a file (plain or compressed), a glob of files ('/var/log/auth.log*', read in the order given by --rotated's rule), - for standard input, or, as fail2ban-regex takes it, a log line when no such file exists.",
             valueName: "log"))
     var log: String
 
@@ -62,10 +103,24 @@ struct RegexCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("An ignoreregex, or a filter whose ignoreregexes are added.", valueName: "ignoreregex"))
     var ignoreregex: String?
 
+    func validate() throws {
+        if printAllMissed && printNoMissed { throw ValidationError("--print-no-missed and --print-all-missed exclude each other") }
+        if printAllIgnored && printNoIgnored { throw ValidationError("--print-no-ignored and --print-all-ignored exclude each other") }
+        if let maxLines, maxLines < 1 || maxLines > 1000 { throw ValidationError("--maxlines must be from 1 to 1000") }
+        if out != nil && (json || costs || explain != nil || showPatterns) {
+            throw ValidationError("--out prints only failures: it does not go with --json, --costs, --explain or --show-patterns")
+        }
+        if out == "row" {
+            throw ValidationError(
+                "--out row (Python's repr of each failure) is not supported; use a template such as \"<ip> <time> <F-USER>\"")
+        }
+    }
+
     func run() throws {
         try ExitStatus.run {
             var compiled = try CompiledFilter(
-                spec: filter, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex)
+                spec: filter, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex,
+                useDNS: useDNS, maxLines: maxLines)
             for note in compiled.notes { Diagnostics.note("\(filter): \(note)") }
             let profiler = costs ? RegexProfiler(slots: compiled.matcher.profileSlots) : nil
             compiled.matcher.profiler = profiler
@@ -102,11 +157,16 @@ struct RegexCommand: ParsableCommand {
                 StandardOutput.write(out)
                 return
             }
-            // fail2ban-regex: a file, else the argument is a line of log.
+            // fail2ban-regex: a file, else the argument is a line of log; failscan also takes a glob.
             var paths = [log]
             var lineFile: String? = nil
+            let globbed =
+                log.contains(where: { "*?[".contains($0) }) && !FileManager.default.fileExists(atPath: log)
+                ? RotatedSet.files(matching: [log], rotated: rotated) : []
             if log == "-" {
                 paths = ["/dev/stdin"]
+            } else if !globbed.isEmpty {
+                paths = globbed
             } else if !FileManager.default.fileExists(atPath: log) {
                 var template = Array((NSTemporaryDirectory() + "/failscan-line-XXXXXX").utf8CString)
                 let fd = mkstemp(&template)
@@ -126,15 +186,17 @@ struct RegexCommand: ParsableCommand {
                     TemporaryFiles.done()
                 }
             }
+            let shown = paths.map { $0 == lineFile ? "-" : $0 }
+            if !json {
+                try report(compiled, paths: paths, shown: shown, lineFile: lineFile != nil)
+                if !costs { return }
+            }
             let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
             let failregexes = compiled.config.patterns.failregex
-            var perRegex = Array(repeating: 0, count: failregexes.count)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var out = ""
-            let shown = paths.map { $0 == lineFile ? "-" : $0 }
             let result = scan.run(paths) { (failure: Failure) in
-                perRegex[failure.failregex] += 1
                 guard json else { return }
                 let row = MatchedLineRow(
                     file: shown[failure.file], line: failure.line, time: failure.time, ip: failure.id.description,
@@ -148,14 +210,7 @@ struct RegexCommand: ParsableCommand {
             for warning in result.warnings { Diagnostics.warning(warning.description) }
             filterArguments.reportUnterminated(result)
             guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
-            if json {
-                StandardOutput.write(out)
-            } else {
-                var out = "Failregex: \(result.failures) total\n"
-                for (index, hits) in perRegex.enumerated() { out += "|  \(index + 1)) [\(hits)] \(failregexes[index])\n" }
-                out += "Lines: \(result.failures) matched, \(result.bytes) bytes read\n"
-                StandardOutput.write(out)
-            }
+            if json { StandardOutput.write(out) }
             if let profiler {
                 let elapsed = (ContinuousClock.now - started).components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18

@@ -111,9 +111,7 @@ import Testing
         #expect(single.status == 0, "\(single.stderr)")
         #expect(single.stdout.contains("\"ip\":\"192.0.2.7\"") && single.stdout.contains("\"file\":\"-\""))
         let filter = TestSupport.corpus("filters/qpoppermail.conf")
-        func matched(_ out: String) -> Int? {
-            out.split(separator: "\n").last.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
-        }
+        func matched(_ out: String) -> Int? { TestSupport.reportLines(out)?.matched }
         let piped = try TestSupport.run("/bin/sh", ["-c", "\(TestSupport.failscanBinary) regex - '\(filter)' < '\(logs[0])'"])
         let direct = try TestSupport.failscan(["regex", logs[0], filter])
         #expect(matched(piped.stdout) != nil && matched(piped.stdout) == matched(direct.stdout))
@@ -127,7 +125,7 @@ import Testing
     @Test func regexCostsPerRegexAndMatchLimits() throws {
         let out = try TestSupport.failscan(["regex", "--costs", logs[0], TestSupport.corpus("filters/qpoppermail.conf")])
         #expect(out.status == 0, "\(out.stderr)")
-        let matched = out.stdout.split(separator: "\n").first { $0.hasPrefix("Lines: ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        let matched = TestSupport.reportLines(out.stdout)?.matched
         let row = try #require(out.stdout.split(separator: "\n").first { $0.hasPrefix("|  failregex 1 ") })
         let numbers = row.split(separator: " ").dropFirst(3).compactMap { Double($0) }
         #expect(numbers.count == 5, "\(row)")

@@ -67,6 +67,15 @@ public enum TestSupport {
         try run(failscanBinary, arguments, environment: environment)
     }
 
+    /// The counts of a report's `Lines: N lines, N ignored, N matched, N missed` line
+    /// (`failscan regex`, fail2ban-regex).
+    public static func reportLines(_ output: String) -> (lines: Int, ignored: Int, matched: Int, missed: Int)? {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Lines: ") }) else { return nil }
+        let numbers = line.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Int($0) }
+        guard numbers.count == 4 else { return nil }
+        return (numbers[0], numbers[1], numbers[2], numbers[3])
+    }
+
     /// A fresh temporary directory.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-test-\(UUID().uuidString)")

@@ -193,17 +193,43 @@ public struct DateDetector: Sendable {
     /// templates' regexes even where the byte parser answers) and what it finds.
     public func explain(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> (template: String, match: Match)? {
         if none { return ("{NONE}", Match(range: 0..<0, time: now)) }
+        return detectTemplate(line, scratch: dateScratch).map { (templates[$0.template].name, $0.match) }
+    }
+
+    /// The names fail2ban gives this detector's templates, by index (fail2ban-regex's
+    /// "Date template hits").
+    public var templateNames: [String] { none ? ["{NONE}"] : templates.map(\.fail2banName) }
+
+    /// The index of the template that finds the date of `line`, by fail2ban's rule, and
+    /// what it finds (the slow path: every template's regex; for reports).
+    /// - Parameter last: the template that found the previous line's date and where its
+    ///   match began: fail2ban tries it first and keeps it when it matches anchored at the
+    ///   line's start, or at the same place (what decides which of two templates that both
+    ///   fit a line gets the hit).
+    public func detectTemplate(
+        _ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch, last: (template: Int, start: Int)? = nil
+    ) -> (template: Int, match: Match, start: Int)? {
+        if none { return (0, Match(range: 0..<0, time: now), 0) }
         let scratch = dateScratch.pcre
         guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
-        var best: (String, Match, Int)? = nil
-        for template in templates {
+        if let last, last.template < templates.count {
+            let template = templates[last.template]
+            if (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
+                let whole = scratch.range(ofGroup: 0), template.lineBegin || whole.lowerBound == last.start,
+                let match = parse(template, line, scratch, dateScratch.civil)
+            {
+                return (last.template, match, whole.lowerBound)
+            }
+        }
+        var best: (Int, Match, Int)? = nil
+        for (index, template) in templates.enumerated() {
             guard (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
                 let whole = scratch.range(ofGroup: 0), let match = parse(template, line, scratch, dateScratch.civil)
             else { continue }
-            if template.lineBegin || whole.lowerBound <= 1 { return (template.name, match) }
-            if best == nil || whole.lowerBound < best!.2 { best = (template.name, match, whole.lowerBound) }
+            if template.lineBegin || whole.lowerBound <= 1 { return (index, match, whole.lowerBound) }
+            if best == nil || whole.lowerBound < best!.2 { best = (index, match, whole.lowerBound) }
         }
-        return best.map { ($0.0, $0.1) }
+        return best
     }
 
     /// Turns a template's groups into a match.

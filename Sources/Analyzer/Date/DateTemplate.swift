@@ -140,6 +140,53 @@ public struct DateTemplate: Sendable {
             fields: DateFieldGroups(compiled.groupNumbers))
     }
 
+    /// The name fail2ban gives this template (what fail2ban-regex prints under "Date
+    /// template hits"): `%`-codes spelled out (`%b` MON, `%ExY` ExYear, `%k` as is), the
+    /// epoch templates as `Epoch` and `LongEpoch`.
+    public var fail2banName: String {
+        let key = name.uppercased()
+        for (plain, spelled) in [("EPOCH", "Epoch"), ("LEPOCH", "LongEpoch")] {
+            if key == plain || key == "^" + plain { return key.hasPrefix("^") ? "^" + spelled : spelled }
+            if key == "{^LN-BEG}" + plain { return "{^LN-BEG}" + spelled }
+        }
+        guard case .pattern = kind else { return name }
+        return Self.spellOut(name)
+    }
+
+    /// fail2ban's `getTimePatternRE` names: `%X` becomes the code's name, `%ExX` "Ex" and the
+    /// name of `%X`; codes without a name stay as written.
+    static func spellOut(_ pattern: String) -> String {
+        let names: [Character: String] = [
+            "a": "DAY", "A": "DAYNAME", "b": "MON", "B": "MONTH", "d": "Day", "H": "24hour", "I": "12hour", "j": "Yearday",
+            "m": "Month", "M": "Minute", "p": "AMPM", "S": "Second", "U": "Yearweek", "w": "Weekday", "W": "Yearweek",
+            "y": "Year2", "Y": "Year", "%": "%", "z": "Zone offset", "f": "Microseconds", "Z": "Zone name",
+        ]
+        let codes = Set("ABGHIMSUVWXYZabcdfjklmpuwxyz%")
+        let extended = Set("HMSYZdklmyz")
+        let text = Array(pattern)
+        var out = ""
+        var i = 0
+        while i < text.count {
+            guard text[i] == "%", i + 1 < text.count else {
+                out.append(text[i])
+                i += 1
+                continue
+            }
+            if i + 3 < text.count, text[i + 1] == "E", text[i + 2] == "x", extended.contains(text[i + 3]) {
+                let code = text[i + 3]
+                out += names[code].map { "Ex" + $0 } ?? "%Ex\(code)"
+                i += 4
+            } else if codes.contains(text[i + 1]) {
+                out += names[text[i + 1]] ?? "%\(text[i + 1])"
+                i += 2
+            } else {
+                out.append(text[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
     static let starMarkersBegin = try! PCRE2Regex(#"^\(*(?:\(\?\w+\))?\(*\*\*"#, options: .init(jit: .off))
     static let starMarkersEnd = try! PCRE2Regex(#"(?<!\\)\*\*\)*$"#, options: .init(jit: .off))
 

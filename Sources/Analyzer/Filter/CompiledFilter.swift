@@ -26,10 +26,11 @@ public struct CompiledFilter: Sendable {
     ///   - ignore: an ignoreregex, or a filter whose ignoreregexes are added.
     ///   - logTimeZone: the jail's `logtimezone`, used when the options name no zone.
     ///   - useDNS: the jail's `usedns` (`no`: `<HOST>` matches addresses only).
+    ///   - maxLines: a `maxlines` instead of the filter's (fail2ban-regex's `-L`).
     /// - Throws: `FilterError` naming the file and the reason.
     public init(
         spec: String, options: FilterOptions, regexFallback: Bool = false, ignore: String? = nil,
-        logTimeZone: String? = nil, useDNS: UseDNS? = nil
+        logTimeZone: String? = nil, useDNS: UseDNS? = nil, maxLines: Int? = nil
     ) throws(FilterError) {
         let loader = FilterLoader(configDirectory: options.configDirectory)
         var config: FilterConfig
@@ -47,6 +48,7 @@ public struct CompiledFilter: Sendable {
             }
         }
         if let useDNS { config = config.usingDNS(useDNS) }
+        if let maxLines { config = config.withMaxLines(maxLines) }
         try self.init(config: config, options: options, logTimeZone: logTimeZone)
     }
 

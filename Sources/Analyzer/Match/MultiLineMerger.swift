@@ -119,21 +119,31 @@ final class MultiLineMerger {
         connection.nextWithHash = nil
     }
 
-    /// Merges one match (its fields are taken, not copied); returns the failure it
-    /// completes, if any.
-    func resolve(_ match: inout MultiLineMatch, file: Int) -> Failure? {
+    /// What one match came to after merging.
+    enum Settled {
+        /// `<F-NOFAIL>` (or a success) with the server's rule: nothing more is done.
+        case noFail
+        /// No failure id yet (fail2ban's `mlfpending`): the connection waits for one.
+        case pending
+        /// The failure id is in this slot of the merged fields.
+        case identified(Int)
+    }
+
+    /// Merges one match's fields into its connection (when it has an `<F-MLFID>`) and
+    /// finds its failure id; `fail` becomes the merged state.
+    /// - Parameter checkAll: fail2ban-regex's `checkAllRegex`: a no-fail merge goes on to
+    ///   look for an id (and marks the connection pending without one), as there.
+    func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false) -> Settled {
         let l = layout
-        var fail = FailState(fields: FieldValues(count: 0))
-        swap(&fail.fields, &match.fields)
         var connection: Connection? = nil
         if fail.fields.isPresent(l.mlfid) {
-            connection = merge(&fail, matchedLines: match.matchedLines)
-            if fail.has(l.nofail) {
+            connection = merge(&fail, matchedLines: matchedLines)
+            if fail.has(l.nofail) && !checkAll {
                 connection?.state = fail
-                return nil
+                return .noFail
             }
         } else {
-            fail.matches += match.matchedLines
+            fail.matches += matchedLines
         }
         // fail2ban: fid if it is set, else ip4, ip6, dns, host (an empty value counts).
         var idSlot: Int? = nil
@@ -146,9 +156,19 @@ final class MultiLineMerger {
                 fail.pending = true
                 connection?.state = fail
             }
-            return nil
+            return .pending
         }
         connection?.state = fail
+        return .identified(idSlot)
+    }
+
+    /// Merges one match (its fields are taken, not copied); returns the failure it
+    /// completes, if any.
+    func resolve(_ match: inout MultiLineMatch, file: Int) -> Failure? {
+        let l = layout
+        var fail = FailState(fields: FieldValues(count: 0))
+        swap(&fail.fields, &match.fields)
+        guard case .identified(let idSlot) = settle(&fail, matchedLines: match.matchedLines) else { return nil }
         let failureID: FailureID? = fail.fields.withBytes(idSlot) { bytes in
             let bytes = bytes!
             if let address = IPAddress(bytes: bytes) { return .address(address) }

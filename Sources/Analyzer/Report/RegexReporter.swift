@@ -1,0 +1,302 @@
+import Fail2banConfig
+import Foundation
+import LogSource
+import Matcher
+
+/// Replays fail2ban-regex over logs, line by line and in order, and counts what it counts
+/// (``RegexReport``); optionally hands on each line's failures (`-o`).
+///
+/// Corresponds to fail2ban's `client/fail2banregex.py` `Fail2banRegex.testRegex` and
+/// `process` over `server/filter.py` `processLine` and `findFailure` with its
+/// `checkAllRegex` (every failregex is tried on every line and each match counted; the
+/// server stops at the first). Multi-line ids merge through the server's
+/// ``MultiLineMerger``. Every regex runs on every line (no prefilter): the counts are of
+/// what each regex matched, not only of failures.
+public final class RegexReporter {
+    /// Which lines to keep for printing.
+    public enum Keep: Sendable, Equatable {
+        case none
+        /// The first `n` (fail2ban-regex keeps `maxlines + 1` and prints them when fewer
+        /// than `maxlines`).
+        case first(Int)
+        case all
+    }
+
+    public struct Options: Sendable {
+        /// fail2ban-regex's `checkAllRegex` (`--no-check-all` clears it; `-o` too).
+        public var checkAll = true
+        /// `-o`: lines whose failure has no id yet are left out (fail2ban-regex's
+        /// `ignorePending`).
+        public var ignorePending = false
+        public var keepMatched: Keep = .none
+        public var keepIgnored: Keep = .first(21)
+        public var keepMissed: Keep = .first(21)
+        /// Host names `<HOST>` matched count as fail2ban counts them: looked up
+        /// (`yes`, `warn`), kept as they are (`raw`) or dropped (`no`).
+        public var useDNS: UseDNS = .warn
+        public init() {}
+    }
+
+    /// One failure of a line, for `-o`.
+    public struct Found: Sendable {
+        /// 0-based.
+        public var failregex: Int
+        /// The failure id (address, host or `<F-ID>`).
+        public var id: String
+        /// The address when the id is not one (`<F-ID>` with `<HOST>`), else the id.
+        public var ip: String
+        public var time: Int?
+        public var fields: [String: String]
+        /// The line, as read.
+        public var line: String
+    }
+
+    let compiled: CompiledFilter
+    let matcher: FilterMatcher
+    let options: Options
+    let scratch: FilterScratch
+    var detector: DateDetector
+    let dateScratch: DateScratch
+    let merger: MultiLineMerger
+    let layout: FieldLayout
+    let resolver = HostResolver()
+    let maxLines: Int
+    public private(set) var report: RegexReport
+    /// The line buffer of `maxlines` > 1: each line's serial and its text without the date.
+    var buffer: [(serial: Int, text: [UInt8], line: String)] = []
+    var serial = 0
+    var lastTime: Int?
+    var prefregexMatched = false
+    var lastTemplate: (template: Int, start: Int)?
+    var lineNumber = 0
+    var subject: [UInt8] = []
+
+    public init(filter: CompiledFilter, options: Options = Options()) {
+        compiled = filter
+        matcher = filter.matcher
+        self.options = options
+        scratch = matcher.makeScratch()
+        detector = filter.detector
+        dateScratch = detector.makeScratch()
+        layout = matcher.fieldLayout
+        merger = MultiLineMerger(layout: layout, detailed: false)
+        maxLines = max(1, filter.maxLines)
+        let patterns = filter.config.patterns
+        report = RegexReport(
+            failregexes: patterns.failregex.count, ignoreregexes: patterns.ignoreregex.count,
+            prefregex: patterns.prefregex.map { !$0.allSatisfy(\.isWhitespace) } ?? false,
+            templateNames: detector.templateNames)
+    }
+
+    /// Reads `paths` in order (plain or compressed; `/dev/stdin` for standard input) and
+    /// feeds every line; `found` gets each line's failures when it has any and is not
+    /// ignored (fail2ban-regex's `-o`).
+    public func run(
+        _ paths: [String], scanOptions: ScanOptions, found: (([Found]) -> Void)? = nil
+    ) {
+        for path in paths {
+            detector = Scan.detectors([compiled.scanFilter()], for: path, options: scanOptions)[0]
+            do {
+                let (source, _) = try LogFile.open(path, engine: scanOptions.inflate)
+                let chunker = LineChunker(source: source, capacity: scanOptions.chunkSize)
+                // fail2ban-regex reads complete lines only (FileContainer.readline).
+                chunker.keepsUnterminatedLine = scanOptions.countsUnterminatedLine
+                let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: scanOptions.chunkSize, alignment: 64)
+                defer { storage.deallocate() }
+                while let count = try chunker.fill(storage) {
+                    let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                    LineScanner.forEachLine(in: bytes) { line, _ in feed(line, found: found) }
+                }
+                report.bytes += chunker.bytesRead
+                if chunker.unterminatedBytes > 0 { report.unterminated.append((path, chunker.unterminatedBytes)) }
+                report.filesRead += 1
+                report.warnings += source.warnings
+                if chunker.longLines > 0 {
+                    report.warnings.append(
+                        ScanError(
+                            .lineTooLong, path: path, "\(chunker.longLines) line(s) longer than \(scanOptions.chunkSize) bytes were cut"))
+                }
+            } catch {
+                report.warnings.append(error)
+            }
+        }
+    }
+
+    static func keep(_ keep: Keep, _ count: Int) -> Bool {
+        switch keep {
+        case .none: false
+        case .first(let n): count <= n
+        case .all: true
+        }
+    }
+
+    /// One line as read (without `\n`; a final `\r` already gone).
+    public func feed(_ raw: UnsafeBufferPointer<UInt8>, found: (([Found]) -> Void)? = nil) {
+        lineNumber += 1
+        // fail2ban-regex: line.rstrip('\r\n'); empty lines and comments are not tested.
+        var count = raw.count
+        while count > 0, raw[count - 1] == 13 || raw[count - 1] == 10 { count -= 1 }
+        let line = UnsafeBufferPointer(rebasing: raw[..<count])
+        guard count > 0, line[0] != UInt8(ascii: "#") else { return }
+        report.lines += 1
+        var time: Int? = lastTime
+        var text = [UInt8]()
+        if let (template, date, start) = detector.detectTemplate(line, scratch: dateScratch, last: lastTemplate) {
+            report.templateHits[template] += 1
+            lastTemplate = (template, start)
+            if !date.usesLastDate {
+                time = date.time
+                lastTime = date.time
+            }
+            text = Array(line[..<date.range.lowerBound]) + Array(line[date.range.upperBound...])
+        } else {
+            text = Array(line)
+        }
+        let (failures, isIgnored) = process(text, time: time, line: line)
+        let kept = failures.filter { !$0.nofail }
+        if let found {
+            if !kept.isEmpty && !isIgnored { found(kept.map(\.found)) }
+            return
+        }
+        let shown = { String(decoding: line, as: UTF8.self) }
+        if isIgnored {
+            report.ignored += 1
+            if Self.keep(options.keepIgnored, report.ignored) { report.ignoredLines.append(shown()) }
+        } else if !kept.isEmpty {
+            report.matched += 1
+            if Self.keep(options.keepMatched, report.matched) { report.matchedLines.append(shown()) }
+        } else if Self.keep(options.keepMissed, report.missed) {
+            report.missedLines.append(shown())
+        }
+    }
+
+    struct LineFailure {
+        var nofail: Bool
+        var found: Found
+    }
+
+    /// fail2ban's `findFailure` with fail2ban-regex's settings: the failures of one line
+    /// (with the line buffer when `maxlines` > 1), and whether an ignoreregex fired.
+    func process(_ text: [UInt8], time: Int?, line: UnsafeBufferPointer<UInt8>) -> ([LineFailure], Bool) {
+        serial += 1
+        let original = buffer
+        let fullBuffer = buffer.count >= maxLines
+        if maxLines > 1 {
+            buffer.append((serial, text, String(decoding: line, as: UTF8.self)))
+            if buffer.count > maxLines { buffer.removeFirst(buffer.count - maxLines) }
+        } else {
+            buffer = [(serial, text, "")]
+        }
+        subject.removeAll(keepingCapacity: true)
+        for entry in buffer {
+            subject += entry.text
+            subject.append(10)
+        }
+        let all: LineMatches
+        do {
+            all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch) }
+        } catch {
+            report.limitHits += 1
+            return ([], false)
+        }
+        var failures: [LineFailure] = []
+        var ignored = false
+        func countIgnores(_ indices: [Int]) {
+            for k in options.checkAll ? indices : Array(indices.prefix(1)) { report.ignoreregexHits[k] += 1 }
+            ignored = true
+        }
+        // fail2ban-regex counts the prefregex's last result, also on a line it did not run on.
+        if let matched = all.prefregexMatched { prefregexMatched = matched }
+        if prefregexMatched { report.prefregexHits? += 1 }
+        if !all.ignoredFirst.isEmpty {
+            countIgnores(all.ignoredFirst)
+            return ([], true)
+        }
+        let shown = String(decoding: line, as: UTF8.self)
+        for match in all.matches {
+            if !all.ignoredAfter.isEmpty {
+                countIgnores(all.ignoredAfter)
+                if !options.checkAll { break }
+                continue
+            }
+            if maxLines > 1 {
+                consume(match.range, skipping: all.skippedLines[all.matches.firstIndex { $0.failregexIndex == match.failregexIndex }!])
+            }
+            var fail = MultiLineMerger.FailState(fields: match.fields)
+            var nofail = false
+            if fail.fields.isPresent(layout.mlfid) {
+                let settled = merger.settle(&fail, matchedLines: 1, checkAll: options.checkAll)
+                if case .noFail = settled { break }
+                nofail = fail.has(layout.nofail)
+            } else {
+                nofail = fail.has(layout.nofail)
+            }
+            // fail2ban: the address from ip4, ip6, dns, else the failure id; none: pending.
+            var ids: [String] = []
+            var ip: String? = nil
+            if let address = fail.fields[layout.ip4] ?? fail.fields[layout.ip6] {
+                ids = [address]
+                ip = address
+            } else if let host = fail.fields[layout.dns] {
+                switch options.useDNS {
+                case .raw: ids = [host]
+                case .no: ids = IPAddress(host).map { [$0.description] } ?? []
+                case .yes, .warn:
+                    ids = IPAddress(host).map { [$0.description] } ?? resolver.addresses(of: host).map(\.description)
+                }
+                ip = ids.first
+            } else if let fid = fail.fields[layout.fid] {
+                ids = [fid]
+            } else {
+                if options.ignorePending && !options.checkAll { break }
+                ids = [""]
+            }
+            let fid = fail.fields[layout.fid]
+            for id in ids {
+                report.failregexHits[match.failregexIndex] += 1
+                failures.append(
+                    LineFailure(
+                        nofail: nofail,
+                        found: Found(
+                            failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time,
+                            fields: fail.fields.dictionary(layout), line: shown)))
+            }
+            if !options.checkAll || maxLines > 1 { break }
+        }
+        if maxLines > 1 {
+            // fail2ban-regex: earlier lines of the buffer that a match took count as matched.
+            let remaining = Set(buffer.map(\.serial))
+            for entry in original.dropFirst(fullBuffer ? 1 : 0) where !remaining.contains(entry.serial) {
+                report.matched += 1
+                // By text, the first such line (fail2ban-regex's list.index).
+                if let k = report.missedLines.firstIndex(of: entry.line) { report.missedLines.remove(at: k) }
+                if options.keepMatched == .all { report.matchedLines.append(entry.line) }
+            }
+        }
+        return (failures, ignored || failures.contains { $0.nofail })
+    }
+
+    /// The lines a match covered leave the buffer (fail2ban's `getUnmatchedTupleLines`);
+    /// all of them when the prefregex's content replaced the text.
+    /// Lines `<SKIPLINES>` took stay (matched by text, in order, as fail2ban does).
+    func consume(_ range: Range<Int>?, skipping skipped: [[UInt8]]) {
+        guard let range else {
+            buffer = []
+            return
+        }
+        let first = subject[..<range.lowerBound].filter { $0 == 10 }.count
+        let last = subject[..<max(range.lowerBound, range.upperBound - 1)].filter { $0 == 10 }.count
+        let upper = min(last, buffer.count - 1)
+        guard first <= upper else { return }
+        var matched = Array(buffer[first...upper])
+        var kept = Array(buffer[..<first])
+        var n = 0
+        for line in skipped {
+            if let m = matched[n...].firstIndex(where: { $0.text == line }) {
+                kept.append(matched.remove(at: m))
+                n = m
+            }
+        }
+        buffer = kept + buffer[(upper + 1)...]
+    }
+}

@@ -1,0 +1,88 @@
+/// Every regex of a filter on one line, as fail2ban-regex runs them (`checkAllRegex`).
+public struct LineMatches {
+    /// The ignoreregexes (0-based) that matched the whole line when fail2ban checks them
+    /// first (fewer ignoreregexes than failregexes minus 2); when any did, nothing else ran.
+    public var ignoredFirst: [Int] = []
+    /// nil: the filter has no prefregex (or it did not run); else whether it matched.
+    public var prefregexMatched: Bool? = nil
+    /// Every failregex that matched, in order, with the prefregex's groups merged in.
+    public var matches: [FilterMatcher.DetailedMatch] = []
+    /// Per match, the lines its `<SKIPLINES>` took (fail2ban's `getSkippedLines`): they
+    /// stay in a multi-line buffer.
+    public var skippedLines: [[[UInt8]]] = []
+    /// The ignoreregexes (0-based) that match the text the failregexes saw (looked at only
+    /// when a failregex matched): fail2ban checks them after each failregex match.
+    public var ignoredAfter: [Int] = []
+}
+
+extension FilterMatcher {
+    /// Each failregex's `<SKIPLINES>` groups, in order.
+    var skipGroups: [[Int]] {
+        failregexes.map { regex in
+            regex.regex.groupNumbers.filter { $0.key.hasPrefix("skiplines") }.map(\.value).sorted()
+        }
+    }
+
+    /// Runs the ignoreregexes, the prefregex and every failregex on `subject` (a line
+    /// without its date, then `\n`) and reports each that matched: fail2ban-regex's view
+    /// (`checkAllRegex`), where the server stops at the first failregex. The prefilter and
+    /// the first-byte gates are not used: a caller may skip lines the prefilter rules out.
+    /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
+    public func matchAll(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> LineMatches {
+        if UnicodeText.needsUnicode(subject), let text = unicodeText {
+            let (line, replaced) = scratch.unicodeLine(subject)
+            var found = try text.matcher.matchAll(subject: line, scratch: scratch)
+            if replaced {
+                found.matches = found.matches.map { DetailedMatch(failregexIndex: $0.failregexIndex, fields: $0.fields, range: nil) }
+            }
+            return found
+        }
+        var result = LineMatches()
+        guard let base = subject.baseAddress else { return result }
+        let pcre = scratch.pcre
+        if ignoresFirst {
+            for (k, ignore) in ignoreHandles.enumerated() where try search(ignore, ignoreSlot + k, base, subject.count, scratch) {
+                result.ignoredFirst.append(k)
+            }
+            if !result.ignoredFirst.isEmpty { return result }
+        }
+        var current = subject
+        var replaced = false
+        let prefSlots = slotRanges[0]
+        if let prefHandle {
+            let matched = try search(prefHandle, 0, base, subject.count, scratch)
+            result.prefregexMatched = matched
+            guard matched else { return result }
+            for k in prefSlots { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
+            if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
+                current = Self.content(content, of: subject, scratch)
+                replaced = true
+            }
+        }
+        let currentBase = current.baseAddress!
+        for index in failHandles.indices {
+            guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
+            let range = pcre.range(ofGroup: 0)
+            var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
+            for k in prefSlots {
+                if let range = scratch.prefRanges[k] { fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
+            }
+            fill(&fields, regex: index + 1, current, pcre)
+            fieldLayout.applyAlternates(&fields)
+            result.matches.append(DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range))
+            var skipped: [UInt8] = []
+            for group in skipGroups[index] {
+                if let range = pcre.range(ofGroup: group) { skipped += current[range] }
+            }
+            result.skippedLines.append(
+                skipped.split(separator: 10, omittingEmptySubsequences: false).dropLast(skipped.last == 10 ? 1 : 0).map(Array.init))
+        }
+        if !result.matches.isEmpty {
+            for (k, ignore) in ignoreHandles.enumerated()
+            where try search(ignore, ignoreSlot + k, currentBase, current.count, scratch) {
+                result.ignoredAfter.append(k)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,158 @@
+import Analyzer
+import Fail2banConfig
+import Foundation
+import LogSource
+import Matcher
+
+extension RegexCommand {
+    /// fail2ban-regex's report (or, with `-o`, its one line per failure) on `paths`.
+    func report(_ compiled: CompiledFilter, paths: [String], shown: [String], lineFile: Bool) throws {
+        var options = RegexReporter.Options()
+        // fail2ban-regex keeps maxlines + 1 lines of each kind and prints them when fewer
+        // than maxlines (its -L, else 20).
+        let limit = maxLines ?? 20
+        options.checkAll = !noCheckAll && out == nil
+        options.ignorePending = out != nil
+        options.keepMatched = printAllMatched ? .all : .none
+        options.keepMissed = printNoMissed ? .none : printAllMissed ? .all : .first(limit + 1)
+        options.keepIgnored = printNoIgnored ? .none : printAllIgnored ? .all : .first(limit + 1)
+        options.useDNS = useDNS ?? (compiled.config.patterns.useDNS ? .warn : .no)
+        var unshared = compiled
+        unshared.matcher.profiler = nil
+        let reporter = RegexReporter(filter: unshared, options: options)
+        let started = ContinuousClock.now
+        if let out {
+            var text = ""
+            reporter.run(paths, scanOptions: filterArguments.scanOptions()) { found in
+                for failure in found { text += Self.format(out, failure) + "\n" }
+                if text.utf8.count > 1 << 16 {
+                    StandardOutput.write(text)
+                    text = ""
+                }
+            }
+            StandardOutput.write(text)
+        } else {
+            reporter.run(paths, scanOptions: filterArguments.scanOptions())
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let report = reporter.report
+        for warning in report.warnings { Diagnostics.warning(warning.description) }
+        for file in report.unterminated {
+            Diagnostics.note(
+                "\(file.path): the last line has no newline (\(file.bytes) bytes) and was not read: it may be half written (--count-unterminated reads it)"
+            )
+        }
+        guard report.filesRead > 0 else { throw ExitStatus.NoInput() }
+        if out == nil {
+            StandardOutput.write(
+                header(compiled, shown: shown, lineFile: lineFile)
+                    + Self.text(report, compiled, seconds: seconds, limit: limit, options: options))
+        }
+        if report.limitHits > 0 {
+            Diagnostics.warning("\(report.limitHits) line(s) were given up on because a regex hit PCRE2's match limits (counted as missed)")
+        }
+        if !report.warnings.isEmpty { throw ExitStatus.incompleteInput }
+    }
+
+    /// fail2ban-regex's "Running tests" part: what was read and how.
+    func header(_ compiled: CompiledFilter, shown: [String], lineFile: Bool) -> String {
+        var out = "\nRunning tests\n=============\n\n"
+        if let file = compiled.config.files.first {
+            out += "Use   failregex filter file : \(compiled.config.name), file: \(file)\n"
+        } else {
+            out += "Use   failregex line : \(Self.short(filter))\n"
+        }
+        if let ignoreregex { out += "Use ignoreregex line : \(Self.short(ignoreregex))\n" }
+        if compiled.maxLines > 1 || maxLines != nil { out += "Use         maxlines : \(compiled.maxLines)\n" }
+        let dates = filterArguments.datePatterns.isEmpty ? compiled.config.datePatterns : filterArguments.datePatterns
+        if !dates.isEmpty { out += "Use      datepattern : \(dates.joined(separator: ", "))\n" }
+        if lineFile {
+            out += "Use      single line : \(Self.short(log))\n"
+        } else {
+            for path in shown { out += "Use         log file : \(path)\n" }
+        }
+        return out + "\n"
+    }
+
+    /// fail2ban's `shortstr`: at most 53 characters, the rest as "...".
+    static func short(_ text: String) -> String { text.count > 53 ? String(text.prefix(50)) + "..." : text }
+
+    /// fail2ban-regex's `printStats`, section by section.
+    static func text(_ report: RegexReport, _ compiled: CompiledFilter, seconds: Double, limit: Int, options: RegexReporter.Options)
+        -> String
+    {
+        let patterns = compiled.config.patterns
+        var out = "\nResults\n=======\n"
+        func list(_ items: [String], header: String? = nil) {
+            guard !items.isEmpty else { return }
+            out += (header.map { "|- \($0)\n" } ?? "") + "|  " + items.joined(separator: "\n|  ") + "\n`-\n"
+        }
+        if let hits = report.prefregexHits {
+            out += "\nPrefregex: \(hits) total\n"
+            list([patterns.prefregex ?? ""])
+        }
+        for (title, regexes, hits) in [
+            ("Failregex", patterns.failregex, report.failregexHits), ("Ignoreregex", patterns.ignoreregex, report.ignoreregexHits),
+        ] {
+            out += "\n\(title): \(hits.reduce(0, +)) total\n"
+            list(
+                regexes.indices.filter { hits[$0] > 0 }.map { String(format: "%2d) [%d] ", $0 + 1, hits[$0]) + regexes[$0] },
+                header: " #) [# of hits] regular expression")
+        }
+        out += "\nDate template hits:\n"
+        let templates = report.templateNames.indices.filter { report.templateHits[$0] > 0 }
+            .sorted { report.templateHits[$0] > report.templateHits[$1] }
+        list(templates.map { "[\(report.templateHits[$0])] \(report.templateNames[$0])" }, header: "[# of hits] date format")
+        out += "\nLines: \(report.lines) lines, \(report.ignored) ignored, \(report.matched) matched, \(report.missed) missed\n"
+        out += String(format: "[processed in %.2f sec]\n\n", seconds)
+        for (kind, count, lines, keep) in [
+            ("matched", report.matched, report.matchedLines, options.keepMatched),
+            ("ignored", report.ignored, report.ignoredLines, options.keepIgnored),
+            ("missed", report.missed, report.missedLines, options.keepMissed),
+        ] where keep != .none && count > 0 {
+            if count < limit || keep == .all {
+                list(lines, header: kind.prefix(1).uppercased() + kind.dropFirst() + " line(s):")
+            } else {
+                out +=
+                    "\(kind.prefix(1).uppercased() + kind.dropFirst()) line(s): too many to print.  Use --print-all-\(kind) to print all \(count) lines\n"
+            }
+        }
+        return out
+    }
+
+    /// One failure as `-o` asks: `id`/`fid`, `ip`, `msg`, a field's name, or a template
+    /// whose `<tag>`s are replaced (`<ip>`, `<fid>`, `<time>`, `<msg>`/`<matches>`,
+    /// `<F-NAME>` and field names).
+    static func format(_ token: String, _ found: RegexReporter.Found) -> String {
+        switch token {
+        case "id", "fid": return found.id
+        case "ip": return found.ip
+        case "msg", "matches": return found.line
+        default: break
+        }
+        guard token.contains("<") else { return found.fields[token] ?? "None" }
+        var values = found.fields
+        values["ip"] = found.ip
+        values["fid"] = found.id
+        values["time"] = found.time.map { "\($0).0" } ?? "None" // Python prints its float
+        values["msg"] = found.line
+        values["matches"] = found.line
+        var out = ""
+        var rest = Substring(token)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            out += rest[..<open]
+            let tag = String(rest[rest.index(after: open)..<close])
+            let key = tag.hasPrefix("F-") ? String(tag.dropFirst(2)).lowercased() : tag
+            if let value = values[key] {
+                out += value
+            } else if tag.hasPrefix("F-") {
+                out += ""
+            } else {
+                out += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+}

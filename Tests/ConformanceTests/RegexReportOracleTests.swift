@@ -1,0 +1,160 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `failscan regex`'s report against fail2ban-regex's, section by section: prefregex,
+/// failregex and ignoreregex hits (every failregex that matches a line counts), date
+/// template hits, `Lines: N lines, N ignored, N matched, N missed`, and the matched,
+/// ignored and missed lines themselves (`--print-all-*`); and `-o` output. On fail2ban's
+/// sample log of every stock filter that has one, on filter modes, on a generated corpus
+/// and on the seed filters. What is left out of the comparison: the prefregex's text
+/// (fail2ban prints it compiled to Python, failscan as configured) and the processing time.
+@Suite struct RegexReportOracleTests {
+    static let logs = "/usr/lib/python3/dist-packages/fail2ban/tests/files/logs"
+    static let filters = "/etc/fail2ban/filter.d"
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let log: String
+        let filter: String
+        var testDescription: String { "\((log as NSString).lastPathComponent) with \((filter as NSString).lastPathComponent)" }
+    }
+
+    /// Every stock filter with a sample log of its name.
+    static let stockCases: [Case] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []
+        return names.sorted().filter { FileManager.default.fileExists(atPath: "\(filters)/\($0).conf") }.map {
+            Case(log: "\(logs)/\($0)", filter: $0)
+        }
+    }()
+
+    static let modeCases: [Case] = [
+        ("sshd", "sshd[mode=aggressive]"), ("sshd", "sshd[mode=ddos]"), ("sshd", "sshd[mode=extra]"),
+        ("postfix", "postfix[mode=aggressive]"), ("postfix", "postfix[mode=more]"), ("postfix", "postfix[mode=rbl]"),
+        ("postfix", "postfix[mode=auth]"), ("dovecot", "dovecot[mode=aggressive]"),
+    ].map { Case(log: "\(logs)/\($0.0)", filter: $0.1) }
+
+    /// The seed filters on the shipped Corpus (the seed dovecot filter's `(?P<HOST>...)`
+    /// does not compile in fail2ban 1.0: Fail2banRegexOracleTests compares its failures
+    /// through a rewritten copy).
+    static let seedCases: [Case] = [
+        Case(log: TestSupport.corpus("logs/mail.log"), filter: TestSupport.corpus("filters/qpoppermail.conf")),
+        Case(log: TestSupport.corpus("logs/auth.log"), filter: TestSupport.corpus("filters/qpopperauth.conf")),
+        Case(log: TestSupport.corpus("logs/mail.log"), filter: "dovecot"),
+        Case(log: TestSupport.corpus("logs/auth.log"), filter: "sshd"),
+    ]
+
+    /// A generated corpus (Corpus/generate.py matrix, 2 MB per log, seeded), made once.
+    static let generated: String = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-report-\(getpid())").path
+        let made = try? TestSupport.run(
+            "/usr/bin/python3", [TestSupport.corpus("generate.py"), "matrix", "--size", "2M", directory])
+        precondition(made?.status == 0, "generate.py matrix failed: \(made?.stderr ?? "")")
+        return directory
+    }()
+
+    static let generatedCases: [(String, String)] = [
+        ("auth-attack60.log", "sshd"), ("auth-quiet.log", "sshd[mode=aggressive]"), ("apache-error.log", "apache-auth"),
+        ("nginx-error.log", "nginx-http-auth"), ("postfix-busy.log", "postfix"), ("exim-mainlog.log", "exim"),
+        ("courier-mail.log", "courier-auth"), ("fail2ban.log", "recidive"),
+    ]
+
+    /// The report from "Results" on, without the processing time and the prefregex's
+    /// text; date template hits sorted (fail2ban lists them in its detector's order).
+    static func sections(_ output: String) -> [String] {
+        guard let start = output.range(of: "\nResults\n") else { return ["no Results section in:", output] }
+        let lines = output[start.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var result: [String] = []
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            if line.hasPrefix("[processed in") {
+                i += 1
+            } else if line.hasPrefix("Prefregex:") {
+                result.append(line)
+                i += 2
+            } else if line.hasPrefix("Date template hits") {
+                result.append(line)
+                i += 1
+                var block: [String] = []
+                while i < lines.count, !lines[i].hasPrefix("`-"), !lines[i].isEmpty {
+                    block.append(lines[i])
+                    i += 1
+                }
+                result += block.sorted()
+            } else {
+                result.append(line.replacingOccurrences(of: #"\s+$"#, with: "", options: .regularExpression))
+                i += 1
+            }
+        }
+        return result
+    }
+
+    func compare(_ c: Case, options: [String]) throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let expected = try TestSupport.run(fail2ban, options + [c.log, c.filter])
+        let got = try TestSupport.failscan(["regex"] + options + [c.log, c.filter])
+        #expect(got.status == 0, "\(got.stderr)")
+        let want = Self.sections(expected.stdout), have = Self.sections(got.stdout)
+        #expect(want.count > 8, "fail2ban-regex gave no report: \(expected.stdout) \(expected.stderr)")
+        let differing = zip(want, have).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(
+            want == have,
+            "first difference at line \(differing?.offset ?? min(want.count, have.count)): fail2ban-regex \(differing?.element.0 ?? "(end)"), failscan \(differing?.element.1 ?? "(end)")"
+        )
+    }
+
+    static let printAll = ["--print-all-matched", "--print-all-missed", "--print-all-ignored"]
+
+    @Test(arguments: stockCases + modeCases + seedCases)
+    func sameReportAsFail2banRegex(_ c: Case) throws {
+        try compare(c, options: Self.printAll)
+    }
+
+    @Test func everyStockFilterWithASampleIsCompared() {
+        #expect(Self.stockCases.count >= 80, "only \(Self.stockCases.count) stock filters with sample logs found in \(Self.logs)")
+    }
+
+    @Test(arguments: generatedCases)
+    func sameReportOnAGeneratedCorpus(_ log: String, _ filter: String) throws {
+        try compare(Case(log: "\(Self.generated)/\(log)", filter: filter), options: [])
+    }
+
+    /// The default report: lines printed only when fewer than 20, else the "too many" note;
+    /// `--print-no-missed`, `--print-no-ignored`, `--no-check-all` and `-L`.
+    @Test(arguments: [
+        [], ["--print-no-missed"], ["--print-no-ignored", "--print-all-missed"], ["--no-check-all"], ["-L", "3"],
+    ])
+    func printingOptionsAsFail2banRegex(_ options: [String]) throws {
+        for filter in ["sshd", "apache-auth", "slapd", "postfix"] {
+            try compare(Case(log: "\(Self.logs)/\(filter)", filter: filter), options: options)
+        }
+    }
+
+    /// `-o`: one line per failure, as fail2ban-regex prints it (which checks only the first
+    /// failregex and leaves out failures still waiting for an id).
+    @Test(arguments: ["ip", "id", "user", "<ip> <F-USER> <fid>"])
+    func outTokensAsFail2banRegex(_ token: String) throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        for filter in ["sshd", "dovecot", "postfix", "apache-auth", "nginx-http-auth", "exim", "recidive", "slapd", "ejabberd-auth"] {
+            let log = "\(Self.logs)/\(filter)"
+            let expected = try TestSupport.run(fail2ban, ["-o", token, log, filter])
+            let got = try TestSupport.failscan(["regex", "-o", token, log, filter])
+            #expect(got.status == 0, "\(got.stderr)")
+            #expect(!expected.stdout.isEmpty)
+            #expect(got.stdout == expected.stdout, "-o \(token) on \(filter)")
+        }
+    }
+
+    /// `-o "<time> <ip>"` with the same "now" (fail2ban-regex takes the year of dates
+    /// without one from today; failscan by default from the file's modification time).
+    @Test func outTimesAsFail2banRegex() throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let now = String(Int(Date().timeIntervalSince1970))
+        for filter in ["sshd", "postfix", "apache-auth"] {
+            let log = "\(Self.logs)/\(filter)"
+            let expected = try TestSupport.run(fail2ban, ["-o", "<time> <ip>", log, filter])
+            let got = try TestSupport.failscan(["regex", "--now", now, "-o", "<time> <ip>", log, filter])
+            #expect(got.stdout == expected.stdout, "-o '<time> <ip>' on \(filter)")
+        }
+    }
+}
