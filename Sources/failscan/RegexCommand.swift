@@ -192,7 +192,6 @@ struct RegexCommand: ParsableCommand {
                 if !costs { return }
             }
             let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
-            let failregexes = compiled.config.patterns.failregex
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var out = ""
