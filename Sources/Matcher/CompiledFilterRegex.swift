@@ -7,6 +7,8 @@ struct CompiledFilterRegex: Sendable {
     /// Named groups other than `content`, sorted by name.
     let fieldGroups: [(name: String, number: Int)]
     let contentGroup: Int?
+    /// The `<SKIPLINES>` groups, in order.
+    let skipLineGroups: [Int]
     /// (slot of the filter's ``FieldLayout``, group number) of the named groups; set when
     /// the filter's layout is known.
     var fieldSlots: [(slot: Int, group: Int)] = []
@@ -28,6 +30,7 @@ struct CompiledFilterRegex: Sendable {
         }
         fieldGroups = names.keys.sorted().filter { $0 != "content" }.map { ($0, names[$0]!) }
         contentGroup = names["content"]
+        skipLineGroups = names.filter { $0.key.hasPrefix("skiplines") }.map(\.value).sorted()
     }
 
     var hasFailureID: Bool { !idGroups.isEmpty || regex.groupNumbers["mlfid"] != nil }

@@ -16,22 +16,19 @@ public struct LineMatches {
 }
 
 extension FilterMatcher {
-    /// Each failregex's `<SKIPLINES>` groups, in order.
-    var skipGroups: [[Int]] {
-        failregexes.map { regex in
-            regex.regex.groupNumbers.filter { $0.key.hasPrefix("skiplines") }.map(\.value).sorted()
-        }
-    }
-
     /// Runs the ignoreregexes, the prefregex and every failregex on `subject` (a line
     /// without its date, then `\n`) and reports each that matched: fail2ban-regex's view
     /// (`checkAllRegex`), where the server stops at the first failregex. The prefilter and
-    /// the first-byte gates are not used: a caller may skip lines the prefilter rules out.
+    /// the first-byte gates skip failregexes that cannot match (they never drop a match).
+    /// - Parameter failregexes: false for a line the prefilter ruled out (no failregex can
+    ///   match it): only the ignoreregexes fail2ban checks first and the prefregex run.
     /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
-    public func matchAll(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> LineMatches {
+    public func matchAll(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, failregexes tryFailregexes: Bool = true)
+        throws(PCRE2Error) -> LineMatches
+    {
         if UnicodeText.needsUnicode(subject), let text = unicodeText {
             let (line, replaced) = scratch.unicodeLine(subject)
-            var found = try text.matcher.matchAll(subject: line, scratch: scratch)
+            var found = try text.matcher.matchAll(subject: line, scratch: scratch, failregexes: tryFailregexes)
             if replaced {
                 found.matches = found.matches.map { DetailedMatch(failregexIndex: $0.failregexIndex, fields: $0.fields, range: nil) }
             }
@@ -59,9 +56,13 @@ extension FilterMatcher {
                 replaced = true
             }
         }
+        guard tryFailregexes else { return result }
         let currentBase = current.baseAddress!
+        let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
-            guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
+            guard gates.admits(index, word: word), gates.literalsAdmit(index, current),
+                try search(failHandles[index], index + 1, currentBase, current.count, scratch)
+            else { continue }
             let range = pcre.range(ofGroup: 0)
             var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
             for k in prefSlots {
@@ -71,7 +72,7 @@ extension FilterMatcher {
             fieldLayout.applyAlternates(&fields)
             result.matches.append(DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range))
             var skipped: [UInt8] = []
-            for group in skipGroups[index] {
+            for group in failregexes[index].skipLineGroups {
                 if let range = pcre.range(ofGroup: group) { skipped += current[range] }
             }
             result.skippedLines.append(

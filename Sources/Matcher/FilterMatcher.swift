@@ -216,7 +216,17 @@ public struct FilterMatcher: LineMatcher {
         _ handle: PCRE2Handle, _ slot: Int, _ base: UnsafePointer<UInt8>, _ count: Int, _ scratch: FilterScratch
     ) throws(PCRE2Error) -> Bool {
         guard let profile = scratch.profile else { return try handle.search(base, length: count, scratch: scratch.pcre) }
-        return try profile.measure(slot) { () throws(PCRE2Error) in try handle.search(base, length: count, scratch: scratch.pcre) }
+        return try profile.measure(slot, subject: UnsafeBufferPointer(start: base, count: count)) { () throws(PCRE2Error) in
+            try handle.search(base, length: count, scratch: scratch.pcre)
+        }
+    }
+
+    /// Runs `body` (one line's matching), timing all of it when the scratch carries a
+    /// profile (``RegexProfileTotals/matcherNanoseconds``).
+    @inline(__always)
+    public func measuringLine<R>(_ scratch: FilterScratch, _ body: () throws(PCRE2Error) -> R) throws(PCRE2Error) -> R {
+        guard let profile = scratch.profile else { return try body() }
+        return try profile.measureLine(body)
     }
 
     public func makeScratch() -> FilterScratch {
@@ -296,6 +306,7 @@ public struct FilterMatcher: LineMatcher {
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
+            if let profile = scratch.profile { profile.enter(index + 1) }
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let range = pcre.range(ofGroup: 0)
@@ -371,6 +382,7 @@ public struct FilterMatcher: LineMatcher {
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
+            if let profile = scratch.profile { profile.enter(index + 1) }
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let idGroups = failIDGroups[index]

@@ -1,3 +1,4 @@
+import CMemSearch
 import Synchronization
 
 #if canImport(Glibc)
@@ -10,35 +11,91 @@ import Synchronization
 public final class RegexProfile: @unchecked Sendable {
     // SAFETY: one worker writes a profile (through its own scratch); the totals are read
     // after the scan has joined its workers.
-    public internal(set) var tries: [Int]
-    public internal(set) var hits: [Int]
-    public internal(set) var nanoseconds: [Int]
-    public internal(set) var limitHits: [Int]
+    let slots: Int
+    /// Per slot: tries, hits, ticks charged, limit hits, ticks in PCRE2, in one buffer (no copy-on-write or
+    /// exclusivity checks per search: the bookkeeping must cost little beside a search).
+    let counts: UnsafeMutablePointer<Int>
+    /// Per slot, the first subject a resource limit gave up on (a ReDoS example).
+    var limitExamples: [[UInt8]?]
+    /// Ticks in the filter's matching of a line, all of it (regexes, gates, field copies),
+    /// to check that the per-regex times account for it.
+    var matcherTicks = 0
 
     init(slots: Int) {
-        tries = Array(repeating: 0, count: slots)
-        hits = tries
-        nanoseconds = tries
-        limitHits = tries
+        self.slots = slots
+        counts = .allocate(capacity: 5 * slots)
+        counts.initialize(repeating: 0, count: 5 * slots)
+        limitExamples = Array(repeating: nil, count: slots)
     }
 
-    /// Runs one search of `slot`, counting it.
+    deinit { counts.deallocate() }
+
+    var tries: UnsafeMutablePointer<Int> { counts }
+    var hits: UnsafeMutablePointer<Int> { counts + slots }
+    var ticks: UnsafeMutablePointer<Int> { counts + 2 * slots }
+    var limitHits: UnsafeMutablePointer<Int> { counts + 3 * slots }
+    var searchTicks: UnsafeMutablePointer<Int> { counts + 4 * slots }
+
+    /// The time-stamp counter (ticks; ``RegexProfiler`` turns them into nanoseconds).
     @inline(__always)
-    func measure(_ slot: Int, _ search: () throws(PCRE2Error) -> Bool) throws(PCRE2Error) -> Bool {
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
+    static func now() -> Int { Int(truncatingIfNeeded: cmemsearch_ticks()) }
+
+    /// Within a line: the slot whose search began the interval now running, and when.
+    var openSlot = -1
+    var openedAt = 0
+    var inLine = false
+
+    /// Runs one line's matching, adding its time to ``matcherTicks``. Within it, a regex's
+    /// time runs from the check of whether to try it (its gate) or, without one, from its
+    /// search, to the start of the next regex or the end of the line; the line's first
+    /// regex also takes what came before it (the Unicode check). So a regex is charged for
+    /// its gate, its search and what its result costs (captures, the id), and the rows add
+    /// up to the time spent matching lines, except lines on which no regex was tried.
+    @inline(__always)
+    func measureLine<R>(_ body: () throws(PCRE2Error) -> R) throws(PCRE2Error) -> R {
+        let start = Self.now()
+        inLine = true
+        openSlot = -1
+        openedAt = start
         defer {
-            var end = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &end)
-            nanoseconds[slot] += (end.tv_sec - start.tv_sec) * 1_000_000_000 + (end.tv_nsec - start.tv_nsec)
-            tries[slot] += 1
+            let end = Self.now()
+            if openSlot >= 0 { ticks[openSlot] &+= end &- openedAt }
+            openSlot = -1
+            inLine = false
+            matcherTicks &+= end &- start
+        }
+        return try body()
+    }
+
+    /// Within a line, the work for `slot` begins (its gate, then maybe its search).
+    @inline(__always)
+    public func enter(_ slot: Int) {
+        guard inLine, openSlot != slot else { return }
+        let now = Self.now()
+        ticks[openSlot >= 0 ? openSlot : slot] &+= now &- openedAt
+        openSlot = slot
+        openedAt = now
+    }
+
+    /// Runs one search of `slot` on `subject`, counting it.
+    @inline(__always)
+    func measure(_ slot: Int, subject: UnsafeBufferPointer<UInt8>, _ search: () throws(PCRE2Error) -> Bool) throws(PCRE2Error) -> Bool {
+        tries[slot] &+= 1
+        enter(slot)
+        let start = Self.now()
+        defer {
+            let spent = Self.now() &- start
+            searchTicks[slot] &+= spent
+            // Outside a line (explaining one line, say) the search alone is charged.
+            if !inLine { ticks[slot] &+= spent }
         }
         do {
             let matched = try search()
-            if matched { hits[slot] += 1 }
+            if matched { hits[slot] &+= 1 }
             return matched
         } catch {
-            limitHits[slot] += 1
+            limitHits[slot] &+= 1
+            if limitExamples[slot] == nil { limitExamples[slot] = Array(subject) }
             throw error
         }
     }
@@ -50,8 +107,21 @@ public final class RegexProfile: @unchecked Sendable {
 public final class RegexProfiler: Sendable {
     let slots: Int
     let profiles = Mutex<[RegexProfile]>([])
+    /// The counter and the monotonic clock when profiling began, to scale ticks to time.
+    let startTicks: Int
+    let startNanoseconds: Int
 
-    public init(slots: Int) { self.slots = slots }
+    public init(slots: Int) {
+        self.slots = slots
+        startTicks = RegexProfile.now()
+        startNanoseconds = Self.monotonic()
+    }
+
+    static func monotonic() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return time.tv_sec * 1_000_000_000 + time.tv_nsec
+    }
 
     func make() -> RegexProfile {
         let profile = RegexProfile(slots: slots)
@@ -59,19 +129,52 @@ public final class RegexProfiler: Sendable {
         return profile
     }
 
-    /// The sums over all workers, per slot: tries, hits, nanoseconds, limit hits.
-    public func totals() -> (tries: [Int], hits: [Int], nanoseconds: [Int], limitHits: [Int]) {
+    /// The sums over all workers: per slot tries, hits, nanoseconds, limit hits and the
+    /// first example of a limit hit; and the time in the matcher as a whole.
+    public func totals() -> RegexProfileTotals {
         profiles.withLock { all in
-            let total = RegexProfile(slots: slots)
+            var total = RegexProfileTotals(slots: slots)
             for profile in all {
                 for slot in 0..<slots {
                     total.tries[slot] += profile.tries[slot]
                     total.hits[slot] += profile.hits[slot]
-                    total.nanoseconds[slot] += profile.nanoseconds[slot]
+                    total.nanoseconds[slot] += profile.ticks[slot]
+                    total.searchNanoseconds[slot] += profile.searchTicks[slot]
                     total.limitHits[slot] += profile.limitHits[slot]
+                    if total.limitExamples[slot] == nil { total.limitExamples[slot] = profile.limitExamples[slot] }
                 }
+                total.matcherNanoseconds += profile.matcherTicks
             }
-            return (total.tries, total.hits, total.nanoseconds, total.limitHits)
+            // Ticks to nanoseconds, by the counter's rate over the profiled time.
+            let ticks = RegexProfile.now() - startTicks, elapsed = Self.monotonic() - startNanoseconds
+            let scale = ticks > 0 && elapsed > 0 ? Double(elapsed) / Double(ticks) : 1
+            total.nanoseconds = total.nanoseconds.map { Int(Double($0) * scale) }
+            total.searchNanoseconds = total.searchNanoseconds.map { Int(Double($0) * scale) }
+            total.matcherNanoseconds = Int(Double(total.matcherNanoseconds) * scale)
+            return total
         }
+    }
+}
+
+/// A ``RegexProfiler``'s sums over its workers.
+public struct RegexProfileTotals: Sendable {
+    public var tries: [Int]
+    public var hits: [Int]
+    /// Time charged to each regex: its gate, its search and what its result cost, until
+    /// the next regex (``RegexProfile/measureLine(_:)``).
+    public var nanoseconds: [Int]
+    /// Time in PCRE2's search alone.
+    public var searchNanoseconds: [Int]
+    public var limitHits: [Int]
+    public var limitExamples: [[UInt8]?]
+    public var matcherNanoseconds = 0
+
+    init(slots: Int) {
+        tries = Array(repeating: 0, count: slots)
+        hits = tries
+        nanoseconds = tries
+        searchNanoseconds = tries
+        limitHits = tries
+        limitExamples = Array(repeating: nil, count: slots)
     }
 }

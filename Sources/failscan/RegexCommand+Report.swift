@@ -37,6 +37,14 @@ extension RegexCommand {
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let report = reporter.report
+        if json {
+            // The scan before this one has said what went wrong with the input.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let object = ["report": ReportObject(report, compiled, seconds: seconds)]
+            StandardOutput.write(String(decoding: (try? encoder.encode(object)) ?? Data(), as: UTF8.self) + "\n")
+            return
+        }
         for warning in report.warnings { Diagnostics.warning(warning.description) }
         for file in report.unterminated {
             Diagnostics.note(
@@ -53,6 +61,49 @@ extension RegexCommand {
             Diagnostics.warning("\(report.limitHits) line(s) were given up on because a regex hit PCRE2's match limits (counted as missed)")
         }
         if !report.warnings.isEmpty { throw ExitStatus.incompleteInput }
+    }
+
+    /// The report as JSON (`--json`): fail2ban-regex's sections as numbers.
+    struct ReportObject: Encodable {
+        struct Hits: Encodable {
+            var number: Int
+            var regex: String
+            var hits: Int
+        }
+        struct TemplateHits: Encodable {
+            var template: String
+            var hits: Int
+        }
+        var lines: Int
+        var ignored: Int
+        var matched: Int
+        var missed: Int
+        var prefregex: Int?
+        var failregex: [Hits]
+        var ignoreregex: [Hits]
+        var dateTemplates: [TemplateHits]
+        var bytes: Int
+        var seconds: Double
+
+        init(_ report: RegexReport, _ compiled: CompiledFilter, seconds: Double) {
+            let patterns = compiled.config.patterns
+            lines = report.lines
+            ignored = report.ignored
+            matched = report.matched
+            missed = report.missed
+            prefregex = report.prefregexHits
+            failregex = patterns.failregex.indices.map {
+                Hits(number: $0 + 1, regex: patterns.failregex[$0], hits: report.failregexHits[$0])
+            }
+            ignoreregex = patterns.ignoreregex.indices.map {
+                Hits(number: $0 + 1, regex: patterns.ignoreregex[$0], hits: report.ignoreregexHits[$0])
+            }
+            dateTemplates = report.templateNames.indices.filter { report.templateHits[$0] > 0 }.map {
+                TemplateHits(template: report.templateNames[$0], hits: report.templateHits[$0])
+            }
+            bytes = report.bytes
+            self.seconds = seconds
+        }
     }
 
     /// fail2ban-regex's "Running tests" part: what was read and how.

@@ -77,6 +77,13 @@ struct RegexCommand: ParsableCommand {
     var out: String?
 
     @Option(
+        name: .customLong("compare"),
+        help: ArgumentHelp(
+            "Run a second filter (a file, a name with arguments, or a failregex) over the same logs in the same pass and report the lines one matched and the other did not, and the matching time of each; with --json, as one object {\"compare\": ...}.",
+            valueName: "filter2"))
+    var compareFilter: String?
+
+    @Option(
         name: [.customShort("L"), .customLong("maxlines")],
         help: ArgumentHelp("The filter's maxlines instead of its own (lines matched together).", valueName: "n"))
     var maxLines: Int?
@@ -110,6 +117,9 @@ struct RegexCommand: ParsableCommand {
         if out != nil && (json || costs || explain != nil || showPatterns) {
             throw ValidationError("--out prints only failures: it does not go with --json, --costs, --explain or --show-patterns")
         }
+        if compareFilter != nil && (out != nil || costs || explain != nil || showPatterns) {
+            throw ValidationError("--compare reports on both filters: it does not go with --out, --costs, --explain or --show-patterns")
+        }
         if out == "row" {
             throw ValidationError(
                 "--out row (Python's repr of each failure) is not supported; use a template such as \"<ip> <time> <F-USER>\"")
@@ -124,7 +134,6 @@ struct RegexCommand: ParsableCommand {
             for note in compiled.notes { Diagnostics.note("\(filter): \(note)") }
             let profiler = costs ? RegexProfiler(slots: compiled.matcher.profileSlots) : nil
             compiled.matcher.profiler = profiler
-            let started = ContinuousClock.now
             if let explain {
                 let explained = Self.explain(explain, compiled)
                 if json {
@@ -187,10 +196,15 @@ struct RegexCommand: ParsableCommand {
                 }
             }
             let shown = paths.map { $0 == lineFile ? "-" : $0 }
+            if let compareFilter {
+                try compare(compiled, with: compareFilter, paths: paths, shown: shown)
+                return
+            }
             if !json {
                 try report(compiled, paths: paths, shown: shown, lineFile: lineFile != nil)
                 if !costs { return }
             }
+            let scanStarted = ContinuousClock.now
             let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -206,16 +220,26 @@ struct RegexCommand: ParsableCommand {
                     out = ""
                 }
             }
-            for warning in result.warnings { Diagnostics.warning(warning.description) }
-            filterArguments.reportUnterminated(result)
+            // In text mode the report has said what went wrong with the input.
+            if json {
+                for warning in result.warnings { Diagnostics.warning(warning.description) }
+                filterArguments.reportUnterminated(result)
+            }
             guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
-            if json { StandardOutput.write(out) }
+            if json {
+                StandardOutput.write(out)
+                // After the matched lines, the report as one object {"report": ...}.
+                try report(compiled, paths: paths, shown: shown, lineFile: lineFile != nil)
+            }
             if let profiler {
-                let elapsed = (ContinuousClock.now - started).components
+                let elapsed = (ContinuousClock.now - scanStarted).components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                let totals = profiler.totals()
                 let summary = CostSummary(
-                    costs: Self.costs(profiler.totals(), patterns: compiled.config.patterns), candidates: result.counters.candidates,
-                    bytes: result.bytes, seconds: seconds)
+                    costs: Self.costs(totals, compiled),
+                    prefilter: compiled.matcher.prefilter?.literals.map { String(decoding: $0, as: UTF8.self) } ?? [],
+                    candidates: result.counters.candidates, lines: result.lines, bytes: result.bytes, seconds: seconds,
+                    matcherNanoseconds: totals.matcherNanoseconds)
                 if json {
                     // After the matched lines, one object of another shape: {"costs": ...}.
                     let encoder = JSONEncoder()
@@ -225,7 +249,7 @@ struct RegexCommand: ParsableCommand {
                     StandardOutput.write(Self.costReport(summary))
                 }
             }
-            if result.counters.limitHits > 0 {
+            if json && result.counters.limitHits > 0 {
                 Diagnostics.warning("\(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
             }
             if result.counters.invalidID > 0 {
@@ -249,50 +273,103 @@ struct RegexCommand: ParsableCommand {
         var number: Int
         var tried: Int
         var matched: Int
+        /// Time charged to the regex: its gate (whether to try it), its search and what its
+        /// result cost (captures, the id), until the next regex; the rows add up to the
+        /// time spent matching lines.
         var nanoseconds: Int
+        /// Of that, the time in PCRE2's search.
+        var searchNanoseconds: Int
         var limitHits: Int
+        /// The first line a match limit gave up on (the ReDoS example).
+        var limitExample: String?
+        /// A failregex's gate: "starts" (the first bytes it needs), "literals" (one of
+        /// which it needs), "always" (tried on every candidate line).
+        var gate: String?
+        /// The bytes of that gate.
+        var fedBy: [String]?
     }
 
     /// `--costs --json`: the last line of the output.
     struct CostSummary: Encodable {
         var costs: [RegexCost]
+        /// The prefilter's literals (a line without one is not a candidate), or empty
+        /// when there is no prefilter.
+        var prefilter: [String]
         var candidates: Int
+        var lines: Int
         var bytes: Int
         var seconds: Double
+        /// Time in the matcher as a whole (the per-regex times account for it).
+        var matcherNanoseconds: Int
     }
 
     /// The profiler's totals per regex, in slot order (prefregex when there is one).
-    static func costs(_ totals: (tries: [Int], hits: [Int], nanoseconds: [Int], limitHits: [Int]), patterns: FilterPatterns) -> [RegexCost]
-    {
+    static func costs(_ totals: RegexProfileTotals, _ compiled: CompiledFilter) -> [RegexCost] {
+        let patterns = compiled.config.patterns, matcher = compiled.matcher
         // Slot 0 is the prefregex, which a filter has when it is not blank (as FilterMatcher reads it).
         let hasPrefregex = patterns.prefregex.map { !$0.allSatisfy(\.isWhitespace) } ?? false
         var regexes: [(role: String, number: Int, regex: String)] = [("prefregex", 1, patterns.prefregex ?? "")]
         regexes += patterns.failregex.enumerated().map { ("failregex", $0.offset + 1, $0.element) }
         regexes += patterns.ignoreregex.enumerated().map { ("ignoreregex", $0.offset + 1, $0.element) }
+        let text = { (set: [[UInt8]]) in set.map { String(decoding: $0, as: UTF8.self) } }
         return regexes.enumerated().compactMap { slot, entry in
             guard slot < totals.tries.count, slot > 0 || hasPrefregex else { return nil }
-            return RegexCost(
+            var cost = RegexCost(
                 regex: entry.regex, role: entry.role, number: entry.number, tried: totals.tries[slot], matched: totals.hits[slot],
-                nanoseconds: totals.nanoseconds[slot], limitHits: totals.limitHits[slot])
+                nanoseconds: totals.nanoseconds[slot], searchNanoseconds: totals.searchNanoseconds[slot], limitHits: totals.limitHits[slot],
+                limitExample: totals.limitExamples[slot].map { String(decoding: $0.prefix { $0 != 10 }, as: UTF8.self) })
+            if entry.role == "failregex" {
+                if let starts = matcher.failregexStarts(entry.number - 1) {
+                    (cost.gate, cost.fedBy) = ("starts", text(starts))
+                } else if let literals = matcher.failregexLiterals(entry.number - 1) {
+                    (cost.gate, cost.fedBy) = ("literals", text(literals))
+                } else {
+                    cost.gate = "always"
+                }
+            }
+            return cost
         }
     }
 
     /// The `--costs` table: per regex, the lines it was tried on, those it matched, the
-    /// time PCRE2 spent in it (summed over threads) and the searches a limit ended.
+    /// time PCRE2 spent in it (summed over threads) and the searches a limit ended; what
+    /// feeds each failregex; regexes a limit stopped, with an example line; the totals.
     static func costReport(_ summary: CostSummary) -> String {
-        var out = "\nCosts (PCRE2 time summed over threads; \(summary.candidates) candidate line(s) from the prefilter):\n"
-        out += "|  regex              tried     matched      ms   ns/try  limits\n"
+        var out =
+            "\nCosts (times summed over threads; \(summary.candidates) candidate line(s) from the prefilter; ms: the regex's gate, search and result, until the next regex; pcre2 ms: its search alone):\n"
+        out += "|  regex              tried     matched       ms  pcre2 ms   ns/try  limits\n"
         for cost in summary.costs {
             let name = cost.role == "prefregex" ? cost.role : "\(cost.role) \(cost.number)"
             out +=
                 "|  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
                 + String(
-                    format: " %9d %11d %7.2f %8.0f %7d\n", cost.tried, cost.matched, Double(cost.nanoseconds) / 1e6,
-                    cost.tried > 0 ? Double(cost.nanoseconds) / Double(cost.tried) : 0, cost.limitHits)
+                    format: " %9d %11d %8.2f %9.2f %8.0f %7d\n", cost.tried, cost.matched, Double(cost.nanoseconds) / 1e6,
+                    Double(cost.searchNanoseconds) / 1e6, cost.tried > 0 ? Double(cost.nanoseconds) / Double(cost.tried) : 0,
+                    cost.limitHits)
+        }
+        let quoted = { (set: [String]) in set.map { "'\($0)'" }.joined(separator: " ") }
+        out +=
+            "|- fed by: " + (summary.prefilter.isEmpty ? "every line (no prefilter)" : "lines with one of \(quoted(summary.prefilter))")
+            + "\n"
+        for cost in summary.costs where cost.gate != nil {
+            switch cost.gate {
+            case "starts": out += "|  failregex \(cost.number): content starting with \(quoted(cost.fedBy ?? []))\n"
+            case "literals": out += "|  failregex \(cost.number): content with one of \(quoted(cost.fedBy ?? []))\n"
+            default: out += "|  failregex \(cost.number): every candidate\n"
+            }
+        }
+        for cost in summary.costs where cost.limitHits > 0 {
+            let name = cost.role == "prefregex" ? cost.role : "\(cost.role) \(cost.number)"
+            out +=
+                "|- ReDoS warning: \(name) hit PCRE2's match limit on \(cost.limitHits) line(s), e.g. \((cost.limitExample ?? "").debugDescription)\n"
         }
         let total = summary.costs.reduce(0) { $0 + $1.nanoseconds }
+        let search = summary.costs.reduce(0) { $0 + $1.searchNanoseconds }
         out += String(
-            format: "`- in all %.1f ms in PCRE2; the run took %.3f s: %.1f MB/s\n", Double(total) / 1e6, summary.seconds,
+            format:
+                "`- in all %.1f ms charged to regexes (%.1f ms in PCRE2) of %.1f ms matching lines; the run took %.3f s: %.0f lines/s, %.1f MB/s\n",
+            Double(total) / 1e6, Double(search) / 1e6, Double(summary.matcherNanoseconds) / 1e6, summary.seconds,
+            summary.seconds > 0 ? Double(summary.lines) / summary.seconds : 0,
             summary.seconds > 0 ? Double(summary.bytes) / 1e6 / summary.seconds : 0)
         return out
     }

@@ -74,7 +74,7 @@ import Testing
                 try resolve(c.failscanFilter, scratch: scratch),
             ], environment: ["TZ": "UTC"])
         #expect(ours.status == 0, "\(ours.stderr)")
-        let actual: [(Int, String)] = try ours.stdout.split(separator: "\n").map { row in
+        let actual: [(Int, String)] = try TestSupport.jsonRows(ours.stdout).map { row in
             let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
             return (try #require(object["time"] as? Int), try #require(object["ip"] as? String))
         }
@@ -264,7 +264,7 @@ import Testing
 
     /// `failscan regex --json` rows as fail2ban-regex's `-o "<ip> <F-USER>"` prints them, sorted.
     static func addressesAndUsers(_ json: String) throws -> [String] {
-        try json.split(separator: "\n").map { row -> String in
+        try TestSupport.jsonRows(json).map { row -> String in
             let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as! [String: Any]
             let fields = object["fields"] as? [String: Any] ?? [:]
             return "\(object["ip"] as! String) \(fields["user"] as? String ?? "")"

@@ -145,13 +145,13 @@ import Testing
             throw ConformanceFailure(message: "failscan failed on \(spec): \(output.stderr)")
         }
         var results: [Int: [String: Any]] = [:]
-        for row in output.stdout.split(separator: "\n") {
+        for row in TestSupport.jsonRows(output.stdout) {
             guard let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],
                 let line = object["line"] as? Int, results[line] == nil
             else { continue }
             results[line] = object
         }
-        return (results, output.stdout)
+        return (results, TestSupport.jsonRows(output.stdout).joined(separator: "\n"))
     }
 
     struct ConformanceFailure: Error, CustomStringConvertible {

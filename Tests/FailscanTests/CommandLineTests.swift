@@ -128,9 +128,9 @@ import Testing
         let matched = TestSupport.reportLines(out.stdout)?.matched
         let row = try #require(out.stdout.split(separator: "\n").first { $0.hasPrefix("|  failregex 1 ") })
         let numbers = row.split(separator: " ").dropFirst(3).compactMap { Double($0) }
-        #expect(numbers.count == 5, "\(row)")
+        #expect(numbers.count == 6, "\(row)")
         #expect(Int(numbers[1]) == matched, "failregex 1 matched every matched line")
-        #expect(numbers[0] >= numbers[1] && numbers[2] > 0)
+        #expect(numbers[0] >= numbers[1] && numbers[2] > 0 && numbers[3] > 0 && numbers[3] <= numbers[2])
         let dir = try TestSupport.temporaryDirectory()
         let log = dir.appendingPathComponent("redos.log").path
         try "2026-11-20 10:00:00 \(String(repeating: "a", count: 40))b end 192.0.2.1\n".write(
@@ -144,6 +144,60 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
         let costs = try #require(object["costs"] as? [[String: Any]])
         #expect(costs.count == 1 && costs[0]["limitHits"] as? Int == 1 && costs[0]["role"] as? String == "failregex")
+        #expect((costs[0]["limitExample"] as? String)?.contains("aaaab end 192.0.2.1") == true)
+        #expect(redos.stdout.contains("ReDoS warning: failregex 1 hit PCRE2's match limit on 1 line(s), e.g."))
+    }
+
+    /// The per-regex times of `--costs` account for the time spent matching lines (within
+    /// 10%), on one thread and on two, with and without the prefilter; PCRE2's share is
+    /// part of each regex's time.
+    @Test(arguments: [["--threads", "1"], ["--threads", "2"], ["--threads", "1", "--no-prefilter"]])
+    func regexCostsAddUpToTheMatchingTime(_ options: [String]) throws {
+        let dir = try TestSupport.temporaryDirectory().path
+        let made = try TestSupport.run("/usr/bin/python3", [TestSupport.corpus("generate.py"), "matrix", "--size", "1M", dir])
+        #expect(made.status == 0, "\(made.stderr)")
+        for (log, filter) in [("auth-attack60.log", "sshd"), ("postfix-busy.log", "postfix"), ("exim-mainlog.log", "exim")] {
+            let run = try TestSupport.failscan(["regex", "--json", "--costs"] + options + [dir + "/" + log, filter])
+            #expect(run.status == 0, "\(run.stderr)")
+            let last = try #require(run.stdout.split(separator: "\n").last)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+            let costs = try #require(object["costs"] as? [[String: Any]])
+            let total = try #require(object["matcherNanoseconds"] as? Int)
+            let charged = costs.reduce(0) { $0 + ($1["nanoseconds"] as? Int ?? 0) }
+            let search = costs.reduce(0) { $0 + ($1["searchNanoseconds"] as? Int ?? 0) }
+            #expect(
+                total > 0 && abs(Double(charged - total)) <= 0.1 * Double(total),
+                "\(filter) \(options): \(charged) ns charged, \(total) ns matching")
+            #expect(search > 0 && search <= charged, "\(filter) \(options)")
+        }
+    }
+
+    /// `regex --compare FILTER2`: both filters in one pass; the lines each matched and the
+    /// other did not equal those of two separate runs, and each side's matching time.
+    @Test func regexComparesTwoFiltersInOnePass() throws {
+        let log = "/usr/lib/python3/dist-packages/fail2ban/tests/files/logs/sshd"
+        func lines(_ filter: String) throws -> Set<Int> {
+            let run = try TestSupport.failscan(["regex", "--json", log, filter])
+            return Set(
+                TestSupport.jsonRows(run.stdout).compactMap {
+                    (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["line"] as? Int
+                })
+        }
+        let a = try lines("sshd"), b = try lines("sshd[mode=aggressive]")
+        #expect(a.count > 10 && b.count > a.count)
+        let run = try TestSupport.failscan(["regex", "--json", "--compare", "sshd[mode=aggressive]", log, "sshd"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let compare = try #require(object["compare"] as? [String: Any])
+        let sideA = try #require(compare["a"] as? [String: Any]), sideB = try #require(compare["b"] as? [String: Any])
+        #expect(sideA["matched"] as? Int == a.count && sideB["matched"] as? Int == b.count)
+        #expect(compare["both"] as? Int == a.intersection(b).count)
+        let onlyB = (sideB["onlyLines"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
+        #expect(Set(onlyB) == b.subtracting(a) && sideB["only"] as? Int == b.subtracting(a).count)
+        #expect((sideB["onlyLines"] as? [[String: Any]])?.first?["text"] as? String != nil)
+        #expect((sideA["matcherNanoseconds"] as? Int ?? 0) > 0 && (sideB["matcherNanoseconds"] as? Int ?? 0) > 0)
+        let text = try TestSupport.failscan(["regex", "--compare", "sshd[mode=aggressive]", log, "sshd"])
+        #expect(text.stdout.contains("A matched \(a.count), B matched \(b.count)") && text.stdout.contains("|- Only B"), "\(text.stdout)")
     }
 
     /// `regex --explain LINE`: the date template and the cut date, the prefregex and its
@@ -231,10 +285,10 @@ import Testing
         let log = TestSupport.corpus("logs/auth.log")
         let all = try TestSupport.failscan(["regex", "--json", log, "Failed password for .* from <HOST>"])
         #expect(all.status == 0, "\(all.stderr)")
-        let rows = all.stdout.split(separator: "\n")
+        let rows = TestSupport.jsonRows(all.stdout)
         #expect(rows.count > 20)
         let some = try TestSupport.failscan(["regex", "--json", log, "Failed password for .* from <HOST>", "invalid user root "])
-        let kept = some.stdout.split(separator: "\n")
+        let kept = TestSupport.jsonRows(some.stdout)
         #expect(kept.count < rows.count)
         let text = try String(contentsOfFile: log, encoding: .utf8)
         let ignored = text.split(separator: "\n").filter { $0.contains("Failed password for invalid user root ") }.count

@@ -76,6 +76,12 @@ public enum TestSupport {
         return (numbers[0], numbers[1], numbers[2], numbers[3])
     }
 
+    /// The matched-line rows of `failscan regex --json` (without the report object
+    /// `{"report": ...}` that ends the output).
+    public static func jsonRows(_ output: String) -> [Substring] {
+        output.split(separator: "\n").filter { !$0.hasPrefix("{\"report\":") }
+    }
+
     /// A fresh temporary directory.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-test-\(UUID().uuidString)")

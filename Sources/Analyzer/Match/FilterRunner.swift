@@ -84,7 +84,11 @@ public final class FilterRunner {
             }
             if multiLine {
                 let found: FilterMatcher.DetailedMatch?
-                do { found = try matcher.matchDetailed(subject: text, scratch: scratch) } catch {
+                do {
+                    found = try matcher.measuringLine(scratch) { () throws(PCRE2Error) in
+                        try matcher.matchDetailed(subject: text, scratch: scratch)
+                    }
+                } catch {
                     result.counters.limitHits += 1
                     return
                 }
@@ -96,7 +100,11 @@ public final class FilterRunner {
                 return
             }
             let capture: FailureCapture?
-            do { capture = try matcher.match(subject: text, scratch: scratch, withFields: detailed) } catch {
+            do {
+                capture = try matcher.measuringLine(scratch) { () throws(PCRE2Error) in
+                    try matcher.match(subject: text, scratch: scratch, withFields: detailed)
+                }
+            } catch {
                 result.counters.limitHits += 1
                 return
             }

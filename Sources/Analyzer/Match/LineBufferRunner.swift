@@ -70,7 +70,9 @@ final class LineBufferRunner {
         }
         let found: FilterMatcher.DetailedMatch?
         do {
-            found = try subject.withUnsafeBufferPointer { try matcher.matchDetailed(subject: $0, scratch: scratch) }
+            found = try subject.withUnsafeBufferPointer { text throws(PCRE2Error) in
+                try matcher.measuringLine(scratch) { () throws(PCRE2Error) in try matcher.matchDetailed(subject: text, scratch: scratch) }
+            }
         } catch {
             limitHits += 1
             return nil

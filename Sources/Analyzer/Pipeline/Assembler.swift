@@ -14,6 +14,8 @@ struct Assembler {
     private let merger: MultiLineMerger?
     private(set) var counters = FilterRunner.Counters()
     private(set) var failureCount = 0
+    /// Lines of every file, when the scan counts them (detailed).
+    private(set) var lineCount = 0
 
     /// - Parameter merger: the merge of a filter with `<F-MLFID>` whose matches come in
     ///   ``ChunkMatches/multiLine``; nil for other filters.
@@ -89,5 +91,6 @@ struct Assembler {
         }
         if let last = matches.lastTime { carriedTime = last }
         lineOffset += matches.lines
+        lineCount += matches.lines
     }
 }

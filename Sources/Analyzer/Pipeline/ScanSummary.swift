@@ -26,12 +26,15 @@ public struct ScanSummary: Sendable {
     /// Per filter of the scan.
     public var filterCounters: [FilterRunner.Counters] = []
     public var filterFailures: [Int] = []
+    /// Lines read by the first filter (counted only by a detailed scan).
+    public var lines = 0
 
     mutating func finish(_ assemblers: [Assembler]) {
         filterCounters = assemblers.map(\.counters)
         filterFailures = assemblers.map(\.failureCount)
         for counters in filterCounters { self.counters.add(counters) }
         failures = filterFailures.reduce(0, +)
+        lines = assemblers.first?.lineCount ?? 0
     }
     public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
     public var warnings: [ScanError] { files.flatMap(\.warnings) }

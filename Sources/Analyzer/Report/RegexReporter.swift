@@ -103,9 +103,26 @@ public final class RegexReporter {
                 chunker.keepsUnterminatedLine = scanOptions.countsUnterminatedLine
                 let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: scanOptions.chunkSize, alignment: 64)
                 defer { storage.deallocate() }
+                var candidates: [Int] = []
                 while let count = try chunker.fill(storage) {
                     let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
-                    LineScanner.forEachLine(in: bytes) { line, _ in feed(line, found: found) }
+                    // Lines the prefilter rules out run no failregex (none can match them).
+                    candidates.removeAll(keepingCapacity: true)
+                    if matcher.prefilter != nil {
+                        LineScanner.forEachCandidateLine(in: bytes, matcher: matcher) { candidates.append($0.lowerBound) }
+                    }
+                    var next = 0
+                    LineScanner.forEachLine(in: bytes) { line, _ in
+                        var candidate = true
+                        if matcher.prefilter != nil {
+                            let offset =
+                                (line.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bytes.baseAddress!))
+                                - UnsafeRawPointer(bytes.baseAddress!)
+                            while next < candidates.count, candidates[next] < offset { next += 1 }
+                            candidate = next < candidates.count && candidates[next] == offset
+                        }
+                        feed(line, candidate: candidate, found: found)
+                    }
                 }
                 report.bytes += chunker.bytesRead
                 if chunker.unterminatedBytes > 0 { report.unterminated.append((path, chunker.unterminatedBytes)) }
@@ -131,7 +148,8 @@ public final class RegexReporter {
     }
 
     /// One line as read (without `\n`; a final `\r` already gone).
-    public func feed(_ raw: UnsafeBufferPointer<UInt8>, found: (([Found]) -> Void)? = nil) {
+    /// - Parameter candidate: false when the prefilter rules the line out.
+    public func feed(_ raw: UnsafeBufferPointer<UInt8>, candidate: Bool = true, found: (([Found]) -> Void)? = nil) {
         lineNumber += 1
         // fail2ban-regex: line.rstrip('\r\n'); empty lines and comments are not tested.
         var count = raw.count
@@ -140,7 +158,7 @@ public final class RegexReporter {
         guard count > 0, line[0] != UInt8(ascii: "#") else { return }
         report.lines += 1
         var time: Int? = lastTime
-        var text = [UInt8]()
+        var cut = 0..<0
         if let (template, date, start) = detector.detectTemplate(line, scratch: dateScratch, last: lastTemplate) {
             report.templateHits[template] += 1
             lastTemplate = (template, start)
@@ -148,14 +166,13 @@ public final class RegexReporter {
                 time = date.time
                 lastTime = date.time
             }
-            text = Array(line[..<date.range.lowerBound]) + Array(line[date.range.upperBound...])
-        } else {
-            text = Array(line)
+            cut = date.range
         }
-        let (failures, isIgnored) = process(text, time: time, line: line)
+        wantsFound = found != nil
+        let (failures, isIgnored) = process(line, cut: cut, time: time, candidate: candidate)
         let kept = failures.filter { !$0.nofail }
         if let found {
-            if !kept.isEmpty && !isIgnored { found(kept.map(\.found)) }
+            if !kept.isEmpty && !isIgnored { found(kept.compactMap(\.found)) }
             return
         }
         let shown = { String(decoding: line, as: UTF8.self) }
@@ -172,29 +189,37 @@ public final class RegexReporter {
 
     struct LineFailure {
         var nofail: Bool
-        var found: Found
+        /// Only for `-o` (nil when counting).
+        var found: Found?
     }
+
+    /// Whether the caller takes each line's failures (`-o`), so they must be described.
+    var wantsFound = false
 
     /// fail2ban's `findFailure` with fail2ban-regex's settings: the failures of one line
     /// (with the line buffer when `maxlines` > 1), and whether an ignoreregex fired.
-    func process(_ text: [UInt8], time: Int?, line: UnsafeBufferPointer<UInt8>) -> ([LineFailure], Bool) {
+    /// - Parameter cut: the date's bytes, cut out of the line as fail2ban does.
+    func process(_ line: UnsafeBufferPointer<UInt8>, cut: Range<Int>, time: Int?, candidate: Bool) -> ([LineFailure], Bool) {
         serial += 1
         let original = buffer
         let fullBuffer = buffer.count >= maxLines
-        if maxLines > 1 {
-            buffer.append((serial, text, String(decoding: line, as: UTF8.self)))
-            if buffer.count > maxLines { buffer.removeFirst(buffer.count - maxLines) }
-        } else {
-            buffer = [(serial, text, "")]
-        }
         subject.removeAll(keepingCapacity: true)
-        for entry in buffer {
-            subject += entry.text
+        if maxLines > 1 {
+            buffer.append((serial, Array(line[..<cut.lowerBound]) + Array(line[cut.upperBound...]), String(decoding: line, as: UTF8.self)))
+            if buffer.count > maxLines { buffer.removeFirst(buffer.count - maxLines) }
+            for entry in buffer {
+                subject += entry.text
+                subject.append(10)
+            }
+        } else {
+            // One line: no buffer to keep, the subject is built in place.
+            subject += line[..<cut.lowerBound]
+            subject += line[cut.upperBound...]
             subject.append(10)
         }
         let all: LineMatches
         do {
-            all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch) }
+            all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch, failregexes: candidate) }
         } catch {
             report.limitHits += 1
             return ([], false)
@@ -212,7 +237,6 @@ public final class RegexReporter {
             countIgnores(all.ignoredFirst)
             return ([], true)
         }
-        let shown = String(decoding: line, as: UTF8.self)
         for match in all.matches {
             if !all.ignoredAfter.isEmpty {
                 countIgnores(all.ignoredAfter)
@@ -254,12 +278,12 @@ public final class RegexReporter {
             let fid = fail.fields[layout.fid]
             for id in ids {
                 report.failregexHits[match.failregexIndex] += 1
-                failures.append(
-                    LineFailure(
-                        nofail: nofail,
-                        found: Found(
-                            failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time,
-                            fields: fail.fields.dictionary(layout), line: shown)))
+                let described =
+                    wantsFound
+                    ? Found(
+                        failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time,
+                        fields: fail.fields.dictionary(layout), line: String(decoding: line, as: UTF8.self)) : nil
+                failures.append(LineFailure(nofail: nofail, found: described))
             }
             if !options.checkAll || maxLines > 1 { break }
         }
