@@ -48,8 +48,8 @@ public enum JailWriter {
             }
             try FirewallFileCheck.verify(text, format: format)
             return text
-        case .fail2banDB, .sqlite:
-            preconditionFailure("databases are written by Fail2banDatabaseWriter and SQLiteReport")
+        case .fail2banDB, .sqlite, .html:
+            preconditionFailure("databases are written by Fail2banDatabaseWriter and SQLiteReport, reports by HTMLReport")
         }
     }
 

@@ -26,9 +26,12 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// failscan's forensic sqlite database: every failure and every ban (needs a file;
     /// ``SQLiteReport``).
     case sqlite
+    /// A self-contained HTML report (``HTMLReport``): summary, timeline, top addresses,
+    /// networks and a table of addresses.
+    case html
 
     /// Whether the format goes to a firewall (addresses only; other ids are left out).
-    public var isFirewall: Bool { ![.list, .json, .csv, .sqlite].contains(self) }
+    public var isFirewall: Bool { ![.list, .json, .csv, .sqlite, .html].contains(self) }
 
     /// Whether the format is a database written to a file (it needs `--output`).
     public var isDatabase: Bool { self == .fail2banDB || self == .sqlite }

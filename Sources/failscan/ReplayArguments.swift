@@ -35,7 +35,7 @@ struct ReplayArguments: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Output format; fail2ban-db (a fail2ban sqlite database: bans start now unless --active-at keeps the logs' own times, so that fail2ban restores them) and sqlite (every failure and ban, for sqlite3 or DuckDB) need --output.",
+            "Output format; fail2ban-db (a fail2ban sqlite database: bans start now unless --active-at keeps the logs' own times, so that fail2ban restores them) and sqlite (every failure and ban, for sqlite3 or DuckDB) need --output; html is a self-contained forensic report (summary, timeline, top addresses, networks, a table that sorts and filters) to open in a browser.",
             valueName: "format"))
     var format: OutputFormat = .list
 
@@ -111,8 +111,12 @@ struct ReplayArguments: ParsableArguments {
             report = try SQLiteReport(path: output)
         }
         let names = replay.jails.map(\.config.name)
+        let html = format == .html ? HTMLReport(jails: names) : nil
+        // The HTML report shows the users each address tried: the scan keeps captures.
+        if html != nil { replay.options.detailed = true }
         let outcome = replay.run(progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files))))) { jail, failure, file in
             report?.add(jail: names[jail], failure: failure, file: file)
+            html?.add(jail: jail, failure: failure)
         }
         Progress.finish()
         let summary = outcome.summary
@@ -155,6 +159,13 @@ struct ReplayArguments: ParsableArguments {
         let active = activeAt.flatMap(Self.parseTime)
         if let report {
             try report.finish(outcome.results)
+        } else if let html {
+            let elapsed = (ContinuousClock.now - start).components
+            let input = HTMLReport.Input(
+                files: summary.files.filter(\.opened).map { ($0.path, $0.bytes, $0.lines) },
+                seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18,
+                command: CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
+            try StandardOutput.deliver(html.render(outcome.results, input: input), to: output)
         } else if format == .fail2banDB, let output {
             try Fail2banDatabaseWriter.write(
                 outcome.results, to: output, timeOfBan: active == nil ? Int(Date().timeIntervalSince1970) : nil, activeAt: active)

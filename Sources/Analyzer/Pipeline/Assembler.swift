@@ -16,6 +16,8 @@ struct Assembler {
     private(set) var failureCount = 0
     /// Lines of every file, when the scan counts them (detailed).
     private(set) var lineCount = 0
+    /// Lines per file this filter read, when counted.
+    private(set) var fileLines: [Int: Int] = [:]
 
     /// - Parameter merger: the merge of a filter with `<F-MLFID>` whose matches come in
     ///   ``ChunkMatches/multiLine``; nil for other filters.
@@ -43,6 +45,7 @@ struct Assembler {
                 nextSeq += 1
             } else if chunkCounts[currentFile] == nextSeq {
                 waiting[currentFile] = nil
+                if lineOffset > 0 { fileLines[currentFile] = lineOffset }
                 currentFile += 1
                 nextSeq = 0
                 carriedTime = nil

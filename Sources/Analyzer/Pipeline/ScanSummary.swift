@@ -16,6 +16,8 @@ public struct FileSummary: Sendable {
     public var chunks = 0
     /// Bytes of a last line without `\n` that were left out.
     public var unterminatedBytes = 0
+    /// Lines, when the scan counted them (a detailed scan).
+    public var lines = 0
 }
 
 /// The outcome of a scan, apart from the failures (which go to the consumer).
@@ -35,6 +37,9 @@ public struct ScanSummary: Sendable {
         for counters in filterCounters { self.counters.add(counters) }
         failures = filterFailures.reduce(0, +)
         lines = assemblers.first?.lineCount ?? 0
+        for assembler in assemblers {
+            for (file, count) in assembler.fileLines where file < files.count { files[file].lines = max(files[file].lines, count) }
+        }
     }
     public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
     public var warnings: [ScanError] { files.flatMap(\.warnings) }
