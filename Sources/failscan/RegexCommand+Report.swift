@@ -109,7 +109,7 @@ extension RegexCommand {
     /// fail2ban-regex's "Running tests" part: what was read and how.
     func header(_ compiled: CompiledFilter, shown: [String], lineFile: Bool) -> String {
         var out = "\nRunning tests\n=============\n\n"
-        if let file = compiled.config.files.first {
+        if let file = compiled.config.files.last {
             out += "Use   failregex filter file : \(compiled.config.name), file: \(file)\n"
         } else {
             out += "Use   failregex line : \(Self.short(filter))\n"

@@ -157,4 +157,34 @@ import Testing
             #expect(got.stdout == expected.stdout, "-o '<time> <ip>' on \(filter)")
         }
     }
+
+    /// The report does not depend on threads: chunks analysed in parallel start without the
+    /// date template of the line before, and a chunk whose first date fail2ban would give
+    /// to another template (the one it used last) is done again in order. A zone-name line
+    /// first makes fail2ban keep the zone-name template for 40,000 plain syslog lines.
+    @Test func theReportDoesNotDependOnThreads() throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let log = try TestSupport.temporaryDirectory().appendingPathComponent("zone.log").path
+        var generator = SeededGenerator(seed: 3)
+        var lines = ["CET Nov 20 09:59:59 host sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2"]
+        for i in 0..<40_000 {
+            let s = 36_000 + i
+            lines.append(
+                String(format: "Nov 20 %02d:%02d:%02d", s / 3600 % 24, s / 60 % 60, s % 60)
+                    + " host sshd[\(1000 + i % 50)]: Failed password for invalid user u\(i % 7) from 198.51.100.\(1 + generator.next() % 200) port 22 ssh2"
+            )
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let expected = Self.sections(try TestSupport.run(fail2ban, [log, "sshd"]).stdout)
+        #expect(expected.contains { $0.contains("[40001] {^LN-BEG}(?:Zone name )?") }, "\(expected)")
+        for threads in ["1", "2", "3"] {
+            let got = try TestSupport.failscan(["regex", "--threads", threads, log, "sshd"])
+            #expect(Self.sections(got.stdout) == expected, "--threads \(threads)")
+        }
+        for threads in ["1", "2"] {
+            let got = try TestSupport.failscan(["regex", "--threads", threads, Self.generated + "/auth-attack60.log", "sshd"])
+            let reference = try TestSupport.failscan(["regex", "--threads", "1", Self.generated + "/auth-attack60.log", "sshd"])
+            #expect(Self.sections(got.stdout) == Self.sections(reference.stdout))
+        }
+    }
 }

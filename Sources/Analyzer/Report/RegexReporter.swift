@@ -101,27 +101,17 @@ public final class RegexReporter {
                 let chunker = LineChunker(source: source, capacity: scanOptions.chunkSize)
                 // fail2ban-regex reads complete lines only (FileContainer.readline).
                 chunker.keepsUnterminatedLine = scanOptions.countsUnterminatedLine
-                let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: scanOptions.chunkSize, alignment: 64)
-                defer { storage.deallocate() }
-                var candidates: [Int] = []
-                while let count = try chunker.fill(storage) {
-                    let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
-                    // Lines the prefilter rules out run no failregex (none can match them).
-                    candidates.removeAll(keepingCapacity: true)
-                    if matcher.prefilter != nil {
-                        LineScanner.forEachCandidateLine(in: bytes, matcher: matcher) { candidates.append($0.lowerBound) }
-                    }
-                    var next = 0
-                    LineScanner.forEachLine(in: bytes) { line, _ in
-                        var candidate = true
-                        if matcher.prefilter != nil {
-                            let offset =
-                                (line.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bytes.baseAddress!))
-                                - UnsafeRawPointer(bytes.baseAddress!)
-                            while next < candidates.count, candidates[next] < offset { next += 1 }
-                            candidate = next < candidates.count && candidates[next] == offset
+                if scanOptions.threads > 1 && maxLines == 1 {
+                    try runParallel(chunker, threads: scanOptions.threads, chunkSize: scanOptions.chunkSize, found: found)
+                } else {
+                    let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: scanOptions.chunkSize, alignment: 64)
+                    defer { storage.deallocate() }
+                    while let count = try chunker.fill(storage) {
+                        let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                        let candidates = Self.candidates(bytes, matcher)
+                        LineScanner.forEachLine(in: bytes) { line, _ in
+                            feed(line, candidate: candidates?.contains(Self.offset(of: line, in: bytes)) ?? true, found: found)
                         }
-                        feed(line, candidate: candidate, found: found)
                     }
                 }
                 report.bytes += chunker.bytesRead
@@ -139,6 +129,94 @@ public final class RegexReporter {
         }
     }
 
+    /// The start offsets of the lines of `bytes` the prefilter lets through (nil: no
+    /// prefilter, every line). Lines it rules out run no failregex: none can match them.
+    static func candidates(_ bytes: UnsafeBufferPointer<UInt8>, _ matcher: FilterMatcher) -> Set<Int>? {
+        guard matcher.prefilter != nil else { return nil }
+        var found = Set<Int>()
+        LineScanner.forEachCandidateLine(in: bytes, matcher: matcher) { found.insert($0.lowerBound) }
+        return found
+    }
+
+    static func offset(of line: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let start = line.baseAddress, let base = bytes.baseAddress else { return 0 }
+        return start - base
+    }
+
+    /// One-line filters on several threads: a batch of chunks is read, its lines analysed
+    /// in parallel (dates, every regex), then applied in order on this thread (template
+    /// hits, carried dates, the merge of multi-line ids, verdicts). A chunk is analysed as
+    /// if no date template had been used before it; when its first dated line would take
+    /// another template after the chunk before (fail2ban tries the last one first), the
+    /// rest of that chunk is done again in order, so the report never depends on threads.
+    func runParallel(_ chunker: LineChunker, threads: Int, chunkSize: Int, found: (([Found]) -> Void)?) throws(ScanError) {
+        let batch = 2 * threads
+        typealias Analysed = (offset: Int, count: Int, analysis: LineAnalysis)
+        /// A batch's buffers, each with its worker's scratch and the analysis it produces.
+        final class Slots: @unchecked Sendable {
+            // SAFETY: concurrent iteration i touches only slot i; the thread that applies
+            // the results reads them after concurrentPerform has joined.
+            let storages: [UnsafeMutableRawBufferPointer]
+            let scratches: [FilterScratch]
+            let dateScratches: [DateScratch]
+            var chunks: [[Analysed]]
+            init(_ count: Int, chunkSize: Int, matcher: FilterMatcher, detector: DateDetector) {
+                storages = (0..<count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64) }
+                scratches = (0..<count).map { _ in matcher.makeScratch() }
+                dateScratches = (0..<count).map { _ in detector.makeScratch() }
+                chunks = Array(repeating: [], count: count)
+            }
+            deinit { for storage in storages { storage.deallocate() } }
+        }
+        let slots = Slots(batch, chunkSize: chunkSize, matcher: matcher, detector: detector)
+        var filling = true
+        while filling {
+            var counts: [Int] = []
+            while counts.count < batch, let count = try chunker.fill(slots.storages[counts.count]) { counts.append(count) }
+            filling = counts.count == batch
+            guard !counts.isEmpty else { break }
+            let matcher = self.matcher, detector = self.detector, filled = counts
+            DispatchQueue.concurrentPerform(iterations: counts.count) { i in
+                let bytes = UnsafeBufferPointer(start: slots.storages[i].baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled[i])
+                let candidates = Self.candidates(bytes, matcher)
+                var last: (template: Int, start: Int)? = nil
+                var subject: [UInt8] = []
+                var analysed: [Analysed] = []
+                LineScanner.forEachLine(in: bytes) { raw, _ in
+                    guard let line = Self.tested(raw) else { return }
+                    let offset = Self.offset(of: line, in: bytes)
+                    let analysis = Self.analyze(
+                        line, candidate: candidates?.contains(offset) ?? true, matcher: matcher, detector: detector,
+                        scratch: slots.scratches[i], dateScratch: slots.dateScratches[i], last: &last, subject: &subject, oneLine: true)
+                    analysed.append((offset, line.count, analysis))
+                }
+                slots.chunks[i] = analysed
+            }
+            for i in 0..<counts.count {
+                let base = slots.storages[i].baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var verified = lastTemplate == nil
+                for (k, entry) in slots.chunks[i].enumerated() {
+                    let line = UnsafeBufferPointer(start: base + entry.offset, count: entry.count)
+                    if !verified {
+                        let again = detector.detectTemplate(line, scratch: dateScratch, last: lastTemplate)
+                        if entry.analysis.template >= 0, let again, again.template == entry.analysis.template,
+                            again.start == entry.analysis.start
+                        {
+                            verified = true
+                        } else if entry.analysis.template >= 0 || again != nil {
+                            // Another template here: this line and the rest again, in order.
+                            for rest in slots.chunks[i][k...] {
+                                feed(UnsafeBufferPointer(start: base + rest.offset, count: rest.count), found: found)
+                            }
+                            break
+                        }
+                    }
+                    apply(entry.analysis, line: line, found: found)
+                }
+            }
+        }
+    }
+
     static func keep(_ keep: Keep, _ count: Int) -> Bool {
         switch keep {
         case .none: false
@@ -147,29 +225,89 @@ public final class RegexReporter {
         }
     }
 
+    /// What one line gives before the state of earlier lines is applied: its date (by the
+    /// template fail2ban would take after the line before, `last`) and, for one-line
+    /// filters, every regex's result. Touches nothing shared: lines are analysed on any
+    /// thread, then applied in order.
+    struct LineAnalysis {
+        var template = -1
+        var start = 0
+        var cut = 0..<0
+        /// The line's date, nil without one or with an empty one (the last date is used).
+        var time: Int?
+        /// nil with `maxlines` > 1 (the buffer is matched when the line is applied).
+        var matches: LineMatches?
+        var limitHit = false
+    }
+
+    /// fail2ban-regex's `rstrip('\r\n')`; nil for a line it does not test (empty, or a
+    /// `#` comment).
+    static func tested(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var count = raw.count
+        while count > 0, raw[count - 1] == 13 || raw[count - 1] == 10 { count -= 1 }
+        guard count > 0, raw[0] != UInt8(ascii: "#") else { return nil }
+        return UnsafeBufferPointer(rebasing: raw[..<count])
+    }
+
+    /// Analyses one tested line (see ``LineAnalysis``).
+    static func analyze(
+        _ line: UnsafeBufferPointer<UInt8>, candidate: Bool, matcher: FilterMatcher, detector: DateDetector, scratch: FilterScratch,
+        dateScratch: DateScratch, last: inout (template: Int, start: Int)?, subject: inout [UInt8], oneLine: Bool
+    ) -> LineAnalysis {
+        var analysis = LineAnalysis()
+        if let (template, date, start) = detector.detectTemplate(line, scratch: dateScratch, last: last) {
+            analysis.template = template
+            analysis.start = start
+            last = (template, start)
+            if !date.usesLastDate { analysis.time = date.time }
+            analysis.cut = date.range
+        }
+        guard oneLine else { return analysis }
+        subject.removeAll(keepingCapacity: true)
+        subject += line[..<analysis.cut.lowerBound]
+        subject += line[analysis.cut.upperBound...]
+        subject.append(10)
+        do {
+            analysis.matches = try subject.withUnsafeBufferPointer {
+                try matcher.matchAll(subject: $0, scratch: scratch, failregexes: candidate)
+            }
+        } catch {
+            analysis.limitHit = true
+        }
+        return analysis
+    }
+
     /// One line as read (without `\n`; a final `\r` already gone).
     /// - Parameter candidate: false when the prefilter rules the line out.
     public func feed(_ raw: UnsafeBufferPointer<UInt8>, candidate: Bool = true, found: (([Found]) -> Void)? = nil) {
-        lineNumber += 1
-        // fail2ban-regex: line.rstrip('\r\n'); empty lines and comments are not tested.
-        var count = raw.count
-        while count > 0, raw[count - 1] == 13 || raw[count - 1] == 10 { count -= 1 }
-        let line = UnsafeBufferPointer(rebasing: raw[..<count])
-        guard count > 0, line[0] != UInt8(ascii: "#") else { return }
+        guard let line = Self.tested(raw) else { return }
+        var last = lastTemplate
+        let analysis = Self.analyze(
+            line, candidate: candidate, matcher: matcher, detector: detector, scratch: scratch, dateScratch: dateScratch, last: &last,
+            subject: &subject, oneLine: maxLines == 1)
+        apply(analysis, line: line, found: found)
+    }
+
+    /// Applies one analysed line in order: template hits, the dates carried, the merge of
+    /// multi-line ids, the line's verdict.
+    func apply(_ analysis: LineAnalysis, line: UnsafeBufferPointer<UInt8>, found: (([Found]) -> Void)?) {
         report.lines += 1
-        var time: Int? = lastTime
-        var cut = 0..<0
-        if let (template, date, start) = detector.detectTemplate(line, scratch: dateScratch, last: lastTemplate) {
-            report.templateHits[template] += 1
-            lastTemplate = (template, start)
-            if !date.usesLastDate {
-                time = date.time
-                lastTime = date.time
-            }
-            cut = date.range
+        if analysis.template >= 0 {
+            report.templateHits[analysis.template] += 1
+            lastTemplate = (analysis.template, analysis.start)
         }
+        if let time = analysis.time { lastTime = time }
+        let time = analysis.time ?? lastTime
         wantsFound = found != nil
-        let (failures, isIgnored) = process(line, cut: cut, time: time, candidate: candidate)
+        let (failures, isIgnored): ([LineFailure], Bool)
+        if let matches = analysis.matches {
+            (failures, isIgnored) = classify(matches, line: line, time: time)
+        } else if analysis.limitHit {
+            report.limitHits += 1
+            (failures, isIgnored) = ([], false)
+        } else {
+            (failures, isIgnored) = process(line, cut: analysis.cut, time: time)
+        }
         let kept = failures.filter { !$0.nofail }
         if let found {
             if !kept.isEmpty && !isIgnored { found(kept.compactMap(\.found)) }
@@ -196,34 +334,42 @@ public final class RegexReporter {
     /// Whether the caller takes each line's failures (`-o`), so they must be described.
     var wantsFound = false
 
-    /// fail2ban's `findFailure` with fail2ban-regex's settings: the failures of one line
-    /// (with the line buffer when `maxlines` > 1), and whether an ignoreregex fired.
+    /// `maxlines` > 1: the line joins the buffer, the buffer is matched, and lines of the
+    /// buffer a match took count as matched (fail2ban-regex's `testRegex`).
     /// - Parameter cut: the date's bytes, cut out of the line as fail2ban does.
-    func process(_ line: UnsafeBufferPointer<UInt8>, cut: Range<Int>, time: Int?, candidate: Bool) -> ([LineFailure], Bool) {
+    func process(_ line: UnsafeBufferPointer<UInt8>, cut: Range<Int>, time: Int?) -> ([LineFailure], Bool) {
         serial += 1
         let original = buffer
         let fullBuffer = buffer.count >= maxLines
         subject.removeAll(keepingCapacity: true)
-        if maxLines > 1 {
-            buffer.append((serial, Array(line[..<cut.lowerBound]) + Array(line[cut.upperBound...]), String(decoding: line, as: UTF8.self)))
-            if buffer.count > maxLines { buffer.removeFirst(buffer.count - maxLines) }
-            for entry in buffer {
-                subject += entry.text
-                subject.append(10)
-            }
-        } else {
-            // One line: no buffer to keep, the subject is built in place.
-            subject += line[..<cut.lowerBound]
-            subject += line[cut.upperBound...]
+        buffer.append((serial, Array(line[..<cut.lowerBound]) + Array(line[cut.upperBound...]), String(decoding: line, as: UTF8.self)))
+        if buffer.count > maxLines { buffer.removeFirst(buffer.count - maxLines) }
+        for entry in buffer {
+            subject += entry.text
             subject.append(10)
         }
         let all: LineMatches
         do {
-            all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch, failregexes: candidate) }
+            all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch) }
         } catch {
             report.limitHits += 1
             return ([], false)
         }
+        let result = classify(all, line: line, time: time)
+        // fail2ban-regex: earlier lines of the buffer that a match took count as matched.
+        let remaining = Set(buffer.map(\.serial))
+        for entry in original.dropFirst(fullBuffer ? 1 : 0) where !remaining.contains(entry.serial) {
+            report.matched += 1
+            // By text, the first such line (fail2ban-regex's list.index).
+            if let k = report.missedLines.firstIndex(of: entry.line) { report.missedLines.remove(at: k) }
+            if options.keepMatched == .all { report.matchedLines.append(entry.line) }
+        }
+        return result
+    }
+
+    /// fail2ban's `findFailure` with fail2ban-regex's settings, from every regex's result
+    /// on the line (or the buffer): its failures, and whether it is ignored.
+    func classify(_ all: LineMatches, line: UnsafeBufferPointer<UInt8>, time: Int?) -> ([LineFailure], Bool) {
         var failures: [LineFailure] = []
         var ignored = false
         func countIgnores(_ indices: [Int]) {
@@ -286,16 +432,6 @@ public final class RegexReporter {
                 failures.append(LineFailure(nofail: nofail, found: described))
             }
             if !options.checkAll || maxLines > 1 { break }
-        }
-        if maxLines > 1 {
-            // fail2ban-regex: earlier lines of the buffer that a match took count as matched.
-            let remaining = Set(buffer.map(\.serial))
-            for entry in original.dropFirst(fullBuffer ? 1 : 0) where !remaining.contains(entry.serial) {
-                report.matched += 1
-                // By text, the first such line (fail2ban-regex's list.index).
-                if let k = report.missedLines.firstIndex(of: entry.line) { report.missedLines.remove(at: k) }
-                if options.keepMatched == .all { report.matchedLines.append(entry.line) }
-            }
         }
         return (failures, ignored || failures.contains { $0.nofail })
     }
