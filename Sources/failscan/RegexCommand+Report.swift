@@ -179,7 +179,7 @@ extension RegexCommand {
         switch token {
         case "id", "fid": return found.id
         case "ip": return found.ip
-        case "msg", "matches": return found.line
+        case "msg", "matches": return found.lines.joined(separator: "\n")
         default: break
         }
         guard token.contains("<") else { return found.fields[token] ?? "None" }
@@ -187,8 +187,16 @@ extension RegexCommand {
         values["ip"] = found.ip
         values["fid"] = found.id
         values["time"] = found.time.map { "\($0).0" } ?? "None" // Python prints its float
-        values["msg"] = found.line
-        values["matches"] = found.line
+        values["matches"] = found.lines.joined(separator: "\n")
+        // fail2ban-regex writes a template with <msg> once per line of the failure.
+        if token.contains("<msg>") && found.lines.count > 1 {
+            return found.lines.map { line in
+                var one = found
+                one.lines = [line]
+                return format(token, one)
+            }.joined(separator: "\n")
+        }
+        values["msg"] = found.lines.first ?? found.line
         var out = ""
         var rest = Substring(token)
         while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {

@@ -6,15 +6,22 @@ import LogSource
 import Matcher
 import Output
 
-/// `failscan regex`: what fail2ban-regex reports, per matched line.
+/// `failscan regex`: fail2ban-regex's report, and what a filter author needs beyond it.
 struct RegexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regex",
-        abstract: "Test a filter on a log, like fail2ban-regex, optionally as JSON per matched line.",
+        abstract: "Test a filter on logs: fail2ban-regex's report, its costs, two filters compared.",
         discussion: """
-            With --json, prints one object per matched line: file, line (1-based), time (Unix \
+            Prints fail2ban-regex's report with its sections and numbers: prefregex, failregex \
+            and ignoreregex hits (every failregex that matches a line counts), date template \
+            hits, and Lines: N lines, N ignored, N matched, N missed; the lines themselves with \
+            --print-all-*. -o prints one line per failure instead, as fail2ban-regex -o.
+
+            With --json, prints one object per matched line (file, line (1-based), time (Unix \
             seconds), ip (or the failure id), failregex (1-based, as fail2ban-regex numbers \
-            them) and fields (captured <F-USER> and the like).
+            them) and fields (captured <F-USER> and the like)), then the report as one object \
+            {"report": ...}. --costs adds what each regex cost, --compare a second filter over \
+            the same logs, --explain what the filter does with one line.
             """
     )
 

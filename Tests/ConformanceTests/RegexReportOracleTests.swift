@@ -131,11 +131,15 @@ import Testing
     }
 
     /// `-o`: one line per failure, as fail2ban-regex prints it (which checks only the first
-    /// failregex and leaves out failures still waiting for an id).
-    @Test(arguments: ["ip", "id", "user", "<ip> <F-USER> <fid>"])
+    /// failregex and leaves out failures still waiting for an id); `msg` is every line of
+    /// the failure (a multi-line connection's, merged; a `maxlines` buffer's).
+    @Test(arguments: ["ip", "id", "user", "msg", "<ip> <F-USER> <fid>", "<ip>: <msg>"])
     func outTokensAsFail2banRegex(_ token: String) throws {
         let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
-        for filter in ["sshd", "dovecot", "postfix", "apache-auth", "nginx-http-auth", "exim", "recidive", "slapd", "ejabberd-auth"] {
+        for filter in [
+            "sshd", "dovecot", "postfix", "apache-auth", "nginx-http-auth", "exim", "recidive", "slapd", "ejabberd-auth", "guacamole",
+            "mongodb-auth",
+        ] {
             let log = "\(Self.logs)/\(filter)"
             let expected = try TestSupport.run(fail2ban, ["-o", token, log, filter])
             let got = try TestSupport.failscan(["regex", "-o", token, log, filter])

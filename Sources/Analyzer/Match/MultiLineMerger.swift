@@ -15,6 +15,10 @@ final class MultiLineMerger {
         var users: [String]? = nil
         var matches = 0
         var nofailMatches = 0
+        /// The matched lines themselves, kept only when asked (fail2ban's `matches` and
+        /// `nofail-matches`, for fail2ban-regex's `-o msg`): nil when not tracked.
+        var lines: [String]? = nil
+        var nofailLines: [String] = []
         var pending = false
 
         func has(_ slot: Int?) -> Bool { fields.has(slot) }
@@ -133,17 +137,19 @@ final class MultiLineMerger {
     /// finds its failure id; `fail` becomes the merged state.
     /// - Parameter checkAll: fail2ban-regex's `checkAllRegex`: a no-fail merge goes on to
     ///   look for an id (and marks the connection pending without one), as there.
-    func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false) -> Settled {
+    /// - Parameter lines: the match's lines, to keep in `fail.lines` (when tracked).
+    func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false, lines: [String] = []) -> Settled {
         let l = layout
         var connection: Connection? = nil
         if fail.fields.isPresent(l.mlfid) {
-            connection = merge(&fail, matchedLines: matchedLines)
+            connection = merge(&fail, matchedLines: matchedLines, lines: lines)
             if fail.has(l.nofail) && !checkAll {
                 connection?.state = fail
                 return .noFail
             }
         } else {
             fail.matches += matchedLines
+            if fail.lines != nil { fail.lines! += lines }
         }
         // fail2ban: fid if it is set, else ip4, ip6, dns, host (an empty value counts).
         var idSlot: Int? = nil
@@ -199,7 +205,7 @@ final class MultiLineMerger {
     /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
     /// `fail` becomes the merged state.
     /// - Returns: the connection that caches it (nil when forgotten).
-    func merge(_ fail: inout FailState, matchedLines: Int) -> Connection? {
+    func merge(_ fail: inout FailState, matchedLines: Int, lines: [String] = []) -> Connection? {
         let l = layout
         var flags: MergeFlags = []
         if fail.has(l.mlfgained) {
@@ -220,7 +226,10 @@ final class MultiLineMerger {
             if cached.state.has(l.mlfgained) { flags.insert(.cachedNoFail) }
             if let gained = l.mlfgained { cached.state.fields.clear(gained) }
             if flags.contains(.gained) { cached.state.pending = false }
-            if !flags.contains(.cachedNoFail) && !cached.state.pending { cached.state.matches = 0 }
+            if !flags.contains(.cachedNoFail) && !cached.state.pending {
+                cached.state.matches = 0
+                if cached.state.lines != nil { cached.state.lines = [] }
+            }
             cached.state.fields.update(from: fail.fields)
             // The cached state becomes the failure; the connection's copy is replaced by
             // the caller, so the bytes move instead of being copied.
@@ -240,8 +249,13 @@ final class MultiLineMerger {
         if !flags.contains(.noFail) {
             fail.matches = fail.nofailMatches + fail.matches + (flags.contains(.gained) ? 0 : matchedLines)
             fail.nofailMatches = 0
+            if fail.lines != nil {
+                fail.lines = fail.nofailLines + fail.lines! + (flags.contains(.gained) ? [] : lines)
+                fail.nofailLines = []
+            }
         } else if !flags.contains(.forget) {
             fail.nofailMatches += matchedLines
+            if fail.lines != nil { fail.nofailLines += lines }
         }
         return connection
     }

@@ -49,6 +49,9 @@ public final class RegexReporter {
         public var fields: [String: String]
         /// The line, as read.
         public var line: String
+        /// The lines of the failure (fail2ban's `matches`: with `<F-MLFID>`, the
+        /// connection's lines merged; with `maxlines` > 1, the buffer's lines it took).
+        public var lines: [String]
     }
 
     let compiled: CompiledFilter
@@ -389,17 +392,22 @@ public final class RegexReporter {
                 if !options.checkAll { break }
                 continue
             }
+            var matchedLines = wantsFound ? [String(decoding: line, as: UTF8.self)] : []
             if maxLines > 1 {
-                consume(match.range, skipping: all.skippedLines[all.matches.firstIndex { $0.failregexIndex == match.failregexIndex }!])
+                matchedLines = consume(
+                    match.range, skipping: all.skippedLines[all.matches.firstIndex { $0.failregexIndex == match.failregexIndex }!])
             }
             var fail = MultiLineMerger.FailState(fields: match.fields)
+            // `-o msg` prints the lines of the failure (a connection's, merged).
+            if wantsFound { fail.lines = [] }
             var nofail = false
             if fail.fields.isPresent(layout.mlfid) {
-                let settled = merger.settle(&fail, matchedLines: 1, checkAll: options.checkAll)
+                let settled = merger.settle(&fail, matchedLines: 1, checkAll: options.checkAll, lines: matchedLines)
                 if case .noFail = settled { break }
                 nofail = fail.has(layout.nofail)
             } else {
                 nofail = fail.has(layout.nofail)
+                fail.lines = matchedLines
             }
             // fail2ban: the address from ip4, ip6, dns, else the failure id; none: pending.
             var ids: [String] = []
@@ -428,7 +436,8 @@ public final class RegexReporter {
                     wantsFound
                     ? Found(
                         failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time,
-                        fields: fail.fields.dictionary(layout), line: String(decoding: line, as: UTF8.self)) : nil
+                        fields: fail.fields.dictionary(layout), line: String(decoding: line, as: UTF8.self),
+                        lines: fail.lines ?? []) : nil
                 failures.append(LineFailure(nofail: nofail, found: described))
             }
             if !options.checkAll || maxLines > 1 { break }
@@ -439,15 +448,17 @@ public final class RegexReporter {
     /// The lines a match covered leave the buffer (fail2ban's `getUnmatchedTupleLines`);
     /// all of them when the prefregex's content replaced the text.
     /// Lines `<SKIPLINES>` took stay (matched by text, in order, as fail2ban does).
-    func consume(_ range: Range<Int>?, skipping skipped: [[UInt8]]) {
+    /// - Returns: the lines the match took (fail2ban's `getMatchedTupleLines`).
+    @discardableResult
+    func consume(_ range: Range<Int>?, skipping skipped: [[UInt8]]) -> [String] {
         guard let range else {
-            buffer = []
-            return
+            defer { buffer = [] }
+            return buffer.map(\.line)
         }
         let first = subject[..<range.lowerBound].filter { $0 == 10 }.count
         let last = subject[..<max(range.lowerBound, range.upperBound - 1)].filter { $0 == 10 }.count
         let upper = min(last, buffer.count - 1)
-        guard first <= upper else { return }
+        guard first <= upper else { return [] }
         var matched = Array(buffer[first...upper])
         var kept = Array(buffer[..<first])
         var n = 0
@@ -458,5 +469,6 @@ public final class RegexReporter {
             }
         }
         buffer = kept + buffer[(upper + 1)...]
+        return matched.map(\.line)
     }
 }
