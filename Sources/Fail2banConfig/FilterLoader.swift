@@ -18,9 +18,12 @@ public struct FilterLoader: Sendable {
 
     /// Loads a filter given as a path to a `.conf` file or as a name (`sshd`,
     /// `dovecot[mode=aggressive]`) looked up in `filter.d` of the configuration root.
+    /// - Parameter defaults: filter arguments that apply unless the spec names them
+    ///   (`failscan regex --log-type journal`: `logtype=journal`).
     /// - Throws: `ConfigError` naming the file and the reason.
-    public func load(_ spec: String) throws(ConfigError) -> FilterConfig {
-        let (base, arguments) = try Self.splitArguments(spec)
+    public func load(_ spec: String, defaults: [String: String] = [:]) throws(ConfigError) -> FilterConfig {
+        var (base, arguments) = try Self.splitArguments(spec)
+        for (key, value) in defaults where arguments[key] == nil { arguments[key] = value }
         let path: String
         if FileManager.default.fileExists(atPath: base) {
             path = base

@@ -15,7 +15,7 @@ extension UseDNS: ExpressibleByArgument {}
 /// library's ``FilterOptions`` and ``ScanOptions``.
 struct FilterArguments: ParsableArguments {
     @Option(
-        name: .long,
+        name: [.customShort("c"), .long],
         help: ArgumentHelp(
             "fail2ban configuration root: where filter names and includes such as common.conf are looked up.", valueName: "dir"))
     var config: String = "/etc/fail2ban"
@@ -28,7 +28,7 @@ struct FilterArguments: ParsableArguments {
     var now: Int?
 
     @Option(
-        name: .customLong("datepattern"),
+        name: [.customShort("d"), .customLong("datepattern")],
         help: ArgumentHelp(
             "A date pattern instead of the filter's (fail2ban's datepattern: %-formats, {^LN-BEG}, {DATE}, {NONE}, EPOCH, TAI64N); repeatable.",
             valueName: "pattern"))

@@ -46,7 +46,7 @@ extension RegexCommand {
         var a = first
         var b = try CompiledFilter(
             spec: spec, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex, useDNS: useDNS,
-            maxLines: maxLines)
+            maxLines: maxLines, arguments: logType.map { ["logtype": $0] } ?? [:])
         for note in b.notes { Diagnostics.note("\(spec): \(note)") }
         let profilers = [RegexProfiler(slots: a.matcher.profileSlots), RegexProfiler(slots: b.matcher.profileSlots)]
         a.matcher.profiler = profilers[0]

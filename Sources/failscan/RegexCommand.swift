@@ -96,6 +96,13 @@ struct RegexCommand: ParsableCommand {
     var maxLines: Int?
 
     @Option(
+        name: [.customShort("l"), .customLong("log-type")],
+        help: ArgumentHelp(
+            "The filter's logtype argument, unless the filter spec gives one: file (default), short, journal (lines from journalctl, no syslog prefix), rfc5424.",
+            valueName: "type"))
+    var logType: String?
+
+    @Option(
         name: .customLong("usedns"),
         help: ArgumentHelp(
             "What a host name <HOST> matched counts as, as fail2ban's usedns: yes and warn look it up, raw keeps it, no drops it (and makes <HOST> match addresses only).",
@@ -137,7 +144,7 @@ struct RegexCommand: ParsableCommand {
         try ExitStatus.run {
             var compiled = try CompiledFilter(
                 spec: filter, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex,
-                useDNS: useDNS, maxLines: maxLines)
+                useDNS: useDNS, maxLines: maxLines, arguments: logType.map { ["logtype": $0] } ?? [:])
             for note in compiled.notes { Diagnostics.note("\(filter): \(note)") }
             let profiler = costs ? RegexProfiler(slots: compiled.matcher.profileSlots) : nil
             compiled.matcher.profiler = profiler

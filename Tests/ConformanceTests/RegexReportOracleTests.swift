@@ -130,6 +130,30 @@ import Testing
         }
     }
 
+    /// `-c`, `-d` and `--timezone` as fail2ban-regex takes them, and `-l/--log-type` as the
+    /// filter's `logtype` argument.
+    @Test func configDatePatternAndLogTypeAsFail2banRegex() throws {
+        let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let log = "\(Self.logs)/sshd"
+        for (ours, theirs) in [
+            (["-c", "/etc/fail2ban", log, "sshd"], ["-c", "/etc/fail2ban", log, "sshd"]),
+            (["-d", "{^LN-BEG}%b %d %H:%M:%S", log, "sshd"], ["-d", "{^LN-BEG}%b %d %H:%M:%S", log, "sshd"]),
+            (["--timezone", "UTC", log, "sshd"], ["--timezone", "UTC", log, "sshd"]),
+            (["-l", "journal", log, "sshd"], [log, "sshd[logtype=journal]"]),
+            (["--log-type", "short", "\(Self.logs)/dovecot", "dovecot"], ["\(Self.logs)/dovecot", "dovecot[logtype=short]"]),
+        ] {
+            let expected = Self.sections(try TestSupport.run(fail2ban, theirs).stdout)
+            let got = try TestSupport.failscan(["regex"] + ours)
+            #expect(got.status == 0, "\(got.stderr)")
+            #expect(expected.count > 8 && Self.sections(got.stdout) == expected, "\(ours)")
+        }
+        let journal = try TestSupport.failscan(["regex", "-l", "journal", log, "sshd"])
+        let plain = try TestSupport.failscan(["regex", log, "sshd"])
+        #expect(
+            TestSupport.reportLines(journal.stdout)?.matched != TestSupport.reportLines(plain.stdout)?.matched,
+            "the log type changes what matches")
+    }
+
     /// `-o`: one line per failure, as fail2ban-regex prints it (which checks only the first
     /// failregex and leaves out failures still waiting for an id); `msg` is every line of
     /// the failure (a multi-line connection's, merged; a `maxlines` buffer's).

@@ -27,14 +27,15 @@ public struct CompiledFilter: Sendable {
     ///   - logTimeZone: the jail's `logtimezone`, used when the options name no zone.
     ///   - useDNS: the jail's `usedns` (`no`: `<HOST>` matches addresses only).
     ///   - maxLines: a `maxlines` instead of the filter's (fail2ban-regex's `-L`).
+    ///   - arguments: filter arguments that apply unless the spec names them (`logtype`).
     /// - Throws: `FilterError` naming the file and the reason.
     public init(
         spec: String, options: FilterOptions, regexFallback: Bool = false, ignore: String? = nil,
-        logTimeZone: String? = nil, useDNS: UseDNS? = nil, maxLines: Int? = nil
+        logTimeZone: String? = nil, useDNS: UseDNS? = nil, maxLines: Int? = nil, arguments: [String: String] = [:]
     ) throws(FilterError) {
         let loader = FilterLoader(configDirectory: options.configDirectory)
         var config: FilterConfig
-        do { config = try loader.load(spec) } catch {
+        do { config = try loader.load(spec, defaults: arguments) } catch {
             guard regexFallback, !spec.hasSuffix(".conf"), !spec.contains("/") || spec.contains("<") else {
                 throw FilterError(error, spec: spec)
             }
