@@ -49,11 +49,16 @@ let package = Package(
         .target(name: "Fail2banConfig", dependencies: ["Matcher"], swiftSettings: swiftSettings),
         .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig"], swiftSettings: swiftSettings),
         .target(name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "LogSource", "CSQLite"], swiftSettings: swiftSettings),
+        // A shard's failures between `failscan map` and `failscan reduce`.
+        .target(
+            name: "Ledger", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "CZstd"],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "failscan",
             dependencies: [
                 "Analyzer",
                 "Output",
+                "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -48,4 +48,25 @@ public enum RotatedSet {
         }
         return timeOrder(files)
     }
+
+    /// The files of `paths` that ``files(matching:rotated:)`` would find for `patterns`, in
+    /// the order it would give them, from the names alone: for a machine without the files
+    /// (`failscan reduce` of ledgers mapped elsewhere). Globs match as glob(3) does (`*`
+    /// not across `/`, nor a leading dot), matches in byte order.
+    public static func order(_ paths: [String], patterns: [String], rotated: Bool = true) -> [String] {
+        let byBytes = { (a: String, b: String) in Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+        let flags = Int32(FNM_PATHNAME | FNM_PERIOD)
+        var sequence: [String] = []
+        var seen = Set<String>()
+        for pattern in patterns {
+            for path in paths.filter({ fnmatch(pattern, $0, flags) == 0 }).sorted(by: byBytes) {
+                let siblings =
+                    rotated
+                    ? paths.filter { $0 != path && fnmatch(path + ".[0-9]*", $0, flags) == 0 && rotation(of: $0).base == path }
+                        .sorted(by: byBytes) : []
+                for file in [path] + siblings where seen.insert(file).inserted { sequence.append(file) }
+            }
+        }
+        return timeOrder(sequence)
+    }
 }

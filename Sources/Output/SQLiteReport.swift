@@ -61,6 +61,12 @@ public final class SQLiteReport {
         }
     }
 
+    /// Numbers the files in this order (a scan's reading order), so that a file's id does
+    /// not depend on which thread's failure came first.
+    public func register(files: [String]) {
+        for file in files { _ = fileID(file) }
+    }
+
     /// Records one failure of `jail` read from `file` (nil: not from a file).
     public func add(jail: String, failure: Failure, file: String?) {
         guard error == nil, let statement = insertFailure else { return }

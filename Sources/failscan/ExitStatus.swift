@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Fail2banConfig
+import Ledger
 import Output
 
 /// failscan's exit codes, documented in `failscan --help`, and the one place where
@@ -44,6 +45,9 @@ enum ExitStatus {
             Diagnostics.error(error.description)
             throw noInputOrOutput
         } catch let error as Fail2banDatabaseWriter.WriteError {
+            Diagnostics.error(error.description)
+            throw noInputOrOutput
+        } catch let error as LedgerReader.ReadError {
             Diagnostics.error(error.description)
             throw noInputOrOutput
         } catch is NoInput {

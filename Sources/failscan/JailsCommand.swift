@@ -41,19 +41,7 @@ struct JailsCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
-            let config = filterArguments.config
-            let all = try JailLoader(configDirectory: config).load()
-            for name in jail where !all.contains(where: { $0.name == name }) {
-                throw ConfigError(file: config, "no jail [\(name)]")
-            }
-            var selected = all.filter { jail.isEmpty ? $0.enabled : jail.contains($0.name) }
-            selected.removeAll { config in
-                guard config.backend.hasPrefix("systemd") else { return false }
-                Diagnostics.warning(
-                    "[\(config.name)] reads the systemd journal (backend = \(config.backend)); failscan reads log files only, skipped")
-                return true
-            }
-            guard !selected.isEmpty else { throw ConfigError(file: config, "no enabled jail") }
+            let selected = try Self.select(jail, configDirectory: filterArguments.config)
             let options = filterArguments.filterOptions
             var jails: [JailReplay.Jail] = []
             for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, rotated: !noRotated)) }
@@ -61,5 +49,24 @@ struct JailsCommand: ParsableCommand {
             replay.recidiveFromReplay = recidiveFromReplay
             try replayArguments.execute(replay, filterArguments: filterArguments)
         }
+    }
+
+    /// The jails named (default: every enabled one) of the configuration, without those
+    /// that read the systemd journal (said on stderr).
+    /// - Throws: `ConfigError` for a name that is no jail, or when none is left.
+    static func select(_ names: [String], configDirectory config: String) throws -> [JailConfig] {
+        let all = try JailLoader(configDirectory: config).load()
+        for name in names where !all.contains(where: { $0.name == name }) {
+            throw ConfigError(file: config, "no jail [\(name)]")
+        }
+        var selected = all.filter { names.isEmpty ? $0.enabled : names.contains($0.name) }
+        selected.removeAll { config in
+            guard config.backend.hasPrefix("systemd") else { return false }
+            Diagnostics.warning(
+                "[\(config.name)] reads the systemd journal (backend = \(config.backend)); failscan reads log files only, skipped")
+            return true
+        }
+        guard !selected.isEmpty else { throw ConfigError(file: config, "no enabled jail") }
+        return selected
     }
 }

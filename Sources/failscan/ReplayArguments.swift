@@ -101,20 +101,33 @@ struct ReplayArguments: ParsableArguments {
     /// - Throws: exit status 1 when some input was unreadable, ``ExitStatus/NoInput``
     ///   when none could be read, output errors.
     func execute(_ replay: JailReplay, filterArguments: FilterArguments) throws {
-        for note in replay.notes { Diagnostics.note(note) }
+        try execute(jails: replay.jails, notes: replay.notes, filterArguments: filterArguments) { detailed, each in
+            var replay = replay
+            // Every failure with its user and line: the scan keeps captures and counts lines.
+            if detailed { replay.options.detailed = true }
+            return replay.run(progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files)))), each: each)
+        }
+    }
+
+    /// Writes what `produce` decided (a replay, or the reduce of ledgers): `produce` is
+    /// told whether failures need their users and lines, and gets the sink for every
+    /// counted failure (the sqlite and HTML outputs take them).
+    func execute(
+        jails: [JailReplay.Jail], notes: [String], filterArguments: FilterArguments,
+        produce: (_ detailed: Bool, _ each: ((Int, Failure, String?) -> Void)?) throws -> JailReplay.Outcome
+    ) throws {
+        for note in notes { Diagnostics.note(note) }
         let start = ContinuousClock.now
-        var replay = replay
         var report: SQLiteReport? = nil
         if format == .sqlite, let output {
-            // Every failure with its user and line: the scan keeps captures and counts lines.
-            replay.options.detailed = true
             report = try SQLiteReport(path: output)
+            var seen = Set<String>()
+            report?.register(files: jails.flatMap(\.files).filter { seen.insert($0).inserted })
         }
-        let names = replay.jails.map(\.config.name)
+        let names = jails.map(\.config.name)
         let html = format == .html ? HTMLReport(jails: names) : nil
-        // The HTML report shows the users each address tried: the scan keeps captures.
-        if html != nil { replay.options.detailed = true }
-        let outcome = replay.run(progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files))))) { jail, failure, file in
+        let sinks = report != nil || html != nil
+        let outcome = try produce(sinks) { jail, failure, file in
             report?.add(jail: names[jail], failure: failure, file: file)
             html?.add(jail: jail, failure: failure)
         }
@@ -181,7 +194,7 @@ struct ReplayArguments: ParsableArguments {
                     format: "failscan: %d file(s), %.1f MB in %.3f s (%.1f MB/s)\n", summary.filesRead, mb, seconds,
                     seconds > 0 ? mb / seconds : 0))
             for (index, result) in outcome.results.enumerated() {
-                let matcher = replay.jails[index].filter.matcher
+                let matcher = jails[index].filter.matcher
                 let prefilter =
                     matcher.prefilter.map {
                         $0.literals.map { String(decoding: $0, as: UTF8.self).debugDescription }.joined(separator: " ")

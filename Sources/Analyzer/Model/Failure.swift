@@ -11,4 +11,13 @@ public struct Failure: Sendable, Equatable {
     public var failregex: Int
     /// The named captures (`user` and the like), only when captures were asked for.
     public var fields: [String: String]?
+
+    public init(id: FailureID, time: Int, file: Int, line: Int, failregex: Int, fields: [String: String]? = nil) {
+        self.id = id
+        self.time = time
+        self.file = file
+        self.line = line
+        self.failregex = failregex
+        self.fields = fields
+    }
 }

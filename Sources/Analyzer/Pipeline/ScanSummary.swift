@@ -5,6 +5,7 @@ import Synchronization
 
 /// What one input file gave, once it is read to its end.
 public struct FileSummary: Sendable {
+    public init(path: String) { self.path = path }
     public var path: String
     public var warnings: [ScanError] = []
     /// Uncompressed bytes.
@@ -22,6 +23,7 @@ public struct FileSummary: Sendable {
 
 /// The outcome of a scan, apart from the failures (which go to the consumer).
 public struct ScanSummary: Sendable {
+    public init() {}
     public var files: [FileSummary] = []
     public var counters = FilterRunner.Counters()
     public var failures = 0

@@ -39,6 +39,11 @@ public struct JailReplay: Sendable {
         public let results: [JailResult]
         /// Files, bytes and per-file problems of the scan.
         public let summary: ScanSummary
+
+        public init(results: [JailResult], summary: ScanSummary) {
+            self.results = results
+            self.summary = summary
+        }
     }
 
     public let jails: [Jail]
@@ -107,6 +112,19 @@ public struct JailReplay: Sendable {
     public func run(
         progress: (@Sendable (Int) -> Void)? = nil, each: ((Int, Failure, String?) -> Void)? = nil
     ) -> Outcome {
+        let (paths, filters, indexOf) = scanPlan()
+        var intake = Intake(self, each: each)
+        let summary = Scan(filters: filters, options: options).run(paths, progress: progress) { f, failure in
+            intake.take(f, failure, file: paths[failure.file])
+        }
+        return intake.finish(
+            counters: summary.filterCounters, logFiles: jails.map { jail in jail.files.map { summary.files[indexOf[$0]!] } },
+            summary: summary)
+    }
+
+    /// The files of the scan (each once, in the jails' order) and each jail's filter over
+    /// its files; `indexOf` maps a path to its place.
+    public func scanPlan() -> (paths: [String], filters: [ScanFilter], indexOf: [String: Int]) {
         var paths: [String] = []
         var indexOf: [String: Int] = [:]
         var filters: [ScanFilter] = []
@@ -123,19 +141,42 @@ public struct JailReplay: Sendable {
             }
             filters.append(jail.filter.scanFilter(files: indices))
         }
-        let lower = since ?? Int.min, upper = until ?? Int.max
-        var ledgers = Array(repeating: FailureLedger(), count: jails.count)
-        var hosts = Array(repeating: HostFailures(), count: jails.count)
-        let modes = jails.map(\.config.useDNS)
-        let resolver = resolveHosts ? HostResolver() : nil
-        let policies = jails.map { JailPolicy(jail: $0.config, window: window, selfAddresses: selfAddresses) }
-        /// Reports a counted failure to `each` (`file`: the scan's file index, -1 for none);
-        /// an ignored address (ignoreip, ignoreself) is no failure to report.
-        func report(_ f: Int, _ failure: Failure, from file: Int) {
-            if let each, !policies[f].ignores(failure.id) { each(f, failure, file >= 0 ? paths[file] : nil) }
+        return (paths, filters, indexOf)
+    }
+
+    /// The second half of a replay: the failures each jail's filter found go in (in each
+    /// jail's input order), the jails' decisions come out. ``JailReplay/run(progress:each:)``
+    /// feeds it from a scan; `failscan reduce` from ledgers written by `failscan map`.
+    public struct Intake {
+        let replay: JailReplay
+        let lower: Int, upper: Int
+        var ledgers: [FailureLedger]
+        var hosts: [HostFailures]
+        let modes: [UseDNS]
+        let resolver: HostResolver?
+        let policies: [JailPolicy]
+        let each: ((Int, Failure, String?) -> Void)?
+
+        public init(_ replay: JailReplay, each: ((Int, Failure, String?) -> Void)? = nil) {
+            self.replay = replay
+            lower = replay.since ?? Int.min
+            upper = replay.until ?? Int.max
+            ledgers = Array(repeating: FailureLedger(), count: replay.jails.count)
+            hosts = Array(repeating: HostFailures(), count: replay.jails.count)
+            modes = replay.jails.map(\.config.useDNS)
+            resolver = replay.resolveHosts ? HostResolver() : nil
+            policies = replay.jails.map { JailPolicy(jail: $0.config, window: replay.window, selfAddresses: replay.selfAddresses) }
+            self.each = each
         }
-        let reporting = each != nil
-        let summary = Scan(filters: filters, options: options).run(paths, progress: progress) { f, failure in
+
+        /// Reports a counted failure to `each`; an ignored address (ignoreip, ignoreself)
+        /// is no failure to report.
+        func report(_ f: Int, _ failure: Failure, from file: String?) {
+            if let each, !policies[f].ignores(failure.id) { each(f, failure, file) }
+        }
+
+        /// One failure jail `f`'s filter found in `file` (in the jail's input order).
+        public mutating func take(_ f: Int, _ failure: Failure, file: String?) {
             guard failure.time >= lower && failure.time <= upper else { return }
             // fail2ban's DNSUtils.textToIp: a host name is looked up (usedns yes, warn)
             // and each address fails; a name that does not resolve, or any name under
@@ -149,7 +190,7 @@ public struct JailReplay: Sendable {
                     hosts[f].unresolved += 1
                     hosts[f].names.insert(name)
                     ledgers[f].add(failure)
-                    if reporting { report(f, failure, from: failure.file) }
+                    report(f, failure, from: file)
                     return
                 }
                 let addresses = resolver.addresses(of: name)
@@ -158,40 +199,47 @@ public struct JailReplay: Sendable {
                     var resolved = failure
                     resolved.id = .address(address)
                     ledgers[f].add(resolved)
-                    if reporting { report(f, resolved, from: failure.file) }
+                    report(f, resolved, from: file)
                 }
                 return
             }
             ledgers[f].add(failure)
-            if reporting { report(f, failure, from: failure.file) }
+            report(f, failure, from: file)
         }
-        var results: [JailResult?] = Array(repeating: nil, count: jails.count)
-        // Jails fed by the others' bans are decided last.
-        let order = jails.indices.filter { !feedsOnBans(jails[$0]) } + jails.indices.filter { feedsOnBans(jails[$0]) }
-        for index in order {
-            let jail = jails[index]
-            let feeds = feedsOnBans(jail)
-            if feeds {
-                // The bans of the jails that read their files, all decided by now.
-                for (other, result) in zip(jails, results) where !feedsOnBans(other) {
-                    for record in result!.records {
-                        guard let address = record.id.address else { continue }
-                        for start in record.bans where start >= lower && start <= upper {
-                            let failure = Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0)
-                            ledgers[index].add(failure)
-                            if reporting { report(index, failure, from: -1) }
+
+        /// Decides every jail (those fed by the others' bans last).
+        /// - Parameters:
+        ///   - counters: per jail, its filter's counters.
+        ///   - logFiles: per jail, how each of its files was read, in reading order.
+        public mutating func finish(counters: [FilterRunner.Counters], logFiles: [[FileSummary]], summary: ScanSummary) -> Outcome {
+            let jails = replay.jails
+            var results: [JailResult?] = Array(repeating: nil, count: jails.count)
+            let order = jails.indices.filter { !replay.feedsOnBans(jails[$0]) } + jails.indices.filter { replay.feedsOnBans(jails[$0]) }
+            for index in order {
+                let jail = jails[index]
+                let feeds = replay.feedsOnBans(jail)
+                if feeds {
+                    // The bans of the jails that read their files, all decided by now.
+                    for (other, result) in zip(jails, results) where !replay.feedsOnBans(other) {
+                        for record in result!.records {
+                            guard let address = record.id.address else { continue }
+                            for start in record.bans where start >= lower && start <= upper {
+                                let failure = Failure(id: .address(address), time: start, file: 0, line: 0, failregex: 0)
+                                ledgers[index].add(failure)
+                                report(index, failure, from: nil)
+                            }
                         }
                     }
                 }
+                ledgers[index].finish()
+                let records = FailManager(policy: policies[index]).decide(ledgers[index])
+                results[index] = JailResult(
+                    jail: jail.config, records: records, files: feeds ? 0 : jail.files.count,
+                    failures: ledgers[index].count, counters: counters[index], hosts: hosts[index],
+                    logFiles: feeds ? [] : logFiles[index])
+                ledgers[index] = FailureLedger() // free as we go
             }
-            ledgers[index].finish()
-            let records = FailManager(policy: policies[index]).decide(ledgers[index])
-            results[index] = JailResult(
-                jail: jail.config, records: records, files: feeds ? 0 : jail.files.count,
-                failures: ledgers[index].count, counters: summary.filterCounters[index], hosts: hosts[index],
-                logFiles: feeds ? [] : jail.files.map { summary.files[indexOf[$0]!] })
-            ledgers[index] = FailureLedger() // free as we go
+            return Outcome(results: results.map { $0! }, summary: summary)
         }
-        return Outcome(results: results.map { $0! }, summary: summary)
     }
 }

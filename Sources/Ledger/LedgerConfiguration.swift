@@ -1,0 +1,38 @@
+import Analyzer
+import Fail2banConfig
+import Matcher
+
+/// What must be the same for a map and its reduce: the jails' names, filters (regexes,
+/// date patterns, maxlines, usedns), logpath, logtimezone, and the map's own options.
+/// maxretry, findtime, bantime and ignoreip are the reduce's to choose (they decide bans,
+/// not failures).
+public enum LedgerConfiguration {
+    /// The description hashed, one line per item.
+    public static func description(jails: [JailReplay.Jail], mapOptions: [String]) -> String {
+        var lines = ["failscan-ledger-configuration 1"] + mapOptions.map { "option \($0)" }
+        for jail in jails {
+            let config = jail.config, filter = jail.filter.config, patterns = filter.patterns
+            lines.append("jail \(config.name)")
+            lines.append("filter \(config.filter)")
+            lines += config.logPatterns.map { "logpath \($0)" }
+            lines.append("logtimezone \(config.logTimeZone ?? "")")
+            lines.append("usedns \(config.useDNS.rawValue) \(patterns.useDNS)")
+            lines.append("prefregex \(patterns.prefregex ?? "")")
+            lines += patterns.failregex.map { "failregex \($0)" }
+            lines += patterns.ignoreregex.map { "ignoreregex \($0)" }
+            lines += filter.datePatterns.map { "datepattern \($0)" }
+            lines.append("maxlines \(filter.maxLines)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The hash a ledger carries (FNV-1a, 64 bits, of ``description(jails:mapOptions:)``).
+    public static func hash(jails: [JailReplay.Jail], mapOptions: [String]) -> String {
+        let value = FNV1a.hash(description(jails: jails, mapOptions: mapOptions).utf8)
+        return String(value, radix: 16).leftPadded(to: 16)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

@@ -1,0 +1,84 @@
+import Analyzer
+
+/// The failures of one id in one jail and one file of a shard, in line order: one line of
+/// a ledger after its header. Numbers are small so that the compressed ledger is small:
+/// times as differences from the one before (the first from 0), line numbers likewise.
+public struct LedgerGroup: Codable, Sendable, Equatable {
+    /// Jail index (``LedgerHeader/jails``).
+    public var j: Int
+    /// The failure id's kind: "a" an address, "h" a host name, "o" another id (`<F-ID>`).
+    public var k: String
+    /// The id's text (an address canonical).
+    public var i: String
+    /// File index (``LedgerHeader/files``).
+    public var f: Int
+    /// Times, each the difference from the one before.
+    public var t: [Int]
+    /// Line numbers, each the difference from the one before.
+    public var l: [Int]
+    /// Failregex of each failure (0-based), omitted when all are `r0`.
+    public var r: [Int]?
+    public var r0: Int
+    /// The user of each failure (`<F-USER>`), omitted when none has one; "" for none.
+    public var u: [String]?
+
+    public init(jail: Int, id: FailureID, file: Int, failures: [Failure]) {
+        j = jail
+        switch id {
+        case .address(let address):
+            k = "a"
+            i = address.description
+        case .host(let name):
+            k = "h"
+            i = name
+        case .other(let text):
+            k = "o"
+            i = text
+        }
+        f = file
+        var previousTime = 0, previousLine = 0
+        t = []
+        l = []
+        t.reserveCapacity(failures.count)
+        l.reserveCapacity(failures.count)
+        for failure in failures {
+            t.append(failure.time - previousTime)
+            l.append(failure.line - previousLine)
+            previousTime = failure.time
+            previousLine = failure.line
+        }
+        r0 = failures.first?.failregex ?? 0
+        let first = r0
+        r = failures.allSatisfy { $0.failregex == first } ? nil : failures.map(\.failregex)
+        let users = failures.map { $0.fields?["user"] ?? "" }
+        u = users.allSatisfy(\.isEmpty) ? nil : users
+    }
+
+    /// The failure id, or nil when the text is not of its kind.
+    public var id: FailureID? {
+        switch k {
+        case "a": return IPAddress(i).map(FailureID.address)
+        case "h": return .host(i)
+        case "o": return .other(i)
+        default: return nil
+        }
+    }
+
+    /// The failures, with `file` as their file number.
+    public func failures(file: Int) -> [Failure]? {
+        guard let id, l.count == t.count, r.map({ $0.count == t.count }) ?? true, u.map({ $0.count == t.count }) ?? true else {
+            return nil
+        }
+        var time = 0, line = 0
+        var out: [Failure] = []
+        out.reserveCapacity(t.count)
+        for n in t.indices {
+            time += t[n]
+            line += l[n]
+            var fields: [String: String]? = nil
+            if let user = u?[n], !user.isEmpty { fields = ["user": user] }
+            out.append(Failure(id: id, time: time, file: file, line: line, failregex: r?[n] ?? r0, fields: fields))
+        }
+        return out
+    }
+}

@@ -1,0 +1,134 @@
+import Analyzer
+import Fail2banConfig
+import LogSource
+
+/// The ledgers of one distributed run, checked to belong together, and their reduce.
+public struct LedgerSet: Sendable {
+    public let ledgers: [LedgerReader]
+    /// The first ledger's header (the others agree on what matters).
+    public let header: LedgerHeader
+    /// Every shard's files by path.
+    public let files: [String: LedgerFile]
+
+    /// Checks that `ledgers` are one set: written by `failscan` (this version), under one
+    /// configuration, with one partition count, every partition of every shard once, each
+    /// file in one shard.
+    /// - Throws: `ConfigError` naming the ledger and what does not fit.
+    public init(_ ledgers: [LedgerReader], failscan: String) throws(ConfigError) {
+        precondition(!ledgers.isEmpty)
+        let read = ledgers, first = ledgers[0]
+        let header = first.header
+        // One set of ledgers: the same failscan, configuration, partitions and jails.
+        for ledger in read {
+            let other = ledger.header
+            if other.failscan != failscan {
+                throw ConfigError(
+                    file: ledger.path, "written by failscan \(other.failscan); this is failscan \(failscan): map again")
+            }
+            if other.configHash != header.configHash || other.jails != header.jails || other.mapOptions != header.mapOptions {
+                throw ConfigError(file: ledger.path, "mapped under another configuration than \(first.path)")
+            }
+            if other.partitions != header.partitions {
+                throw ConfigError(file: ledger.path, "\(other.partitions) partitions, \(first.path) \(header.partitions)")
+            }
+        }
+        var seen: [String: String] = [:]
+        for ledger in read {
+            let key = "\(ledger.header.shard) \(ledger.header.partition)"
+            if let earlier = seen[key] {
+                throw ConfigError(
+                    file: ledger.path, "shard \(ledger.header.shard) partition \(ledger.header.partition) again (also \(earlier))")
+            }
+            seen[key] = ledger.path
+        }
+        // Every shard with all its partitions: a missing one would lose addresses.
+        let shards = Set(read.map(\.header.shard))
+        for shard in shards.sorted() {
+            let have = Set(read.filter { $0.header.shard == shard }.map(\.header.partition))
+            if let missing = (0..<header.partitions).first(where: { !have.contains($0) }) {
+                throw ConfigError(
+                    file: shard,
+                    "partition \(missing) of \(header.partitions) of shard \(shard) is missing: every partition of every shard is needed")
+            }
+        }
+        // A file belongs to one shard.
+        var shardOf: [String: String] = [:]
+        var files: [String: LedgerFile] = [:]
+        for ledger in read where ledger.header.partition == 0 {
+            for file in ledger.header.files {
+                if let other = shardOf[file.path], other != ledger.header.shard {
+                    throw ConfigError(file: file.path, "read by shards \(other) and \(ledger.header.shard): a file belongs to one shard")
+                }
+                shardOf[file.path] = ledger.header.shard
+                files[file.path] = file
+            }
+        }
+        self.ledgers = ledgers
+        self.header = header
+        self.files = files
+    }
+
+    /// Each partition's failures fed to an intake in the order one scan would have read
+    /// them, the partitions' decisions put together.
+    public func reduce(_ replay: JailReplay, each: ((Int, Failure, String?) -> Void)?) -> JailReplay.Outcome {
+        let jails = replay.jails
+        // A file's place in each jail's reading order, and the summary of the scan.
+        let rank: [[String: Int]] = jails.map { jail in
+            Dictionary(uniqueKeysWithValues: jail.files.enumerated().map { ($0.element, $0.offset) })
+        }
+        var summary = ScanSummary()
+        var seen = Set<String>()
+        let ordered = jails.flatMap(\.files).filter { seen.insert($0).inserted }
+        summary.files = ordered.compactMap { path in files[path].map(Self.fileSummary) }
+        let logFiles = jails.map { jail in jail.files.compactMap { files[$0].map(Self.fileSummary) } }
+        var counters = Array(repeating: FilterRunner.Counters(), count: jails.count)
+        for ledger in ledgers where ledger.header.partition == 0 {
+            for (j, c) in ledger.header.counters.enumerated() where j < counters.count { counters[j].add(c.counters) }
+        }
+        let partitions = ledgers.first?.header.partitions ?? 1
+        var parts: [JailReplay.Outcome] = []
+        for partition in 0..<partitions {
+            var intake = JailReplay.Intake(replay, each: each)
+            // Per jail: (rank of the file, line, failure, path), sorted as one scan reads.
+            var streams: [[(Int, Int, Failure, String)]] = Array(repeating: [], count: jails.count)
+            for ledger in ledgers where ledger.header.partition == partition {
+                for group in ledger.groups {
+                    let path = ledger.header.files[group.f].path
+                    guard group.j < jails.count, let place = rank[group.j][path], let failures = group.failures(file: place) else {
+                        continue
+                    }
+                    for failure in failures { streams[group.j].append((place, failure.line, failure, path)) }
+                }
+            }
+            for (j, stream) in streams.enumerated() {
+                for (_, _, failure, path) in stream.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { intake.take(j, failure, file: path) }
+            }
+            parts.append(intake.finish(counters: counters, logFiles: logFiles, summary: summary))
+        }
+
+        // The partitions hold disjoint addresses: each jail's records put together, in order.
+        let results = jails.indices.map { j -> JailResult in
+            let all = parts.map { $0.results[j] }
+            var hosts = HostFailures()
+            for part in all {
+                hosts.unresolved += part.hosts.unresolved
+                hosts.dropped += part.hosts.dropped
+                hosts.names.formUnion(part.hosts.names)
+            }
+            return JailResult(
+                jail: all[0].jail, records: all.flatMap(\.records).sorted { $0.id < $1.id }, files: all[0].files,
+                failures: all.reduce(0) { $0 + $1.failures }, counters: counters[j], hosts: hosts, logFiles: all[0].logFiles)
+        }
+        return JailReplay.Outcome(results: results, summary: summary)
+    }
+
+    static func fileSummary(_ file: LedgerFile) -> FileSummary {
+        var summary = FileSummary(path: file.path)
+        summary.bytes = file.bytes
+        summary.lines = file.lines
+        summary.opened = file.opened
+        summary.unterminatedBytes = file.unterminatedBytes
+        summary.compression = Compression(rawValue: file.compression) ?? .none
+        return summary
+    }
+}

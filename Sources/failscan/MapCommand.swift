@@ -1,0 +1,115 @@
+import Analyzer
+import ArgumentParser
+import Fail2banConfig
+import Foundation
+import Ledger
+import LogSource
+import Output
+
+/// `failscan map`: one shard's failures, as ledgers for `failscan reduce`.
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Scan one shard of logs (a host's files, say) and write its failures as ledgers for failscan reduce.",
+        discussion: """
+            The map half of a distributed `failscan jails`: FILES are one shard's files (a \
+            rotated set stays in one shard: multi-line filters read it in order); each is \
+            given to the jails whose logpath names it (as `failscan jails` would read it, so \
+            name the files as the configuration does). The failures go into --partitions \
+            ledgers in --out (SHARD.pK-of-P.ledger.zst: zstd-compressed JSON Lines, a header \
+            with the configuration's hash, failscan's version and the files' modification \
+            times, then the failures of each address, jail and file), spread by a hash of \
+            the address: `failscan reduce` of every shard's ledgers gives exactly what one \
+            `failscan jails` over all the files gives. Prints the ledgers' paths.
+            """
+    )
+
+    @OptionGroup var filterArguments: FilterArguments
+
+    @Option(name: .long, help: ArgumentHelp("Only this jail (repeatable); default: every enabled jail.", valueName: "name"))
+    var jail: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("How many ledgers (partitions by address) to write.", valueName: "p"))
+    var partitions: Int = 1
+
+    @Option(name: .long, help: ArgumentHelp("The directory the ledgers go to.", valueName: "dir"))
+    var out: String
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The shard's name in its ledgers' names and headers (default: a hash of its files' paths).", valueName: "name"))
+    var shard: String?
+
+    @Argument(help: ArgumentHelp("The shard's log files (plain or compressed).", valueName: "files"))
+    var files: [String]
+
+    func validate() throws {
+        guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be from 1 to 4096") }
+        if let shard, shard.isEmpty || shard.contains("/") || shard.hasPrefix(".") {
+            throw ValidationError("--shard \(shard): a name without / and not starting with a dot")
+        }
+    }
+
+    /// The map options that change what failures are found (they enter the ledger's hash).
+    static func mapOptions(_ arguments: FilterArguments) -> [String] {
+        var options: [String] = []
+        if let now = arguments.now { options.append("now=\(now)") }
+        if let zone = arguments.timezone { options.append("timezone=\(zone)") }
+        options += arguments.datePatterns.map { "datepattern=\($0)" }
+        if arguments.countUnterminated { options.append("count-unterminated") }
+        return options
+    }
+
+    func run() throws {
+        try ExitStatus.run {
+            let selected = try JailsCommand.select(jail, configDirectory: filterArguments.config)
+            let options = filterArguments.filterOptions
+            let absolute = files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            var jails: [JailReplay.Jail] = []
+            for config in selected {
+                let compiled = try JailReplay.Jail(config: config, options: options, rotated: false)
+                jails.append(
+                    JailReplay.Jail(
+                        config: config, filter: compiled.filter, files: RotatedSet.order(absolute, patterns: config.logPatterns)))
+            }
+            let read = Set(jails.flatMap(\.files))
+            for file in absolute where !read.contains(file) {
+                Diagnostics.warning("\(file): no jail's logpath names it; not read")
+            }
+            var scanOptions = filterArguments.scanOptions(detailed: true)
+            scanOptions.detailed = true
+            let replay = JailReplay(jails: jails, options: scanOptions)
+            for note in replay.notes { Diagnostics.note(note) }
+            let (paths, filters, _) = replay.scanPlan()
+            let writer = LedgerWriter()
+            let summary = Scan(filters: filters, options: scanOptions).run(
+                paths, progress: Progress.makeReporter(paths: paths)
+            ) { f, failure in
+                writer.add(jail: f, file: failure.file, failure)
+            }
+            Progress.finish()
+            for warning in summary.warnings { Diagnostics.warning(warning.description) }
+            filterArguments.reportUnterminated(summary)
+            guard summary.filesRead > 0 || paths.isEmpty else { throw ExitStatus.NoInput() }
+            let ledgerFiles = summary.files.map { file in
+                var info = stat()
+                let mtime = stat(file.path, &info) == 0 ? Int(info.st_mtim.tv_sec) : 0
+                return LedgerFile(
+                    path: file.path, mtime: mtime, bytes: file.bytes, lines: file.lines, compression: file.compression.rawValue,
+                    opened: file.opened, unterminatedBytes: file.unterminatedBytes, warnings: file.warnings.map(\.description))
+            }
+            let mapOptions = Self.mapOptions(filterArguments)
+            let name = shard ?? String(FNV1a.hash(absolute.sorted().joined(separator: "\n").utf8), radix: 16)
+            let header = LedgerHeader(
+                failscan: Failscan.number, configHash: LedgerConfiguration.hash(jails: jails, mapOptions: mapOptions),
+                mapOptions: mapOptions, shard: name, partition: 0, partitions: partitions, jails: jails.map(\.config.name),
+                files: ledgerFiles, counters: summary.filterCounters.map(LedgerCounters.init))
+            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+                Diagnostics.error("\(out): cannot create the directory: \(error.localizedDescription)")
+                throw ExitStatus.noInputOrOutput
+            }
+            for path in try writer.write(header: header, to: out) { StandardOutput.write(path + "\n") }
+            if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Analyzer
+import ArgumentParser
+import Fail2banConfig
+import Foundation
+import Ledger
+import LogSource
+
+/// `failscan reduce`: ledgers of every shard in, what one `failscan jails` would write out.
+struct ReduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reduce",
+        abstract: "Merge the ledgers of failscan map and write what one failscan jails over all the files would write.",
+        discussion: """
+            The reduce half of a distributed `failscan jails`: LEDGERS are every ledger of every \
+            shard, all partitions. Each partition's failures are merged per \
+            address and jail in the order one scan would have read them (files in logpath \
+            order, lines in order), FailManager decides the bans, and the chosen format is \
+            written: the same bytes as `failscan jails` (the sqlite database the same rows). \
+            Ledgers made under another configuration (jails, filters, logpath, the map's \
+            options) or by another failscan version are refused, with the reason.
+            """
+    )
+
+    @Option(
+        name: [.customShort("c"), .long],
+        help: ArgumentHelp(
+            "fail2ban configuration root: the jails and filters the ledgers were mapped with (maxretry, findtime, bantime and ignoreip may differ: they decide bans, not failures).",
+            valueName: "dir"))
+    var config: String = "/etc/fail2ban"
+
+    @Flag(
+        name: .customLong("recidive-from-replay"),
+        help:
+            "Feed jails with the recidive filter with the other jails' bans (each ban a failure at its start) instead of their files."
+    )
+    var recidiveFromReplay = false
+
+    @OptionGroup var replayArguments: ReplayArguments
+
+    @Argument(help: ArgumentHelp("The ledgers (.ledger.zst) of every shard.", valueName: "ledgers"))
+    var ledgers: [String]
+
+    func run() throws {
+        try ExitStatus.run {
+            let filterArguments = try FilterArguments.parse(["--config", config])
+            var read: [LedgerReader] = []
+            for path in ledgers { read.append(try LedgerReader(path: path)) }
+            guard !read.isEmpty else { throw ExitStatus.NoInput() }
+            let set = try LedgerSet(read, failscan: Failscan.number)
+            let header = set.header, files = set.files
+            // The jails, from this configuration, checked against the map's.
+            let selected = try JailsCommand.select(header.jails, configDirectory: filterArguments.config)
+            let options = filterArguments.filterOptions
+            var jails: [JailReplay.Jail] = []
+            let allFiles = Array(files.keys)
+            for config in selected {
+                let compiled = try JailReplay.Jail(config: config, options: options, rotated: false)
+                jails.append(
+                    JailReplay.Jail(
+                        config: config, filter: compiled.filter, files: RotatedSet.order(allFiles, patterns: config.logPatterns)))
+            }
+            let hash = LedgerConfiguration.hash(jails: jails, mapOptions: header.mapOptions)
+            guard hash == header.configHash else {
+                throw ConfigError(
+                    file: filterArguments.config,
+                    "the ledgers were mapped under another configuration (jails, filters, logpath or logtimezone differ; hash \(header.configHash), here \(hash))"
+                )
+            }
+            var replay = replayArguments.replay(jails, options: filterArguments.scanOptions())
+            replay.recidiveFromReplay = recidiveFromReplay
+            for file in files.values.sorted(by: { $0.path < $1.path }) {
+                for warning in file.warnings { Diagnostics.warning(warning) }
+            }
+            let warned = files.values.contains { !$0.warnings.isEmpty }
+            try replayArguments.execute(jails: jails, notes: replay.notes, filterArguments: filterArguments) { _, each in
+                set.reduce(replay, each: each)
+            }
+            if warned { throw ExitStatus.incompleteInput }
+        }
+    }
+}
