@@ -1,0 +1,62 @@
+"""python3 -m failscan_dask: failscan map and reduce on a Dask cluster.
+
+  python3 -m failscan_dask --config DIR --manifest shards.json --partitions 8 \\
+      --format nft --output bans.nft [--local-workers 2 | --scheduler tcp://host:8786 | --ssh h1,h2,h3]
+
+  python3 -m failscan_dask --config DIR --shard web1='/logs/web1/auth.log*' --shard web2='/logs/web2/auth.log*' ...
+"""
+import argparse
+import glob
+import os
+import sys
+
+from . import Shard, SourceFile, load_manifest, run
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m failscan_dask", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", required=True, help="the fail2ban configuration (the same on every worker)")
+    ap.add_argument("--manifest", help="shards as JSON: {\"shards\": {NAME: [{source, path, mtime}, ...]}}")
+    ap.add_argument("--shard", action="append", default=[], metavar="NAME=GLOB",
+                    help="a shard of local files (repeatable; a glob, quoted)")
+    ap.add_argument("--partitions", type=int, default=1)
+    ap.add_argument("--format", default="list", dest="output_format")
+    ap.add_argument("--output")
+    ap.add_argument("--failscan", default="failscan", help="the failscan binary on the workers")
+    ap.add_argument("--s3-endpoint", help="an S3-compatible endpoint (MinIO, Ceph, moto)")
+    cluster = ap.add_mutually_exclusive_group()
+    cluster.add_argument("--local-workers", type=int, help="a LocalCluster of this many worker processes")
+    cluster.add_argument("--scheduler", help="the address of a running scheduler")
+    cluster.add_argument("--ssh", help="an SSHCluster: the scheduler's host first, then the workers', comma-separated")
+    args = ap.parse_args(argv)
+    shards = load_manifest(args.manifest) if args.manifest else []
+    for spec in args.shard:
+        name, _, pattern = spec.partition("=")
+        files = sorted(glob.glob(pattern))
+        if not name or not files:
+            ap.error("--shard %s: NAME=GLOB naming at least one file" % spec)
+        shards.append(Shard(name, tuple(SourceFile(f) for f in files)))
+    if not shards:
+        ap.error("no shard: give --manifest or --shard")
+    from dask.distributed import Client, LocalCluster, SSHCluster
+
+    if args.scheduler:
+        client = Client(args.scheduler)
+    elif args.ssh:
+        client = Client(SSHCluster(args.ssh.split(","), connect_options={"known_hosts": None}))
+    else:
+        client = Client(LocalCluster(n_workers=args.local_workers or 2, threads_per_worker=1, processes=True))
+    s3 = {"endpoint_url": args.s3_endpoint} if args.s3_endpoint else None
+    with client:
+        out = run(client, shards, args.config, args.partitions, args.output_format, args.failscan, s3)
+    if args.output:
+        with open(args.output + ".part", "wb") as f:
+            f.write(out)
+        os.replace(args.output + ".part", args.output)
+    else:
+        sys.stdout.buffer.write(out)
+
+
+if __name__ == "__main__":
+    main()

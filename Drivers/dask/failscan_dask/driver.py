@@ -1,0 +1,119 @@
+"""The driver: shards to `failscan map` tasks, their ledgers to one `failscan reduce` task.
+
+A shard is the files of one host (a rotated set stays in one shard: multi-line filters read
+it in order). Each file has a source (a local path, or s3://bucket/key) and the path the
+jail configuration's logpath names it by; the map runs on the worker that fetched it, at
+that path, with the file's original modification time restored (in object storage the
+modification time is the upload time, and the year of dates without one comes from it).
+"""
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from typing import Dict, List, Optional, Sequence, Tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceFile:
+    """One log file of a shard."""
+
+    source: str
+    """A local path, or s3://bucket/key."""
+    path: Optional[str] = None
+    """Where the map reads it: the name the configuration's logpath gives it (default: the
+    source itself, for a local file)."""
+    mtime: Optional[int] = None
+    """Its original modification time (Unix seconds), restored after fetching."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Shard:
+    name: str
+    files: Tuple[SourceFile, ...]
+
+
+def load_manifest(path: str) -> List[Shard]:
+    """A manifest: {"shards": {"NAME": [{"source": ..., "path": ..., "mtime": ...}, ...]}}."""
+    with open(path) as f:
+        data = json.load(f)
+    shards = []
+    for name, files in sorted(data["shards"].items()):
+        shards.append(Shard(name, tuple(SourceFile(x["source"], x.get("path"), x.get("mtime")) for x in files)))
+    return shards
+
+
+def _fetch(file: SourceFile, s3: Optional[dict]) -> str:
+    """The local path of `file`, downloaded there first when it is in object storage."""
+    if not file.source.startswith("s3://"):
+        if file.path and os.path.abspath(file.path) != os.path.abspath(file.source):
+            os.makedirs(os.path.dirname(file.path) or ".", exist_ok=True)
+            shutil.copyfile(file.source, file.path)
+        local = file.path or file.source
+    else:
+        import boto3  # only needed for object storage
+
+        if not file.path:
+            raise ValueError("%s: a file in object storage needs the path the configuration names it by" % file.source)
+        bucket, _, key = file.source[len("s3://"):].partition("/")
+        client = boto3.client("s3", **(s3 or {}))
+        os.makedirs(os.path.dirname(file.path) or ".", exist_ok=True)
+        client.download_file(bucket, key, file.path)
+        local = file.path
+    if file.mtime is not None:
+        os.utime(local, (file.mtime, file.mtime))
+    return local
+
+
+def map_shard(shard: Shard, config: str, partitions: int, failscan: str = "failscan",
+              s3: Optional[dict] = None, extra: Sequence[str] = ()) -> List[Tuple[str, bytes]]:
+    """Runs `failscan map` on one shard; returns its ledgers (file name, bytes)."""
+    paths = [_fetch(f, s3) for f in shard.files]
+    with tempfile.TemporaryDirectory(prefix="failscan-map-") as out:
+        cmd = [failscan, "map", "--config", config, "--partitions", str(partitions), "--out", out,
+               "--shard", shard.name] + list(extra) + paths
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode not in (0, 1):
+            raise RuntimeError("failscan map of shard %s failed (%d): %s" % (shard.name, done.returncode, done.stderr))
+        ledgers = []
+        for line in done.stdout.splitlines():
+            with open(line, "rb") as f:
+                ledgers.append((os.path.basename(line), f.read()))
+        return ledgers
+
+
+def reduce_ledgers(ledgers: Sequence[Sequence[Tuple[str, bytes]]], config: str, output_format: str,
+                   failscan: str = "failscan", extra: Sequence[str] = ()) -> bytes:
+    """Runs `failscan reduce` on every shard's ledgers; returns the output's bytes (a
+    database's too: the caller writes them where it wants, not on the worker)."""
+    with tempfile.TemporaryDirectory(prefix="failscan-reduce-") as work:
+        paths = []
+        for shard in ledgers:
+            for name, data in shard:
+                path = os.path.join(work, name)
+                with open(path, "wb") as f:
+                    f.write(data)
+                paths.append(path)
+        output = os.path.join(work, "output")
+        cmd = [failscan, "reduce", "--config", config, "--format", output_format, "--output", output] + list(extra)
+        done = subprocess.run(cmd + sorted(paths), capture_output=True)
+        if done.returncode not in (0, 1):
+            raise RuntimeError("failscan reduce failed (%d): %s" % (done.returncode, done.stderr.decode(errors="replace")))
+        with open(output, "rb") as f:
+            return f.read()
+
+
+def run(client, shards: Sequence[Shard], config: str, partitions: int, output_format: str,
+        failscan: str = "failscan", s3: Optional[dict] = None,
+        map_options: Sequence[str] = (), reduce_options: Sequence[str] = ()) -> bytes:
+    """Maps every shard on the cluster `client` (a dask.distributed Client), then reduces
+    their ledgers in one task; returns the output's bytes."""
+    run_id = uuid.uuid4().hex[:8]
+    maps = [client.submit(map_shard, shard, config, partitions, failscan, s3, tuple(map_options),
+                          key="failscan-map-%s-%s" % (shard.name, run_id), pure=False) for shard in shards]
+    reduced = client.submit(reduce_ledgers, maps, config, output_format, failscan, tuple(reduce_options),
+                            key="failscan-reduce-%s" % run_id, pure=False)
+    return reduced.result()
