@@ -4,7 +4,7 @@ import Analyzer
 /// made it and what it covers. A ledger is zstd-compressed JSON Lines: this header, then
 /// one ``LedgerGroup`` per jail, failure id and file.
 ///
-/// Format version 1 (documented in Sources/Ledger/README.md).
+/// Format version 1, documented in docs/LEDGER.md.
 public struct LedgerHeader: Codable, Sendable, Equatable {
     /// Always ``LedgerHeader/formatName``.
     public var format: String
@@ -29,8 +29,6 @@ public struct LedgerHeader: Codable, Sendable, Equatable {
     public var files: [LedgerFile]
     /// Per jail, its filter's counters on this shard (for the statistics and warnings).
     public var counters: [LedgerCounters]
-    /// Per jail, what became of failures whose id was a host name is decided at reduce
-    /// time; nothing to carry here.
     public static let formatName = "failscan-ledger"
     public static let currentVersion = 1
 
