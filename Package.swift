@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "MatcherTests", dependencies: ["Matcher", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AnalyzerTests",
-            dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "FuzzTargets", "TestSupport"],
+            dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "Ledger", "FuzzTargets", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FailscanTests", dependencies: ["failscan", "TestSupport"], exclude: ["Snapshots"], swiftSettings: swiftSettings),

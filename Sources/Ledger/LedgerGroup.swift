@@ -22,6 +22,18 @@ public struct LedgerGroup: Codable, Sendable, Equatable {
     /// The user of each failure (`<F-USER>`), omitted when none has one; "" for none.
     public var u: [String]?
 
+    init(j: Int, k: String, i: String, f: Int, t: [Int], l: [Int], r: [Int]?, r0: Int, u: [String]?) {
+        self.j = j
+        self.k = k
+        self.i = i
+        self.f = f
+        self.t = t
+        self.l = l
+        self.r = r
+        self.r0 = r0
+        self.u = u
+    }
+
     public init(jail: Int, id: FailureID, file: Int, failures: [Failure]) {
         j = jail
         switch id {

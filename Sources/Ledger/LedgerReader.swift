@@ -57,7 +57,8 @@ public struct LedgerReader: Sendable {
         var groups: [LedgerGroup] = []
         groups.reserveCapacity(lines.count - 1)
         for (n, line) in lines.dropFirst().enumerated() {
-            guard let group = try? decoder.decode(LedgerGroup.self, from: Data(line)), group.j >= 0, group.j < header.jails.count,
+            guard let group = LedgerGroup.parse(line) ?? (try? decoder.decode(LedgerGroup.self, from: Data(line))), group.j >= 0,
+                group.j < header.jails.count,
                 group.f >= 0, group.f < header.files.count, group.id != nil
             else {
                 throw ReadError(path: path, "line \(n + 2) is not a failure group of this ledger")

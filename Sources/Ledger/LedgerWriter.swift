@@ -42,7 +42,7 @@ public final class LedgerWriter {
         for key in order {
             let group = LedgerGroup(jail: key.jail, id: key.id, file: key.file, failures: groups[key]!)
             let partition = LedgerPartition.of(key.id, partitions: header.partitions)
-            texts[partition] += Array((try? encoder.encode(group)) ?? Data())
+            group.write(to: &texts[partition])
             texts[partition].append(10)
         }
         return texts.map { Self.compress($0, level: level) }

@@ -106,14 +106,49 @@ def reduce_ledgers(ledgers: Sequence[Sequence[Tuple[str, bytes]]], config: str, 
             return f.read()
 
 
+def pack(shards: Sequence[Shard], tasks: int) -> List[Shard]:
+    """`shards` packed into at most `tasks` shards (each a few hosts' files, together about
+    the same size): a map process costs a start-up (compiling the filters), so fewer,
+    larger maps cost less. Files stay whole and in one shard; hosts' multi-line ids carry
+    their host names, so packing changes nothing in the output."""
+    if tasks >= len(shards):
+        return list(shards)
+
+    def size(shard):
+        total = 0
+        for f in shard.files:
+            try:
+                total += os.path.getsize(f.path or f.source)
+            except OSError:
+                total += 1
+        return total
+
+    bins = [[] for _ in range(tasks)]
+    loads = [0] * tasks
+    for shard in sorted(shards, key=size, reverse=True):
+        k = loads.index(min(loads))
+        bins[k].append(shard)
+        loads[k] += size(shard)
+    packed = []
+    for group in bins:
+        if group:
+            group.sort(key=lambda s: s.name)
+            name = group[0].name if len(group) == 1 else "%s+%d" % (group[0].name, len(group) - 1)
+            packed.append(Shard(name, tuple(f for s in group for f in s.files)))
+    return packed
+
+
 def run(client, shards: Sequence[Shard], config: str, partitions: int, output_format: str,
         failscan: str = "failscan", s3: Optional[dict] = None,
-        map_options: Sequence[str] = (), reduce_options: Sequence[str] = ()) -> bytes:
+        map_options: Sequence[str] = (), reduce_options: Sequence[str] = (), tasks: Optional[int] = None) -> bytes:
     """Maps every shard on the cluster `client` (a dask.distributed Client), then reduces
-    their ledgers in one task; returns the output's bytes."""
+    their ledgers in one task; returns the output's bytes. `tasks`: pack the shards into at
+    most this many maps (default: two per worker thread)."""
+    if tasks is None:
+        tasks = 2 * max(1, sum(client.nthreads().values()))
     run_id = uuid.uuid4().hex[:8]
     maps = [client.submit(map_shard, shard, config, partitions, failscan, s3, tuple(map_options),
-                          key="failscan-map-%s-%s" % (shard.name, run_id), pure=False) for shard in shards]
+                          key="failscan-map-%s-%s" % (shard.name, run_id), pure=False) for shard in pack(shards, tasks)]
     reduced = client.submit(reduce_ledgers, maps, config, output_format, failscan, tuple(reduce_options),
                             key="failscan-reduce-%s" % run_id, pure=False)
     return reduced.result()
