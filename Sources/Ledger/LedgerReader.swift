@@ -68,4 +68,19 @@ public struct LedgerReader: Sendable {
         self.header = header
         self.groups = groups
     }
+
+    /// Reads `paths` on every core, in their order.
+    /// - Throws: the first path's `ReadError`, in the order given.
+    public static func readAll(_ paths: [String]) throws(ReadError) -> [LedgerReader] {
+        final class Slots: @unchecked Sendable {
+            // SAFETY: iteration k writes slot k only; read after the join.
+            var results: [Result<LedgerReader, ReadError>?]
+            init(_ count: Int) { results = Array(repeating: nil, count: count) }
+        }
+        let slots = Slots(paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { k in
+            slots.results[k] = Result { () throws(ReadError) in try LedgerReader(path: paths[k]) }
+        }
+        return try slots.results.map { result throws(ReadError) in try result!.get() }
+    }
 }

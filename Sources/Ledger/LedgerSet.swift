@@ -1,5 +1,6 @@
 import Analyzer
 import Fail2banConfig
+import Foundation
 import LogSource
 
 /// The ledgers of one distributed run, checked to belong together, and their reduce.
@@ -86,8 +87,9 @@ public struct LedgerSet: Sendable {
             for (j, c) in ledger.header.counters.enumerated() where j < counters.count { counters[j].add(c.counters) }
         }
         let partitions = ledgers.first?.header.partitions ?? 1
-        var parts: [JailReplay.Outcome] = []
-        for partition in 0..<partitions {
+        let finalCounters = counters, finalSummary = summary
+        /// One partition: its failures fed to an intake in one scan's order, decided.
+        @Sendable func decide(_ partition: Int, _ each: ((Int, Failure, String?) -> Void)?) -> JailReplay.Outcome {
             var intake = JailReplay.Intake(replay, each: each)
             // Per jail: (rank of the file, line, failure, path), sorted as one scan reads.
             var streams: [[(Int, Int, Failure, String)]] = Array(repeating: [], count: jails.count)
@@ -103,7 +105,22 @@ public struct LedgerSet: Sendable {
             for (j, stream) in streams.enumerated() {
                 for (_, _, failure, path) in stream.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { intake.take(j, failure, file: path) }
             }
-            parts.append(intake.finish(counters: counters, logFiles: logFiles, summary: summary))
+            return intake.finish(counters: finalCounters, logFiles: logFiles, summary: finalSummary)
+        }
+        var parts: [JailReplay.Outcome] = []
+        if each == nil && partitions > 1 {
+            // Partitions are independent: decided on every core (the sinks of the sqlite and
+            // HTML outputs take failures on one thread, so those reduce in order).
+            final class Parts: @unchecked Sendable {
+                // SAFETY: iteration p writes slot p only; read after the join.
+                var outcomes: [JailReplay.Outcome?]
+                init(_ count: Int) { outcomes = Array(repeating: nil, count: count) }
+            }
+            let box = Parts(partitions)
+            DispatchQueue.concurrentPerform(iterations: partitions) { p in box.outcomes[p] = decide(p, nil) }
+            parts = box.outcomes.map { $0! }
+        } else {
+            for partition in 0..<partitions { parts.append(decide(partition, each)) }
         }
 
         // The partitions hold disjoint addresses: each jail's records put together, in order.

@@ -43,8 +43,7 @@ struct ReduceCommand: ParsableCommand {
     func run() throws {
         try ExitStatus.run {
             let filterArguments = try FilterArguments.parse(["--config", config])
-            var read: [LedgerReader] = []
-            for path in ledgers { read.append(try LedgerReader(path: path)) }
+            let read = try LedgerReader.readAll(ledgers)
             guard !read.isEmpty else { throw ExitStatus.NoInput() }
             let set = try LedgerSet(read, failscan: Failscan.number)
             let header = set.header, files = set.files

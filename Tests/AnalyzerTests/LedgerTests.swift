@@ -1,8 +1,9 @@
 import Analyzer
 import Foundation
-@testable import Ledger
 import TestSupport
 import Testing
+
+@testable import Ledger
 
 /// The ledger's groups written by hand read back as `JSONDecoder` reads them, and the
 /// fast reader agrees with `JSONDecoder` on every line it takes (seeded random groups,
@@ -26,7 +27,8 @@ import Testing
                     failregex: Int(generator.next() % 3), fields: user.map { ["user": $0] }))
         }
         let ids: [FailureID] = [failures[0].id, .host(text() + "host"), .other(text())]
-        return LedgerGroup(jail: Int(generator.next() % 4), id: ids[Int(generator.next() % 3)], file: Int(generator.next() % 9), failures: failures)
+        return LedgerGroup(
+            jail: Int(generator.next() % 4), id: ids[Int(generator.next() % 3)], file: Int(generator.next() % 9), failures: failures)
     }
 
     @Test func handWrittenLinesReadAsJSON() throws {
@@ -53,7 +55,9 @@ import Testing
     }
 
     @Test func theFastReaderRefusesWhatIsNotAGroup() {
-        for text in ["", "{", "{}", #"{"f":1}"#, #"{"f":1,"i":"x","j":0,"k":"a","l":[1],"r0":0,"t":[1],"z":2}"#, #"{"f":99999999999999999999}"#] {
+        for text in [
+            "", "{", "{}", #"{"f":1}"#, #"{"f":1,"i":"x","j":0,"k":"a","l":[1],"r0":0,"t":[1],"z":2}"#, #"{"f":99999999999999999999}"#,
+        ] {
             #expect(LedgerGroup.parse(Array(text.utf8)) == nil, "\(text)")
         }
     }

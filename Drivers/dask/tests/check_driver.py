@@ -7,7 +7,8 @@ FLEET holds jail.local and one folder of logs per host (h0, h1, ...). Checks, ea
 `failscan jails --config FLEET` on the same files:
   1. a LocalCluster(processes=True) of two workers mapping the hosts from disk, 3 partitions:
      the same JSON bytes and the same sqlite rows;
-  2. the same with the files in a local S3 server (moto's server mode) and gone from disk:
+  2. the hosts packed into two maps: the same JSON;
+  3. the same with the files in a local S3 server (moto's server mode) and gone from disk:
      each file fetched to the path the configuration names, its modification time
      restored from the manifest.
 Exits 1 with the difference on the first mismatch.
@@ -63,6 +64,11 @@ def main():
         shards = [failscan_dask.Shard(h, tuple(failscan_dask.SourceFile(os.path.join(fleet, h, f))
                                                for f in sorted(os.listdir(os.path.join(fleet, h))))) for h in hosts]
         compare("local", expected, client, shards, failscan, fleet, work)
+        # Hosts packed two by two into maps: the same output.
+        packed = failscan_dask.run(client, shards, fleet, 3, "json", failscan, tasks=2)
+        if packed != expected["json"]:
+            sys.exit("packed: JSON differs from failscan jails")
+        print("packed: %d hosts in 2 maps, same JSON as failscan jails" % len(shards))
 
         from moto.server import ThreadedMotoServer
         import boto3
