@@ -147,33 +147,20 @@ extension LedgerGroup {
             return text
         }
 
-        mutating func ints() -> [Int]? {
-            guard take(UInt8(ascii: "[")) else {
-                failed = true
-                return nil
-            }
-            var values: [Int] = []
-            if take(UInt8(ascii: "]")) { return values }
-            repeat {
-                guard let value = int() else { return nil }
-                values.append(value)
-            } while take(UInt8(ascii: ","))
-            guard take(UInt8(ascii: "]")) else {
-                failed = true
-                return nil
-            }
-            return values
-        }
+        mutating func ints() -> [Int]? { list { $0.int() } }
 
-        mutating func strings() -> [String]? {
+        mutating func strings() -> [String]? { list { $0.string() } }
+
+        /// `[a,b,...]` of elements read by `element`.
+        mutating func list<T>(_ element: (inout Reader) -> T?) -> [T]? {
             guard take(UInt8(ascii: "[")) else {
                 failed = true
                 return nil
             }
-            var values: [String] = []
+            var values: [T] = []
             if take(UInt8(ascii: "]")) { return values }
             repeat {
-                guard let value = string() else { return nil }
+                guard let value = element(&self) else { return nil }
                 values.append(value)
             } while take(UInt8(ascii: ","))
             guard take(UInt8(ascii: "]")) else {
