@@ -15,10 +15,11 @@ struct JailsCommand: ParsableCommand {
             have with the logs' own time as its clock: one ticket per address and jail, \
             maxretry within findtime, ignoreip never counted.
 
-            Outputs: list (banned addresses), json and csv (one record per address and jail), \
-            iptables and ip6tables (iptables-restore files like fail2ban's iptables-multiport \
-            action), ipset (ipset restore), nft (nft -f), fail2ban-db (a fail2ban sqlite \
-            database to start fail2ban-server on).
+            Outputs (--format): list (banned addresses), json and csv (one record per address \
+            and jail), iptables and ip6tables (iptables-restore files like fail2ban's \
+            iptables-multiport action), ipset, nft, firewalld, crowdsec, fail2ban-db (a fail2ban \
+            sqlite database to start fail2ban-server on), sqlite (every failure and ban), html \
+            (a forensic report).
             """
     )
 

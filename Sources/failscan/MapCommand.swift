@@ -73,13 +73,22 @@ struct MapCommand: ParsableCommand {
                         config: config, filter: compiled.filter, files: RotatedSet.order(absolute, patterns: config.logPatterns)))
             }
             let read = Set(jails.flatMap(\.files))
+            guard !read.isEmpty else {
+                var seen = Set<String>()
+                let patterns = jails.flatMap(\.config.logPatterns).filter { seen.insert($0).inserted }
+                throw ConfigError(
+                    file: filterArguments.config,
+                    "no jail's logpath names any of the files (name them as the configuration's logpath does: \(patterns.joined(separator: " ")))"
+                )
+            }
             for file in absolute where !read.contains(file) {
                 Diagnostics.warning("\(file): no jail's logpath names it; not read")
             }
             var scanOptions = filterArguments.scanOptions(detailed: true)
             scanOptions.detailed = true
             let replay = JailReplay(jails: jails, options: scanOptions)
-            for note in replay.notes { Diagnostics.note(note) }
+            // A shard holds some jails' files only: no note for the jails it does not feed.
+            for note in replay.notes where !note.contains("no log file matches") { Diagnostics.note(note) }
             let (paths, filters, _) = replay.scanPlan()
             let writer = LedgerWriter()
             let summary = Scan(filters: filters, options: scanOptions).run(

@@ -161,6 +161,11 @@ import Testing
         #expect(rewrite.status == 0, "\(rewrite.stderr)")
         let version = try TestSupport.failscan(["reduce", "--config", Self.fleet, edited] + ledgers.dropFirst())
         #expect(version.status == 2 && version.stderr.contains("written by failscan 0.0.1"), "\(version.stderr)")
+        // A shard of files no jail names: refused, not an empty ledger.
+        let unnamed = try TestSupport.failscan([
+            "map", "--config", Self.fleet, "--out", dir + "/none", "--shard", "x", Self.fleet + "/jail.local",
+        ])
+        #expect(unnamed.status == 2 && unnamed.stderr.contains("no jail's logpath names any of the files"), "\(unnamed.stderr)")
         let junk = try TestSupport.failscan(["reduce", "--config", Self.fleet, Self.fleet + "/jail.local"])
         #expect(junk.status == 3 && junk.stderr.contains("not a failscan ledger"), "\(junk.stderr)")
     }
