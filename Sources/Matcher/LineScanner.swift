@@ -1,3 +1,5 @@
+import CMemSearch
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -84,13 +86,6 @@ public enum LineScanner {
     /// Counts the lines of `buffer` (a final line without `\n` counts).
     public static func countLines(in buffer: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        var lines = 0
-        var position = 0
-        while position < buffer.count, let newline = memchr(base + position, 10, buffer.count - position) {
-            lines += 1
-            position = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
-        }
-        if position < buffer.count { lines += 1 }
-        return lines
+        return cmemsearch_count_newlines(base, buffer.count) + (buffer[buffer.count - 1] == 10 ? 0 : 1)
     }
 }
