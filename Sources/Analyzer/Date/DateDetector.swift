@@ -215,10 +215,16 @@ public struct DateDetector: Sendable {
         if let last, last.template < templates.count {
             let template = templates[last.template]
             if (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
-                let whole = scratch.range(ofGroup: 0), template.lineBegin || whole.lowerBound == last.start,
-                let match = parse(template, line, scratch, dateScratch.civil)
+                let whole = scratch.range(ofGroup: 0), template.lineBegin || whole.lowerBound == last.start
             {
-                return (last.template, match, whole.lowerBound)
+                // The byte parser reads the default templates' dates: when it cuts the same
+                // bytes as the template, its time is the template's (no strptime fields).
+                if case .pattern = template.kind, let fast, let date = scratch.range(ofGroup: 1), !date.isEmpty,
+                    let quick = fast.detect(line, civil: dateScratch.civil), quick.range == date, !quick.usesLastDate
+                {
+                    return (last.template, quick, whole.lowerBound)
+                }
+                if let match = parse(template, line, scratch, dateScratch.civil) { return (last.template, match, whole.lowerBound) }
             }
         }
         var best: (Int, Match, Int)? = nil
