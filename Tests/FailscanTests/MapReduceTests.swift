@@ -172,13 +172,14 @@ import Testing
 
     /// The Dask driver (Drivers/dask): a LocalCluster(processes=True) of two workers maps the
     /// hosts and reduces their ledgers, from disk and from a local S3 server (moto's server
-    /// mode) with the files gone from disk; the same JSON and sqlite rows as one jails run.
+    /// mode) with the files gone from disk, downloaded or streamed through FIFOs; the same
+    /// JSON and sqlite rows as one jails run.
     @Test func daskDriverGivesTheSameAsOneRun() throws {
         let script = TestSupport.packageRoot.appendingPathComponent("Drivers/dask/tests/check_driver.py").path
         let run = try TestSupport.run("/usr/bin/env", ["python3", script, TestSupport.failscanBinary, Self.fleet])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))")
         #expect(
             run.stdout.contains("local: same JSON") && run.stdout.contains("packed: 4 hosts in 2 maps")
-                && run.stdout.contains("s3: same JSON"), "\(run.stdout)")
+                && run.stdout.contains("s3: same JSON") && run.stdout.contains("s3 streamed: objects through FIFOs"), "\(run.stdout)")
     }
 }

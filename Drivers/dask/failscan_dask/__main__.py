@@ -25,6 +25,8 @@ def main(argv=None):
     ap.add_argument("--output")
     ap.add_argument("--failscan", default="failscan", help="the failscan binary on the workers")
     ap.add_argument("--s3-endpoint", help="an S3-compatible endpoint (MinIO, Ceph, moto)")
+    ap.add_argument("--stream", action="store_true",
+                    help="stream s3:// objects through FIFOs at the configured paths instead of downloading them")
     cluster = ap.add_mutually_exclusive_group()
     cluster.add_argument("--local-workers", type=int, help="a LocalCluster of this many worker processes")
     cluster.add_argument("--scheduler", help="the address of a running scheduler")
@@ -49,7 +51,7 @@ def main(argv=None):
         client = Client(LocalCluster(n_workers=args.local_workers or 2, threads_per_worker=1, processes=True))
     s3 = {"endpoint_url": args.s3_endpoint} if args.s3_endpoint else None
     with client:
-        out = run(client, shards, args.config, args.partitions, args.output_format, args.failscan, s3)
+        out = run(client, shards, args.config, args.partitions, args.output_format, args.failscan, s3, stream=args.stream)
     if args.output:
         with open(args.output + ".part", "wb") as f:
             f.write(out)

@@ -68,21 +68,65 @@ def _fetch(file: SourceFile, s3: Optional[dict]) -> str:
     return local
 
 
+def _stream(file: SourceFile, s3: Optional[dict]) -> "threading.Thread":
+    """A FIFO at the path the configuration names, fed from object storage by a thread:
+    the file never lands on the worker's disk (failscan reads FIFOs whole)."""
+    import threading
+
+    import boto3
+
+    if not file.path:
+        raise ValueError("%s: a file in object storage needs the path the configuration names it by" % file.source)
+    os.makedirs(os.path.dirname(file.path) or ".", exist_ok=True)
+    if os.path.lexists(file.path):
+        os.remove(file.path)
+    os.mkfifo(file.path, 0o600)
+    if file.mtime is not None:
+        os.utime(file.path, (file.mtime, file.mtime))
+    bucket, _, key = file.source[len("s3://"):].partition("/")
+    body = boto3.client("s3", **(s3 or {})).get_object(Bucket=bucket, Key=key)["Body"]
+
+    def feed():
+        with open(file.path, "wb") as pipe:  # blocks until failscan opens it
+            for chunk in body.iter_chunks(1 << 20):
+                pipe.write(chunk)
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    return thread
+
+
 def map_shard(shard: Shard, config: str, partitions: int, failscan: str = "failscan",
-              s3: Optional[dict] = None, extra: Sequence[str] = ()) -> List[Tuple[str, bytes]]:
-    """Runs `failscan map` on one shard; returns its ledgers (file name, bytes)."""
-    paths = [_fetch(f, s3) for f in shard.files]
-    with tempfile.TemporaryDirectory(prefix="failscan-map-") as out:
-        cmd = [failscan, "map", "--config", config, "--partitions", str(partitions), "--out", out,
-               "--shard", shard.name] + list(extra) + paths
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode not in (0, 1):
-            raise RuntimeError("failscan map of shard %s failed (%d): %s" % (shard.name, done.returncode, done.stderr))
-        ledgers = []
-        for line in done.stdout.splitlines():
-            with open(line, "rb") as f:
-                ledgers.append((os.path.basename(line), f.read()))
-        return ledgers
+              s3: Optional[dict] = None, extra: Sequence[str] = (), stream: bool = False) -> List[Tuple[str, bytes]]:
+    """Runs `failscan map` on one shard; returns its ledgers (file name, bytes). With
+    `stream`, files in object storage are streamed through FIFOs instead of downloaded."""
+    feeders = []
+    paths = []
+    for f in shard.files:
+        if stream and f.source.startswith("s3://"):
+            feeders.append(_stream(f, s3))
+            paths.append(f.path)
+        else:
+            paths.append(_fetch(f, s3))
+    try:
+        with tempfile.TemporaryDirectory(prefix="failscan-map-") as out:
+            cmd = [failscan, "map", "--config", config, "--partitions", str(partitions), "--out", out,
+                   "--shard", shard.name] + list(extra) + paths
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode not in (0, 1):
+                raise RuntimeError("failscan map of shard %s failed (%d): %s" % (shard.name, done.returncode, done.stderr))
+            ledgers = []
+            for line in done.stdout.splitlines():
+                with open(line, "rb") as f:
+                    ledgers.append((os.path.basename(line), f.read()))
+            return ledgers
+    finally:
+        for thread in feeders:
+            thread.join(timeout=60)
+        if stream:
+            for f in shard.files:
+                if f.source.startswith("s3://") and f.path and os.path.exists(f.path) and not os.path.isfile(f.path):
+                    os.remove(f.path)
 
 
 def reduce_ledgers(ledgers: Sequence[Sequence[Tuple[str, bytes]]], config: str, output_format: str,
@@ -140,14 +184,16 @@ def pack(shards: Sequence[Shard], tasks: int) -> List[Shard]:
 
 def run(client, shards: Sequence[Shard], config: str, partitions: int, output_format: str,
         failscan: str = "failscan", s3: Optional[dict] = None,
-        map_options: Sequence[str] = (), reduce_options: Sequence[str] = (), tasks: Optional[int] = None) -> bytes:
+        map_options: Sequence[str] = (), reduce_options: Sequence[str] = (), tasks: Optional[int] = None,
+        stream: bool = False) -> bytes:
     """Maps every shard on the cluster `client` (a dask.distributed Client), then reduces
     their ledgers in one task; returns the output's bytes. `tasks`: pack the shards into at
-    most this many maps (default: two per worker thread)."""
+    most this many maps (default: two per worker thread). `stream`: stream objects through
+    FIFOs at the configured paths instead of downloading them."""
     if tasks is None:
         tasks = 2 * max(1, sum(client.nthreads().values()))
     run_id = uuid.uuid4().hex[:8]
-    maps = [client.submit(map_shard, shard, config, partitions, failscan, s3, tuple(map_options),
+    maps = [client.submit(map_shard, shard, config, partitions, failscan, s3, tuple(map_options), stream,
                           key="failscan-map-%s-%s" % (shard.name, run_id), pure=False) for shard in pack(shards, tasks)]
     reduced = client.submit(reduce_ledgers, maps, config, output_format, failscan, tuple(reduce_options),
                             key="failscan-reduce-%s" % run_id, pure=False)

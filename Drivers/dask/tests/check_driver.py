@@ -10,7 +10,7 @@ FLEET holds jail.local and one folder of logs per host (h0, h1, ...). Checks, ea
   2. the hosts packed into two maps: the same JSON;
   3. the same with the files in a local S3 server (moto's server mode) and gone from disk:
      each file fetched to the path the configuration names, its modification time
-     restored from the manifest.
+     restored from the manifest; and streamed through FIFOs at those paths instead.
 Exits 1 with the difference on the first mismatch.
 """
 import json, os, shutil, sqlite3, subprocess, sys, tempfile
@@ -92,8 +92,18 @@ def main():
             for h in hosts:
                 os.rename(os.path.join(fleet, h), os.path.join(fleet, h + ".orig"))
             try:
-                compare("s3", expected, client, failscan_dask.load_manifest(os.path.join(work, "manifest.json")),
-                        failscan, fleet, work, {"endpoint_url": endpoint})
+                manifest_shards = failscan_dask.load_manifest(os.path.join(work, "manifest.json"))
+                compare("s3", expected, client, manifest_shards, failscan, fleet, work, {"endpoint_url": endpoint})
+                for h in hosts:
+                    shutil.rmtree(os.path.join(fleet, h))
+                streamed = failscan_dask.run(client, manifest_shards, fleet, 3, "json", failscan,
+                                             {"endpoint_url": endpoint}, stream=True)
+                if streamed != expected["json"]:
+                    sys.exit("s3 streamed: JSON differs from failscan jails")
+                left = [f for h in hosts if os.path.isdir(os.path.join(fleet, h)) for f in os.listdir(os.path.join(fleet, h))]
+                if left:
+                    sys.exit("s3 streamed: FIFOs left behind: %s" % left)
+                print("s3 streamed: objects through FIFOs, nothing on disk, same JSON as failscan jails")
             finally:
                 for h in hosts:
                     if os.path.exists(os.path.join(fleet, h)):
