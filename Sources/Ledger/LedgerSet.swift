@@ -78,9 +78,8 @@ public struct LedgerSet: Sendable {
             Dictionary(uniqueKeysWithValues: jail.files.enumerated().map { ($0.element, $0.offset) })
         }
         var summary = ScanSummary()
-        var seen = Set<String>()
-        let ordered = jails.flatMap(\.files).filter { seen.insert($0).inserted }
-        summary.files = ordered.compactMap { path in files[path].map(Self.fileSummary) }
+        // The files one scan would read, in its order (a recidive fed by bans reads none).
+        summary.files = replay.scanPlan().paths.compactMap { path in files[path].map(Self.fileSummary) }
         let logFiles = jails.map { jail in jail.files.compactMap { files[$0].map(Self.fileSummary) } }
         var counters = Array(repeating: FilterRunner.Counters(), count: jails.count)
         for ledger in ledgers where ledger.header.partition == 0 {

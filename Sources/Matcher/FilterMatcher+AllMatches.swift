@@ -43,20 +43,9 @@ extension FilterMatcher {
             }
             if !result.ignoredFirst.isEmpty { return result }
         }
-        var current = subject
-        var replaced = false
-        let prefSlots = slotRanges[0]
-        if let prefHandle {
-            let matched = try search(prefHandle, 0, base, subject.count, scratch)
-            result.prefregexMatched = matched
-            guard matched else { return result }
-            for k in prefSlots { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
-            if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
-                current = Self.content(content, of: subject, scratch)
-                replaced = true
-            }
-        }
-        guard tryFailregexes else { return result }
+        let prefregexResult = try prefregexContent(subject, base, scratch)
+        if prefHandle != nil { result.prefregexMatched = prefregexResult != nil }
+        guard let (current, replaced) = prefregexResult, tryFailregexes else { return result }
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
@@ -64,12 +53,7 @@ extension FilterMatcher {
                 try search(failHandles[index], index + 1, currentBase, current.count, scratch)
             else { continue }
             let range = pcre.range(ofGroup: 0)
-            var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
-            for k in prefSlots {
-                if let range = scratch.prefRanges[k] { fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
-            }
-            fill(&fields, regex: index + 1, current, pcre)
-            fieldLayout.applyAlternates(&fields)
+            let fields = detailedFields(failregex: index, subject, current, scratch)
             result.matches.append(DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range))
             var skipped: [UInt8] = []
             for group in failregexes[index].skipLineGroups {

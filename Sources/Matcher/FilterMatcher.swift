@@ -33,6 +33,8 @@ public struct FilterMatcher: LineMatcher {
     public let prefilterNote: String?
     /// Notes from translation (legacy host groups and the like), each once.
     public let notes: [String]
+    /// Whether the filter has a prefregex (one that is not blank).
+    public var hasPrefregex: Bool { prefregex != nil }
     /// The translated PCRE2 patterns: prefregex (if any) first, then failregexes.
     public let translatedPatterns: [String]
     /// Whether a regex has `<F-MLFID>`: failures then depend on earlier lines.
@@ -289,45 +291,54 @@ public struct FilterMatcher: LineMatcher {
             return replaced ? DetailedMatch(failregexIndex: found.failregexIndex, fields: found.fields, range: nil) : found
         }
         guard let base = subject.baseAddress else { return nil }
-        let pcre = scratch.pcre
         if ignoresFirst, try ignored(base, subject.count, scratch) { return nil }
-        var current = subject
-        var replaced = false
-        let prefSlots = slotRanges[0]
-        if let prefHandle {
-            guard try search(prefHandle, 0, base, subject.count, scratch) else { return nil }
-            // The prefregex's groups, kept until a failregex matches (most lines end here).
-            for k in prefSlots { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
-            if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
-                current = Self.content(content, of: subject, scratch)
-                replaced = true
-            }
-        }
+        guard let (current, replaced) = try prefregexContent(subject, base, scratch) else { return nil }
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         for index in failHandles.indices {
             if let profile = scratch.profile { profile.enter(index + 1) }
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
-            let range = pcre.range(ofGroup: 0)
-            // fail2ban: fail = preGroups.copy(); fail.update(failregex groups).
-            var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
-            for k in prefSlots {
-                if let range = scratch.prefRanges[k] { fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
-            }
-            for k in slotRanges[index + 1] {
-                let (slot, group) = slotTable[k]
-                if let range = pcre.range(ofGroup: group) {
-                    fields.set(slot, UnsafeBufferPointer(rebasing: current[range]))
-                } else {
-                    fields.clear(slot)
-                }
-            }
-            fieldLayout.applyAlternates(&fields)
+            let range = scratch.pcre.range(ofGroup: 0)
+            let fields = detailedFields(failregex: index, subject, current, scratch)
             if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
             return DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range)
         }
         return nil
+    }
+
+    /// Runs the prefregex, when the filter has one, on `subject` (its groups kept in the
+    /// scratch until a failregex matches: most lines end before).
+    /// - Returns: the text the failregexes see (the prefregex's content, or the subject)
+    ///   and whether the content replaced the subject; nil when the prefregex did not match.
+    @inline(__always)
+    func prefregexContent(_ subject: UnsafeBufferPointer<UInt8>, _ base: UnsafePointer<UInt8>, _ scratch: FilterScratch)
+        throws(PCRE2Error) -> (text: UnsafeBufferPointer<UInt8>, replaced: Bool)?
+    {
+        guard let prefHandle else { return (subject, false) }
+        guard try search(prefHandle, 0, base, subject.count, scratch) else { return nil }
+        let pcre = scratch.pcre
+        for k in slotRanges[0] { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
+        if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
+            return (Self.content(content, of: subject, scratch), true)
+        }
+        return (subject, false)
+    }
+
+    /// The fields of failregex `index`'s last match in `current`: fail2ban's
+    /// `fail = preGroups.copy(); fail.update(failregex groups)`, the prefregex's groups from
+    /// `subject`, then alternate names applied.
+    @inline(__always)
+    func detailedFields(
+        failregex index: Int, _ subject: UnsafeBufferPointer<UInt8>, _ current: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch
+    ) -> FieldValues {
+        var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
+        for k in slotRanges[0] {
+            if let range = scratch.prefRanges[k] { fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
+        }
+        fill(&fields, regex: index + 1, current, scratch.pcre)
+        fieldLayout.applyAlternates(&fields)
+        return fields
     }
 
     /// Sets the slots of `regex`'s named groups (0: prefregex, i + 1: failregex i) from its last match in `subject` (nil: the

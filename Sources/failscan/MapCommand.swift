@@ -66,12 +66,7 @@ struct MapCommand: ParsableCommand {
             let options = filterArguments.filterOptions
             let absolute = files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             var jails: [JailReplay.Jail] = []
-            for config in selected {
-                let compiled = try JailReplay.Jail(config: config, options: options, rotated: false)
-                jails.append(
-                    JailReplay.Jail(
-                        config: config, filter: compiled.filter, files: RotatedSet.order(absolute, patterns: config.logPatterns)))
-            }
+            for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: absolute)) }
             let read = Set(jails.flatMap(\.files))
             guard !read.isEmpty else {
                 var seen = Set<String>()

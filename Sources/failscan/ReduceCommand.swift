@@ -52,12 +52,7 @@ struct ReduceCommand: ParsableCommand {
             let options = filterArguments.filterOptions
             var jails: [JailReplay.Jail] = []
             let allFiles = Array(files.keys)
-            for config in selected {
-                let compiled = try JailReplay.Jail(config: config, options: options, rotated: false)
-                jails.append(
-                    JailReplay.Jail(
-                        config: config, filter: compiled.filter, files: RotatedSet.order(allFiles, patterns: config.logPatterns)))
-            }
+            for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles)) }
             let hash = LedgerConfiguration.hash(jails: jails, mapOptions: header.mapOptions)
             guard hash == header.configHash else {
                 throw ConfigError(

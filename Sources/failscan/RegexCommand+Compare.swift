@@ -95,9 +95,7 @@ extension RegexCommand {
         let both = matched[0].keys.filter { matched[1][$0] != nil }.count
         let comparison = Comparison(a: sides[0], b: sides[1], both: both, lines: result.lines, bytes: result.bytes, seconds: seconds)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            StandardOutput.write(String(decoding: (try? encoder.encode(["compare": comparison])) ?? Data(), as: UTF8.self) + "\n")
+            StandardOutput.write(JSONLines().line(["compare": comparison]))
         } else {
             StandardOutput.write(Self.comparisonText(comparison))
         }

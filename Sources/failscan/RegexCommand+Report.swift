@@ -39,10 +39,8 @@ extension RegexCommand {
         let report = reporter.report
         if json {
             // The scan before this one has said what went wrong with the input.
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let object = ["report": ReportObject(report, compiled, seconds: seconds)]
-            StandardOutput.write(String(decoding: (try? encoder.encode(object)) ?? Data(), as: UTF8.self) + "\n")
+            StandardOutput.write(JSONLines().line(object))
             return
         }
         for warning in report.warnings { Diagnostics.warning(warning.description) }

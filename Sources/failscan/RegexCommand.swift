@@ -151,9 +151,7 @@ struct RegexCommand: ParsableCommand {
             if let explain {
                 let explained = Self.explain(explain, compiled)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    StandardOutput.write(String(decoding: (try? encoder.encode(explained)) ?? Data(), as: UTF8.self) + "\n")
+                    StandardOutput.write(JSONLines().line(explained))
                 } else {
                     StandardOutput.write(Self.explanation(explained))
                 }
@@ -220,15 +218,14 @@ struct RegexCommand: ParsableCommand {
             }
             let scanStarted = ContinuousClock.now
             let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let lines = JSONLines()
             var out = ""
             let result = scan.run(paths) { (failure: Failure) in
                 guard json else { return }
                 let row = MatchedLineRow(
                     file: shown[failure.file], line: failure.line, time: failure.time, ip: failure.id.description,
                     failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
-                out += String(decoding: (try? encoder.encode(row)) ?? Data(), as: UTF8.self) + "\n"
+                out += lines.line(row)
                 if out.utf8.count > 1 << 16 {
                     StandardOutput.write(out)
                     out = ""
@@ -256,9 +253,7 @@ struct RegexCommand: ParsableCommand {
                     matcherNanoseconds: totals.matcherNanoseconds)
                 if json {
                     // After the matched lines, one object of another shape: {"costs": ...}.
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    StandardOutput.write(String(decoding: (try? encoder.encode(summary)) ?? Data(), as: UTF8.self) + "\n")
+                    StandardOutput.write(lines.line(summary))
                 } else {
                     StandardOutput.write(Self.costReport(summary))
                 }
@@ -320,8 +315,8 @@ struct RegexCommand: ParsableCommand {
     /// The profiler's totals per regex, in slot order (prefregex when there is one).
     static func costs(_ totals: RegexProfileTotals, _ compiled: CompiledFilter) -> [RegexCost] {
         let patterns = compiled.config.patterns, matcher = compiled.matcher
-        // Slot 0 is the prefregex, which a filter has when it is not blank (as FilterMatcher reads it).
-        let hasPrefregex = patterns.prefregex.map { !$0.allSatisfy(\.isWhitespace) } ?? false
+        // Slot 0 is the prefregex, when the filter has one.
+        let hasPrefregex = matcher.hasPrefregex
         var regexes: [(role: String, number: Int, regex: String)] = [("prefregex", 1, patterns.prefregex ?? "")]
         regexes += patterns.failregex.enumerated().map { ("failregex", $0.offset + 1, $0.element) }
         regexes += patterns.ignoreregex.enumerated().map { ("ignoreregex", $0.offset + 1, $0.element) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LogSource
 import Output
 
@@ -21,5 +22,20 @@ enum StandardOutput {
         if err == EPIPE { exit(0) }
         Diagnostics.error("cannot write to standard output: \(String(cString: strerror(err)))")
         exit(ExitStatus.noInputOrOutput.rawValue)
+    }
+}
+
+/// failscan's JSON: sorted keys, slashes as they are, one object a line.
+struct JSONLines {
+    let encoder: JSONEncoder
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    /// `value` as one line of JSON, newline included (plain values cannot fail to encode).
+    func line(_ value: some Encodable) -> String {
+        String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) + "\n"
     }
 }

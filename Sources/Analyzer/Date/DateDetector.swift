@@ -175,18 +175,7 @@ public struct DateDetector: Sendable {
             // banner) has no date, and the thirty regex templates need not look.
             guard line.contains(where: { $0 &- 48 < 10 }) else { return nil }
         }
-        let scratch = dateScratch.pcre
-        guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
-        var best: (Match, Int)? = nil
-        for template in templates {
-            guard (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
-                let whole = scratch.range(ofGroup: 0)
-            else { continue }
-            guard let match = parse(template, line, scratch, dateScratch.civil) else { continue }
-            if template.lineBegin || whole.lowerBound <= 1 { return match }
-            if best == nil || whole.lowerBound < best!.1 { best = (match, whole.lowerBound) }
-        }
-        return best?.0
+        return detectTemplate(line, scratch: dateScratch)?.match
     }
 
     /// The template that finds the date of `line` (by fail2ban's rule, through the
@@ -201,7 +190,8 @@ public struct DateDetector: Sendable {
     public var templateNames: [String] { none ? ["{NONE}"] : templates.map(\.fail2banName) }
 
     /// The index of the template that finds the date of `line`, by fail2ban's rule, and
-    /// what it finds (the slow path: every template's regex; for reports).
+    /// what it finds, through the templates' regexes (``detect(_:scratch:)`` asks the byte
+    /// parser first).
     /// - Parameter last: the template that found the previous line's date and where its
     ///   match began: fail2ban tries it first and keeps it when it matches anchored at the
     ///   line's start, or at the same place (what decides which of two templates that both

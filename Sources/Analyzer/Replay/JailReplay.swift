@@ -22,14 +22,25 @@ public struct JailReplay: Sendable {
         /// (`logpath` globs, with rotated siblings when `rotated`).
         /// - Throws: `FilterError` naming the jail's filter file.
         public init(config: JailConfig, options: FilterOptions, rotated: Bool = true) throws(FilterError) {
-            let filter: CompiledFilter
+            self.init(
+                config: config, filter: try Self.compile(config, options),
+                files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
+        }
+
+        /// The jail over those of `paths` its `logpath` names, in the order it would read
+        /// them, found from the names alone (a shard's map, or a reduce without the files).
+        /// - Throws: `FilterError` naming the jail's filter file.
+        public init(config: JailConfig, options: FilterOptions, among paths: [String]) throws(FilterError) {
+            self.init(
+                config: config, filter: try Self.compile(config, options), files: RotatedSet.order(paths, patterns: config.logPatterns))
+        }
+
+        static func compile(_ config: JailConfig, _ options: FilterOptions) throws(FilterError) -> CompiledFilter {
             do {
-                filter = try CompiledFilter(
-                    spec: config.filter, options: options, logTimeZone: config.logTimeZone, useDNS: config.useDNS)
+                return try CompiledFilter(spec: config.filter, options: options, logTimeZone: config.logTimeZone, useDNS: config.useDNS)
             } catch {
                 throw FilterError(file: error.file, "[\(config.name)] \(error.reason)")
             }
-            self.init(config: config, filter: filter, files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
         }
     }
 

@@ -71,7 +71,6 @@ public final class RegexReporter {
     var lastTime: Int?
     var prefregexMatched = false
     var lastTemplate: (template: Int, start: Int)?
-    var lineNumber = 0
     var subject: [UInt8] = []
 
     public init(filter: CompiledFilter, options: Options = Options()) {
@@ -87,7 +86,7 @@ public final class RegexReporter {
         let patterns = filter.config.patterns
         report = RegexReport(
             failregexes: patterns.failregex.count, ignoreregexes: patterns.ignoreregex.count,
-            prefregex: patterns.prefregex.map { !$0.allSatisfy(\.isWhitespace) } ?? false,
+            prefregex: matcher.hasPrefregex,
             templateNames: detector.templateNames)
     }
 
