@@ -112,7 +112,7 @@ def main():
         m = re.search(r"Lines: \d+ lines, \d+ ignored, (\d+) matched", out)
         f2b_matched = int(m.group(1)) if m else -1
         _, _, ours, _ = timed([failscan, "regex", "--threads", "1", slice_path, filt], env)
-        m = re.search(r"Lines: (\d+) matched", ours)
+        m = re.search(r"Lines: \d+ lines, \d+ ignored, (\d+) matched", ours)
         ours_matched = int(m.group(1)) if m else -1
         f2b_mbs = len(data) / 1e6 / tf
         # pcre2grep with the filter's translated failregexes over every line.

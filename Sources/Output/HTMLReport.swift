@@ -32,8 +32,7 @@ public final class HTMLReport {
 
     /// Counts one failure of jail number `jail`.
     public func add(jail: Int, failure: Failure) {
-        let hour = Int((Double(failure.time) / 3600).rounded(.down))
-        hourly[hour, default: Array(repeating: 0, count: jails.count)][jail] += 1
+        hourly[Self.hour(of: failure.time), default: Array(repeating: 0, count: jails.count)][jail] += 1
         guard let user = failure.fields?["user"], !user.isEmpty else { return }
         var entry = users[failure.id] ?? ([], 0)
         if !entry.names.contains(user) {
@@ -42,6 +41,9 @@ public final class HTMLReport {
         }
         users[failure.id] = entry
     }
+
+    /// The hour (since the epoch, rounded down) `time` falls in.
+    static func hour(of time: Int) -> Int { Int((Double(time) / 3600).rounded(.down)) }
 
     /// What the report says about its input.
     public struct Input: Sendable {
@@ -58,13 +60,14 @@ public final class HTMLReport {
     /// One address over all jails.
     struct Address {
         var id: FailureID
-        var jails: [Int] = []
         var failures = 0
         var first = Int.max
         var last = Int.min
         var bans = 0
-        var until = Int.min
-        var perJail: [Int: (failures: Int, bans: Int)] = [:]
+        /// Its record in each jail (by jail number) that has one.
+        var records: [Int: JailRecord] = [:]
+        /// The jails it failed in, by number.
+        var jails: [Int] { records.keys.sorted() }
     }
 
     /// The whole page.
@@ -74,18 +77,13 @@ public final class HTMLReport {
         for (j, result) in results.enumerated() {
             for record in result.records {
                 var address = addresses[record.id] ?? Address(id: record.id)
-                address.jails.append(j)
                 address.failures += record.failures
                 address.first = min(address.first, record.first)
                 address.last = max(address.last, record.last)
                 address.bans += record.bans.count
-                address.until = max(address.until, record.banEnds.max() ?? Int.min)
-                address.perJail[j] = (record.failures, record.bans.count)
+                address.records[j] = record
                 addresses[record.id] = address
-                for start in record.bans {
-                    let hour = Int((Double(start) / 3600).rounded(.down))
-                    banHours[hour, default: Array(repeating: 0, count: results.count)][j] += 1
-                }
+                for start in record.bans { banHours[Self.hour(of: start), default: Array(repeating: 0, count: results.count)][j] += 1 }
             }
         }
         let all = addresses.values.sorted { ($0.failures, $1.id) > ($1.failures, $0.id) }
@@ -96,7 +94,7 @@ public final class HTMLReport {
         out += Self.timeline(banHours, names: jails, title: "Bans (by start)", empty: "No bans.")
         out += topAddresses(all)
         out += Self.networks(all)
-        out += table(all, results)
+        out += table(all)
         out += Self.tail
         return out
     }
@@ -185,14 +183,14 @@ public final class HTMLReport {
 
     /// Every banned address, then the others by failures, up to ``tableLimit``; one row
     /// per address and jail. Jail filters are radio buttons that CSS acts on (no script).
-    func table(_ all: [Address], _ results: [JailResult]) -> String {
+    func table(_ all: [Address]) -> String {
         let banned = all.filter { $0.bans > 0 }, others = all.filter { $0.bans == 0 }
         var shown: [Address] = []
         var rows = 0
         for address in banned + others {
-            guard rows + address.jails.count <= Self.tableLimit else { break }
+            guard rows + address.records.count <= Self.tableLimit else { break }
             shown.append(address)
-            rows += address.jails.count
+            rows += address.records.count
         }
         var out = "<h2 id=\"addresses\">Addresses</h2>\n"
         if shown.count < all.count {
@@ -213,13 +211,8 @@ public final class HTMLReport {
             out += "<th data-key=\"\(key)\">\(title)</th>"
         }
         out += "</tr></thead>\n<tbody>\n"
-        var lookup: [FailureID: [Int: JailRecord]] = [:]
-        let wanted = Set(shown.map(\.id))
-        for (j, result) in results.enumerated() {
-            for record in result.records where wanted.contains(record.id) { lookup[record.id, default: [:]][j] = record }
-        }
         for address in shown {
-            for (j, record) in (lookup[address.id] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (j, record) in address.records.sorted(by: { $0.key < $1.key }) {
                 let until = record.banEnds.max()
                 let ip = Self.escape(address.id.description)
                 out += "<tr class=\"j\(j)\" data-ip=\"\(ip)\" data-jail=\"\(Self.escape(jails[j]))\" data-failures=\"\(record.failures)\""
