@@ -295,8 +295,10 @@ public struct FilterMatcher: LineMatcher {
         guard let (current, replaced) = try prefregexContent(subject, base, scratch) else { return nil }
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
+        // Loaded once a line, not once a failregex (nil unless `regex --costs`).
+        let profile = scratch.profile
         for index in failHandles.indices {
-            if let profile = scratch.profile { profile.enter(index + 1) }
+            profile?.enter(index + 1)
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let range = scratch.pcre.range(ofGroup: 0)
@@ -392,8 +394,10 @@ public struct FilterMatcher: LineMatcher {
         }
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
+        // Loaded once a line, not once a failregex (nil unless `regex --costs`).
+        let profile = scratch.profile
         for index in failHandles.indices {
-            if let profile = scratch.profile { profile.enter(index + 1) }
+            profile?.enter(index + 1)
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let idGroups = failIDGroups[index]
