@@ -41,25 +41,7 @@ def fleet(hosts, size):
         for f in list(os.listdir(d)):
             if f not in ("auth.log.1.gz", "auth.log.2.gz", "mail.log.1.gz", "mail.log.2.gz"):
                 os.remove(os.path.join(d, f))
-    with open(os.path.join(tmp, "jail.local"), "w") as f:
-        f.write("""[DEFAULT]
-enabled = true
-maxretry = 5
-findtime = 10m
-bantime = 1h
-[sshd]
-filter = /etc/fail2ban/filter.d/sshd.conf
-logpath = %(w)s/h*/auth.log*
-[qpopperauth]
-filter = %(r)s/Corpus/filters/qpopperauth.conf
-logpath = %(w)s/h*/auth.log*
-[dovecot]
-filter = /etc/fail2ban/filter.d/dovecot.conf
-logpath = %(w)s/h*/mail.log*
-[seed-dovecot]
-filter = %(r)s/Corpus/filters/dovecot.conf
-logpath = %(w)s/h*/mail.log*
-""" % {"w": work, "r": ROOT})
+    throughput.four_jails(os.path.join(tmp, "jail.local"), "%s/h*/auth.log*" % work, "%s/h*/mail.log*" % work)
     os.rename(tmp, work)
     return work
 

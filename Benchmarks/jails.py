@@ -26,29 +26,7 @@ def main():
     conf = os.path.join(ROOT, "Benchmarks", "work", "jails-conf")
     os.makedirs(conf, exist_ok=True)
     auth, mail = os.path.join(corpus, "auth.log"), os.path.join(corpus, "mail.log")
-    with open(os.path.join(conf, "jail.local"), "w") as f:
-        f.write("""[DEFAULT]
-enabled = true
-maxretry = 5
-findtime = 10m
-bantime = 1h
-
-[sshd]
-filter = /etc/fail2ban/filter.d/sshd.conf
-logpath = %(auth)s
-
-[qpopperauth]
-filter = %(root)s/Corpus/filters/qpopperauth.conf
-logpath = %(auth)s
-
-[dovecot]
-filter = /etc/fail2ban/filter.d/dovecot.conf
-logpath = %(mail)s
-
-[seed-dovecot]
-filter = %(root)s/Corpus/filters/dovecot.conf
-logpath = %(mail)s
-""".replace("%(auth)s", auth).replace("%(mail)s", mail).replace("%(root)s", ROOT))
+    throughput.four_jails(os.path.join(conf, "jail.local"), auth, mail)
     rows = {}
     for threads in (1, 2):
         walls, cpus, rss, bans = [], [], [], set()

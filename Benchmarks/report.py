@@ -66,26 +66,8 @@ def main():
     work = os.path.join(ROOT, "Benchmarks", "work", "report-conf")
     os.makedirs(work, exist_ok=True)
     attackers(os.path.join(work, "attackers.log"))
-    with open(os.path.join(work, "jail.local"), "w") as f:
-        f.write("""[DEFAULT]
-enabled = true
-maxretry = 5
-findtime = 10m
-bantime = 1h
-[sshd]
-filter = /etc/fail2ban/filter.d/sshd.conf
-logpath = %(c)s/auth.log
-          %(w)s/attackers.log
-[dovecot]
-filter = /etc/fail2ban/filter.d/dovecot.conf
-logpath = %(c)s/mail.log
-[seed-dovecot]
-filter = %(r)s/Corpus/filters/dovecot.conf
-logpath = %(c)s/mail.log
-[qpopperauth]
-filter = %(r)s/Corpus/filters/qpopperauth.conf
-logpath = %(c)s/auth.log
-""" % {"c": corpus, "w": work, "r": ROOT})
+    throughput.four_jails(os.path.join(work, "jail.local"),
+                          "%s/auth.log\n          %s/attackers.log" % (corpus, work), "%s/mail.log" % corpus)
     html = os.path.join(work, "report.html")
     times = [timed([failscan, "jails", "--config", work, "--format", "html", "--output", html], env) for _ in range(args.runs)]
     jsons = [timed([failscan, "jails", "--config", work, "--format", "json"], env) for _ in range(args.runs)]

@@ -88,6 +88,35 @@ def fail2ban_seed_dovecot(work):
     return path
 
 
+def four_jails(path, auth, mail):
+    """Writes `path` (a jail.local): the four jails the benchmarks run, stock sshd and the seed
+    qpopperauth on `auth`, stock dovecot and the seed dovecot on `mail` (logpath values: a
+    path, a glob, or several lines)."""
+    with open(path, "w") as f:
+        f.write("""[DEFAULT]
+enabled = true
+maxretry = 5
+findtime = 10m
+bantime = 1h
+
+[sshd]
+filter = /etc/fail2ban/filter.d/sshd.conf
+logpath = %(auth)s
+
+[qpopperauth]
+filter = %(root)s/Corpus/filters/qpopperauth.conf
+logpath = %(auth)s
+
+[dovecot]
+filter = /etc/fail2ban/filter.d/dovecot.conf
+logpath = %(mail)s
+
+[seed-dovecot]
+filter = %(root)s/Corpus/filters/dovecot.conf
+logpath = %(mail)s
+""" % {"auth": auth, "mail": mail, "root": ROOT})
+
+
 def build():
     """The release binary with the Swift runtime linked in."""
     # Touch the sources first: SwiftPM 6.3 can leave a dependent module stale after a
