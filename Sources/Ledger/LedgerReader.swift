@@ -72,15 +72,9 @@ public struct LedgerReader: Sendable {
     /// Reads `paths` on every core, in their order.
     /// - Throws: the first path's `ReadError`, in the order given.
     public static func readAll(_ paths: [String]) throws(ReadError) -> [LedgerReader] {
-        final class Slots: @unchecked Sendable {
-            // SAFETY: iteration k writes slot k only; read after the join.
-            var results: [Result<LedgerReader, ReadError>?]
-            init(_ count: Int) { results = Array(repeating: nil, count: count) }
+        let results = Parallel.map(paths.count) { k in
+            Result { () throws(ReadError) in try LedgerReader(path: paths[k]) }
         }
-        let slots = Slots(paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { k in
-            slots.results[k] = Result { () throws(ReadError) in try LedgerReader(path: paths[k]) }
-        }
-        return try slots.results.map { result throws(ReadError) in try result!.get() }
+        return try results.map { result throws(ReadError) in try result.get() }
     }
 }

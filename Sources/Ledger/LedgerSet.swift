@@ -90,19 +90,26 @@ public struct LedgerSet: Sendable {
         /// One partition: its failures fed to an intake in one scan's order, decided.
         @Sendable func decide(_ partition: Int, _ each: ((Int, Failure, String?) -> Void)?) -> JailReplay.Outcome {
             var intake = JailReplay.Intake(replay, each: each)
-            // Per jail: (rank of the file, line, failure, path), sorted as one scan reads.
-            var streams: [[(Int, Int, Failure, String)]] = Array(repeating: [], count: jails.count)
+            // Per jail: its failures, and (rank of the file, line, index) sorted as one scan
+            // reads them (plain integers: sorting them moves no reference-counted value).
+            var failures: [[Failure]] = Array(repeating: [], count: jails.count)
+            var order: [[(place: Int, line: Int, index: Int)]] = Array(repeating: [], count: jails.count)
             for ledger in ledgers where ledger.header.partition == partition {
                 for group in ledger.groups {
                     let path = ledger.header.files[group.f].path
-                    guard group.j < jails.count, let place = rank[group.j][path], let failures = group.failures(file: place) else {
+                    guard group.j < jails.count, let place = rank[group.j][path], let read = group.failures(file: place) else {
                         continue
                     }
-                    for failure in failures { streams[group.j].append((place, failure.line, failure, path)) }
+                    for failure in read {
+                        order[group.j].append((place, failure.line, failures[group.j].count))
+                        failures[group.j].append(failure)
+                    }
                 }
             }
-            for (j, stream) in streams.enumerated() {
-                for (_, _, failure, path) in stream.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { intake.take(j, failure, file: path) }
+            for j in jails.indices {
+                order[j].sort { ($0.place, $0.line, $0.index) < ($1.place, $1.line, $1.index) }
+                let files = jails[j].files
+                for key in order[j] { intake.take(j, failures[j][key.index], file: files[key.place]) }
             }
             return intake.finish(counters: finalCounters, logFiles: logFiles, summary: finalSummary)
         }
@@ -110,14 +117,7 @@ public struct LedgerSet: Sendable {
         if each == nil && partitions > 1 {
             // Partitions are independent: decided on every core (the sinks of the sqlite and
             // HTML outputs take failures on one thread, so those reduce in order).
-            final class Parts: @unchecked Sendable {
-                // SAFETY: iteration p writes slot p only; read after the join.
-                var outcomes: [JailReplay.Outcome?]
-                init(_ count: Int) { outcomes = Array(repeating: nil, count: count) }
-            }
-            let box = Parts(partitions)
-            DispatchQueue.concurrentPerform(iterations: partitions) { p in box.outcomes[p] = decide(p, nil) }
-            parts = box.outcomes.map { $0! }
+            parts = Parallel.map(partitions) { decide($0, nil) }
         } else {
             for partition in 0..<partitions { parts.append(decide(partition, each)) }
         }

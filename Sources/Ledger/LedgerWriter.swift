@@ -31,7 +31,7 @@ public final class LedgerWriter {
     }
 
     /// The ledgers' bytes, compressed, per partition (header first).
-    public func ledgers(header: LedgerHeader, level: Int32 = 9) -> [[UInt8]] {
+    public func ledgers(header: LedgerHeader, level: Int32 = 3) -> [[UInt8]] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var texts: [[UInt8]] = (0..<header.partitions).map { partition in
@@ -45,7 +45,9 @@ public final class LedgerWriter {
             group.write(to: &texts[partition])
             texts[partition].append(10)
         }
-        return texts.map { Self.compress($0, level: level) }
+        // The partitions compressed on every core.
+        let finished = texts
+        return Parallel.map(finished.count) { Self.compress(finished[$0], level: level) }
     }
 
     /// Writes the ledgers as `<directory>/<shard>.p<k>-of-<P>.ledger.zst`, each atomically.
