@@ -1,67 +1,44 @@
-/// A group's JSON line written and read by hand: the same text `JSONEncoder` writes with
-/// sorted keys (and reads back), at a fraction of the cost (perf: decoding groups with
+import Output
+
+/// A group's JSON line written (with ``JSONText``) and read by hand: the same text
+/// `JSONEncoder` writes with sorted keys (and reads back), at a fraction of the cost (perf: decoding groups with
 /// `JSONDecoder` was 43% of a reduce). Lines the fast reader does not take (a string with
 /// an escape, a key it does not know) go to `JSONDecoder`.
 extension LedgerGroup {
     /// Appends the group's line (without the newline).
     func write(to out: inout [UInt8]) {
-        out += Array(#"{"f":"#.utf8)
-        Self.write(f, to: &out)
-        out += Array(#","i":"#.utf8)
-        Self.write(string: i, to: &out)
-        out += Array(#","j":"#.utf8)
-        Self.write(j, to: &out)
-        out += Array(#","k":"#.utf8)
-        Self.write(string: k, to: &out)
-        out += Array(#","l":"#.utf8)
-        Self.write(l, to: &out)
+        out.append(UInt8(ascii: "{"))
+        JSONText.key("f", to: &out)
+        JSONText.int(f, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("i", to: &out)
+        JSONText.string(i, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("j", to: &out)
+        JSONText.int(j, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("k", to: &out)
+        JSONText.string(k, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("l", to: &out)
+        JSONText.ints(l, to: &out)
         if let r {
-            out += Array(#","r":"#.utf8)
-            Self.write(r, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("r", to: &out)
+            JSONText.ints(r, to: &out)
         }
-        out += Array(#","r0":"#.utf8)
-        Self.write(r0, to: &out)
-        out += Array(#","t":"#.utf8)
-        Self.write(t, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("r0", to: &out)
+        JSONText.int(r0, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("t", to: &out)
+        JSONText.ints(t, to: &out)
         if let u {
-            out += Array(#","u":["#.utf8)
-            for (n, user) in u.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                Self.write(string: user, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: ","))
+            JSONText.key("u", to: &out)
+            JSONText.strings(u, to: &out)
         }
         out.append(UInt8(ascii: "}"))
-    }
-
-    static func write(_ value: Int, to out: inout [UInt8]) { out += Array(String(value).utf8) }
-
-    static func write(_ values: [Int], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (n, value) in values.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            write(value, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    /// A JSON string: quotes, backslashes and control characters escaped, the rest as is.
-    static func write(string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [92, 34]
-            case UInt8(ascii: "\\"): out += [92, 92]
-            case 0x0A: out += [92, UInt8(ascii: "n")]
-            case 0x0D: out += [92, UInt8(ascii: "r")]
-            case 0x09: out += [92, UInt8(ascii: "t")]
-            case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Reads a line the fast way; nil when it holds something the fast reader does not take.

@@ -18,14 +18,12 @@ public enum JailWriter {
             for address in all where seen.insert(address).inserted { out += "\(address)\n" }
             return out
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var out = ""
+            var out: [UInt8] = []
             for row in rows(results) {
-                // Encoding plain values, strings and integers, cannot fail.
-                out += String(decoding: (try? encoder.encode(row)) ?? Data(), as: UTF8.self) + "\n"
+                row.writeJSON(to: &out)
+                out.append(10)
             }
-            return out
+            return String(decoding: out, as: UTF8.self)
         case .csv:
             var out = "ip,jail,failures,first,last,banned,bans,until,failregex_hits\n"
             for row in rows(results) {

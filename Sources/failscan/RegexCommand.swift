@@ -218,17 +218,17 @@ struct RegexCommand: ParsableCommand {
             }
             let scanStarted = ContinuousClock.now
             let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
-            let lines = JSONLines()
-            var out = ""
+            var out: [UInt8] = []
             let result = scan.run(paths) { (failure: Failure) in
                 guard json else { return }
                 let row = MatchedLineRow(
                     file: shown[failure.file], line: failure.line, time: failure.time, ip: failure.id.description,
                     failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
-                out += lines.line(row)
-                if out.utf8.count > 1 << 16 {
+                row.writeJSON(to: &out)
+                out.append(10)
+                if out.count > 1 << 16 {
                     StandardOutput.write(out)
-                    out = ""
+                    out.removeAll(keepingCapacity: true)
                 }
             }
             // In text mode the report has said what went wrong with the input.
@@ -253,7 +253,7 @@ struct RegexCommand: ParsableCommand {
                     matcherNanoseconds: totals.matcherNanoseconds)
                 if json {
                     // After the matched lines, one object of another shape: {"costs": ...}.
-                    StandardOutput.write(lines.line(summary))
+                    StandardOutput.write(JSONLines().line(summary))
                 } else {
                     StandardOutput.write(Self.costReport(summary))
                 }

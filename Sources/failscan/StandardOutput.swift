@@ -18,7 +18,15 @@ enum StandardOutput {
 
     static func write(_ text: String) {
         var text = text
-        guard let err = text.withUTF8({ FileDescriptor.writeAll(1, UnsafeRawBufferPointer($0)) }) else { return }
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    static func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let err = FileDescriptor.writeAll(1, bytes) else { return }
         if err == EPIPE { exit(0) }
         Diagnostics.error("cannot write to standard output: \(String(cString: strerror(err)))")
         exit(ExitStatus.noInputOrOutput.rawValue)

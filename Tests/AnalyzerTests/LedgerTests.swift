@@ -5,7 +5,8 @@ import Testing
 
 @testable import Ledger
 
-/// The ledger's groups written by hand read back as `JSONDecoder` reads them, and the
+/// The ledger's groups written by hand are what `JSONEncoder` writes and read back as
+/// `JSONDecoder` reads them, and the
 /// fast reader agrees with `JSONDecoder` on every line it takes (seeded random groups,
 /// users with quotes, backslashes, control bytes and non-ASCII text).
 @Suite struct LedgerTests {
@@ -49,6 +50,7 @@ import Testing
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let standard = Array(try encoder.encode(group))
+            #expect(line == standard, "written by hand as JSONEncoder writes it")
             if let parsed = LedgerGroup.parse(standard) { #expect(parsed == group) }
         }
         #expect(fast > 100, "the fast reader takes the lines without an escape")
