@@ -171,7 +171,8 @@ import Testing
     }
 
     /// The Dask driver (Drivers/dask): a LocalCluster(processes=True) of two workers maps the
-    /// hosts and reduces their ledgers, from disk and from a local S3 server (moto's server
+    /// hosts and reduces their ledgers, from disk (also through `python3 -m failscan_dask`)
+    /// and from a local S3 server (moto's server
     /// mode) with the files gone from disk, downloaded or streamed through FIFOs; the same
     /// JSON and sqlite rows as one jails run.
     @Test func daskDriverGivesTheSameAsOneRun() throws {
@@ -180,6 +181,7 @@ import Testing
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))")
         #expect(
             run.stdout.contains("local: same JSON") && run.stdout.contains("packed: 4 hosts in 2 maps")
-                && run.stdout.contains("s3: same JSON") && run.stdout.contains("s3 streamed: objects through FIFOs"), "\(run.stdout)")
+                && run.stdout.contains("python3 -m failscan_dask: 4 shards in one map") && run.stdout.contains("s3: same JSON")
+                && run.stdout.contains("s3 streamed: objects through FIFOs"), "\(run.stdout)")
     }
 }

@@ -25,6 +25,11 @@ def main(argv=None):
     ap.add_argument("--output")
     ap.add_argument("--failscan", default="failscan", help="the failscan binary on the workers")
     ap.add_argument("--s3-endpoint", help="an S3-compatible endpoint (MinIO, Ceph, moto)")
+    ap.add_argument("--maps", type=int,
+                    help="pack the shards into at most this many map tasks (default: two per worker thread)")
+    ap.add_argument("--map-threads", type=int,
+                    help="threads of each `failscan map` (default: the machine's cores divided among the "
+                         "--local-workers; elsewhere failscan's own default, every core of the worker's machine)")
     ap.add_argument("--stream", action="store_true",
                     help="stream s3:// objects through FIFOs at the configured paths instead of downloading them")
     cluster = ap.add_mutually_exclusive_group()
@@ -50,8 +55,14 @@ def main(argv=None):
     else:
         client = Client(LocalCluster(n_workers=args.local_workers or 2, threads_per_worker=1, processes=True))
     s3 = {"endpoint_url": args.s3_endpoint} if args.s3_endpoint else None
+    threads = args.map_threads
+    if threads is None and not (args.scheduler or args.ssh):
+        # Workers that share this machine share its cores: a map each would oversubscribe them.
+        threads = max(1, (os.cpu_count() or 1) // (args.local_workers or 2))
+    map_options = ("--threads", str(threads)) if threads else ()
     with client:
-        out = run(client, shards, args.config, args.partitions, args.output_format, args.failscan, s3, stream=args.stream)
+        out = run(client, shards, args.config, args.partitions, args.output_format, args.failscan, s3,
+                  map_options=map_options, tasks=args.maps, stream=args.stream)
     if args.output:
         with open(args.output + ".part", "wb") as f:
             f.write(out)

@@ -8,7 +8,9 @@ FLEET holds jail.local and one folder of logs per host (h0, h1, ...). Checks, ea
   1. a LocalCluster(processes=True) of two workers mapping the hosts from disk, 3 partitions:
      the same JSON bytes and the same sqlite rows;
   2. the hosts packed into two maps: the same JSON;
-  3. the same with the files in a local S3 server (moto's server mode) and gone from disk:
+  3. `python3 -m failscan_dask` with a shard per host (--shard NAME=GLOB), its own
+     LocalCluster, the hosts packed into one map of one thread: the same JSON;
+  4. the same with the files in a local S3 server (moto's server mode) and gone from disk:
      each file fetched to the path the configuration names, its modification time
      restored from the manifest; and streamed through FIFOs at those paths instead.
 Exits 1 with the difference on the first mismatch.
@@ -69,6 +71,17 @@ def main():
         if packed != expected["json"]:
             sys.exit("packed: JSON differs from failscan jails")
         print("packed: %d hosts in 2 maps, same JSON as failscan jails" % len(shards))
+
+        # The command line, with its own LocalCluster.
+        cli = os.path.join(work, "cli.json")
+        command = [sys.executable, "-m", "failscan_dask", "--config", fleet, "--partitions", "3", "--format", "json",
+                   "--output", cli, "--failscan", failscan, "--local-workers", "2", "--maps", "1", "--map-threads", "1"]
+        command += ["--shard=%s=%s/*" % (h, os.path.join(fleet, h)) for h in hosts]
+        subprocess.run(command, check=True, cwd=os.path.dirname(HERE), capture_output=True)
+        with open(cli, "rb") as f:
+            if f.read() != expected["json"]:
+                sys.exit("python3 -m failscan_dask: JSON differs from failscan jails")
+        print("python3 -m failscan_dask: %d shards in one map, same JSON as failscan jails" % len(hosts))
 
         from moto.server import ThreadedMotoServer
         import boto3
