@@ -19,31 +19,17 @@ public struct LedgerReader: Sendable {
 
     public let path: String
     public let header: LedgerHeader
+    /// The failure groups (none when only the header was read).
     public let groups: [LedgerGroup]
 
-    /// Reads the whole ledger.
+    /// Reads the ledger: its header and, unless `headerOnly`, its failure groups.
     /// - Throws: `ReadError` when it cannot be read, is not a ledger, or is of another
     ///   format version.
-    public init(path: String) throws(ReadError) {
+    public init(path: String, headerOnly: Bool = false) throws(ReadError) {
         self.path = path
-        var lines: [[UInt8]] = []
-        var problem: String? = nil
-        do {
-            let (source, _) = try LogFile.open(path)
-            let chunker = LineChunker(source: source, capacity: 16 << 20)
-            chunker.keepsUnterminatedLine = true
-            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: chunker.capacity, alignment: 64)
-            defer { storage.deallocate() }
-            while let count = try chunker.fill(storage) {
-                let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
-                LineScanner.forEachLine(in: bytes) { line, _ in if !line.isEmpty { lines.append(Array(line)) } }
-            }
-            problem = source.warnings.first?.description
-            if chunker.longLines > 0 { problem = "a line longer than 16 MiB: not a ledger failscan wrote" }
-        } catch {
-            problem = error.description
-        }
-        if let problem { throw ReadError(path: path, problem) }
+        // A header is read from the first MiB when it fits there (it names the shard's files).
+        var lines = try Self.lines(path, capacity: headerOnly ? 1 << 20 : 16 << 20, firstOnly: headerOnly)
+        if headerOnly && lines.isEmpty { lines = try Self.lines(path, capacity: 16 << 20, firstOnly: true) }
         let decoder = JSONDecoder()
         guard let first = lines.first, let header = try? decoder.decode(LedgerHeader.self, from: Data(first)),
             header.format == LedgerHeader.formatName
@@ -53,6 +39,11 @@ public struct LedgerReader: Sendable {
         guard header.version == LedgerHeader.currentVersion else {
             throw ReadError(
                 path: path, "ledger format version \(header.version); this failscan reads version \(LedgerHeader.currentVersion)")
+        }
+        guard !headerOnly else {
+            self.header = header
+            self.groups = []
+            return
         }
         var groups: [LedgerGroup] = []
         groups.reserveCapacity(lines.count - 1)
@@ -69,11 +60,37 @@ public struct LedgerReader: Sendable {
         self.groups = groups
     }
 
-    /// Reads `paths` on every core, in their order.
+    /// The non-empty lines of the ledger at `path`, decompressed `capacity` bytes at a time;
+    /// with `firstOnly`, the first line only, or none when it is longer than `capacity`.
+    static func lines(_ path: String, capacity: Int, firstOnly: Bool) throws(ReadError) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var problem: String? = nil
+        do {
+            let (source, _) = try LogFile.open(path)
+            let chunker = LineChunker(source: source, capacity: capacity)
+            chunker.keepsUnterminatedLine = true
+            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: chunker.capacity, alignment: 64)
+            defer { storage.deallocate() }
+            while let count = try chunker.fill(storage) {
+                if firstOnly && chunker.longLines > 0 { return [] }
+                let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                LineScanner.forEachLine(in: bytes) { line, _ in if !line.isEmpty { lines.append(Array(line)) } }
+                if firstOnly && !lines.isEmpty { return [lines[0]] }
+            }
+            problem = source.warnings.first?.description
+            if chunker.longLines > 0 { problem = "a line longer than 16 MiB: not a ledger failscan wrote" }
+        } catch {
+            problem = error.description
+        }
+        if let problem { throw ReadError(path: path, problem) }
+        return lines
+    }
+
+    /// Reads `paths` on every core, in their order (with `headersOnly`, their headers).
     /// - Throws: the first path's `ReadError`, in the order given.
-    public static func readAll(_ paths: [String]) throws(ReadError) -> [LedgerReader] {
+    public static func readAll(_ paths: [String], headersOnly: Bool = false) throws(ReadError) -> [LedgerReader] {
         let results = Parallel.map(paths.count) { k in
-            Result { () throws(ReadError) in try LedgerReader(path: paths[k]) }
+            Result { () throws(ReadError) in try LedgerReader(path: paths[k], headerOnly: headersOnly) }
         }
         return try results.map { result throws(ReadError) in try result.get() }
     }

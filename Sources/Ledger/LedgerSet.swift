@@ -70,8 +70,13 @@ public struct LedgerSet: Sendable {
     }
 
     /// Each partition's failures fed to an intake in the order one scan would have read
-    /// them, the partitions' decisions put together.
-    public func reduce(_ replay: JailReplay, each: ((Int, Failure, String?) -> Void)?) -> JailReplay.Outcome {
+    /// them, the partitions' decisions put together. A partition's ledgers are read when it
+    /// is decided (the set itself may hold headers only), so a reduce holds the failures
+    /// of as many partitions as it decides at once, not of all.
+    /// - Throws: `LedgerReader.ReadError` when a ledger cannot be read again.
+    public func reduce(
+        _ replay: JailReplay, each: ((Int, Failure, String?) -> Void)?
+    ) throws(LedgerReader.ReadError) -> JailReplay.Outcome {
         let jails = replay.jails
         // A file's place in each jail's reading order, and the summary of the scan.
         let rank: [[String: Int]] = jails.map { jail in
@@ -88,13 +93,20 @@ public struct LedgerSet: Sendable {
         let partitions = ledgers.first?.header.partitions ?? 1
         let finalCounters = counters, finalSummary = summary
         /// One partition: its failures fed to an intake in one scan's order, decided.
-        @Sendable func decide(_ partition: Int, _ each: ((Int, Failure, String?) -> Void)?) -> JailReplay.Outcome {
+        @Sendable func decide(
+            _ partition: Int, _ each: ((Int, Failure, String?) -> Void)?
+        ) -> Result<JailReplay.Outcome, LedgerReader.ReadError> {
             var intake = JailReplay.Intake(replay, each: each)
             // Per jail: its failures, and (rank of the file, line, index) sorted as one scan
             // reads them (plain integers: sorting them moves no reference-counted value).
             var failures: [[Failure]] = Array(repeating: [], count: jails.count)
             var order: [[(place: Int, line: Int, index: Int)]] = Array(repeating: [], count: jails.count)
-            for ledger in ledgers where ledger.header.partition == partition {
+            for known in ledgers where known.header.partition == partition {
+                let ledger: LedgerReader
+                do { ledger = known.groups.isEmpty ? try LedgerReader(path: known.path) : known } catch { return .failure(error) }
+                guard ledger.header == known.header else {
+                    return .failure(LedgerReader.ReadError(path: known.path, "changed while the reduce read it"))
+                }
                 for group in ledger.groups {
                     let path = ledger.header.files[group.f].path
                     guard group.j < jails.count, let place = rank[group.j][path], let read = group.failures(file: place) else {
@@ -111,15 +123,15 @@ public struct LedgerSet: Sendable {
                 let files = jails[j].files
                 for key in order[j] { intake.take(j, failures[j][key.index], file: files[key.place]) }
             }
-            return intake.finish(counters: finalCounters, logFiles: logFiles, summary: finalSummary)
+            return .success(intake.finish(counters: finalCounters, logFiles: logFiles, summary: finalSummary))
         }
         var parts: [JailReplay.Outcome] = []
         if each == nil && partitions > 1 {
             // Partitions are independent: decided on every core (the sinks of the sqlite and
             // HTML outputs take failures on one thread, so those reduce in order).
-            parts = Parallel.map(partitions) { decide($0, nil) }
+            for part in Parallel.map(partitions, { decide($0, nil) }) { parts.append(try part.get()) }
         } else {
-            for partition in 0..<partitions { parts.append(decide(partition, each)) }
+            for partition in 0..<partitions { parts.append(try decide(partition, each).get()) }
         }
 
         // The partitions hold disjoint addresses: each jail's records put together, in order.

@@ -43,7 +43,8 @@ struct ReduceCommand: ParsableCommand {
     func run() throws {
         try ExitStatus.run {
             let filterArguments = try FilterArguments.parse(["--config", config])
-            let read = try LedgerReader.readAll(ledgers)
+            // Headers first (checked together); each partition's failures when it is decided.
+            let read = try LedgerReader.readAll(ledgers, headersOnly: true)
             guard !read.isEmpty else { throw ExitStatus.NoInput() }
             let set = try LedgerSet(read, failscan: Failscan.number)
             let header = set.header, files = set.files
@@ -67,7 +68,7 @@ struct ReduceCommand: ParsableCommand {
             }
             let warned = files.values.contains { !$0.warnings.isEmpty }
             try replayArguments.execute(jails: jails, notes: replay.notes, filterArguments: filterArguments) { _, each in
-                set.reduce(replay, each: each)
+                try set.reduce(replay, each: each)
             }
             if warned { throw ExitStatus.incompleteInput }
         }
