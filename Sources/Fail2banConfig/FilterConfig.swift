@@ -14,10 +14,14 @@ public struct FilterConfig: Sendable {
     public let files: [String]
     /// Things the user should know (missing includes, and so on).
     public let notes: [String]
+    /// `successregex` lines, if the filter sets any: failscan's own option (fail2ban
+    /// ignores it), the lines of a successful login, `<HOST>` and `<F-USER>` captured, that
+    /// `failscan tune` uses to find legitimate users.
+    public let successRegex: [String]?
 
     public init(
         name: String, patterns: FilterPatterns, datePatterns: [String] = [], maxLines: Int = 1,
-        files: [String] = [], notes: [String] = []
+        files: [String] = [], notes: [String] = [], successRegex: [String]? = nil
     ) {
         self.name = name
         self.patterns = patterns
@@ -25,13 +29,16 @@ public struct FilterConfig: Sendable {
         self.maxLines = maxLines
         self.files = files
         self.notes = notes
+        self.successRegex = successRegex
     }
 
     /// The same filter with more ignoreregexes.
     public func ignoring(_ regexes: [String]) -> FilterConfig {
         var patterns = self.patterns
         patterns.ignoreregex += regexes
-        return FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes)
+        return FilterConfig(
+            name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes,
+            successRegex: successRegex)
     }
 
     /// The filter as a jail with `usedns` runs it: `no` makes `<HOST>` match addresses
@@ -39,11 +46,15 @@ public struct FilterConfig: Sendable {
     public func usingDNS(_ mode: UseDNS) -> FilterConfig {
         var patterns = self.patterns
         patterns.useDNS = mode != .no
-        return FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes)
+        return FilterConfig(
+            name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes,
+            successRegex: successRegex)
     }
 
     /// The same filter with another `maxlines` (fail2ban-regex's `-L`).
     public func withMaxLines(_ lines: Int) -> FilterConfig {
-        FilterConfig(name: name, patterns: patterns, datePatterns: datePatterns, maxLines: lines, files: files, notes: notes)
+        FilterConfig(
+            name: name, patterns: patterns, datePatterns: datePatterns, maxLines: lines, files: files, notes: notes,
+            successRegex: successRegex)
     }
 }

@@ -13,8 +13,11 @@ public struct FilterLoader: Sendable {
         self.configDirectory = configDirectory
     }
 
-    /// The options of `[Definition]` that fail2ban's FilterReader reads.
-    static let filterOptions = ["usedns", "prefregex", "ignoreregex", "failregex", "maxlines", "datepattern", "journalmatch"]
+    /// The options of `[Definition]` that fail2ban's FilterReader reads, and failscan's own
+    /// `successregex` (for `failscan tune`; fail2ban ignores it).
+    static let filterOptions = [
+        "usedns", "prefregex", "ignoreregex", "failregex", "maxlines", "datepattern", "journalmatch", "successregex",
+    ]
 
     /// Loads a filter given as a path to a `.conf` file or as a name (`sshd`,
     /// `dovecot[mode=aggressive]`) looked up in `filter.d` of the configuration root.
@@ -78,7 +81,8 @@ public struct FilterLoader: Sendable {
                 prefregex: prefregex, failregex: failregex,
                 ignoreregex: Self.lines(combined["ignoreregex"]), useDNS: useDNS),
             datePatterns: Self.lines(combined["datepattern"]),
-            maxLines: maxLines, files: stack.files, notes: notes)
+            maxLines: maxLines, files: stack.files, notes: notes,
+            successRegex: combined["successregex"].map { Self.lines($0) })
     }
 
     /// fail2ban splits multi-line regex options on `\n` and drops empty entries.

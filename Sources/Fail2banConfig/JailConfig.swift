@@ -30,6 +30,9 @@ public struct JailConfig: Sendable, Equatable {
     public var backend: String
     /// `logtimezone`, if the jail sets one.
     public var logTimeZone: String?
+    /// `successregex` lines, if the jail sets any (failscan's own option, for `failscan
+    /// tune`): they replace the filter's; a line `<filter>` stands for the filter's.
+    public var successRegex: [String]?
 
     /// A jail with fail2ban's defaults for what is not given.
     public init(
@@ -37,7 +40,7 @@ public struct JailConfig: Sendable, Equatable {
         maxRetry: Int = 5, findTime: Int = 600, banTime: Int = 600, ignoreIP: [String] = [], ignoreSelf: Bool = true,
         useDNS: UseDNS = .warn, banTimeIncrement: BanTimeIncrement? = nil,
         port: String = "0:65535", protocol: String = "tcp", banAction: String = "iptables-multiport",
-        backend: String = "auto", logTimeZone: String? = nil
+        backend: String = "auto", logTimeZone: String? = nil, successRegex: [String]? = nil
     ) {
         self.name = name
         self.enabled = enabled
@@ -55,5 +58,6 @@ public struct JailConfig: Sendable, Equatable {
         self.banAction = banAction
         self.backend = backend
         self.logTimeZone = logTimeZone
+        self.successRegex = successRegex
     }
 }

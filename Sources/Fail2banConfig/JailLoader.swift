@@ -134,6 +134,7 @@ public struct JailLoader: Sendable {
             protocol: try value("protocol") ?? "tcp",
             banAction: try value("banaction") ?? "iptables-multiport",
             backend: try value("backend") ?? "auto",
-            logTimeZone: try value("logtimezone"))
+            logTimeZone: try value("logtimezone"),
+            successRegex: try value("successregex").map { FilterLoader.lines($0) })
     }
 }

@@ -13,6 +13,10 @@ public struct FailureCapture {
     public let idKind: FailureIDKind
     /// Every named group of the prefregex and the failregex, merged as fail2ban merges
     /// them into its failure (`<F-USER>` as `user`, `<F-ALT_USER1>` filling `user` when
-    /// that is empty, and so on); only when asked for, nil otherwise.
-    public let fields: [String: String]?
+    /// that is empty, and so on), by slot of the matcher's ``FieldLayout``; only when
+    /// asked for, nil otherwise.
+    public let values: FieldValues?
+
+    /// The fields by name (fail2ban's failure dict).
+    public func fields(_ layout: FieldLayout) -> [String: String]? { values?.dictionary(layout) }
 }

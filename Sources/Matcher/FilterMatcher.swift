@@ -408,14 +408,14 @@ public struct FilterMatcher: LineMatcher {
                     break
                 }
             }
-            var fields: [String: String]? = nil
+            var fields: FieldValues? = nil
             if withFields {
                 // fail2ban: fail = preGroups.copy(); fail.update(failregex groups), then
                 // alternate names fill their target when it is empty.
                 var merged = prefFields
                 fill(&merged, regex: index + 1, current, pcre)
                 fieldLayout.applyAlternates(&merged)
-                fields = merged.dictionary(fieldLayout)
+                fields = merged
             }
             if id == nil, let (kind, range) = prefID, let range,
                 !idGroups.contains(where: { $0.0 == kind })
@@ -424,7 +424,7 @@ public struct FilterMatcher: LineMatcher {
             }
             if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
             guard let (kind, idBytes) = id else { continue }
-            return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, fields: fields)
+            return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, values: fields)
         }
         return nil
     }

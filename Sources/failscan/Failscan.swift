@@ -40,6 +40,6 @@ struct Failscan: ParsableCommand {
                           refuse is never written
             """,
         version: versionText,
-        subcommands: [ScanCommand.self, RegexCommand.self, JailsCommand.self, MapCommand.self, ReduceCommand.self]
+        subcommands: [ScanCommand.self, RegexCommand.self, JailsCommand.self, TuneCommand.self, MapCommand.self, ReduceCommand.self]
     )
 }

@@ -6,7 +6,7 @@ import Testing
 /// changed option or wording shows up in review. `FAILSCAN_UPDATE_SNAPSHOTS=1 swift test
 /// --filter HelpSnapshot` writes them anew.
 @Suite struct HelpSnapshotTests {
-    static let commands: [[String]] = [[], ["scan"], ["regex"], ["jails"], ["map"], ["reduce"]]
+    static let commands: [[String]] = [[], ["scan"], ["regex"], ["jails"], ["tune"], ["map"], ["reduce"]]
 
     @Test(arguments: commands)
     func helpMatchesTheSnapshot(_ command: [String]) throws {

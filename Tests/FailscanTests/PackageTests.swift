@@ -45,7 +45,7 @@ import Testing
             "./usr/share/doc/failscan/copyright", "./usr/share/doc/failscan/changelog.gz",
             "./usr/share/doc/failscan/examples/logs/mail.log.2.gz",
         ]
-        for page in ["failscan", "failscan.scan", "failscan.regex", "failscan.jails", "failscan.map", "failscan.reduce"] {
+        for page in ["failscan", "failscan.scan", "failscan.regex", "failscan.jails", "failscan.tune", "failscan.map", "failscan.reduce"] {
             expected.append("./usr/share/man/man1/\(page).1.gz")
         }
         for filter in ["qpopperauth", "qpoppermail", "dovecot"] {

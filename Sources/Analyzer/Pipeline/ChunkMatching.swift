@@ -11,7 +11,9 @@ struct ChunkMatching {
 
     init(_ filters: [ScanFilter], detailed: Bool) {
         self.filters = filters
-        runners = filters.map { $0.needsLane ? nil : FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: detailed) }
+        runners = filters.map {
+            $0.needsLane ? nil : FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: detailed, user: $0.capturesUser)
+        }
     }
 
     /// The chunk's matches for every filter that reads `file` and runs here.

@@ -1,0 +1,88 @@
+import Fail2banConfig
+
+/// What-if replays of one jail: the failures a scan found, decided again under every
+/// setting of a grid by the FailManager `failscan jails` uses (so each setting gives the
+/// bans a run with that setting gives), with what each setting would have cost:
+/// legitimate users locked out, failures stopped, slow attackers let through.
+public struct TuneGrid: Sendable {
+    /// A successful login: a legitimate user's address, by the jail's success regexes.
+    public struct Success: Sendable, Equatable {
+        public let time: Int
+        public let user: String
+
+        public init(time: Int, user: String) {
+            self.time = time
+            self.user = user
+        }
+    }
+
+    public let settings: [TuneSetting]
+    /// The jail's policy: ignoreip, the ban rule, its `bantime.increment` settings.
+    public let base: JailPolicy
+
+    public init(settings: [TuneSetting], base: JailPolicy) {
+        self.settings = settings
+        self.base = base
+    }
+
+    /// The policy of `setting`: the jail's, with its maxretry, findtime and bantime, and
+    /// `bantime.increment` on (the jail's settings, else fail2ban's defaults) or off.
+    public func policy(_ setting: TuneSetting) -> JailPolicy {
+        var policy = base
+        policy.maxRetry = setting.maxRetry
+        policy.findTime = setting.findTime
+        policy.banTime = setting.banTime
+        policy.increment = setting.increment ? (base.increment ?? BanTimeIncrement()) : nil
+        return policy
+    }
+
+    /// Every setting over `ledger` (finished) and the successful logins of an id (in time
+    /// order; asked for banned ids only), settings on every core; outcomes in the settings'
+    /// order.
+    public func evaluate(_ ledger: FailureLedger, successes: @escaping @Sendable (FailureID) -> [Success]?) -> [TuneOutcome] {
+        let entries = ledger.entries.filter { !base.ignores($0.key) }.sorted { $0.key < $1.key }
+        let ids = entries.map(\.key)
+        let times = entries.map(\.value.times)
+        return Parallel.map(settings.count) { index in
+            Self.evaluate(settings[index], policy: policy(settings[index]), ids: ids, times: times, successes: successes)
+        }
+    }
+
+    static func evaluate(
+        _ setting: TuneSetting, policy: JailPolicy, ids: [FailureID], times: [[Int]], successes: (FailureID) -> [Success]?
+    ) -> TuneOutcome {
+        let manager = FailManager(policy: policy)
+        var outcome = TuneOutcome(setting: setting)
+        for (id, times) in zip(ids, times) {
+            outcome.failures += times.count
+            // A host name is reported, never banned (as FailManager.decide).
+            let spans: [(start: Int, end: Int)]
+            if case .host = id { spans = [] } else { spans = manager.bans(times, id: id) }
+            guard let first = spans.first else {
+                if times.count >= setting.maxRetry, case .address = id {
+                    outcome.slowAttackers.append(.init(id: id, failures: times.count, first: times[0], last: times[times.count - 1]))
+                }
+                continue
+            }
+            outcome.bans += spans.count
+            outcome.banned.append(id)
+            outcome.timesToFirstBan.append(first.start - times[0])
+            // Failures after a ban's start, up to its end: stopped.
+            var span = 0
+            for t in times {
+                while span < spans.count, spans[span].end < t { span += 1 }
+                if span < spans.count, t > spans[span].start { outcome.failuresStopped += 1 }
+            }
+            if let logins = successes(id), !logins.isEmpty {
+                for ban in spans {
+                    let login = logins.last { $0.time <= ban.start } ?? logins.first { $0.time > ban.start }!
+                    let leading = times.filter { $0 <= ban.start && $0 >= ban.start - setting.findTime }.count
+                    outcome.lockouts.append(
+                        .init(id: id, user: login.user, start: ban.start, end: ban.end, failures: leading, success: login.time))
+                }
+            }
+        }
+        outcome.timesToFirstBan.sort()
+        return outcome
+    }
+}

@@ -1,0 +1,358 @@
+import Analyzer
+import Foundation
+
+/// Writes what `failscan tune` found: a table for people, CSV and JSON Lines for scripts,
+/// and an HTML page with the grid as heatmaps of bans against lockouts.
+public enum TuneWriter {
+    /// What the page and the table say about the run besides the outcomes.
+    public struct Context: Sendable {
+        public let jail: String
+        public let files: [String]
+        /// Successful logins, the addresses they came from, and whether the jail has
+        /// success regexes at all.
+        public let logins: Int
+        public let legitimate: Int
+        public let hasSuccessRegex: Bool
+        /// `--no-lockouts`: logins were not looked for.
+        public let lockoutsSkipped: Bool
+
+        public init(jail: String, files: [String], logins: Int, legitimate: Int, hasSuccessRegex: Bool, lockoutsSkipped: Bool = false) {
+            self.jail = jail
+            self.files = files
+            self.logins = logins
+            self.legitimate = legitimate
+            self.hasSuccessRegex = hasSuccessRegex
+            self.lockoutsSkipped = lockoutsSkipped
+        }
+
+        /// Why lockouts are not estimated, when they are not.
+        var noLockouts: String {
+            lockoutsSkipped
+                ? "lockouts not estimated (--no-lockouts)"
+                : "no successregex for this filter: lockouts not estimated (set successregex in the jail or the filter)"
+        }
+    }
+
+    /// fail2ban's way of writing a time: `10m`, `1h`, `1d`, `-1` for forever.
+    public static func duration(_ seconds: Int) -> String {
+        seconds < 0 ? "-1" : HTMLReport.duration(seconds)
+    }
+
+    /// A measured time, rounded for reading: `45s`, `12m`, `5.3h`, `2.5d`.
+    public static func approximate(_ seconds: Int) -> String {
+        switch seconds {
+        case ..<120: return "\(seconds)s"
+        case ..<7200: return "\(Int((Double(seconds) / 60).rounded()))m"
+        case ..<172_800: return String(format: "%.1fh", Double(seconds) / 3600)
+        default: return String(format: "%.1fd", Double(seconds) / 86400)
+        }
+    }
+
+    static func median(_ outcome: TuneOutcome) -> String { outcome.timeToFirstBan(quantile: 0.5).map(approximate) ?? "-" }
+    static func p90(_ outcome: TuneOutcome) -> String { outcome.timeToFirstBan(quantile: 0.9).map(approximate) ?? "-" }
+
+    // MARK: - Table
+
+    /// A table, one row per setting, then the users each setting locks out.
+    public static func table(_ outcomes: [TuneOutcome], context: Context) -> String {
+        let header = [
+            "maxretry", "findtime", "bantime", "increment", "bans", "banned", "stopped", "slow", "first ban (median/p90)", "lockouts",
+            "users locked out",
+        ]
+        var rows: [[String]] = [header]
+        for o in outcomes {
+            let users = o.lockedOutUsers
+            rows.append([
+                String(o.setting.maxRetry), duration(o.setting.findTime), duration(o.setting.banTime), o.setting.increment ? "on" : "off",
+                String(o.bans), String(o.banned.count), String(o.failuresStopped), String(o.slowAttackers.count),
+                "\(median(o)) / \(p90(o))", String(o.lockedOutAddresses),
+                users.isEmpty ? "-" : users.prefix(4).joined(separator: " ") + (users.count > 4 ? " +\(users.count - 4)" : ""),
+            ])
+        }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = "[\(context.jail)] \(outcomes.first.map { String($0.failures) } ?? "0") failures"
+        out +=
+            context.hasSuccessRegex
+            ? ", \(context.logins) successful logins from \(context.legitimate) addresses (legitimate users)\n\n"
+            : "; \(context.noLockouts)\n\n"
+        for (r, row) in rows.enumerated() {
+            let cells = row.enumerated().map { i, cell in
+                i == row.count - 1
+                    ? cell : (i < 4 || r == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) : leftPad(cell, widths[i]))
+            }
+            out += cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        let locked = outcomes.filter { !$0.lockouts.isEmpty }
+        if !locked.isEmpty {
+            out += "\nLockouts (legitimate users' addresses the setting bans; first 5 of each):\n"
+            for o in locked {
+                out += "  maxretry \(o.setting.maxRetry) findtime \(duration(o.setting.findTime)) bantime \(duration(o.setting.banTime))"
+                out += o.setting.increment ? " increment on:\n" : ":\n"
+                for lockout in o.lockouts.prefix(5) {
+                    out +=
+                        "    \(lockout.user) from \(lockout.id), banned \(HTMLReport.time(lockout.start)) after \(lockout.failures) failure(s), logged in \(HTMLReport.time(lockout.success))\n"
+                }
+                if o.lockouts.count > 5 { out += "    and \(o.lockouts.count - 5) more\n" }
+            }
+        }
+        return out
+    }
+
+    static func leftPad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+
+    // MARK: - CSV
+
+    public static func csv(_ outcomes: [TuneOutcome]) -> String {
+        var out =
+            "maxretry,findtime,bantime,increment,bans,banned_addresses,failures,failures_stopped,slow_attackers,first_ban_median,first_ban_p90,first_ban_max,lockouts,locked_out_users\n"
+        for o in outcomes {
+            let fields: [String] = [
+                String(o.setting.maxRetry), String(o.setting.findTime), String(o.setting.banTime), o.setting.increment ? "on" : "off",
+                String(o.bans), String(o.banned.count), String(o.failures), String(o.failuresStopped), String(o.slowAttackers.count),
+                o.timeToFirstBan(quantile: 0.5).map(String.init) ?? "", o.timeToFirstBan(quantile: 0.9).map(String.init) ?? "",
+                o.timesToFirstBan.last.map(String.init) ?? "", String(o.lockedOutAddresses),
+                JailWriter.csv(o.lockedOutUsers.joined(separator: " ")),
+            ]
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    // MARK: - JSON
+
+    /// One object per setting (keys sorted), then `{"scan": ...}`.
+    public static func json(_ outcomes: [TuneOutcome], context: Context) -> String {
+        var out: [UInt8] = []
+        for o in outcomes {
+            out.append(UInt8(ascii: "{"))
+            JSONText.key("banned", to: &out)
+            JSONText.strings(o.banned.map(\.description), to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("banned_addresses", to: &out)
+            JSONText.int(o.banned.count, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("bans", to: &out)
+            JSONText.int(o.bans, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("failures", to: &out)
+            JSONText.int(o.failures, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("failures_stopped", to: &out)
+            JSONText.int(o.failuresStopped, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("lockouts", to: &out)
+            out.append(UInt8(ascii: "["))
+            for (n, lockout) in o.lockouts.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "{"))
+                JSONText.key("end", to: &out)
+                JSONText.int(lockout.end == Int.max ? -1 : lockout.end, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("failures", to: &out)
+                JSONText.int(lockout.failures, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("ip", to: &out)
+                JSONText.string(lockout.id.description, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("start", to: &out)
+                JSONText.int(lockout.start, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("success", to: &out)
+                JSONText.int(lockout.success, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("user", to: &out)
+                JSONText.string(lockout.user, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: ","))
+            JSONText.key("setting", to: &out)
+            out.append(UInt8(ascii: "{"))
+            JSONText.key("bantime", to: &out)
+            JSONText.int(o.setting.banTime, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("findtime", to: &out)
+            JSONText.int(o.setting.findTime, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("increment", to: &out)
+            JSONText.bool(o.setting.increment, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONText.key("maxretry", to: &out)
+            JSONText.int(o.setting.maxRetry, to: &out)
+            out.append(UInt8(ascii: "}"))
+            out.append(UInt8(ascii: ","))
+            JSONText.key("slow_attackers", to: &out)
+            out.append(UInt8(ascii: "["))
+            for (n, slow) in o.slowAttackers.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "{"))
+                JSONText.key("failures", to: &out)
+                JSONText.int(slow.failures, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("first", to: &out)
+                JSONText.int(slow.first, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("ip", to: &out)
+                JSONText.string(slow.id.description, to: &out)
+                out.append(UInt8(ascii: ","))
+                JSONText.key("last", to: &out)
+                JSONText.int(slow.last, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: ","))
+            JSONText.key("time_to_first_ban", to: &out)
+            out.append(UInt8(ascii: "{"))
+            for (n, (key, value)) in [
+                ("max", o.timesToFirstBan.last), ("median", o.timeToFirstBan(quantile: 0.5)), ("p90", o.timeToFirstBan(quantile: 0.9)),
+            ].enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                JSONText.string(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                if let value { JSONText.int(value, to: &out) } else { out.append(contentsOf: Array("null".utf8)) }
+            }
+            out.append(UInt8(ascii: "}"))
+            out.append(UInt8(ascii: "}"))
+            out.append(10)
+        }
+        out.append(contentsOf: Array(#"{"scan":{"#.utf8))
+        JSONText.key("failures", to: &out)
+        JSONText.int(outcomes.first?.failures ?? 0, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("files", to: &out)
+        JSONText.strings(context.files, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("jail", to: &out)
+        JSONText.string(context.jail, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("legitimate_addresses", to: &out)
+        JSONText.int(context.legitimate, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("logins", to: &out)
+        JSONText.int(context.logins, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONText.key("successregex", to: &out)
+        JSONText.bool(context.hasSuccessRegex, to: &out)
+        out.append(contentsOf: Array("}}\n".utf8))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: - HTML
+
+    /// A self-contained page: per bantime (and increment), a maxretry x findtime heatmap
+    /// whose cells are green by the share of attackers banned and red by lockouts, then
+    /// the table and every lockout.
+    public static func html(_ outcomes: [TuneOutcome], context: Context) -> String {
+        let e = HTMLReport.escape
+        let maxBanned = max(1, outcomes.map(\.banned.count).max() ?? 1)
+        let maxLocked = max(1, outcomes.map(\.lockedOutAddresses).max() ?? 1)
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <title>failscan tune: \(e(context.jail))</title>
+            <style>
+            body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222;padding:0 1em}
+            h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
+            table{border-collapse:collapse;margin:.5em 0}th,td{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
+            td{font-variant-numeric:tabular-nums}table.heatmap td{border:1px solid #fff;text-align:center;min-width:7em}
+            table.heatmap td small{display:block;color:#444}.key{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em}
+            </style>
+            </head><body>
+            <h1>failscan tune: [\(e(context.jail))]</h1>
+            <p>\(outcomes.first?.failures ?? 0) failures in \(context.files.count) file(s); \(context.hasSuccessRegex ? "\(context.logins) successful logins from \(context.legitimate) addresses: their users are the legitimate ones a setting can lock out." : "\(e(context.noLockouts)).")</p>
+            <p><span class="key" style="background:rgba(46,139,87,.6)"></span>banned addresses (darker: more)
+            <span class="key" style="background:rgba(200,30,30,.7)"></span>legitimate users locked out (any lockout turns a cell red)</p>
+            <h2 id="heatmap">Bans against lockouts</h2>
+
+            """
+        var planes: [(banTime: Int, increment: Bool)] = []
+        for o in outcomes where !planes.contains(where: { $0 == (o.setting.banTime, o.setting.increment) }) {
+            planes.append((o.setting.banTime, o.setting.increment))
+        }
+        for plane in planes {
+            let cells = outcomes.filter { $0.setting.banTime == plane.banTime && $0.setting.increment == plane.increment }
+            var retries: [Int] = []
+            var finds: [Int] = []
+            for o in cells {
+                if !retries.contains(o.setting.maxRetry) { retries.append(o.setting.maxRetry) }
+                if !finds.contains(o.setting.findTime) { finds.append(o.setting.findTime) }
+            }
+            out += "<h3>bantime \(e(duration(plane.banTime)))\(plane.increment ? ", bantime.increment on" : "")</h3>\n"
+            out += "<table class=\"heatmap\"><thead><tr><th>maxretry \\ findtime</th>"
+            for f in finds { out += "<th>\(e(duration(f)))</th>" }
+            out += "</tr></thead><tbody>\n"
+            for m in retries {
+                out += "<tr><th>\(m)</th>"
+                for f in finds {
+                    guard let o = cells.first(where: { $0.setting.maxRetry == m && $0.setting.findTime == f }) else {
+                        out += "<td></td>"
+                        continue
+                    }
+                    let locked = o.lockedOutAddresses
+                    let color =
+                        locked > 0
+                        ? String(format: "rgba(200,30,30,%.2f)", 0.25 + 0.55 * Double(locked) / Double(maxLocked))
+                        : String(format: "rgba(46,139,87,%.2f)", 0.08 + 0.6 * Double(o.banned.count) / Double(maxBanned))
+                    out +=
+                        "<td style=\"background:\(color)\" title=\"maxretry \(m), findtime \(e(duration(f))), bantime \(e(duration(plane.banTime)))\">"
+                        + "<b>\(o.banned.count)</b> banned<small>\(locked) locked out</small><small>\(o.failuresStopped) failures stopped</small></td>"
+                }
+                out += "</tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        out += "<h2 id=\"settings\">Every setting</h2>\n<table><thead><tr>"
+        for name in [
+            "maxretry", "findtime", "bantime", "increment", "bans", "banned", "failures stopped", "slow attackers", "first ban: median",
+            "p90", "lockouts", "users locked out",
+        ] {
+            out += "<th>\(name)</th>"
+        }
+        out += "</tr></thead><tbody>\n"
+        for o in outcomes {
+            let cells = [
+                String(o.setting.maxRetry), duration(o.setting.findTime), duration(o.setting.banTime), o.setting.increment ? "on" : "off",
+                String(o.bans), String(o.banned.count), String(o.failuresStopped), String(o.slowAttackers.count), median(o), p90(o),
+                String(o.lockedOutAddresses), o.lockedOutUsers.joined(separator: " "),
+            ]
+            out += "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+        }
+        out += "</tbody></table>\n<h2 id=\"lockouts\">Lockouts</h2>\n"
+        let locked = outcomes.filter { !$0.lockouts.isEmpty }
+        if locked.isEmpty {
+            out += "<p>No setting of the grid bans an address that logged in successfully.</p>\n"
+        } else {
+            out += "<table><thead><tr><th>setting</th><th>user</th><th>address</th><th>banned</th><th>until</th>"
+            out += "<th>failures</th><th>logged in</th></tr></thead><tbody>\n"
+            for o in locked {
+                let setting =
+                    "maxretry \(o.setting.maxRetry), findtime \(duration(o.setting.findTime)), bantime \(duration(o.setting.banTime))"
+                    + (o.setting.increment ? ", increment" : "")
+                for lockout in o.lockouts {
+                    let cells = [
+                        setting, lockout.user, lockout.id.description, HTMLReport.time(lockout.start),
+                        lockout.end == Int.max ? "forever" : HTMLReport.time(lockout.end), String(lockout.failures),
+                        HTMLReport.time(lockout.success),
+                    ]
+                    out += "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+                }
+            }
+            out += "</tbody></table>\n"
+        }
+        out += "<p>Files: " + context.files.map { e($0) }.joined(separator: ", ") + "</p>\n</body></html>\n"
+        return out
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,187 @@
+import Analyzer
+import ArgumentParser
+import Fail2banConfig
+import Foundation
+import LogSource
+import Output
+
+/// `failscan tune`: what-if replays of one jail over a grid of settings.
+struct TuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Replay a jail under a grid of maxretry, findtime and bantime: bans, stopped failures, slow attackers, locked-out users.",
+        discussion: """
+            The jail's logs (its logpath, or LOGS) are read and matched once; every setting of \
+            the grid (each list's values combined) is a replay of the same failures by the \
+            FailManager of `failscan jails`, so each gives the bans a jails run with that \
+            setting gives. Per setting: bans, addresses banned, failures stopped (those that \
+            came while their address's ban ran), slow attackers (addresses with at least \
+            maxretry failures never banned), the time from an address's first failure to its \
+            first ban (median, 90th percentile), and lockouts: addresses that logged in \
+            successfully in the same logs and that the setting bans (legitimate users), with \
+            the user, when, and the failures that led to it.
+
+            Successful logins are found by success regexes: failscan's own for sshd \
+            (Accepted), dovecot (Login: user=<...> rip=), postfix (SASL client=... \
+            sasl_username=), courier-auth (LOGIN, user=) and the seed qpopper filters; a \
+            filter's [Definition] successregex replaces them, a jail's successregex replaces \
+            the filter's (a line <filter> stands for the filter's). <HOST> is the address, \
+            <F-USER> the user.
+
+            Examples:
+              failscan tune --jail sshd --maxretry 3,5,10 --findtime 10m,1h,1d
+              failscan tune --jail dovecot --format html --output tune.html
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv, html
+    }
+
+    @OptionGroup var filterArguments: FilterArguments
+
+    @Option(name: .long, help: ArgumentHelp("The jail to tune.", valueName: "name"))
+    var jail: String
+
+    @Option(name: .long, help: ArgumentHelp("maxretry values, comma-separated (default: the jail's).", valueName: "list"))
+    var maxretry: String?
+
+    @Option(name: .long, help: ArgumentHelp("findtime values, comma-separated: 10m,1h,1d (default: the jail's).", valueName: "list"))
+    var findtime: String?
+
+    @Option(name: .long, help: ArgumentHelp("bantime values, comma-separated, -1 forever (default: the jail's).", valueName: "list"))
+    var bantime: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "bantime.increment on, off, or on,off for both (on: the jail's increment settings, else fail2ban's defaults; default: the jail's).",
+            valueName: "list"))
+    var increment: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Ban rule: failmanager is fail2ban's own accounting, sliding bans at maxretry failures within any findtime interval.",
+            valueName: "rule"))
+    var window: BanWindow = .failmanager
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Ignore failures and logins before this time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]]).", valueName: "time"))
+    var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Ignore failures and logins after this time.", valueName: "time"))
+    var until: String?
+
+    @Option(
+        name: .customLong("self-address"),
+        help: ArgumentHelp(
+            "An address or network of the host whose logs these are (never banned with ignoreself); repeatable.", valueName: "cidr"))
+    var selfAddresses: [String] = []
+
+    @Flag(
+        name: .customLong("no-lockouts"),
+        help:
+            "Do not look for successful logins (no lockout estimate): on logs with millions of logins, the grid then costs about one jails run."
+    )
+    var noLockouts = false
+
+    @Option(name: .long, help: ArgumentHelp("table, json (a line per setting, then {\"scan\": ...}), csv, or html.", valueName: "format"))
+    var format: Format = .table
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Argument(help: ArgumentHelp("Logs to read instead of the jail's logpath, in this order.", valueName: "logs"))
+    var logs: [String] = []
+
+    /// The values of a comma-separated list, each parsed by `parse`.
+    static func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !items.isEmpty else { throw ValidationError("--\(name) \(text): no value") }
+        var values: [T] = []
+        for item in items {
+            guard let value = parse(item) else { throw ValidationError("--\(name) \(item): not a valid value") }
+            values.append(value)
+        }
+        return values
+    }
+
+    static func retries(_ text: String) -> Int? { Int(text).flatMap { (1...JailConfig.maxRetryLimit).contains($0) ? $0 : nil } }
+    static func findTime(_ text: String) -> Int? { Duration.seconds(text).flatMap { $0 > 0 ? $0 : nil } }
+    static func banTime(_ text: String) -> Int? { Duration.seconds(text).flatMap { $0 > 0 || $0 == -1 ? $0 : nil } }
+    static func onOff(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "on", "yes", "true", "1": return true
+        case "off", "no", "false", "0": return false
+        default: return nil
+        }
+    }
+
+    func validate() throws {
+        if let maxretry { _ = try Self.list(maxretry, "maxretry", Self.retries) }
+        if let findtime { _ = try Self.list(findtime, "findtime", Self.findTime) }
+        if let bantime { _ = try Self.list(bantime, "bantime", Self.banTime) }
+        if let increment { _ = try Self.list(increment, "increment", Self.onOff) }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, ReplayArguments.parseTime(value) == nil {
+                throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
+            }
+        }
+        for entry in selfAddresses where CIDR(entry) == nil {
+            throw ValidationError("--self-address \(entry) is not an address or network")
+        }
+    }
+
+    func run() throws {
+        try ExitStatus.run {
+            let config = try JailsCommand.select([jail], configDirectory: filterArguments.config)[0]
+            let options = filterArguments.filterOptions
+            var replayJail = try JailReplay.Jail(config: config, options: options)
+            if !logs.isEmpty {
+                replayJail = JailReplay.Jail(
+                    config: config, filter: replayJail.filter, files: logs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+            }
+            let successRegex = noLockouts ? [] : SuccessPatterns.regexes(jail: config, filter: replayJail.filter.config)
+            let success =
+                successRegex.isEmpty
+                ? nil : try SuccessPatterns.compile(successRegex, like: replayJail.filter, jail: config, options: options)
+            let settings = TuneSetting.grid(
+                maxRetry: try maxretry.map { try Self.list($0, "maxretry", Self.retries) } ?? [config.maxRetry],
+                findTime: try findtime.map { try Self.list($0, "findtime", Self.findTime) } ?? [config.findTime],
+                banTime: try bantime.map { try Self.list($0, "bantime", Self.banTime) } ?? [config.banTime],
+                increment: try increment.map { try Self.list($0, "increment", Self.onOff) } ?? [config.banTimeIncrement != nil])
+            var replay = JailReplay(
+                jails: [replayJail], options: filterArguments.scanOptions(), window: window,
+                since: since.flatMap(ReplayArguments.parseTime), until: until.flatMap(ReplayArguments.parseTime))
+            replay.selfAddresses = selfAddresses.compactMap(CIDR.init)
+            for note in replay.notes { Diagnostics.note(note) }
+            if success == nil && !noLockouts {
+                Diagnostics.note(
+                    "[\(config.name)] no successregex for filter \(replayJail.filter.config.name): lockouts are not estimated (set successregex in the jail or the filter)"
+                )
+            }
+            let tuning = Tuning(jail: replayJail, success: success, settings: settings, replay: replay)
+            let result = tuning.run(progress: Progress.makeReporter(paths: replayJail.files))
+            Progress.finish()
+            for warning in result.summary.warnings { Diagnostics.warning(warning.description) }
+            filterArguments.reportUnterminated(result.summary)
+            guard result.summary.filesRead > 0 else { throw ExitStatus.NoInput() }
+            let context = TuneWriter.Context(
+                jail: config.name, files: replayJail.files, logins: result.logins, legitimate: result.legitimate,
+                hasSuccessRegex: success != nil, lockoutsSkipped: noLockouts)
+            let text: String
+            switch format {
+            case .table: text = TuneWriter.table(result.outcomes, context: context)
+            case .json: text = TuneWriter.json(result.outcomes, context: context)
+            case .csv: text = TuneWriter.csv(result.outcomes)
+            case .html: text = TuneWriter.html(result.outcomes, context: context)
+            }
+            try StandardOutput.deliver(text, to: output)
+            if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
+        }
+    }
+}
