@@ -55,7 +55,7 @@ def main():
         lines = [json.loads(l) for l in out.splitlines()]
         own = next(l for l in lines[:-1] if l["setting"] == {"bantime": 3600, "findtime": 600, "increment": False, "maxretry": 5})
         banned = sorted(json.loads(r)["ip"] for r in rows.splitlines() if json.loads(r)["banned"])
-        if own["banned"] != banned:
+        if sorted(own["banned"]) != banned:
             sys.exit("%s: the tune's own setting bans %d addresses, the jails run %d" % (jail, len(own["banned"]), len(banned)))
         scan = lines[-1]["scan"]
         print("| %s | %.2f | %.2f | %.2fx | %.2f | %.2fx | %d | %d | %.1f |" % (

@@ -242,6 +242,9 @@ public enum TuneWriter {
 
     // MARK: - HTML
 
+    /// Lockouts listed per setting on the page (JSON has them all).
+    static let lockoutRows = 50
+
     /// A self-contained page: per bantime (and increment), a maxretry x findtime heatmap
     /// whose cells are green by the share of attackers banned and red by lockouts, then
     /// the table and every lockout.
@@ -333,13 +336,17 @@ public enum TuneWriter {
                 let setting =
                     "maxretry \(o.setting.maxRetry), findtime \(duration(o.setting.findTime)), bantime \(duration(o.setting.banTime))"
                     + (o.setting.increment ? ", increment" : "")
-                for lockout in o.lockouts {
+                for lockout in o.lockouts.prefix(Self.lockoutRows) {
                     let cells = [
                         setting, lockout.user, lockout.id.description, HTMLReport.time(lockout.start),
                         lockout.end == Int.max ? "forever" : HTMLReport.time(lockout.end), String(lockout.failures),
                         HTMLReport.time(lockout.success),
                     ]
                     out += "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+                }
+                if o.lockouts.count > Self.lockoutRows {
+                    out +=
+                        "<tr><td>\(e(setting))</td><td colspan=\"6\">and \(o.lockouts.count - Self.lockoutRows) more (--format json has them all)</td></tr>\n"
                 }
             }
             out += "</tbody></table>\n"

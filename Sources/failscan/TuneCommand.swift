@@ -15,7 +15,7 @@ struct TuneCommand: ParsableCommand {
             the grid (each list's values combined) is a replay of the same failures by the \
             FailManager of `failscan jails`, so each gives the bans a jails run with that \
             setting gives. Per setting: bans, addresses banned, failures stopped (those that \
-            came while their address's ban ran), slow attackers (addresses with at least \
+            came while their address's ban ran), slow attackers (addresses that never logged in, with at least \
             maxretry failures never banned), the time from an address's first failure to its \
             first ban (median, 90th percentile), and lockouts: addresses that logged in \
             successfully in the same logs and that the setting bans (legitimate users), with \

@@ -9,7 +9,8 @@ import Testing
 /// bans of a separate `failscan jails` run with that setting, and finds exactly the planted
 /// lockouts: the legitimate users whose bad day reaches maxretry.
 @Suite(.serialized) struct TuneTests {
-    /// Seconds of the log's start, and the `--now` that anchors its year.
+    /// Seconds of the log's start (syslog times are written in UTC, read with --timezone
+    /// UTC), and the `--now` that anchors its year.
     static let start = 1_763_000_000 // 2025-11-13
     static let now = start + 40 * 86400
 
@@ -117,7 +118,8 @@ import Testing
         let config = Self.directory + "/tune"
         try Self.jail(config, maxretry: 5, findtime: "10m", bantime: "1h")
         let run = try TestSupport.failscan([
-            "tune", "--config", config, "--jail", "sshd", "--now", String(Self.now), "--maxretry", "3,5,10", "--findtime", "10m,1h,1d",
+            "tune", "--config", config, "--jail", "sshd", "--now", String(Self.now), "--timezone", "UTC", "--maxretry", "3,5,10",
+            "--findtime", "10m,1h,1d",
             "--bantime", "1h,1d,1w", "--format", "json",
         ])
         try #require(run.status == 0, "\(run.stderr)")
@@ -140,7 +142,7 @@ import Testing
                     let other = Self.directory + "/jails-\(maxretry)-\(findtime)-\(bantime)"
                     try Self.jail(other, maxretry: maxretry, findtime: findtime, bantime: bantime)
                     let jails = try TestSupport.failscan([
-                        "jails", "--config", other, "--jail", "sshd", "--now", String(Self.now), "--format", "json",
+                        "jails", "--config", other, "--jail", "sshd", "--now", String(Self.now), "--timezone", "UTC", "--format", "json",
                     ])
                     try #require(jails.status == 0, "\(jails.stderr)")
                     var banned: [String] = []
@@ -157,18 +159,24 @@ import Testing
 
                     // The planted lockouts: every user whose bad day reaches maxretry, once,
                     // after maxretry failures; nobody else.
-                    let expected = Self.users.filter { $0.burst >= maxretry }.map { "\($0.ip) \($0.name) \(maxretry)" }
+                    // (The login nearest the ban: the one right after the bad day's burst.)
+                    let expected = Self.users.enumerated().filter { $0.element.burst >= maxretry }.map { u, user in
+                        "\(user.ip) \(user.name) \(maxretry) \(Self.start + 26 * 86400 + 14 * 3600 + u * 900 + user.burst * 5 + 10)"
+                    }
                     let lockouts = String(Self.value("lockouts", in: line.replacingOccurrences(of: "},{", with: "}|{")[...])!)
                     var found: [String] = []
                     for entry in lockouts.dropFirst().dropLast().split(separator: "|") where !entry.isEmpty {
                         let ip = entry.split(separator: "\"ip\":\"")[1].prefix { $0 != "\"" }
                         let user = entry.split(separator: "\"user\":\"")[1].prefix { $0 != "\"" }
-                        found.append("\(ip) \(user) \(Self.value("failures", in: entry)!)")
+                        found.append("\(ip) \(user) \(Self.value("failures", in: entry)!) \(Self.value("success", in: entry)!)")
                     }
                     #expect(found.sorted() == expected.sorted(), "\(setting): lockouts \(found) against planted \(expected)")
                     // Steady attackers are banned by every setting; slow ones only when a
                     // day is the window, else they are reported as slow attackers.
                     for ip in Self.steady { #expect(tuneBanned.contains(ip), "\(setting): steady \(ip) banned") }
+                    // Legitimate users' scattered mistypes are not slow attacks: only the planted ones.
+                    let slowCount = Self.value("slow_attackers", in: line)!.components(separatedBy: "\"ip\":").count - 1
+                    #expect(slowCount == (findtime == "1d" ? 0 : Self.slow.count), "\(setting): \(slowCount) slow attackers")
                     for ip in Self.slow {
                         let reported =
                             line.contains("{\"failures\":36,\"first\":")
@@ -185,7 +193,8 @@ import Testing
         let config = Self.directory + "/tune-formats"
         try Self.jail(config, maxretry: 5, findtime: "10m", bantime: "1h")
         let base = [
-            "tune", "--config", config, "--jail", "sshd", "--now", String(Self.now), "--maxretry", "3,5", "--findtime", "1h",
+            "tune", "--config", config, "--jail", "sshd", "--now", String(Self.now), "--timezone", "UTC", "--maxretry", "3,5", "--findtime",
+            "1h",
             "--bantime", "1d", "--increment", "off,on",
         ]
         let table = try TestSupport.failscan(base)
@@ -209,7 +218,10 @@ import Testing
     @Test func noLockoutsKeepsTheBans() throws {
         let config = Self.directory + "/tune-no-lockouts"
         try Self.jail(config, maxretry: 5, findtime: "10m", bantime: "1h")
-        let base = ["tune", "--config", config, "--jail", "sshd", "--now", String(Self.now), "--maxretry", "3,10", "--format", "json"]
+        let base = [
+            "tune", "--config", config, "--jail", "sshd", "--now", String(Self.now), "--timezone", "UTC", "--maxretry", "3,10", "--format",
+            "json",
+        ]
         let with = try TestSupport.failscan(base)
         let without = try TestSupport.failscan(base + ["--no-lockouts"])
         try #require(with.status == 0 && without.status == 0, "\(with.stderr)\(without.stderr)")

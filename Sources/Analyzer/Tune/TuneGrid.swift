@@ -36,20 +36,27 @@ public struct TuneGrid: Sendable {
         return policy
     }
 
-    /// Every setting over `ledger` (finished) and the successful logins of an id (in time
-    /// order; asked for banned ids only), settings on every core; outcomes in the settings'
-    /// order.
-    public func evaluate(_ ledger: FailureLedger, successes: @escaping @Sendable (FailureID) -> [Success]?) -> [TuneOutcome] {
+    /// Every setting over `ledger` (finished), settings on every core; outcomes in the
+    /// settings' order.
+    /// - Parameters:
+    ///   - loggedIn: whether an id logged in successfully (a legitimate user's).
+    ///   - successes: the successful logins of an id, in time order (asked for banned ids).
+    public func evaluate(
+        _ ledger: FailureLedger, loggedIn: @escaping @Sendable (FailureID) -> Bool,
+        successes: @escaping @Sendable (FailureID) -> [Success]?
+    ) -> [TuneOutcome] {
         let entries = ledger.entries.filter { !base.ignores($0.key) }.sorted { $0.key < $1.key }
         let ids = entries.map(\.key)
         let times = entries.map(\.value.times)
         return Parallel.map(settings.count) { index in
-            Self.evaluate(settings[index], policy: policy(settings[index]), ids: ids, times: times, successes: successes)
+            Self.evaluate(
+                settings[index], policy: policy(settings[index]), ids: ids, times: times, loggedIn: loggedIn, successes: successes)
         }
     }
 
     static func evaluate(
-        _ setting: TuneSetting, policy: JailPolicy, ids: [FailureID], times: [[Int]], successes: (FailureID) -> [Success]?
+        _ setting: TuneSetting, policy: JailPolicy, ids: [FailureID], times: [[Int]], loggedIn: (FailureID) -> Bool,
+        successes: (FailureID) -> [Success]?
     ) -> TuneOutcome {
         let manager = FailManager(policy: policy)
         var outcome = TuneOutcome(setting: setting)
@@ -59,7 +66,9 @@ public struct TuneGrid: Sendable {
             let spans: [(start: Int, end: Int)]
             if case .host = id { spans = [] } else { spans = manager.bans(times, id: id) }
             guard let first = spans.first else {
-                if times.count >= setting.maxRetry, case .address = id {
+                // A legitimate user's address (it logged in) is no attacker, however often it
+                // mistyped.
+                if times.count >= setting.maxRetry, case .address = id, !loggedIn(id) {
                     outcome.slowAttackers.append(.init(id: id, failures: times.count, first: times[0], last: times[times.count - 1]))
                 }
                 continue
@@ -75,7 +84,10 @@ public struct TuneGrid: Sendable {
             }
             if let logins = successes(id), !logins.isEmpty {
                 for ban in spans {
-                    let login = logins.last { $0.time <= ban.start } ?? logins.first { $0.time > ban.start }!
+                    // The login nearest the ban (the earlier one on a tie).
+                    let after = logins.firstIndex { $0.time > ban.start } ?? logins.count
+                    let candidates = [after - 1, after].filter { logins.indices.contains($0) }
+                    let login = logins[candidates.min { abs(logins[$0].time - ban.start) < abs(logins[$1].time - ban.start) }!]
                     let leading = times.filter { $0 <= ban.start && $0 >= ban.start - setting.findTime }.count
                     outcome.lockouts.append(
                         .init(id: id, user: login.user, start: ban.start, end: ban.end, failures: leading, success: login.time))

@@ -1,7 +1,8 @@
 /// What one setting of a grid would have done to the same failures.
 public struct TuneOutcome: Sendable {
-    /// An address that failed at least maxretry times and was never banned: failures
-    /// spread wider than findtime (a slow attacker, or a password sprayer's address).
+    /// An address that failed at least maxretry times, was never banned and never logged
+    /// in: failures spread wider than findtime (a slow attacker, or a password sprayer's
+    /// address).
     public struct SlowAttacker: Sendable, Equatable {
         public let id: FailureID
         public let failures: Int
@@ -13,8 +14,8 @@ public struct TuneOutcome: Sendable {
     /// that this setting bans.
     public struct Lockout: Sendable, Equatable {
         public let id: FailureID
-        /// The user of its successful login nearest the ban (the last before it, else the
-        /// first after).
+        /// The user of its successful login nearest the ban (before or after it; the
+        /// earlier on a tie).
         public let user: String
         /// The ban: start and end (`Int.max`: forever).
         public let start: Int

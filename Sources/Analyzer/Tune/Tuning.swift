@@ -62,7 +62,8 @@ public struct Tuning: Sendable {
         ledger.finish()
         let logins = book
         return Result(
-            outcomes: grid.evaluate(ledger, successes: { logins.successes(of: $0) }), own: own.results[0], summary: summary,
+            outcomes: grid.evaluate(ledger, loggedIn: { logins.entries[$0] != nil }, successes: { logins.successes(of: $0) }),
+            own: own.results[0], summary: summary,
             logins: book.count, legitimate: book.entries.count)
     }
 }
