@@ -155,6 +155,36 @@ static inline int cmemsearch_teddy_avx2_supported(void) { return __builtin_cpu_s
    and fail2ban's matching of decoded text can part (16 bytes a step; SSE2 is baseline). */
 /// How many newline bytes s[0..<n] holds, 16 bytes at a time (line numbers for every
 /// failure: a memchr per line costs a call per line of ~100 bytes).
+/// First occurrence of needle in a short haystack (a line), or NULL: the needle's first
+/// and last bytes compared 16 positions at a time, candidates checked with memcmp. No
+/// set-up per call, unlike glibc's memmem (two-way), which a gate pays on every line.
+static inline const void *cmemsearch_find_short(const void *haystack, size_t haystack_len,
+                                                const void *needle, size_t needle_len) {
+    const uint8_t *h = (const uint8_t *)haystack, *n = (const uint8_t *)needle;
+    if (needle_len == 0) return h;
+    if (needle_len > haystack_len) return NULL;
+    if (needle_len == 1) return memchr(h, n[0], haystack_len);
+    const size_t last = needle_len - 1, end = haystack_len - last; /* candidate starts < end */
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i first_byte = _mm_set1_epi8((char)n[0]), last_byte = _mm_set1_epi8((char)n[last]);
+    for (; i + 16 <= end; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(h + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(h + i + last));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first_byte), _mm_cmpeq_epi8(b, last_byte)));
+        while (mask) {
+            unsigned bit = (unsigned)__builtin_ctz(mask);
+            if (memcmp(h + i + bit + 1, n + 1, last - 1) == 0) return h + i + bit;
+            mask &= mask - 1;
+        }
+    }
+#endif
+    for (; i < end; i++) {
+        if (h[i] == n[0] && h[i + last] == n[last] && memcmp(h + i + 1, n + 1, last - 1) == 0) return h + i;
+    }
+    return NULL;
+}
+
 /* Newlines in s[0..<n], 32 bytes a step: equal bytes are -1, subtracted into byte counters
  * that are summed (_mm256_sad_epu8) before any can pass 255. */
 __attribute__((target("avx2")))

@@ -69,7 +69,7 @@ struct PrefixGates: Sendable {
         return literalBytes.withUnsafeBufferPointer { pool in
             for k in set {
                 let literal = literals[k]
-                if cmemsearch_memmem(subject.baseAddress, subject.count, pool.baseAddress! + literal.lowerBound, literal.count) != nil {
+                if cmemsearch_find_short(subject.baseAddress, subject.count, pool.baseAddress! + literal.lowerBound, literal.count) != nil {
                     return true
                 }
             }
