@@ -5,7 +5,11 @@ import CMemSearch
 ///
 /// Contract (ripgrep's candidate-line hook): false positives allowed, false negatives
 /// never. A line without any of the literals cannot match; a line with one may not.
-public struct Prefilter: Sendable, Equatable {
+///
+/// A class: the line loop asks it for the next hit on every candidate line, where a copy
+/// of a struct of arrays retained and released each one (perf, a tune over 2 million
+/// logins: retains from 11% of the samples to 4%; wall time unchanged within noise).
+public final class Prefilter: Sendable, Equatable {
     /// The literals searched for.
     public let literals: [[UInt8]]
 
