@@ -7,38 +7,17 @@ import Output
 extension LedgerGroup {
     /// Appends the group's line (without the newline).
     func write(to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        JSONText.key("f", to: &out)
-        JSONText.int(f, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("i", to: &out)
-        JSONText.string(i, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("j", to: &out)
-        JSONText.int(j, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("k", to: &out)
-        JSONText.string(k, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("l", to: &out)
-        JSONText.ints(l, to: &out)
-        if let r {
-            out.append(UInt8(ascii: ","))
-            JSONText.key("r", to: &out)
-            JSONText.ints(r, to: &out)
+        JSONText.object(to: &out) { o in
+            o.int("f", f)
+            o.string("i", i)
+            o.int("j", j)
+            o.string("k", k)
+            o.ints("l", l)
+            if let r { o.ints("r", r) }
+            o.int("r0", r0)
+            o.ints("t", t)
+            if let u { o.strings("u", u) }
         }
-        out.append(UInt8(ascii: ","))
-        JSONText.key("r0", to: &out)
-        JSONText.int(r0, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("t", to: &out)
-        JSONText.ints(t, to: &out)
-        if let u {
-            out.append(UInt8(ascii: ","))
-            JSONText.key("u", to: &out)
-            JSONText.strings(u, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
     }
 
     /// Reads a line the fast way; nil when it holds something the fast reader does not take.

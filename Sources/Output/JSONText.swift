@@ -34,20 +34,17 @@ public enum JSONText {
         out.append(contentsOf: value ? [116, 114, 117, 101] : [102, 97, 108, 115, 101])
     }
 
-    public static func ints(_ values: [Int], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (n, value) in values.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            int(value, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
+    public static func ints(_ values: [Int], to out: inout [UInt8]) { array(values, to: &out, int) }
 
-    public static func strings(_ values: [String], to out: inout [UInt8]) {
+    public static func strings(_ values: [String], to out: inout [UInt8]) { array(values, to: &out, string) }
+
+    /// `[a,b,...]`, each element written by `element`.
+    @inline(__always)
+    static func array<T>(_ values: [T], to out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: "["))
         for (n, value) in values.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            string(value, to: &out)
+            element(value, &out)
         }
         out.append(UInt8(ascii: "]"))
     }
@@ -72,5 +69,110 @@ public enum JSONText {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONText {
+    /// Writes an object's members in the order given (callers give keys sorted, as
+    /// `JSONEncoder`'s `.sortedKeys` does), with the commas between them.
+    public struct Object {
+        var bytes: [UInt8]
+        var empty = true
+
+        @inline(__always)
+        mutating func next() {
+            if !empty { bytes.append(UInt8(ascii: ",")) }
+            empty = false
+        }
+
+        @inline(__always)
+        mutating func member(_ key: StaticString) {
+            next()
+            JSONText.key(key, to: &bytes)
+        }
+
+        /// A key known only at run time (escaped like any string).
+        @inline(__always)
+        mutating func member(_ key: String) {
+            next()
+            JSONText.string(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+        }
+
+        public mutating func int(_ key: StaticString, _ value: Int) {
+            member(key)
+            JSONText.int(value, to: &bytes)
+        }
+
+        public mutating func int(_ key: String, _ value: Int) {
+            member(key)
+            JSONText.int(value, to: &bytes)
+        }
+
+        /// An integer, or `null`.
+        public mutating func int(_ key: StaticString, _ value: Int?) {
+            member(key)
+            if let value { JSONText.int(value, to: &bytes) } else { bytes.append(contentsOf: [110, 117, 108, 108]) }
+        }
+
+        public mutating func bool(_ key: StaticString, _ value: Bool) {
+            member(key)
+            JSONText.bool(value, to: &bytes)
+        }
+
+        public mutating func string(_ key: StaticString, _ value: String) {
+            member(key)
+            JSONText.string(value, to: &bytes)
+        }
+
+        public mutating func string(_ key: String, _ value: String) {
+            member(key)
+            JSONText.string(value, to: &bytes)
+        }
+
+        public mutating func ints(_ key: StaticString, _ values: [Int]) {
+            member(key)
+            JSONText.ints(values, to: &bytes)
+        }
+
+        public mutating func strings(_ key: StaticString, _ values: [String]) {
+            member(key)
+            JSONText.strings(values, to: &bytes)
+        }
+
+        public mutating func strings(_ key: String, _ values: [String]) {
+            member(key)
+            JSONText.strings(values, to: &bytes)
+        }
+
+        /// A nested object.
+        public mutating func object(_ key: StaticString, _ body: (inout Object) -> Void) {
+            member(key)
+            JSONText.object(to: &bytes, body)
+        }
+
+        /// An array of objects, one per element of `items`.
+        public mutating func objects<S: Sequence>(_ key: StaticString, _ items: S, _ body: (inout Object, S.Element) -> Void) {
+            member(key)
+            bytes.append(UInt8(ascii: "["))
+            var first = true
+            for item in items {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                JSONText.object(to: &bytes) { body(&$0, item) }
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// Appends one object, its members written by `body`.
+    @inline(__always)
+    public static func object(to out: inout [UInt8], _ body: (inout Object) -> Void) {
+        var object = Object(bytes: [])
+        swap(&object.bytes, &out) // the buffer moves in and out: no copy
+        object.bytes.append(UInt8(ascii: "{"))
+        body(&object)
+        object.bytes.append(UInt8(ascii: "}"))
+        swap(&object.bytes, &out)
     }
 }

@@ -127,116 +127,51 @@ public enum TuneWriter {
     public static func json(_ outcomes: [TuneOutcome], context: Context) -> String {
         var out: [UInt8] = []
         for o in outcomes {
-            out.append(UInt8(ascii: "{"))
-            JSONText.key("banned", to: &out)
-            JSONText.strings(o.banned.map(\.description), to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("banned_addresses", to: &out)
-            JSONText.int(o.banned.count, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("bans", to: &out)
-            JSONText.int(o.bans, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("failures", to: &out)
-            JSONText.int(o.failures, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("failures_stopped", to: &out)
-            JSONText.int(o.failuresStopped, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("lockouts", to: &out)
-            out.append(UInt8(ascii: "["))
-            for (n, lockout) in o.lockouts.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "{"))
-                JSONText.key("end", to: &out)
-                JSONText.int(lockout.end == Int.max ? -1 : lockout.end, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("failures", to: &out)
-                JSONText.int(lockout.failures, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("ip", to: &out)
-                JSONText.string(lockout.id.description, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("start", to: &out)
-                JSONText.int(lockout.start, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("success", to: &out)
-                JSONText.int(lockout.success, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("user", to: &out)
-                JSONText.string(lockout.user, to: &out)
-                out.append(UInt8(ascii: "}"))
+            JSONText.object(to: &out) { j in
+                j.strings("banned", o.banned.map(\.description))
+                j.int("banned_addresses", o.banned.count)
+                j.int("bans", o.bans)
+                j.int("failures", o.failures)
+                j.int("failures_stopped", o.failuresStopped)
+                j.objects("lockouts", o.lockouts) { l, lockout in
+                    l.int("end", lockout.end == Int.max ? -1 : lockout.end)
+                    l.int("failures", lockout.failures)
+                    l.string("ip", lockout.id.description)
+                    l.int("start", lockout.start)
+                    l.int("success", lockout.success)
+                    l.string("user", lockout.user)
+                }
+                j.object("setting") { s in
+                    s.int("bantime", o.setting.banTime)
+                    s.int("findtime", o.setting.findTime)
+                    s.bool("increment", o.setting.increment)
+                    s.int("maxretry", o.setting.maxRetry)
+                }
+                j.objects("slow_attackers", o.slowAttackers) { a, slow in
+                    a.int("failures", slow.failures)
+                    a.int("first", slow.first)
+                    a.string("ip", slow.id.description)
+                    a.int("last", slow.last)
+                }
+                j.object("time_to_first_ban") { t in
+                    t.int("max", o.timesToFirstBan.last)
+                    t.int("median", o.timeToFirstBan(quantile: 0.5))
+                    t.int("p90", o.timeToFirstBan(quantile: 0.9))
+                }
             }
-            out.append(UInt8(ascii: "]"))
-            out.append(UInt8(ascii: ","))
-            JSONText.key("setting", to: &out)
-            out.append(UInt8(ascii: "{"))
-            JSONText.key("bantime", to: &out)
-            JSONText.int(o.setting.banTime, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("findtime", to: &out)
-            JSONText.int(o.setting.findTime, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("increment", to: &out)
-            JSONText.bool(o.setting.increment, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONText.key("maxretry", to: &out)
-            JSONText.int(o.setting.maxRetry, to: &out)
-            out.append(UInt8(ascii: "}"))
-            out.append(UInt8(ascii: ","))
-            JSONText.key("slow_attackers", to: &out)
-            out.append(UInt8(ascii: "["))
-            for (n, slow) in o.slowAttackers.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "{"))
-                JSONText.key("failures", to: &out)
-                JSONText.int(slow.failures, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("first", to: &out)
-                JSONText.int(slow.first, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("ip", to: &out)
-                JSONText.string(slow.id.description, to: &out)
-                out.append(UInt8(ascii: ","))
-                JSONText.key("last", to: &out)
-                JSONText.int(slow.last, to: &out)
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append(UInt8(ascii: "]"))
-            out.append(UInt8(ascii: ","))
-            JSONText.key("time_to_first_ban", to: &out)
-            out.append(UInt8(ascii: "{"))
-            for (n, (key, value)) in [
-                ("max", o.timesToFirstBan.last), ("median", o.timeToFirstBan(quantile: 0.5)), ("p90", o.timeToFirstBan(quantile: 0.9)),
-            ].enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.string(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                if let value { JSONText.int(value, to: &out) } else { out.append(contentsOf: Array("null".utf8)) }
-            }
-            out.append(UInt8(ascii: "}"))
-            out.append(UInt8(ascii: "}"))
             out.append(10)
         }
-        out.append(contentsOf: Array(#"{"scan":{"#.utf8))
-        JSONText.key("failures", to: &out)
-        JSONText.int(outcomes.first?.failures ?? 0, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("files", to: &out)
-        JSONText.strings(context.files, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("jail", to: &out)
-        JSONText.string(context.jail, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("legitimate_addresses", to: &out)
-        JSONText.int(context.legitimate, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("logins", to: &out)
-        JSONText.int(context.logins, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONText.key("successregex", to: &out)
-        JSONText.bool(context.hasSuccessRegex, to: &out)
-        out.append(contentsOf: Array("}}\n".utf8))
+        JSONText.object(to: &out) { j in
+            j.object("scan") { s in
+                s.int("failures", outcomes.first?.failures ?? 0)
+                s.strings("files", context.files)
+                s.string("jail", context.jail)
+                s.int("legitimate_addresses", context.legitimate)
+                s.int("logins", context.logins)
+                s.bool("successregex", context.hasSuccessRegex)
+            }
+        }
+        out.append(10)
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -9,23 +9,10 @@ import Output
 extension OutputFormat: ExpressibleByArgument {}
 extension BanWindow: ExpressibleByArgument {}
 
-/// What `scan` and `jails` share after the jails are known: the ban rule, the time
-/// range, the output; and the one path that runs a replay and writes its result.
+/// What `scan`, `jails` and `reduce` share after the jails are known: the replay's rules,
+/// the output; and the one path that runs a replay and writes its result.
 struct ReplayArguments: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Ban rule: failmanager is fail2ban's own accounting, sliding bans at maxretry failures within any findtime interval.",
-            valueName: "rule"))
-    var window: BanWindow = .failmanager
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp("Ignore failures before this time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]], local time).", valueName: "time"))
-    var since: String?
-
-    @Option(name: .long, help: ArgumentHelp("Ignore failures after this time.", valueName: "time"))
-    var until: String?
+    @OptionGroup var rules: ReplayRules
 
     @Option(
         name: .customLong("active-at"),
@@ -47,41 +34,9 @@ struct ReplayArguments: ParsableArguments {
     @Flag(name: .long, help: "Print statistics on standard error.")
     var stats = false
 
-    @Option(
-        name: .customLong("self-address"),
-        help: ArgumentHelp(
-            "An address or network of the host whose logs these are: jails with ignoreself (fail2ban's default) never ban it, as they never ban loopback; repeatable.",
-            valueName: "cidr"))
-    var selfAddresses: [String] = []
-
-    @Flag(
-        name: .customLong("resolve-hosts"),
-        help:
-            "Look up host names that <HOST> matched through the system resolver and count each address, as fail2ban does with usedns = yes or warn (today's DNS, not the logs'; one lookup per name). Without it they are reported and never banned."
-    )
-    var resolveHosts = false
-
-    /// Unix seconds, or a local `YYYY-MM-DD[THH:MM[:SS]]`; nil when it is neither.
-    static func parseTime(_ text: String) -> Int? {
-        if let epoch = Int(text) { return epoch }
-        let parts = text.split(whereSeparator: { "-T: ".contains($0) }).map { Int($0) }
-        guard parts.count >= 3, parts.count <= 6, parts.allSatisfy({ $0 != nil }) else { return nil }
-        let p = parts.map { $0! }
-        let field = { (i: Int) in i < p.count ? p[i] : 0 }
-        guard (1...9999).contains(p[0]), (1...12).contains(p[1]), (1...31).contains(p[2]),
-            (0...23).contains(field(3)), (0...59).contains(field(4)), (0...60).contains(field(5))
-        else { return nil }
-        return CivilTime().local(p[0], p[1], p[2], field(3), field(4), field(5))
-    }
-
     func validate() throws {
-        for (name, value) in [("--since", since), ("--until", until), ("--active-at", activeAt)] {
-            if let value, Self.parseTime(value) == nil {
-                throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
-            }
-        }
-        for entry in selfAddresses where CIDR(entry) == nil {
-            throw ValidationError("--self-address \(entry) is not an address or network")
+        if let activeAt, ReplayRules.parseTime(activeAt) == nil {
+            throw ValidationError("--active-at \(activeAt): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
         }
         if format.isDatabase, output == nil {
             throw ValidationError("--format \(format.rawValue) writes a database: name it with --output")
@@ -89,13 +44,7 @@ struct ReplayArguments: ParsableArguments {
     }
 
     /// A replay of `jails` with these options.
-    func replay(_ jails: [JailReplay.Jail], options: ScanOptions) -> JailReplay {
-        var replay = JailReplay(
-            jails: jails, options: options, window: window, since: since.flatMap(Self.parseTime), until: until.flatMap(Self.parseTime))
-        replay.selfAddresses = selfAddresses.compactMap(CIDR.init)
-        replay.resolveHosts = resolveHosts
-        return replay
-    }
+    func replay(_ jails: [JailReplay.Jail], options: ScanOptions) -> JailReplay { rules.replay(jails, options: options) }
 
     /// Runs `replay` with progress on a terminal, reports problems, writes the output.
     /// - Throws: exit status 1 when some input was unreadable, ``ExitStatus/NoInput``
@@ -169,7 +118,7 @@ struct ReplayArguments: ParsableArguments {
                 "\(unbannable.count) banned address(es) are unspecified, loopback, multicast or reserved and are left out (e.g. \(example))"
             )
         }
-        let active = activeAt.flatMap(Self.parseTime)
+        let active = activeAt.flatMap(ReplayRules.parseTime)
         if let report {
             try report.finish(outcome.results)
         } else if let html {

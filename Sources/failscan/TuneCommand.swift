@@ -59,26 +59,7 @@ struct TuneCommand: ParsableCommand {
             valueName: "list"))
     var increment: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Ban rule: failmanager is fail2ban's own accounting, sliding bans at maxretry failures within any findtime interval.",
-            valueName: "rule"))
-    var window: BanWindow = .failmanager
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp("Ignore failures and logins before this time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]]).", valueName: "time"))
-    var since: String?
-
-    @Option(name: .long, help: ArgumentHelp("Ignore failures and logins after this time.", valueName: "time"))
-    var until: String?
-
-    @Option(
-        name: .customLong("self-address"),
-        help: ArgumentHelp(
-            "An address or network of the host whose logs these are (never banned with ignoreself); repeatable.", valueName: "cidr"))
-    var selfAddresses: [String] = []
+    @OptionGroup var rules: ReplayRules
 
     @Flag(
         name: .customLong("no-lockouts"),
@@ -126,14 +107,6 @@ struct TuneCommand: ParsableCommand {
         if let findtime { _ = try Self.list(findtime, "findtime", Self.findTime) }
         if let bantime { _ = try Self.list(bantime, "bantime", Self.banTime) }
         if let increment { _ = try Self.list(increment, "increment", Self.onOff) }
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, ReplayArguments.parseTime(value) == nil {
-                throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
-            }
-        }
-        for entry in selfAddresses where CIDR(entry) == nil {
-            throw ValidationError("--self-address \(entry) is not an address or network")
-        }
     }
 
     func run() throws {
@@ -154,10 +127,7 @@ struct TuneCommand: ParsableCommand {
                 findTime: try findtime.map { try Self.list($0, "findtime", Self.findTime) } ?? [config.findTime],
                 banTime: try bantime.map { try Self.list($0, "bantime", Self.banTime) } ?? [config.banTime],
                 increment: try increment.map { try Self.list($0, "increment", Self.onOff) } ?? [config.banTimeIncrement != nil])
-            var replay = JailReplay(
-                jails: [replayJail], options: filterArguments.scanOptions(), window: window,
-                since: since.flatMap(ReplayArguments.parseTime), until: until.flatMap(ReplayArguments.parseTime))
-            replay.selfAddresses = selfAddresses.compactMap(CIDR.init)
+            let replay = rules.replay([replayJail], options: filterArguments.scanOptions())
             for note in replay.notes { Diagnostics.note(note) }
             if success == nil && !noLockouts {
                 Diagnostics.note(
