@@ -234,6 +234,48 @@ import Testing
         #expect(b[2].contains("\"logins\":0") && b[2].contains("\"successregex\":false"), "\(b[2])")
     }
 
+    /// `successregex` in a jail (replacing the filter's; a line `<filter>` adds the
+    /// filter's) and in a filter (replacing failscan's default).
+    @Test func successregexInJailAndFilter() throws {
+        let dir = Self.directory + "/successregex"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var lines: [String] = []
+        func at(_ seconds: Int) -> String { Self.syslog(Self.start + seconds) }
+        for (n, ip) in ["10.9.0.1", "10.9.0.2", "10.9.0.3"].enumerated() {
+            for k in 0..<5 {
+                lines.append("\(at(n * 3600 + k * 5)) host sshd[\(100 + n)]: Failed password for u\(n) from \(ip) port 22 ssh2")
+            }
+        }
+        lines.append("\(at(60)) host custom-auth[7]: OK user zed from 10.9.0.1")
+        lines.append("\(at(3660)) host sshd[201]: Accepted password for u1 from 10.9.0.2 port 22 ssh2")
+        lines.append("\(at(7260)) host sshd[202]: Accepted password for u2 from 10.9.0.3 port 2222 ssh2")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/auth.log", atomically: true, encoding: .utf8)
+        let custom = #"custom-auth\[\d+\]: OK user <F-USER>\S+</F-USER> from <HOST>"#
+        let filter = """
+            [Definition]
+            failregex = Failed password for \\S+ from <HOST>
+            successregex = Accepted \\S+ for <F-USER>\\S+</F-USER> from <HOST> port 2222
+            """
+        try filter.write(toFile: dir + "/port2222.conf", atomically: true, encoding: .utf8)
+        /// The lockouts' users of a tune with this jail section's extra lines and filter.
+        func lockedOut(_ extra: String, filter: String = "/etc/fail2ban/filter.d/sshd.conf") throws -> [String] {
+            let config = dir + "/conf-\(abs(extra.hashValue))-\(filter.count)"
+            try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+            let jail = "[sshd]\nenabled = true\nfilter = \(filter)\nlogpath = \(dir)/auth.log\nmaxretry = 3\n\(extra)\n"
+            try jail.write(toFile: config + "/jail.local", atomically: true, encoding: .utf8)
+            let run = try TestSupport.failscan([
+                "tune", "--config", config, "--jail", "sshd", "--now", String(Self.now), "--timezone", "UTC", "--format", "csv",
+            ])
+            try #require(run.status == 0, "\(run.stderr)")
+            let row = run.stdout.split(separator: "\n")[1]
+            return row.split(separator: ",").last.map { $0.split(separator: " ").map(String.init) } ?? []
+        }
+        #expect(try lockedOut("") == ["u1", "u2"], "sshd's default: Accepted lines")
+        #expect(try lockedOut("successregex = \(custom)") == ["zed"], "the jail's replaces the filter's")
+        #expect(try lockedOut("successregex = <filter>\n    \(custom)") == ["u1", "u2", "zed"], "<filter> adds the filter's")
+        #expect(try lockedOut("", filter: dir + "/port2222.conf") == ["u2"], "the filter's replaces failscan's default")
+    }
+
     @Test func badListsAreRefused() throws {
         for (option, value) in [("--maxretry", "3,x"), ("--findtime", "0"), ("--bantime", "1h,,soon"), ("--increment", "maybe")] {
             let run = try TestSupport.failscan(["tune", "--jail", "sshd", option, value])
