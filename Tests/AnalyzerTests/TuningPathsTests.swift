@@ -5,8 +5,8 @@ import Testing
 
 @testable import Analyzer
 
-/// `failscan tune`'s logins are gathered per chunk in the workers: every chunk size and
-/// thread count gives the same outcomes (the sample auth.log's sshd and qpopper logins,
+/// `failscan tune` over every path of the scan: every chunk size and thread count gives
+/// the same outcomes, logins and lockouts (the sample auth.log's sshd and qpopper logins,
 /// a grid of four settings).
 @Suite struct TuningPathsTests {
     func outcomes(_ filter: String, chunkSize: Int, threads: Int) throws -> (String, Int, Int) {

@@ -17,13 +17,4 @@ public struct ChunkMatches: Sendable {
     /// Lines in the chunk (counted only in detailed mode).
     public var lines = 0
     public var counters = FilterRunner.Counters()
-    /// A login filter's dated matches (`failscan tune`'s successful logins), gathered per
-    /// address and user in the worker instead of one ``Failure`` each.
-    public var logins: [LoginKey: [Int]] = [:]
-}
-
-/// Who logged in: the address (or host name) and the user.
-public struct LoginKey: Hashable, Sendable {
-    public let id: FailureID
-    public let user: String
 }

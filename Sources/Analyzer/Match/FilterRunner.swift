@@ -17,9 +17,8 @@ public final class FilterRunner {
     var subjectCapacity = 8192
     /// Whether to count lines (for line numbers) and keep `<F-USER>` captures.
     public let detailed: Bool
-    /// A login filter: dated matches gathered per address and user, undated ones kept
-    /// as failures with their user.
-    let logins: Bool
+    /// Whether failures keep their user (all their fields when detailed).
+    let user: Bool
     /// Whether matches go to the multi-line merge instead of becoming failures here.
     let multiLine: Bool
 
@@ -42,15 +41,16 @@ public final class FilterRunner {
         }
     }
 
-    /// - Parameter logins: a login filter (``ScanFilter/collectsLogins``).
-    public init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false, logins: Bool = false) {
+    /// - Parameter user: keep each failure's user (`<F-USER>`) without counting lines
+    ///   (`detailed` keeps every field and counts lines).
+    public init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false, user: Bool = false) {
         self.matcher = matcher
         self.scratch = matcher.makeScratch()
         self.detector = detector
         self.dateScratch = detector.makeScratch()
         self.multiLine = matcher.usesMultiLineIDs
         self.detailed = detailed || multiLine
-        self.logins = logins && !multiLine
+        self.user = user
         subject = .allocate(capacity: subjectCapacity)
     }
 
@@ -67,7 +67,7 @@ public final class FilterRunner {
         // Locals, not properties of this class: reading a struct property of a class in the
         // per-line closure copies it (and retains what it holds) for every line.
         let detector = self.detector, matcher = self.matcher, scratch = self.scratch, dateScratch = self.dateScratch
-        let detailed = self.detailed, multiLine = self.multiLine, logins = self.logins, layout = matcher.fieldLayout
+        let detailed = self.detailed, multiLine = self.multiLine, user = self.user, layout = matcher.fieldLayout
         var result = ChunkMatches()
         guard let base = buffer.baseAddress else { return result }
         var dates = DatesAbove(detector: detector, scratch: dateScratch)
@@ -107,7 +107,7 @@ public final class FilterRunner {
             let capture: FailureCapture?
             do {
                 capture = try matcher.measuringLine(scratch) { () throws(PCRE2Error) in
-                    try matcher.match(subject: text, scratch: scratch, withFields: detailed || logins)
+                    try matcher.match(subject: text, scratch: scratch, withFields: detailed || user)
                 }
             } catch {
                 result.counters.limitHits += 1
@@ -126,17 +126,13 @@ public final class FilterRunner {
                 id = .other(String(decoding: capture.id, as: UTF8.self))
             }
             let found = time()
-            result.counters.matched += 1
-            if logins, let found {
-                result.logins[LoginKey(id: id, user: capture.values?[layout.user] ?? ""), default: []].append(found)
-                return
-            }
             if found == nil { result.pendingTime.append(result.failures.count) }
+            result.counters.matched += 1
             result.failures.append(
                 Failure(
                     id: id, time: found ?? 0, file: file, line: detailed ? lineNumber : 0,
                     failregex: capture.failregexIndex,
-                    fields: detailed ? capture.fields(layout) : logins ? capture.values?[layout.user].map { ["user": $0] } : nil))
+                    fields: detailed ? capture.fields(layout) : user ? capture.values?[layout.user].map { ["user": $0] } : nil))
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
         result.lastTime = dates.time(above: buffer.count, in: buffer)

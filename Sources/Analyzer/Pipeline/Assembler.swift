@@ -26,25 +26,21 @@ struct Assembler {
         self.merger = merger
     }
 
-    /// Takes chunk `seq` of `file`; passes on every failure that is now in order (and a
-    /// login filter's gathered logins to `logins`).
-    mutating func deliver(
-        file: Int, seq: Int, _ matches: ChunkMatches, logins: ([LoginKey: [Int]]) -> Void = { _ in }, consume: (Failure) -> Void
-    ) {
+    /// Takes chunk `seq` of `file`; passes on every failure that is now in order.
+    mutating func deliver(file: Int, seq: Int, _ matches: ChunkMatches, consume: (Failure) -> Void) {
         waiting[file, default: [:]][seq] = matches
-        drain(logins, consume)
+        drain(consume)
     }
 
     /// `file` has `chunks` chunks (it may end before its chunks arrive).
-    mutating func end(file: Int, chunks: Int, logins: ([LoginKey: [Int]]) -> Void = { _ in }, consume: (Failure) -> Void) {
+    mutating func end(file: Int, chunks: Int, consume: (Failure) -> Void) {
         chunkCounts[file] = chunks
-        drain(logins, consume)
+        drain(consume)
     }
 
-    private mutating func drain(_ logins: ([LoginKey: [Int]]) -> Void, _ consume: (Failure) -> Void) {
+    private mutating func drain(_ consume: (Failure) -> Void) {
         while currentFile < chunkCounts.count {
             if let matches = waiting[currentFile]?.removeValue(forKey: nextSeq) {
-                if !matches.logins.isEmpty { logins(matches.logins) }
                 apply(matches, consume)
                 nextSeq += 1
             } else if chunkCounts[currentFile] == nextSeq {

@@ -38,11 +38,9 @@ public struct Scan: Sendable {
         run(paths, progress: progress) { (_: Int, failure: Failure) in consume(failure) }
     }
 
-    /// Scans `paths`; `consume` receives (filter index, failure) in input order per filter,
-    /// `logins` the gathered logins of a login filter (``ScanFilter/collectsLogins``), a
-    /// chunk's at a time, in input order too.
+    /// Scans `paths`; `consume` receives (filter index, failure) in input order per filter.
     public func run(
-        _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil, logins: ((Int, [LoginKey: [Int]]) -> Void)? = nil,
+        _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Int, Failure) -> Void
     ) -> ScanSummary {
         let options = self.options, filters = self.filters
@@ -59,13 +57,11 @@ public struct Scan: Sendable {
             for file in paths.indices where !filter.reads(file) { assemblers[f].end(file: file, chunks: 0, consume: { _ in }) }
         }
         func deliver(_ file: Int, _ seq: Int, _ matches: [(Int, ChunkMatches)]) {
-            for (f, chunk) in matches {
-                assemblers[f].deliver(file: file, seq: seq, chunk, logins: { logins?(f, $0) }) { consume(f, $0) }
-            }
+            for (f, chunk) in matches { assemblers[f].deliver(file: file, seq: seq, chunk) { consume(f, $0) } }
         }
         func end(_ file: Int, _ chunks: Int) {
             for (f, filter) in filters.enumerated() where filter.reads(file) {
-                assemblers[f].end(file: file, chunks: chunks, logins: { logins?(f, $0) }) { consume(f, $0) }
+                assemblers[f].end(file: file, chunks: chunks) { consume(f, $0) }
             }
         }
         let laneFilters = filters.indices.filter { filters[$0].needsLane }

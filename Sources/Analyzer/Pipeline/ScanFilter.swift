@@ -11,10 +11,9 @@ public struct ScanFilter: Sendable {
     public let maxLines: Int
     /// Indices into the scan's paths of the files this filter reads; nil for all.
     public let files: Set<Int>?
-    /// A login filter (`failscan tune`'s successful logins): its dated matches come
-    /// gathered per address and user (``ChunkMatches/logins``), undated ones as failures
-    /// with their user; one-line filters only.
-    public var collectsLogins = false
+    /// Keep each failure's user (`<F-USER>`) even when the scan is not detailed (a
+    /// one-line filter's: `failscan tune` needs its logins' users).
+    public var capturesUser = false
 
     public init(matcher: FilterMatcher, detector: DateDetector, maxLines: Int = 1, files: Set<Int>? = nil) {
         self.matcher = matcher

@@ -42,22 +42,14 @@ public struct Tuning: Sendable {
         if let success {
             // The logins: the success filter over the jail's files, users kept.
             var logins = success.scanFilter(files: filters[0].files)
-            logins.collectsLogins = true
+            logins.capturesUser = true
             filters.append(logins)
         }
         var ledger = FailureLedger()
         var book = LoginBook()
         let lower = replay.since ?? Int.min, upper = replay.until ?? Int.max
         var intake = JailReplay.Intake(replay) { _, failure, _ in ledger.add(failure) }
-        let summary = Scan(filters: filters, options: replay.options).run(
-            paths, progress: progress,
-            logins: { _, chunk in
-                for (key, times) in chunk {
-                    let kept = times.filter { $0 >= lower && $0 <= upper }
-                    if !kept.isEmpty { book.add(key, times: kept) }
-                }
-            }
-        ) { f, failure in
+        let summary = Scan(filters: filters, options: replay.options).run(paths, progress: progress) { f, failure in
             if f == 0 {
                 intake.take(0, failure, file: paths[failure.file])
             } else if failure.time >= lower && failure.time <= upper {
@@ -95,12 +87,7 @@ struct LoginBook: Sendable {
     private(set) var count = 0
 
     mutating func add(_ failure: Failure) {
-        add(LoginKey(id: failure.id, user: failure.fields?["user"] ?? ""), times: [failure.time])
-    }
-
-    /// Logins of one address and user (a chunk's, in line order).
-    mutating func add(_ key: LoginKey, times: [Int]) {
-        let name = key.user
+        let name = failure.fields?["user"] ?? ""
         let user: Int32
         if let known = userNumbers[name] {
             user = known
@@ -109,8 +96,8 @@ struct LoginBook: Sendable {
             userNumbers[name] = user
             userNames.append(name)
         }
-        count += times.count
-        entries[key.id, default: Entry()].add(times: times, user: user)
+        count += 1
+        entries[failure.id, default: Entry()].add(time: failure.time, user: user)
     }
 
     /// The logins of `id` in time order (equal times: users in name order), nil when none.
@@ -128,8 +115,8 @@ struct LoginBook: Sendable {
 }
 
 extension LoginBook.Entry {
-    mutating func add(times more: [Int], user: Int32) {
+    mutating func add(time: Int, user: Int32) {
         if users.last?.user != user { users.append(Run(from: times.count, user: user)) }
-        times.append(contentsOf: more)
+        times.append(time)
     }
 }
