@@ -102,11 +102,18 @@ struct TuneCommand: ParsableCommand {
         }
     }
 
+    /// The most settings a grid may have (each keeps its banned addresses and lockouts).
+    static let gridLimit = 10_000
+
     func validate() throws {
-        if let maxretry { _ = try Self.list(maxretry, "maxretry", Self.retries) }
-        if let findtime { _ = try Self.list(findtime, "findtime", Self.findTime) }
-        if let bantime { _ = try Self.list(bantime, "bantime", Self.banTime) }
-        if let increment { _ = try Self.list(increment, "increment", Self.onOff) }
+        var size = 1
+        if let maxretry { size *= try Self.list(maxretry, "maxretry", Self.retries).count }
+        if let findtime { size *= try Self.list(findtime, "findtime", Self.findTime).count }
+        if let bantime { size *= try Self.list(bantime, "bantime", Self.banTime).count }
+        if let increment { size *= try Self.list(increment, "increment", Self.onOff).count }
+        if size > Self.gridLimit {
+            throw ValidationError("a grid of \(size) settings; at most \(Self.gridLimit) (fewer values per option)")
+        }
     }
 
     func run() throws {

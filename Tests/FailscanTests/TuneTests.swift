@@ -281,5 +281,8 @@ import Testing
             let run = try TestSupport.failscan(["tune", "--jail", "sshd", option, value])
             #expect(run.status == 64 && run.stderr.contains(option), "\(option) \(value): \(run.stderr)")
         }
+        let many = (1...100).map(String.init).joined(separator: ",")
+        let grid = try TestSupport.failscan(["tune", "--jail", "sshd", "--maxretry", many, "--findtime", many, "--bantime", "1h,1d"])
+        #expect(grid.status == 64 && grid.stderr.contains("a grid of 20000 settings"), "\(grid.stderr)")
     }
 }
