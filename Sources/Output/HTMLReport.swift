@@ -70,8 +70,26 @@ public final class HTMLReport {
         var jails: [Int] { records.keys.sorted() }
     }
 
-    /// The whole page.
-    public func render(_ results: [JailResult], input: Input) -> String {
+    /// A section another command adds to the page (`failscan tune`'s grid), after the
+    /// summary, with a link in the page's navigation.
+    public struct Section: Sendable {
+        public let id: String
+        public let title: String
+        /// The section's body (its `<h2>` is written by the report).
+        public let html: String
+        /// Style rules the body needs.
+        public let css: String
+
+        public init(id: String, title: String, html: String, css: String = "") {
+            self.id = id
+            self.title = title
+            self.html = html
+            self.css = css
+        }
+    }
+
+    /// The whole page, with `sections` after the summary.
+    public func render(_ results: [JailResult], input: Input, sections: [Section] = []) -> String {
         var addresses: [FailureID: Address] = [:]
         var banHours: [Int: [Int]] = [:]
         for (j, result) in results.enumerated() {
@@ -87,8 +105,9 @@ public final class HTMLReport {
             }
         }
         let all = addresses.values.sorted { ($0.failures, $1.id) > ($1.failures, $0.id) }
-        var out = Self.head(input, jails: jails.count)
+        var out = Self.head(input, jails: jails.count, sections: sections)
         out += summary(results, all, input)
+        for section in sections { out += "<h2 id=\"\(Self.escape(section.id))\">\(Self.escape(section.title))</h2>\n" + section.html }
         out += "<h2 id=\"timeline\">Timeline</h2>\n"
         out += Self.timeline(hourly, names: jails, title: "Failures", empty: "No failures.")
         out += Self.timeline(banHours, names: jails, title: "Bans (by start)", empty: "No bans.")
@@ -358,7 +377,7 @@ public final class HTMLReport {
         return "\(seconds)s"
     }
 
-    static func head(_ input: Input, jails: Int) -> String {
+    static func head(_ input: Input, jails: Int, sections: [Section] = []) -> String {
         var css = """
             body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222;padding:0 1em}
             h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
@@ -375,6 +394,8 @@ public final class HTMLReport {
             """
         // A radio button per jail shows only that jail's rows (works with scripting off).
         for j in 0..<jails { css += "\n#jail-\(j):checked~table tbody tr:not(.j\(j)){display:none}" }
+        for section in sections where !section.css.isEmpty { css += "\n" + section.css }
+        let links = sections.map { "<a href=\"#\(escape($0.id))\">\(escape($0.title))</a>" }.joined()
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -387,7 +408,7 @@ public final class HTMLReport {
             </head><body>
             <h1>failscan report</h1>
             <p>Written \(escape(time(Int(Date().timeIntervalSince1970)))) (\(escape(zone))) by failscan; every time is local time.</p>
-            <nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#top">Top addresses</a><a href="#networks">Networks</a><a href="#addresses">Addresses</a></nav>
+            <nav><a href="#summary">Summary</a>\(links)<a href="#timeline">Timeline</a><a href="#top">Top addresses</a><a href="#networks">Networks</a><a href="#addresses">Addresses</a></nav>
 
             """
     }

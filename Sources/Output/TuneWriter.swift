@@ -2,7 +2,7 @@ import Analyzer
 import Foundation
 
 /// Writes what `failscan tune` found: a table for people, CSV and JSON Lines for scripts,
-/// and an HTML page with the grid as heatmaps of bans against lockouts.
+/// and a section of the HTML report with the grid as heatmaps of bans against lockouts.
 public enum TuneWriter {
     /// What the page and the table say about the run besides the outcomes.
     public struct Context: Sendable {
@@ -180,32 +180,17 @@ public enum TuneWriter {
     /// Lockouts listed per setting on the page (JSON has them all).
     static let lockoutRows = 50
 
-    /// A self-contained page: per bantime (and increment), a maxretry x findtime heatmap
-    /// whose cells are green by the share of attackers banned and red by lockouts, then
-    /// the table and every lockout.
-    public static func html(_ outcomes: [TuneOutcome], context: Context) -> String {
+    /// The grid as a section of the forensic report (``HTMLReport``): per bantime (and
+    /// increment), a maxretry x findtime heatmap whose cells are green by the share of
+    /// attackers banned and red by lockouts, then every setting and the lockouts.
+    public static func section(_ outcomes: [TuneOutcome], context: Context) -> HTMLReport.Section {
         let e = HTMLReport.escape
         let maxBanned = max(1, outcomes.map(\.banned.count).max() ?? 1)
         let maxLocked = max(1, outcomes.map(\.lockedOutAddresses).max() ?? 1)
         var out = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <title>failscan tune: \(e(context.jail))</title>
-            <style>
-            body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222;padding:0 1em}
-            h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
-            table{border-collapse:collapse;margin:.5em 0}th,td{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
-            td{font-variant-numeric:tabular-nums}table.heatmap td{border:1px solid #fff;text-align:center;min-width:7em}
-            table.heatmap td small{display:block;color:#444}.key{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em}
-            </style>
-            </head><body>
-            <h1>failscan tune: [\(e(context.jail))]</h1>
-            <p>\(outcomes.first?.failures ?? 0) failures in \(context.files.count) file(s); \(context.hasSuccessRegex ? "\(context.logins) successful logins from \(context.legitimate) addresses: their users are the legitimate ones a setting can lock out." : "\(e(context.noLockouts)).")</p>
-            <p><span class="key" style="background:rgba(46,139,87,.6)"></span>banned addresses (darker: more)
+            <p>[\(e(context.jail))]: \(outcomes.first?.failures ?? 0) failures in \(context.files.count) file(s), each setting of the grid replayed over them; \(context.hasSuccessRegex ? "\(context.logins) successful logins from \(context.legitimate) addresses: their users are the legitimate ones a setting can lock out." : "\(e(context.noLockouts)).")</p>
+            <p class="legend"><span class="key" style="background:rgba(46,139,87,.6)"></span>banned addresses (darker: more)
             <span class="key" style="background:rgba(200,30,30,.7)"></span>legitimate users locked out (any lockout turns a cell red)</p>
-            <h2 id="heatmap">Bans against lockouts</h2>
 
             """
         var planes: [(banTime: Int, increment: Bool)] = []
@@ -244,7 +229,7 @@ public enum TuneWriter {
             }
             out += "</tbody></table>\n"
         }
-        out += "<h2 id=\"settings\">Every setting</h2>\n<table><thead><tr>"
+        out += "<h3 id=\"tuning-settings\">Every setting</h3>\n<table><thead><tr>"
         for name in [
             "maxretry", "findtime", "bantime", "increment", "bans", "banned", "failures stopped", "slow attackers", "first ban: median",
             "p90", "lockouts", "users locked out",
@@ -260,7 +245,7 @@ public enum TuneWriter {
             ]
             out += "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
         }
-        out += "</tbody></table>\n<h2 id=\"lockouts\">Lockouts</h2>\n"
+        out += "</tbody></table>\n<h3 id=\"tuning-lockouts\">Lockouts</h3>\n"
         let locked = outcomes.filter { !$0.lockouts.isEmpty }
         if locked.isEmpty {
             out += "<p>No setting of the grid bans an address that logged in successfully.</p>\n"
@@ -286,8 +271,9 @@ public enum TuneWriter {
             }
             out += "</tbody></table>\n"
         }
-        out += "<p>Files: " + context.files.map { e($0) }.joined(separator: ", ") + "</p>\n</body></html>\n"
-        return out
+        return HTMLReport.Section(
+            id: "tuning", title: "Tuning: bans against lockouts", html: out,
+            css: "table.heatmap td{border:1px solid #fff;text-align:center;min-width:7em}table.heatmap td small{display:block;color:#444}")
     }
 }
 

@@ -68,7 +68,11 @@ struct TuneCommand: ParsableCommand {
     )
     var noLockouts = false
 
-    @Option(name: .long, help: ArgumentHelp("table, json (a line per setting, then {\"scan\": ...}), csv, or html.", valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "table, json (a line per setting, then {\"scan\": ...}), csv, or html (the jail's forensic report with the grid as heatmaps).",
+            valueName: "format"))
     var format: Format = .table
 
     @Option(
@@ -134,7 +138,8 @@ struct TuneCommand: ParsableCommand {
                 findTime: try findtime.map { try Self.list($0, "findtime", Self.findTime) } ?? [config.findTime],
                 banTime: try bantime.map { try Self.list($0, "bantime", Self.banTime) } ?? [config.banTime],
                 increment: try increment.map { try Self.list($0, "increment", Self.onOff) } ?? [config.banTimeIncrement != nil])
-            let replay = rules.replay([replayJail], options: filterArguments.scanOptions())
+            // The HTML report lists users tried: failures keep their fields.
+            let replay = rules.replay([replayJail], options: filterArguments.scanOptions(detailed: format == .html))
             for note in replay.notes { Diagnostics.note(note) }
             if success == nil && !noLockouts {
                 Diagnostics.note(
@@ -142,7 +147,12 @@ struct TuneCommand: ParsableCommand {
                 )
             }
             let tuning = Tuning(jail: replayJail, success: success, settings: settings, replay: replay)
-            let result = tuning.run(progress: Progress.makeReporter(paths: replayJail.files))
+            let started = ContinuousClock.now
+            let report = format == .html ? HTMLReport(jails: [config.name]) : nil
+            let result = tuning.run(
+                progress: Progress.makeReporter(paths: replayJail.files),
+                each: report.map { report in { failure, _ in report.add(jail: 0, failure: failure) } }
+            )
             Progress.finish()
             for warning in result.summary.warnings { Diagnostics.warning(warning.description) }
             filterArguments.reportUnterminated(result.summary)
@@ -155,7 +165,14 @@ struct TuneCommand: ParsableCommand {
             case .table: text = TuneWriter.table(result.outcomes, context: context)
             case .json: text = TuneWriter.json(result.outcomes, context: context)
             case .csv: text = TuneWriter.csv(result.outcomes)
-            case .html: text = TuneWriter.html(result.outcomes, context: context)
+            case .html:
+                // The forensic report of the jail at its own settings, the grid as a section.
+                let elapsed = (ContinuousClock.now - started).components
+                let input = HTMLReport.Input(
+                    files: result.summary.files.filter(\.opened).map { ($0.path, $0.bytes, $0.lines) },
+                    seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18,
+                    command: CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
+                text = report!.render([result.own], input: input, sections: [TuneWriter.section(result.outcomes, context: context)])
             }
             try StandardOutput.deliver(text, to: output)
             if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }

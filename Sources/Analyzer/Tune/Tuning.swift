@@ -36,8 +36,11 @@ public struct Tuning: Sendable {
     }
 
     /// Scans once, then decides every setting.
-    /// - Parameter progress: called with bytes read, from reader threads.
-    public func run(progress: (@Sendable (Int) -> Void)? = nil) -> Result {
+    /// - Parameters:
+    ///   - progress: called with bytes read, from reader threads.
+    ///   - each: called on the calling thread with every failure the jail counts (and the
+    ///     file it came from), as ``JailReplay/run(progress:each:)`` calls it.
+    public func run(progress: (@Sendable (Int) -> Void)? = nil, each: ((Failure, String?) -> Void)? = nil) -> Result {
         var (paths, filters, indexOf) = replay.scanPlan()
         if let success {
             // The logins: the success filter over the jail's files, users kept.
@@ -48,7 +51,10 @@ public struct Tuning: Sendable {
         var ledger = FailureLedger()
         var book = LoginBook()
         let lower = replay.since ?? Int.min, upper = replay.until ?? Int.max
-        var intake = JailReplay.Intake(replay) { _, failure, _ in ledger.add(failure) }
+        var intake = JailReplay.Intake(replay) { _, failure, file in
+            ledger.add(failure)
+            each?(failure, file)
+        }
         let summary = Scan(filters: filters, options: replay.options).run(paths, progress: progress) { f, failure in
             if f == 0 {
                 intake.take(0, failure, file: paths[failure.file])
