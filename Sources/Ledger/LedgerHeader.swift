@@ -28,13 +28,13 @@ public struct LedgerHeader: Codable, Sendable, Equatable {
     /// The shard's files, in reading order; groups refer to them by index.
     public var files: [LedgerFile]
     /// Per jail, its filter's counters on this shard (for the statistics and warnings).
-    public var counters: [LedgerCounters]
+    public var counters: [FilterRunner.Counters]
     public static let formatName = "failscan-ledger"
     public static let currentVersion = 1
 
     public init(
         failscan: String, configHash: String, mapOptions: [String], shard: String, partition: Int, partitions: Int,
-        jails: [String], files: [LedgerFile], counters: [LedgerCounters]
+        jails: [String], files: [LedgerFile], counters: [FilterRunner.Counters]
     ) {
         format = Self.formatName
         version = Self.currentVersion
@@ -77,32 +77,5 @@ public struct LedgerFile: Codable, Sendable, Equatable {
         self.opened = opened
         self.unterminatedBytes = unterminatedBytes
         self.warnings = warnings
-    }
-}
-
-/// A filter's counters (``FilterRunner/Counters``) as the ledger keeps them.
-public struct LedgerCounters: Codable, Sendable, Equatable {
-    public var candidates = 0
-    public var matched = 0
-    public var noDate = 0
-    public var invalidID = 0
-    public var limitHits = 0
-
-    public init(_ counters: FilterRunner.Counters) {
-        candidates = counters.candidates
-        matched = counters.matched
-        noDate = counters.noDate
-        invalidID = counters.invalidID
-        limitHits = counters.limitHits
-    }
-
-    public var counters: FilterRunner.Counters {
-        var c = FilterRunner.Counters()
-        c.candidates = candidates
-        c.matched = matched
-        c.noDate = noDate
-        c.invalidID = invalidID
-        c.limitHits = limitHits
-        return c
     }
 }

@@ -88,7 +88,7 @@ public struct LedgerSet: Sendable {
         let logFiles = jails.map { jail in jail.files.compactMap { files[$0].map(Self.fileSummary) } }
         var counters = Array(repeating: FilterRunner.Counters(), count: jails.count)
         for ledger in ledgers where ledger.header.partition == 0 {
-            for (j, c) in ledger.header.counters.enumerated() where j < counters.count { counters[j].add(c.counters) }
+            for (j, c) in ledger.header.counters.enumerated() where j < counters.count { counters[j].add(c) }
         }
         let partitions = ledgers.first?.header.partitions ?? 1
         let finalCounters = counters, finalSummary = summary

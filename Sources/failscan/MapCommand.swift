@@ -107,7 +107,7 @@ struct MapCommand: ParsableCommand {
             let header = LedgerHeader(
                 failscan: Failscan.number, configHash: LedgerConfiguration.hash(jails: jails, mapOptions: mapOptions),
                 mapOptions: mapOptions, shard: name, partition: 0, partitions: partitions, jails: jails.map(\.config.name),
-                files: ledgerFiles, counters: summary.filterCounters.map(LedgerCounters.init))
+                files: ledgerFiles, counters: summary.filterCounters)
             do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
                 Diagnostics.error("\(out): cannot create the directory: \(error.localizedDescription)")
                 throw ExitStatus.noInputOrOutput

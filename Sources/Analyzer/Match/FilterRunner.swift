@@ -22,8 +22,8 @@ public final class FilterRunner {
     /// Whether matches go to the multi-line merge instead of becoming failures here.
     let multiLine: Bool
 
-    /// Counters for the statistics line.
-    public struct Counters: Sendable, Equatable {
+    /// Counters for the statistics line (and a ledger's header, as JSON).
+    public struct Counters: Sendable, Equatable, Codable {
         public var candidates = 0
         public var matched = 0
         public var noDate = 0

@@ -18,9 +18,12 @@ public enum SuccessPatterns {
             #"\bpostfix(?:-\w+)?/\w+(?:/smtp[ds])?\[\d+\]: \w+: client=\S*\[<HOST>\](?::\d+)?, sasl_method=\S+, sasl_username=<F-USER>\S+</F-USER>"#
         ],
         "courier-auth": [#"(?:pop3|imap)d(?:-ssl)?: LOGIN, user=<F-USER>[^,]+</F-USER>, ip=\[<HOST>\]"#],
-        "qpopperauth": [#"qpopper.* POP login by user "<F-USER>[^"]*</F-USER>" at \(\S*\) <HOST>"#],
-        "qpoppermail": [#"qpopper.* POP login by user "<F-USER>[^"]*</F-USER>" at \(\S*\) <HOST>"#],
+        "qpopperauth": qpopper,
+        "qpoppermail": qpopper,
     ]
+
+    /// Qpopper's login line, the same in its auth.log and mail.log forms.
+    static let qpopper = [#"qpopper.* POP login by user "<F-USER>[^"]*</F-USER>" at \(\S*\) <HOST>"#]
 
     /// The success regexes of `jail` with its filter `filter`; empty when there are none.
     public static func regexes(jail: JailConfig, filter: FilterConfig) -> [String] {
