@@ -16,7 +16,32 @@ public struct FailureCapture {
     /// that is empty, and so on), by slot of the matcher's ``FieldLayout``; only when
     /// asked for, nil otherwise.
     public let values: FieldValues?
+    /// The `user` group alone, when only it was asked for (``FieldRequest/user``) and read
+    /// straight from the match; nil otherwise (then ``values`` has it, if asked for).
+    public let user: UnsafeBufferPointer<UInt8>?
+
+    public init(
+        failregexIndex: Int, id: UnsafeBufferPointer<UInt8>, idKind: FailureIDKind, values: FieldValues?,
+        user: UnsafeBufferPointer<UInt8>? = nil
+    ) {
+        self.failregexIndex = failregexIndex
+        self.id = id
+        self.idKind = idKind
+        self.values = values
+        self.user = user
+    }
 
     /// The fields by name (fail2ban's failure dict).
     public func fields(_ layout: FieldLayout) -> [String: String]? { values?.dictionary(layout) }
+}
+
+/// The named groups a match gives with its failure.
+public enum FieldRequest: Sendable {
+    /// None: the failure id alone.
+    case none
+    /// The user (`<F-USER>`), as every field would give it: ``FailureCapture/user``, or
+    /// ``FailureCapture/values`` when a prefregex or an alternate takes part.
+    case user
+    /// Every field (``FailureCapture/values``).
+    case all
 }

@@ -21,10 +21,16 @@ public struct FilterMatcher: LineMatcher {
     /// description and its arrays).
     let slotTable: [(slot: Int, group: Int)]
     let slotRanges: [Range<Int>]
+    /// Whether an `<F-ALT_USER…>` group may fill `user`.
+    let userHasAlternates: Bool
     /// The id groups (ip4, ip6, dns, host, fid) of the prefregex and of each failregex,
     /// and the prefregex's `content` group.
     let prefIDGroups: [(FailureIDKind, Int)]
-    let failIDGroups: [[(FailureIDKind, Int)]]
+    /// Failregex i's id groups are `failIDTable[failIDRanges[i]]`: one flat table, so that
+    /// a match reads them without retaining an inner array shared by every worker (its
+    /// reference count's cache line bounced between cores: 4% of a tune over mail logs).
+    let failIDTable: [(FailureIDKind, Int)]
+    let failIDRanges: [Range<Int>]
     let prefContentGroup: Int?
     let maxCaptureCount: Int
     /// The literal prefilter, or nil when it is off or no literal could be proven.
@@ -115,8 +121,13 @@ public struct FilterMatcher: LineMatcher {
         }
         slotTable = table
         slotRanges = ranges
+        userHasAlternates = layout.alternates.contains { $0.target == layout.user }
         prefIDGroups = pref?.idGroups ?? []
-        failIDGroups = fails.map(\.idGroups)
+        failIDTable = fails.flatMap(\.idGroups)
+        failIDRanges = fails.reduce(into: []) { ranges, fail in
+            let start = ranges.last?.upperBound ?? 0
+            ranges.append(start..<(start + fail.idGroups.count))
+        }
         prefContentGroup = pref?.contentGroup
         // One parse per failregex for its literals and its gate (literal extraction is most
         // of a filter's compile time); the Unicode variant takes the outer filter's gates.
@@ -357,25 +368,41 @@ public struct FilterMatcher: LineMatcher {
         }
     }
 
+    /// The `user` group of `regex`'s last match in `subject` (nil: absent), as ``fill(_:regex:_:_:)``
+    /// would leave its slot.
+    @inline(__always)
+    func userGroup(of regex: Int, in subject: UnsafeBufferPointer<UInt8>, _ pcre: PCRE2Scratch) -> UnsafeBufferPointer<UInt8>? {
+        guard let slot = fieldLayout.user else { return nil }
+        var user: UnsafeBufferPointer<UInt8>? = nil
+        for k in slotRanges[regex] where slotTable[k].slot == slot {
+            user = pcre.range(ofGroup: slotTable[k].group).map { UnsafeBufferPointer(rebasing: subject[$0]) }
+        }
+        return user
+    }
+
     /// Runs the filter on one line whose date has been cut out, exactly as fail2ban
     /// builds its buffer: `subject` is the line without date and without `\r\n`,
     /// followed by one `\n` (fail2ban's `_tupleLinesBuf`).
     ///
     /// - Returns: the failure, or nil when no failregex matches or an ignoreregex does.
     /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
-    public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, withFields: Bool = false) throws(PCRE2Error)
-        -> FailureCapture?
+    public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, fields request: FieldRequest = .none)
+        throws(PCRE2Error) -> FailureCapture?
     {
         if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
             let line = scratch.unicodeLine(subject).line
             let result = text._withUnsafeGuaranteedRef { text in
-                Result { () throws(PCRE2Error) in try text.match(line, scratch, withFields) }
+                Result { () throws(PCRE2Error) in try text.match(line, scratch, request) }
             }
             return try result.get()
         }
         guard let base = subject.baseAddress else { return nil }
         let pcre = scratch.pcre
         if ignoresFirst, try ignored(base, subject.count, scratch) { return nil }
+        // The user alone is read from PCRE2's offsets unless a prefregex's groups or an
+        // `<F-ALT_USER…>` take part in it: then from every field, as fail2ban merges them.
+        let userOnly = request == .user && prefHandle == nil && !userHasAlternates
+        let withFields = request == .all || (request == .user && !userOnly)
         var current = subject
         var prefID: (FailureIDKind, Range<Int>?)? = nil
         var prefFields = withFields ? fieldLayout.empty : FieldValues(count: 0)
@@ -400,9 +427,10 @@ public struct FilterMatcher: LineMatcher {
             profile?.enter(index + 1)
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
-            let idGroups = failIDGroups[index]
+            let idGroups = failIDRanges[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil
-            for (kind, group) in idGroups {
+            for k in idGroups {
+                let (kind, group) = failIDTable[k]
                 if let range = pcre.range(ofGroup: group) {
                     id = (kind, UnsafeBufferPointer(rebasing: current[range]))
                     break
@@ -418,13 +446,14 @@ public struct FilterMatcher: LineMatcher {
                 fields = merged
             }
             if id == nil, let (kind, range) = prefID, let range,
-                !idGroups.contains(where: { $0.0 == kind })
+                !idGroups.contains(where: { failIDTable[$0].0 == kind })
             {
                 id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
             }
             if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
             guard let (kind, idBytes) = id else { continue }
-            return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, values: fields)
+            let user = userOnly ? userGroup(of: index + 1, in: current, pcre) : nil
+            return FailureCapture(failregexIndex: index, id: idBytes, idKind: kind, values: fields, user: user)
         }
         return nil
     }
@@ -498,8 +527,9 @@ final class UnicodeTextMatcher: Sendable {
     let matcher: FilterMatcher
     init(_ matcher: FilterMatcher) { self.matcher = matcher }
 
-    func match(_ line: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch, _ withFields: Bool) throws(PCRE2Error) -> FailureCapture? {
-        try matcher.match(subject: line, scratch: scratch, withFields: withFields)
+    func match(_ line: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch, _ request: FieldRequest) throws(PCRE2Error) -> FailureCapture?
+    {
+        try matcher.match(subject: line, scratch: scratch, fields: request)
     }
 
     func matchDetailed(_ line: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch) throws(PCRE2Error) -> FilterMatcher.DetailedMatch? {

@@ -40,16 +40,21 @@ public final class Prefilter: Sendable, Equatable {
                 }
             case .bounded:
                 // A date cut out mid-line joins the bytes around it; one of them is a
-                // non-word byte (the templates' boundaries), so the longest piece between
-                // non-word bytes lies wholly on one side of any junction.
-                var best = l[l.startIndex..<l.startIndex]
+                // non-word byte (the templates' boundaries), so a piece between non-word
+                // bytes lies wholly on one side of any junction. The rarest piece long
+                // enough (dovecot's logins: `Login` of `imap-login: Login: user=<`, not
+                // `login`, which every imap-login line holds), else the longest.
+                var pieces: [ArraySlice<UInt8>] = []
                 var start = l.startIndex
                 for index in l.indices where !l[index].isWordByte {
-                    if index - start > best.count { best = l[start..<index] }
+                    pieces.append(l[start..<index])
                     start = index + 1
                 }
-                if l.endIndex - start > best.count { best = l[start..<l.endIndex] }
-                l = best
+                pieces.append(l[start..<l.endIndex])
+                let longEnough = pieces.filter { $0.count >= minimumLength }
+                l =
+                    longEnough.max { LiteralExtraction.rarity(of: [Array($0)]) < LiteralExtraction.rarity(of: [Array($1)]) }
+                    ?? pieces.max { $0.count < $1.count } ?? l
             case .unbounded:
                 return nil
             }

@@ -48,7 +48,7 @@ struct PrefixGates: Sendable {
         for (index, prefixRange) in ranges.enumerated() {
             let start = literals.count
             if prefixRange.isEmpty, index < required.count, let set = required[index], !set.isEmpty, set.count <= 8 {
-                for literal in set {
+                for literal in Self.narrowed(set) {
                     literals.append(bytes.count..<(bytes.count + literal.count))
                     bytes += literal
                 }
@@ -58,6 +58,28 @@ struct PrefixGates: Sendable {
         literalSets = sets
         self.literals = literals
         literalBytes = bytes
+    }
+
+    /// One literal that every literal of `set` contains, when there is one at least 4 bytes
+    /// long and half as long as the shortest of them: a line holding one of `set` holds
+    /// it, so the gate admits every line it admitted (never a lost failure) for one search
+    /// instead of one per literal. An alternation expands into several literals
+    /// (dovecot's logins: `(?:pop3|imap|managesieve|submission)-login: (?:Info: )?Login:
+    /// user=<` is eight, all holding `Login: user=<`): each a search of the whole line.
+    static func narrowed(_ set: [[UInt8]]) -> [[UInt8]] {
+        guard set.count > 1, let shortest = set.min(by: { $0.count < $1.count }), shortest.count >= 4 else { return set }
+        for length in stride(from: shortest.count, through: max(4, (shortest.count + 1) / 2), by: -1) {
+            for start in 0...(shortest.count - length) {
+                let part = Array(shortest[start..<(start + length)])
+                if set.allSatisfy({ contains($0, part) }) { return [part] }
+            }
+        }
+        return set
+    }
+
+    static func contains(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {
+        guard part.count <= bytes.count else { return false }
+        return (0...(bytes.count - part.count)).contains { bytes[$0..<($0 + part.count)].elementsEqual(part) }
     }
 
     /// Whether regex `index`, which has no prefix gate, may match `subject`: one of its

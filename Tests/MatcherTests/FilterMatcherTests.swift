@@ -68,6 +68,44 @@ func runFilter(_ matcher: FilterMatcher, _ text: String) throws -> [String] {
             #expect("\(error)".contains("failregex 2"))
         }
     }
+
+    /// The user alone (`failscan tune`'s logins) is what every field gives: read from the
+    /// match when the failregex alone holds it, from the merged fields when a prefregex's
+    /// group or an `<F-ALT_USER…>` takes part; on ASCII and non-ASCII lines.
+    @Test func userAloneIsTheUserOfEveryField() throws {
+        let filters = [
+            FilterPatterns(failregex: [#"Login: user=<<F-USER>[^>]*</F-USER>>.*?\brip=<HOST>"#, #"^nouser from <HOST>"#]),
+            FilterPatterns(
+                prefregex: #"^\S+ <F-USER>\w+</F-USER>: <F-CONTENT>.+</F-CONTENT>$"#,
+                failregex: [#"^as (?:<F-USER>\S+</F-USER>|nobody) from <HOST>"#]),
+            FilterPatterns(failregex: [#"^user=(?:<F-USER>\w+</F-USER>)?(?: alt=<F-ALT_USER>\w+</F-ALT_USER>)? from <HOST>"#]),
+        ]
+        let lines = [
+            "imap-login: Login: user=<alice>, method=PLAIN, rip=192.0.2.1, lip=192.0.2.2", "imap-login: Login: user=<>, rip=192.0.2.3",
+            "imap-login: Login: user=<müller>, rip=192.0.2.4", "nouser from 192.0.2.5", "host bob: as carol from 192.0.2.6",
+            "host bob: as nobody from 192.0.2.7", "user=dave alt=erin from 192.0.2.8", "user= alt=erin from 192.0.2.9",
+            "user= from 192.0.2.10", "host 田中: as nobody from 192.0.2.11",
+        ]
+        var compared = 0
+        for patterns in filters {
+            let matcher = try FilterMatcher(patterns)
+            let scratch = matcher.makeScratch()
+            for line in lines {
+                let subject = Array((line + "\n").utf8)
+                try subject.withUnsafeBufferPointer { subject in
+                    let all = try matcher.match(subject: subject, scratch: scratch, fields: .all)
+                    let expected = all?.values?[matcher.fieldLayout.user]
+                    let alone = try matcher.match(subject: subject, scratch: scratch, fields: .user)
+                    #expect((all == nil) == (alone == nil), "\(line)")
+                    guard let alone else { return }
+                    let user = alone.user.map { String(decoding: $0, as: UTF8.self) } ?? alone.values?[matcher.fieldLayout.user]
+                    #expect(user == expected, "\(patterns.failregex[0]): \(line)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 10)
+    }
 }
 
 @Suite struct LineScannerTests {

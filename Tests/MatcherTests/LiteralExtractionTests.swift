@@ -83,6 +83,33 @@ func literals(_ regex: String) throws -> [String]? {
         #expect(filter.literals.map { String(decoding: $0, as: UTF8.self) } == [" pop3-login", "abc"])
     }
 
+    /// Where a date may be cut out mid-line, each literal is cut to a piece between
+    /// non-word bytes: the rarest long enough (`Login`, which only logins hold), not the
+    /// longest (`login`, in every imap-login line).
+    @Test func theDateCutKeepsTheRarestPiece() throws {
+        let literals = ["imap-login: Login: user=<", "pop3-login: Login: user=<"].map { Array($0.utf8) }
+        let filter = try #require(Prefilter(literals: literals, dateCut: .bounded))
+        #expect(filter.literals.map { String(decoding: $0, as: UTF8.self) } == ["Login"])
+    }
+
+    /// A gate of several literals that all hold a common one searches the line once, for
+    /// it: it admits every line the literals admit.
+    @Test func gateLiteralsNarrowToTheirCommonPart() {
+        func narrowed(_ set: [String]) -> [String] {
+            PrefixGates.narrowed(set.map { Array($0.utf8) }).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let logins = ["imap-login: Login: user=<", "imap-login: Info: Login: user=<", "submission-login: Login: user=<"]
+        #expect(narrowed(logins) == [": Login: user=<"])
+        #expect(narrowed(["Failed password", "Failed publickey"]) == ["Failed p"])
+        // Too short a common part (under half the shortest literal, or under 4 bytes): kept.
+        #expect(narrowed(["authentication failure", "auth failed"]) == ["authentication failure", "auth failed"])
+        #expect(narrowed(["abcdef"]) == ["abcdef"])
+        for set in [logins, ["Failed password", "Failed publickey"]] {
+            let common = narrowed(set)[0]
+            #expect(set.allSatisfy { $0.contains(common) })
+        }
+    }
+
     @Test func tooShortMeansNoPrefilter() {
         #expect(Prefilter(literals: [Array("ab".utf8), Array("abcdef".utf8)]) == nil)
     }

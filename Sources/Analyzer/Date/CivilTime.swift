@@ -14,6 +14,9 @@ public typealias LocalDateTime = (year: Int, month: Int, day: Int, hour: Int, mi
 /// lives in its ``DateScratch``): no lock on the per-line path.
 public final class CivilTime {
     private var offsets: [Int: Int] = [:]
+    /// The last hour looked up and its offset: log lines come in time order, so most
+    /// dates fall in the hour before them (no dictionary lookup, no hashing).
+    private var lastKey = Int.min, lastOffset = 0
 
     public init() {}
 
@@ -39,7 +42,11 @@ public final class CivilTime {
     public func local(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
         let naive = Self.utc(y, m, d, hh, mm, ss)
         let key = naive / 3600
-        if let cached = offsets[key] { return naive - cached }
+        if key == lastKey { return naive - lastOffset }
+        if let cached = offsets[key] {
+            (lastKey, lastOffset) = (key, cached)
+            return naive - cached
+        }
         var t = tm()
         t.tm_year = Int32(y - 1900)
         t.tm_mon = Int32(m - 1)
@@ -51,6 +58,7 @@ public final class CivilTime {
         let base = Int(mktime(&t))
         let offset = Self.utc(y, m, d, hh, 0, 0) - base
         offsets[key] = offset
+        (lastKey, lastOffset) = (key, offset)
         return naive - offset
     }
 

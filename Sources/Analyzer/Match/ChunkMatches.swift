@@ -10,6 +10,9 @@ public struct ChunkMatches: Sendable {
     /// Indices into `failures` of undated failures with no dated line above them in
     /// this chunk: they take the date carried from the chunks before.
     public var pendingTime: [Int] = []
+    /// The successful logins of a success filter (``ScanFilter/gathersLogins``), instead
+    /// of failures.
+    var logins = LoginBatch()
     /// Matches of a multi-line filter (`<F-MLFID>`), in line order, for the merge.
     public var multiLine: [MultiLineMatch] = []
     /// The date of the chunk's last dated line, if any.

@@ -17,8 +17,8 @@ public final class FilterRunner {
     var subjectCapacity = 8192
     /// Whether to count lines (for line numbers) and keep `<F-USER>` captures.
     public let detailed: Bool
-    /// Whether failures keep their user (all their fields when detailed).
-    let user: Bool
+    /// Whether matches are successful logins, gathered into ``ChunkMatches/logins``.
+    let logins: Bool
     /// Whether matches go to the multi-line merge instead of becoming failures here.
     let multiLine: Bool
 
@@ -41,16 +41,16 @@ public final class FilterRunner {
         }
     }
 
-    /// - Parameter user: keep each failure's user (`<F-USER>`) without counting lines
-    ///   (`detailed` keeps every field and counts lines).
-    public init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false, user: Bool = false) {
+    /// - Parameter logins: the matches are successful logins (``ScanFilter/gathersLogins``):
+    ///   they go to the chunk's ``LoginBook`` with their users, not to its failures.
+    public init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false, logins: Bool = false) {
         self.matcher = matcher
         self.scratch = matcher.makeScratch()
         self.detector = detector
         self.dateScratch = detector.makeScratch()
         self.multiLine = matcher.usesMultiLineIDs
         self.detailed = detailed || multiLine
-        self.user = user
+        self.logins = logins
         subject = .allocate(capacity: subjectCapacity)
     }
 
@@ -67,7 +67,8 @@ public final class FilterRunner {
         // Locals, not properties of this class: reading a struct property of a class in the
         // per-line closure copies it (and retains what it holds) for every line.
         let detector = self.detector, matcher = self.matcher, scratch = self.scratch, dateScratch = self.dateScratch
-        let detailed = self.detailed, multiLine = self.multiLine, user = self.user, layout = matcher.fieldLayout
+        let detailed = self.detailed, multiLine = self.multiLine, logins = self.logins, layout = matcher.fieldLayout
+        let request: FieldRequest = detailed ? .all : logins ? .user : .none
         var result = ChunkMatches()
         guard let base = buffer.baseAddress else { return result }
         var dates = DatesAbove(detector: detector, scratch: dateScratch)
@@ -107,7 +108,7 @@ public final class FilterRunner {
             let capture: FailureCapture?
             do {
                 capture = try matcher.measuringLine(scratch) { () throws(PCRE2Error) in
-                    try matcher.match(subject: text, scratch: scratch, withFields: detailed || user)
+                    try matcher.match(subject: text, scratch: scratch, fields: request)
                 }
             } catch {
                 result.counters.limitHits += 1
@@ -126,13 +127,20 @@ public final class FilterRunner {
                 id = .other(String(decoding: capture.id, as: UTF8.self))
             }
             let found = time()
-            if found == nil { result.pendingTime.append(result.failures.count) }
             result.counters.matched += 1
+            if logins {
+                if let values = capture.values {
+                    values.withBytes(layout.user) { result.logins.add(id, time: found, user: $0) }
+                } else {
+                    result.logins.add(id, time: found, user: capture.user)
+                }
+                return
+            }
+            if found == nil { result.pendingTime.append(result.failures.count) }
             result.failures.append(
                 Failure(
                     id: id, time: found ?? 0, file: file, line: detailed ? lineNumber : 0,
-                    failregex: capture.failregexIndex,
-                    fields: detailed ? capture.fields(layout) : user ? capture.values?[layout.user].map { ["user": $0] } : nil))
+                    failregex: capture.failregexIndex, fields: detailed ? capture.fields(layout) : nil))
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
         result.lastTime = dates.time(above: buffer.count, in: buffer)

@@ -14,6 +14,8 @@ struct Assembler {
     private let merger: MultiLineMerger?
     private(set) var counters = FilterRunner.Counters()
     private(set) var failureCount = 0
+    /// The logins of a success filter, in input order.
+    private(set) var logins = LoginBook()
     /// Lines of every file, when the scan counts them (detailed).
     private(set) var lineCount = 0
     /// Lines per file this filter read, when counted.
@@ -74,6 +76,11 @@ struct Assembler {
             failure.line += lineOffset
             failureCount += 1
             consume(failure)
+        }
+        if matches.logins.count > 0 {
+            let dropped = logins.merge(matches.logins, undatedTime: carriedTime)
+            counters.noDate += dropped
+            counters.matched -= dropped
         }
         if !matches.multiLine.isEmpty, merger != nil {
             // Each match is moved out of the chunk, so that the merge owns its fields.

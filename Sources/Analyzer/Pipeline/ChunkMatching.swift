@@ -12,7 +12,7 @@ struct ChunkMatching {
     init(_ filters: [ScanFilter], detailed: Bool) {
         self.filters = filters
         runners = filters.map {
-            $0.needsLane ? nil : FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: detailed, user: $0.capturesUser)
+            $0.needsLane ? nil : FilterRunner(matcher: $0.matcher, detector: $0.detector, detailed: detailed, logins: $0.gathersLogins)
         }
     }
 

@@ -11,9 +11,10 @@ public struct ScanFilter: Sendable {
     public let maxLines: Int
     /// Indices into the scan's paths of the files this filter reads; nil for all.
     public let files: Set<Int>?
-    /// Keep each failure's user (`<F-USER>`) even when the scan is not detailed (a
-    /// one-line filter's: `failscan tune` needs its logins' users).
-    public var capturesUser = false
+    /// The filter's matches are successful logins (`failscan tune`'s success regexes): they
+    /// are gathered with their users into ``ScanSummary/logins``, and none reaches the
+    /// consumer as a failure. For a one-line filter.
+    public var gathersLogins = false
 
     public init(matcher: FilterMatcher, detector: DateDetector, maxLines: Int = 1, files: Set<Int>? = nil) {
         self.matcher = matcher

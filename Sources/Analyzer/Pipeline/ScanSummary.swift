@@ -30,12 +30,15 @@ public struct ScanSummary: Sendable {
     /// Per filter of the scan.
     public var filterCounters: [FilterRunner.Counters] = []
     public var filterFailures: [Int] = []
+    /// Per filter of the scan, the logins of a success filter (empty for the others).
+    public var logins: [LoginBook] = []
     /// Lines read by the first filter (counted only by a detailed scan).
     public var lines = 0
 
     mutating func finish(_ assemblers: [Assembler]) {
         filterCounters = assemblers.map(\.counters)
         filterFailures = assemblers.map(\.failureCount)
+        logins = assemblers.map { $0.logins.count > 0 ? $0.logins.finished() : $0.logins }
         for counters in filterCounters { self.counters.add(counters) }
         failures = filterFailures.reduce(0, +)
         lines = assemblers.first?.lineCount ?? 0

@@ -45,84 +45,27 @@ public struct Tuning: Sendable {
         if let success {
             // The logins: the success filter over the jail's files, users kept.
             var logins = success.scanFilter(files: filters[0].files)
-            logins.capturesUser = true
+            logins.gathersLogins = true
             filters.append(logins)
         }
         var ledger = FailureLedger()
-        var book = LoginBook()
-        let lower = replay.since ?? Int.min, upper = replay.until ?? Int.max
         var intake = JailReplay.Intake(replay) { _, failure, file in
             ledger.add(failure)
             each?(failure, file)
         }
-        let summary = Scan(filters: filters, options: replay.options).run(paths, progress: progress) { f, failure in
-            if f == 0 {
-                intake.take(0, failure, file: paths[failure.file])
-            } else if failure.time >= lower && failure.time <= upper {
-                book.add(failure)
-            }
+        let summary = Scan(filters: filters, options: replay.options).run(paths, progress: progress) { _, failure in
+            intake.take(0, failure, file: paths[failure.file])
         }
+        var book = summary.logins.count > 1 ? summary.logins[1] : LoginBook()
+        if replay.since != nil || replay.until != nil { book = book.restricted(to: replay.since ?? .min, replay.until ?? .max) }
         let own = intake.finish(
             counters: [summary.filterCounters[0]], logFiles: [replay.jails[0].files.map { summary.files[indexOf[$0]!] }],
             summary: summary)
         ledger.finish()
         let logins = book
         return Result(
-            outcomes: grid.evaluate(ledger, loggedIn: { logins.entries[$0] != nil }, successes: { logins.successes(of: $0) }),
+            outcomes: grid.evaluate(ledger, loggedIn: { logins.contains($0) }, successes: { logins.successes(of: $0) }),
             own: own.results[0], summary: summary,
-            logins: book.count, legitimate: book.entries.count)
-    }
-}
-
-/// Successful logins as the scan finds them, kept compactly: per address its login times
-/// and, run-length, the users (interned).
-struct LoginBook: Sendable {
-    struct Entry: Sendable {
-        /// A run of logins by one user: from this index into `times` to the next run's.
-        struct Run: Sendable {
-            var from: Int
-            var user: Int32
-        }
-        var times: [Int] = []
-        var users: [Run] = []
-    }
-
-    var entries: [FailureID: Entry] = [:]
-    var userNumbers: [String: Int32] = [:]
-    var userNames: [String] = []
-    private(set) var count = 0
-
-    mutating func add(_ failure: Failure) {
-        let name = failure.fields?["user"] ?? ""
-        let user: Int32
-        if let known = userNumbers[name] {
-            user = known
-        } else {
-            user = Int32(userNames.count)
-            userNumbers[name] = user
-            userNames.append(name)
-        }
-        count += 1
-        entries[failure.id, default: Entry()].add(time: failure.time, user: user)
-    }
-
-    /// The logins of `id` in time order (equal times: users in name order), nil when none.
-    func successes(of id: FailureID) -> [TuneGrid.Success]? {
-        guard let entry = entries[id] else { return nil }
-        var list: [TuneGrid.Success] = []
-        list.reserveCapacity(entry.times.count)
-        for (k, run) in entry.users.enumerated() {
-            let end = k + 1 < entry.users.count ? entry.users[k + 1].from : entry.times.count
-            for i in run.from..<end { list.append(.init(time: entry.times[i], user: userNames[Int(run.user)])) }
-        }
-        list.sort { ($0.time, $0.user) < ($1.time, $1.user) }
-        return list
-    }
-}
-
-extension LoginBook.Entry {
-    mutating func add(time: Int, user: Int32) {
-        if users.last?.user != user { users.append(Run(from: times.count, user: user)) }
-        times.append(time)
+            logins: book.count, legitimate: book.addresses)
     }
 }
