@@ -39,6 +39,8 @@ typedef struct {
     uint16_t offset[CMEMSEARCH_TEDDY_MAX_NEEDLES];
     uint16_t length[CMEMSEARCH_TEDDY_MAX_NEEDLES];
     uint8_t bucket[CMEMSEARCH_TEDDY_MAX_NEEDLES];
+    uint8_t in_bucket[8];                                   ///< needles per bucket
+    uint8_t bucket_needles[8][CMEMSEARCH_TEDDY_MAX_NEEDLES]; ///< their numbers, in order added
     uint32_t count;
     uint32_t used;
     uint32_t min_length;
@@ -55,6 +57,7 @@ static inline int cmemsearch_teddy_add(cmemsearch_teddy *t, const uint8_t *needl
     t->offset[t->count] = (uint16_t)t->used;
     t->length[t->count] = (uint16_t)length;
     t->bucket[t->count] = (uint8_t)bucket;
+    t->bucket_needles[bucket][t->in_bucket[bucket]++] = (uint8_t)t->count;
     if (t->count == 0 || length < t->min_length) t->min_length = length;
     t->used += length;
     t->count += 1;
@@ -70,13 +73,25 @@ static inline int cmemsearch_teddy_verify(const cmemsearch_teddy *t, uint32_t n,
     return memcmp(at, t->data + t->offset[n], t->length[n]) == 0;
 }
 
-/// Checks every needle of the buckets in `bits` at position `pos`.
-static inline int cmemsearch_teddy_check(const cmemsearch_teddy *t, const uint8_t *hay, size_t len, size_t pos, uint32_t bits) {
-    for (uint32_t n = 0; n < t->count; n++) {
-        if (!(bits & (1u << t->bucket[n]))) continue;
-        if (pos + t->length[n] <= len && cmemsearch_teddy_verify(t, n, hay + pos)) return 1;
+/// Checks every needle of the buckets in `bits` at position `pos`. Without `owners`: 1 at
+/// the first needle there, else 0. With `owners` (a bit mask per needle): the union of
+/// the masks of every needle there (several may start at one position).
+static inline uint32_t cmemsearch_teddy_check(const cmemsearch_teddy *t, const uint32_t *owners, const uint8_t *hay, size_t len,
+                                              size_t pos, uint32_t bits) {
+    uint32_t found = 0;
+    bits &= 0xffu;
+    while (bits) {
+        const uint32_t b = (uint32_t)__builtin_ctz(bits);
+        bits &= bits - 1;
+        for (uint32_t k = 0; k < t->in_bucket[b]; k++) {
+            const uint32_t n = t->bucket_needles[b][k];
+            if (pos + t->length[n] <= len && cmemsearch_teddy_verify(t, n, hay + pos)) {
+                if (!owners) return 1;
+                found |= owners[n];
+            }
+        }
     }
-    return 0;
+    return found;
 }
 
 __attribute__((target("ssse3")))
@@ -88,12 +103,15 @@ static inline __m128i cmemsearch_teddy_bits(const cmemsearch_teddy *t, int i, __
     return _mm_and_si128(_mm_shuffle_epi8(lomask, lo), _mm_shuffle_epi8(himask, hi));
 }
 
-/// The offset of the first needle occurrence in hay[from..<len], or -1.
+/// The offset of the first needle occurrence in hay[from..<len], or -1. With `owners`,
+/// `*found` is the union of the owner masks of the needles at that offset.
 __attribute__((target("ssse3")))
-static inline long cmemsearch_teddy_find(const cmemsearch_teddy *t, const uint8_t *hay, size_t len, size_t from) {
+static inline long cmemsearch_teddy_scan(const cmemsearch_teddy *t, const uint32_t *owners, const uint8_t *hay, size_t len,
+                                         size_t from, uint32_t *found) {
     if (t->count == 0) return -1;
     const __m128i nibble = _mm_set1_epi8(0x0f);
     size_t p = from;
+    uint32_t f;
     while (p + 18 <= len) {
         __m128i c0 = _mm_loadu_si128((const __m128i *)(hay + p));
         __m128i c1 = _mm_loadu_si128((const __m128i *)(hay + p + 1));
@@ -105,14 +123,25 @@ static inline long cmemsearch_teddy_find(const cmemsearch_teddy *t, const uint8_
             int j = __builtin_ctz(lanes);
             lanes &= lanes - 1;
             uint8_t bits = ((const uint8_t *)&res)[j];
-            if (cmemsearch_teddy_check(t, hay, len, p + (size_t)j, bits)) return (long)(p + (size_t)j);
+            if ((f = cmemsearch_teddy_check(t, owners, hay, len, p + (size_t)j, bits))) {
+                if (found) *found = f;
+                return (long)(p + (size_t)j);
+            }
         }
         p += 16;
     }
     for (; p + 3 <= len; p++) {
-        if (cmemsearch_teddy_check(t, hay, len, p, 0xffu)) return (long)p;
+        if ((f = cmemsearch_teddy_check(t, owners, hay, len, p, 0xffu))) {
+            if (found) *found = f;
+            return (long)p;
+        }
     }
     return -1;
+}
+
+/// The offset of the first needle occurrence in hay[from..<len], or -1.
+static inline long cmemsearch_teddy_find(const cmemsearch_teddy *t, const uint8_t *hay, size_t len, size_t from) {
+    return cmemsearch_teddy_scan(t, NULL, hay, len, from, NULL);
 }
 
 __attribute__((target("avx2")))
@@ -126,10 +155,12 @@ static inline __m256i cmemsearch_teddy_bits256(const cmemsearch_teddy *t, int i,
 
 /// The same search 32 bytes at a time (AVX2: the nibble tables in both 128-bit lanes).
 __attribute__((target("avx2")))
-static inline long cmemsearch_teddy_find_avx2(const cmemsearch_teddy *t, const uint8_t *hay, size_t len, size_t from) {
+static inline long cmemsearch_teddy_scan_avx2(const cmemsearch_teddy *t, const uint32_t *owners, const uint8_t *hay, size_t len,
+                                              size_t from, uint32_t *found) {
     if (t->count == 0) return -1;
     const __m256i nibble = _mm256_set1_epi8(0x0f);
     size_t p = from;
+    uint32_t f;
     while (p + 34 <= len) {
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(hay + p));
         __m256i c1 = _mm256_loadu_si256((const __m256i *)(hay + p + 1));
@@ -141,11 +172,20 @@ static inline long cmemsearch_teddy_find_avx2(const cmemsearch_teddy *t, const u
             int j = __builtin_ctz(lanes);
             lanes &= lanes - 1;
             uint8_t bits = ((const uint8_t *)&res)[j];
-            if (cmemsearch_teddy_check(t, hay, len, p + (size_t)j, bits)) return (long)(p + (size_t)j);
+            if ((f = cmemsearch_teddy_check(t, owners, hay, len, p + (size_t)j, bits))) {
+                if (found) *found = f;
+                return (long)(p + (size_t)j);
+            }
         }
         p += 32;
     }
-    return cmemsearch_teddy_find(t, hay, len, p);
+    return cmemsearch_teddy_scan(t, owners, hay, len, p, found);
+}
+
+/// The first needle occurrence, 32 bytes at a time.
+__attribute__((target("avx2")))
+static inline long cmemsearch_teddy_find_avx2(const cmemsearch_teddy *t, const uint8_t *hay, size_t len, size_t from) {
+    return cmemsearch_teddy_scan_avx2(t, NULL, hay, len, from, NULL);
 }
 
 /// Whether this CPU has AVX2.
@@ -177,6 +217,20 @@ static inline const void *cmemsearch_find_short(const void *haystack, size_t hay
             if (memcmp(h + i + bit + 1, n + 1, last - 1) == 0) return h + i + bit;
             mask &= mask - 1;
         }
+    }
+    if (i < end && end >= 16) {
+        /* The last candidate starts in one block that overlaps the one before (the
+         * positions both cover did not match): no byte-by-byte tail. */
+        i = end - 16;
+        __m128i a = _mm_loadu_si128((const __m128i *)(h + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(h + i + last));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first_byte), _mm_cmpeq_epi8(b, last_byte)));
+        while (mask) {
+            unsigned bit = (unsigned)__builtin_ctz(mask);
+            if (memcmp(h + i + bit + 1, n + 1, last - 1) == 0) return h + i + bit;
+            mask &= mask - 1;
+        }
+        return NULL;
     }
 #endif
     for (; i < end; i++) {
@@ -230,6 +284,13 @@ static inline int cmemsearch_needs_unicode(const uint8_t *s, size_t n) {
         __m128i d = _mm_sub_epi8(v, base);
         __m128i in = _mm_cmpeq_epi8(_mm_max_epu8(d, three), three); /* v - 0x1C <= 3 */
         if (_mm_movemask_epi8(v) | _mm_movemask_epi8(in)) return 1;
+    }
+    if (i < n && n >= 16) {
+        /* The last bytes in one block that overlaps the one before: no byte-by-byte tail. */
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + n - 16));
+        __m128i d = _mm_sub_epi8(v, base);
+        __m128i in = _mm_cmpeq_epi8(_mm_max_epu8(d, three), three);
+        return (_mm_movemask_epi8(v) | _mm_movemask_epi8(in)) != 0;
     }
 #endif
     for (; i < n; i++) {

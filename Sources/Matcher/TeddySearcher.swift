@@ -10,12 +10,31 @@ final class TeddySearcher: @unchecked Sendable {
     /// 32 bytes a step where the CPU has AVX2, 16 otherwise.
     let wide: Bool
 
+    /// Per needle, the union of the owner masks of the literals it stands for (empty when
+    /// built without owners).
+    let owners: [UInt32]
+
     /// Builds a searcher, or nil when this CPU lacks SSSE3 or the literals do not fit.
-    /// - Parameter wide: force the 32-byte (AVX2) or 16-byte (SSSE3) kernel; nil picks by CPU.
-    init?(_ literals: [[UInt8]], wide requested: Bool? = nil) {
+    /// - Parameters:
+    ///   - owners: per literal, a bit mask of who wants it (``JointPrefilter``): a hit says
+    ///     whose literals start there.
+    ///   - wide: force the 32-byte (AVX2) or 16-byte (SSSE3) kernel; nil picks by CPU.
+    init?(_ literals: [[UInt8]], owners literalOwners: [UInt32]? = nil, wide requested: Bool? = nil) {
         #if arch(x86_64)
             guard cmemsearch_teddy_supported() != 0, !literals.isEmpty, literals.count <= 64 else { return nil }
-            let needles = Self.fingerprinted(literals)
+            var needles: [[UInt8]] = []
+            var owners: [UInt32] = []
+            for (k, literal) in literals.enumerated() {
+                let needle = Self.fingerprint(literal)
+                let owner = literalOwners?[k] ?? 0
+                if let known = needles.firstIndex(of: needle) {
+                    owners[known] |= owner
+                } else {
+                    needles.append(needle)
+                    owners.append(owner)
+                }
+            }
+            self.owners = literalOwners == nil ? [] : owners
             // Needles sharing a fingerprint share a bucket; the rest are spread over the others.
             var bucketOf: [[UInt8]: UInt32] = [:]
             var next: UInt32 = 0
@@ -45,24 +64,37 @@ final class TeddySearcher: @unchecked Sendable {
 
     deinit { state.deallocate() }
 
-    /// Each literal from its rarest 3-byte window on (ties keep the longer suffix).
-    static func fingerprinted(_ literals: [[UInt8]]) -> [[UInt8]] {
-        var result: [[UInt8]] = []
-        for literal in literals {
-            var best = 0, bestScore = Int.max
-            if literal.count > 3 {
-                for k in 0...(literal.count - 3) where literal.count - k >= 4 || k == 0 {
-                    let score = (0..<3).reduce(0) { $0 + Int(ByteFrequency.rank[Int(literal[k + $1])]) }
-                    if score < bestScore {
-                        bestScore = score
-                        best = k
-                    }
+    /// The offset of the first needle occurrence at or after `from` and the union of the
+    /// owners of the needles there, or nil.
+    @inline(__always)
+    func firstOwnedHit(in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> (offset: Int, owners: UInt32)? {
+        #if arch(x86_64)
+            guard let base = buffer.baseAddress, from < buffer.count else { return nil }
+            var found: UInt32 = 0
+            let hit = owners.withUnsafeBufferPointer { owners in
+                wide
+                    ? cmemsearch_teddy_scan_avx2(state, owners.baseAddress, base, buffer.count, from, &found)
+                    : cmemsearch_teddy_scan(state, owners.baseAddress, base, buffer.count, from, &found)
+            }
+            return hit < 0 ? nil : (hit, found)
+        #else
+            return nil
+        #endif
+    }
+
+    /// A literal from its rarest 3-byte window on (ties keep the longer suffix).
+    static func fingerprint(_ literal: [UInt8]) -> [UInt8] {
+        var best = 0, bestScore = Int.max
+        if literal.count > 3 {
+            for k in 0...(literal.count - 3) where literal.count - k >= 4 || k == 0 {
+                let score = (0..<3).reduce(0) { $0 + Int(ByteFrequency.rank[Int(literal[k + $1])]) }
+                if score < bestScore {
+                    bestScore = score
+                    best = k
                 }
             }
-            let needle = Array(literal[best...])
-            if !result.contains(needle) { result.append(needle) }
         }
-        return result
+        return Array(literal[best...])
     }
 
     /// The offset of the first needle occurrence at or after `from`, or nil.

@@ -187,6 +187,45 @@ func literals(_ regex: String) throws -> [String]? {
         var cursor = Prefilter.Cursor()
         #expect(Set(reference).isSubset(of: Set(lines(text) { filter.nextHit(in: $0, from: $1, cursor: &cursor) })))
     }
+
+    /// A matcher that is only a prefilter, for ``LineScanner``.
+    struct PrefilterOnly: LineMatcher {
+        let prefilter: Prefilter
+        func makeScratch() {}
+        func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
+            prefilter.nextHit(in: buffer, from: from, cursor: &cursor).map { .candidate($0) }
+        }
+    }
+
+    /// One pass for several prefilters gives each the lines its own pass gives: every
+    /// pair and a triple of the literal sets (shared literals, several in one line, one
+    /// line wanted by all), over seeded text of all their literals.
+    @Test func aJointPassGivesEachItsOwnLines() throws {
+        let sets = Self.literalSets.filter { $0.count > 1 } + [["Login: user=<", "auth failed, ", "Logged out"]]
+        var groups = sets.indices.flatMap { a in sets.indices.filter { $0 > a }.map { [a, $0] } }
+        groups.append([0, 2, sets.count - 1])
+        var generator = SeededGenerator(seed: 0x5EED_0009)
+        var joined = 0
+        for group in groups {
+            let prefilters = try group.map { try #require(Prefilter(literals: sets[$0].map { Array($0.utf8) })) }
+            guard let joint = JointPrefilter(prefilters) else { continue } // no AVX2 here
+            joined += 1
+            var text: [UInt8] = []
+            let pieces = group.flatMap { sets[$0] } + ["xx", " ", "\n", "\n", "\n", "Logi", "auth", "): "]
+            for _ in 0..<6000 { text += Array(pieces[Int(generator.next() % UInt64(pieces.count))].utf8) }
+            text.withUnsafeBufferPointer { buffer in
+                let together = joint.candidateLines(in: buffer)
+                for (k, prefilter) in prefilters.enumerated() {
+                    var alone: [Range<Int>] = []
+                    LineScanner.forEachCandidateLine(in: buffer, matcher: PrefilterOnly(prefilter: prefilter)) { alone.append($0) }
+                    #expect(alone.count > 20)
+                    let same = together[k] == alone
+                    #expect(same, "sets \(group), prefilter \(k): \(together[k].count) lines, alone \(alone.count)")
+                }
+            }
+        }
+        #expect(joined == groups.count || joined == 0)
+    }
 }
 
 @Suite struct AnchoredPrefixTests {

@@ -47,11 +47,16 @@ import Testing
         func needs(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { UnicodeText.needsUnicode($0) } }
         #expect(!needs(Array("Failed password for root from 192.0.2.1 port 22 ssh2\n".utf8)))
         #expect(!needs(Array("\t\u{7}\u{1B}~ plain ASCII, control bytes outside 0x1C-0x1F".utf8)))
-        for position in 0..<20 {
-            for byte: UInt8 in [0x1C, 0x1D, 0x1E, 0x1F, 0x80, 0xC2, 0xFF] {
-                var line = Array(repeating: UInt8(ascii: "a"), count: 20)
-                line[position] = byte
-                #expect(needs(line), "byte \(byte) at \(position)")
+        // Every length around the 16-byte steps (the last block overlaps the one before),
+        // the byte at every position, and the bytes around the range (0x1B, 0x20, 0x7F) not.
+        for length in 1..<70 {
+            #expect(!needs(Array(repeating: 0x1B, count: length) + [0x20, 0x7F]), "\(length) bytes")
+            for position in 0..<length {
+                for byte: UInt8 in [0x1C, 0x1D, 0x1E, 0x1F, 0x80, 0xC2, 0xFF] {
+                    var line = Array(repeating: UInt8(ascii: "a"), count: length)
+                    line[position] = byte
+                    #expect(needs(line), "byte \(byte) at \(position) of \(length)")
+                }
             }
         }
     }

@@ -62,7 +62,11 @@ public final class FilterRunner {
     /// (fail2ban reuses its last known date); looking it up backwards, rather than
     /// remembering the last candidate's date, keeps results the same with the prefilter
     /// on or off and whatever the chunking.
-    public func scan(_ buffer: UnsafeBufferPointer<UInt8>, file: Int, detector fileDetector: DateDetector? = nil) -> ChunkMatches {
+    /// - Parameter candidates: the candidate lines of `buffer` when a ``JointPrefilter``
+    ///   found them for several filters at once; nil: this filter's prefilter finds them.
+    public func scan(
+        _ buffer: UnsafeBufferPointer<UInt8>, file: Int, detector fileDetector: DateDetector? = nil, candidates: [Range<Int>]? = nil
+    ) -> ChunkMatches {
         if let fileDetector { detector = fileDetector }
         // Locals, not properties of this class: reading a struct property of a class in the
         // per-line closure copies it (and retains what it holds) for every line.
@@ -74,7 +78,7 @@ public final class FilterRunner {
         var dates = DatesAbove(detector: detector, scratch: dateScratch)
         var counted = 0 // offset up to which lines have been counted
         var lineNumber = 0
-        LineScanner.forEachCandidateLine(in: buffer, matcher: matcher) { (range: Range<Int>) in
+        func candidate(_ range: Range<Int>) {
             result.counters.candidates += 1
             if detailed {
                 lineNumber += LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted..<range.lowerBound])) + 1
@@ -141,6 +145,11 @@ public final class FilterRunner {
                 Failure(
                     id: id, time: found ?? 0, file: file, line: detailed ? lineNumber : 0,
                     failregex: capture.failregexIndex, fields: detailed ? capture.fields(layout) : nil))
+        }
+        if let candidates {
+            for range in candidates { candidate(range) }
+        } else {
+            LineScanner.forEachCandidateLine(in: buffer, matcher: matcher, candidate)
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
         result.lastTime = dates.time(above: buffer.count, in: buffer)

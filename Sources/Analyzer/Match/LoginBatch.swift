@@ -14,10 +14,10 @@ struct LoginBatch: Sendable {
     /// The chunk's ids, numbered as met.
     private(set) var ids: [FailureID] = []
     private var numbers = AddressNumbers()
-    /// Per login: its id's number, its time (nil: above the chunk's first dated line, it
-    /// takes the date of the chunks before) and its user's number.
+    /// Per login: its id's number, its time (``undated``: above the chunk's first dated
+    /// line, it takes the date of the chunks before) and its user's number.
     private(set) var entries: [Int32] = []
-    private(set) var times: [Int?] = []
+    private(set) var times: [Int] = []
     private(set) var users: [Int32] = []
     /// The chunk's user names, numbered as met.
     private var names = NameNumbers()
@@ -27,6 +27,9 @@ struct LoginBatch: Sendable {
     var userNames: [[UInt8]] { names.names }
 
     var count: Int { entries.count }
+
+    /// The time of a login not dated yet (no log time is this far back).
+    static let undated = Int.min
 
     /// Adds a login of `id` at `time` as `user` (nil: the filter has no `<F-USER>`, an
     /// empty name).
@@ -43,7 +46,7 @@ struct LoginBatch: Sendable {
             lastUser[Int(entry)] = number
         }
         entries.append(entry)
-        times.append(time)
+        times.append(time ?? Self.undated)
         users.append(number)
     }
 
@@ -106,6 +109,9 @@ struct AddressNumbers: Sendable {
     private var low: [UInt64] = []
     private var values: [Int32] = []
     private var used = 0
+    /// Slots of the first table: a chunk's logins come from a few hundred addresses, and
+    /// growing from a small table re-hashed them several times a chunk.
+    static let initialCapacity = 1024
     private var others: [FailureID: Int32] = [:]
 
     /// The number of `id`; `next` (and then it is `id`'s) when it has none.
@@ -143,7 +149,7 @@ struct AddressNumbers: Sendable {
 
     private mutating func grow() {
         let old = (kinds, high, low, values)
-        let capacity = max(64, 2 * kinds.count)
+        let capacity = max(Self.initialCapacity, 2 * kinds.count)
         kinds = Array(repeating: 0, count: capacity)
         high = Array(repeating: 0, count: capacity)
         low = Array(repeating: 0, count: capacity)

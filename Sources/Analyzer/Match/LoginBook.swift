@@ -51,7 +51,8 @@ public struct LoginBook: Sendable {
         var addressNumbers = [Int32](repeating: -1, count: batch.ids.count)
         var dropped = 0
         for k in 0..<batch.count {
-            guard let time = batch.times[k] ?? undatedTime else {
+            let dated = batch.times[k]
+            guard let time = dated != LoginBatch.undated ? dated : undatedTime else {
                 dropped += 1
                 continue
             }

@@ -65,8 +65,9 @@ public struct Scan: Sendable {
             }
         }
         let laneFilters = filters.indices.filter { filters[$0].needsLane }
+        let joints = JointPrefilters(filters, files: paths.count)
         if options.threads <= 1 || wanted.isEmpty {
-            let matching = ChunkMatching(filters, detailed: options.detailed)
+            let matching = ChunkMatching(filters, detailed: options.detailed, joints: joints)
             let buffer = ChunkBuffer(capacity: options.chunkSize)
             for index in wanted {
                 let detectors = Self.detectors(filters, for: paths[index], options: options)
@@ -132,7 +133,7 @@ public struct Scan: Sendable {
         }
         for _ in 0..<readers {
             spawn(group) {
-                let matching = ChunkMatching(filters, detailed: options.detailed)
+                let matching = ChunkMatching(filters, detailed: options.detailed, joints: joints)
                 while true {
                     let position = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < wanted.count else { break }
@@ -163,7 +164,7 @@ public struct Scan: Sendable {
         }
         for _ in 0..<workers {
             spawn(group) {
-                help(ChunkMatching(filters, detailed: options.detailed))
+                help(ChunkMatching(filters, detailed: options.detailed, joints: joints))
                 finished()
             }
         }
