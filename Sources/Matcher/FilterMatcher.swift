@@ -134,11 +134,19 @@ public struct FilterMatcher: LineMatcher {
         // The gates are off with the prefilter: the tests that compare prefilter on and off
         // check both.
         let analyses = outerGates == nil ? fails.map { LiteralExtraction.analyze($0.regex.pattern) } : []
+        var derived: (filter: Prefilter?, note: String?, fromFailregexes: Bool) = (nil, nil, false)
+        if unicodeVariant && usePrefilter {
+            derived = FilterMatcher.derivePrefilter(pref: pref, fails: fails, required: analyses.map(\.required), dateCut: dateCut)
+        }
+        // A lone failregex whose literals are the prefilter's needs no literal gate: every
+        // line it sees holds one of them (a second search of each line for nothing; on the
+        // logins `failscan tune` reads, a tenth of a login's matching).
+        let gatedByPrefilter = fails.count == 1 && derived.filter != nil && derived.fromFailregexes
         gates =
             outerGates
             ?? PrefixGates(
                 prefixes: analyses.map { multiline || !usePrefilter ? nil : $0.prefixes },
-                required: analyses.map { multiline || !usePrefilter ? nil : $0.required.literals })
+                required: analyses.map { multiline || !usePrefilter || gatedByPrefilter ? nil : $0.required.literals })
         maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
         var seen: Set<String> = []
         self.notes = notes.filter { seen.insert($0).inserted }
@@ -163,10 +171,8 @@ public struct FilterMatcher: LineMatcher {
             prefilter = nil
             prefilterNote = nil
         } else if usePrefilter {
-            let (filter, note) = FilterMatcher.derivePrefilter(
-                pref: pref, fails: fails, required: analyses.map(\.required), dateCut: dateCut)
-            prefilter = filter
-            prefilterNote = note
+            prefilter = derived.filter
+            prefilterNote = derived.note
         } else {
             prefilter = nil
             prefilterNote =
@@ -181,8 +187,8 @@ public struct FilterMatcher: LineMatcher {
     /// the prefregex's `reject:` and `too many errors after ` select the failing ones).
     static func derivePrefilter(
         pref: CompiledFilterRegex?, fails: [CompiledFilterRegex], required: [LiteralExtraction.Result], dateCut: DateCut
-    ) -> (Prefilter?, String?) {
-        if dateCut == .unbounded { return (nil, "a datepattern without boundaries may cut a date out of any literal") }
+    ) -> (filter: Prefilter?, note: String?, fromFailregexes: Bool) {
+        if dateCut == .unbounded { return (nil, "a datepattern without boundaries may cut a date out of any literal", false) }
         var union: [[UInt8]]? = []
         var reason: String? = nil
         for (fail, result) in zip(fails, required) {
@@ -198,8 +204,8 @@ public struct FilterMatcher: LineMatcher {
         if let union, !union.isEmpty, union.count <= 64 { candidates.append(union) }
         if let pref, case .required(let set) = LiteralExtraction.requiredLiterals(of: pref.regex.pattern) { candidates.append(set) }
         let best = candidates.max { LiteralExtraction.rarity(of: $0) < LiteralExtraction.rarity(of: $1) }
-        if let best, let filter = Prefilter(literals: best, dateCut: dateCut) { return (filter, nil) }
-        return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes")
+        if let best, let filter = Prefilter(literals: best, dateCut: dateCut) { return (filter, nil, best == union) }
+        return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes", false)
     }
 
     /// The first bytes failregex `index` needs (each cut to 8 bytes), or nil when it is

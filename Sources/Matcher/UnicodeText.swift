@@ -17,13 +17,8 @@ public enum UnicodeText {
 
     /// Whether `line` is valid UTF-8 (nothing to replace).
     public static func isValidUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        while i < line.count {
-            let length = sequence(in: line, at: i)
-            if length < 0 { return false }
-            i += length
-        }
-        return true
+        guard let base = line.baseAddress else { return true }
+        return cmemsearch_valid_utf8(base, line.count) != 0
     }
 
     /// Appends `line` to `out` as Python's `bytes.decode("utf-8", "replace")` would see it

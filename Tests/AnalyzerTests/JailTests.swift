@@ -18,6 +18,59 @@ import Testing
         #expect(IPAddress("mail.example.org") == nil)
     }
 
+    /// The IPv6 reader takes what glibc's inet_pton takes, to the bit, and refuses what it
+    /// refuses: seeded strings of hex digits, colons, dots and stray bytes around real
+    /// addresses (every `::` place, IPv4 tails, too many groups or digits, zone ids), with
+    /// the IPv4 tail as strict as a plain IPv4 address (no leading zeros).
+    @Test func ipv6AsInetPtonReadsIt() {
+        func reference(_ text: [UInt8]) -> (UInt64, UInt64)? {
+            guard text.count >= 2, text.count < 64, text.contains(UInt8(ascii: ":")), !text.contains(UInt8(ascii: "%")) else { return nil }
+            if let colon = text.lastIndex(of: UInt8(ascii: ":")), text[colon...].contains(UInt8(ascii: ".")) {
+                let tail = Array(text[(colon + 1)...])
+                guard tail.withUnsafeBufferPointer({ IPAddress.parseV4($0) }) != nil else { return nil }
+            }
+            var address = in6_addr()
+            let ok = (text + [0]).withUnsafeBufferPointer { c in
+                c.baseAddress!.withMemoryRebound(to: CChar.self, capacity: c.count) { inet_pton(AF_INET6, $0, &address) }
+            }
+            guard ok == 1 else { return nil }
+            return withUnsafeBytes(of: address) { raw in
+                (raw.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, raw.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+            }
+        }
+        var generator = SeededGenerator(seed: 0x1F6)
+        let alphabet = Array("0123456789abcdefABCDEF::::...g%".utf8)
+        let seeds = [
+            "2001:db8::1", "::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6::8",
+            "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "fe80::1%eth0", "1:2:3:4:5:6:7:8:9", "12345::", ":1::", "1:::2", "::1.2.3.04",
+            "a:b:c:d:e:f:0:1", "ABCD:EF01::", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3", "1:2:",
+        ].map { Array($0.utf8) }
+        var accepted = 0, checked = 0
+        for round in 0..<40_000 {
+            var text: [UInt8]
+            if round < seeds.count {
+                text = seeds[round]
+            } else if generator.next() % 2 == 0 {
+                // A real address, one byte changed, added or dropped.
+                text = seeds[Int(generator.next() % UInt64(seeds.count))]
+                let at = Int(generator.next() % UInt64(text.count + 1))
+                switch generator.next() % 3 {
+                case 0 where at < text.count: text[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: text.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
+                default: if at < text.count { text.remove(at: at) }
+                }
+            } else {
+                text = (0..<Int(1 + generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            }
+            let expected = reference(text)
+            let parsed = text.count >= 2 && text.count < 64 ? text.withUnsafeBufferPointer { IPAddress.parseV6($0) } : nil
+            #expect(parsed?.0 == expected?.0 && parsed?.1 == expected?.1, "\(String(decoding: text, as: UTF8.self))")
+            if expected != nil { accepted += 1 }
+            checked += 1
+        }
+        #expect(accepted > 3000, "\(accepted) of \(checked) accepted")
+    }
+
     @Test func cidrMembership() throws {
         let v4 = try #require(CIDR("192.168.0.0/24"))
         #expect(v4.contains(IPAddress("192.168.0.77")!))

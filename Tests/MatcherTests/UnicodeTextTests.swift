@@ -43,6 +43,33 @@ import Testing
         }
     }
 
+    /// The validity check (C, ASCII skipped 16 bytes a step) agrees with the repair,
+    /// sequence by sequence: seeded lines of every length around the 16-byte steps, of
+    /// ASCII and of valid, truncated, overlong and out-of-range sequences.
+    @Test func validityAgreesWithTheRepair() {
+        var generator = SeededGenerator(seed: 0x0008_0808)
+        let pieces: [[UInt8]] = [
+            [0x61], [0x20], [0xC3, 0xA9], [0xE7, 0x94, 0xB0], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xE7, 0x94], [0xF0, 0x9F, 0x98],
+            [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0x80], [0xEF, 0xBF, 0xBD],
+        ]
+        var invalid = 0
+        for length in 0..<80 {
+            for _ in 0..<40 {
+                var line: [UInt8] = Array(repeating: 0x61, count: length)
+                for _ in 0..<Int(generator.next() % 3) {
+                    let piece = pieces[Int(generator.next() % UInt64(pieces.count))]
+                    line.insert(contentsOf: piece, at: Int(generator.next() % UInt64(line.count + 1)))
+                }
+                var out: [UInt8] = []
+                let replaced = line.withUnsafeBufferPointer { UnicodeText.repair($0, into: &out) }
+                let valid = line.withUnsafeBufferPointer { UnicodeText.isValidUTF8($0) }
+                #expect(valid == !replaced, "\(line.map { String(format: "%02x", $0) }.joined())")
+                if !valid { invalid += 1 }
+            }
+        }
+        #expect(invalid > 300)
+    }
+
     @Test func whichLinesNeedTheUnicodeVariant() {
         func needs(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { UnicodeText.needsUnicode($0) } }
         #expect(!needs(Array("Failed password for root from 192.0.2.1 port 22 ssh2\n".utf8)))

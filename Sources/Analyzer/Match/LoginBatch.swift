@@ -14,11 +14,11 @@ struct LoginBatch: Sendable {
     /// The chunk's ids, numbered as met.
     private(set) var ids: [FailureID] = []
     private var numbers = AddressNumbers()
-    /// Per login: its id's number, its time (``undated``: above the chunk's first dated
-    /// line, it takes the date of the chunks before) and its user's number.
-    private(set) var entries: [Int32] = []
-    private(set) var times: [Int] = []
-    private(set) var users: [Int32] = []
+    /// Per login, in line order: its time (``undated``: above the chunk's first dated line,
+    /// it takes the date of the chunks before), its id's number, its user's number.
+    private(set) var logins: [LoginRecord] = []
+    /// How many logins are undated.
+    private(set) var undatedCount = 0
     /// The chunk's user names, numbered as met.
     private var names = NameNumbers()
     /// Per id number, the number of its last login's user.
@@ -26,7 +26,7 @@ struct LoginBatch: Sendable {
 
     var userNames: [[UInt8]] { names.names }
 
-    var count: Int { entries.count }
+    var count: Int { logins.count }
 
     /// The time of a login not dated yet (no log time is this far back).
     static let undated = Int.min
@@ -45,11 +45,16 @@ struct LoginBatch: Sendable {
             number = names.number(of: bytes)
             lastUser[Int(entry)] = number
         }
-        entries.append(entry)
-        times.append(time ?? Self.undated)
-        users.append(number)
+        if time == nil { undatedCount += 1 }
+        logins.append(LoginRecord(time: time ?? Self.undated, address: entry, user: number))
     }
+}
 
+/// One login of a ``LoginBatch``: its time, its address's and its user's numbers.
+struct LoginRecord: Sendable {
+    var time: Int
+    var address: Int32
+    var user: Int32
 }
 
 /// Numbers for user names, looked up by their bytes (FNV-1a, open addressing): no

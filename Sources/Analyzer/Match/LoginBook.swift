@@ -7,18 +7,19 @@ public struct LoginBook: Sendable {
     private var ids: [FailureID] = []
     private var userNames: [[UInt8]] = []
     private var userNumbers: [[UInt8]: Int32] = [:]
-    /// Per login, in input order: its address's number, its time, its user's number.
-    private var addressOf: [Int32] = []
+    /// The chunks' batches as merged, in input order, with their addresses' and users'
+    /// numbers here and the time their undated logins take (nil: dropped). Kept as they
+    /// came (no login copied on the consuming thread) until ``finished()`` groups them.
+    private var parts: [(batch: LoginBatch, addresses: [Int32], users: [Int32], undatedTime: Int?)] = []
+    /// After ``finished()``: per address k, its logins' times and users at
+    /// `starts[k]..<starts[k + 1]`, in input order.
+    private var starts: [Int] = []
     private var times: [Int] = []
     private var users: [Int32] = []
-    /// After ``finished()``: the logins by address, address k's at `order[starts[k]..<starts[k + 1]]`.
-    private var starts: [Int] = []
-    private var order: [Int32] = []
+    /// Logins kept.
+    public private(set) var count = 0
 
     public init() {}
-
-    /// Logins kept.
-    public var count: Int { times.count }
 
     /// Addresses (failure ids) that logged in.
     public var addresses: Int { ids.count }
@@ -42,26 +43,22 @@ public struct LoginBook: Sendable {
         return number
     }
 
-    /// Appends the logins of `batch` (the next chunk's, in input order). Its undated logins
+    /// Takes the logins of `batch` (the next chunk's, in input order). Its undated logins
     /// take `undatedTime` (the last date of the chunks before, in the same file).
     /// - Returns: how many undated logins were dropped for want of a date.
     mutating func merge(_ batch: LoginBatch, undatedTime: Int?) -> Int {
-        let userOf = batch.userNames.map { number(of: $0) }
-        // An address is numbered at its first login kept (not one whose logins all lack a date).
-        var addressNumbers = [Int32](repeating: -1, count: batch.ids.count)
+        let users = batch.userNames.map { number(of: $0) }
         var dropped = 0
-        for k in 0..<batch.count {
-            let dated = batch.times[k]
-            guard let time = dated != LoginBatch.undated ? dated : undatedTime else {
-                dropped += 1
-                continue
-            }
-            let entry = Int(batch.entries[k])
-            if addressNumbers[entry] < 0 { addressNumbers[entry] = number(of: batch.ids[entry]) }
-            addressOf.append(addressNumbers[entry])
-            times.append(time)
-            users.append(userOf[Int(batch.users[k])])
+        // An address is numbered only if a login of it is kept (not one whose logins all
+        // lack a date).
+        var kept = [Bool](repeating: undatedTime != nil || batch.undatedCount == 0, count: batch.ids.count)
+        if undatedTime == nil && batch.undatedCount > 0 {
+            for login in batch.logins where login.time != LoginBatch.undated { kept[Int(login.address)] = true }
+            dropped = batch.undatedCount
         }
+        let addresses = batch.ids.indices.map { kept[$0] ? number(of: batch.ids[$0]) : -1 }
+        parts.append((batch, addresses, users, undatedTime))
+        count += batch.count - dropped
         return dropped
     }
 
@@ -70,36 +67,73 @@ public struct LoginBook: Sendable {
     public func finished() -> LoginBook {
         var book = self
         var starts = [Int](repeating: 0, count: ids.count + 1)
-        for a in addressOf { starts[Int(a) + 1] += 1 }
-        for k in 0..<ids.count { starts[k + 1] += starts[k] }
-        var next = starts
-        var order = [Int32](repeating: 0, count: addressOf.count)
-        for (login, a) in addressOf.enumerated() {
-            order[next[Int(a)]] = Int32(login)
-            next[Int(a)] += 1
+        var times = [Int](repeating: 0, count: count)
+        var users = [Int32](repeating: 0, count: count)
+        // Buffers, not arrays, in the loops over every login: no reference counting per login.
+        starts.withUnsafeMutableBufferPointer { starts in
+            for part in parts {
+                part.addresses.withUnsafeBufferPointer { addresses in
+                    for login in part.batch.logins where login.time != LoginBatch.undated || part.undatedTime != nil {
+                        starts[Int(addresses[Int(login.address)]) + 1] += 1
+                    }
+                }
+            }
+            for k in 0..<(starts.count - 1) { starts[k + 1] += starts[k] }
+            var next = Array(starts)
+            next.withUnsafeMutableBufferPointer { next in
+                times.withUnsafeMutableBufferPointer { times in
+                    users.withUnsafeMutableBufferPointer { users in
+                        for part in parts {
+                            part.addresses.withUnsafeBufferPointer { addresses in
+                                part.users.withUnsafeBufferPointer { userOf in
+                                    for login in part.batch.logins {
+                                        guard let time = login.time != LoginBatch.undated ? login.time : part.undatedTime else { continue }
+                                        let a = Int(addresses[Int(login.address)])
+                                        times[next[a]] = time
+                                        users[next[a]] = userOf[Int(login.user)]
+                                        next[a] += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
+        book.parts = []
         book.starts = starts
-        book.order = order
+        book.times = times
+        book.users = users
         return book
     }
 
     /// The logins from `lower` through `upper` (the replay's `--since`/`--until`), grouped.
+    /// - Precondition: the book is ``finished()``.
     public func restricted(to lower: Int, _ upper: Int) -> LoginBook {
         var book = LoginBook()
-        for k in times.indices where times[k] >= lower && times[k] <= upper {
-            book.addressOf.append(book.number(of: ids[Int(addressOf[k])]))
-            book.times.append(times[k])
-            book.users.append(book.number(of: userNames[Int(users[k])]))
+        book.userNames = userNames
+        book.userNumbers = userNumbers
+        book.starts = [0]
+        for (k, id) in ids.enumerated() {
+            for i in starts[k]..<starts[k + 1] where times[i] >= lower && times[i] <= upper {
+                book.times.append(times[i])
+                book.users.append(users[i])
+            }
+            if book.times.count > book.starts.last! {
+                _ = book.number(of: id)
+                book.starts.append(book.times.count)
+            }
         }
-        return book.finished()
+        book.count = book.times.count
+        return book
     }
 
     /// The logins of `id` in time order (equal times: users in name order), nil when none.
     /// - Precondition: the book is ``finished()``.
     public func successes(of id: FailureID) -> [TuneGrid.Success]? {
         guard let a = index[id] else { return nil }
-        var list = order[starts[Int(a)]..<starts[Int(a) + 1]].map {
-            TuneGrid.Success(time: times[Int($0)], user: String(decoding: userNames[Int(users[Int($0)])], as: UTF8.self))
+        var list = (starts[Int(a)]..<starts[Int(a) + 1]).map {
+            TuneGrid.Success(time: times[$0], user: String(decoding: userNames[Int(users[$0])], as: UTF8.self))
         }
         list.sort { ($0.time, $0.user) < ($1.time, $1.user) }
         return list

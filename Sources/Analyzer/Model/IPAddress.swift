@@ -18,29 +18,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             self = .v4(v4)
             return
         }
-        guard bytes.count >= 2, bytes.count < 64, bytes.contains(UInt8(ascii: ":")) else { return nil }
-        // An embedded IPv4 part must be as strict as a plain one.
-        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")), bytes[colon...].contains(UInt8(ascii: ".")) {
-            guard IPAddress.parseV4(UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])) != nil else { return nil }
-        }
-        var text = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        var address = in6_addr()
-        let ok = withUnsafeMutableBytes(of: &text) { raw -> Bool in
-            let dest = raw.bindMemory(to: UInt8.self)
-            for i in 0..<bytes.count {
-                if bytes[i] == UInt8(ascii: "%") { return false } // zone ids are refused
-                dest[i] = bytes[i]
-            }
-            dest[bytes.count] = 0
-            return inet_pton(AF_INET6, raw.baseAddress!.assumingMemoryBound(to: CChar.self), &address) == 1
-        }
-        guard ok else { return nil }
-        let (high, low) = withUnsafeBytes(of: address) { raw -> (UInt64, UInt64) in
-            var h: UInt64 = 0, l: UInt64 = 0
-            for i in 0..<8 { h = h << 8 | UInt64(raw[i]) }
-            for i in 8..<16 { l = l << 8 | UInt64(raw[i]) }
-            return (h, l)
-        }
+        guard bytes.count >= 2, bytes.count < 64, let (high, low) = IPAddress.parseV6(bytes) else { return nil }
         if high == 0, low >> 32 == 0xffff {
             self = .v4(UInt32(truncatingIfNeeded: low))
             return
@@ -53,6 +31,81 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         var copy = text
         guard let parsed = copy.withUTF8({ IPAddress(bytes: $0) }) else { return nil }
         self = parsed
+    }
+
+    /// IPv6 text as glibc's `inet_pton(AF_INET6)` reads it (groups of 1-4 hex digits, one
+    /// `::` standing for at least one zero group, a dotted IPv4 tail), without the copy
+    /// into a C string and the call: a third of the logins of a mail log come from IPv6
+    /// addresses. The IPv4 tail is as strict as a plain IPv4 address (``parseV4(_:)``); a
+    /// zone id (`%eth0`) is refused, as is anything else inet_pton refuses.
+    static func parseV6(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        var groups = SIMD8<UInt16>(repeating: 0)
+        var n = 0 // groups written
+        var gap = -1 // where `::` stands
+        var i = 0
+        let count = b.count
+        guard count > 0 else { return nil }
+        if b[0] == UInt8(ascii: ":") {
+            guard count > 1, b[1] == UInt8(ascii: ":") else { return nil }
+            i = 1
+        }
+        var value: UInt32 = 0, digits = 0, token = i
+        while i < count {
+            let c = b[i]
+            i += 1
+            let hex: UInt32
+            switch c {
+            case 48...57: hex = UInt32(c - 48)
+            case 97...102: hex = UInt32(c - 87)
+            case 65...70: hex = UInt32(c - 55)
+            case UInt8(ascii: ":"):
+                token = i
+                if digits == 0 {
+                    guard gap < 0 else { return nil }
+                    gap = n
+                    continue
+                }
+                guard i < count, n < 8 else { return nil }
+                groups[n] = UInt16(value)
+                n += 1
+                value = 0
+                digits = 0
+                continue
+            case UInt8(ascii: "."):
+                guard n <= 6, let v4 = parseV4(UnsafeBufferPointer(rebasing: b[token..<count])) else { return nil }
+                groups[n] = UInt16(v4 >> 16)
+                groups[n + 1] = UInt16(v4 & 0xffff)
+                n += 2
+                digits = 0
+                i = count
+                continue
+            default: return nil
+            }
+            value = value << 4 | hex
+            digits += 1
+            guard digits <= 4 else { return nil }
+        }
+        if digits > 0 {
+            guard n < 8 else { return nil }
+            groups[n] = UInt16(value)
+            n += 1
+        }
+        if gap >= 0 {
+            guard n < 8 else { return nil }
+            let moved = n - gap
+            for k in stride(from: moved - 1, through: 0, by: -1) {
+                groups[8 - moved + k] = groups[gap + k]
+                groups[gap + k] = 0
+            }
+            n = 8
+        }
+        guard n == 8 else { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for k in 0..<4 {
+            high = high << 16 | UInt64(groups[k])
+            low = low << 16 | UInt64(groups[4 + k])
+        }
+        return (high, low)
     }
 
     static func parseV4(_ b: UnsafeBufferPointer<UInt8>) -> UInt32? {
