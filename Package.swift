@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Matcher", dependencies: ["CPCRE2", "CMemSearch"], swiftSettings: swiftSettings),
         .target(name: "LogSource", dependencies: ["CZlib", "CISAL", "CZstd", "CLzma", "CBzip2"], swiftSettings: swiftSettings),
         .target(name: "Fail2banConfig", dependencies: ["Matcher"], swiftSettings: swiftSettings),
-        .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig"], swiftSettings: swiftSettings),
+        .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig", "CMemSearch"], swiftSettings: swiftSettings),
         .target(name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "LogSource", "CSQLite"], swiftSettings: swiftSettings),
         // A shard's failures between `failscan map` and `failscan reduce`.
         .target(

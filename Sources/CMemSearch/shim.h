@@ -339,6 +339,25 @@ static inline int cmemsearch_valid_utf8(const uint8_t *s, size_t n) {
     return 1;
 }
 
+/* The offset of the last newline in s[0..<n], or -1: 16 bytes a step from the end (a
+ * candidate's literal may sit some way into its line). */
+static inline long cmemsearch_last_newline(const uint8_t *s, size_t n) {
+    size_t i = n;
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8(10);
+    while (i >= 16) {
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i - 16)), newline));
+        if (mask) return (long)(i - 16) + 31 - __builtin_clz(mask);
+        i -= 16;
+    }
+#endif
+    while (i > 0) {
+        i--;
+        if (s[i] == 10) return (long)i;
+    }
+    return -1;
+}
+
 static inline int cmemsearch_needs_unicode(const uint8_t *s, size_t n) {
     size_t i = 0;
 #if defined(__SSE2__)

@@ -1,3 +1,5 @@
+import CMemSearch
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -64,8 +66,10 @@ public final class JointPrefilter: Sendable {
                 continue
             }
             if owners != 0 { flush() }
-            var start = hit
-            while start > position, base[start - 1] != 10 { start -= 1 }
+            // The line start: the last newline before the hit, 16 bytes a step (a login's
+            // literal sits some 40 bytes into its line).
+            let newline = cmemsearch_last_newline(base + position, hit - position)
+            let start = newline < 0 ? position : position + newline + 1
             var stop = end
             if let newline = memchr(base + hit, 10, end - hit) { stop = UnsafeRawPointer(newline) - UnsafeRawPointer(base) }
             line = start..<stop

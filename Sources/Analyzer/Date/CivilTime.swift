@@ -13,10 +13,15 @@ public typealias LocalDateTime = (year: Int, month: Int, day: Int, hour: Int, mi
 /// the C call runs once per hour of log, not once per line. Each worker owns one (it
 /// lives in its ``DateScratch``): no lock on the per-line path.
 public final class CivilTime {
-    private var offsets: [Int: Int] = [:]
+    // One per worker's date scratch, never shared: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var offsets: [Int: Int] = [:]
     /// The last hour looked up and its offset: log lines come in time order, so most
     /// dates fall in the hour before them (no dictionary lookup, no hashing).
-    private var lastKey = Int.min, lastOffset = 0
+    @exclusivity(unchecked) private var lastKey = Int.min
+    @exclusivity(unchecked) private var lastOffset = 0
+    /// The last day computed (year, month and day packed) and its day count.
+    @exclusivity(unchecked) private var lastDate = -1
+    @exclusivity(unchecked) private var lastDays = 0
 
     public init() {}
 
@@ -40,7 +45,16 @@ public final class CivilTime {
 
     /// Unix time of a local wall-clock time (as `mktime` with `tm_isdst = -1`).
     public func local(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
-        let naive = Self.utc(y, m, d, hh, mm, ss)
+        let days: Int
+        if y >= 0, m >= 1, m <= 12, d >= 1, d <= 31 {
+            // Lines of a day in a row: its day count computed once.
+            let date = y << 9 | m << 5 | d
+            if date != lastDate { (lastDate, lastDays) = (date, Self.daysFromCivil(y, m, d)) }
+            days = lastDays
+        } else {
+            days = Self.daysFromCivil(y, m, d)
+        }
+        let naive = days * 86400 + hh * 3600 + mm * 60 + ss
         let key = naive / 3600
         if key == lastKey { return naive - lastOffset }
         if let cached = offsets[key] {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import CMemSearch
 
 /// One chunk's successful logins, as a worker finds them (``FilterRunner`` with
 /// `logins`): flat arrays, the chunk's addresses and users numbered as met, merged into
@@ -100,7 +98,7 @@ struct NameNumbers: Sendable {
     static func equal(_ name: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard name.count == bytes.count else { return false }
         guard let base = bytes.baseAddress else { return true }
-        return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
+        return name.withUnsafeBufferPointer { cmemsearch_equal($0.baseAddress!, base, bytes.count) != 0 }
     }
 }
 
@@ -108,11 +106,15 @@ struct NameNumbers: Sendable {
 /// multiply and a shift, where `Dictionary` hashes with SipHash); host names and other
 /// ids in a dictionary.
 struct AddressNumbers: Sendable {
-    /// Per slot: 0 empty, 1 IPv4, 2 IPv6; the address's bits; its number.
-    private var kinds: [UInt8] = []
-    private var high: [UInt64] = []
-    private var low: [UInt64] = []
-    private var values: [Int32] = []
+    /// One slot: the address's bits, its kind (0 empty, 1 IPv4, 2 IPv6) and its number,
+    /// side by side (one cache line a probe).
+    struct Slot: Sendable {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var kind: UInt32 = 0
+        var value: Int32 = 0
+    }
+    private var slots: [Slot] = []
     private var used = 0
     /// Slots of the first table: a chunk's logins come from a few hundred addresses, and
     /// growing from a small table re-hashed them several times a chunk.
@@ -126,22 +128,23 @@ struct AddressNumbers: Sendable {
             others[id] = next
             return next
         }
-        let kind: UInt8, h: UInt64, l: UInt64
+        let kind: UInt32, h: UInt64, l: UInt64
         switch address {
         case .v4(let bits): (kind, h, l) = (1, 0, UInt64(bits))
         case .v6(let a, let b): (kind, h, l) = (2, a, b)
         }
-        if 2 * (used + 1) > kinds.count { grow() }
-        let mask = kinds.count - 1
-        var slot = Self.slot(h, l, mask)
-        while kinds[slot] != 0 {
-            if kinds[slot] == kind, low[slot] == l, high[slot] == h { return values[slot] }
-            slot = (slot + 1) & mask
+        if 2 * (used + 1) > slots.count { grow() }
+        let found: Int32? = slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Self.slot(h, l, mask)
+            while slots[slot].kind != 0 {
+                if slots[slot].kind == kind, slots[slot].low == l, slots[slot].high == h { return slots[slot].value }
+                slot = (slot + 1) & mask
+            }
+            return nil
         }
-        kinds[slot] = kind
-        high[slot] = h
-        low[slot] = l
-        values[slot] = next
+        if let found { return found }
+        insert(Slot(high: h, low: l, kind: kind, value: next))
         used += 1
         return next
     }
@@ -152,17 +155,16 @@ struct AddressNumbers: Sendable {
         return Int(truncatingIfNeeded: mixed >> 32) & mask
     }
 
+    private mutating func insert(_ new: Slot) {
+        let mask = slots.count - 1
+        var slot = Self.slot(new.high, new.low, mask)
+        while slots[slot].kind != 0 { slot = (slot + 1) & mask }
+        slots[slot] = new
+    }
+
     private mutating func grow() {
-        let old = (kinds, high, low, values)
-        let capacity = max(Self.initialCapacity, 2 * kinds.count)
-        kinds = Array(repeating: 0, count: capacity)
-        high = Array(repeating: 0, count: capacity)
-        low = Array(repeating: 0, count: capacity)
-        values = Array(repeating: 0, count: capacity)
-        for i in old.0.indices where old.0[i] != 0 {
-            var slot = Self.slot(old.1[i], old.2[i], capacity - 1)
-            while kinds[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
-            (kinds[slot], high[slot], low[slot], values[slot]) = (old.0[i], old.1[i], old.2[i], old.3[i])
-        }
+        let old = slots
+        slots = Array(repeating: Slot(), count: max(Self.initialCapacity, 2 * slots.count))
+        for slot in old where slot.kind != 0 { insert(slot) }
     }
 }

@@ -13,7 +13,9 @@ public enum SuccessPatterns {
     /// in the line after its date as failregexes are.
     public static let defaults: [String: [String]] = [
         "sshd": [#"\bsshd(?:-session)?(?:\[\d+\])?: Accepted \S+ for <F-USER>\S+</F-USER> from <HOST>"#],
-        "dovecot": [#"(?:pop3|imap|managesieve|submission)-login: (?:Info: )?Login: user=<<F-USER>[^>]*</F-USER>>.*?\brip=<HOST>"#],
+        // ` rip=` as fail2ban's own dovecot filter writes it (a quarter of PCRE2's time on a
+        // login, against `\brip=`: no word-boundary test at every byte).
+        "dovecot": [#"(?:pop3|imap|managesieve|submission)-login: (?:Info: )?Login: user=<<F-USER>[^>]*</F-USER>>.*? rip=<HOST>"#],
         "postfix": [
             #"\bpostfix(?:-\w+)?/\w+(?:/smtp[ds])?\[\d+\]: \w+: client=\S*\[<HOST>\](?::\d+)?, sasl_method=\S+, sasl_username=<F-USER>\S+</F-USER>"#
         ],
