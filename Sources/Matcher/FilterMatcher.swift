@@ -451,10 +451,13 @@ public struct FilterMatcher: LineMatcher {
                 fieldLayout.applyAlternates(&merged)
                 fields = merged
             }
-            if id == nil, let (kind, range) = prefID, let range,
-                !idGroups.contains(where: { failIDTable[$0].0 == kind })
-            {
-                id = (kind, UnsafeBufferPointer(rebasing: subject[range]))
+            // A loop, not `contains(where:)`: a closure reading `failIDTable` captured the
+            // whole matcher, copied with a retain of each of its arrays for every line that
+            // takes its id from the prefregex (apache-auth at 60% speed).
+            if id == nil, let (kind, range) = prefID, let range {
+                var failregexHasKind = false
+                for k in idGroups where failIDTable[k].0 == kind { failregexHasKind = true }
+                if !failregexHasKind { id = (kind, UnsafeBufferPointer(rebasing: subject[range])) }
             }
             if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
             guard let (kind, idBytes) = id else { continue }

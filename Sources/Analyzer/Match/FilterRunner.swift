@@ -78,7 +78,16 @@ public final class FilterRunner {
         var dates = DatesAbove(detector: detector, scratch: dateScratch)
         var counted = 0 // offset up to which lines have been counted
         var lineNumber = 0
-        func candidate(_ range: Range<Int>) {
+        // The candidate lines: given, or from this filter's prefilter; the line's work is one
+        // closure literal, non-escaping, for both.
+        func eachCandidate(_ body: (Range<Int>) -> Void) {
+            if let candidates {
+                for range in candidates { body(range) }
+            } else {
+                LineScanner.forEachCandidateLine(in: buffer, matcher: matcher, body)
+            }
+        }
+        eachCandidate { (range: Range<Int>) in
             result.counters.candidates += 1
             if detailed {
                 lineNumber += LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted..<range.lowerBound])) + 1
@@ -145,11 +154,6 @@ public final class FilterRunner {
                 Failure(
                     id: id, time: found ?? 0, file: file, line: detailed ? lineNumber : 0,
                     failregex: capture.failregexIndex, fields: detailed ? capture.fields(layout) : nil))
-        }
-        if let candidates {
-            for range in candidates { candidate(range) }
-        } else {
-            LineScanner.forEachCandidateLine(in: buffer, matcher: matcher, candidate)
         }
         if detailed { result.lines = lineNumber + LineScanner.countLines(in: UnsafeBufferPointer(rebasing: buffer[counted...])) }
         result.lastTime = dates.time(above: buffer.count, in: buffer)
