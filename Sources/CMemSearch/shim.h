@@ -222,8 +222,21 @@ static inline int cmemsearch_teddy_avx2_supported(void) { return __builtin_cpu_s
 
 /* Whether any byte of s[0..n) is at or above 0x80 or in 0x1C-0x1F: where matching bytes
    and fail2ban's matching of decoded text can part (16 bytes a step; SSE2 is baseline). */
-/// How many newline bytes s[0..<n] holds, 16 bytes at a time (line numbers for every
-/// failure: a memchr per line costs a call per line of ~100 bytes).
+/// The first candidate start in h[i..<i+16] where the needle (first byte, last byte at
+/// `last`) occurs in full, or NULL.
+static inline const void *cmemsearch_find_short_block(const uint8_t *h, size_t i, const uint8_t *n, size_t last,
+                                                      __m128i first_byte, __m128i last_byte) {
+    __m128i a = _mm_loadu_si128((const __m128i *)(h + i));
+    __m128i b = _mm_loadu_si128((const __m128i *)(h + i + last));
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first_byte), _mm_cmpeq_epi8(b, last_byte)));
+    while (mask) {
+        unsigned bit = (unsigned)__builtin_ctz(mask);
+        if (cmemsearch_equal(h + i + bit + 1, n + 1, last - 1)) return h + i + bit;
+        mask &= mask - 1;
+    }
+    return NULL;
+}
+
 /// First occurrence of needle in a short haystack (a line), or NULL: the needle's first
 /// and last bytes compared 16 positions at a time, candidates checked in full. No
 /// set-up per call, unlike glibc's memmem (two-way), which a gate pays on every line.
@@ -238,29 +251,12 @@ static inline const void *cmemsearch_find_short(const void *haystack, size_t hay
 #if defined(__SSE2__)
     const __m128i first_byte = _mm_set1_epi8((char)n[0]), last_byte = _mm_set1_epi8((char)n[last]);
     for (; i + 16 <= end; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(h + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(h + i + last));
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first_byte), _mm_cmpeq_epi8(b, last_byte)));
-        while (mask) {
-            unsigned bit = (unsigned)__builtin_ctz(mask);
-            if (cmemsearch_equal(h + i + bit + 1, n + 1, last - 1)) return h + i + bit;
-            mask &= mask - 1;
-        }
+        const void *found = cmemsearch_find_short_block(h, i, n, last, first_byte, last_byte);
+        if (found) return found;
     }
-    if (i < end && end >= 16) {
-        /* The last candidate starts in one block that overlaps the one before (the
-         * positions both cover did not match): no byte-by-byte tail. */
-        i = end - 16;
-        __m128i a = _mm_loadu_si128((const __m128i *)(h + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(h + i + last));
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first_byte), _mm_cmpeq_epi8(b, last_byte)));
-        while (mask) {
-            unsigned bit = (unsigned)__builtin_ctz(mask);
-            if (cmemsearch_equal(h + i + bit + 1, n + 1, last - 1)) return h + i + bit;
-            mask &= mask - 1;
-        }
-        return NULL;
-    }
+    /* The last candidates in one block that overlaps the one before (the positions both
+     * cover did not match): no byte-by-byte tail. */
+    if (i < end && end >= 16) return cmemsearch_find_short_block(h, end - 16, n, last, first_byte, last_byte);
 #endif
     for (; i < end; i++) {
         if (h[i] == n[0] && h[i + last] == n[last] && cmemsearch_equal(h + i + 1, n + 1, last - 1)) return h + i;
@@ -290,6 +286,8 @@ static inline size_t cmemsearch_count_newlines_avx2(const uint8_t *s, size_t n) 
     return count;
 }
 
+/// How many newline bytes s[0..<n] holds, 32 or 16 bytes at a time (line numbers for every
+/// failure: a memchr per line costs a call per line of ~100 bytes).
 static inline size_t cmemsearch_count_newlines(const uint8_t *s, size_t n) {
     if (n >= 64 && __builtin_cpu_supports("avx2")) return cmemsearch_count_newlines_avx2(s, n);
     size_t i = 0, count = 0;
