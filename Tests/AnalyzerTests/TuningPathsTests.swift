@@ -45,6 +45,26 @@ import Testing
         }
     }
 
+    /// A success regex with `<F-MLFID>` is refused, naming the jail: its merged matches
+    /// would not be logins.
+    @Test func multiLineSuccessRegexIsRefused() throws {
+        let filter = TestSupport.corpus("filters/qpopperauth.conf")
+        let config = JailConfig(name: "j", filter: filter, maxRetry: 3, findTime: 600, banTime: 3600)
+        let options = FilterOptions(now: 1_795_600_000)
+        let compiled = try CompiledFilter(spec: filter, options: options)
+        #expect(throws: Never.self) {
+            try SuccessPatterns.compile([#"login by <F-USER>\S+</F-USER> from <HOST>"#], like: compiled, jail: config, options: options)
+        }
+        do {
+            _ = try SuccessPatterns.compile(
+                [#"session <F-MLFID>\d+</F-MLFID>: login by <F-USER>\S+</F-USER> from <HOST>"#], like: compiled, jail: config,
+                options: options)
+            Issue.record("a success regex with <F-MLFID> was taken")
+        } catch {
+            #expect(error.reason.contains("[j] successregex: <F-MLFID>"), "\(error)")
+        }
+    }
+
     /// Logins on lines without a date take the date of the nearest dated line above them,
     /// in their chunk or in the chunks before (fail2ban's last date): the same logins,
     /// users and lockouts whatever the chunking, and none at the top of the file, where

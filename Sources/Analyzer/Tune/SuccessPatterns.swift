@@ -36,7 +36,8 @@ public enum SuccessPatterns {
 
     /// A filter of `regexes` that reads dates as `filter` does (no prefregex, one line at a
     /// time), for the same scan.
-    /// - Throws: `FilterError` naming the jail and the regex that does not compile.
+    /// - Throws: `FilterError` naming the jail and the regex that does not compile, or that
+    ///   has `<F-MLFID>`.
     public static func compile(
         _ regexes: [String], like filter: CompiledFilter, jail: JailConfig, options: FilterOptions
     ) throws(FilterError) -> CompiledFilter {
@@ -44,10 +45,18 @@ public enum SuccessPatterns {
             name: filter.config.name + " (successregex)",
             patterns: FilterPatterns(prefregex: nil, failregex: regexes, ignoreregex: [], useDNS: filter.config.patterns.useDNS),
             datePatterns: filter.config.datePatterns, maxLines: 1, files: filter.config.files)
+        let compiled: CompiledFilter
         do {
-            return try CompiledFilter(config: config, options: options, logTimeZone: jail.logTimeZone)
+            compiled = try CompiledFilter(config: config, options: options, logTimeZone: jail.logTimeZone)
         } catch {
             throw FilterError(file: error.file, "[\(jail.name)] successregex: \(error.reason)")
         }
+        // A login is one line: merged multi-line matches would not be logins.
+        if compiled.matcher.usesMultiLineIDs {
+            throw FilterError(
+                file: filter.config.files.last ?? filter.config.name,
+                "[\(jail.name)] successregex: <F-MLFID> is not for logins (each login is one line)")
+        }
+        return compiled
     }
 }

@@ -53,8 +53,10 @@ public struct Tuning: Sendable {
             ledger.add(failure)
             each?(failure, file)
         }
-        let summary = Scan(filters: filters, options: replay.options).run(paths, progress: progress) { _, failure in
-            intake.take(0, failure, file: paths[failure.file])
+        let summary = Scan(filters: filters, options: replay.options).run(paths, progress: progress) { f, failure in
+            // The success filter's matches are logins, gathered apart (none comes here unless a
+            // success regex has `<F-MLFID>`, whose merged matches are not counted).
+            if f == 0 { intake.take(0, failure, file: paths[failure.file]) }
         }
         var book = summary.logins.count > 1 ? summary.logins[1] : LoginBook()
         if replay.since != nil || replay.until != nil { book = book.restricted(to: replay.since ?? .min, replay.until ?? .max) }
