@@ -23,10 +23,7 @@ def main():
     args = parser.parse_args()
     corpus = throughput.corpus_dir(args.size)
     throughput.build()
-    conf = os.path.join(ROOT, "Benchmarks", "work", "jails-conf")
-    os.makedirs(conf, exist_ok=True)
-    auth, mail = os.path.join(corpus, "auth.log"), os.path.join(corpus, "mail.log")
-    throughput.four_jails(os.path.join(conf, "jail.local"), auth, mail)
+    conf = throughput.corpus_jails(corpus)
     rows = {}
     for threads in (1, 2):
         walls, cpus, rss, bans = [], [], [], set()

@@ -117,6 +117,15 @@ logpath = %(mail)s
 """ % {"auth": auth, "mail": mail, "root": ROOT})
 
 
+def corpus_jails(corpus):
+    """The configuration directory of the four jails over the benchmark corpus `corpus`
+    (Benchmarks/work/jails-conf, written afresh): jails.py and tune.py run it."""
+    conf = os.path.join(ROOT, "Benchmarks", "work", "jails-conf")
+    os.makedirs(conf, exist_ok=True)
+    four_jails(os.path.join(conf, "jail.local"), os.path.join(corpus, "auth.log"), os.path.join(corpus, "mail.log"))
+    return conf
+
+
 def build():
     """The release binary with the Swift runtime linked in."""
     # Touch the sources first: SwiftPM 6.3 can leave a dependent module stale after a

@@ -41,9 +41,7 @@ def main():
     args = parser.parse_args()
     corpus = throughput.corpus_dir(args.size)
     throughput.build()
-    conf = os.path.join(ROOT, "Benchmarks", "work", "jails-conf")
-    os.makedirs(conf, exist_ok=True)
-    throughput.four_jails(os.path.join(conf, "jail.local"), os.path.join(corpus, "auth.log"), os.path.join(corpus, "mail.log"))
+    conf = throughput.corpus_jails(corpus)
     f = throughput.FAILSCAN
     print("| jail | jails run s | tune, 27 settings s | x jails | tune --no-lockouts s | x jails | failures | logins | 27 jails runs s (est.) |")
     print("|---|---|---|---|---|---|---|---|---|")

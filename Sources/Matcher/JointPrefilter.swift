@@ -1,9 +1,3 @@
-import CMemSearch
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The prefilters of several filters that read the same file, searched in one pass: one
 /// Teddy over all their literals, each literal marked with the filters that want it, so
 /// that a buffer is read once for all of them and each gets exactly the candidate lines
@@ -66,16 +60,10 @@ public final class JointPrefilter: Sendable {
                 continue
             }
             if owners != 0 { flush() }
-            // The line start: the last newline before the hit, 16 bytes a step (a login's
-            // literal sits some 40 bytes into its line).
-            let newline = cmemsearch_last_newline(base + position, hit - position)
-            let start = newline < 0 ? position : position + newline + 1
-            var stop = end
-            if let newline = memchr(base + hit, 10, end - hit) { stop = UnsafeRawPointer(newline) - UnsafeRawPointer(base) }
-            line = start..<stop
+            line = LineScanner.line(around: hit, notBefore: position, in: base, count: end)
             owners = found
             // Other filters may still want this line: search on inside it, not after it.
-            position = owners == all ? stop + 1 : hit + 1
+            position = owners == all ? line.upperBound + 1 : hit + 1
         }
         if owners != 0 { flush() }
         return lines

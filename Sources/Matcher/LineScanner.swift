@@ -22,19 +22,21 @@ public enum LineScanner {
         var position = 0
         let count = buffer.count
         while position < count, let candidate = matcher.candidateLine(in: buffer, from: position, cursor: &cursor) {
-            let hit = candidate.offset
-            var start = position
-            // Candidates sit close to their line start: a backward byte loop beats a call.
-            var back = hit
-            while back > position, base[back - 1] != 10 { back -= 1 }
-            start = back
-            var end = count
-            if let newline = memchr(base + hit, 10, count - hit) {
-                end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
-            }
-            try body(start..<end)
-            position = end + 1
+            let line = line(around: candidate.offset, notBefore: position, in: base, count: count)
+            try body(line)
+            position = line.upperBound + 1
         }
+    }
+
+    /// The line (without its `\n`) holding offset `hit` of `base[0..<count]`: its start
+    /// searched back no further than `position` (a line start, or any offset before the
+    /// hit's line), 16 bytes a step, its end with memchr.
+    @inline(__always)
+    public static func line(around hit: Int, notBefore position: Int, in base: UnsafePointer<UInt8>, count: Int) -> Range<Int> {
+        let newline = cmemsearch_last_newline(base + position, hit - position)
+        let start = newline < 0 ? position : position + newline + 1
+        guard let next = memchr(base + hit, 10, count - hit) else { return start..<count }
+        return start..<(UnsafeRawPointer(next) - UnsafeRawPointer(base))
     }
 
     /// Calls `body` with every line of `buffer` in order: its content without `\n` and

@@ -71,15 +71,10 @@ struct PrefixGates: Sendable {
         for length in stride(from: shortest.count, through: max(4, (shortest.count + 1) / 2), by: -1) {
             for start in 0...(shortest.count - length) {
                 let part = Array(shortest[start..<(start + length)])
-                if set.allSatisfy({ contains($0, part) }) { return [part] }
+                if set.allSatisfy({ $0.contains(subsequence: part) }) { return [part] }
             }
         }
         return set
-    }
-
-    static func contains(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {
-        guard part.count <= bytes.count else { return false }
-        return (0...(bytes.count - part.count)).contains { bytes[$0..<($0 + part.count)].elementsEqual(part) }
     }
 
     /// Whether regex `index`, which has no prefix gate, may match `subject`: one of its

@@ -5,8 +5,8 @@
 public struct LoginBook: Sendable {
     private var index: [FailureID: Int32] = [:]
     private var ids: [FailureID] = []
-    private var userNames: [[UInt8]] = []
-    private var userNumbers: [[UInt8]: Int32] = [:]
+    /// User names, numbered as met (the batches' numbers are the chunks' own).
+    private var names = NameNumbers()
     /// The chunks' batches as merged, in input order, with their addresses' and users'
     /// numbers here and the time their undated logins take (nil: dropped). Kept as they
     /// came (no login copied on the consuming thread) until ``finished()`` groups them.
@@ -35,19 +35,11 @@ public struct LoginBook: Sendable {
         return number
     }
 
-    private mutating func number(of name: [UInt8]) -> Int32 {
-        if let known = userNumbers[name] { return known }
-        let number = Int32(userNames.count)
-        userNumbers[name] = number
-        userNames.append(name)
-        return number
-    }
-
     /// Takes the logins of `batch` (the next chunk's, in input order). Its undated logins
     /// take `undatedTime` (the last date of the chunks before, in the same file).
     /// - Returns: how many undated logins were dropped for want of a date.
     mutating func merge(_ batch: LoginBatch, undatedTime: Int?) -> Int {
-        let users = batch.userNames.map { number(of: $0) }
+        let users = batch.userNames.map { name in name.withUnsafeBufferPointer { names.number(of: $0) } }
         var dropped = 0
         // An address is numbered only if a login of it is kept (not one whose logins all
         // lack a date).
@@ -111,8 +103,7 @@ public struct LoginBook: Sendable {
     /// - Precondition: the book is ``finished()``.
     public func restricted(to lower: Int, _ upper: Int) -> LoginBook {
         var book = LoginBook()
-        book.userNames = userNames
-        book.userNumbers = userNumbers
+        book.names = names
         book.starts = [0]
         for (k, id) in ids.enumerated() {
             for i in starts[k]..<starts[k + 1] where times[i] >= lower && times[i] <= upper {
@@ -133,7 +124,7 @@ public struct LoginBook: Sendable {
     public func successes(of id: FailureID) -> [TuneGrid.Success]? {
         guard let a = index[id] else { return nil }
         var list = (starts[Int(a)]..<starts[Int(a) + 1]).map {
-            TuneGrid.Success(time: times[$0], user: String(decoding: userNames[Int(users[$0])], as: UTF8.self))
+            TuneGrid.Success(time: times[$0], user: String(decoding: names.names[Int(users[$0])], as: UTF8.self))
         }
         list.sort { ($0.time, $0.user) < ($1.time, $1.user) }
         return list
