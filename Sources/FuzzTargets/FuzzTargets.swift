@@ -9,7 +9,7 @@ import Matcher
 public enum FuzzTargets {
     /// The names `scripts/fuzz` and the replay test know.
     public static let all: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
-        "config": config, "date": date, "dialect": dialect, "linematcher": lineMatcher,
+        "config": config, "date": date, "dialect": dialect, "linematcher": lineMatcher, "fields": fields,
     ]
 
     /// The configuration reader: the bytes as a filter file (with an include beside it)
@@ -107,4 +107,104 @@ public enum FuzzTargets {
         }
         return lines
     }
+
+    /// Whole matched lines with long captures, through the whole replay (scan, multi-line
+    /// merge, ledger, FailManager) on one thread and on three. Each input line is a
+    /// template byte and a payload: the template wraps the payload as the user, session or
+    /// message of a line a filter matches (sshd-like with `<F-MLFID>`, dovecot-like with
+    /// many groups, a `maxlines = 2` filter); in the payload, byte 0x01 and two more bytes
+    /// n stand for n x 16 bytes of `A` (up to 1 MiB, so lines of any length up to and past
+    /// the chunk limit; logs up to 8 MiB). Both thread counts must decide the same bans.
+    public static func fields(_ data: UnsafeRawBufferPointer) {
+        var log: [UInt8] = []
+        var second = 0
+        for raw in data.split(separator: 10, omittingEmptySubsequences: false) where !raw.isEmpty {
+            var payload: [UInt8] = []
+            var rest = raw.dropFirst()
+            while let byte = rest.first {
+                rest = rest.dropFirst()
+                guard byte == 1, rest.count >= 2 else {
+                    payload.append(byte)
+                    continue
+                }
+                let n = Int(rest[rest.startIndex]) << 8 | Int(rest[rest.startIndex + 1])
+                rest = rest.dropFirst(2)
+                payload.append(contentsOf: repeatElement(UInt8(ascii: "A"), count: n * 16))
+            }
+            second += 1
+            if log.count > 8 << 20 { break }
+            let template = fieldTemplates[Int(raw[raw.startIndex]) % fieldTemplates.count]
+            log.append(contentsOf: Array("Nov 25 10:\(second / 60 % 60 / 10)\(second / 60 % 10):\(second % 60 / 10)\(second % 10) ".utf8))
+            for part in template.split(separator: "@", omittingEmptySubsequences: false).enumerated() {
+                if part.offset > 0 { log.append(contentsOf: payload) }
+                log.append(contentsOf: Array(part.element.utf8))
+            }
+            log.append(10)
+        }
+        let path = fieldLog
+        guard FileManager.default.createFile(atPath: path, contents: Data(log)) else { return }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let jails = fieldJails
+        var outcomes: [[[JailRecord]]] = []
+        for (threads, detailed) in [(1, true), (3, false)] {
+            let replay = JailReplay(jails: jails, options: ScanOptions(threads: threads, chunkSize: 1 << 20, detailed: detailed))
+            outcomes.append(replay.run().results.map(\.records))
+        }
+        precondition(outcomes[0] == outcomes[1], "one thread and three decided different bans")
+    }
+
+    /// The log ``fields(_:)`` writes (one per process).
+    static let fieldLog: String = {
+        let dir = NSTemporaryDirectory() + "failscan-fuzz-fields-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir + "/auth.log"
+    }()
+
+    /// The jails of ``fields(_:)`` over ``fieldLog``, compiled once.
+    static let fieldJails: [JailReplay.Jail] = fieldFilters.enumerated().map { (n, filter) in
+        let config = JailConfig(name: "f\(n)", filter: "fuzz", logPatterns: [fieldLog], maxRetry: 2, findTime: 3600, banTime: 600)
+        guard let compiled = try? CompiledFilter(config: filter, options: FilterOptions(now: 1_795_600_000, jit: true)) else {
+            preconditionFailure("the fuzz filter \(filter.name) does not compile")
+        }
+        return JailReplay.Jail(config: config, filter: compiled, files: [fieldLog])
+    }
+
+    /// The line templates of ``fields(_:)``: `@` is the payload.
+    static let fieldTemplates = [
+        "host sshd[1]: Failed password for invalid user @ from 192.0.2.1 port 22 ssh2",
+        "host sshd[2]: Failed password for @ from 192.0.2.2 port 22 ssh2",
+        "host sshd[3]: Connection from 192.0.2.3 port 22 on 10.0.0.1 port 22 user @",
+        "host sshd[3]: Invalid user @ from 192.0.2.3 port 22",
+        "host sshd[3]: Disconnected from user @ 192.0.2.3 port 22",
+        "host dovecot: imap-login: Aborted login (auth failed, 1 attempts): user=<@>, rip=192.0.2.4, session=<@>",
+        "host dovecot: imap-login: Login: user=<@>, method=PLAIN, rip=192.0.2.5, session=<x@>",
+        "host app: @",
+        "host app: first @",
+        "host app: second from 192.0.2.6 @",
+    ]
+
+    /// The filters of ``fields(_:)``: multi-line ids with `<F-NOFAIL>` and `<F-MLFFORGET>`,
+    /// many named groups, and a buffer of two lines.
+    static let fieldFilters: [FilterConfig] = [
+        FilterConfig(
+            name: "fuzz-sshd",
+            patterns: FilterPatterns(
+                prefregex: "^<F-MLFID>\\S+ sshd\\[\\d+\\]:</F-MLFID> <F-CONTENT>.+</F-CONTENT>$",
+                failregex: [
+                    "^Failed \\S+ for (?:invalid user )?<F-USER>.+?</F-USER> from <HOST> port \\d+",
+                    "^Invalid user <F-USER>.*?</F-USER> from <HOST>",
+                    "^<F-NOFAIL>Connection from</F-NOFAIL> <HOST> port \\d+ on \\S+ port \\d+ user <F-ALT_USER>.*</F-ALT_USER>$",
+                    "^<F-MLFFORGET>Disconnected</F-MLFFORGET> from user <F-USER>.+</F-USER> <HOST> port",
+                ])),
+        FilterConfig(
+            name: "fuzz-dovecot",
+            patterns: FilterPatterns(failregex: [
+                "dovecot: \\w+-login: Aborted login \\(auth failed[^)]*\\): user=<<F-USER>[^>]*</F-USER>>, rip=<HOST>, session=<<F-SESSION>[^>]*</F-SESSION>>",
+                "dovecot: \\w+-login: <F-NOFAIL>Login</F-NOFAIL>: user=<<F-ALT_USER>[^>]*</F-ALT_USER>>, method=<F-M1>\\w+</F-M1>, rip=<HOST>, session=<<F-SESSION>[^>]*</F-SESSION>>",
+            ])),
+        FilterConfig(
+            name: "fuzz-lines",
+            patterns: FilterPatterns(failregex: ["app: first <F-USER>.*</F-USER>\\n.*app: second from <HOST> <F-EXTRA>.*</F-EXTRA>$"]),
+            maxLines: 2),
+    ]
 }

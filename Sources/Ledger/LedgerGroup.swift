@@ -94,3 +94,41 @@ public struct LedgerGroup: Codable, Sendable, Equatable {
         return out
     }
 }
+
+extension LedgerGroup {
+    /// What is wrong with the group in a ledger of `header`, or nil: indexes out of
+    /// range, an id that is not of its kind (an address not written canonically), an id
+    /// its partition does not hold, lists of different lengths or none, times and line
+    /// numbers that leave their ranges, a failregex the jail's filter does not have
+    /// (`failregexes`: per jail of the header, how many it has, when known).
+    public func problem(in header: LedgerHeader, failregexes: [Int]?) -> String? {
+        guard (0..<header.jails.count).contains(j) else { return "jail \(j) of \(header.jails.count)" }
+        guard (0..<header.files.count).contains(f) else { return "file \(f) of \(header.files.count)" }
+        guard let id else { return "id \(i.debugDescription) is not of kind \(k.debugDescription)" }
+        if case .address(let address) = id, address.description != i {
+            return "address \(i.debugDescription) is not written as failscan writes it (\(address.description))"
+        }
+        guard LedgerPartition.of(id, partitions: header.partitions) == header.partition else {
+            return
+                "id \(i.debugDescription) belongs to partition \(LedgerPartition.of(id, partitions: header.partitions)), not \(header.partition)"
+        }
+        guard !t.isEmpty else { return "a group without failures" }
+        guard l.count == t.count, (r?.count ?? t.count) == t.count, (u?.count ?? t.count) == t.count else {
+            return "lists of different lengths (t \(t.count), l \(l.count), r \(r?.count ?? t.count), u \(u?.count ?? t.count))"
+        }
+        var time = 0, line = 0
+        for n in t.indices {
+            let (nextTime, o1) = time.addingReportingOverflow(t[n])
+            let (nextLine, o2) = line.addingReportingOverflow(l[n])
+            guard !o1, LedgerLimits.times.contains(nextTime) else { return "failure \(n + 1): time out of range" }
+            guard !o2, LedgerLimits.counts.contains(nextLine) else { return "failure \(n + 1): line number out of range" }
+            time = nextTime
+            line = nextLine
+        }
+        let count = failregexes.map { $0[j] } ?? Int.max
+        for index in [r0] + (r ?? []) where !(0..<count).contains(index) {
+            return "failregex \(index): the jail's filter has \(count == Int.max ? "no such" : String(count))"
+        }
+        return nil
+    }
+}

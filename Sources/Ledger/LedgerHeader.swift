@@ -79,3 +79,62 @@ public struct LedgerFile: Codable, Sendable, Equatable {
         self.warnings = warnings
     }
 }
+
+/// The ranges a ledger's numbers must lie in (docs/LEDGER.md): what a map can write, with
+/// room to spare, and sums of them that cannot overflow. A reduce refuses a ledger outside
+/// them, naming it and its line, instead of trapping on arithmetic or allocating for a
+/// forged value.
+public enum LedgerLimits {
+    /// Times: from year 1 to the end of year 9999, in Unix seconds.
+    public static let times = -62_135_596_800...253_402_300_799
+    /// Counters, byte and line counts, line numbers: up to 2^40 (a trillion) each.
+    public static let counts = 0...(1 << 40)
+    /// Partitions of a set.
+    public static let partitions = 1...65_536
+    /// Jails and files of one ledger.
+    public static let jails = 0...100_000
+    public static let files = 0...1_000_000
+    /// A shard's name (it is part of the ledgers' file names): at most 200 bytes.
+    public static let shardBytes = 1...200
+    /// A ledger inflates to at most this many bytes, or `ratio` times its own size if that
+    /// is more (a 24 KB forged ledger that inflates to 1.5 GB is refused).
+    public static let inflated = 64 << 20
+    public static let ratio = 1000
+}
+
+extension LedgerHeader {
+    /// What is wrong with the header's numbers and names, or nil.
+    public var problem: String? {
+        guard LedgerLimits.partitions.contains(partitions) else {
+            return "partitions \(partitions): not in \(LedgerLimits.partitions.lowerBound)...\(LedgerLimits.partitions.upperBound)"
+        }
+        guard (0..<partitions).contains(partition) else { return "partition \(partition) of \(partitions)" }
+        guard configHash.utf8.count == 16, configHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            return "configHash \(configHash.debugDescription): not 16 hex digits"
+        }
+        guard LedgerLimits.shardBytes.contains(shard.utf8.count), !shard.contains("/"),
+            !shard.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else {
+            return "shard \(shard.debugDescription): not a shard name (1 to 200 bytes, no '/', no control character)"
+        }
+        guard LedgerLimits.jails.contains(jails.count), counters.count == jails.count else {
+            return "\(jails.count) jails and \(counters.count) counters"
+        }
+        for (j, counter) in counters.enumerated() {
+            for value in [counter.candidates, counter.matched, counter.noDate, counter.invalidID, counter.limitHits]
+            where !LedgerLimits.counts.contains(value) {
+                return "counter \(value) of jail \(j): not in 0...2^40"
+            }
+        }
+        guard LedgerLimits.files.contains(files.count) else { return "\(files.count) files" }
+        for (n, file) in files.enumerated() {
+            guard !file.path.isEmpty, !file.path.utf8.contains(0) else { return "file \(n): an empty path or one with a NUL byte" }
+            guard LedgerLimits.times.contains(file.mtime) else { return "file \(n): mtime \(file.mtime) not a time" }
+            for value in [file.bytes, file.lines, file.unterminatedBytes] where !LedgerLimits.counts.contains(value) {
+                return "file \(n): \(value) bytes or lines: not in 0...2^40"
+            }
+            guard file.unterminatedBytes <= file.bytes else { return "file \(n): more unterminated bytes than bytes" }
+        }
+        return nil
+    }
+}

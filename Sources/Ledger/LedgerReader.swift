@@ -22,10 +22,14 @@ public struct LedgerReader: Sendable {
     /// The failure groups (none when only the header was read).
     public let groups: [LedgerGroup]
 
-    /// Reads the ledger: its header and, unless `headerOnly`, its failure groups.
-    /// - Throws: `ReadError` when it cannot be read, is not a ledger, or is of another
-    ///   format version.
-    public init(path: String, headerOnly: Bool = false) throws(ReadError) {
+    /// Reads the ledger: its header and, unless `headerOnly`, its failure groups, each
+    /// checked against the format's ranges (``LedgerLimits``).
+    /// - Parameter failregexes: per jail of the header, how many failregexes its filter
+    ///   has (a group naming another is refused); nil: not checked.
+    /// - Throws: `ReadError` naming the ledger (and the line) when it cannot be read, is
+    ///   not a ledger, is of another format version, inflates beyond its limit, or holds
+    ///   a value outside the format.
+    public init(path: String, headerOnly: Bool = false, failregexes: [Int]? = nil) throws(ReadError) {
         self.path = path
         // A header is read from the first MiB when it fits there (it names the shard's files).
         var lines = try Self.lines(path, capacity: headerOnly ? 1 << 20 : 16 << 20, firstOnly: headerOnly)
@@ -40,6 +44,10 @@ public struct LedgerReader: Sendable {
             throw ReadError(
                 path: path, "ledger format version \(header.version); this failscan reads version \(LedgerHeader.currentVersion)")
         }
+        if let problem = header.problem { throw ReadError(path: path, "line 1 (the header): \(problem)") }
+        if let failregexes, failregexes.count != header.jails.count {
+            throw ReadError(path: path, "\(header.jails.count) jails; the configuration has \(failregexes.count)")
+        }
         guard !headerOnly else {
             self.header = header
             self.groups = []
@@ -48,11 +56,11 @@ public struct LedgerReader: Sendable {
         var groups: [LedgerGroup] = []
         groups.reserveCapacity(lines.count - 1)
         for (n, line) in lines.dropFirst().enumerated() {
-            guard let group = LedgerGroup.parse(line) ?? (try? decoder.decode(LedgerGroup.self, from: Data(line))), group.j >= 0,
-                group.j < header.jails.count,
-                group.f >= 0, group.f < header.files.count, group.id != nil
-            else {
+            guard let group = LedgerGroup.parse(line) ?? (try? decoder.decode(LedgerGroup.self, from: Data(line))) else {
                 throw ReadError(path: path, "line \(n + 2) is not a failure group of this ledger")
+            }
+            if let problem = group.problem(in: header, failregexes: failregexes) {
+                throw ReadError(path: path, "line \(n + 2) is not a failure group of this ledger: \(problem)")
             }
             groups.append(group)
         }
@@ -62,10 +70,15 @@ public struct LedgerReader: Sendable {
 
     /// The non-empty lines of the ledger at `path`, decompressed `capacity` bytes at a time;
     /// with `firstOnly`, the first line only, or none when it is longer than `capacity`.
+    /// A ledger that inflates beyond ``LedgerLimits/inflated`` bytes and ``LedgerLimits/ratio``
+    /// times its size is refused before it is held in memory.
     static func lines(_ path: String, capacity: Int, firstOnly: Bool) throws(ReadError) -> [[UInt8]] {
         var lines: [[UInt8]] = []
         var problem: String? = nil
         do {
+            var info = stat()
+            let limit = max(LedgerLimits.inflated, stat(path, &info) == 0 ? Int(info.st_size) * LedgerLimits.ratio : 0)
+            var inflated = 0
             let (source, _) = try LogFile.open(path)
             let chunker = LineChunker(source: source, capacity: capacity)
             chunker.keepsUnterminatedLine = true
@@ -73,12 +86,17 @@ public struct LedgerReader: Sendable {
             defer { storage.deallocate() }
             while let count = try chunker.fill(storage) {
                 if firstOnly && chunker.longLines > 0 { return [] }
+                inflated += count
+                if inflated > limit {
+                    problem = "inflates to more than \(limit >> 20) MiB (\(LedgerLimits.ratio) times its size): not a ledger failscan wrote"
+                    break
+                }
                 let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
                 LineScanner.forEachLine(in: bytes) { line, _ in if !line.isEmpty { lines.append(Array(line)) } }
                 if firstOnly && !lines.isEmpty { return [lines[0]] }
             }
-            problem = source.warnings.first?.description
-            if chunker.longLines > 0 { problem = "a line longer than 16 MiB: not a ledger failscan wrote" }
+            if problem == nil { problem = source.warnings.first?.description }
+            if problem == nil, chunker.longLines > 0 { problem = "a line longer than 16 MiB: not a ledger failscan wrote" }
         } catch {
             problem = error.description
         }

@@ -2,6 +2,7 @@ import Analyzer
 import Fail2banConfig
 import Foundation
 import LogSource
+import Matcher
 
 /// The ledgers of one distributed run, checked to belong together, and their reduce.
 public struct LedgerSet: Sendable {
@@ -91,6 +92,9 @@ public struct LedgerSet: Sendable {
             for (j, c) in ledger.header.counters.enumerated() where j < counters.count { counters[j].add(c) }
         }
         let partitions = ledgers.first?.header.partitions ?? 1
+        // Per jail of the ledgers (the replay's jails are theirs, in their order), how many
+        // failregexes its filter has: a group naming another is refused.
+        let failregexes = jails.map(\.filter.config.patterns.failregex.count)
         let finalCounters = counters, finalSummary = summary
         /// One partition: its failures fed to an intake in one scan's order, decided.
         @Sendable func decide(
@@ -103,7 +107,9 @@ public struct LedgerSet: Sendable {
             var order: [[(place: Int, line: Int, index: Int)]] = Array(repeating: [], count: jails.count)
             for known in ledgers where known.header.partition == partition {
                 let ledger: LedgerReader
-                do { ledger = known.groups.isEmpty ? try LedgerReader(path: known.path) : known } catch { return .failure(error) }
+                do { ledger = known.groups.isEmpty ? try LedgerReader(path: known.path, failregexes: failregexes) : known } catch {
+                    return .failure(error)
+                }
                 guard ledger.header == known.header else {
                     return .failure(LedgerReader.ReadError(path: known.path, "changed while the reduce read it"))
                 }

@@ -11,12 +11,21 @@ public struct FieldValues: Sendable {
     public let count: Int
     /// `count` headers of 8 bytes (start, length; start `UInt32.max`: absent), then values.
     var storage: [UInt8]
+    /// The buffer's size past which ``set(_:_:)`` compacts it: the live values' size when
+    /// last compacted, twice, plus 2 KiB. So replaced values never make up more than half
+    /// the buffer (plus 2 KiB), and values of any length are compacted a bounded number
+    /// of times: never once per `set`.
+    var compactionLimit: Int
 
     /// Values with all `count` slots absent.
     public init(count: Int) {
         self.count = count
         storage = count == 0 ? [] : [UInt8](repeating: 0xFF, count: 8 * count)
+        compactionLimit = 8 * count + Self.slack
     }
+
+    /// Bytes of replaced values a buffer may carry beyond its live ones.
+    static let slack = 2048
 
     /// Values with all `count` slots absent and room for `bytes` bytes of values (one
     /// allocation for a match's fields).
@@ -25,6 +34,7 @@ public struct FieldValues: Sendable {
         storage = []
         storage.reserveCapacity(8 * count + bytes)
         storage.append(contentsOf: repeatElement(0xFF, count: 8 * count))
+        compactionLimit = 8 * count + bytes + Self.slack
     }
 
     @inline(__always)
@@ -75,12 +85,18 @@ public struct FieldValues: Sendable {
 
     /// Sets `slot` to a copy of `bytes`.
     public mutating func set(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
+        append(slot, bytes)
+        // Values replaced by later ones stay behind as garbage; a connection's state takes a
+        // value per line, so its buffer is compacted now and then.
+        if storage.count > compactionLimit { compact() }
+    }
+
+    /// Sets `slot` to a copy of `bytes` at the end of the buffer, without compacting.
+    @inline(__always)
+    mutating func append(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
         let start = storage.count
         storage.append(contentsOf: bytes)
         setSpan(slot, start: UInt32(start), length: UInt32(bytes.count))
-        // Values replaced by later ones stay behind as garbage; a connection's state takes a
-        // value per line, so its buffer is compacted now and then.
-        if storage.count > 8 * count + 2048 { compact() }
     }
 
     /// Makes `slot` absent.
@@ -101,9 +117,13 @@ public struct FieldValues: Sendable {
         }
     }
 
+    /// Copies the live values into a fresh buffer (values shared by ``copy(_:to:)`` each
+    /// get their own copy). Never calls ``set(_:_:)``: a value longer than the slack
+    /// would otherwise compact again inside the compaction, without end.
     mutating func compact() {
         var fresh = FieldValues(count: count)
-        for slot in 0..<count { withBytes(slot) { bytes in if let bytes { fresh.set(slot, bytes) } } }
+        for slot in 0..<count { withBytes(slot) { bytes in if let bytes { fresh.append(slot, bytes) } } }
+        fresh.compactionLimit = 2 * fresh.storage.count + Self.slack
         self = fresh
     }
 

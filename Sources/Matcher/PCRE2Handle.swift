@@ -19,7 +19,14 @@ public struct PCRE2Handle: @unchecked Sendable {
     ) throws(PCRE2Error) -> Bool {
         let rc: Int32
         if jit {
-            rc = pcre2_jit_match_8(code, subject, length, start, 0, scratch.matchData, scratch.matchContext)
+            let jitted = pcre2_jit_match_8(code, subject, length, start, 0, scratch.matchData, scratch.matchContext)
+            // The JIT's stack is fixed (1 MiB); a lazy group over a value of hundreds of
+            // KiB can outgrow it where the interpreter, whose frames live on the heap, still
+            // finds the match that Python's re finds. Such a line is matched again by it.
+            rc =
+                jitted == PCRE2_ERROR_JIT_STACKLIMIT
+                ? pcre2_match_8(code, subject, length, start, UInt32(PCRE2_NO_JIT), scratch.matchData, scratch.matchContext)
+                : jitted
         } else {
             rc = pcre2_match_8(code, subject, length, start, 0, scratch.matchData, scratch.matchContext)
         }

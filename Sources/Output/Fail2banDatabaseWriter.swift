@@ -6,7 +6,8 @@ import LogSource
 
 /// Writes a fail2ban 1.0 database (schema version 4: `fail2banDb`, `jails`, `logs`,
 /// `bans`, `bips`) holding failscan's bans, so that a fail2ban-server started on it
-/// restores them: the bulk preload.
+/// restores them: the bulk preload. An existing fail2ban database is merged into, through
+/// SQLite (``SQLiteTarget``), never replaced.
 ///
 /// Corresponds to the `_CREATE_SCRIPTS` and `addBan` of fail2ban's `server/database.py`
 /// (same tables, columns and indexes; read from the installed package, not copied).
@@ -35,37 +36,45 @@ public enum Fail2banDatabaseWriter {
         INSERT INTO fail2banDb(version) VALUES(4);
         """
 
-    /// Writes `results` to a new database at `path` (built beside it, then renamed).
+    /// The tables of a fail2ban database.
+    static let tables: Set<String> = ["fail2banDb", "jails", "logs", "bans", "bips"]
+
+    /// Writes `results` into the fail2ban database at `path`: a new one is created; an
+    /// existing one of fail2ban's schema version 4 is merged into, in one transaction
+    /// under its lock (other jails, their bans and ban counts stay; failscan's rows replace
+    /// the same rows of an earlier run); anything else is refused unless
+    /// `database.replace`.
     /// - Parameter timeOfBan: when the bans start: nil keeps each ban's own time (from
     ///   the logs); a time (usually now) makes them fresh, so that fail2ban restores them.
-    public static func write(_ results: [JailResult], to path: String, timeOfBan: Int?, activeAt: Int?) throws(WriteError) {
-        let temporary = path + ".failscan-\(getpid())"
-        unlink(temporary)
-        TemporaryFiles.begin([temporary, temporary + "-journal"])
-        defer { TemporaryFiles.done() }
-        var db: OpaquePointer?
-        guard sqlite3_open(temporary, &db) == SQLITE_OK, let db else {
-            throw WriteError(path: path, message: "cannot create the database")
-        }
-        var failure: WriteError? = nil
-        func exec(_ sql: String) {
-            guard failure == nil else { return }
-            var message: UnsafeMutablePointer<CChar>?
-            if sqlite3_exec(db, sql, nil, nil, &message) != SQLITE_OK {
-                failure = WriteError(path: path, message: message.map { String(cString: $0) } ?? "SQLite error")
-                sqlite3_free(message)
+    /// - Throws: `WriteError` naming the file and why; the file is left as it was then.
+    public static func write(
+        _ results: [JailResult], to path: String, timeOfBan: Int?, activeAt: Int?, database: DatabaseOptions = DatabaseOptions()
+    ) throws(WriteError) {
+        let target = try SQLiteTarget.open(path, lockTimeout: database.lockTimeout, replaceNonDatabase: database.replace)
+        switch target.found {
+        case .new, .empty, .notADatabase:
+            try target.exec(schema)
+        case .tables(let tables):
+            let version =
+                tables.isSuperset(of: Self.tables) ? try? target.rows("SELECT max(version) FROM fail2banDb;").first?.first ?? nil : nil
+            if version == "4" { break }
+            guard database.replace else {
+                let what =
+                    version.map { "a fail2ban database of schema version \($0) (failscan writes version 4)" }
+                    ?? "tables failscan does not write (\(tables.sorted().prefix(8).joined(separator: ", ")))"
+                throw WriteError(path: path, message: "holds \(what), which failscan would drop: nothing written (--replace replaces it)")
             }
+            try target.dropEverything()
+            try target.exec(schema)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        exec(schema)
-        exec("BEGIN;")
         for result in results {
-            insert(db, "INSERT OR IGNORE INTO jails(name, enabled) VALUES(?, 1);", [.text(result.jail.name)], &failure, path)
+            try target.run("INSERT OR IGNORE INTO jails(name, enabled) VALUES(?, 1);", [.text(result.jail.name)])
             for log in logPositions(result) {
-                insert(
-                    db, "INSERT OR REPLACE INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES(?, ?, ?, ?);",
-                    [.text(result.jail.name), .text(log.path), .text(log.firstLineHash), .int(log.position)], &failure, path)
+                try target.run(
+                    "INSERT OR REPLACE INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES(?, ?, ?, ?);",
+                    [.text(result.jail.name), .text(log.path), .text(log.firstLineHash), .int(log.position)])
             }
             let active = Set(result.banned(ipv6: false, activeAt: activeAt) + result.banned(ipv6: true, activeAt: activeAt))
             for record in result.records where record.banned {
@@ -77,26 +86,26 @@ public enum Fail2banDatabaseWriter {
                 let banTime = timeOfBan != nil || result.jail.banTime < 0 || end == Int.max ? result.jail.banTime : end - start
                 let data = BanData(failures: record.failures, failscan: .init(first: record.first, last: record.last, bans: record.bans))
                 let json = String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)
-                let values: [SQLValue] = [
-                    .text(result.jail.name), .text(address.description), .int(start), .int(banTime), .int(record.bans.count),
-                    .text(json),
-                ]
-                insert(
-                    db, "INSERT INTO bans(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);", values, &failure, path)
-                insert(
-                    db, "INSERT OR REPLACE INTO bips(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);", values,
-                    &failure, path)
+                let jail = SQLValue.text(result.jail.name), ip = SQLValue.text(address.description)
+                // The same ban written again (a second run over the same logs, whose
+                // `data` says which ban it is) replaces its row.
+                try target.run(
+                    "DELETE FROM bans WHERE jail = ? AND ip = ? AND (timeofban = ? OR data = ?);", [jail, ip, .int(start), .text(json)])
+                try target.run(
+                    "INSERT INTO bans(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);",
+                    [jail, ip, .int(start), .int(banTime), .int(record.bans.count), .text(json)])
+                // bips holds an address's latest ban in a jail: a later one fail2ban already
+                // holds stays, and a ban count it holds is not lowered.
+                try target.run(
+                    """
+                    INSERT INTO bips(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(ip, jail) DO UPDATE SET timeofban = excluded.timeofban, bantime = excluded.bantime,
+                    bancount = max(bips.bancount, excluded.bancount), data = excluded.data WHERE excluded.timeofban >= bips.timeofban;
+                    """,
+                    [jail, ip, .int(start), .int(banTime), .int(record.bans.count), .text(json)])
             }
         }
-        exec("COMMIT;")
-        sqlite3_close(db)
-        if failure == nil, rename(temporary, path) != 0 {
-            failure = WriteError(path: path, message: "cannot rename into place: \(String(cString: strerror(errno)))")
-        }
-        if let failure {
-            unlink(temporary)
-            throw failure
-        }
+        try target.commit()
     }
 
     /// Where a fail2ban-server should carry on in each file it watches for the jail (the
@@ -136,6 +145,20 @@ public enum Fail2banDatabaseWriter {
         return ""
     }
 
+    /// How an existing database is treated.
+    public struct DatabaseOptions: Sendable {
+        /// Seconds to wait for another writer's lock.
+        public var lockTimeout: Double
+        /// Replace a database failscan would otherwise refuse to change (another schema,
+        /// other tables, a file that is no database).
+        public var replace: Bool
+
+        public init(lockTimeout: Double = 10, replace: Bool = false) {
+            self.lockTimeout = lockTimeout
+            self.replace = replace
+        }
+    }
+
     enum SQLValue {
         case text(String)
         case int(Int)
@@ -150,25 +173,6 @@ public enum Fail2banDatabaseWriter {
             var first: Int
             var last: Int
             var bans: [Int]
-        }
-    }
-
-    static func insert(_ db: OpaquePointer, _ sql: String, _ values: [SQLValue], _ failure: inout WriteError?, _ path: String) {
-        guard failure == nil else { return }
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
-            failure = WriteError(path: path, message: String(cString: sqlite3_errmsg(db)))
-            return
-        }
-        defer { sqlite3_finalize(statement) }
-        for (index, value) in values.enumerated() {
-            switch value {
-            case .text(let text): sqlite3_bind_text(statement, Int32(index + 1), text, -1, csqlite_transient())
-            case .int(let number): sqlite3_bind_int64(statement, Int32(index + 1), sqlite3_int64(number))
-            }
-        }
-        if sqlite3_step(statement) != SQLITE_DONE {
-            failure = WriteError(path: path, message: String(cString: sqlite3_errmsg(db)))
         }
     }
 }

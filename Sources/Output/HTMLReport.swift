@@ -247,15 +247,23 @@ public final class HTMLReport {
 
     // MARK: - Timeline
 
+    /// The most bars a timeline draws.
+    static let maxBuckets = 1000
+
     /// A stacked bar chart of `counts` (per hour and jail), per hour when the data span
-    /// at most three days, else per day (per week beyond two years).
+    /// at most three days, else per day (per week beyond two years, per several weeks
+    /// beyond ``maxBuckets`` weeks).
     static func timeline(_ counts: [Int: [Int]], names: [String], title: String, empty: String) -> String {
         guard let firstHour = counts.keys.min(), let lastHour = counts.keys.max() else {
             return "<h3>\(title)</h3><p>\(empty)</p>\n"
         }
         let spanHours = lastHour - firstHour + 1
-        let step = spanHours <= 72 ? 1 : spanHours <= 2 * 365 * 24 ? 24 : 7 * 24
-        let unit = step == 1 ? "hour" : step == 24 ? "day" : "week"
+        // At most `maxBuckets` bars: beyond two years, weeks, or as many weeks a bar as
+        // keep them that few (times from a forged ledger or a log dated years apart).
+        let weeks = (spanHours + 7 * 24 - 1) / (7 * 24)
+        let step =
+            spanHours <= 72 ? 1 : spanHours <= 2 * 365 * 24 ? 24 : 7 * 24 * max(1, (weeks + Self.maxBuckets - 1) / Self.maxBuckets)
+        let unit = step == 1 ? "hour" : step == 24 ? "day" : step == 7 * 24 ? "week" : "\(step / (7 * 24)) weeks"
         // Buckets start on local midnight for days (hours shift by the zone's offset).
         let offsetHours = step == 1 ? 0 : zoneOffsetHours(firstHour * 3600)
         let bucket = { (hour: Int) in Int((Double(hour + offsetHours) / Double(step)).rounded(.down)) }

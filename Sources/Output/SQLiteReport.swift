@@ -5,8 +5,11 @@ import Foundation
 
 /// failscan's forensic database (`--format sqlite`): every failure (time, address, jail,
 /// failregex, user, file, line) and every ban, for sqlite3 or DuckDB. Failures go in as
-/// the replay finds them, in one transaction; the file is built beside its destination
-/// and renamed into place when complete.
+/// the replay finds them, in one transaction. A new database is built beside its
+/// destination and linked into place when complete; an earlier report of the same jails
+/// is replaced inside one SQLite transaction on the file itself (its lock taken, readers
+/// seeing the old report until the commit); any other database is refused unless
+/// replacing it is asked for.
 public final class SQLiteReport {
     /// The tables, as documented in the README.
     public static let schema = """
@@ -16,24 +19,46 @@ public final class SQLiteReport {
         CREATE TABLE bans(jail TEXT NOT NULL, ip TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER, failures INTEGER NOT NULL);
         """
 
+    /// The tables of a failscan report.
+    static let tables: Set<String> = ["jails", "files", "failures", "bans"]
+
     let path: String
-    let temporary: String
-    var db: OpaquePointer?
+    let target: SQLiteTarget
+    var db: OpaquePointer? { target.db }
     var insertFailure: OpaquePointer?
     var fileIDs: [String: Int] = [:]
     var error: Fail2banDatabaseWriter.WriteError? = nil
 
-    /// Starts a database for `path` (written beside it, renamed by ``finish(_:)``).
-    public init(path: String) throws(Fail2banDatabaseWriter.WriteError) {
+    /// Starts a report of `jails` at `path` (put in place by ``finish(_:)``).
+    /// - Throws: `WriteError` naming the file: a database that is not an earlier report of
+    ///   these jails (unless `database.replace`), a lock held too long, SQLite's errors.
+    public init(
+        path: String, jails: [String], database: Fail2banDatabaseWriter.DatabaseOptions = .init()
+    ) throws(Fail2banDatabaseWriter.WriteError) {
         self.path = path
-        temporary = path + ".failscan-\(getpid())"
-        unlink(temporary)
-        TemporaryFiles.begin([temporary, temporary + "-journal"])
-        guard sqlite3_open(temporary, &db) == SQLITE_OK, db != nil else {
-            TemporaryFiles.done()
-            throw .init(path: path, message: "cannot create the database")
+        target = try SQLiteTarget.open(path, lockTimeout: database.lockTimeout, replaceNonDatabase: database.replace)
+        if case .tables(let tables) = target.found {
+            let earlier = tables == Self.tables ? (try? target.rows("SELECT name FROM jails;"))?.compactMap { $0.first ?? nil } : nil
+            let dropped = earlier.map { Set($0).subtracting(jails).sorted() }
+            if !database.replace {
+                guard let dropped else {
+                    throw .init(
+                        path: path,
+                        message:
+                            "holds tables of another database (\(tables.sorted().prefix(8).joined(separator: ", "))), which failscan would drop: nothing written (--replace replaces it)"
+                    )
+                }
+                guard dropped.isEmpty else {
+                    throw .init(
+                        path: path,
+                        message:
+                            "is a failscan report with other jails (\(dropped.prefix(8).joined(separator: ", "))); this run would drop them: nothing written (--replace replaces it)"
+                    )
+                }
+            }
+            try target.dropEverything()
         }
-        exec(Self.schema + "BEGIN;")
+        exec(Self.schema)
         if sqlite3_prepare_v2(
             db, "INSERT INTO failures(time, ip, jail, failregex, user, file, line) VALUES(?, ?, ?, ?, ?, ?, ?);", -1, &insertFailure, nil)
             != SQLITE_OK
@@ -45,7 +70,6 @@ public final class SQLiteReport {
 
     deinit {
         sqlite3_finalize(insertFailure)
-        sqlite3_close(db)
     }
 
     func fail() {
@@ -113,10 +137,9 @@ public final class SQLiteReport {
         if sqlite3_step(statement) != SQLITE_DONE { fail() }
     }
 
-    /// Adds the jails and their bans, indexes, commits, and renames the file into place.
+    /// Adds the jails and their bans, indexes, commits, and puts a new file in place.
     /// - Throws: the first database error, naming the file (nothing is left behind).
     public func finish(_ results: [JailResult]) throws(Fail2banDatabaseWriter.WriteError) {
-        defer { TemporaryFiles.done() }
         for result in results {
             let jail = result.jail
             insert(
@@ -134,18 +157,14 @@ public final class SQLiteReport {
             }
         }
         exec(
-            "CREATE INDEX failures_ip ON failures(ip); CREATE INDEX failures_jail_time ON failures(jail, time); CREATE INDEX bans_ip ON bans(ip); COMMIT;"
+            "CREATE INDEX failures_ip ON failures(ip); CREATE INDEX failures_jail_time ON failures(jail, time); CREATE INDEX bans_ip ON bans(ip);"
         )
         sqlite3_finalize(insertFailure)
         insertFailure = nil
-        sqlite3_close(db)
-        db = nil
-        if error == nil, rename(temporary, path) != 0 {
-            error = .init(path: path, message: "cannot rename into place: \(String(cString: strerror(errno)))")
-        }
         if let error {
-            unlink(temporary)
+            target.abandon()
             throw error
         }
+        try target.commit()
     }
 }

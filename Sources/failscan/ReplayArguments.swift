@@ -31,8 +31,25 @@ struct ReplayArguments: ParsableArguments {
         help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "fail2ban-db and sqlite: replace a database failscan would otherwise refuse to change (another fail2ban schema version, another database's tables, a report of other jails, a file that is no database). Without it an existing fail2ban database is merged into and an earlier report of the same jails replaced."
+        ))
+    var replace = false
+
+    @Option(
+        name: .customLong("lock-timeout"),
+        help: ArgumentHelp(
+            "fail2ban-db and sqlite: seconds to wait for another writer's lock on an existing database (a running fail2ban-server, sqlite3) before giving up with nothing written.",
+            valueName: "seconds"))
+    var lockTimeout: Double = 10
+
     @Flag(name: .long, help: "Print statistics on standard error.")
     var stats = false
+
+    /// How existing databases are treated.
+    var database: Fail2banDatabaseWriter.DatabaseOptions { .init(lockTimeout: lockTimeout, replace: replace) }
 
     func validate() throws {
         if let activeAt, ReplayRules.parseTime(activeAt) == nil {
@@ -40,6 +57,12 @@ struct ReplayArguments: ParsableArguments {
         }
         if format.isDatabase, output == nil {
             throw ValidationError("--format \(format.rawValue) writes a database: name it with --output")
+        }
+        guard lockTimeout.isFinite, lockTimeout >= 0, lockTimeout <= 86_400 else {
+            throw ValidationError("--lock-timeout \(lockTimeout): seconds from 0 to 86400")
+        }
+        if !format.isDatabase, replace || lockTimeout != 10 {
+            throw ValidationError("--replace and --lock-timeout are for the database formats (fail2ban-db, sqlite)")
         }
     }
 
@@ -69,7 +92,7 @@ struct ReplayArguments: ParsableArguments {
         let start = ContinuousClock.now
         var report: SQLiteReport? = nil
         if format == .sqlite, let output {
-            report = try SQLiteReport(path: output)
+            report = try SQLiteReport(path: output, jails: jails.map(\.config.name), database: database)
             var seen = Set<String>()
             report?.register(files: jails.flatMap(\.files).filter { seen.insert($0).inserted })
         }
@@ -130,7 +153,8 @@ struct ReplayArguments: ParsableArguments {
             try StandardOutput.deliver(html.render(outcome.results, input: input), to: output)
         } else if format == .fail2banDB, let output {
             try Fail2banDatabaseWriter.write(
-                outcome.results, to: output, timeOfBan: active == nil ? Int(Date().timeIntervalSince1970) : nil, activeAt: active)
+                outcome.results, to: output, timeOfBan: active == nil ? Int(Date().timeIntervalSince1970) : nil, activeAt: active,
+                database: database)
         } else {
             try StandardOutput.deliver(JailWriter.render(outcome.results, format: format, activeAt: active), to: output)
         }

@@ -227,13 +227,13 @@ import Testing
             pid=$!
             seen=no
             for i in $(seq 4000); do
-              if ls "$0"/out.db.failscan-* >/dev/null 2>&1; then seen=yes; break; fi
+              if ls "$0"/.out.db.* >/dev/null 2>&1; then seen=yes; break; fi
               sleep 0.005
             done
             kill -TERM $pid
             wait $pid
             echo "status=$? seen=$seen"
-            ls "$0"
+            ls -A "$0"
             """
         let run = try TestSupport.run("/bin/sh", ["-c", script, dir, TestSupport.failscanBinary])
         #expect(run.stdout.contains("status=143 seen=yes"), "\(run.stdout)\(run.stderr)")

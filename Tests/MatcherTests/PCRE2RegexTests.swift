@@ -21,6 +21,19 @@ func search(_ regex: PCRE2Regex, _ text: [UInt8], scratch: PCRE2Scratch) throws 
         #expect(try search(regex, Array("nothing".utf8), scratch: scratch) == nil)
     }
 
+    /// A lazy group over a value of hundreds of KiB outgrows the JIT's 1 MiB stack; the
+    /// match is found all the same (by the interpreter), as Python's re finds it (issue 22:
+    /// a 1 MB sshd user name was given up on as a limit hit).
+    @Test func aJITStackOverflowFallsBackToTheInterpreter() throws {
+        let regex = try PCRE2Regex(
+            #"for (?:invalid user )?(?<user>(?:(?! from ).)+?) from (\d+\.\d+\.\d+\.\d+) port"#, options: .init(jit: .required))
+        let scratch = PCRE2Scratch(captureCount: regex.captureCount)
+        let user = String(repeating: "A", count: 1_000_000)
+        let text = Array("Failed password for invalid user \(user) from 198.51.100.9 port 22".utf8)
+        #expect(try search(regex, text, scratch: scratch) != nil)
+        #expect(scratch.range(ofGroup: 1)?.count == user.utf8.count)
+    }
+
     @Test func compileErrorCarriesOffsetAndMessage() {
         do {
             _ = try PCRE2Regex("abc(def")

@@ -10,7 +10,7 @@ import glob
 import os
 import sys
 
-from . import Shard, SourceFile, load_manifest, run
+from . import FORMATS, DriverError, FailscanError, Shard, SourceFile, check_shard_name, load_manifest, run_detailed, write_output
 
 
 def main(argv=None):
@@ -20,9 +20,11 @@ def main(argv=None):
     ap.add_argument("--manifest", help="shards as JSON: {\"shards\": {NAME: [{source, path, mtime}, ...]}}")
     ap.add_argument("--shard", action="append", default=[], metavar="NAME=GLOB",
                     help="a shard of local files (repeatable; a glob, quoted)")
-    ap.add_argument("--partitions", type=int, default=1)
-    ap.add_argument("--format", default="list", dest="output_format")
-    ap.add_argument("--output")
+    ap.add_argument("--partitions", type=int, default=1,
+                    help="ledgers per shard, partitioned by address, reduced on the reduce task's cores (default: 1)")
+    ap.add_argument("--format", default="list", dest="output_format", choices=FORMATS, metavar="FORMAT",
+                    help="failscan's output format: %s (default: list)" % ", ".join(FORMATS))
+    ap.add_argument("--output", help="write the output to this file (atomically) instead of standard output")
     ap.add_argument("--failscan", default="failscan", help="the failscan binary on the workers")
     ap.add_argument("--s3-endpoint", help="an S3-compatible endpoint (MinIO, Ceph, moto)")
     ap.add_argument("--maps", type=int,
@@ -46,6 +48,13 @@ def main(argv=None):
         shards.append(Shard(name, tuple(SourceFile(f) for f in files)))
     if not shards:
         ap.error("no shard: give --manifest or --shard")
+    for shard in shards:
+        try:
+            check_shard_name(shard.name)
+        except ValueError as e:
+            ap.error(str(e))
+    if args.partitions < 1 or args.partitions > 65536:
+        ap.error("--partitions %d: from 1 to 65536" % args.partitions)
     from dask.distributed import Client, LocalCluster, SSHCluster
 
     if args.scheduler:
@@ -53,23 +62,38 @@ def main(argv=None):
     elif args.ssh:
         client = Client(SSHCluster(args.ssh.split(","), connect_options={"known_hosts": None}))
     else:
-        client = Client(LocalCluster(n_workers=args.local_workers or 2, threads_per_worker=1, processes=True))
+        client = Client(LocalCluster(n_workers=args.local_workers or 2, threads_per_worker=1, processes=True,
+                                     dashboard_address=None))
     s3 = {"endpoint_url": args.s3_endpoint} if args.s3_endpoint else None
     threads = args.map_threads
     if threads is None and not (args.scheduler or args.ssh):
         # Workers that share this machine share its cores: a map each would oversubscribe them.
         threads = max(1, (os.cpu_count() or 1) // (args.local_workers or 2))
     map_options = ("--threads", str(threads)) if threads else ()
-    with client:
-        out = run(client, shards, args.config, args.partitions, args.output_format, args.failscan, s3,
-                  map_options=map_options, tasks=args.maps, stream=args.stream)
+    try:
+        with client:
+            result = run_detailed(client, shards, args.config, args.partitions, args.output_format, args.failscan, s3,
+                                  map_options=map_options, tasks=args.maps, stream=args.stream)
+    except FailscanError as e:
+        # failscan's own error lines, as it wrote them; the driver adds which step failed.
+        sys.stderr.write(e.stderr if e.stderr.endswith("\n") or not e.stderr else e.stderr + "\n")
+        sys.stderr.write("failscan_dask: error: %s\n" % e.summary)
+        return 3 if e.status > 0 else 70
+    except (DriverError, OSError, ValueError) as e:
+        sys.stderr.write("failscan_dask: error: %s\n" % e)
+        return 3
+    for text in result.warnings:
+        sys.stderr.write(text if text.endswith("\n") else text + "\n")
     if args.output:
-        with open(args.output + ".part", "wb") as f:
-            f.write(out)
-        os.replace(args.output + ".part", args.output)
+        try:
+            write_output(args.output, result.output)
+        except OSError as e:
+            sys.stderr.write("failscan_dask: error: %s\n" % e)
+            return 3
     else:
-        sys.stdout.buffer.write(out)
+        sys.stdout.buffer.write(result.output)
+    return result.status
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

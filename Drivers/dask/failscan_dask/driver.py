@@ -11,10 +11,64 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
+import stat
 import subprocess
 import tempfile
 import uuid
 from typing import Dict, List, Optional, Sequence, Tuple
+
+# What `failscan reduce --format` takes (checked before any map runs).
+FORMATS = ("list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "fail2ban-db",
+           "sqlite", "html")
+
+
+class FailscanError(Exception):
+    """failscan failed on a worker: its exit status (negative: the signal that killed it) and
+    what it wrote on standard error."""
+
+    def __init__(self, what: str, status: int, stderr: str):
+        self.what = what
+        self.status = status
+        self.stderr = stderr
+        if status < 0:
+            try:
+                name = signal.Signals(-status).name
+            except ValueError:
+                name = "signal %d" % -status
+            how = "was killed by %s" % name
+        else:
+            how = "exited %d" % status
+        self.summary = "%s %s" % (what, how)
+        super().__init__("%s%s" % (self.summary, (": " + stderr.strip()) if stderr.strip() else ""))
+
+    def __reduce__(self):  # raised on a worker, pickled back to the client
+        return (FailscanError, (self.what, self.status, self.stderr))
+
+
+@dataclasses.dataclass
+class Result:
+    """What a run gave: the output's bytes, failscan's warnings (every map's and the
+    reduce's standard error) and the exit status to end with (0, or 1 when some input could
+    not be read completely)."""
+    output: bytes
+    warnings: List[str]
+    status: int
+    stderr: str = ""
+    """The reduce's standard error when it failed."""
+
+    def check(self) -> None:
+        """Raises the reduce's failure."""
+        if self.status not in (0, 1):
+            raise FailscanError("failscan reduce", self.status, self.stderr)
+
+
+def check_shard_name(name: str) -> None:
+    """A shard's name is part of its ledgers' file names (NAME.pK-of-P.ledger.zst)."""
+    if (not name or "/" in name or name.startswith(".") or len(name.encode()) > 200
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name)):
+        raise ValueError("shard %r: a name of 1 to 200 bytes, without / or control characters, not starting with a dot"
+                         % name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,31 +100,51 @@ def load_manifest(path: str) -> List[Shard]:
     return shards
 
 
-def _fetch(file: SourceFile, s3: Optional[dict]) -> str:
-    """The local path of `file`, downloaded there first when it is in object storage."""
-    if not file.source.startswith("s3://"):
-        if file.path and os.path.abspath(file.path) != os.path.abspath(file.source):
-            os.makedirs(os.path.dirname(file.path) or ".", exist_ok=True)
-            shutil.copyfile(file.source, file.path)
-        local = file.path or file.source
-    else:
-        import boto3  # only needed for object storage
+def _place(file: SourceFile, write) -> None:
+    """Puts a fetched file at `file.path` without replacing anything there: written to a new
+    temporary file beside it (O_EXCL), then linked into place (link(2) fails on an existing
+    name, a planted symbolic link included). A file already at a configured path is the
+    worker's own (its live log, say): the driver refuses instead of overwriting it."""
+    directory = os.path.dirname(file.path) or "."
+    os.makedirs(directory, exist_ok=True)
+    if os.path.lexists(file.path):
+        raise FileExistsError("%s: a file is already there on the worker; the driver does not replace files it did not "
+                              "fetch (remove it, or map that host where its logs are)" % file.path)
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".failscan-fetch-")
+    try:
+        os.close(fd)
+        write(temporary)
+        if file.mtime is not None:
+            os.utime(temporary, (file.mtime, file.mtime))
+        os.link(temporary, file.path)
+    finally:
+        os.unlink(temporary)
 
-        if not file.path:
-            raise ValueError("%s: a file in object storage needs the path the configuration names it by" % file.source)
-        bucket, _, key = file.source[len("s3://"):].partition("/")
-        client = boto3.client("s3", **(s3 or {}))
-        os.makedirs(os.path.dirname(file.path) or ".", exist_ok=True)
-        client.download_file(bucket, key, file.path)
-        local = file.path
-    if file.mtime is not None:
-        os.utime(local, (file.mtime, file.mtime))
-    return local
+
+def _fetch(file: SourceFile, s3: Optional[dict]) -> Tuple[str, bool]:
+    """The local path of `file`, copied or downloaded there first when it is elsewhere, and
+    whether the driver put it there (to be removed after the map)."""
+    if not file.source.startswith("s3://"):
+        if not file.path or os.path.abspath(file.path) == os.path.abspath(file.source):
+            if file.mtime is not None:
+                os.utime(file.source, (file.mtime, file.mtime))
+            return file.source, False
+        _place(file, lambda temporary: shutil.copyfile(file.source, temporary))
+        return file.path, True
+    import boto3  # only needed for object storage
+
+    if not file.path:
+        raise ValueError("%s: a file in object storage needs the path the configuration names it by" % file.source)
+    bucket, _, key = file.source[len("s3://"):].partition("/")
+    client = boto3.client("s3", **(s3 or {}))
+    _place(file, lambda temporary: client.download_file(bucket, key, temporary))
+    return file.path, True
 
 
 def _stream(file: SourceFile, s3: Optional[dict]) -> "threading.Thread":
     """A FIFO at the path the configuration names, fed from object storage by a thread:
-    the file never lands on the worker's disk (failscan reads FIFOs whole)."""
+    the file never lands on the worker's disk (failscan reads FIFOs whole). mkfifo fails on
+    an existing name: nothing at the path is replaced."""
     import threading
 
     import boto3
@@ -78,9 +152,10 @@ def _stream(file: SourceFile, s3: Optional[dict]) -> "threading.Thread":
     if not file.path:
         raise ValueError("%s: a file in object storage needs the path the configuration names it by" % file.source)
     os.makedirs(os.path.dirname(file.path) or ".", exist_ok=True)
-    if os.path.lexists(file.path):
-        os.remove(file.path)
-    os.mkfifo(file.path, 0o600)
+    try:
+        os.mkfifo(file.path, 0o600)
+    except FileExistsError:
+        raise FileExistsError("%s: a file is already there on the worker; the driver does not replace it" % file.path)
     if file.mtime is not None:
         os.utime(file.path, (file.mtime, file.mtime))
     bucket, _, key = file.source[len("s3://"):].partition("/")
@@ -96,47 +171,84 @@ def _stream(file: SourceFile, s3: Optional[dict]) -> "threading.Thread":
     return thread
 
 
+@dataclasses.dataclass
+class MapResult:
+    """One map: its ledgers (file name, bytes), what failscan wrote on standard error, its
+    exit status (negative: the signal that killed it), and the driver's own error on the
+    worker (a file it would not replace, say), if any. Failures are returned, not raised:
+    the client reports them once, without a worker's traceback."""
+    shard: str
+    ledgers: List[Tuple[str, bytes]]
+    stderr: str
+    status: int
+    error: Optional[str] = None
+
+    def check(self) -> None:
+        """Raises what went wrong."""
+        if self.error is not None:
+            raise DriverError("shard %s: %s" % (self.shard, self.error))
+        if self.status not in (0, 1):
+            raise FailscanError("failscan map of shard %s" % self.shard, self.status, self.stderr)
+
+
+class DriverError(Exception):
+    """The driver refused to do something on a worker."""
+
+
 def map_shard(shard: Shard, config: str, partitions: int, failscan: str = "failscan",
-              s3: Optional[dict] = None, extra: Sequence[str] = (), stream: bool = False) -> List[Tuple[str, bytes]]:
-    """Runs `failscan map` on one shard; returns its ledgers (file name, bytes). With
-    `stream`, files in object storage are streamed through FIFOs instead of downloaded."""
+              s3: Optional[dict] = None, extra: Sequence[str] = (), stream: bool = False) -> MapResult:
+    """Runs `failscan map` on one shard. With `stream`, files in object storage are streamed
+    through FIFOs instead of downloaded. What the driver put on the worker (fetched files,
+    FIFOs) is removed afterwards."""
     feeders = []
     paths = []
-    for f in shard.files:
-        if stream and f.source.startswith("s3://"):
-            feeders.append(_stream(f, s3))
-            paths.append(f.path)
-        else:
-            paths.append(_fetch(f, s3))
+    placed = []
     try:
+        check_shard_name(shard.name)
+        for f in shard.files:
+            if stream and f.source.startswith("s3://"):
+                feeders.append(_stream(f, s3))
+                placed.append(f.path)
+                paths.append(f.path)
+            else:
+                path, fetched = _fetch(f, s3)
+                if fetched:
+                    placed.append(path)
+                paths.append(path)
         with tempfile.TemporaryDirectory(prefix="failscan-map-") as out:
             cmd = [failscan, "map", "--config", config, "--partitions", str(partitions), "--out", out,
                    "--shard", shard.name] + list(extra) + paths
-            done = subprocess.run(cmd, capture_output=True, text=True)
-            if done.returncode not in (0, 1):
-                raise RuntimeError("failscan map of shard %s failed (%d): %s" % (shard.name, done.returncode, done.stderr))
+            done = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
             ledgers = []
-            for line in done.stdout.splitlines():
-                with open(line, "rb") as f:
-                    ledgers.append((os.path.basename(line), f.read()))
-            return ledgers
+            if done.returncode in (0, 1):
+                for line in done.stdout.splitlines():
+                    with open(line, "rb") as f:
+                        ledgers.append((os.path.basename(line), f.read()))
+            return MapResult(shard.name, ledgers, done.stderr, done.returncode)
+    except (OSError, ValueError) as e:
+        return MapResult(shard.name, [], "", 0, str(e))
     finally:
         for thread in feeders:
             thread.join(timeout=60)
-        if stream:
-            for f in shard.files:
-                if f.source.startswith("s3://") and f.path and os.path.exists(f.path) and not os.path.isfile(f.path):
-                    os.remove(f.path)
+        for path in placed:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
 
 
-def reduce_ledgers(ledgers: Sequence[Sequence[Tuple[str, bytes]]], config: str, output_format: str,
-                   failscan: str = "failscan", extra: Sequence[str] = ()) -> bytes:
+def reduce_ledgers(maps: Sequence[MapResult], config: str, output_format: str,
+                   failscan: str = "failscan", extra: Sequence[str] = ()) -> Result:
     """Runs `failscan reduce` on every shard's ledgers; returns the output's bytes (a
-    database's too: the caller writes them where it wants, not on the worker)."""
+    database's too: the caller writes them where it wants, not on the worker), the maps' and
+    the reduce's warnings, and the exit status to end with (failscan's status and standard
+    error when the reduce fails: ``Result.check`` raises it)."""
     with tempfile.TemporaryDirectory(prefix="failscan-reduce-") as work:
         paths = []
-        for shard in ledgers:
-            for name, data in shard:
+        warnings = [m.stderr for m in maps if m.stderr.strip()]
+        status = max([0] + [m.status for m in maps])
+        for m in maps:
+            for name, data in m.ledgers:
                 path = os.path.join(work, name)
                 with open(path, "wb") as f:
                     f.write(data)
@@ -144,10 +256,13 @@ def reduce_ledgers(ledgers: Sequence[Sequence[Tuple[str, bytes]]], config: str, 
         output = os.path.join(work, "output")
         cmd = [failscan, "reduce", "--config", config, "--format", output_format, "--output", output] + list(extra)
         done = subprocess.run(cmd + sorted(paths), capture_output=True)
+        stderr = done.stderr.decode(errors="replace")
         if done.returncode not in (0, 1):
-            raise RuntimeError("failscan reduce failed (%d): %s" % (done.returncode, done.stderr.decode(errors="replace")))
+            return Result(b"", warnings, done.returncode, stderr)
+        if stderr.strip():
+            warnings.append(stderr)
         with open(output, "rb") as f:
-            return f.read()
+            return Result(f.read(), warnings, max(status, done.returncode))
 
 
 def pack(shards: Sequence[Shard], tasks: int) -> List[Shard]:
@@ -187,14 +302,92 @@ def run(client, shards: Sequence[Shard], config: str, partitions: int, output_fo
         map_options: Sequence[str] = (), reduce_options: Sequence[str] = (), tasks: Optional[int] = None,
         stream: bool = False) -> bytes:
     """Maps every shard on the cluster `client` (a dask.distributed Client), then reduces
-    their ledgers in one task; returns the output's bytes. `tasks`: pack the shards into at
-    most this many maps (default: two per worker thread). `stream`: stream objects through
-    FIFOs at the configured paths instead of downloading them."""
+    their ledgers in one task; returns the output's bytes (``run_detailed`` also gives the
+    warnings and the exit status)."""
+    return run_detailed(client, shards, config, partitions, output_format, failscan, s3, map_options,
+                        reduce_options, tasks, stream).output
+
+
+def run_detailed(client, shards: Sequence[Shard], config: str, partitions: int, output_format: str,
+                 failscan: str = "failscan", s3: Optional[dict] = None,
+                 map_options: Sequence[str] = (), reduce_options: Sequence[str] = (), tasks: Optional[int] = None,
+                 stream: bool = False) -> Result:
+    """Maps every shard on the cluster `client`, then reduces their ledgers in one task.
+    `tasks`: pack the shards into at most this many maps (default: two per worker thread).
+    `stream`: stream objects through FIFOs at the configured paths instead of downloading
+    them. The format and the shards' names are checked before any map runs.
+    Raises ValueError for those, FailscanError when a map or the reduce fails, DriverError
+    when the driver refused something on a worker."""
+    if output_format not in FORMATS:
+        raise ValueError("--format %s: not a failscan output format (%s)" % (output_format, ", ".join(FORMATS)))
+    for shard in shards:
+        check_shard_name(shard.name)
     if tasks is None:
         tasks = 2 * max(1, sum(client.nthreads().values()))
     run_id = uuid.uuid4().hex[:8]
     maps = [client.submit(map_shard, shard, config, partitions, failscan, s3, tuple(map_options), stream,
                           key="failscan-map-%s-%s" % (shard.name, run_id), pure=False) for shard in pack(shards, tasks)]
+    # Each map's outcome checked here (a failed map stops the run before the reduce); the
+    # ledgers stay on the workers, handed to the reduce as futures.
+    for future in maps:
+        future.result().check()
     reduced = client.submit(reduce_ledgers, maps, config, output_format, failscan, tuple(reduce_options),
                             key="failscan-reduce-%s" % run_id, pure=False)
-    return reduced.result()
+    result = reduced.result()
+    result.check()
+    return result
+
+
+def write_output(path: str, data: bytes) -> None:
+    """Writes `data` to `path` as failscan writes its outputs: a new temporary file beside
+    it (O_EXCL, an unpredictable name), then renamed into place. A symbolic link at `path`
+    is followed only when the kernel's protected_symlinks rule would follow it (it is the
+    writer's own, or its owner owns the directory); a replaced file keeps its mode and owner,
+    a new one gets the umask's mode."""
+    target = path
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        link = None
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        directory = os.stat(os.path.dirname(os.path.abspath(path)))
+        if link.st_uid not in (os.geteuid(), directory.st_uid):
+            raise PermissionError("%s: a symbolic link owned by uid %d in a directory owned by uid %d: not followed "
+                                  "(the kernel's protected_symlinks rule; name the file it points to)"
+                                  % (path, link.st_uid, directory.st_uid))
+        target = os.path.realpath(path)
+    try:
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise IsADirectoryError("%s: is a directory" % path)
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with open(target, "wb") as f:  # a FIFO or a device: written as it is
+            f.write(data)
+        return
+    directory = os.path.dirname(target) or "."
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            if existing is not None:
+                if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+                    try:
+                        os.fchown(f.fileno(), existing.st_uid, existing.st_gid)
+                    except PermissionError:
+                        pass
+                os.fchmod(f.fileno(), stat.S_IMODE(existing.st_mode))
+            else:
+                mask = os.umask(0o022)
+                os.umask(mask)
+                os.fchmod(f.fileno(), 0o666 & ~mask)
+            os.fsync(f.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise

@@ -12,10 +12,14 @@ FLEET holds jail.local and one folder of logs per host (h0, h1, ...). Checks, ea
      LocalCluster, the hosts packed into one map of one thread: the same JSON;
   4. the same with the files in a local S3 server (moto's server mode) and gone from disk:
      each file fetched to the path the configuration names, its modification time
-     restored from the manifest; and streamed through FIFOs at those paths instead.
+     restored from the manifest; and streamed through FIFOs at those paths instead;
+  5. hostile and broken inputs (issue 22): a truncated .gz (exit 1, failscan's warning
+     shown), a failscan that crashes (its signal named), a bad --format and shard names
+     refused before any map, a file already at a configured path neither overwritten nor
+     removed (fetched or streamed), an --output link planted by another user not followed.
 Exits 1 with the difference on the first mismatch.
 """
-import json, os, shutil, sqlite3, subprocess, sys, tempfile
+import gzip, json, os, shutil, sqlite3, stat, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -51,6 +55,98 @@ def compare(name, expected, client, shards, failscan, fleet, work, s3=None):
     print("%s: same JSON (%d rows) and sqlite rows as failscan jails" % (name, rows))
 
 
+def hostile(failscan, fleet, work, client, hosts):
+    """Check 5: broken and hostile inputs to the driver."""
+    def cli(*args, **kw):
+        command = [sys.executable, "-m", "failscan_dask", "--config", fleet, "--failscan", kw.get("failscan", failscan),
+                   "--local-workers", "1", "--map-threads", "1"] + list(args)
+        return subprocess.run(command, cwd=os.path.dirname(HERE), capture_output=True, text=True)
+
+    # A truncated .gz: failscan maps what inflated and warns; the driver shows it, exits 1.
+    broken = os.path.join(fleet, "hbroken")  # h*/auth.log: a jail reads it
+    os.makedirs(broken)
+    with open(os.path.join(fleet, hosts[0], "auth.log"), "rb") as f:
+        data = gzip.compress(f.read())
+    with open(os.path.join(broken, "auth.log"), "wb") as f:
+        f.write(data[: len(data) // 2])
+    try:
+        done = cli("--format", "list", "--shard=b=%s/*" % broken)
+    finally:
+        shutil.rmtree(broken)
+    if done.returncode != 1 or "hbroken/auth.log" not in done.stderr or "failscan: warning:" not in done.stderr:
+        sys.exit("truncated .gz: exit %d, stderr %r" % (done.returncode, done.stderr))
+    print("truncated .gz: exit 1, failscan's warning shown")
+
+    # A failscan that crashes in the map: the driver names the signal, no traceback.
+    crasher = os.path.join(work, "crasher")
+    with open(crasher, "w") as f:
+        f.write('#!/bin/sh\necho "about to crash" >&2\nkill -SEGV $$\n')
+    os.chmod(crasher, 0o755)
+    done = cli("--format", "list", "--shard=%s=%s/*" % (hosts[0], os.path.join(fleet, hosts[0])), failscan=crasher)
+    if done.returncode != 70 or "killed by SIGSEGV" not in done.stderr or "Traceback" in done.stderr:
+        sys.exit("crash: exit %d, stderr %r" % (done.returncode, done.stderr))
+    print("crash: exit 70, the signal named")
+
+    # A bad format and shard names the ledgers' paths cannot hold: refused before any map.
+    marker = os.path.join(work, "mapped")
+    recorder = os.path.join(work, "recorder")
+    with open(recorder, "w") as f:
+        f.write('#!/bin/sh\ntouch "%s"\nexit 3\n' % marker)
+    os.chmod(recorder, 0o755)
+    for args in (["--format", "json2"], ["--shard=../x=%s/*" % os.path.join(fleet, hosts[0])],
+                 ["--shard=%s=%s/*" % ("x" * 201, os.path.join(fleet, hosts[0]))]):
+        done = cli(*(args if args[0] == "--format" else ["--format", "list"] + args), failscan=recorder)
+        if done.returncode != 2 or os.path.exists(marker) or "Traceback" in done.stderr:
+            sys.exit("%s: exit %d, map ran: %s, stderr %r" % (args, done.returncode, os.path.exists(marker), done.stderr))
+    print("bad --format and shard names: refused before any map")
+
+    # A file already at a configured path is the worker's own: neither replaced nor removed.
+    own = os.path.join(work, "own", "auth.log")
+    os.makedirs(os.path.dirname(own))
+    with open(own, "w") as f:
+        f.write("the worker's live log\n")
+    for stream in (False, True):
+        shard = failscan_dask.Shard("own", (failscan_dask.SourceFile(os.path.join(fleet, hosts[0], "auth.log"), own),)
+                                    if not stream else (failscan_dask.SourceFile("s3://fleet/x", own),))
+        try:
+            failscan_dask.run(client, [shard], fleet, 1, "list", failscan, {"endpoint_url": "http://127.0.0.1:9"},
+                              stream=stream)
+            sys.exit("a file at a configured path was replaced (stream %s)" % stream)
+        except failscan_dask.DriverError as e:
+            if "already there" not in str(e):
+                sys.exit("a file at a configured path: %s" % e)
+        with open(own) as f:
+            if f.read() != "the worker's live log\n":
+                sys.exit("a file at a configured path was changed (stream %s)" % stream)
+    print("a file at a configured path: neither overwritten nor removed, fetched or streamed")
+
+    # --output through a link another user planted in a shared directory: not followed.
+    shared = os.path.join(work, "shared")
+    os.makedirs(shared)
+    os.chmod(shared, 0o777)
+    victim = os.path.join(work, "victim")
+    with open(victim, "w") as f:
+        f.write("secret\n")
+    os.chmod(victim, 0o600)
+    link = os.path.join(shared, "bans.txt")
+    os.symlink(victim, link)
+    if os.geteuid() == 0:
+        os.lchown(link, 4242, 4242)
+        done = cli("--format", "list", "--output", link, "--shard=%s=%s/*" % (hosts[0], os.path.join(fleet, hosts[0])))
+        if done.returncode != 3 or "protected_symlinks" not in done.stderr:
+            sys.exit("planted link: exit %d, stderr %r" % (done.returncode, done.stderr))
+        with open(victim) as f:
+            if f.read() != "secret\n" or stat.S_IMODE(os.stat(victim).st_mode) != 0o600:
+                sys.exit("planted link: the target was rewritten")
+        print("planted --output link: refused, its target untouched")
+    # The writer's own link is followed; the file keeps its mode.
+    own_link = os.path.join(work, "own-link")
+    os.symlink(victim, own_link)
+    failscan_dask.write_output(own_link, b"192.0.2.1\n")
+    if open(victim, "rb").read() != b"192.0.2.1\n" or stat.S_IMODE(os.stat(victim).st_mode) != 0o600:
+        sys.exit("own link: the file was not written in place with its mode")
+
+
 def main():
     failscan, fleet = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     hosts = sorted(h for h in os.listdir(fleet) if os.path.isdir(os.path.join(fleet, h)) and not h.endswith(".orig"))
@@ -65,6 +161,7 @@ def main():
             Client(cluster) as client:
         shards = [failscan_dask.Shard(h, tuple(failscan_dask.SourceFile(os.path.join(fleet, h, f))
                                                for f in sorted(os.listdir(os.path.join(fleet, h))))) for h in hosts]
+        hostile(failscan, fleet, work, client, hosts)
         compare("local", expected, client, shards, failscan, fleet, work)
         # Hosts packed two by two into maps: the same output.
         packed = failscan_dask.run(client, shards, fleet, 3, "json", failscan, tasks=2)

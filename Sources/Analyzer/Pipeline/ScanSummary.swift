@@ -46,7 +46,13 @@ public struct ScanSummary: Sendable {
             for (file, count) in assembler.fileLines where file < files.count { files[file].lines = max(files[file].lines, count) }
         }
     }
-    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
+    /// (Saturating: a reduce's files come from ledgers, whose sizes are checked one by one.)
+    public var bytes: Int {
+        files.reduce(0) { total, file in
+            let (sum, overflow) = total.addingReportingOverflow(file.bytes)
+            return overflow ? Int.max : sum
+        }
+    }
     public var warnings: [ScanError] { files.flatMap(\.warnings) }
     public var filesRead: Int { files.filter(\.opened).count }
     /// Files whose unterminated last line was left out.
