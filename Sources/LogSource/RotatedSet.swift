@@ -40,30 +40,72 @@ public enum RotatedSet {
     public static func files(matching patterns: [String], rotated: Bool = true) -> [String] {
         var files: [String] = []
         var seen = Set<String>()
+        // Each directory read once: looking its siblings up per file (a glob each) made a
+        // fleet's 20,000 files take a minute.
+        var listings: [String: [String]] = [:]
         for pattern in patterns {
             for path in Glob.expand(pattern) {
-                let siblings = rotated ? Glob.expand(path + ".[0-9]*").filter { rotation(of: $0).base == path } : []
+                var siblings: [String] = []
+                if rotated {
+                    let slash = path.lastIndex(of: "/")
+                    let directory = slash.map { String(path[..<$0]) } ?? "."
+                    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+                    let entries = listings[directory] ?? directoryEntries(directory.isEmpty ? "/" : directory)
+                    listings[directory] = entries
+                    let prefix = Array((name + ".").utf8)
+                    for entry in entries {
+                        let bytes = Array(entry.utf8)
+                        guard bytes.count > prefix.count, bytes.starts(with: prefix), (48...57).contains(bytes[prefix.count]) else {
+                            continue
+                        }
+                        let sibling = (slash == nil ? "" : directory + "/") + entry
+                        if rotation(of: sibling).base == path { siblings.append(sibling) }
+                    }
+                    siblings.sort(by: byBytes)
+                }
                 for file in [path] + siblings where seen.insert(file).inserted { files.append(file) }
             }
         }
         return timeOrder(files)
     }
 
+    /// Byte order (glob(3)'s in the C locale).
+    static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    /// The names in `directory` (none when it cannot be read).
+    static func directoryEntries(_ directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// The files of `paths` that ``files(matching:rotated:)`` would find for `patterns`, in
     /// the order it would give them, from the names alone: for a machine without the files
     /// (`failscan reduce` of ledgers mapped elsewhere). Globs match as glob(3) does (`*`
-    /// not across `/`, nor a leading dot), matches in byte order.
+    /// not across `/`, nor a leading dot), matches in byte order. n log n in the paths (a
+    /// fleet of 1,000 hosts with 20 files each orders in milliseconds).
     public static func order(_ paths: [String], patterns: [String], rotated: Bool = true) -> [String] {
-        let byBytes = { (a: String, b: String) in Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
         let flags = Int32(FNM_PATHNAME | FNM_PERIOD)
+        // Each path under the log it rotates from (`auth.log.2.gz` under `auth.log`).
+        var rotatedFrom: [String: [String]] = [:]
+        if rotated {
+            for path in paths {
+                let base = rotation(of: path).base
+                if base != path { rotatedFrom[base, default: []].append(path) }
+            }
+        }
         var sequence: [String] = []
         var seen = Set<String>()
         for pattern in patterns {
             for path in paths.filter({ fnmatch(pattern, $0, flags) == 0 }).sorted(by: byBytes) {
-                let siblings =
-                    rotated
-                    ? paths.filter { $0 != path && fnmatch(path + ".[0-9]*", $0, flags) == 0 && rotation(of: $0).base == path }
-                        .sorted(by: byBytes) : []
+                let siblings = (rotatedFrom[path] ?? []).filter { fnmatch(path + ".[0-9]*", $0, flags) == 0 }.sorted(by: byBytes)
                 for file in [path] + siblings where seen.insert(file).inserted { sequence.append(file) }
             }
         }

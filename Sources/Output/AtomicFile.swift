@@ -21,36 +21,75 @@ public enum AtomicFile {
     /// Replaces `path` with `bytes` atomically.
     /// - Throws: `WriteError` naming the file and the failing step; the target is untouched then.
     public static func write(_ bytes: [UInt8], to target: String) throws(WriteError) {
-        let output = try OutputPath.resolve(target)
-        if output.isDirectory { throw WriteError(path: target, errno: EISDIR, action: "write") }
-        if output.exists && !output.isRegularFile { return try writeInPlace(bytes, to: output.path) }
-        let path = output.path
-        let (fd, temporary) = try output.makeTemporary()
-        TemporaryFiles.begin([temporary])
-        defer { TemporaryFiles.done() }
-        var failure: WriteError? = nil
-        if let err = bytes.withUnsafeBytes({ FileDescriptor.writeAll(fd, $0) }) {
-            failure = WriteError(path: path, errno: err, action: "write")
-        }
-        if failure == nil {
-            do { try output.settle(fd) } catch { failure = error }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = WriteError(path: path, errno: errno, action: "fsync") }
-        close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = WriteError(path: path, errno: errno, action: "rename into place") }
-        if let failure {
-            unlink(temporary)
-            throw failure
-        }
+        let writer = try Writer(target)
+        try writer.write(bytes)
+        try writer.commit()
     }
 
-    /// Writes to a device or FIFO as it is (no temporary file can replace it).
-    static func writeInPlace(_ bytes: [UInt8], to path: String) throws(WriteError) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "open for writing") }
-        defer { close(fd) }
-        if let err = bytes.withUnsafeBytes({ FileDescriptor.writeAll(fd, $0) }) {
-            throw WriteError(path: path, errno: err, action: "write")
+    /// An output written piece by piece (a tune grid's JSON, a batch of settings at a
+    /// time) with the same guarantees: into a temporary file beside the target, renamed
+    /// into place by ``commit()``, removed if the writer is dropped before. A device or FIFO
+    /// is written as it is.
+    public final class Writer {
+        let output: OutputPath
+        let fd: Int32
+        /// The temporary file (nil: writing in place).
+        let temporary: String?
+        var committed = false
+
+        /// Starts writing `target`.
+        /// - Throws: `WriteError` for a directory, a link not followed, a file that cannot be created.
+        public init(_ target: String) throws(WriteError) {
+            output = try OutputPath.resolve(target)
+            if output.isDirectory { throw WriteError(path: target, errno: EISDIR, action: "write") }
+            if output.exists && !output.isRegularFile {
+                fd = open(output.path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+                guard fd >= 0 else { throw WriteError(path: output.path, errno: errno, action: "open for writing") }
+                temporary = nil
+                return
+            }
+            let made = try output.makeTemporary()
+            fd = made.fd
+            temporary = made.path
+            TemporaryFiles.begin([made.path])
+        }
+
+        deinit {
+            guard !committed else { return }
+            close(fd)
+            if let temporary {
+                unlink(temporary)
+                TemporaryFiles.done()
+            }
+        }
+
+        /// Appends `bytes`.
+        public func write(_ bytes: [UInt8]) throws(WriteError) {
+            if let err = bytes.withUnsafeBytes({ FileDescriptor.writeAll(fd, $0) }) {
+                throw WriteError(path: output.path, errno: err, action: "write")
+            }
+        }
+
+        /// Gives the file its mode and owner, syncs it and renames it into place.
+        /// - Throws: `WriteError`; the target is untouched then.
+        public func commit() throws(WriteError) {
+            committed = true
+            guard let temporary else {
+                close(fd)
+                return
+            }
+            defer { TemporaryFiles.done() }
+            var failure: WriteError? = nil
+            do { try output.settle(fd) } catch { failure = error }
+            if failure == nil, fsync(fd) != 0 { failure = WriteError(path: output.path, errno: errno, action: "fsync") }
+            close(fd)
+            if failure == nil, rename(temporary, output.path) != 0 {
+                failure = WriteError(path: output.path, errno: errno, action: "rename into place")
+            }
+            if let failure {
+                unlink(temporary)
+                throw failure
+            }
         }
     }
 }

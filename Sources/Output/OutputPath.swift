@@ -41,6 +41,12 @@ public struct OutputPath: Sendable {
                     "follow a symbolic link owned by uid \(link.st_uid) in a directory owned by uid \(directory.st_uid) (the kernel's protected_symlinks rule; name the file it points to instead)"
             )
         }
+        var followed = stat()
+        if stat(target, &followed) == 0, followed.st_mode & S_IFMT != S_IFREG, followed.st_mode & S_IFMT != S_IFDIR {
+            // A trusted link to a device or a FIFO (`/dev/stdout`, whose target is no path
+            // of its own): written as it is, through the link.
+            return OutputPath(given: target, path: target, existing: followed)
+        }
         guard let resolved = realpath(target, nil) else {
             // A dangling link: its target is created, as open(2) would.
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

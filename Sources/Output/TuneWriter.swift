@@ -48,8 +48,8 @@ public enum TuneWriter {
         }
     }
 
-    static func median(_ outcome: TuneOutcome) -> String { outcome.timeToFirstBan(quantile: 0.5).map(approximate) ?? "-" }
-    static func p90(_ outcome: TuneOutcome) -> String { outcome.timeToFirstBan(quantile: 0.9).map(approximate) ?? "-" }
+    static func median(_ outcome: TuneOutcome) -> String { outcome.firstBanMedian.map(approximate) ?? "-" }
+    static func p90(_ outcome: TuneOutcome) -> String { outcome.firstBanP90.map(approximate) ?? "-" }
 
     // MARK: - Table
 
@@ -64,7 +64,7 @@ public enum TuneWriter {
             let users = o.lockedOutUsers
             rows.append([
                 String(o.setting.maxRetry), duration(o.setting.findTime), duration(o.setting.banTime), o.setting.increment ? "on" : "off",
-                String(o.bans), String(o.banned.count), String(o.failuresStopped), String(o.slowAttackers.count),
+                String(o.bans), String(o.bannedCount), String(o.failuresStopped), String(o.slowAttackerCount),
                 "\(median(o)) / \(p90(o))", String(o.lockedOutAddresses),
                 users.isEmpty ? "-" : users.prefix(4).joined(separator: " ") + (users.count > 4 ? " +\(users.count - 4)" : ""),
             ])
@@ -89,11 +89,11 @@ public enum TuneWriter {
             for o in locked {
                 out += "  maxretry \(o.setting.maxRetry) findtime \(duration(o.setting.findTime)) bantime \(duration(o.setting.banTime))"
                 out += o.setting.increment ? " increment on:\n" : ":\n"
-                for lockout in o.lockouts.prefix(5) {
+                for lockout in o.lockouts.prefix(tableLockouts) {
                     out +=
                         "    \(lockout.user) from \(lockout.id), banned \(HTMLReport.time(lockout.start)) after \(lockout.failures) failure(s), logged in \(HTMLReport.time(lockout.success))\n"
                 }
-                if o.lockouts.count > 5 { out += "    and \(o.lockouts.count - 5) more\n" }
+                if o.lockoutCount > tableLockouts { out += "    and \(o.lockoutCount - tableLockouts) more\n" }
             }
         }
         return out
@@ -111,9 +111,9 @@ public enum TuneWriter {
         for o in outcomes {
             let fields: [String] = [
                 String(o.setting.maxRetry), String(o.setting.findTime), String(o.setting.banTime), o.setting.increment ? "on" : "off",
-                String(o.bans), String(o.banned.count), String(o.failures), String(o.failuresStopped), String(o.slowAttackers.count),
-                o.timeToFirstBan(quantile: 0.5).map(String.init) ?? "", o.timeToFirstBan(quantile: 0.9).map(String.init) ?? "",
-                o.timesToFirstBan.last.map(String.init) ?? "", String(o.lockedOutAddresses),
+                String(o.bans), String(o.bannedCount), String(o.failures), String(o.failuresStopped), String(o.slowAttackerCount),
+                o.firstBanMedian.map(String.init) ?? "", o.firstBanP90.map(String.init) ?? "",
+                o.firstBanMax.map(String.init) ?? "", String(o.lockedOutAddresses),
                 JailWriter.csv(o.lockedOutUsers.joined(separator: " ")),
             ]
             out += fields.joined(separator: ",") + "\n"
@@ -126,44 +126,53 @@ public enum TuneWriter {
     /// One object per setting (keys sorted), then `{"scan": ...}`.
     public static func json(_ outcomes: [TuneOutcome], context: Context) -> String {
         var out: [UInt8] = []
-        for o in outcomes {
-            JSONText.object(to: &out) { j in
-                j.strings("banned", o.banned.map(\.description))
-                j.int("banned_addresses", o.banned.count)
-                j.int("bans", o.bans)
-                j.int("failures", o.failures)
-                j.int("failures_stopped", o.failuresStopped)
-                j.objects("lockouts", o.lockouts) { l, lockout in
-                    l.int("end", lockout.end == Int.max ? -1 : lockout.end)
-                    l.int("failures", lockout.failures)
-                    l.string("ip", lockout.id.description)
-                    l.int("start", lockout.start)
-                    l.int("success", lockout.success)
-                    l.string("user", lockout.user)
-                }
-                j.object("setting") { s in
-                    s.int("bantime", o.setting.banTime)
-                    s.int("findtime", o.setting.findTime)
-                    s.bool("increment", o.setting.increment)
-                    s.int("maxretry", o.setting.maxRetry)
-                }
-                j.objects("slow_attackers", o.slowAttackers) { a, slow in
-                    a.int("failures", slow.failures)
-                    a.int("first", slow.first)
-                    a.string("ip", slow.id.description)
-                    a.int("last", slow.last)
-                }
-                j.object("time_to_first_ban") { t in
-                    t.int("max", o.timesToFirstBan.last)
-                    t.int("median", o.timeToFirstBan(quantile: 0.5))
-                    t.int("p90", o.timeToFirstBan(quantile: 0.9))
-                }
+        for o in outcomes { json(o, to: &out) }
+        jsonEnd(failures: outcomes.first?.failures ?? 0, context: context, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The line of one setting (an outcome with ``TuneGrid/Detail/everything``).
+    public static func json(_ o: TuneOutcome, to out: inout [UInt8]) {
+        JSONText.object(to: &out) { j in
+            j.strings("banned", o.banned.map(\.description))
+            j.int("banned_addresses", o.bannedCount)
+            j.int("bans", o.bans)
+            j.int("failures", o.failures)
+            j.int("failures_stopped", o.failuresStopped)
+            j.objects("lockouts", o.lockouts) { l, lockout in
+                l.int("end", lockout.end == Int.max ? -1 : lockout.end)
+                l.int("failures", lockout.failures)
+                l.string("ip", lockout.id.description)
+                l.int("start", lockout.start)
+                l.int("success", lockout.success)
+                l.string("user", lockout.user)
             }
-            out.append(10)
+            j.object("setting") { s in
+                s.int("bantime", o.setting.banTime)
+                s.int("findtime", o.setting.findTime)
+                s.bool("increment", o.setting.increment)
+                s.int("maxretry", o.setting.maxRetry)
+            }
+            j.objects("slow_attackers", o.slowAttackers) { a, slow in
+                a.int("failures", slow.failures)
+                a.int("first", slow.first)
+                a.string("ip", slow.id.description)
+                a.int("last", slow.last)
+            }
+            j.object("time_to_first_ban") { t in
+                t.int("max", o.firstBanMax)
+                t.int("median", o.firstBanMedian)
+                t.int("p90", o.firstBanP90)
+            }
         }
+        out.append(10)
+    }
+
+    /// The last line: `{"scan": ...}` (`failures`: every setting's, the same for all).
+    public static func jsonEnd(failures: Int, context: Context, to out: inout [UInt8]) {
         JSONText.object(to: &out) { j in
             j.object("scan") { s in
-                s.int("failures", outcomes.first?.failures ?? 0)
+                s.int("failures", failures)
                 s.strings("files", context.files)
                 s.string("jail", context.jail)
                 s.int("legitimate_addresses", context.legitimate)
@@ -172,20 +181,22 @@ public enum TuneWriter {
             }
         }
         out.append(10)
-        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: - HTML
 
     /// Lockouts listed per setting on the page (JSON has them all).
-    static let lockoutRows = 50
+    public static let lockoutRows = 50
+
+    /// Lockouts listed per setting under the table.
+    public static let tableLockouts = 5
 
     /// The grid as a section of the forensic report (``HTMLReport``): per bantime (and
     /// increment), a maxretry x findtime heatmap whose cells are green by the share of
     /// attackers banned and red by lockouts, then every setting and the lockouts.
     public static func section(_ outcomes: [TuneOutcome], context: Context) -> HTMLReport.Section {
         let e = HTMLReport.escape
-        let maxBanned = max(1, outcomes.map(\.banned.count).max() ?? 1)
+        let maxBanned = max(1, outcomes.map(\.bannedCount).max() ?? 1)
         let maxLocked = max(1, outcomes.map(\.lockedOutAddresses).max() ?? 1)
         var out = """
             <p>[\(e(context.jail))]: \(outcomes.first?.failures ?? 0) failures in \(context.files.count) file(s), each setting of the grid replayed over them; \(context.hasSuccessRegex ? "\(context.logins) successful logins from \(context.legitimate) addresses: their users are the legitimate ones a setting can lock out." : "\(e(context.noLockouts)).")</p>
@@ -220,10 +231,10 @@ public enum TuneWriter {
                     let color =
                         locked > 0
                         ? String(format: "rgba(200,30,30,%.2f)", 0.25 + 0.55 * Double(locked) / Double(maxLocked))
-                        : String(format: "rgba(46,139,87,%.2f)", 0.08 + 0.6 * Double(o.banned.count) / Double(maxBanned))
+                        : String(format: "rgba(46,139,87,%.2f)", 0.08 + 0.6 * Double(o.bannedCount) / Double(maxBanned))
                     out +=
                         "<td style=\"background:\(color)\" title=\"maxretry \(m), findtime \(e(duration(f))), bantime \(e(duration(plane.banTime)))\">"
-                        + "<b>\(o.banned.count)</b> banned<small>\(locked) locked out</small><small>\(o.failuresStopped) failures stopped</small></td>"
+                        + "<b>\(o.bannedCount)</b> banned<small>\(locked) locked out</small><small>\(o.failuresStopped) failures stopped</small></td>"
                 }
                 out += "</tr>\n"
             }
@@ -240,7 +251,7 @@ public enum TuneWriter {
         for o in outcomes {
             let cells = [
                 String(o.setting.maxRetry), duration(o.setting.findTime), duration(o.setting.banTime), o.setting.increment ? "on" : "off",
-                String(o.bans), String(o.banned.count), String(o.failuresStopped), String(o.slowAttackers.count), median(o), p90(o),
+                String(o.bans), String(o.bannedCount), String(o.failuresStopped), String(o.slowAttackerCount), median(o), p90(o),
                 String(o.lockedOutAddresses), o.lockedOutUsers.joined(separator: " "),
             ]
             out += "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
@@ -264,9 +275,9 @@ public enum TuneWriter {
                     ]
                     out += "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
                 }
-                if o.lockouts.count > Self.lockoutRows {
+                if o.lockoutCount > Self.lockoutRows {
                     out +=
-                        "<tr><td>\(e(setting))</td><td colspan=\"6\">and \(o.lockouts.count - Self.lockoutRows) more (--format json has them all)</td></tr>\n"
+                        "<tr><td>\(e(setting))</td><td colspan=\"6\">and \(o.lockoutCount - Self.lockoutRows) more (--format json has them all)</td></tr>\n"
                 }
             }
             out += "</tbody></table>\n"

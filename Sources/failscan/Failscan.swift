@@ -8,6 +8,12 @@ struct Failscan: ParsableCommand {
     /// failscan's own version.
     static let number = "0.3.0"
 
+    /// Parses the command line (a long list of files past the parser: ``LongArgumentList``)
+    /// and runs the command.
+    static func main() {
+        main(LongArgumentList.split(Array(CommandLine.arguments.dropFirst())))
+    }
+
     /// `failscan --version`: failscan's version, PCRE2's with its JIT status, and the
     /// decompression libraries in use.
     static let versionText: String = {

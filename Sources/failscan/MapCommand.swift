@@ -41,7 +41,10 @@ struct MapCommand: ParsableCommand {
     var shard: String?
 
     @Argument(help: ArgumentHelp("The shard's log files (plain or compressed).", valueName: "files"))
-    var files: [String]
+    var givenFiles: [String]
+
+    /// The files given, with those taken past the parser included (``LongArgumentList``).
+    var files: [String] { LongArgumentList.appended(to: givenFiles) }
 
     func validate() throws {
         guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be from 1 to 4096") }

@@ -38,7 +38,10 @@ struct ReduceCommand: ParsableCommand {
     @OptionGroup var replayArguments: ReplayArguments
 
     @Argument(help: ArgumentHelp("The ledgers (.ledger.zst) of every shard.", valueName: "ledgers"))
-    var ledgers: [String]
+    var givenLedgers: [String]
+
+    /// The ledgers given, with those taken past the parser included (``LongArgumentList``).
+    var ledgers: [String] { LongArgumentList.appended(to: givenLedgers) }
 
     func run() throws {
         try ExitStatus.run {

@@ -59,7 +59,10 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var replayArguments: ReplayArguments
 
     @Argument(help: ArgumentHelp("Log files to scan.", valueName: "log"))
-    var logs: [String]
+    var givenLogs: [String]
+
+    /// The logs given, with those taken past the parser included (``LongArgumentList``).
+    var logs: [String] { LongArgumentList.appended(to: givenLogs) }
 
     func validate() throws {
         if maxretry < 1 || maxretry > JailConfig.maxRetryLimit {

@@ -33,6 +33,43 @@ enum StandardOutput {
     }
 }
 
+extension StandardOutput {
+    /// An output written piece by piece: to a file atomically (``AtomicFile/Writer``), or
+    /// to standard output as it comes.
+    final class Stream {
+        let file: AtomicFile.Writer?
+        var buffer: [UInt8] = []
+        /// The first write error (later writes are dropped).
+        private(set) var error: AtomicFile.WriteError? = nil
+
+        /// - Throws: `AtomicFile.WriteError` when the file cannot be created.
+        init(to path: String?) throws(AtomicFile.WriteError) {
+            file = try path.map { path throws(AtomicFile.WriteError) in try AtomicFile.Writer(path) }
+        }
+
+        /// Appends by `body` (written out in pieces of about 1 MiB).
+        func append(_ body: (inout [UInt8]) -> Void) {
+            body(&buffer)
+            if buffer.count >= 1 << 20 { flush() }
+        }
+
+        func flush() {
+            defer { buffer.removeAll(keepingCapacity: true) }
+            guard error == nil else { return }
+            guard let file else { return StandardOutput.write(buffer) }
+            do { try file.write(buffer) } catch { self.error = error }
+        }
+
+        /// Writes what is left and puts the file in place.
+        /// - Throws: the first write error.
+        func finish() throws(AtomicFile.WriteError) {
+            flush()
+            if let error { throw error }
+            try file?.commit()
+        }
+    }
+}
+
 /// failscan's JSON: sorted keys, slashes as they are, one object a line.
 struct JSONLines {
     let encoder: JSONEncoder

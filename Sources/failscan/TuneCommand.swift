@@ -81,7 +81,10 @@ struct TuneCommand: ParsableCommand {
     var output: String?
 
     @Argument(help: ArgumentHelp("Logs to read instead of the jail's logpath, in this order.", valueName: "logs"))
-    var logs: [String] = []
+    var givenLogs: [String] = []
+
+    /// The logs given, with those taken past the parser included (``LongArgumentList``).
+    var logs: [String] { LongArgumentList.appended(to: givenLogs) }
 
     /// The values of a comma-separated list, each parsed by `parse`.
     static func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
@@ -106,7 +109,8 @@ struct TuneCommand: ParsableCommand {
         }
     }
 
-    /// The most settings a grid may have (each keeps its banned addresses and lockouts).
+    /// The most settings a grid may have (the table, CSV and HTML keep each one's counts
+    /// and a few lockouts; JSON streams each one's lists, a batch at a time).
     static let gridLimit = 10_000
 
     func validate() throws {
@@ -149,9 +153,27 @@ struct TuneCommand: ParsableCommand {
             let tuning = Tuning(jail: replayJail, success: success, settings: settings, replay: replay)
             let started = ContinuousClock.now
             let report = format == .html ? HTMLReport(jails: [config.name]) : nil
+            // JSON lists every setting's banned addresses: streamed a batch of settings at a
+            // time. The other formats show counts and a few lockouts: only those are kept.
+            let detail: TuneGrid.Detail
+            switch format {
+            case .json: detail = .everything
+            case .table: detail = .summary(lockouts: TuneWriter.tableLockouts)
+            case .csv: detail = .summary(lockouts: 0)
+            case .html: detail = .summary(lockouts: TuneWriter.lockoutRows)
+            }
+            let stream = format == .json ? try StandardOutput.Stream(to: output) : nil
+            var failures = 0
             let result = tuning.run(
                 progress: Progress.makeReporter(paths: replayJail.files),
-                each: report.map { report in { failure, _ in report.add(jail: 0, failure: failure) } }
+                each: report.map { report in { failure, _ in report.add(jail: 0, failure: failure) } },
+                detail: detail,
+                emit: stream.map { stream in
+                    { outcome in
+                        failures = outcome.failures
+                        stream.append { TuneWriter.json(outcome, to: &$0) }
+                    }
+                }
             )
             Progress.finish()
             for warning in result.summary.warnings { Diagnostics.warning(warning.description) }
@@ -160,6 +182,12 @@ struct TuneCommand: ParsableCommand {
             let context = TuneWriter.Context(
                 jail: config.name, files: replayJail.files, logins: result.logins, legitimate: result.legitimate,
                 hasSuccessRegex: success != nil, lockoutsSkipped: noLockouts)
+            if let stream {
+                stream.append { TuneWriter.jsonEnd(failures: failures, context: context, to: &$0) }
+                try stream.finish()
+                if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
+                return
+            }
             let text: String
             switch format {
             case .table: text = TuneWriter.table(result.outcomes, context: context)

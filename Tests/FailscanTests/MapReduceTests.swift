@@ -184,4 +184,52 @@ import Testing
                 && run.stdout.contains("python3 -m failscan_dask: 4 shards in one map") && run.stdout.contains("s3: same JSON")
                 && run.stdout.contains("s3 streamed: objects through FIFOs"), "\(run.stdout)")
     }
+
+    /// A fleet of 1,000 hosts with 20 rotated files each (20,000 files, given on the command
+    /// line by a shell glob) maps and reduces in seconds and gives what one jails run gives
+    /// (issue 22: 20,000 files took over a minute in each step, the paths compared with
+    /// each other and the argument parser merging every file into its list; 110,000 never
+    /// finished).
+    @Test func twentyThousandFilesMapAndReduceInSeconds() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let made = try TestSupport.run(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import os, sys
+                root = sys.argv[1]
+                for h in range(1000):
+                    d = "%s/fleet/h%d" % (root, h)
+                    os.makedirs(d)
+                    line = b"Nov 25 10:00:%02d h%d sshd[1]: Failed password for root from 192.0.%d.%d port 22 ssh2\\n"
+                    for k in range(20):
+                        name = d + ("/auth.log" if k == 0 else "/auth.log.%d" % k)
+                        open(name, "wb").write(line % (k, h, h % 250, h // 250 + 1))
+                open(root + "/jail.local", "w").write("[sshd]\\nenabled = true\\nfilter = /etc/fail2ban/filter.d/sshd.conf\\n"
+                    "logpath = %s/fleet/h*/auth.log\\nmaxretry = 5\\nfindtime = 1h\\n" % root)
+                """,
+                root,
+            ])
+        try #require(made.status == 0, "\(made.stderr)")
+        let clock = ContinuousClock()
+        var timings: [String: Duration] = [:]
+        func timed(_ name: String, _ script: String) throws -> TestSupport.Output {
+            let start = clock.now
+            let run = try TestSupport.run("/bin/sh", ["-c", script, root, TestSupport.failscanBinary])
+            timings[name] = clock.now - start
+            #expect(run.status == 0, "\(name): \(run.stderr.prefix(500))")
+            return run
+        }
+        // Two shards of 500 hosts (10,000 files each), two partitions.
+        _ = try timed(
+            "map", #""$1" map --config "$0" --now 1795600000 --partitions 2 --shard a --out "$0/l" "$0"/fleet/h[0-4]*/auth.log*"#)
+        _ = try timed(
+            "map", #""$1" map --config "$0" --now 1795600000 --partitions 2 --shard b --out "$0/l" "$0"/fleet/h[5-9]*/auth.log*"#)
+        let reduced = try timed("reduce", #""$1" reduce --config "$0" --format json "$0"/l/*"#)
+        let one = try timed("jails", #""$1" jails --config "$0" --now 1795600000 --format json"#)
+        #expect(reduced.stdout == one.stdout && one.stdout.contains(#""banned":true"#), "the reduce equals one jails run")
+        #expect(TestSupport.jsonRows(one.stdout).count == 1000)
+        for (name, duration) in timings { #expect(duration < .seconds(20), "\(name) took \(duration)") }
+    }
 }

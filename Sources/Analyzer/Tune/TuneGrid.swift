@@ -1,4 +1,5 @@
 import Fail2banConfig
+import Foundation
 
 /// What-if replays of one jail: the failures a scan found, decided again under every
 /// setting of a grid by the FailManager `failscan jails` uses (so each setting gives the
@@ -36,6 +37,18 @@ public struct TuneGrid: Sendable {
         return policy
     }
 
+    /// What of each setting's outcome is kept.
+    public enum Detail: Sendable {
+        /// Every list: banned addresses, slow attackers, every lockout (JSON).
+        case everything
+        /// Counts and the first `lockouts` lockouts (``TuneOutcome/summarized(keepingLockouts:)``).
+        case summary(lockouts: Int)
+    }
+
+    /// Settings decided at once (four per core): a batch's outcomes are all that is held
+    /// with ``Detail/everything`` before they are handed on.
+    static let batch = max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
+
     /// Every setting over `ledger` (finished), settings on every core; outcomes in the
     /// settings' order.
     /// - Parameters:
@@ -45,12 +58,32 @@ public struct TuneGrid: Sendable {
         _ ledger: FailureLedger, loggedIn: @escaping @Sendable (FailureID) -> Bool,
         successes: @escaping @Sendable (FailureID) -> [Success]?
     ) -> [TuneOutcome] {
+        var outcomes: [TuneOutcome] = []
+        evaluate(ledger, loggedIn: loggedIn, successes: successes, detail: .everything) { outcomes.append($0) }
+        return outcomes
+    }
+
+    /// Every setting over `ledger` (finished), ``batch`` settings at a time on every core,
+    /// each outcome kept as `detail` says and handed to `emit` in the settings' order.
+    /// Memory holds the failures, one batch of outcomes, and what `emit` keeps.
+    public func evaluate(
+        _ ledger: FailureLedger, loggedIn: @escaping @Sendable (FailureID) -> Bool,
+        successes: @escaping @Sendable (FailureID) -> [Success]?, detail: Detail, emit: (TuneOutcome) -> Void
+    ) {
         let entries = ledger.entries.filter { !base.ignores($0.key) }.sorted { $0.key < $1.key }
         let ids = entries.map(\.key)
         let times = entries.map(\.value.times)
-        return Parallel.map(settings.count) { index in
-            Self.evaluate(
-                settings[index], policy: policy(settings[index]), ids: ids, times: times, loggedIn: loggedIn, successes: successes)
+        for start in stride(from: 0, to: settings.count, by: Self.batch) {
+            let count = min(Self.batch, settings.count - start)
+            let outcomes = Parallel.map(count) { k in
+                let setting = settings[start + k]
+                var outcome = Self.evaluate(
+                    setting, policy: policy(setting), ids: ids, times: times, loggedIn: loggedIn, successes: successes)
+                outcome.seal()
+                if case .summary(let lockouts) = detail { outcome = outcome.summarized(keepingLockouts: lockouts) }
+                return outcome
+            }
+            for outcome in outcomes { emit(outcome) }
         }
     }
 
@@ -94,7 +127,6 @@ public struct TuneGrid: Sendable {
                 }
             }
         }
-        outcome.timesToFirstBan.sort()
         return outcome
     }
 }

@@ -42,6 +42,21 @@ public struct TuneOutcome: Sendable {
     /// Sorted by id, then ban start.
     public internal(set) var lockouts: [Lockout] = []
 
+    /// What stays when the lists are dropped (``summarized(keepingLockouts:)``): set by
+    /// ``seal()`` from the lists once the setting is decided.
+    public internal(set) var bannedCount = 0
+    public internal(set) var slowAttackerCount = 0
+    public internal(set) var lockoutCount = 0
+    /// Distinct addresses locked out.
+    public internal(set) var lockedOutAddresses = 0
+    /// Distinct users locked out, sorted.
+    public internal(set) var lockedOutUsers: [String] = []
+    /// Seconds from first failure to first ban: median and p90 (nearest rank) and the
+    /// longest; nil without bans.
+    public internal(set) var firstBanMedian: Int? = nil
+    public internal(set) var firstBanP90: Int? = nil
+    public internal(set) var firstBanMax: Int? = nil
+
     init(setting: TuneSetting) { self.setting = setting }
 
     /// The `fraction` quantile of the times to first ban (nearest rank), nil without bans.
@@ -51,9 +66,29 @@ public struct TuneOutcome: Sendable {
         return timesToFirstBan[max(0, min(timesToFirstBan.count - 1, rank - 1))]
     }
 
-    /// Distinct users locked out.
-    public var lockedOutUsers: [String] { Array(Set(lockouts.map(\.user))).sorted() }
+    /// Sets the counts from the lists.
+    mutating func seal() {
+        timesToFirstBan.sort()
+        bannedCount = banned.count
+        slowAttackerCount = slowAttackers.count
+        lockoutCount = lockouts.count
+        lockedOutAddresses = Set(lockouts.map(\.id)).count
+        lockedOutUsers = Array(Set(lockouts.map(\.user))).sorted()
+        firstBanMedian = timeToFirstBan(quantile: 0.5)
+        firstBanP90 = timeToFirstBan(quantile: 0.9)
+        firstBanMax = timesToFirstBan.last
+    }
 
-    /// Distinct addresses locked out.
-    public var lockedOutAddresses: Int { Set(lockouts.map(\.id)).count }
+    /// The outcome without its lists (banned addresses, slow attackers, times to first
+    /// ban), its counts kept and its first `count` lockouts: what a table, CSV or the HTML
+    /// page shows of a setting, so that a grid of thousands of settings over thousands of
+    /// addresses holds counts, not lists.
+    public func summarized(keepingLockouts count: Int) -> TuneOutcome {
+        var summary = self
+        summary.banned = []
+        summary.slowAttackers = []
+        summary.timesToFirstBan = []
+        summary.lockouts = Array(lockouts.prefix(count))
+        return summary
+    }
 }

@@ -40,7 +40,13 @@ public struct Tuning: Sendable {
     ///   - progress: called with bytes read, from reader threads.
     ///   - each: called on the calling thread with every failure the jail counts (and the
     ///     file it came from), as ``JailReplay/run(progress:each:)`` calls it.
-    public func run(progress: (@Sendable (Int) -> Void)? = nil, each: ((Failure, String?) -> Void)? = nil) -> Result {
+    ///   - detail: what of each setting's outcome is kept.
+    ///   - emit: takes each outcome in the settings' order instead of ``Result/outcomes``
+    ///     (which is empty then): a writer that streams them holds one batch at a time.
+    public func run(
+        progress: (@Sendable (Int) -> Void)? = nil, each: ((Failure, String?) -> Void)? = nil,
+        detail: TuneGrid.Detail = .everything, emit: ((TuneOutcome) -> Void)? = nil
+    ) -> Result {
         var (paths, filters, indexOf) = replay.scanPlan()
         if let success {
             // The logins: the success filter over the jail's files, users kept.
@@ -65,9 +71,14 @@ public struct Tuning: Sendable {
             summary: summary)
         ledger.finish()
         let logins = book
-        return Result(
-            outcomes: grid.evaluate(ledger, loggedIn: { logins.contains($0) }, successes: { logins.successes(of: $0) }),
-            own: own.results[0], summary: summary,
-            logins: book.count, legitimate: book.addresses)
+        var outcomes: [TuneOutcome] = []
+        // Nothing read, nothing to decide (the caller reports it).
+        guard summary.filesRead > 0 else {
+            return Result(outcomes: [], own: own.results[0], summary: summary, logins: book.count, legitimate: book.addresses)
+        }
+        grid.evaluate(ledger, loggedIn: { logins.contains($0) }, successes: { logins.successes(of: $0) }, detail: detail) { outcome in
+            if let emit { emit(outcome) } else { outcomes.append(outcome) }
+        }
+        return Result(outcomes: outcomes, own: own.results[0], summary: summary, logins: book.count, legitimate: book.addresses)
     }
 }
