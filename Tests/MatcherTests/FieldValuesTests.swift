@@ -48,4 +48,18 @@ import Testing
         }
         for slot in 0..<4 { #expect(values.withBytes(slot) { $0.map(Array.init) } == reference[slot]) }
     }
+
+    /// Many slots, each replaced by long values over and over: every value kept.
+    @Test func manySlotsOfLongValues() {
+        var values = FieldValues(count: 500)
+        for round in 0..<3 {
+            for slot in 0..<500 {
+                set(&values, slot, [UInt8](repeating: UInt8(truncatingIfNeeded: slot + round), count: 4096 + slot))
+            }
+        }
+        for slot in 0..<500 {
+            #expect(values.withBytes(slot) { $0.map(Array.init) } == [UInt8](repeating: UInt8(truncatingIfNeeded: slot + 2), count: 4096 + slot))
+        }
+        #expect(values.storage.count < 4 * 500 * (4096 + 500) + FieldValues.slack)
+    }
 }
