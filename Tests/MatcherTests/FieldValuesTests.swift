@@ -58,7 +58,9 @@ import Testing
             }
         }
         for slot in 0..<500 {
-            #expect(values.withBytes(slot) { $0.map(Array.init) } == [UInt8](repeating: UInt8(truncatingIfNeeded: slot + 2), count: 4096 + slot))
+            #expect(
+                values.withBytes(slot) { $0.map(Array.init) } == [UInt8](repeating: UInt8(truncatingIfNeeded: slot + 2), count: 4096 + slot)
+            )
         }
         #expect(values.storage.count < 4 * 500 * (4096 + 500) + FieldValues.slack)
     }
