@@ -58,6 +58,20 @@ public final class FileDescriptor {
         return total
     }
 
+    /// The first `limit` bytes of a small file (`/proc/locks`, `/proc/self/status`), or nil
+    /// when it cannot be opened or read.
+    public static func contents(of path: String, limit: Int = 16 << 20) -> [UInt8]? {
+        guard let file = try? FileDescriptor(path: path) else { return nil }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < limit {
+            guard let n = try? buffer.withUnsafeMutableBytes({ (raw) throws(ScanError) in try file.read(into: raw) }) else { return nil }
+            if n == 0 { break }
+            bytes += buffer[..<min(n, limit - bytes.count)]
+        }
+        return bytes
+    }
+
     /// Writes all of `bytes` to `fd`, retrying on EINTR and short writes: the one place
     /// failscan writes to a descriptor.
     /// - Returns: nil when everything was written, else the `errno` of the failing write.

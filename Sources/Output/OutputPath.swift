@@ -123,16 +123,9 @@ public struct OutputPath: Sendable {
     /// The process's umask, from `/proc/self/status` (setting it to read it back would
     /// race with threads creating files); the `umask` call where /proc has no such line.
     static let umask: mode_t = {
-        let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
-        if fd >= 0 {
-            defer { close(fd) }
-            var bytes = [UInt8](repeating: 0, count: 8192)
-            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                for line in String(decoding: bytes[..<count], as: UTF8.self).split(separator: "\n") where line.hasPrefix("Umask:") {
-                    if let mask = mode_t(line.dropFirst(6).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 8) { return mask }
-                }
-            }
+        let status = FileDescriptor.contents(of: "/proc/self/status", limit: 65536).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("Umask:") {
+            if let mask = mode_t(line.dropFirst(6).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 8) { return mask }
         }
         let mask = Glibc.umask(0o022)
         _ = Glibc.umask(mask)
