@@ -28,13 +28,13 @@ public struct LedgerHeader: Codable, Sendable, Equatable {
     /// The shard's files, in reading order; groups refer to them by index.
     public var files: [LedgerFile]
     /// Per jail, its filter's counters on this shard (for the statistics and warnings).
-    public var counters: [FilterRunner.Counters]
+    public var counters: [FilterCounters]
     public static let formatName = "failscan-ledger"
     public static let currentVersion = 1
 
     public init(
         failscan: String, configHash: String, mapOptions: [String], shard: String, partition: Int, partitions: Int,
-        jails: [String], files: [LedgerFile], counters: [FilterRunner.Counters]
+        jails: [String], files: [LedgerFile], counters: [FilterCounters]
     ) {
         format = Self.formatName
         version = Self.currentVersion

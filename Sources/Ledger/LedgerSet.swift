@@ -76,7 +76,7 @@ public struct LedgerSet: Sendable {
     /// of as many partitions as it decides at once, not of all.
     /// - Throws: `LedgerReader.ReadError` when a ledger cannot be read again.
     public func reduce(
-        _ replay: JailReplay, each: ((Int, Failure, String?) -> Void)?
+        _ replay: JailReplay, each: JailReplay.FailureSink?
     ) throws(LedgerReader.ReadError) -> JailReplay.Outcome {
         let jails = replay.jails
         // A file's place in each jail's reading order, and the summary of the scan.
@@ -87,7 +87,7 @@ public struct LedgerSet: Sendable {
         // The files one scan would read, in its order (a recidive fed by bans reads none).
         summary.files = replay.scanPlan().paths.compactMap { path in files[path].map(Self.fileSummary) }
         let logFiles = jails.map { jail in jail.files.compactMap { files[$0].map(Self.fileSummary) } }
-        var counters = Array(repeating: FilterRunner.Counters(), count: jails.count)
+        var counters = Array(repeating: FilterCounters(), count: jails.count)
         for ledger in ledgers where ledger.header.partition == 0 {
             for (j, c) in ledger.header.counters.enumerated() where j < counters.count { counters[j].add(c) }
         }
@@ -98,7 +98,7 @@ public struct LedgerSet: Sendable {
         let finalCounters = counters, finalSummary = summary
         /// One partition: its failures fed to an intake in one scan's order, decided.
         @Sendable func decide(
-            _ partition: Int, _ each: ((Int, Failure, String?) -> Void)?
+            _ partition: Int, _ each: JailReplay.FailureSink?
         ) -> Result<JailReplay.Outcome, LedgerReader.ReadError> {
             var intake = JailReplay.Intake(replay, each: each)
             // Per jail: its failures, and (rank of the file, line, index) sorted as one scan

@@ -8,9 +8,6 @@ public enum Compression: String, Sendable {
     /// Recognised but not read: failscan says so instead of reading them as text.
     case lz4, lzma, compress
 
-    /// Whether failscan can read this format.
-    public var isSupported: Bool { ![.lz4, .lzma, .compress].contains(self) }
-
     /// How to read a file of an unsupported format anyway.
     var hint: String {
         switch self {

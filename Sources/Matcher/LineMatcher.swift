@@ -5,12 +5,6 @@
 /// negatives never*: it may point at lines that do not match, but never skips one that
 /// does. The default implementation points at every line.
 public protocol LineMatcher: Sendable {
-    /// Per-worker mutable state (match data, JIT stack). Never shared between threads.
-    associatedtype Scratch
-
-    /// Creates state for one worker.
-    func makeScratch() -> Scratch
-
     /// The offset of the next line at or after `from` that may match, or nil if none.
     func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine?
 }

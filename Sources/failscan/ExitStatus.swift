@@ -7,7 +7,6 @@ import Output
 /// failscan's exit codes, documented in `failscan --help`, and the one place where
 /// errors become them.
 enum ExitStatus {
-    static let success = ExitCode(0)
     static let incompleteInput = ExitCode(1)
     static let badConfiguration = ExitCode(2)
     static let noInputOrOutput = ExitCode(3)

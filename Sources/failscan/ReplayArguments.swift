@@ -86,7 +86,7 @@ struct ReplayArguments: ParsableArguments {
     /// counted failure (the sqlite and HTML outputs take them).
     func execute(
         jails: [JailReplay.Jail], notes: [String], filterArguments: FilterArguments,
-        produce: (_ detailed: Bool, _ each: ((Int, Failure, String?) -> Void)?) throws -> JailReplay.Outcome
+        produce: (_ detailed: Bool, _ each: JailReplay.FailureSink?) throws -> JailReplay.Outcome
     ) throws {
         for note in notes { Diagnostics.note(note) }
         let start = ContinuousClock.now

@@ -191,7 +191,6 @@ func literals(_ regex: String) throws -> [String]? {
     /// A matcher that is only a prefilter, for ``LineScanner``.
     struct PrefilterOnly: LineMatcher {
         let prefilter: Prefilter
-        func makeScratch() {}
         func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
             prefilter.nextHit(in: buffer, from: from, cursor: &cursor).map { .candidate($0) }
         }

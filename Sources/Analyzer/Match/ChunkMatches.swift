@@ -19,5 +19,5 @@ public struct ChunkMatches: Sendable {
     public var lastTime: Int?
     /// Lines in the chunk (counted only in detailed mode).
     public var lines = 0
-    public var counters = FilterRunner.Counters()
+    public var counters = FilterCounters()
 }

@@ -22,25 +22,6 @@ public final class FilterRunner {
     /// Whether matches go to the multi-line merge instead of becoming failures here.
     let multiLine: Bool
 
-    /// Counters for the statistics line (and a ledger's header, as JSON).
-    public struct Counters: Sendable, Equatable, Codable {
-        public var candidates = 0
-        public var matched = 0
-        public var noDate = 0
-        public var invalidID = 0
-        public var limitHits = 0
-
-        public init() {}
-
-        public mutating func add(_ other: Counters) {
-            candidates += other.candidates
-            matched += other.matched
-            noDate += other.noDate
-            invalidID += other.invalidID
-            limitHits += other.limitHits
-        }
-    }
-
     /// - Parameter logins: the matches are successful logins (``ScanFilter/gathersLogins``):
     ///   they go to the chunk's ``LoginBook`` with their users, not to its failures.
     public init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false, logins: Bool = false) {

@@ -38,7 +38,7 @@ final class LineBufferRunner {
         result.counters = merger.counters
         result.counters.candidates = candidates
         result.counters.limitHits = limitHits
-        merger.counters = FilterRunner.Counters()
+        merger.counters = FilterCounters()
         candidates = 0
         limitHits = 0
         return result

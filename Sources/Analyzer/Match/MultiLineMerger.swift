@@ -69,7 +69,7 @@ final class MultiLineMerger {
     /// Connections in the order they were created (fail2ban's OrderedDict).
     var created: [Connection] = []
     var createdHead = 0
-    var counters = FilterRunner.Counters()
+    var counters = FilterCounters()
     /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
     let detailed: Bool
     /// The filter's named groups.

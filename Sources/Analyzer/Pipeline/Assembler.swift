@@ -12,7 +12,7 @@ struct Assembler {
     private var carriedTime: Int? = nil
     private var lineOffset = 0
     private let merger: MultiLineMerger?
-    private(set) var counters = FilterRunner.Counters()
+    private(set) var counters = FilterCounters()
     private(set) var failureCount = 0
     /// The logins of a success filter, in input order.
     private(set) var logins = LoginBook()
@@ -97,7 +97,7 @@ struct Assembler {
                 }
             }
             counters.add(merger!.counters)
-            merger!.counters = FilterRunner.Counters()
+            merger!.counters = FilterCounters()
         }
         if let last = matches.lastTime { carriedTime = last }
         lineOffset += matches.lines

@@ -25,10 +25,10 @@ public struct FileSummary: Sendable {
 public struct ScanSummary: Sendable {
     public init() {}
     public var files: [FileSummary] = []
-    public var counters = FilterRunner.Counters()
+    public var counters = FilterCounters()
     public var failures = 0
     /// Per filter of the scan.
-    public var filterCounters: [FilterRunner.Counters] = []
+    public var filterCounters: [FilterCounters] = []
     public var filterFailures: [Int] = []
     /// Per filter of the scan, the logins of a success filter (empty for the others).
     public var logins: [LoginBook] = []

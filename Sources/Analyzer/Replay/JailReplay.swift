@@ -57,6 +57,10 @@ public struct JailReplay: Sendable {
         }
     }
 
+    /// Takes every failure a jail counts, in the jail's input order: the jail's index, the
+    /// failure, and the file it came from (nil for a recidive jail fed by the replay's bans).
+    public typealias FailureSink = (_ jail: Int, _ failure: Failure, _ file: String?) -> Void
+
     public let jails: [Jail]
     public var options: ScanOptions
     /// How failures become bans.
@@ -121,7 +125,7 @@ public struct JailReplay: Sendable {
     ///   - each: called on the calling thread with every failure a jail counts (jail index,
     ///     failure, the file it came from; nil for a recidive jail fed by the replay).
     public func run(
-        progress: (@Sendable (Int) -> Void)? = nil, each: ((Int, Failure, String?) -> Void)? = nil
+        progress: (@Sendable (Int) -> Void)? = nil, each: FailureSink? = nil
     ) -> Outcome {
         let (paths, filters, indexOf) = scanPlan()
         var intake = Intake(self, each: each)
@@ -166,9 +170,9 @@ public struct JailReplay: Sendable {
         let modes: [UseDNS]
         let resolver: HostResolver?
         let policies: [JailPolicy]
-        let each: ((Int, Failure, String?) -> Void)?
+        let each: FailureSink?
 
-        public init(_ replay: JailReplay, each: ((Int, Failure, String?) -> Void)? = nil) {
+        public init(_ replay: JailReplay, each: FailureSink? = nil) {
             self.replay = replay
             lower = replay.since ?? Int.min
             upper = replay.until ?? Int.max
@@ -222,7 +226,7 @@ public struct JailReplay: Sendable {
         /// - Parameters:
         ///   - counters: per jail, its filter's counters.
         ///   - logFiles: per jail, how each of its files was read, in reading order.
-        public mutating func finish(counters: [FilterRunner.Counters], logFiles: [[FileSummary]], summary: ScanSummary) -> Outcome {
+        public mutating func finish(counters: [FilterCounters], logFiles: [[FileSummary]], summary: ScanSummary) -> Outcome {
             let jails = replay.jails
             var results: [JailResult?] = Array(repeating: nil, count: jails.count)
             let order = jails.indices.filter { !replay.feedsOnBans(jails[$0]) } + jails.indices.filter { replay.feedsOnBans(jails[$0]) }

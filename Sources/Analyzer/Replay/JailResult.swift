@@ -9,7 +9,7 @@ public struct JailResult: Sendable {
     /// Failures counted (within `--since`/`--until`).
     public let failures: Int
     /// The filter's counters (candidate lines, lines without date, limit hits, ...).
-    public let counters: FilterRunner.Counters
+    public let counters: FilterCounters
     /// Failures whose id was a host name.
     public let hosts: HostFailures
     /// How each of the jail's files was read, in reading order (for fail2ban's `logs`
@@ -18,7 +18,7 @@ public struct JailResult: Sendable {
 
     public init(
         jail: JailConfig, records: [JailRecord], files: Int = 0, failures: Int = 0,
-        counters: FilterRunner.Counters = FilterRunner.Counters(), hosts: HostFailures = HostFailures(),
+        counters: FilterCounters = FilterCounters(), hosts: HostFailures = HostFailures(),
         logFiles: [FileSummary] = []
     ) {
         self.hosts = hosts
