@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Fail2banConfig", targets: ["Fail2banConfig"]),
         .library(name: "Analyzer", targets: ["Analyzer"]),
         .library(name: "Output", targets: ["Output"]),
+        .library(name: "OutputBasics", targets: ["OutputBasics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -48,16 +49,22 @@ let package = Package(
         .target(name: "LogSource", dependencies: ["CZlib", "CISAL", "CZstd", "CLzma", "CBzip2"], swiftSettings: swiftSettings),
         .target(name: "Fail2banConfig", dependencies: ["Matcher"], swiftSettings: swiftSettings),
         .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig", "CMemSearch"], swiftSettings: swiftSettings),
-        .target(name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "LogSource", "CSQLite"], swiftSettings: swiftSettings),
+        // What every writer needs, below the writers: JSON written by hand, files replaced
+        // atomically (links followed only by the protected_symlinks rule, modes kept).
+        .target(name: "OutputBasics", dependencies: ["LogSource"], swiftSettings: swiftSettings),
+        .target(
+            name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "LogSource", "OutputBasics", "CSQLite"],
+            swiftSettings: swiftSettings),
         // A shard's failures between `failscan map` and `failscan reduce`.
         .target(
-            name: "Ledger", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "CZstd"],
+            name: "Ledger", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "OutputBasics", "CZstd"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "failscan",
             dependencies: [
                 "Analyzer",
                 "Output",
+                "OutputBasics",
                 "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -69,7 +76,9 @@ let package = Package(
         .testTarget(name: "MatcherTests", dependencies: ["Matcher", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AnalyzerTests",
-            dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "Ledger", "FuzzTargets", "TestSupport"],
+            dependencies: [
+                "Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "OutputBasics", "Ledger", "FuzzTargets", "TestSupport",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FailscanTests", dependencies: ["failscan", "TestSupport"], exclude: ["Snapshots"], swiftSettings: swiftSettings),

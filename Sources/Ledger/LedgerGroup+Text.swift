@@ -1,4 +1,4 @@
-import Output
+import OutputBasics
 
 /// A group's JSON line written (with ``JSONText``) and read by hand: the same text
 /// `JSONEncoder` writes with sorted keys (and reads back), at a fraction of the cost (perf: decoding groups with

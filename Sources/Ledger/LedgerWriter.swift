@@ -1,7 +1,7 @@
 import Analyzer
 import CZstd
 import Foundation
-import Output
+import OutputBasics
 
 /// Gathers a shard's failures (`failscan map`) and writes one ledger per partition.
 ///

@@ -1,4 +1,5 @@
 import Analyzer
+import OutputBasics
 
 /// One id's record in one jail, as `json` and `csv` write it.
 public struct JailRow: Encodable, Sendable, Equatable {

@@ -1,5 +1,6 @@
 import CSQLite
 import LogSource
+import OutputBasics
 
 #if canImport(Glibc)
     import Glibc

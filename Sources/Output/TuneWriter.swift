@@ -1,5 +1,6 @@
 import Analyzer
 import Foundation
+import OutputBasics
 
 /// Writes what `failscan tune` found: a table for people, CSV and JSON Lines for scripts,
 /// and a section of the HTML report with the grid as heatmaps of bans against lockouts.

@@ -3,6 +3,7 @@ import ArgumentParser
 import Fail2banConfig
 import Ledger
 import Output
+import OutputBasics
 
 /// failscan's exit codes, documented in `failscan --help`, and the one place where
 /// errors become them.

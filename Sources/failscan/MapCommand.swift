@@ -4,7 +4,6 @@ import Fail2banConfig
 import Foundation
 import Ledger
 import LogSource
-import Output
 
 /// `failscan map`: one shard's failures, as ledgers for `failscan reduce`.
 struct MapCommand: ParsableCommand {

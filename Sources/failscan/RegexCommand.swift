@@ -5,6 +5,7 @@ import Foundation
 import LogSource
 import Matcher
 import Output
+import OutputBasics
 
 /// `failscan regex`: fail2ban-regex's report, and what a filter author needs beyond it.
 struct RegexCommand: ParsableCommand {

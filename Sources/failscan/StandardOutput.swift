@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LogSource
-import Output
+import OutputBasics
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 import Analyzer
 import Foundation
 import Output
+import OutputBasics
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Fail2banConfig
 import Foundation
 import Matcher
 import Output
+import OutputBasics
 import TestSupport
 import Testing
 
