@@ -76,13 +76,14 @@ public final class SQLiteReport {
         if error == nil { error = .init(path: path, message: String(cString: sqlite3_errmsg(db))) }
     }
 
-    func exec(_ sql: String) {
+    /// Runs `sql` unless an earlier step failed; the first failure is kept for ``finish(_:)``.
+    func exec(_ sql: String) { record { () throws(Fail2banDatabaseWriter.WriteError) in try target.exec(sql) } }
+
+    /// Runs `body` unless an earlier step failed, keeping its failure (failures are
+    /// recorded as they go in and reported once, at the end).
+    func record(_ body: () throws(Fail2banDatabaseWriter.WriteError) -> Void) {
         guard error == nil else { return }
-        var message: UnsafeMutablePointer<CChar>?
-        if sqlite3_exec(db, sql, nil, nil, &message) != SQLITE_OK {
-            error = .init(path: path, message: message.map { String(cString: $0) } ?? "SQLite error")
-            sqlite3_free(message)
-        }
+        do { try body() } catch { self.error = error }
     }
 
     /// Numbers the files in this order (a scan's reading order), so that a file's id does
@@ -123,18 +124,7 @@ public final class SQLiteReport {
     }
 
     func insert(_ sql: String, _ values: [Fail2banDatabaseWriter.SQLValue?]) {
-        guard error == nil else { return }
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { return fail() }
-        defer { sqlite3_finalize(statement) }
-        for (index, value) in values.enumerated() {
-            switch value {
-            case .text(let text)?: sqlite3_bind_text(statement, Int32(index + 1), text, -1, csqlite_transient())
-            case .int(let number)?: sqlite3_bind_int64(statement, Int32(index + 1), sqlite3_int64(number))
-            case nil: sqlite3_bind_null(statement, Int32(index + 1))
-            }
-        }
-        if sqlite3_step(statement) != SQLITE_DONE { fail() }
+        record { () throws(Fail2banDatabaseWriter.WriteError) in try target.run(sql, values) }
     }
 
     /// Adds the jails and their bans, indexes, commits, and puts a new file in place.

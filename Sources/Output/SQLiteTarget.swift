@@ -31,7 +31,7 @@ final class SQLiteTarget {
     /// The file written, for messages.
     var path: String { output.given }
     private(set) var db: OpaquePointer?
-    let found: Found
+    private(set) var found: Found
     /// The temporary file a new database is built in (nil when changing an existing one).
     let temporary: String?
     /// Whether the transaction was begun.
@@ -102,18 +102,10 @@ final class SQLiteTarget {
             }
             throw .init(path: given, message: message)
         }
-        var tables = Set<String>()
-        var statement: OpaquePointer?
-        if sqlite3_prepare_v2(
-            db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\';", -1, &statement, nil)
-            == SQLITE_OK
-        {
-            while sqlite3_step(statement) == SQLITE_ROW {
-                if let name = sqlite3_column_text(statement, 0) { tables.insert(String(cString: name)) }
-            }
-        }
-        sqlite3_finalize(statement)
-        return SQLiteTarget(output: output, db: db, found: tables.isEmpty ? .empty : .tables(tables), temporary: nil)
+        let target = SQLiteTarget(output: output, db: db, found: .empty, temporary: nil)
+        let tables = Set(try target.objects(["table"]).map(\.name))
+        if !tables.isEmpty { target.found = .tables(tables) }
+        return target
     }
 
     /// A new database in a temporary file beside the output.
@@ -195,14 +187,19 @@ final class SQLiteTarget {
         .init(path: path, message: db.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
     }
 
+    /// The tables (or other `types`) the database holds, SQLite's own left out.
+    func objects(_ types: [String]) throws(Fail2banDatabaseWriter.WriteError) -> [(type: String, name: String)] {
+        let list = types.map { "'\($0)'" }.joined(separator: ", ")
+        return try rows("SELECT type, name FROM sqlite_master WHERE type IN (\(list)) AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\';")
+            .compactMap { row in row[0].flatMap { type in row[1].map { (type, $0) } } }
+    }
+
     /// Drops every table and view (for a database replaced as a whole, inside the
     /// transaction: readers see the old content until the commit).
     func dropEverything() throws(Fail2banDatabaseWriter.WriteError) {
-        let objects = try rows(
-            "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\';")
-        for object in objects {
-            guard let type = object[0], let name = object[1] else { continue }
-            try exec("DROP \(type == "view" ? "VIEW" : "TABLE") IF EXISTS \"\(name.replacingAll("\"", with: "\"\""))\";")
+        for object in try objects(["table", "view"]) {
+            let quoted = "\"" + object.name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+            try exec("DROP \(object.type == "view" ? "VIEW" : "TABLE") IF EXISTS \(quoted);")
         }
     }
 
@@ -298,11 +295,5 @@ final class SQLiteTarget {
 extension String {
     fileprivate func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-
-    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        for character in self { if character == target { result += replacement } else { result.append(character) } }
-        return result
     }
 }
