@@ -124,15 +124,8 @@ public enum TuneWriter {
 
     // MARK: - JSON
 
-    /// One object per setting (keys sorted), then `{"scan": ...}`.
-    public static func json(_ outcomes: [TuneOutcome], context: Context) -> String {
-        var out: [UInt8] = []
-        for o in outcomes { json(o, to: &out) }
-        jsonEnd(failures: outcomes.first?.failures ?? 0, context: context, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The line of one setting (an outcome with ``TuneGrid/Detail/everything``).
+    /// JSON Lines, streamed: one object per setting (keys sorted; an outcome with
+    /// ``TuneGrid/Detail/everything``), then ``jsonEnd(failures:context:to:)``.
     public static func json(_ o: TuneOutcome, to out: inout [UInt8]) {
         JSONText.object(to: &out) { j in
             j.strings("banned", o.banned.map(\.description))

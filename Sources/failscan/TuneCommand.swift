@@ -182,16 +182,15 @@ struct TuneCommand: ParsableCommand {
             let context = TuneWriter.Context(
                 jail: config.name, files: replayJail.files, logins: result.logins, legitimate: result.legitimate,
                 hasSuccessRegex: success != nil, lockoutsSkipped: noLockouts)
-            if let stream {
-                stream.append { TuneWriter.jsonEnd(failures: failures, context: context, to: &$0) }
-                try stream.finish()
-                if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
-                return
-            }
             let text: String
             switch format {
+            case .json:
+                // Every setting's line went out as it was decided; the scan's line ends it.
+                stream?.append { TuneWriter.jsonEnd(failures: failures, context: context, to: &$0) }
+                try stream?.finish()
+                if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
+                return
             case .table: text = TuneWriter.table(result.outcomes, context: context)
-            case .json: text = TuneWriter.json(result.outcomes, context: context)
             case .csv: text = TuneWriter.csv(result.outcomes)
             case .html:
                 // The forensic report of the jail at its own settings, the grid as a section.

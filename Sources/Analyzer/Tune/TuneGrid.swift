@@ -49,23 +49,12 @@ public struct TuneGrid: Sendable {
     /// with ``Detail/everything`` before they are handed on.
     static let batch = max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Every setting over `ledger` (finished), settings on every core; outcomes in the
-    /// settings' order.
-    /// - Parameters:
-    ///   - loggedIn: whether an id logged in successfully (a legitimate user's).
-    ///   - successes: the successful logins of an id, in time order (asked for banned ids).
-    public func evaluate(
-        _ ledger: FailureLedger, loggedIn: @escaping @Sendable (FailureID) -> Bool,
-        successes: @escaping @Sendable (FailureID) -> [Success]?
-    ) -> [TuneOutcome] {
-        var outcomes: [TuneOutcome] = []
-        evaluate(ledger, loggedIn: loggedIn, successes: successes, detail: .everything) { outcomes.append($0) }
-        return outcomes
-    }
-
     /// Every setting over `ledger` (finished), ``batch`` settings at a time on every core,
     /// each outcome kept as `detail` says and handed to `emit` in the settings' order.
     /// Memory holds the failures, one batch of outcomes, and what `emit` keeps.
+    /// - Parameters:
+    ///   - loggedIn: whether an id logged in successfully (a legitimate user's).
+    ///   - successes: the successful logins of an id, in time order (asked for banned ids).
     public func evaluate(
         _ ledger: FailureLedger, loggedIn: @escaping @Sendable (FailureID) -> Bool,
         successes: @escaping @Sendable (FailureID) -> [Success]?, detail: Detail, emit: (TuneOutcome) -> Void

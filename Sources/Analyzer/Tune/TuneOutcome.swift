@@ -60,7 +60,7 @@ public struct TuneOutcome: Sendable {
     init(setting: TuneSetting) { self.setting = setting }
 
     /// The `fraction` quantile of the times to first ban (nearest rank), nil without bans.
-    public func timeToFirstBan(quantile fraction: Double) -> Int? {
+    func timeToFirstBan(quantile fraction: Double) -> Int? {
         guard !timesToFirstBan.isEmpty else { return nil }
         let rank = Int((fraction * Double(timesToFirstBan.count)).rounded(.up))
         return timesToFirstBan[max(0, min(timesToFirstBan.count - 1, rank - 1))]
