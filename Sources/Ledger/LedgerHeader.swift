@@ -100,6 +100,17 @@ public enum LedgerLimits {
     /// is more (a 24 KB forged ledger that inflates to 1.5 GB is refused).
     public static let inflated = 64 << 20
     public static let ratio = 1000
+
+    /// Why `name` cannot be a shard's name (part of its ledgers' file names), or nil: 1 to
+    /// 200 bytes, no `/`, no control character, not starting with a dot.
+    public static func shardNameProblem(_ name: String) -> String? {
+        let fits =
+            shardBytes.contains(name.utf8.count) && !name.contains("/") && !name.hasPrefix(".")
+            && !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        return fits
+            ? nil
+            : "\(name.debugDescription): not a shard name (1 to \(shardBytes.upperBound) bytes, without / or control characters, not starting with a dot)"
+    }
 }
 
 extension LedgerHeader {
@@ -112,11 +123,7 @@ extension LedgerHeader {
         guard configHash.utf8.count == 16, configHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             return "configHash \(configHash.debugDescription): not 16 hex digits"
         }
-        guard LedgerLimits.shardBytes.contains(shard.utf8.count), !shard.contains("/"),
-            !shard.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-        else {
-            return "shard \(shard.debugDescription): not a shard name (1 to 200 bytes, no '/', no control character)"
-        }
+        if let problem = LedgerLimits.shardNameProblem(shard) { return "shard \(problem)" }
         guard LedgerLimits.jails.contains(jails.count), counters.count == jails.count else {
             return "\(jails.count) jails and \(counters.count) counters"
         }

@@ -47,14 +47,7 @@ struct MapCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be from 1 to 4096") }
-        if let shard,
-            shard.isEmpty || shard.contains("/") || shard.hasPrefix(".") || !LedgerLimits.shardBytes.contains(shard.utf8.count)
-                || shard.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-        {
-            throw ValidationError(
-                "--shard \(shard.debugDescription): a name of 1 to \(LedgerLimits.shardBytes.upperBound) bytes, without / or control characters, not starting with a dot"
-            )
-        }
+        if let shard, let problem = LedgerLimits.shardNameProblem(shard) { throw ValidationError("--shard \(problem)") }
     }
 
     /// The map options that change what failures are found (they enter the ledger's hash).
