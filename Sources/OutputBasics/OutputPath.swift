@@ -42,7 +42,8 @@ public struct OutputPath: Sendable {
             )
         }
         var followed = stat()
-        if stat(target, &followed) == 0, followed.st_mode & S_IFMT != S_IFREG, followed.st_mode & S_IFMT != S_IFDIR {
+        let leadsSomewhere = stat(target, &followed) == 0
+        if leadsSomewhere, followed.st_mode & S_IFMT != S_IFREG, followed.st_mode & S_IFMT != S_IFDIR {
             // A trusted link to a device or a FIFO (`/dev/stdout`, whose target is no path
             // of its own): written as it is, through the link.
             return OutputPath(given: target, path: target, existing: followed)
@@ -57,9 +58,8 @@ public struct OutputPath: Sendable {
             return try resolveDangling(target, path)
         }
         defer { free(resolved) }
-        let path = String(cString: resolved)
-        var info = stat()
-        return OutputPath(given: target, path: path, existing: stat(path, &info) == 0 ? info : nil)
+        // `followed` is already what the link leads to.
+        return OutputPath(given: target, path: String(cString: resolved), existing: leadsSomewhere ? followed : nil)
     }
 
     /// A link to nothing: its target is followed once, and must itself be no link.
