@@ -1,4 +1,5 @@
 import OutputBasics
+
 /// One matched line, as `failscan regex --json` prints it.
 public struct MatchedLineRow: Encodable, Sendable {
     public var file: String
