@@ -53,7 +53,7 @@ let package = Package(
         // atomically (links followed only by the protected_symlinks rule, modes kept).
         .target(name: "OutputBasics", dependencies: ["LogSource"], swiftSettings: swiftSettings),
         .target(
-            name: "Output", dependencies: ["Analyzer", "Fail2banConfig", "LogSource", "OutputBasics", "CSQLite"],
+            name: "Output", dependencies: ["Analyzer", "Matcher", "Fail2banConfig", "LogSource", "OutputBasics", "CSQLite"],
             swiftSettings: swiftSettings),
         // A shard's failures between `failscan map` and `failscan reduce`.
         .target(

@@ -79,24 +79,25 @@ public struct LedgerReader: Sendable {
             var info = stat()
             let limit = max(LedgerLimits.inflated, stat(path, &info) == 0 ? Int(info.st_size) * LedgerLimits.ratio : 0)
             var inflated = 0
-            let (source, _) = try LogFile.open(path)
-            let chunker = LineChunker(source: source, capacity: capacity)
-            chunker.keepsUnterminatedLine = true
-            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: chunker.capacity, alignment: 64)
-            defer { storage.deallocate() }
-            while let count = try chunker.fill(storage) {
-                if firstOnly && chunker.longLines > 0 { return [] }
-                inflated += count
+            let reader = try LogReader(.file(path), capacity: capacity, keepsUnterminatedLine: true)
+            var firstCut = false
+            try reader.forEachChunk { bytes in
+                if firstOnly && reader.longLines > 0 {
+                    firstCut = true
+                    return false
+                }
+                inflated += bytes.count
                 if inflated > limit {
                     problem = "inflates to more than \(limit >> 20) MiB (\(LedgerLimits.ratio) times its size): not a ledger failscan wrote"
-                    break
+                    return false
                 }
-                let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
                 LineScanner.forEachLine(in: bytes) { line, _ in if !line.isEmpty { lines.append(Array(line)) } }
-                if firstOnly && !lines.isEmpty { return [lines[0]] }
+                return !(firstOnly && !lines.isEmpty)
             }
-            if problem == nil { problem = source.warnings.first?.description }
-            if problem == nil, chunker.longLines > 0 { problem = "a line longer than 16 MiB: not a ledger failscan wrote" }
+            if firstCut { return [] }
+            if firstOnly && !lines.isEmpty { return [lines[0]] }
+            if problem == nil { problem = reader.warnings.first { $0.code != .lineTooLong }?.description }
+            if problem == nil, reader.longLines > 0 { problem = "a line longer than 16 MiB: not a ledger failscan wrote" }
         } catch {
             problem = error.description
         }

@@ -52,7 +52,7 @@ public final class LedgerWriter {
 
     /// Writes the ledgers as `<directory>/<shard>.p<k>-of-<P>.ledger.zst`, each atomically.
     /// - Returns: the paths written.
-    public func write(header: LedgerHeader, to directory: String) throws(AtomicFile.WriteError) -> [String] {
+    public func write(header: LedgerHeader, to directory: String) throws(WriteError) -> [String] {
         var paths: [String] = []
         for (partition, bytes) in ledgers(header: header).enumerated() {
             let path = (directory as NSString).appendingPathComponent(

@@ -3,6 +3,7 @@ import CSQLite
 import Fail2banConfig
 import Foundation
 import LogSource
+import OutputBasics
 
 /// Writes a fail2ban 1.0 database (schema version 4: `fail2banDb`, `jails`, `logs`,
 /// `bans`, `bips`) holding failscan's bans, so that a fail2ban-server started on it
@@ -11,12 +12,22 @@ import LogSource
 ///
 /// Corresponds to the `_CREATE_SCRIPTS` and `addBan` of fail2ban's `server/database.py`
 /// (same tables, columns and indexes; read from the installed package, not copied).
-public enum Fail2banDatabaseWriter {
-    /// A database problem, naming the file and SQLite's message.
-    public struct WriteError: Error, CustomStringConvertible {
-        public let path: String
-        public let message: String
-        public var description: String { "\(path): \(message)" }
+package final class Fail2banDatabaseWriter: OutputWriter {
+    let settings: OutputSettings
+
+    package init(_ settings: OutputSettings) { self.settings = settings }
+
+    /// Merges the outcome into the database: bans from the logs' own times with
+    /// `--active-at`, else starting ``OutputSettings/now``.
+    package func finish(_ outcome: JailReplay.Outcome) throws(OutputError) {
+        guard let path = settings.path else { throw .write(WriteError(path: "-", reason: "a database is written to a file")) }
+        do {
+            try Self.write(
+                outcome.results, to: path, timeOfBan: settings.activeAt == nil ? settings.now : nil, activeAt: settings.activeAt,
+                database: settings.database)
+        } catch {
+            throw .write(error)
+        }
     }
 
     static let schema = """
@@ -62,7 +73,7 @@ public enum Fail2banDatabaseWriter {
                 let what =
                     version.map { "a fail2ban database of schema version \($0) (failscan writes version 4)" }
                     ?? "tables failscan does not write (\(tables.sorted().prefix(8).joined(separator: ", ")))"
-                throw WriteError(path: path, message: "holds \(what), which failscan would drop: nothing written (--replace replaces it)")
+                throw WriteError(path: path, reason: "holds \(what), which failscan would drop: nothing written (--replace replaces it)")
             }
             try target.dropEverything()
             try target.exec(schema)

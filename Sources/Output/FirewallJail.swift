@@ -15,17 +15,17 @@ public struct FirewallError: Error, Sendable, CustomStringConvertible {
 /// What a firewall file may say about one jail: names that fit every target's grammar and
 /// map jails injectively, the protocol and the ports checked, the addresses that may be
 /// banned.
-struct FirewallJail {
-    let result: JailResult
+package struct FirewallJail: Sendable {
+    package let result: JailResult
     /// A name of `[A-Za-z0-9_-]`, at most 24 bytes: `f2b-<token>` is an iptables chain
     /// (28 bytes at most) and `f2b-<token>-v6` an ipset set (31).
-    let token: String
+    package let token: String
     /// The same for nft identifiers (`[A-Za-z0-9_]`).
-    let nftToken: String
+    package let nftToken: String
     /// `tcp`, `udp`, `udplite`, `sctp`, `dccp`, or nil for every protocol.
-    let proto: String?
+    package let proto: String?
     /// Ports and ranges for `--dports` (at most 15, a range counting 2), or nil for all.
-    let ports: [String]?
+    package let ports: [String]?
 
     /// The jail's values checked against the targets' grammars.
     /// - Throws: `FirewallError` naming the jail and the value.
@@ -118,7 +118,7 @@ struct FirewallJail {
     }
 
     /// The jail's banned addresses of one family that a firewall may hold.
-    func addresses(ipv6: Bool, activeAt: Int?) -> [IPAddress] {
+    package func addresses(ipv6: Bool, activeAt: Int?) -> [IPAddress] {
         result.banned(ipv6: ipv6, activeAt: activeAt).filter(\.isBannable)
     }
 

@@ -1,4 +1,4 @@
-/// What `failscan scan` and `failscan jails` write.
+/// What `failscan scan`, `jails` and `reduce` write.
 public enum OutputFormat: String, Sendable, CaseIterable {
     /// Banned addresses, one per line.
     case list
@@ -30,9 +30,52 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// networks and a table of addresses.
     case html
 
+    /// What a format is, for the rules that differ between kinds.
+    public enum Kind: Sendable {
+        /// Records of ids for people and scripts (list, json, csv).
+        case text
+        /// A file a firewall loads: addresses only.
+        case firewall
+        /// A database written to a file.
+        case database
+        /// A report for a browser.
+        case report
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .list, .json, .csv: .text
+        case .iptables, .ip6tables, .ipset, .nft, .firewalld, .crowdsec: .firewall
+        case .fail2banDB, .sqlite: .database
+        case .html: .report
+        }
+    }
+
     /// Whether the format goes to a firewall (addresses only; other ids are left out).
-    public var isFirewall: Bool { ![.list, .json, .csv, .sqlite, .html].contains(self) }
+    public var isFirewall: Bool { kind == .firewall }
 
     /// Whether the format is a database written to a file (it needs `--output`).
-    public var isDatabase: Bool { self == .fail2banDB || self == .sqlite }
+    public var isDatabase: Bool { kind == .database }
+
+    /// Whether the output holds banned addresses only: ids that are not addresses, and
+    /// addresses no firewall can hold (loopback, multicast), are left out.
+    public var holdsAddressesOnly: Bool { kind == .firewall || self == .list }
+
+    /// The writer of this format.
+    package func writer(_ settings: OutputSettings) -> any OutputWriter {
+        switch self {
+        case .list: RenderedWriter(JailText(.list), settings)
+        case .json: RenderedWriter(JailText(.json), settings)
+        case .csv: RenderedWriter(JailText(.csv), settings)
+        case .iptables: RenderedWriter(firewall: IptablesFile(ipv6: false), settings)
+        case .ip6tables: RenderedWriter(firewall: IptablesFile(ipv6: true), settings)
+        case .ipset: RenderedWriter(firewall: IpsetFile(), settings)
+        case .nft: RenderedWriter(firewall: NftFile(), settings)
+        case .firewalld: RenderedWriter(firewall: FirewalldFile(), settings)
+        case .crowdsec: RenderedWriter(firewall: CrowdsecFile(), settings)
+        case .fail2banDB: Fail2banDatabaseWriter(settings)
+        case .sqlite: SQLiteWriter(settings)
+        case .html: HTMLWriter(settings)
+        }
+    }
 }

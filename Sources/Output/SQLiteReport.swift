@@ -2,6 +2,7 @@ import Analyzer
 import CSQLite
 import Fail2banConfig
 import Foundation
+import OutputBasics
 
 /// failscan's forensic database (`--format sqlite`): every failure (time, address, jail,
 /// failregex, user, file, line) and every ban, for sqlite3 or DuckDB. Failures go in as
@@ -10,7 +11,7 @@ import Foundation
 /// is replaced inside one SQLite transaction on the file itself (its lock taken, readers
 /// seeing the old report until the commit); any other database is refused unless
 /// replacing it is asked for.
-public final class SQLiteReport {
+package final class SQLiteReport {
     /// The tables, as documented in the README.
     public static let schema = """
         CREATE TABLE jails(name TEXT PRIMARY KEY, filter TEXT NOT NULL, maxretry INTEGER NOT NULL, findtime INTEGER NOT NULL, bantime INTEGER NOT NULL);
@@ -27,14 +28,14 @@ public final class SQLiteReport {
     var db: OpaquePointer? { target.db }
     var insertFailure: OpaquePointer?
     var fileIDs: [String: Int] = [:]
-    var error: Fail2banDatabaseWriter.WriteError? = nil
+    var error: WriteError? = nil
 
     /// Starts a report of `jails` at `path` (put in place by ``finish(_:)``).
     /// - Throws: `WriteError` naming the file: a database that is not an earlier report of
     ///   these jails (unless `database.replace`), a lock held too long, SQLite's errors.
-    public init(
+    package init(
         path: String, jails: [String], database: Fail2banDatabaseWriter.DatabaseOptions = .init()
-    ) throws(Fail2banDatabaseWriter.WriteError) {
+    ) throws(WriteError) {
         self.path = path
         target = try SQLiteTarget.open(path, lockTimeout: database.lockTimeout, replaceNonDatabase: database.replace)
         if case .tables(let tables) = target.found {
@@ -44,14 +45,14 @@ public final class SQLiteReport {
                 guard let dropped else {
                     throw .init(
                         path: path,
-                        message:
+                        reason:
                             "holds tables of another database (\(tables.sorted().prefix(8).joined(separator: ", "))), which failscan would drop: nothing written (--replace replaces it)"
                     )
                 }
                 guard dropped.isEmpty else {
                     throw .init(
                         path: path,
-                        message:
+                        reason:
                             "is a failscan report with other jails (\(dropped.prefix(8).joined(separator: ", "))); this run would drop them: nothing written (--replace replaces it)"
                     )
                 }
@@ -73,15 +74,15 @@ public final class SQLiteReport {
     }
 
     func fail() {
-        if error == nil { error = .init(path: path, message: String(cString: sqlite3_errmsg(db))) }
+        if error == nil { error = .init(path: path, reason: String(cString: sqlite3_errmsg(db))) }
     }
 
     /// Runs `sql` unless an earlier step failed; the first failure is kept for ``finish(_:)``.
-    func exec(_ sql: String) { record { () throws(Fail2banDatabaseWriter.WriteError) in try target.exec(sql) } }
+    func exec(_ sql: String) { record { () throws(WriteError) in try target.exec(sql) } }
 
     /// Runs `body` unless an earlier step failed, keeping its failure (failures are
     /// recorded as they go in and reported once, at the end).
-    func record(_ body: () throws(Fail2banDatabaseWriter.WriteError) -> Void) {
+    func record(_ body: () throws(WriteError) -> Void) {
         guard error == nil else { return }
         do { try body() } catch { self.error = error }
     }
@@ -124,12 +125,12 @@ public final class SQLiteReport {
     }
 
     func insert(_ sql: String, _ values: [Fail2banDatabaseWriter.SQLValue?]) {
-        record { () throws(Fail2banDatabaseWriter.WriteError) in try target.run(sql, values) }
+        record { () throws(WriteError) in try target.run(sql, values) }
     }
 
     /// Adds the jails and their bans, indexes, commits, and puts a new file in place.
     /// - Throws: the first database error, naming the file (nothing is left behind).
-    public func finish(_ results: [JailResult]) throws(Fail2banDatabaseWriter.WriteError) {
+    public func finish(_ results: [JailResult]) throws(WriteError) {
         for result in results {
             let jail = result.jail
             insert(

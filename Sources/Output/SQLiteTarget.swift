@@ -48,24 +48,24 @@ final class SQLiteTarget {
     /// - Parameters:
     ///   - lockTimeout: seconds to wait for another writer's lock.
     ///   - replaceNonDatabase: a file that is not a database may be replaced (`--replace`).
-    /// - Throws: `Fail2banDatabaseWriter.WriteError` naming the file: a link not followed,
+    /// - Throws: `WriteError` naming the file: a link not followed,
     ///   sidecar files without their database, a lock held past the timeout (and by whom),
     ///   a file that is not a database, SQLite's own errors.
-    static func open(_ given: String, lockTimeout: Double, replaceNonDatabase: Bool) throws(Fail2banDatabaseWriter.WriteError)
+    static func open(_ given: String, lockTimeout: Double, replaceNonDatabase: Bool) throws(WriteError)
         -> SQLiteTarget
     {
         let output: OutputPath
-        do { output = try OutputPath.resolve(given) } catch { throw .init(path: given, message: error.description) }
-        if output.isDirectory { throw .init(path: given, message: "is a directory") }
+        do { output = try OutputPath.resolve(given) } catch { throw .init(path: given, reason: error.description) }
+        if output.isDirectory { throw .init(path: given, reason: "is a directory") }
         if output.exists && !output.isRegularFile {
-            throw .init(path: given, message: "is not a regular file: a database is written to a file")
+            throw .init(path: given, reason: "is not a regular file: a database is written to a file")
         }
         let sidecars = ["-wal", "-journal"].filter { access(output.path + $0, F_OK) == 0 }
         if !output.exists {
             if let sidecar = sidecars.first {
                 throw .init(
                     path: given,
-                    message:
+                    reason:
                         "\(output.path)\(sidecar) is there without its database: SQLite would apply it to the new file; remove it if it is stale, or write elsewhere"
                 )
             }
@@ -75,17 +75,17 @@ final class SQLiteTarget {
         guard sqlite3_open_v2(output.path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)
-            throw .init(path: given, message: message)
+            throw .init(path: given, reason: message)
         }
         sqlite3_busy_timeout(db, Int32(min(lockTimeout * 1000, Double(Int32.max))))
         let begin = sqlite3_exec(db, "BEGIN IMMEDIATE;", nil, nil, nil)
         if begin == SQLITE_NOTADB {
             sqlite3_close(db)
             guard replaceNonDatabase else {
-                throw .init(path: given, message: "is not an SQLite database; refusing to replace it (--replace does)")
+                throw .init(path: given, reason: "is not an SQLite database; refusing to replace it (--replace does)")
             }
             if let sidecar = sidecars.first {
-                throw .init(path: given, message: "is not an SQLite database but \(output.path)\(sidecar) is there: not replaced")
+                throw .init(path: given, reason: "is not an SQLite database but \(output.path)\(sidecar) is there: not replaced")
             }
             return try create(output, found: .notADatabase)
         }
@@ -96,11 +96,11 @@ final class SQLiteTarget {
                 let holders = Self.lockHolders(output.path)
                 throw .init(
                     path: given,
-                    message:
+                    reason:
                         "locked by another writer\(holders.isEmpty ? "" : ", \(holders.joined(separator: ", ")),") for \(Self.seconds(lockTimeout)) s; nothing written (--lock-timeout waits longer)"
                 )
             }
-            throw .init(path: given, message: message)
+            throw .init(path: given, reason: message)
         }
         let target = SQLiteTarget(output: output, db: db, found: .empty, temporary: nil)
         let tables = Set(try target.objects(["table"]).map(\.name))
@@ -109,14 +109,14 @@ final class SQLiteTarget {
     }
 
     /// A new database in a temporary file beside the output.
-    private static func create(_ output: OutputPath, found: Found = .new) throws(Fail2banDatabaseWriter.WriteError) -> SQLiteTarget {
+    private static func create(_ output: OutputPath, found: Found = .new) throws(WriteError) -> SQLiteTarget {
         let made: (fd: Int32, path: String)
         do {
             made = try output.makeTemporary()
             // A new database gets the umask's mode; one replacing a file keeps its mode and owner.
             try output.settle(made.fd)
         } catch {
-            throw .init(path: output.given, message: error.description)
+            throw .init(path: output.given, reason: error.description)
         }
         close(made.fd)
         TemporaryFiles.begin([made.path, made.path + "-journal"])
@@ -125,13 +125,13 @@ final class SQLiteTarget {
             sqlite3_close(db)
             unlink(made.path)
             TemporaryFiles.done()
-            throw .init(path: output.given, message: "cannot create the database")
+            throw .init(path: output.given, reason: "cannot create the database")
         }
         let target = SQLiteTarget(output: output, db: db, found: found, temporary: made.path)
         guard sqlite3_exec(db, "BEGIN;", nil, nil, nil) == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(db))
             target.abandon()
-            throw .init(path: output.given, message: message)
+            throw .init(path: output.given, reason: message)
         }
         return target
     }
@@ -140,17 +140,17 @@ final class SQLiteTarget {
 
     /// Runs `sql`.
     /// - Throws: SQLite's message, naming the file.
-    func exec(_ sql: String) throws(Fail2banDatabaseWriter.WriteError) {
+    func exec(_ sql: String) throws(WriteError) {
         var message: UnsafeMutablePointer<CChar>?
         guard sqlite3_exec(db, sql, nil, nil, &message) == SQLITE_OK else {
             let text = message.map { String(cString: $0) } ?? "SQLite error"
             sqlite3_free(message)
-            throw .init(path: path, message: text)
+            throw .init(path: path, reason: text)
         }
     }
 
     /// Runs a query and returns its rows as text (NULL as nil).
-    func rows(_ sql: String, _ values: [Fail2banDatabaseWriter.SQLValue?] = []) throws(Fail2banDatabaseWriter.WriteError) -> [[String?]] {
+    func rows(_ sql: String, _ values: [Fail2banDatabaseWriter.SQLValue?] = []) throws(WriteError) -> [[String?]] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw error() }
         defer { sqlite3_finalize(statement) }
@@ -168,7 +168,7 @@ final class SQLiteTarget {
     }
 
     /// Runs one statement with `values` bound.
-    func run(_ sql: String, _ values: [Fail2banDatabaseWriter.SQLValue?]) throws(Fail2banDatabaseWriter.WriteError) {
+    func run(_ sql: String, _ values: [Fail2banDatabaseWriter.SQLValue?]) throws(WriteError) {
         _ = try rows(sql, values)
     }
 
@@ -183,12 +183,12 @@ final class SQLiteTarget {
     }
 
     /// SQLite's last message as an error naming the file.
-    func error() -> Fail2banDatabaseWriter.WriteError {
-        .init(path: path, message: db.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
+    func error() -> WriteError {
+        .init(path: path, reason: db.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
     }
 
     /// The tables (or other `types`) the database holds, SQLite's own left out.
-    func objects(_ types: [String]) throws(Fail2banDatabaseWriter.WriteError) -> [(type: String, name: String)] {
+    func objects(_ types: [String]) throws(WriteError) -> [(type: String, name: String)] {
         let list = types.map { "'\($0)'" }.joined(separator: ", ")
         return try rows("SELECT type, name FROM sqlite_master WHERE type IN (\(list)) AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\';")
             .compactMap { row in row[0].flatMap { type in row[1].map { (type, $0) } } }
@@ -196,7 +196,7 @@ final class SQLiteTarget {
 
     /// Drops every table and view (for a database replaced as a whole, inside the
     /// transaction: readers see the old content until the commit).
-    func dropEverything() throws(Fail2banDatabaseWriter.WriteError) {
+    func dropEverything() throws(WriteError) {
         for object in try objects(["table", "view"]) {
             let quoted = "\"" + object.name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
             try exec("DROP \(object.type == "view" ? "VIEW" : "TABLE") IF EXISTS \(quoted);")
@@ -206,7 +206,7 @@ final class SQLiteTarget {
     /// Commits, and puts a new database in place.
     /// - Throws: SQLite's error (the transaction rolled back), or a file that appeared at
     ///   the output while a new database was built (left as it is).
-    func commit() throws(Fail2banDatabaseWriter.WriteError) {
+    func commit() throws(WriteError) {
         try exec("COMMIT;")
         open = false
         guard let temporary else {
@@ -227,14 +227,14 @@ final class SQLiteTarget {
         }
         if found == .notADatabase {
             guard rename(temporary, output.path) == 0 else {
-                throw .init(path: path, message: "cannot rename into place: \(String(cString: strerror(errno)))")
+                throw .init(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
             }
             return
         }
         // link(2) never replaces: a file that another process created meanwhile stays.
         guard link(temporary, output.path) == 0 else {
             let reason = errno == EEXIST ? "was created by another process meanwhile; left as it is" : String(cString: strerror(errno))
-            throw .init(path: path, message: "cannot put the new database in place: \(reason)")
+            throw .init(path: path, reason: "cannot put the new database in place: \(reason)")
         }
     }
 

@@ -115,7 +115,7 @@ public enum TuneWriter {
                 String(o.bans), String(o.bannedCount), String(o.failures), String(o.failuresStopped), String(o.slowAttackerCount),
                 o.firstBanMedian.map(String.init) ?? "", o.firstBanP90.map(String.init) ?? "",
                 o.firstBanMax.map(String.init) ?? "", String(o.lockedOutAddresses),
-                JailWriter.csv(o.lockedOutUsers.joined(separator: " ")),
+                JailText.csv(o.lockedOutUsers.joined(separator: " ")),
             ]
             out += fields.joined(separator: ",") + "\n"
         }

@@ -10,14 +10,6 @@ import LogSource
 /// directory refused. Links are followed as ``OutputPath`` decides (never one another user
 /// planted); a replaced file keeps its mode and owner, a new one gets the umask's mode.
 public enum AtomicFile {
-    /// An output problem, naming the file.
-    public struct WriteError: Error, Sendable, CustomStringConvertible {
-        public let path: String
-        public let errno: Int32
-        public let action: String
-        public var description: String { "\(path): cannot \(action): \(String(cString: strerror(errno)))" }
-    }
-
     /// Replaces `path` with `bytes` atomically.
     /// - Throws: `WriteError` naming the file and the failing step; the target is untouched then.
     public static func write(_ bytes: [UInt8], to target: String) throws(WriteError) {

@@ -24,18 +24,18 @@ public struct OutputPath: Sendable {
     let existing: stat?
 
     /// Decides where `target` goes.
-    /// - Throws: `AtomicFile.WriteError` for a link that is not followed (`ELOOP`).
-    public static func resolve(_ target: String) throws(AtomicFile.WriteError) -> OutputPath {
+    /// - Throws: `WriteError` for a link that is not followed (`ELOOP`).
+    public static func resolve(_ target: String) throws(WriteError) -> OutputPath {
         var link = stat()
         guard lstat(target, &link) == 0 else { return OutputPath(given: target, path: target, existing: nil) }
         guard link.st_mode & S_IFMT == S_IFLNK else { return OutputPath(given: target, path: target, existing: link) }
         var directory = stat()
         let parent = Self.directory(of: target)
         guard stat(parent, &directory) == 0 else {
-            throw AtomicFile.WriteError(path: target, errno: errno, action: "look at the directory \(parent)")
+            throw WriteError(path: target, errno: errno, action: "look at the directory \(parent)")
         }
         guard link.st_uid == geteuid() || link.st_uid == directory.st_uid else {
-            throw AtomicFile.WriteError(
+            throw WriteError(
                 path: target, errno: ELOOP,
                 action:
                     "follow a symbolic link owned by uid \(link.st_uid) in a directory owned by uid \(directory.st_uid) (the kernel's protected_symlinks rule; name the file it points to instead)"
@@ -63,10 +63,10 @@ public struct OutputPath: Sendable {
     }
 
     /// A link to nothing: its target is followed once, and must itself be no link.
-    static func resolveDangling(_ target: String, _ path: String) throws(AtomicFile.WriteError) -> OutputPath {
+    static func resolveDangling(_ target: String, _ path: String) throws(WriteError) -> OutputPath {
         var info = stat()
         if lstat(path, &info) == 0 {
-            throw AtomicFile.WriteError(path: target, errno: ELOOP, action: "follow a chain of symbolic links")
+            throw WriteError(path: target, errno: ELOOP, action: "follow a chain of symbolic links")
         }
         return OutputPath(given: target, path: path, existing: nil)
     }
@@ -93,29 +93,29 @@ public struct OutputPath: Sendable {
     /// A new, empty temporary file beside `path` (`O_EXCL`, an unpredictable name, mode
     /// 0600 until ``settle(_:)``).
     /// - Returns: its descriptor and path.
-    public func makeTemporary() throws(AtomicFile.WriteError) -> (fd: Int32, path: String) {
+    public func makeTemporary() throws(WriteError) -> (fd: Int32, path: String) {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var template = Array("\(directory)/.\(name).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw AtomicFile.WriteError(path: path, errno: errno, action: "create a temporary file") }
+        guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "create a temporary file") }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         return (fd, template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
     }
 
     /// Gives a temporary file the mode and owner the output should have: those of the
     /// file it replaces, else the umask's.
-    public func settle(_ fd: Int32) throws(AtomicFile.WriteError) {
+    public func settle(_ fd: Int32) throws(WriteError) {
         if let existing, existing.st_mode & S_IFMT == S_IFREG {
             // The owner first: chown clears the set-id bits that the mode then restores.
             if existing.st_uid != geteuid() || existing.st_gid != getegid() {
                 _ = fchown(fd, existing.st_uid, existing.st_gid)
             }
             guard fchmod(fd, existing.st_mode & 0o7777) == 0 else {
-                throw AtomicFile.WriteError(path: path, errno: errno, action: "set permissions")
+                throw WriteError(path: path, errno: errno, action: "set permissions")
             }
         } else {
             guard fchmod(fd, 0o666 & ~Self.umask) == 0 else {
-                throw AtomicFile.WriteError(path: path, errno: errno, action: "set permissions")
+                throw WriteError(path: path, errno: errno, action: "set permissions")
             }
         }
     }

@@ -1,3 +1,5 @@
+import Analyzer
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -10,6 +12,16 @@ enum Diagnostics {
     static func error(_ message: String) { write("failscan: error: \(escaped(message))\n") }
     static func warning(_ message: String) { write("failscan: warning: \(escaped(message))\n") }
     static func note(_ message: String) { write("failscan: note: \(escaped(message))\n") }
+
+    /// What a run found, in order.
+    static func report(_ findings: [Finding]) {
+        for finding in findings {
+            switch finding.level {
+            case .warning: warning(finding.message)
+            case .note: note(finding.message)
+            }
+        }
+    }
 
     /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or
     /// `\x1b`-style escapes (a backslash itself stays as it is).

@@ -35,16 +35,16 @@ enum ExitStatus {
         } catch let error as FilterError {
             Diagnostics.error(error.description)
             throw badConfiguration
-        } catch let error as FirewallError {
+        } catch let error as OutputError {
             Diagnostics.error(error.description)
-            throw badConfiguration
+            switch error {
+            case .firewall: throw badConfiguration
+            case .write: throw noInputOrOutput
+            }
         } catch let error as ConfigError {
             Diagnostics.error(error.description)
             throw badConfiguration
-        } catch let error as AtomicFile.WriteError {
-            Diagnostics.error(error.description)
-            throw noInputOrOutput
-        } catch let error as Fail2banDatabaseWriter.WriteError {
+        } catch let error as WriteError {
             Diagnostics.error(error.description)
             throw noInputOrOutput
         } catch let error as LedgerReader.ReadError {

@@ -52,22 +52,12 @@ struct JailsCommand: ParsableCommand {
         }
     }
 
-    /// The jails named (default: every enabled one) of the configuration, without those
-    /// that read the systemd journal (said on stderr).
+    /// The jails named (default: every enabled one) of the configuration; those skipped
+    /// are said on stderr.
     /// - Throws: `ConfigError` for a name that is no jail, or when none is left.
     static func select(_ names: [String], configDirectory config: String) throws -> [JailConfig] {
-        let all = try JailLoader(configDirectory: config).load()
-        for name in names where !all.contains(where: { $0.name == name }) {
-            throw ConfigError(file: config, "no jail [\(name)]")
-        }
-        var selected = all.filter { names.isEmpty ? $0.enabled : names.contains($0.name) }
-        selected.removeAll { config in
-            guard config.backend.hasPrefix("systemd") else { return false }
-            Diagnostics.warning(
-                "[\(config.name)] reads the systemd journal (backend = \(config.backend)); failscan reads log files only, skipped")
-            return true
-        }
-        guard !selected.isEmpty else { throw ConfigError(file: config, "no enabled jail") }
-        return selected
+        let selection = try JailSelection(names, configDirectory: config)
+        for (jail, reason) in selection.skipped { Diagnostics.warning("[\(jail)] \(reason)") }
+        return try selection.required()
     }
 }

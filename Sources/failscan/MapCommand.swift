@@ -84,35 +84,20 @@ struct MapCommand: ParsableCommand {
             let replay = JailReplay(jails: jails, options: scanOptions)
             // A shard holds some jails' files only: no note for the jails it does not feed.
             for note in replay.notes where !note.contains("no log file matches") { Diagnostics.note(note) }
-            let (paths, filters, _) = replay.scanPlan()
-            let writer = LedgerWriter()
-            let summary = Scan(filters: filters, options: scanOptions).run(
-                paths, progress: Progress.makeReporter(paths: paths)
-            ) { f, failure in
-                writer.add(jail: f, file: failure.file, failure)
-            }
+            let map = LedgerMap(
+                replay, shard: shard ?? LedgerMap.shardName(files: absolute), partitions: partitions,
+                mapOptions: Self.mapOptions(filterArguments), failscan: Failscan.number,
+                progress: Progress.makeReporter(paths: Array(read)))
             Progress.finish()
+            let summary = map.summary
             for warning in summary.warnings { Diagnostics.warning(warning.description) }
             filterArguments.reportUnterminated(summary)
-            guard summary.filesRead > 0 || paths.isEmpty else { throw ExitStatus.NoInput() }
-            let ledgerFiles = summary.files.map { file in
-                var info = stat()
-                let mtime = stat(file.path, &info) == 0 ? Int(info.st_mtim.tv_sec) : 0
-                return LedgerFile(
-                    path: file.path, mtime: mtime, bytes: file.bytes, lines: file.lines, compression: file.compression.rawValue,
-                    opened: file.opened, unterminatedBytes: file.unterminatedBytes, warnings: file.warnings.map(\.description))
-            }
-            let mapOptions = Self.mapOptions(filterArguments)
-            let name = shard ?? String(FNV1a.hash(absolute.sorted().joined(separator: "\n").utf8), radix: 16)
-            let header = LedgerHeader(
-                failscan: Failscan.number, configHash: LedgerConfiguration.hash(jails: jails, mapOptions: mapOptions),
-                mapOptions: mapOptions, shard: name, partition: 0, partitions: partitions, jails: jails.map(\.config.name),
-                files: ledgerFiles, counters: summary.filterCounters)
+            guard summary.filesRead > 0 || summary.files.isEmpty else { throw ExitStatus.NoInput() }
             do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
                 Diagnostics.error("\(out): cannot create the directory: \(error.localizedDescription)")
                 throw ExitStatus.noInputOrOutput
             }
-            for path in try writer.write(header: header, to: out) { StandardOutput.write(path + "\n") }
+            for path in try map.writer.write(header: map.header, to: out) { StandardOutput.write(path + "\n") }
             if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
         }
     }

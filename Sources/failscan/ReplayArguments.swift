@@ -81,102 +81,30 @@ struct ReplayArguments: ParsableArguments {
         }
     }
 
-    /// Writes what `produce` decided (a replay, or the reduce of ledgers): `produce` is
-    /// told whether failures need their users and lines, and gets the sink for every
-    /// counted failure (the sqlite and HTML outputs take them).
+    /// Writes what `produce` decided (a replay, or the reduce of ledgers) through the
+    /// format's writer: `produce` is told whether failures need their users and lines,
+    /// and gets the sink for every counted failure when the writer wants them.
     func execute(
         jails: [JailReplay.Jail], notes: [String], filterArguments: FilterArguments,
         produce: (_ detailed: Bool, _ each: JailReplay.FailureSink?) throws -> JailReplay.Outcome
     ) throws {
         for note in notes { Diagnostics.note(note) }
-        let start = ContinuousClock.now
-        var report: SQLiteReport? = nil
-        if format == .sqlite, let output {
-            report = try SQLiteReport(path: output, jails: jails.map(\.config.name), database: database)
-            var seen = Set<String>()
-            report?.register(files: jails.flatMap(\.files).filter { seen.insert($0).inserted })
-        }
-        let names = jails.map(\.config.name)
-        let html = format == .html ? HTMLReport(jails: names) : nil
-        let sinks = report != nil || html != nil
-        let outcome = try produce(sinks) { jail, failure, file in
-            report?.add(jail: names[jail], failure: failure, file: file)
-            html?.add(jail: jail, failure: failure)
-        }
+        var settings = OutputSettings(path: output, now: Int(Date().timeIntervalSince1970), standardOutput: { StandardOutput.write($0) })
+        settings.activeAt = activeAt.flatMap(ReplayRules.parseTime)
+        settings.database = database
+        settings.command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        let writer = format.writer(settings)
+        try writer.begin(jails: jails.map(\.config.name), files: jails.flatMap(\.files))
+        let outcome = try produce(writer.wantsFailures, writer.wantsFailures ? writer.add : nil)
         Progress.finish()
         let summary = outcome.summary
         for warning in summary.warnings { Diagnostics.warning(warning.description) }
         filterArguments.reportUnterminated(summary)
         guard summary.filesRead > 0 else { throw ExitStatus.NoInput() }
-        for result in outcome.results {
-            let name = result.jail.name
-            if result.counters.limitHits > 0 {
-                Diagnostics.warning(
-                    "[\(name)] \(result.counters.limitHits) line(s) were given up on because a regex hit PCRE2's match limits")
-            }
-            if result.counters.noDate > 0 {
-                Diagnostics.warning(
-                    "[\(name)] \(result.counters.noDate) matched line(s) had no date and no dated line above them; they were not counted")
-            }
-            if result.counters.invalidID > 0 {
-                Diagnostics.warning(
-                    "[\(name)] \(result.counters.invalidID) matched line(s) named an address that is not one (300.1.1.1, or ambiguous leading zeros as in 010.001.002.003); they were not counted"
-                )
-            }
-            if result.hosts.unresolved > 0 {
-                let example = result.hosts.names.sorted().first ?? ""
-                Diagnostics.note(
-                    "[\(name)] \(result.hosts.unresolved) failure(s) from \(result.hosts.names.count) host name(s) (e.g. \(example)) are reported, never banned: fail2ban would resolve them (usedns = \(result.jail.useDNS.rawValue)); --resolve-hosts does"
-                )
-            }
-            let skipped = result.bannedNonAddresses
-            if format.isFirewall || format == .list, !skipped.isEmpty {
-                Diagnostics.warning(
-                    "[\(name)] \(skipped.count) banned id(s) are not addresses (<F-ID> values) and are left out (e.g. \(skipped[0]))")
-            }
-        }
-        let unbannable = JailWriter.unbannable(outcome.results)
-        if format.isFirewall || format == .list, let example = unbannable.example {
-            Diagnostics.warning(
-                "\(unbannable.count) banned address(es) are unspecified, loopback, multicast or reserved and are left out (e.g. \(example))"
-            )
-        }
-        let active = activeAt.flatMap(ReplayRules.parseTime)
-        if let report {
-            try report.finish(outcome.results)
-        } else if let html {
-            let elapsed = (ContinuousClock.now - start).components
-            let input = HTMLReport.Input(
-                files: summary.files.filter(\.opened).map { ($0.path, $0.bytes, $0.lines) },
-                seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18,
-                command: CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
-            try StandardOutput.deliver(html.render(outcome.results, input: input), to: output)
-        } else if format == .fail2banDB, let output {
-            try Fail2banDatabaseWriter.write(
-                outcome.results, to: output, timeOfBan: active == nil ? Int(Date().timeIntervalSince1970) : nil, activeAt: active,
-                database: database)
-        } else {
-            try StandardOutput.deliver(JailWriter.render(outcome.results, format: format, activeAt: active), to: output)
-        }
+        Diagnostics.report(outcome.findings(addressesOnly: format.holdsAddressesOnly))
+        try writer.finish(outcome)
         if stats {
-            let elapsed = (ContinuousClock.now - start).components
-            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            let mb = Double(summary.bytes) / 1e6
-            Diagnostics.write(
-                String(
-                    format: "failscan: %d file(s), %.1f MB in %.3f s (%.1f MB/s)\n", summary.filesRead, mb, seconds,
-                    seconds > 0 ? mb / seconds : 0))
-            for (index, result) in outcome.results.enumerated() {
-                let matcher = jails[index].filter.matcher
-                let prefilter =
-                    matcher.prefilter.map {
-                        $0.literals.map { String(decoding: $0, as: UTF8.self).debugDescription }.joined(separator: " ")
-                    }
-                    ?? "off (\(matcher.prefilterNote ?? ""))"
-                Diagnostics.write(
-                    "failscan: [\(result.jail.name)] \(result.files) file(s), \(result.counters.candidates) candidate line(s), \(result.failures) failure(s), \(result.records.count) address(es), \(result.records.filter(\.banned).count) banned, \(result.hosts.unresolved + result.hosts.dropped) with a host name (\(result.hosts.dropped) dropped as fail2ban drops them); prefilter: \(prefilter)\n"
-                )
-            }
+            Diagnostics.write(RunStatistics.text(outcome, jails: jails, seconds: settings.elapsed))
             Diagnostics.write("failscan: \(filterArguments.yearRule)\n")
         }
         if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }

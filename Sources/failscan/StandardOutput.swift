@@ -10,7 +10,7 @@ import OutputBasics
 /// Writes to standard output; a closed pipe ends the program quietly, as in ripgrep.
 enum StandardOutput {
     /// Writes `text` to `file` atomically, or to standard output when there is none.
-    /// - Throws: `AtomicFile.WriteError` naming the file.
+    /// - Throws: `WriteError` naming the file.
     static func deliver(_ text: String, to file: String?) throws {
         guard let file else { return write(text) }
         try AtomicFile.write(Array(text.utf8), to: file)
@@ -40,11 +40,11 @@ extension StandardOutput {
         let file: AtomicFile.Writer?
         var buffer: [UInt8] = []
         /// The first write error (later writes are dropped).
-        private(set) var error: AtomicFile.WriteError? = nil
+        private(set) var error: WriteError? = nil
 
-        /// - Throws: `AtomicFile.WriteError` when the file cannot be created.
-        init(to path: String?) throws(AtomicFile.WriteError) {
-            file = try path.map { path throws(AtomicFile.WriteError) in try AtomicFile.Writer(path) }
+        /// - Throws: `WriteError` when the file cannot be created.
+        init(to path: String?) throws(WriteError) {
+            file = try path.map { path throws(WriteError) in try AtomicFile.Writer(path) }
         }
 
         /// Appends by `body` (written out in pieces of about 1 MiB).
@@ -62,25 +62,10 @@ extension StandardOutput {
 
         /// Writes what is left and puts the file in place.
         /// - Throws: the first write error.
-        func finish() throws(AtomicFile.WriteError) {
+        func finish() throws(WriteError) {
             flush()
             if let error { throw error }
             try file?.commit()
         }
-    }
-}
-
-/// failscan's JSON: sorted keys, slashes as they are, one object a line.
-struct JSONLines {
-    let encoder: JSONEncoder
-
-    init() {
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    }
-
-    /// `value` as one line of JSON, newline included (plain values cannot fail to encode).
-    func line(_ value: some Encodable) -> String {
-        String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) + "\n"
     }
 }

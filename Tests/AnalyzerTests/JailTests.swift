@@ -251,9 +251,21 @@ extension MultiLineMerger {
             JailRecord(id: .address(IPAddress("2001:db8::1")!), failures: 9, first: 1, last: 2, bans: [2], hits: [1: 8, 2: 1]),
         ])
 
+    /// What `format`'s writer writes to standard output for `result`.
+    func render(_ format: OutputFormat, activeAt: Int? = nil) throws -> String {
+        final class Captured: @unchecked Sendable { var text = "" }
+        let captured = Captured()
+        var settings = OutputSettings(path: nil, now: 1_000, standardOutput: { captured.text += $0 })
+        settings.activeAt = activeAt
+        let writer = format.writer(settings)
+        try writer.begin(jails: ["dovecot"], files: [])
+        try writer.finish(JailReplay.Outcome(results: [result], summary: ScanSummary()))
+        return captured.text
+    }
+
     @Test func listAndJSON() throws {
-        #expect(try JailWriter.render([result], format: .list) == "192.0.2.1\n2001:db8::1\n")
-        let json = try JailWriter.render([result], format: .json).split(separator: "\n")
+        #expect(try render(.list) == "192.0.2.1\n2001:db8::1\n")
+        let json = try render(.json).split(separator: "\n")
         #expect(json.count == 3)
         #expect(
             json[1]
@@ -263,16 +275,16 @@ extension MultiLineMerger {
             json[2]
                 == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2,"until":[602]}"#
         )
-        #expect(try JailWriter.render([result], format: .list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 < 610 <= 20 + 600
+        #expect(try render(.list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 < 610 <= 20 + 600
     }
 
     @Test func iptablesFilesSeparateFamilies() throws {
-        let v4 = try JailWriter.render([result], format: .iptables)
+        let v4 = try render(.iptables)
         #expect(v4.contains("-I INPUT -p tcp -m multiport --dports imap,imaps -j f2b-dovecot\n"))
         #expect(v4.contains("-A f2b-dovecot -s 192.0.2.1 -j REJECT --reject-with icmp-port-unreachable\n"))
         #expect(!v4.contains("2001:db8::1") && !v4.contains("192.0.2.2"))
         #expect(v4.hasSuffix("-A f2b-dovecot -j RETURN\nCOMMIT\n"))
-        let v6 = try JailWriter.render([result], format: .ip6tables)
+        let v6 = try render(.ip6tables)
         #expect(v6.contains("-A f2b-dovecot -s 2001:db8::1 -j REJECT --reject-with icmp6-port-unreachable\n"))
         #expect(!v6.contains("192.0.2.1"))
     }
@@ -284,7 +296,7 @@ extension MultiLineMerger {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-ipt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("rules").path
-        try AtomicFile.write(Array(try JailWriter.render([result], format: format).utf8), to: file)
+        try AtomicFile.write(Array(try render(format).utf8), to: file)
         // In a fresh network namespace, so the host's tables are never touched.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
@@ -303,7 +315,7 @@ extension MultiLineMerger {
         try AtomicFile.write(Array("two\n".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "two\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.txt"])
-        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write([1], to: "/nonexistent-dir/x") }
+        #expect(throws: WriteError.self) { try AtomicFile.write([1], to: "/nonexistent-dir/x") }
     }
 }
 

@@ -29,18 +29,27 @@ public struct Scan: Sendable {
         self.options = options
     }
 
-    /// Scans `paths` with the single filter; `consume` receives every failure in input
+    /// Scans `inputs` with the single filter; `consume` receives every failure in input
     /// order, on the calling thread.
     public func run(
-        _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
+        _ inputs: [LogInput], progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Failure) -> Void
     ) -> ScanSummary {
-        run(paths, progress: progress) { (_: Int, failure: Failure) in consume(failure) }
+        run(inputs, progress: progress) { (_: Int, failure: Failure) in consume(failure) }
     }
 
-    /// Scans `paths`; `consume` receives (filter index, failure) in input order per filter.
+    /// Scans the files at `paths`; `consume` receives (filter index, failure) in input
+    /// order per filter.
     public func run(
         _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
+        consume: (Int, Failure) -> Void
+    ) -> ScanSummary {
+        run(paths.map(LogInput.file), progress: progress, consume: consume)
+    }
+
+    /// Scans `inputs`; `consume` receives (filter index, failure) in input order per filter.
+    public func run(
+        _ paths: [LogInput], progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Int, Failure) -> Void
     ) -> ScanSummary {
         let options = self.options, filters = self.filters
@@ -51,7 +60,7 @@ public struct Scan: Sendable {
                     ? MultiLineMerger(layout: filter.matcher.fieldLayout, detailed: options.detailed) : nil)
         }
         var summary = ScanSummary()
-        summary.files = paths.map { FileSummary(path: $0) }
+        summary.files = paths.map { FileSummary(path: $0.name) }
         let wanted = paths.indices.filter { file in filters.contains { $0.reads(file) } }
         for (f, filter) in filters.enumerated() {
             for file in paths.indices where !filter.reads(file) { assemblers[f].end(file: file, chunks: 0, consume: { _ in }) }
@@ -214,11 +223,13 @@ public struct Scan: Sendable {
         let detectors: [DateDetector]
     }
 
-    /// The filters' detectors for one file: with its modification time (one `stat`) as
-    /// "now" when so asked.
-    static func detectors(_ filters: [ScanFilter], for path: String, options: ScanOptions) -> [DateDetector] {
+    /// The filters' detectors for one input: with a file's modification time (one `stat`)
+    /// as "now" when so asked.
+    static func detectors(_ filters: [ScanFilter], for input: LogInput, options: ScanOptions) -> [DateDetector] {
         var info = stat()
-        guard options.yearAnchor == .fileModificationTime, stat(path, &info) == 0 else { return filters.map(\.detector) }
+        guard options.yearAnchor == .fileModificationTime, let path = input.path, stat(path, &info) == 0 else {
+            return filters.map(\.detector)
+        }
         return filters.map { $0.detector.anchored(at: Int(info.st_mtim.tv_sec)) }
     }
 
@@ -227,41 +238,36 @@ public struct Scan: Sendable {
         case fileEnded(Int, FileSummary)
     }
 
-    /// Reads one file into chunks: `acquire` gives an empty buffer, `emit` takes a full one.
+    /// Reads one input into chunks: `acquire` gives an empty buffer, `emit` takes a full one.
     static func read(
-        _ path: String, index: Int, options: ScanOptions, progress: (@Sendable (Int) -> Void)?,
+        _ input: LogInput, index: Int, options: ScanOptions, progress: (@Sendable (Int) -> Void)?,
         acquire: () -> ChunkBuffer, release: (ChunkBuffer) -> Void,
         emit: (Int, ChunkBuffer) -> Void
     ) -> FileSummary {
-        var summary = FileSummary(path: path)
+        var summary = FileSummary(path: input.name)
         var seq = 0
         do {
-            let (source, compression) = try LogFile.open(path, engine: options.inflate)
-            summary.compression = compression
+            let reader = try LogReader(
+                input, capacity: options.chunkSize, engine: options.inflate, keepsUnterminatedLine: options.countsUnterminatedLine)
+            summary.compression = reader.compression
             summary.opened = true
-            let chunker = LineChunker(source: source, capacity: options.chunkSize)
-            chunker.keepsUnterminatedLine = options.countsUnterminatedLine
             var reported = 0
             var buffer = acquire()
-            while let count = try chunker.fill(buffer.storage) {
+            while let count = try reader.fill(buffer.storage) {
                 buffer.count = count
                 emit(seq, buffer)
                 seq += 1
                 buffer = acquire()
-                if let progress, chunker.bytesRead - reported >= 16 << 20 {
-                    progress(chunker.bytesRead - reported)
-                    reported = chunker.bytesRead
+                if let progress, reader.bytesRead - reported >= 16 << 20 {
+                    progress(reader.bytesRead - reported)
+                    reported = reader.bytesRead
                 }
             }
             release(buffer)
-            if let progress, chunker.bytesRead > reported { progress(chunker.bytesRead - reported) }
-            summary.bytes = chunker.bytesRead
-            summary.unterminatedBytes = chunker.unterminatedBytes
-            summary.warnings.append(contentsOf: source.warnings)
-            if chunker.longLines > 0 {
-                summary.warnings.append(
-                    ScanError(.lineTooLong, path: path, "\(chunker.longLines) line(s) longer than \(options.chunkSize) bytes were cut"))
-            }
+            if let progress, reader.bytesRead > reported { progress(reader.bytesRead - reported) }
+            summary.bytes = reader.bytesRead
+            summary.unterminatedBytes = reader.unterminatedBytes
+            summary.warnings.append(contentsOf: reader.warnings)
         } catch {
             summary.warnings.append(error)
         }

@@ -127,19 +127,39 @@ public struct JailReplay: Sendable {
     public func run(
         progress: (@Sendable (Int) -> Void)? = nil, each: FailureSink? = nil
     ) -> Outcome {
-        let (paths, filters, indexOf) = scanPlan()
         var intake = Intake(self, each: each)
-        let summary = Scan(filters: filters, options: options).run(paths, progress: progress) { f, failure in
-            intake.take(f, failure, file: paths[failure.file])
+        let scanned = scan(progress: progress) { f, failure, path in intake.take(f, failure, file: path) }
+        return intake.finish(counters: scanned.summary.filterCounters, logFiles: scanned.logFiles, summary: scanned.summary)
+    }
+
+    /// What ``scan(adding:progress:consume:)`` read.
+    public struct Scanned: Sendable {
+        /// Files, bytes, counters (per filter: the jails', then those added), warnings.
+        public let summary: ScanSummary
+        /// Per jail, how each of its files was read, in reading order.
+        public let logFiles: [[FileSummary]]
+    }
+
+    /// The one scan of the jails' logs, which `jails`, `map` and `tune` run: every file read
+    /// once however many jails read it, each jail's filter over its own files (in their
+    /// order, so that multi-line state carries across a rotated set), and the filters
+    /// `extra` makes from the jails' (tune's logins) after them.
+    /// - Parameter consume: takes (filter index, failure, the file's path) on the calling
+    ///   thread, in each filter's input order.
+    public func scan(
+        adding extra: ([ScanFilter]) -> [ScanFilter] = { _ in [] }, progress: (@Sendable (Int) -> Void)? = nil,
+        consume: (Int, Failure, String) -> Void
+    ) -> Scanned {
+        let (paths, filters, indexOf) = scanPlan()
+        let summary = Scan(filters: filters + extra(filters), options: options).run(paths, progress: progress) { f, failure in
+            consume(f, failure, paths[failure.file])
         }
-        return intake.finish(
-            counters: summary.filterCounters, logFiles: jails.map { jail in jail.files.map { summary.files[indexOf[$0]!] } },
-            summary: summary)
+        return Scanned(summary: summary, logFiles: jails.map { jail in jail.files.map { summary.files[indexOf[$0]!] } })
     }
 
     /// The files of the scan (each once, in the jails' order) and each jail's filter over
     /// its files; `indexOf` maps a path to its place.
-    public func scanPlan() -> (paths: [String], filters: [ScanFilter], indexOf: [String: Int]) {
+    package func scanPlan() -> (paths: [String], filters: [ScanFilter], indexOf: [String: Int]) {
         var paths: [String] = []
         var indexOf: [String: Int] = [:]
         var filters: [ScanFilter] = []

@@ -90,41 +90,34 @@ public final class RegexReporter {
             templateNames: detector.templateNames)
     }
 
-    /// Reads `paths` in order (plain or compressed; `/dev/stdin` for standard input) and
-    /// feeds every line; `found` gets each line's failures when it has any and is not
-    /// ignored (fail2ban-regex's `-o`).
+    /// Reads `inputs` in order (plain or compressed files, `/dev/stdin` for standard input,
+    /// or bytes) and feeds every line; `found` gets each line's failures when it has any and
+    /// is not ignored (fail2ban-regex's `-o`).
     public func run(
-        _ paths: [String], scanOptions: ScanOptions, found: (([Found]) -> Void)? = nil
+        _ inputs: [LogInput], scanOptions: ScanOptions, found: (([Found]) -> Void)? = nil
     ) {
-        for path in paths {
-            detector = Scan.detectors([compiled.scanFilter()], for: path, options: scanOptions)[0]
+        for input in inputs {
+            detector = Scan.detectors([compiled.scanFilter()], for: input, options: scanOptions)[0]
             do {
-                let (source, _) = try LogFile.open(path, engine: scanOptions.inflate)
-                let chunker = LineChunker(source: source, capacity: scanOptions.chunkSize)
                 // fail2ban-regex reads complete lines only (FileContainer.readline).
-                chunker.keepsUnterminatedLine = scanOptions.countsUnterminatedLine
+                let reader = try LogReader(
+                    input, capacity: scanOptions.chunkSize, engine: scanOptions.inflate,
+                    keepsUnterminatedLine: scanOptions.countsUnterminatedLine)
                 if scanOptions.threads > 1 && maxLines == 1 {
-                    try runParallel(chunker, threads: scanOptions.threads, chunkSize: scanOptions.chunkSize, found: found)
+                    try runParallel(reader, threads: scanOptions.threads, chunkSize: scanOptions.chunkSize, found: found)
                 } else {
-                    let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: scanOptions.chunkSize, alignment: 64)
-                    defer { storage.deallocate() }
-                    while let count = try chunker.fill(storage) {
-                        let bytes = UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                    try reader.forEachChunk { bytes in
                         let candidates = Self.candidates(bytes, matcher)
                         LineScanner.forEachLine(in: bytes) { line, _ in
                             feed(line, candidate: candidates?.contains(Self.offset(of: line, in: bytes)) ?? true, found: found)
                         }
+                        return true
                     }
                 }
-                report.bytes += chunker.bytesRead
-                if chunker.unterminatedBytes > 0 { report.unterminated.append((path, chunker.unterminatedBytes)) }
+                report.bytes += reader.bytesRead
+                if reader.unterminatedBytes > 0 { report.unterminated.append((input.name, reader.unterminatedBytes)) }
                 report.filesRead += 1
-                report.warnings += source.warnings
-                if chunker.longLines > 0 {
-                    report.warnings.append(
-                        ScanError(
-                            .lineTooLong, path: path, "\(chunker.longLines) line(s) longer than \(scanOptions.chunkSize) bytes were cut"))
-                }
+                report.warnings += reader.warnings
             } catch {
                 report.warnings.append(error)
             }
@@ -151,7 +144,7 @@ public final class RegexReporter {
     /// if no date template had been used before it; when its first dated line would take
     /// another template after the chunk before (fail2ban tries the last one first), the
     /// rest of that chunk is done again in order, so the report never depends on threads.
-    func runParallel(_ chunker: LineChunker, threads: Int, chunkSize: Int, found: (([Found]) -> Void)?) throws(ScanError) {
+    func runParallel(_ chunker: LogReader, threads: Int, chunkSize: Int, found: (([Found]) -> Void)?) throws(ScanError) {
         let batch = 2 * threads
         typealias Analysed = (offset: Int, count: Int, analysis: LineAnalysis)
         /// A batch's buffers, each with its worker's scratch and the analysis it produces.

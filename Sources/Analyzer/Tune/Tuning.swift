@@ -47,28 +47,29 @@ public struct Tuning: Sendable {
         progress: (@Sendable (Int) -> Void)? = nil, each: ((Failure, String?) -> Void)? = nil,
         detail: TuneGrid.Detail = .everything, emit: ((TuneOutcome) -> Void)? = nil
     ) -> Result {
-        var (paths, filters, indexOf) = replay.scanPlan()
-        if let success {
-            // The logins: the success filter over the jail's files, users kept.
-            var logins = success.scanFilter(files: filters[0].files)
-            logins.gathersLogins = true
-            filters.append(logins)
-        }
         var ledger = FailureLedger()
         var intake = JailReplay.Intake(replay) { _, failure, file in
             ledger.add(failure)
             each?(failure, file)
         }
-        let summary = Scan(filters: filters, options: replay.options).run(paths, progress: progress) { f, failure in
+        let success = self.success
+        let scanned = replay.scan(
+            adding: { filters in
+                // The logins: the success filter over the jail's files, users kept.
+                guard let success else { return [] }
+                var logins = success.scanFilter(files: filters[0].files)
+                logins.gathersLogins = true
+                return [logins]
+            }, progress: progress
+        ) { f, failure, path in
             // The success filter's matches are logins, gathered apart (none comes here unless a
             // success regex has `<F-MLFID>`, whose merged matches are not counted).
-            if f == 0 { intake.take(0, failure, file: paths[failure.file]) }
+            if f == 0 { intake.take(0, failure, file: path) }
         }
+        let summary = scanned.summary
         var book = summary.logins.count > 1 ? summary.logins[1] : LoginBook()
         if replay.since != nil || replay.until != nil { book = book.restricted(to: replay.since ?? .min, replay.until ?? .max) }
-        let own = intake.finish(
-            counters: [summary.filterCounters[0]], logFiles: [replay.jails[0].files.map { summary.files[indexOf[$0]!] }],
-            summary: summary)
+        let own = intake.finish(counters: [summary.filterCounters[0]], logFiles: [scanned.logFiles[0]], summary: summary)
         ledger.finish()
         let logins = book
         var outcomes: [TuneOutcome] = []

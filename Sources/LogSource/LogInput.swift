@@ -1,0 +1,37 @@
+/// A log to read: a file (plain or compressed, a FIFO, `/dev/stdin`), or bytes already in
+/// memory (a log line given on the command line).
+public enum LogInput: Sendable, Hashable {
+    case file(String)
+    /// Bytes read as a log, named `name` in messages and reports.
+    case memory(name: String, bytes: [UInt8])
+
+    /// How messages and reports name it.
+    public var name: String {
+        switch self {
+        case .file(let path): path
+        case .memory(let name, _): name
+        }
+    }
+
+    /// The file's path, or nil for bytes in memory.
+    public var path: String? {
+        if case .file(let path) = self { return path }
+        return nil
+    }
+}
+
+/// Bytes in memory as a byte source.
+final class MemorySource: ByteSource {
+    let bytes: [UInt8]
+    var offset = 0
+    var warnings: [ScanError] { [] }
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+        let n = min(buffer.count, bytes.count - offset)
+        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+        offset += n
+        return n
+    }
+}

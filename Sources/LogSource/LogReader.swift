@@ -1,0 +1,68 @@
+/// A log opened and cut into chunks of whole lines: the one way every reader of logs (the
+/// scan, the regex report, the lines `--compare` shows, ledgers) opens an input, chooses
+/// its decompressor, fills buffers and counts what it had to cut.
+///
+/// A line longer than a chunk is cut at the chunk's size and counted (``warnings`` says
+/// how many); a last line without `\n` is left out unless ``LogReader/init(_:capacity:engine:keepsUnterminatedLine:)``
+/// keeps it, and its bytes are counted in ``unterminatedBytes``.
+public final class LogReader {
+    /// What is read.
+    public let input: LogInput
+    /// The compression detected from the input's first bytes.
+    public let compression: Compression
+    let source: any ByteSource
+    let chunker: LineChunker
+
+    /// Opens `input`.
+    /// - Parameters:
+    ///   - capacity: the size of every buffer given to ``fill(_:)``, and the longest line kept whole.
+    ///   - keepsUnterminatedLine: read a last line that has no `\n` (it may be half written).
+    /// - Throws: `ScanError` when the file cannot be opened or its compression is not supported.
+    public init(
+        _ input: LogInput, capacity: Int = 1 << 20, engine: InflateEngine = .isal, keepsUnterminatedLine: Bool = false
+    ) throws(ScanError) {
+        self.input = input
+        switch input {
+        case .file(let path): (source, compression) = try LogFile.open(path, engine: engine)
+        case .memory(_, let bytes): (source, compression) = (MemorySource(bytes), .none)
+        }
+        chunker = LineChunker(source: source, capacity: capacity)
+        chunker.keepsUnterminatedLine = keepsUnterminatedLine
+    }
+
+    /// The size of the buffers ``fill(_:)`` takes.
+    public var capacity: Int { chunker.capacity }
+
+    /// Fills `buffer` (of ``capacity`` bytes) with whole lines.
+    /// - Returns: how many bytes hold whole lines, or nil at the end of the input.
+    public func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int? { try chunker.fill(buffer) }
+
+    /// Calls `body` with each chunk of whole lines, in a buffer of its own, until the end
+    /// or until `body` returns false.
+    public func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws(ScanError) -> Bool) throws(ScanError) {
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+        defer { storage.deallocate() }
+        while let count = try fill(storage) {
+            guard try body(UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)) else {
+                return
+            }
+        }
+    }
+
+    /// Decompressed bytes read so far.
+    public var bytesRead: Int { chunker.bytesRead }
+    /// Lines cut because they were longer than a chunk.
+    public var longLines: Int { chunker.longLines }
+    /// Bytes of a last line without `\n` that were left out.
+    public var unterminatedBytes: Int { chunker.unterminatedBytes }
+
+    /// Problems met that did not stop reading: the decompressor's (trailing garbage), and
+    /// lines cut for their length.
+    public var warnings: [ScanError] {
+        var warnings = source.warnings
+        if longLines > 0 {
+            warnings.append(ScanError(.lineTooLong, path: input.name, "\(longLines) line(s) longer than \(capacity) bytes were cut"))
+        }
+        return warnings
+    }
+}

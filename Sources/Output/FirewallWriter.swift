@@ -1,0 +1,40 @@
+import Analyzer
+
+/// One firewall's file: what a consumer (iptables-restore, ipset, nft, firewalld,
+/// CrowdSec) loads, made from jails whose names, protocols and ports were checked
+/// (``FirewallJail``). A new firewall is one conformance in a file of its own and a case of
+/// ``OutputFormat``.
+package protocol FirewallFile: Sendable {
+    /// The format, for the last check of every line (``FirewallFileCheck``).
+    var format: OutputFormat { get }
+    /// The file for `jails`, keeping only bans still running at `activeAt` when given.
+    func render(_ jails: [FirewallJail], activeAt: Int?) -> String
+}
+
+/// The writer of every ``FirewallFile``: the jails checked, the file rendered and checked
+/// line by line against the shapes failscan writes, then delivered.
+package struct FirewallWriter<File: FirewallFile>: JailRendering {
+    let file: File
+
+    package init(_ file: File) { self.file = file }
+
+    package func render(_ results: [JailResult], activeAt: Int?) throws(OutputError) -> String {
+        do {
+            var jails: [FirewallJail] = []
+            for result in results { jails.append(try FirewallJail(result)) }
+            try FirewallJail.checkDistinct(jails)
+            let text = file.render(jails, activeAt: activeAt)
+            try FirewallFileCheck.verify(text, format: file.format)
+            return text
+        } catch {
+            throw .firewall(error)
+        }
+    }
+}
+
+extension RenderedWriter {
+    /// The writer of a firewall file.
+    package convenience init<File: FirewallFile>(firewall file: File, _ settings: OutputSettings) {
+        self.init(FirewallWriter(file), settings)
+    }
+}

@@ -1,0 +1,145 @@
+import Analyzer
+import Fail2banConfig
+import Foundation
+import Matcher
+
+/// fail2ban-regex's report as it prints it: "Running tests" (what was read and how), then
+/// `printStats`, section by section; and `-o`'s one line per failure.
+package enum RegexReportText {
+    /// What the "Running tests" part says.
+    package struct Header: Sendable {
+        /// The filter as given (a file's name and path are taken from the filter).
+        package var filter: String
+        package var ignoreregex: String?
+        /// `-L` was given.
+        package var maxLinesGiven: Bool
+        /// The date patterns in use (given, else the filter's).
+        package var datePatterns: [String]
+        /// The log argument, and whether it was a line of log.
+        package var log: String
+        package var isLine: Bool
+        /// The names of the inputs read.
+        package var inputs: [String]
+
+        package init(
+            filter: String, ignoreregex: String?, maxLinesGiven: Bool, datePatterns: [String], log: String, isLine: Bool, inputs: [String]
+        ) {
+            self.filter = filter
+            self.ignoreregex = ignoreregex
+            self.maxLinesGiven = maxLinesGiven
+            self.datePatterns = datePatterns
+            self.log = log
+            self.isLine = isLine
+            self.inputs = inputs
+        }
+    }
+
+    /// fail2ban-regex's "Running tests" part: what was read and how.
+    package static func header(_ header: Header, _ compiled: CompiledFilter) -> String {
+        var out = "\nRunning tests\n=============\n\n"
+        if let file = compiled.config.files.last {
+            out += "Use   failregex filter file : \(compiled.config.name), file: \(file)\n"
+        } else {
+            out += "Use   failregex line : \(short(header.filter))\n"
+        }
+        if let ignoreregex = header.ignoreregex { out += "Use ignoreregex line : \(short(ignoreregex))\n" }
+        if compiled.maxLines > 1 || header.maxLinesGiven { out += "Use         maxlines : \(compiled.maxLines)\n" }
+        if !header.datePatterns.isEmpty { out += "Use      datepattern : \(header.datePatterns.joined(separator: ", "))\n" }
+        if header.isLine {
+            out += "Use      single line : \(short(header.log))\n"
+        } else {
+            for path in header.inputs { out += "Use         log file : \(path)\n" }
+        }
+        return out + "\n"
+    }
+
+    /// fail2ban's `shortstr`: at most 53 characters, the rest as "...".
+    static func short(_ text: String) -> String { text.count > 53 ? String(text.prefix(50)) + "..." : text }
+
+    /// fail2ban-regex's `printStats`, section by section; lines kept are printed when fewer
+    /// than `limit` (or all of them when so asked).
+    package static func results(
+        _ report: RegexReport, _ compiled: CompiledFilter, seconds: Double, limit: Int, options: RegexReporter.Options
+    ) -> String {
+        let patterns = compiled.config.patterns
+        var out = "\nResults\n=======\n"
+        func list(_ items: [String], header: String? = nil) {
+            guard !items.isEmpty else { return }
+            out += (header.map { "|- \($0)\n" } ?? "") + "|  " + items.joined(separator: "\n|  ") + "\n`-\n"
+        }
+        if let hits = report.prefregexHits {
+            out += "\nPrefregex: \(hits) total\n"
+            list([patterns.prefregex ?? ""])
+        }
+        for (title, regexes, hits) in [
+            ("Failregex", patterns.failregex, report.failregexHits), ("Ignoreregex", patterns.ignoreregex, report.ignoreregexHits),
+        ] {
+            out += "\n\(title): \(hits.reduce(0, +)) total\n"
+            list(
+                regexes.indices.filter { hits[$0] > 0 }.map { String(format: "%2d) [%d] ", $0 + 1, hits[$0]) + regexes[$0] },
+                header: " #) [# of hits] regular expression")
+        }
+        out += "\nDate template hits:\n"
+        let templates = report.templateNames.indices.filter { report.templateHits[$0] > 0 }
+            .sorted { report.templateHits[$0] > report.templateHits[$1] }
+        list(templates.map { "[\(report.templateHits[$0])] \(report.templateNames[$0])" }, header: "[# of hits] date format")
+        out += "\nLines: \(report.lines) lines, \(report.ignored) ignored, \(report.matched) matched, \(report.missed) missed\n"
+        out += String(format: "[processed in %.2f sec]\n\n", seconds)
+        for (kind, count, lines, keep) in [
+            ("matched", report.matched, report.matchedLines, options.keepMatched),
+            ("ignored", report.ignored, report.ignoredLines, options.keepIgnored),
+            ("missed", report.missed, report.missedLines, options.keepMissed),
+        ] where keep != .none && count > 0 {
+            if count < limit || keep == .all {
+                list(lines, header: kind.prefix(1).uppercased() + kind.dropFirst() + " line(s):")
+            } else {
+                out +=
+                    "\(kind.prefix(1).uppercased() + kind.dropFirst()) line(s): too many to print.  Use --print-all-\(kind) to print all \(count) lines\n"
+            }
+        }
+        return out
+    }
+
+    /// One failure as `-o` asks: `id`/`fid`, `ip`, `msg`, a field's name, or a template
+    /// whose `<tag>`s are replaced (`<ip>`, `<fid>`, `<time>`, `<msg>`/`<matches>`,
+    /// `<F-NAME>` and field names).
+    package static func failure(_ token: String, _ found: RegexReporter.Found) -> String {
+        switch token {
+        case "id", "fid": return found.id
+        case "ip": return found.ip
+        case "msg", "matches": return found.lines.joined(separator: "\n")
+        default: break
+        }
+        guard token.contains("<") else { return found.fields[token] ?? "None" }
+        var values = found.fields
+        values["ip"] = found.ip
+        values["fid"] = found.id
+        values["time"] = found.time.map { "\($0).0" } ?? "None" // Python prints its float
+        values["matches"] = found.lines.joined(separator: "\n")
+        // fail2ban-regex writes a template with <msg> once per line of the failure.
+        if token.contains("<msg>") && found.lines.count > 1 {
+            return found.lines.map { line in
+                var one = found
+                one.lines = [line]
+                return failure(token, one)
+            }.joined(separator: "\n")
+        }
+        values["msg"] = found.lines.first ?? found.line
+        var out = ""
+        var rest = Substring(token)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            out += rest[..<open]
+            let tag = String(rest[rest.index(after: open)..<close])
+            let key = tag.hasPrefix("F-") ? String(tag.dropFirst(2)).lowercased() : tag
+            if let value = values[key] {
+                out += value
+            } else if tag.hasPrefix("F-") {
+                out += ""
+            } else {
+                out += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,141 @@
+import Analyzer
+import Fail2banConfig
+import Foundation
+import LogSource
+import Matcher
+import Output
+import OutputBasics
+
+extension RegexCommand {
+    func run() throws {
+        try ExitStatus.run {
+            var compiled = try compile(filter)
+            let profiler = costs ? RegexProfiler(slots: compiled.matcher.profileSlots) : nil
+            compiled.matcher.profiler = profiler
+            if let explain {
+                let explained = LineExplanation(explain, compiled)
+                return StandardOutput.write(json ? JSONLines().line(explained) : RegexDetailText.explanation(explained))
+            }
+            if showPatterns { return StandardOutput.write(RegexDetailText.patterns(compiled)) }
+            let log = RegexLog(self.log, rotated: rotated)
+            if let compareFilter { return try compare(compiled, with: compareFilter, log: log) }
+            if !json {
+                try report(compiled, log: log)
+                if !costs { return }
+            }
+            let scanStarted = ContinuousClock.now
+            let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
+            var out: [UInt8] = []
+            let result = scan.run(log.inputs) { (failure: Failure) in
+                guard json else { return }
+                let row = MatchedLineRow(
+                    file: log.inputs[failure.file].name, line: failure.line, time: failure.time, ip: failure.id.description,
+                    failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
+                row.writeJSON(to: &out)
+                out.append(10)
+                if out.count > 1 << 16 {
+                    StandardOutput.write(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            // In text mode the report has said what went wrong with the input.
+            if json {
+                for warning in result.warnings { Diagnostics.warning(warning.description) }
+                filterArguments.reportUnterminated(result)
+            }
+            guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
+            if json {
+                StandardOutput.write(out)
+                // After the matched lines, the report as one object {"report": ...}.
+                try report(compiled, log: log)
+            }
+            if let profiler {
+                let elapsed = (ContinuousClock.now - scanStarted).components
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                let summary = RegexCosts(profiler.totals(), compiled, summary: result, seconds: seconds)
+                // With --json, after the matched lines, one object of another shape: {"costs": ...}.
+                StandardOutput.write(json ? JSONLines().line(summary) : RegexDetailText.costs(summary))
+            }
+            // In text mode the report has said which lines hit PCRE2's limits.
+            Diagnostics.report(result.counters.findings(limits: json))
+            if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
+        }
+    }
+
+    /// The filter, ignoreregex and options given, compiled; its notes said.
+    func compile(_ spec: String) throws -> CompiledFilter {
+        let compiled = try CompiledFilter(
+            spec: spec, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex,
+            useDNS: useDNS, maxLines: maxLines, arguments: logType.map { ["logtype": $0] } ?? [:])
+        for note in compiled.notes { Diagnostics.note("\(spec): \(note)") }
+        return compiled
+    }
+
+    /// fail2ban-regex's report (or, with `-o`, its one line per failure) on the log.
+    func report(_ compiled: CompiledFilter, log: RegexLog) throws {
+        var options = RegexReporter.Options()
+        // fail2ban-regex keeps maxlines + 1 lines of each kind and prints them when fewer
+        // than maxlines (its -L, else 20).
+        let limit = maxLines ?? 20
+        options.checkAll = !noCheckAll && out == nil
+        options.ignorePending = out != nil
+        options.keepMatched = printAllMatched ? .all : .none
+        options.keepMissed = printNoMissed ? .none : printAllMissed ? .all : .first(limit + 1)
+        options.keepIgnored = printNoIgnored ? .none : printAllIgnored ? .all : .first(limit + 1)
+        options.useDNS = useDNS ?? (compiled.config.patterns.useDNS ? .warn : .no)
+        var unshared = compiled
+        unshared.matcher.profiler = nil
+        let reporter = RegexReporter(filter: unshared, options: options)
+        let started = ContinuousClock.now
+        var text = ""
+        // -o: each line's failures as they are found (the report keeps none).
+        let found = out.map { out in
+            { (found: [RegexReporter.Found]) in
+                for failure in found { text += RegexReportText.failure(out, failure) + "\n" }
+                if text.utf8.count > 1 << 16 {
+                    StandardOutput.write(text)
+                    text = ""
+                }
+            }
+        }
+        reporter.run(log.inputs, scanOptions: filterArguments.scanOptions(), found: found)
+        StandardOutput.write(text)
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let report = reporter.report
+        // With --json, the scan before this one has said what went wrong with the input.
+        if json { return StandardOutput.write(JSONLines().line(["report": RegexReportJSON(report, compiled, seconds: seconds)])) }
+        for warning in report.warnings { Diagnostics.warning(warning.description) }
+        for file in report.unterminated {
+            Diagnostics.note(
+                "\(file.path): the last line has no newline (\(file.bytes) bytes) and was not read: it may be half written (--count-unterminated reads it)"
+            )
+        }
+        guard report.filesRead > 0 else { throw ExitStatus.NoInput() }
+        if out == nil {
+            let header = RegexReportText.Header(
+                filter: filter, ignoreregex: ignoreregex, maxLinesGiven: maxLines != nil,
+                datePatterns: filterArguments.datePatterns.isEmpty ? compiled.config.datePatterns : filterArguments.datePatterns,
+                log: self.log, isLine: log.isLine, inputs: log.inputs.map(\.name))
+            StandardOutput.write(
+                RegexReportText.header(header, compiled)
+                    + RegexReportText.results(report, compiled, seconds: seconds, limit: limit, options: options))
+        }
+        if report.limitHits > 0 {
+            Diagnostics.warning("\(report.limitHits) line(s) were given up on because a regex hit PCRE2's match limits (counted as missed)")
+        }
+        if !report.warnings.isEmpty { throw ExitStatus.incompleteInput }
+    }
+
+    /// `--compare FILTER2`: both filters over the same logs in one pass.
+    func compare(_ first: CompiledFilter, with spec: String, log: RegexLog) throws {
+        let (comparison, result) = FilterComparison.run(
+            (first, try compile(spec)), specs: (filter, spec), inputs: log.inputs, options: filterArguments.scanOptions(),
+            shown: json ? Int.max : 20)
+        for warning in result.warnings { Diagnostics.warning(warning.description) }
+        filterArguments.reportUnterminated(result)
+        guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
+        StandardOutput.write(json ? JSONLines().line(["compare": comparison]) : RegexDetailText.comparison(comparison))
+        if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }
+    }
+}
