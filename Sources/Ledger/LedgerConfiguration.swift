@@ -31,6 +31,17 @@ public enum LedgerConfiguration {
         let value = FNV1a.hash(description(jails: jails, mapOptions: mapOptions).utf8)
         return String(value, radix: 16).leftPadded(to: 16)
     }
+
+    /// The options of a map that change what failures are found (they enter the hash):
+    /// "now", the time zone, date patterns, and whether unterminated last lines are read.
+    package static func mapOptions(_ options: FilterOptions, countsUnterminatedLine: Bool) -> [String] {
+        var mapOptions: [String] = []
+        if let now = options.now { mapOptions.append("now=\(now)") }
+        if let zone = options.timeZone { mapOptions.append("timezone=\(zone)") }
+        mapOptions += options.datePatterns.map { "datepattern=\($0)" }
+        if countsUnterminatedLine { mapOptions.append("count-unterminated") }
+        return mapOptions
+    }
 }
 
 extension String {

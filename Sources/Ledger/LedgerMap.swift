@@ -41,6 +41,26 @@ package struct LedgerMap {
             files: files, counters: scanned.summary.filterCounters)
     }
 
+    /// The jails of `selected` that read some of `files` (absolute paths), each with the
+    /// files its logpath names, and the files no jail reads.
+    /// - Throws: `ConfigError` when no jail's logpath names any of the files; the filters' errors.
+    package static func jails(
+        _ selected: [JailConfig], files: [String], options: FilterOptions, configDirectory: String
+    ) throws -> (jails: [JailReplay.Jail], unread: [String]) {
+        var jails: [JailReplay.Jail] = []
+        for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: files)) }
+        let read = Set(jails.flatMap(\.files))
+        guard !read.isEmpty else {
+            var seen = Set<String>()
+            let patterns = jails.flatMap(\.config.logPatterns).filter { seen.insert($0).inserted }
+            throw ConfigError(
+                file: configDirectory,
+                "no jail's logpath names any of the files (name them as the configuration's logpath does: \(patterns.joined(separator: " ")))"
+            )
+        }
+        return (jails, files.filter { !read.contains($0) })
+    }
+
     /// The name of a shard none was given for: a hash of its files' paths.
     package static func shardName(files: [String]) -> String {
         String(FNV1a.hash(files.sorted().joined(separator: "\n").utf8), radix: 16)

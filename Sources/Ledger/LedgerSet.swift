@@ -165,4 +165,27 @@ public struct LedgerSet: Sendable {
         summary.compression = Compression(rawValue: file.compression) ?? .none
         return summary
     }
+
+    /// The jails of the map, from `selected` (the same names, read from this machine's
+    /// configuration) over the ledgers' files, checked against the map's configuration.
+    /// - Throws: `ConfigError` when the jails, filters, logpath or logtimezone differ from
+    ///   the map's (another hash); the filters' errors.
+    package func jails(_ selected: [JailConfig], options: FilterOptions, configDirectory: String) throws -> [JailReplay.Jail] {
+        var jails: [JailReplay.Jail] = []
+        let allFiles = Array(files.keys)
+        for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles)) }
+        let hash = LedgerConfiguration.hash(jails: jails, mapOptions: header.mapOptions)
+        guard hash == header.configHash else {
+            throw ConfigError(
+                file: configDirectory,
+                "the ledgers were mapped under another configuration (jails, filters, logpath or logtimezone differ; hash \(header.configHash), here \(hash))"
+            )
+        }
+        return jails
+    }
+
+    /// What the maps met reading their files (each a warning), files in path order.
+    package var findings: [Finding] {
+        files.values.sorted { $0.path < $1.path }.flatMap { file in file.warnings.map { Finding(.warning, $0) } }
+    }
 }

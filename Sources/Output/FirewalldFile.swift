@@ -1,4 +1,3 @@
-import Analyzer
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import Analyzer
 import Foundation
 
 /// An `nft -f` file: one table with a v4 and a v6 set per jail and drop rules for the

@@ -1,4 +1,3 @@
-import Analyzer
 import OutputBasics
 
 /// What every writer is told besides the results: where the output goes, which bans it

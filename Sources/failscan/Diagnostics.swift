@@ -1,4 +1,5 @@
 import Analyzer
+import OutputBasics
 
 #if canImport(Glibc)
     import Glibc
@@ -9,9 +10,9 @@ import Analyzer
 /// escaped, so that a newline cannot forge a `failscan: error:` line and an escape
 /// sequence never reaches the terminal.
 enum Diagnostics {
-    static func error(_ message: String) { write("failscan: error: \(escaped(message))\n") }
-    static func warning(_ message: String) { write("failscan: warning: \(escaped(message))\n") }
-    static func note(_ message: String) { write("failscan: note: \(escaped(message))\n") }
+    static func error(_ message: String) { write("failscan: error: \(TerminalText.escaped(message))\n") }
+    static func warning(_ message: String) { write("failscan: warning: \(TerminalText.escaped(message))\n") }
+    static func note(_ message: String) { write("failscan: note: \(TerminalText.escaped(message))\n") }
 
     /// What a run found, in order.
     static func report(_ findings: [Finding]) {
@@ -23,31 +24,6 @@ enum Diagnostics {
         }
     }
 
-    /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or
-    /// `\x1b`-style escapes (a backslash itself stays as it is).
-    static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            guard isControl(scalar) else {
-                out.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                let hex = String(scalar.value, radix: 16)
-                out += scalar.value < 0x100 ? "\\x" + (hex.count < 2 ? "0" : "") + hex : "\\u{\(hex)}"
-            }
-        }
-        return out
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-    }
     static func write(_ text: String) {
         var text = text
         text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }

@@ -32,27 +32,25 @@ enum ExitStatus {
             try body()
         } catch let code as ExitCode {
             throw code
-        } catch let error as FilterError {
-            Diagnostics.error(error.description)
-            throw badConfiguration
-        } catch let error as OutputError {
-            Diagnostics.error(error.description)
-            switch error {
-            case .firewall: throw badConfiguration
-            case .write: throw noInputOrOutput
-            }
-        } catch let error as ConfigError {
-            Diagnostics.error(error.description)
-            throw badConfiguration
-        } catch let error as WriteError {
-            Diagnostics.error(error.description)
-            throw noInputOrOutput
-        } catch let error as LedgerReader.ReadError {
-            Diagnostics.error(error.description)
-            throw noInputOrOutput
         } catch is NoInput {
-            Diagnostics.error("no input could be read")
-            throw noInputOrOutput
+            throw fail("no input could be read", noInputOrOutput)
+        } catch let error as OutputError {
+            if case .firewall = error { throw fail(error, badConfiguration) }
+            throw fail(error, noInputOrOutput)
+        } catch let error as FilterError {
+            throw fail(error, badConfiguration)
+        } catch let error as ConfigError {
+            throw fail(error, badConfiguration)
+        } catch let error as WriteError {
+            throw fail(error, noInputOrOutput)
+        } catch let error as LedgerReader.ReadError {
+            throw fail(error, noInputOrOutput)
         }
+    }
+
+    /// Says `error` on standard error; gives back `code` to exit with.
+    static func fail(_ error: some CustomStringConvertible, _ code: ExitCode) -> ExitCode {
+        Diagnostics.error(error.description)
+        return code
     }
 }

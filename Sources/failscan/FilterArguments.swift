@@ -98,18 +98,4 @@ struct FilterArguments: ParsableArguments {
         return options
     }
 
-    /// Notes on last lines left out because they have no newline.
-    func reportUnterminated(_ summary: ScanSummary) {
-        for file in summary.unterminated {
-            Diagnostics.note(
-                "\(file.path): the last line has no newline (\(file.unterminatedBytes) bytes) and was not read: it may be half written (--count-unterminated reads it)"
-            )
-        }
-    }
-
-    /// Which rule gave dates without a year their year, for the statistics line.
-    var yearRule: String {
-        guard let now else { return "year of dates without one: fail2ban's rule anchored on each file's modification time" }
-        return "year of dates without one: fail2ban's rule with --now \(now)"
-    }
 }

@@ -1,9 +1,7 @@
 import Analyzer
 import ArgumentParser
-import Fail2banConfig
 import Foundation
 import Ledger
-import LogSource
 
 /// `failscan map`: one shard's failures, as ledgers for `failscan reduce`.
 struct MapCommand: ParsableCommand {
@@ -50,35 +48,13 @@ struct MapCommand: ParsableCommand {
         if let shard, let problem = LedgerLimits.shardNameProblem(shard) { throw ValidationError("--shard \(problem)") }
     }
 
-    /// The map options that change what failures are found (they enter the ledger's hash).
-    static func mapOptions(_ arguments: FilterArguments) -> [String] {
-        var options: [String] = []
-        if let now = arguments.now { options.append("now=\(now)") }
-        if let zone = arguments.timezone { options.append("timezone=\(zone)") }
-        options += arguments.datePatterns.map { "datepattern=\($0)" }
-        if arguments.countUnterminated { options.append("count-unterminated") }
-        return options
-    }
-
     func run() throws {
         try ExitStatus.run {
             let selected = try JailsCommand.select(jail, configDirectory: filterArguments.config)
             let options = filterArguments.filterOptions
             let absolute = files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            var jails: [JailReplay.Jail] = []
-            for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: absolute)) }
-            let read = Set(jails.flatMap(\.files))
-            guard !read.isEmpty else {
-                var seen = Set<String>()
-                let patterns = jails.flatMap(\.config.logPatterns).filter { seen.insert($0).inserted }
-                throw ConfigError(
-                    file: filterArguments.config,
-                    "no jail's logpath names any of the files (name them as the configuration's logpath does: \(patterns.joined(separator: " ")))"
-                )
-            }
-            for file in absolute where !read.contains(file) {
-                Diagnostics.warning("\(file): no jail's logpath names it; not read")
-            }
+            let (jails, unread) = try LedgerMap.jails(selected, files: absolute, options: options, configDirectory: filterArguments.config)
+            for file in unread { Diagnostics.warning("\(file): no jail's logpath names it; not read") }
             var scanOptions = filterArguments.scanOptions(detailed: true)
             scanOptions.detailed = true
             let replay = JailReplay(jails: jails, options: scanOptions)
@@ -86,12 +62,12 @@ struct MapCommand: ParsableCommand {
             for note in replay.notes where !note.contains("no log file matches") { Diagnostics.note(note) }
             let map = LedgerMap(
                 replay, shard: shard ?? LedgerMap.shardName(files: absolute), partitions: partitions,
-                mapOptions: Self.mapOptions(filterArguments), failscan: Failscan.number,
-                progress: Progress.makeReporter(paths: Array(read)))
+                mapOptions: LedgerConfiguration.mapOptions(
+                    filterArguments.filterOptions, countsUnterminatedLine: filterArguments.countUnterminated), failscan: Failscan.number,
+                progress: Progress.makeReporter(paths: Array(Set(jails.flatMap(\.files)))))
             Progress.finish()
             let summary = map.summary
-            for warning in summary.warnings { Diagnostics.warning(warning.description) }
-            filterArguments.reportUnterminated(summary)
+            Diagnostics.report(summary.inputFindings)
             guard summary.filesRead > 0 || summary.files.isEmpty else { throw ExitStatus.NoInput() }
             do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
                 Diagnostics.error("\(out): cannot create the directory: \(error.localizedDescription)")

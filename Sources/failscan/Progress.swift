@@ -14,7 +14,7 @@ enum Progress {
     /// A reporter for a scan of `paths`, or nil when stderr is not a terminal.
     static func makeReporter(paths: [String]) -> (@Sendable (Int) -> Void)? {
         guard Diagnostics.isTerminal else { return nil }
-        let total = plainTotal(paths)
+        let total = RotatedSet.plainSize(paths)
         started.store(now(), ordering: .relaxed)
         return { delta in
             let done = bytes.wrappingAdd(delta, ordering: .relaxed).newValue
@@ -38,18 +38,6 @@ enum Progress {
             text += String(format: ", %d:%02d left", left / 60, left % 60)
         }
         return text
-    }
-
-    /// The sum of the files' sizes when none is compressed (by name), else nil.
-    static func plainTotal(_ paths: [String]) -> Int? {
-        var total = 0
-        for path in paths {
-            if RotatedSet.compressionSuffixes.contains(where: { path.hasSuffix($0) }) { return nil }
-            var info = stat()
-            guard stat(path, &info) == 0 else { continue }
-            total += Int(info.st_size)
-        }
-        return total
     }
 
     static func now() -> Int { Int(DispatchTime.now().uptimeNanoseconds) }

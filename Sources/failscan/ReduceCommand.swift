@@ -1,9 +1,6 @@
 import Analyzer
 import ArgumentParser
-import Fail2banConfig
-import Foundation
 import Ledger
-import LogSource
 
 /// `failscan reduce`: ledgers of every shard in, what one `failscan jails` would write out.
 struct ReduceCommand: ParsableCommand {
@@ -50,30 +47,18 @@ struct ReduceCommand: ParsableCommand {
             let read = try LedgerReader.readAll(ledgers, headersOnly: true)
             guard !read.isEmpty else { throw ExitStatus.NoInput() }
             let set = try LedgerSet(read, failscan: Failscan.number)
-            let header = set.header, files = set.files
             // The jails, from this configuration, checked against the map's.
-            let selected = try JailsCommand.select(header.jails, configDirectory: filterArguments.config)
-            let options = filterArguments.filterOptions
-            var jails: [JailReplay.Jail] = []
-            let allFiles = Array(files.keys)
-            for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles)) }
-            let hash = LedgerConfiguration.hash(jails: jails, mapOptions: header.mapOptions)
-            guard hash == header.configHash else {
-                throw ConfigError(
-                    file: filterArguments.config,
-                    "the ledgers were mapped under another configuration (jails, filters, logpath or logtimezone differ; hash \(header.configHash), here \(hash))"
-                )
-            }
+            let selected = try JailsCommand.select(set.header.jails, configDirectory: filterArguments.config)
+            let jails = try set.jails(selected, options: filterArguments.filterOptions, configDirectory: filterArguments.config)
             var replay = replayArguments.replay(jails, options: filterArguments.scanOptions())
             replay.recidiveFromReplay = recidiveFromReplay
-            for file in files.values.sorted(by: { $0.path < $1.path }) {
-                for warning in file.warnings { Diagnostics.warning(warning) }
-            }
-            let warned = files.values.contains { !$0.warnings.isEmpty }
+            // What the maps met reading their files.
+            let findings = set.findings
+            Diagnostics.report(findings)
             try replayArguments.execute(jails: jails, notes: replay.notes, filterArguments: filterArguments) { _, each in
                 try set.reduce(replay, each: each)
             }
-            if warned { throw ExitStatus.incompleteInput }
+            if !findings.isEmpty { throw ExitStatus.incompleteInput }
         }
     }
 }

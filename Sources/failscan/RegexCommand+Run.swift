@@ -1,7 +1,5 @@
 import Analyzer
 import Fail2banConfig
-import Foundation
-import LogSource
 import Matcher
 import Output
 import OutputBasics
@@ -25,27 +23,15 @@ extension RegexCommand {
             }
             let scanStarted = ContinuousClock.now
             let scan = Scan(filters: [compiled.scanFilter()], options: filterArguments.scanOptions(detailed: true))
-            var out: [UInt8] = []
-            let result = scan.run(log.inputs) { (failure: Failure) in
-                guard json else { return }
-                let row = MatchedLineRow(
-                    file: log.inputs[failure.file].name, line: failure.line, time: failure.time, ip: failure.id.description,
-                    failregex: failure.failregex + 1, fields: .init(values: failure.fields ?? [:]))
-                row.writeJSON(to: &out)
-                out.append(10)
-                if out.count > 1 << 16 {
-                    StandardOutput.write(out)
-                    out.removeAll(keepingCapacity: true)
-                }
-            }
+            let rows = json ? MatchedLinesJSON(names: log.inputs.map(\.name), write: { StandardOutput.write($0) }) : nil
+            let result = scan.run(log.inputs) { (failure: Failure) in rows?.add(failure) }
             // In text mode the report has said what went wrong with the input.
             if json {
-                for warning in result.warnings { Diagnostics.warning(warning.description) }
-                filterArguments.reportUnterminated(result)
+                Diagnostics.report(result.inputFindings)
             }
             guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
-            if json {
-                StandardOutput.write(out)
+            if let rows {
+                rows.finish()
                 // After the matched lines, the report as one object {"report": ...}.
                 try report(compiled, log: log)
             }
@@ -73,16 +59,12 @@ extension RegexCommand {
 
     /// fail2ban-regex's report (or, with `-o`, its one line per failure) on the log.
     func report(_ compiled: CompiledFilter, log: RegexLog) throws {
-        var options = RegexReporter.Options()
-        // fail2ban-regex keeps maxlines + 1 lines of each kind and prints them when fewer
-        // than maxlines (its -L, else 20).
+        // fail2ban-regex prints kept lines when fewer than maxlines (its -L, else 20).
         let limit = maxLines ?? 20
-        options.checkAll = !noCheckAll && out == nil
-        options.ignorePending = out != nil
-        options.keepMatched = printAllMatched ? .all : .none
-        options.keepMissed = printNoMissed ? .none : printAllMissed ? .all : .first(limit + 1)
-        options.keepIgnored = printNoIgnored ? .none : printAllIgnored ? .all : .first(limit + 1)
-        options.useDNS = useDNS ?? (compiled.config.patterns.useDNS ? .warn : .no)
+        let options = RegexReporter.Options(
+            failuresOnly: out != nil, checkAll: !noCheckAll, limit: limit,
+            printAll: (printAllMatched, printAllMissed, printAllIgnored), printNone: (printNoMissed, printNoIgnored),
+            useDNS: useDNS ?? (compiled.config.patterns.useDNS ? .warn : .no))
         var unshared = compiled
         unshared.matcher.profiler = nil
         let reporter = RegexReporter(filter: unshared, options: options)
@@ -105,12 +87,7 @@ extension RegexCommand {
         let report = reporter.report
         // With --json, the scan before this one has said what went wrong with the input.
         if json { return StandardOutput.write(JSONLines().line(["report": RegexReportJSON(report, compiled, seconds: seconds)])) }
-        for warning in report.warnings { Diagnostics.warning(warning.description) }
-        for file in report.unterminated {
-            Diagnostics.note(
-                "\(file.path): the last line has no newline (\(file.bytes) bytes) and was not read: it may be half written (--count-unterminated reads it)"
-            )
-        }
+        Diagnostics.report(report.inputFindings)
         guard report.filesRead > 0 else { throw ExitStatus.NoInput() }
         if out == nil {
             let header = RegexReportText.Header(
@@ -132,8 +109,7 @@ extension RegexCommand {
         let (comparison, result) = FilterComparison.run(
             (first, try compile(spec)), specs: (filter, spec), inputs: log.inputs, options: filterArguments.scanOptions(),
             shown: json ? Int.max : 20)
-        for warning in result.warnings { Diagnostics.warning(warning.description) }
-        filterArguments.reportUnterminated(result)
+        Diagnostics.report(result.inputFindings)
         guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
         StandardOutput.write(json ? JSONLines().line(["compare": comparison]) : RegexDetailText.comparison(comparison))
         if !result.warnings.isEmpty { throw ExitStatus.incompleteInput }

@@ -1,9 +1,5 @@
-import Analyzer
 import ArgumentParser
 import Fail2banConfig
-import Foundation
-import Output
-import OutputBasics
 
 /// `failscan regex`: fail2ban-regex's report, and what a filter author needs beyond it.
 struct RegexCommand: ParsableCommand {

@@ -1,9 +1,5 @@
 import Analyzer
 import ArgumentParser
-import Fail2banConfig
-import Foundation
-import LogSource
-import Matcher
 import Output
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -52,7 +48,7 @@ struct ReplayArguments: ParsableArguments {
     var database: Fail2banDatabaseWriter.DatabaseOptions { .init(lockTimeout: lockTimeout, replace: replace) }
 
     func validate() throws {
-        if let activeAt, ReplayRules.parseTime(activeAt) == nil {
+        if let activeAt, CivilTime.parse(activeAt) == nil {
             throw ValidationError("--active-at \(activeAt): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
         }
         if format.isDatabase, output == nil {
@@ -89,23 +85,21 @@ struct ReplayArguments: ParsableArguments {
         produce: (_ detailed: Bool, _ each: JailReplay.FailureSink?) throws -> JailReplay.Outcome
     ) throws {
         for note in notes { Diagnostics.note(note) }
-        var settings = OutputSettings(path: output, now: Int(Date().timeIntervalSince1970), standardOutput: { StandardOutput.write($0) })
-        settings.activeAt = activeAt.flatMap(ReplayRules.parseTime)
+        var settings = StandardOutput.settings(output)
+        settings.activeAt = activeAt.flatMap(CivilTime.parse)
         settings.database = database
-        settings.command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         let writer = format.writer(settings)
         try writer.begin(jails: jails.map(\.config.name), files: jails.flatMap(\.files))
         let outcome = try produce(writer.wantsFailures, writer.wantsFailures ? writer.add : nil)
         Progress.finish()
         let summary = outcome.summary
-        for warning in summary.warnings { Diagnostics.warning(warning.description) }
-        filterArguments.reportUnterminated(summary)
+        Diagnostics.report(summary.inputFindings)
         guard summary.filesRead > 0 else { throw ExitStatus.NoInput() }
         Diagnostics.report(outcome.findings(addressesOnly: format.holdsAddressesOnly))
         try writer.finish(outcome)
         if stats {
             Diagnostics.write(RunStatistics.text(outcome, jails: jails, seconds: settings.elapsed))
-            Diagnostics.write("failscan: \(filterArguments.yearRule)\n")
+            Diagnostics.write("failscan: \(filterArguments.filterOptions.yearRule)\n")
         }
         if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
     }

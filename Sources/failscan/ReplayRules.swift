@@ -33,22 +33,9 @@ struct ReplayRules: ParsableArguments {
     )
     var resolveHosts = false
 
-    /// Unix seconds, or a local `YYYY-MM-DD[THH:MM[:SS]]`; nil when it is neither.
-    static func parseTime(_ text: String) -> Int? {
-        if let epoch = Int(text) { return epoch }
-        let parts = text.split(whereSeparator: { "-T: ".contains($0) }).map { Int($0) }
-        guard parts.count >= 3, parts.count <= 6, parts.allSatisfy({ $0 != nil }) else { return nil }
-        let p = parts.map { $0! }
-        let field = { (i: Int) in i < p.count ? p[i] : 0 }
-        guard (1...9999).contains(p[0]), (1...12).contains(p[1]), (1...31).contains(p[2]),
-            (0...23).contains(field(3)), (0...59).contains(field(4)), (0...60).contains(field(5))
-        else { return nil }
-        return CivilTime().local(p[0], p[1], p[2], field(3), field(4), field(5))
-    }
-
     func validate() throws {
         for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, Self.parseTime(value) == nil {
+            if let value, CivilTime.parse(value) == nil {
                 throw ValidationError("\(name) \(value): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
             }
         }
@@ -60,7 +47,7 @@ struct ReplayRules: ParsableArguments {
     /// A replay of `jails` with these rules.
     func replay(_ jails: [JailReplay.Jail], options: ScanOptions) -> JailReplay {
         var replay = JailReplay(
-            jails: jails, options: options, window: window, since: since.flatMap(Self.parseTime), until: until.flatMap(Self.parseTime))
+            jails: jails, options: options, window: window, since: since.flatMap(CivilTime.parse), until: until.flatMap(CivilTime.parse))
         replay.selfAddresses = selfAddresses.compactMap(CIDR.init)
         replay.resolveHosts = resolveHosts
         return replay

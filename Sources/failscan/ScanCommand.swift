@@ -65,24 +65,10 @@ struct ScanCommand: ParsableCommand {
     var logs: [String] { LongArgumentList.appended(to: givenLogs) }
 
     func validate() throws {
-        if maxretry < 1 || maxretry > JailConfig.maxRetryLimit {
-            throw ValidationError("--maxretry must be from 1 to \(JailConfig.maxRetryLimit)")
+        if let problem = JailConfig.problem(maxRetry: maxretry, findTime: findtime, banTime: bantime, ignoreIP: ignoreip, name: name) {
+            throw ValidationError(problem)
         }
-        guard let find = Duration.seconds(findtime), find >= 0 else {
-            throw ValidationError("--findtime \(findtime): not a time of 0 or more (600, 10m, 1h)")
-        }
-        _ = find
-        guard let ban = Duration.seconds(bantime), ban >= -1 else {
-            throw ValidationError("--bantime \(bantime): not a time (600, 10m, 1h, -1)")
-        }
-        _ = ban
         if logs.isEmpty { throw ValidationError("name at least one log file") }
-        for entry in ignoreip where CIDR(entry) == nil {
-            throw ValidationError("--ignoreip \(entry) is not an address or network (host names are not resolved)")
-        }
-        if let name, name.isEmpty || name.contains(where: { $0 == " " || $0 == "\t" }) || name.count > 24 {
-            throw ValidationError("--name must be a short word without spaces (iptables limits chain names)")
-        }
     }
 
     func run() throws {

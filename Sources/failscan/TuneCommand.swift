@@ -1,11 +1,11 @@
 import Analyzer
 import ArgumentParser
 import Fail2banConfig
-import Foundation
-import LogSource
 import Output
 
 /// `failscan tune`: what-if replays of one jail over a grid of settings.
+extension TuneOutput.Format: ExpressibleByArgument {}
+
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
@@ -33,10 +33,6 @@ struct TuneCommand: ParsableCommand {
               failscan tune --jail dovecot --format html --output tune.html
             """
     )
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json, csv, html
-    }
 
     @OptionGroup var filterArguments: FilterArguments
 
@@ -73,7 +69,7 @@ struct TuneCommand: ParsableCommand {
         help: ArgumentHelp(
             "table, json (a line per setting, then {\"scan\": ...}), csv, or html (the jail's forensic report with the grid as heatmaps).",
             valueName: "format"))
-    var format: Format = .table
+    var format: TuneOutput.Format = .table
 
     @Option(
         name: .long,
@@ -86,39 +82,16 @@ struct TuneCommand: ParsableCommand {
     /// The logs given, with those taken past the parser included (``LongArgumentList``).
     var logs: [String] { LongArgumentList.appended(to: givenLogs) }
 
-    /// The values of a comma-separated list, each parsed by `parse`.
-    static func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !items.isEmpty else { throw ValidationError("--\(name) \(text): no value") }
-        var values: [T] = []
-        for item in items {
-            guard let value = parse(item) else { throw ValidationError("--\(name) \(item): not a valid value") }
-            values.append(value)
-        }
-        return values
-    }
-
-    static func retries(_ text: String) -> Int? { Int(text).flatMap { (1...JailConfig.maxRetryLimit).contains($0) ? $0 : nil } }
-    static func findTime(_ text: String) -> Int? { Duration.seconds(text).flatMap { $0 > 0 ? $0 : nil } }
-    static func banTime(_ text: String) -> Int? { Duration.seconds(text).flatMap { $0 > 0 || $0 == -1 ? $0 : nil } }
-    static func onOff(_ text: String) -> Bool? {
-        switch text.lowercased() {
-        case "on", "yes", "true", "1": return true
-        case "off", "no", "false", "0": return false
-        default: return nil
-        }
-    }
+    /// The grid's values as given.
+    var values: TuneValues { TuneValues(maxRetry: maxretry, findTime: findtime, banTime: bantime, increment: increment) }
 
     /// The most settings a grid may have (the table, CSV and HTML keep each one's counts
     /// and a few lockouts; JSON streams each one's lists, a batch at a time).
     static let gridLimit = 10_000
 
     func validate() throws {
-        var size = 1
-        if let maxretry { size *= try Self.list(maxretry, "maxretry", Self.retries).count }
-        if let findtime { size *= try Self.list(findtime, "findtime", Self.findTime).count }
-        if let bantime { size *= try Self.list(bantime, "bantime", Self.banTime).count }
-        if let increment { size *= try Self.list(increment, "increment", Self.onOff).count }
+        let size: Int
+        do { size = try values.size() } catch { throw ValidationError("--\(error.option) \(error.message)") }
         if size > Self.gridLimit {
             throw ValidationError("a grid of \(size) settings; at most \(Self.gridLimit) (fewer values per option)")
         }
@@ -127,81 +100,24 @@ struct TuneCommand: ParsableCommand {
     func run() throws {
         try ExitStatus.run {
             let config = try JailsCommand.select([jail], configDirectory: filterArguments.config)[0]
-            let options = filterArguments.filterOptions
-            var replayJail = try JailReplay.Jail(config: config, options: options)
-            if !logs.isEmpty {
-                replayJail = JailReplay.Jail(
-                    config: config, filter: replayJail.filter, files: logs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-            }
-            let successRegex = noLockouts ? [] : SuccessPatterns.regexes(jail: config, filter: replayJail.filter.config)
-            let success =
-                successRegex.isEmpty
-                ? nil : try SuccessPatterns.compile(successRegex, like: replayJail.filter, jail: config, options: options)
-            let settings = TuneSetting.grid(
-                maxRetry: try maxretry.map { try Self.list($0, "maxretry", Self.retries) } ?? [config.maxRetry],
-                findTime: try findtime.map { try Self.list($0, "findtime", Self.findTime) } ?? [config.findTime],
-                banTime: try bantime.map { try Self.list($0, "bantime", Self.banTime) } ?? [config.banTime],
-                increment: try increment.map { try Self.list($0, "increment", Self.onOff) } ?? [config.banTimeIncrement != nil])
+            let (replayJail, success) = try Tuning.subject(
+                config, logs: logs, options: filterArguments.filterOptions, lockouts: !noLockouts)
+            let settings = try values.grid(for: config)
             // The HTML report lists users tried: failures keep their fields.
             let replay = rules.replay([replayJail], options: filterArguments.scanOptions(detailed: format == .html))
             for note in replay.notes { Diagnostics.note(note) }
-            if success == nil && !noLockouts {
-                Diagnostics.note(
-                    "[\(config.name)] no successregex for filter \(replayJail.filter.config.name): lockouts are not estimated (set successregex in the jail or the filter)"
-                )
-            }
             let tuning = Tuning(jail: replayJail, success: success, settings: settings, replay: replay)
-            let started = ContinuousClock.now
-            let report = format == .html ? HTMLReport(jails: [config.name]) : nil
-            // JSON lists every setting's banned addresses: streamed a batch of settings at a
-            // time. The other formats show counts and a few lockouts: only those are kept.
-            let detail: TuneGrid.Detail
-            switch format {
-            case .json: detail = .everything
-            case .table: detail = .summary(lockouts: TuneWriter.tableLockouts)
-            case .csv: detail = .summary(lockouts: 0)
-            case .html: detail = .summary(lockouts: TuneWriter.lockoutRows)
-            }
-            let stream = format == .json ? try StandardOutput.Stream(to: output) : nil
-            var failures = 0
+            if !noLockouts { Diagnostics.report(tuning.findings) }
+            let writer = try TuneOutput(format, jail: config.name, settings: StandardOutput.settings(output))
             let result = tuning.run(
-                progress: Progress.makeReporter(paths: replayJail.files),
-                each: report.map { report in { failure, _ in report.add(jail: 0, failure: failure) } },
-                detail: detail,
-                emit: stream.map { stream in
-                    { outcome in
-                        failures = outcome.failures
-                        stream.append { TuneWriter.json(outcome, to: &$0) }
-                    }
-                }
-            )
+                progress: Progress.makeReporter(paths: replayJail.files), each: writer.each, detail: writer.detail, emit: writer.emit)
             Progress.finish()
-            for warning in result.summary.warnings { Diagnostics.warning(warning.description) }
-            filterArguments.reportUnterminated(result.summary)
+            Diagnostics.report(result.summary.inputFindings)
             guard result.summary.filesRead > 0 else { throw ExitStatus.NoInput() }
             let context = TuneWriter.Context(
                 jail: config.name, files: replayJail.files, logins: result.logins, legitimate: result.legitimate,
                 hasSuccessRegex: success != nil, lockoutsSkipped: noLockouts)
-            let text: String
-            switch format {
-            case .json:
-                // Every setting's line went out as it was decided; the scan's line ends it.
-                stream?.append { TuneWriter.jsonEnd(failures: failures, context: context, to: &$0) }
-                try stream?.finish()
-                if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
-                return
-            case .table: text = TuneWriter.table(result.outcomes, context: context)
-            case .csv: text = TuneWriter.csv(result.outcomes)
-            case .html:
-                // The forensic report of the jail at its own settings, the grid as a section.
-                let elapsed = (ContinuousClock.now - started).components
-                let input = HTMLReport.Input(
-                    files: result.summary.files.filter(\.opened).map { ($0.path, $0.bytes, $0.lines) },
-                    seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18,
-                    command: CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
-                text = report!.render([result.own], input: input, sections: [TuneWriter.section(result.outcomes, context: context)])
-            }
-            try StandardOutput.deliver(text, to: output)
+            try writer.finish(result, context: context)
             if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
         }
     }

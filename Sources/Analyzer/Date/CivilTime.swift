@@ -109,3 +109,19 @@ public final class CivilTime {
         return (Int(result.tm_year) + 1900, Int(result.tm_mon) + 1, Int(result.tm_mday))
     }
 }
+
+extension CivilTime {
+    /// A time as a user gives it (`--since`, `--active-at`): Unix seconds, or a local
+    /// `YYYY-MM-DD[THH:MM[:SS]]`; nil when it is neither.
+    public static func parse(_ text: String) -> Int? {
+        if let epoch = Int(text) { return epoch }
+        let parts = text.split(whereSeparator: { "-T: ".contains($0) }).map { Int($0) }
+        guard parts.count >= 3, parts.count <= 6, parts.allSatisfy({ $0 != nil }) else { return nil }
+        let p = parts.map { $0! }
+        let field = { (i: Int) in i < p.count ? p[i] : 0 }
+        guard (1...9999).contains(p[0]), (1...12).contains(p[1]), (1...31).contains(p[2]),
+            (0...23).contains(field(3)), (0...59).contains(field(4)), (0...60).contains(field(5))
+        else { return nil }
+        return CivilTime().local(p[0], p[1], p[2], field(3), field(4), field(5))
+    }
+}

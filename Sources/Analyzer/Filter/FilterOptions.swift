@@ -29,4 +29,10 @@ public struct FilterOptions: Sendable {
 
     /// How the year of a date without one is chosen under these options.
     public var yearAnchor: YearAnchor { now == nil ? .fileModificationTime : .fixedNow }
+
+    /// Which rule gives dates without a year their year, for the statistics line.
+    public var yearRule: String {
+        guard let now else { return "year of dates without one: fail2ban's rule anchored on each file's modification time" }
+        return "year of dates without one: fail2ban's rule with --now \(now)"
+    }
 }

@@ -1,4 +1,5 @@
 import Fail2banConfig
+import LogSource
 
 /// Something a run found that its user should know and that is not its output: lines given
 /// up on, failures not counted, ids left out. Commands render findings in one place
@@ -21,6 +22,32 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension Finding {
+    /// What reading the inputs met: each problem (a warning), each last line left out
+    /// because it had no newline (a note).
+    package static func input(warnings: [ScanError], unterminated: [(path: String, bytes: Int)]) -> [Finding] {
+        warnings.map { Finding(.warning, $0.description) }
+            + unterminated.map {
+                Finding(
+                    .note,
+                    "\($0.path): the last line has no newline (\($0.bytes) bytes) and was not read: it may be half written (--count-unterminated reads it)"
+                )
+            }
+    }
+}
+
+extension ScanSummary {
+    /// What reading the files met (``Finding/input(warnings:unterminated:)``).
+    package var inputFindings: [Finding] {
+        Finding.input(warnings: warnings, unterminated: unterminated.map { ($0.path, $0.unterminatedBytes) })
+    }
+}
+
+extension RegexReport {
+    /// What reading the inputs met (``Finding/input(warnings:unterminated:)``).
+    package var inputFindings: [Finding] { Finding.input(warnings: warnings, unterminated: unterminated) }
 }
 
 extension FilterCounters {

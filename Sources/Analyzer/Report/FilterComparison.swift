@@ -1,4 +1,3 @@
-import Fail2banConfig
 import LogSource
 import Matcher
 

@@ -35,6 +35,22 @@ public final class RegexReporter {
         /// (`yes`, `warn`), kept as they are (`raw`) or dropped (`no`).
         public var useDNS: UseDNS = .warn
         public init() {}
+
+        /// fail2ban-regex's options: `failuresOnly` (its `-o`: every failregex stops at the
+        /// first, pending ids left out), `checkAll` (not `--no-check-all`), the lines to
+        /// print: maxlines + 1 of each kind are kept (`limit`, its -L, else 20), all of them
+        /// or none when so asked.
+        public init(
+            failuresOnly: Bool, checkAll: Bool, limit: Int, printAll: (matched: Bool, missed: Bool, ignored: Bool),
+            printNone: (missed: Bool, ignored: Bool), useDNS: UseDNS
+        ) {
+            self.checkAll = checkAll && !failuresOnly
+            ignorePending = failuresOnly
+            keepMatched = printAll.matched ? .all : .none
+            keepMissed = printNone.missed ? .none : printAll.missed ? .all : .first(limit + 1)
+            keepIgnored = printNone.ignored ? .none : printAll.ignored ? .all : .first(limit + 1)
+            self.useDNS = useDNS
+        }
     }
 
     /// One failure of a line, for `-o`.

@@ -1,4 +1,5 @@
 import Fail2banConfig
+import Foundation
 
 /// `failscan tune`'s engine: one scan of a jail's files with its filter and its success
 /// regexes (``SuccessPatterns``), each file read once, then every setting of a grid
@@ -33,6 +34,34 @@ public struct Tuning: Sendable {
         self.replay = replay
         self.success = success
         grid = TuneGrid(settings: settings, base: JailPolicy(jail: jail.config, window: replay.window, selfAddresses: replay.selfAddresses))
+    }
+
+    /// What the user should know before the run: lockouts cannot be estimated without a
+    /// success regex.
+    public var findings: [Finding] {
+        guard success == nil, let jail = replay.jails.first else { return [] }
+        return [
+            Finding(
+                .note,
+                "[\(jail.config.name)] no successregex for filter \(jail.filter.config.name): lockouts are not estimated (set successregex in the jail or the filter)"
+            )
+        ]
+    }
+
+    /// The jail to tune: its filter, its files (or `logs`, in this order), and its success
+    /// filter (nil when `lockouts` is false, or when the jail has no success regex).
+    /// - Throws: `FilterError` or `ConfigError` from the filter or the success regexes.
+    public static func subject(
+        _ config: JailConfig, logs: [String], options: FilterOptions, lockouts: Bool
+    ) throws -> (jail: JailReplay.Jail, success: CompiledFilter?) {
+        var jail = try JailReplay.Jail(config: config, options: options)
+        if !logs.isEmpty {
+            jail = JailReplay.Jail(
+                config: config, filter: jail.filter, files: logs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        }
+        let regexes = lockouts ? SuccessPatterns.regexes(jail: config, filter: jail.filter.config) : []
+        let success = regexes.isEmpty ? nil : try SuccessPatterns.compile(regexes, like: jail.filter, jail: config, options: options)
+        return (jail, success)
     }
 
     /// Scans once, then decides every setting.

@@ -1,0 +1,70 @@
+import Fail2banConfig
+import Foundation
+
+/// The values of a tuning grid as `failscan tune` takes them: comma-separated lists of
+/// maxretry, findtime and bantime (units as in jail.conf) and increment (on, off); what is
+/// not given is the jail's own.
+public struct TuneValues: Sendable {
+    public var maxRetry: String?
+    public var findTime: String?
+    public var banTime: String?
+    public var increment: String?
+
+    public init(maxRetry: String?, findTime: String?, banTime: String?, increment: String?) {
+        self.maxRetry = maxRetry
+        self.findTime = findTime
+        self.banTime = banTime
+        self.increment = increment
+    }
+
+    /// A list that does not parse: the option's name, and what is wrong ("10x: not a valid value").
+    public struct Problem: Error, Sendable {
+        public let option: String
+        public let message: String
+    }
+
+    /// The settings of the grid, every combination (maxretry varying slowest).
+    /// - Throws: ``Problem`` for a list that is empty or holds a value out of range.
+    public func grid(for jail: JailConfig) throws(Problem) -> [TuneSetting] {
+        TuneSetting.grid(
+            maxRetry: try maxRetry.map { text throws(Problem) in try Self.list(text, "maxretry", Self.retries) } ?? [jail.maxRetry],
+            findTime: try findTime.map { text throws(Problem) in try Self.list(text, "findtime", Self.findTime) } ?? [jail.findTime],
+            banTime: try banTime.map { text throws(Problem) in try Self.list(text, "bantime", Self.banTime) } ?? [jail.banTime],
+            increment: try increment.map { text throws(Problem) in try Self.list(text, "increment", Self.onOff) }
+                ?? [jail.banTimeIncrement != nil])
+    }
+
+    /// How many settings the grid has (checked before the jail is read).
+    /// - Throws: ``Problem`` as ``grid(for:)``.
+    public func size() throws(Problem) -> Int {
+        var size = 1
+        if let maxRetry { size *= try Self.list(maxRetry, "maxretry", Self.retries).count }
+        if let findTime { size *= try Self.list(findTime, "findtime", Self.findTime).count }
+        if let banTime { size *= try Self.list(banTime, "bantime", Self.banTime).count }
+        if let increment { size *= try Self.list(increment, "increment", Self.onOff).count }
+        return size
+    }
+
+    /// The values of a comma-separated list, each parsed by `parse`.
+    static func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws(Problem) -> [T] {
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !items.isEmpty else { throw Problem(option: name, message: "\(text): no value") }
+        var values: [T] = []
+        for item in items {
+            guard let value = parse(item) else { throw Problem(option: name, message: "\(item): not a valid value") }
+            values.append(value)
+        }
+        return values
+    }
+
+    static func retries(_ text: String) -> Int? { Int(text).flatMap { (1...JailConfig.maxRetryLimit).contains($0) ? $0 : nil } }
+    static func findTime(_ text: String) -> Int? { Duration.seconds(text).flatMap { $0 > 0 ? $0 : nil } }
+    static func banTime(_ text: String) -> Int? { Duration.seconds(text).flatMap { $0 > 0 || $0 == -1 ? $0 : nil } }
+    static func onOff(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "on", "yes", "true", "1": return true
+        case "off", "no", "false", "0": return false
+        default: return nil
+        }
+    }
+}
