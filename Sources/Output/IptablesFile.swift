@@ -1,4 +1,3 @@
-
 /// `iptables-restore` / `ip6tables-restore` input shaped like fail2ban's
 /// iptables-multiport action (`action.d/iptables*.conf`): per jail a chain `f2b-<jail>`, a
 /// jump from INPUT for the jail's protocol and ports, one REJECT rule per address, a final
