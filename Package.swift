@@ -11,12 +11,10 @@ let package = Package(
     name: "failscan",
     products: [
         .executable(name: "failscan", targets: ["failscan"]),
+        // The one library: fail2ban filters matched by PCRE2 with a literal prefilter
+        // (its public API, documented in Matcher.docc). The other modules are the
+        // package's own (`package` access).
         .library(name: "Matcher", targets: ["Matcher"]),
-        .library(name: "LogSource", targets: ["LogSource"]),
-        .library(name: "Fail2banConfig", targets: ["Fail2banConfig"]),
-        .library(name: "Analyzer", targets: ["Analyzer"]),
-        .library(name: "Output", targets: ["Output"]),
-        .library(name: "OutputBasics", targets: ["OutputBasics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -73,13 +71,24 @@ let package = Package(
         // The bodies of the fuzz targets: built always, so that kept crashes replay as tests.
         .target(name: "FuzzTargets", dependencies: ["Analyzer", "Fail2banConfig", "Matcher"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: [], path: "Tests/Support", swiftSettings: swiftSettings),
+        // A test target per library module (a module's tests may use the modules below it),
+        // then the command line's and the oracles'.
         .testTarget(name: "MatcherTests", dependencies: ["Matcher", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AnalyzerTests",
-            dependencies: [
-                "Analyzer", "Matcher", "LogSource", "Fail2banConfig", "Output", "OutputBasics", "Ledger", "FuzzTargets", "TestSupport",
-            ],
+            name: "LogSourceTests", dependencies: ["LogSource", "Analyzer", "Matcher", "Fail2banConfig", "TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "Fail2banConfigTests", dependencies: ["Fail2banConfig", "Analyzer", "Matcher", "LogSource", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AnalyzerTests", dependencies: ["Analyzer", "Matcher", "LogSource", "Fail2banConfig", "FuzzTargets", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "OutputBasicsTests", dependencies: ["OutputBasics"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OutputTests",
+            dependencies: ["Output", "OutputBasics", "Analyzer", "Matcher", "LogSource", "Fail2banConfig", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Analyzer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FailscanTests", dependencies: ["failscan", "TestSupport"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "ConformanceTests", dependencies: ["failscan", "TestSupport"], swiftSettings: swiftSettings),

@@ -83,6 +83,9 @@ def commands(corpus_logs, matrix, corpus, conf_corpus, conf_big):
         ("tune csv", ["tune", "--now", NOW, "--config", conf_big, "--jail", "seed-dovecot", "--format", "csv"], False),
     ]:
         out.append((name, argv, None, timed))
+    out.append(("version", ["--version"], None, False))
+    for command in ("", "scan", "regex", "jails", "tune", "map", "reduce"):
+        out.append(("help " + command, ([command] if command else []) + ["--help"], None, False))
     out.append(("tune html", ["tune", "--now", NOW, "--config", conf_corpus, "--jail", "sshd", "--format", "html", "--output", "tune.html"],
                 "tune.html", True))
     return out

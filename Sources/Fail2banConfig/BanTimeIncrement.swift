@@ -5,36 +5,36 @@ import Foundation
 ///
 /// Corresponds to fail2ban's `server/jail.py setBanTimeExtra` (the formula, multipliers,
 /// factor, maxtime, rndtime) and `server/observer.py` (`incrBanTime`, `failureFound`).
-public struct BanTimeIncrement: Sendable, Equatable {
+package struct BanTimeIncrement: Sendable, Equatable {
     /// The two formulas jail.conf documents (fail2ban evaluates any Python expression;
     /// failscan takes these).
-    public enum Formula: Sendable, Equatable {
+    package enum Formula: Sendable, Equatable {
         /// `ban.Time * (1<<(ban.Count if ban.Count<20 else 20)) * banFactor` (the default).
         case doubling
         /// `ban.Time * math.exp(float(ban.Count+1)*banFactor)/math.exp(1*banFactor)`.
         case exponential
     }
 
-    public var factor: Double = 1
-    public var formula: Formula = .doubling
+    package var factor: Double = 1
+    package var formula: Formula = .doubling
     /// `bantime.multipliers`: used instead of the formula when given.
-    public var multipliers: [Double] = []
+    package var multipliers: [Double] = []
     /// `bantime.maxtime`, seconds.
-    public var maxTime: Int? = nil
+    package var maxTime: Int? = nil
     /// `bantime.rndtime`, seconds: fail2ban adds `random() * rndtime`; failscan adds a
     /// fraction of it derived from the address and the ban count (the same on every run).
-    public var rndTime: Int? = nil
+    package var rndTime: Int? = nil
     /// `bantime.overalljails`: fail2ban counts an address's bans over all jails; failscan
     /// counts them per jail (said once as a note).
-    public var overallJails = false
+    package var overallJails = false
 
-    public init() {}
+    package init() {}
 
     static let doublingText = "ban.Time*(1<<(ban.Countifban.Count<20else20))*banFactor"
     static let exponentialText = "ban.Time*math.exp(float(ban.Count+1)*banFactor)/math.exp(1*banFactor)"
 
     /// Reads `bantime.formula` (white space ignored); nil for another expression.
-    public static func formula(_ text: String) -> Formula? {
+    package static func formula(_ text: String) -> Formula? {
         let compact = String(text.filter { !$0.isWhitespace })
         if compact == doublingText { return .doubling }
         if compact == exponentialText { return .exponential }
@@ -44,7 +44,7 @@ public struct BanTimeIncrement: Sendable, Equatable {
     /// The length of a ban of an address banned `count` times before (count >= 1), for a
     /// jail whose bantime is `base` seconds (fail2ban's `evformula(BanTimeIncr(base, count))`).
     /// - Parameter jitter: a fraction in 0..<1 for `rndtime`.
-    public func banTime(base: Int, count: Int, jitter: Double) -> Int {
+    package func banTime(base: Int, count: Int, jitter: Double) -> Int {
         let time = Double(base)
         var value: Double
         if !multipliers.isEmpty {

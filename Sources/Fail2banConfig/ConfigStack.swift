@@ -8,21 +8,21 @@ import Foundation
 /// Includes are resolved beside the including file; failscan additionally falls back to
 /// the configuration root's `filter.d/` so that a filter kept outside /etc/fail2ban can
 /// still include `common.conf` from there.
-public struct ConfigStack: Sendable {
+package struct ConfigStack: Sendable {
     /// Merged sections, by name.
-    public private(set) var sections: [String: [String: String]] = [:]
+    package private(set) var sections: [String: [String: String]] = [:]
     /// Section names in first-seen order.
-    public private(set) var sectionOrder: [String] = []
+    package private(set) var sectionOrder: [String] = []
     /// The files read, in order.
-    public private(set) var files: [String] = []
+    package private(set) var files: [String] = []
     /// Includes that were named but not found (fail2ban skips them silently).
-    public private(set) var missingIncludes: [String] = []
+    package private(set) var missingIncludes: [String] = []
 
-    public init() {}
+    package init() {}
 
     /// Reads `path` with its includes and `.local` override.
     /// - Parameter fallbackDirectories: where to look for an include not found beside its includer.
-    public mutating func read(_ path: String, fallbackDirectories: [String] = [], withLocal: Bool = true) throws(ConfigError) {
+    package mutating func read(_ path: String, fallbackDirectories: [String] = [], withLocal: Bool = true) throws(ConfigError) {
         var order: [String] = []
         try collect(path, fallback: fallbackDirectories, seen: [], withLocal: withLocal, into: &order)
         for file in order {
@@ -92,7 +92,7 @@ public struct ConfigStack: Sendable {
     }
 
     /// The raw (uninterpolated) value of `section/key`, falling back to `[DEFAULT]`.
-    public func raw(_ section: String, _ key: String) -> String? {
+    package func raw(_ section: String, _ key: String) -> String? {
         sections[section]?[key] ?? sections["DEFAULT"]?[key]
     }
 
@@ -101,7 +101,7 @@ public struct ConfigStack: Sendable {
     /// - Parameter vars: values that take precedence (filter arguments).
     /// - Returns: nil when the option does not exist.
     /// - Throws: `ConfigError` on a missing reference or a loop.
-    public func value(_ section: String, _ key: String, vars: [String: String] = [:]) throws(ConfigError) -> String? {
+    package func value(_ section: String, _ key: String, vars: [String: String] = [:]) throws(ConfigError) -> String? {
         if let slash = key.firstIndex(of: "/") {
             // fail2ban's get_ex: `known/x` is the value a later file overrode (else the
             // section's own), `default/x` the [DEFAULT] one, `sec/x` that section's.
@@ -128,7 +128,7 @@ public struct ConfigStack: Sendable {
 
     /// The largest value an option may expand to (`%(x)s` and `<tag>` substitution): a
     /// value that doubles at every level would otherwise grow to gigabytes.
-    public static let expansionLimit = 1 << 20
+    package static let expansionLimit = 1 << 20
 
     func interpolate(_ raw: String, section: String, vars: [String: String], depth: Int, option: String) throws(ConfigError) -> String {
         guard raw.contains("%") else { return raw }

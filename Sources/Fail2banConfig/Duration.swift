@@ -5,10 +5,10 @@ import Foundation
 /// Corresponds to fail2ban's `server/mytime.py str2seconds`: a number, or numbers with
 /// units (s, m/min, h, d, w, mo/month = a year / 12, y = 365.25 days), summed; `-1`
 /// means forever.
-public enum Duration {
+package enum Duration {
     /// The longest time failscan takes: 100 years, in seconds. Longer values (and values
     /// that do not fit a 64-bit count at all) are refused rather than overflowing.
-    public static let maximum = 3_155_760_000
+    package static let maximum = 3_155_760_000
     static let units: [(names: [String], seconds: Double)] = [
         (["days", "day", "da", "dd", "d"], 86400),
         (["weeks", "week", "wee", "we", "ww", "w"], 7 * 86400),
@@ -20,7 +20,7 @@ public enum Duration {
     ]
 
     /// Parses `text`, or returns nil when it is not a duration.
-    public static func seconds(_ text: String) -> Int? {
+    package static func seconds(_ text: String) -> Int? {
         let lower = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
         guard !lower.isEmpty else { return nil }
         if let plain = Int(lower) { return plain.magnitude <= UInt(maximum) ? plain : nil }

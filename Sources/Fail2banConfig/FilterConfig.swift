@@ -3,23 +3,23 @@ import Matcher
 
 /// A fail2ban filter read from its configuration: regexes ready for the matcher, plus
 /// the options that drive date detection.
-public struct FilterConfig: Sendable {
+package struct FilterConfig: Sendable {
     /// The filter's name (file name without `.conf`).
-    public let name: String
-    public let patterns: FilterPatterns
+    package let name: String
+    package let patterns: FilterPatterns
     /// `datepattern` lines, if the filter sets any.
-    public let datePatterns: [String]
-    public let maxLines: Int
+    package let datePatterns: [String]
+    package let maxLines: Int
     /// The files read, in order.
-    public let files: [String]
+    package let files: [String]
     /// Things the user should know (missing includes, and so on).
-    public let notes: [String]
+    package let notes: [String]
     /// `successregex` lines, if the filter sets any: failscan's own option (fail2ban
     /// ignores it), the lines of a successful login, `<HOST>` and `<F-USER>` captured, that
     /// `failscan tune` uses to find legitimate users.
-    public let successRegex: [String]?
+    package let successRegex: [String]?
 
-    public init(
+    package init(
         name: String, patterns: FilterPatterns, datePatterns: [String] = [], maxLines: Int = 1,
         files: [String] = [], notes: [String] = [], successRegex: [String]? = nil
     ) {
@@ -33,7 +33,7 @@ public struct FilterConfig: Sendable {
     }
 
     /// The same filter with more ignoreregexes.
-    public func ignoring(_ regexes: [String]) -> FilterConfig {
+    package func ignoring(_ regexes: [String]) -> FilterConfig {
         var patterns = self.patterns
         patterns.ignoreregex += regexes
         return FilterConfig(
@@ -43,7 +43,7 @@ public struct FilterConfig: Sendable {
 
     /// The filter as a jail with `usedns` runs it: `no` makes `<HOST>` match addresses
     /// only (fail2ban's `Regex(useDns=...)`).
-    public func usingDNS(_ mode: UseDNS) -> FilterConfig {
+    package func usingDNS(_ mode: UseDNS) -> FilterConfig {
         var patterns = self.patterns
         patterns.useDNS = mode != .no
         return FilterConfig(
@@ -52,7 +52,7 @@ public struct FilterConfig: Sendable {
     }
 
     /// The same filter with another `maxlines` (fail2ban-regex's `-L`).
-    public func withMaxLines(_ lines: Int) -> FilterConfig {
+    package func withMaxLines(_ lines: Int) -> FilterConfig {
         FilterConfig(
             name: name, patterns: patterns, datePatterns: datePatterns, maxLines: lines, files: files, notes: notes,
             successRegex: successRegex)

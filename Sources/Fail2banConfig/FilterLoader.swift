@@ -5,11 +5,11 @@ import Matcher
 ///
 /// Corresponds to fail2ban's `client/filterreader.py` and `configreader.py`
 /// (`DefinitionInitConfigReader.getCombined`) and `helpers.py substituteRecursiveTags`.
-public struct FilterLoader: Sendable {
+package struct FilterLoader: Sendable {
     /// The fail2ban configuration root (`/etc/fail2ban` by default).
-    public var configDirectory: String
+    package var configDirectory: String
 
-    public init(configDirectory: String = "/etc/fail2ban") {
+    package init(configDirectory: String = "/etc/fail2ban") {
         self.configDirectory = configDirectory
     }
 
@@ -24,7 +24,7 @@ public struct FilterLoader: Sendable {
     /// - Parameter defaults: filter arguments that apply unless the spec names them
     ///   (`failscan regex --log-type journal`: `logtype=journal`).
     /// - Throws: `ConfigError` naming the file and the reason.
-    public func load(_ spec: String, defaults: [String: String] = [:]) throws(ConfigError) -> FilterConfig {
+    package func load(_ spec: String, defaults: [String: String] = [:]) throws(ConfigError) -> FilterConfig {
         var (base, arguments) = try Self.splitArguments(spec)
         for (key, value) in defaults where arguments[key] == nil { arguments[key] = value }
         let path: String

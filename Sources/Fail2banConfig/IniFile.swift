@@ -6,12 +6,12 @@ import Foundation
 /// lower-cased.
 ///
 /// Corresponds to fail2ban's `client/configparserinc.py` `SafeConfigParserWithIncludes`.
-public struct IniFile: Sendable {
+package struct IniFile: Sendable {
     /// A section's options in file order.
-    public struct Section: Sendable {
-        public var name: String
-        public var options: [(key: String, value: String)] = []
-        public subscript(key: String) -> String? {
+    package struct Section: Sendable {
+        package var name: String
+        package var options: [(key: String, value: String)] = []
+        package subscript(key: String) -> String? {
             options.last(where: { $0.key == key })?.value
         }
         mutating func set(_ key: String, _ value: String) {
@@ -23,12 +23,12 @@ public struct IniFile: Sendable {
         }
     }
 
-    public let path: String
-    public private(set) var sections: [Section] = []
+    package let path: String
+    package private(set) var sections: [Section] = []
 
     /// Reads and parses `path`.
     /// - Throws: `ConfigError` when the file cannot be read or a line is not INI.
-    public init(path: String) throws(ConfigError) {
+    package init(path: String) throws(ConfigError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, "cannot read file")
         }
@@ -36,7 +36,7 @@ public struct IniFile: Sendable {
     }
 
     /// Parses `text` as if read from `path`.
-    public init(path: String, text: String) throws(ConfigError) {
+    package init(path: String, text: String) throws(ConfigError) {
         self.path = path
         var current: Int? = nil
         var key: String? = nil
@@ -97,7 +97,7 @@ public struct IniFile: Sendable {
     /// Python's `str.strip()`: white space as `str.isspace` sees it, on both ends.
     /// (Foundation's `trimmingCharacters(in:)` made reading sshd.conf and common.conf cost
     /// 60 million instructions, most of a run's start-up.)
-    public static func stripped(_ text: some StringProtocol) -> String {
+    package static func stripped(_ text: some StringProtocol) -> String {
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isPythonSpace($0) })!
@@ -125,5 +125,5 @@ public struct IniFile: Sendable {
         return line
     }
 
-    public func section(_ name: String) -> Section? { sections.first { $0.name == name } }
+    package func section(_ name: String) -> Section? { sections.first { $0.name == name } }
 }

@@ -1,41 +1,41 @@
 import Foundation
 
 /// One jail of a fail2ban configuration: what failscan needs to replay it, as values.
-public struct JailConfig: Sendable, Equatable {
+package struct JailConfig: Sendable, Equatable {
     /// The largest `maxretry` failscan takes.
-    public static let maxRetryLimit = 1_000_000
+    package static let maxRetryLimit = 1_000_000
 
-    public var name: String
-    public var enabled: Bool
+    package var name: String
+    package var enabled: Bool
     /// The filter as fail2ban names it: `sshd[mode=aggressive]`, or a path to a `.conf`.
-    public var filter: String
+    package var filter: String
     /// `logpath` patterns as written (globs allowed), one per line.
-    public var logPatterns: [String]
-    public var maxRetry: Int
+    package var logPatterns: [String]
+    package var maxRetry: Int
     /// Seconds.
-    public var findTime: Int
+    package var findTime: Int
     /// Seconds; -1 is forever.
-    public var banTime: Int
+    package var banTime: Int
     /// `ignoreip` entries as written: addresses, networks and host names.
-    public var ignoreIP: [String]
+    package var ignoreIP: [String]
     /// `ignoreself`: the host's own addresses are never banned (fail2ban's default).
-    public var ignoreSelf: Bool
+    package var ignoreSelf: Bool
     /// `usedns`: what happens to host names `<HOST>` matched.
-    public var useDNS: UseDNS
+    package var useDNS: UseDNS
     /// `bantime.increment` and its settings; nil when off (fail2ban's default).
-    public var banTimeIncrement: BanTimeIncrement?
-    public var port: String
-    public var `protocol`: String
-    public var banAction: String
-    public var backend: String
+    package var banTimeIncrement: BanTimeIncrement?
+    package var port: String
+    package var `protocol`: String
+    package var banAction: String
+    package var backend: String
     /// `logtimezone`, if the jail sets one.
-    public var logTimeZone: String?
+    package var logTimeZone: String?
     /// `successregex` lines, if the jail sets any (failscan's own option, for `failscan
     /// tune`): they replace the filter's; a line `<filter>` stands for the filter's.
-    public var successRegex: [String]?
+    package var successRegex: [String]?
 
     /// A jail with fail2ban's defaults for what is not given.
-    public init(
+    package init(
         name: String, enabled: Bool = true, filter: String? = nil, logPatterns: [String] = [],
         maxRetry: Int = 5, findTime: Int = 600, banTime: Int = 600, ignoreIP: [String] = [], ignoreSelf: Bool = true,
         useDNS: UseDNS = .warn, banTimeIncrement: BanTimeIncrement? = nil,

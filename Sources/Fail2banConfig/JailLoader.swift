@@ -5,14 +5,14 @@ import Foundation
 /// Corresponds to fail2ban's `client/jailsreader.py` and `jailreader.py`: `[DEFAULT]`
 /// values are inherited, `%(name)s` interpolated (`%(__name__)s` is the jail's name),
 /// times take units (`10m`, `1h`, `1d`).
-public struct JailLoader: Sendable {
-    public var configDirectory: String
+package struct JailLoader: Sendable {
+    package var configDirectory: String
 
-    public init(configDirectory: String = "/etc/fail2ban") { self.configDirectory = configDirectory }
+    package init(configDirectory: String = "/etc/fail2ban") { self.configDirectory = configDirectory }
 
     /// Every jail section, enabled or not, in file order.
     /// - Throws: `ConfigError` naming the file, jail and option.
-    public func load() throws(ConfigError) -> [JailConfig] {
+    package func load() throws(ConfigError) -> [JailConfig] {
         var stack = ConfigStack()
         let base = (configDirectory as NSString).appendingPathComponent("jail")
         let directory = base + ".d"

@@ -1,14 +1,14 @@
 /// The jails a run replays: those named (default: every enabled one) of a configuration,
 /// without those failscan cannot replay, each said with its reason.
-public struct JailSelection: Sendable {
+package struct JailSelection: Sendable {
     /// The jails to replay, in the configuration's order.
-    public let jails: [JailConfig]
+    package let jails: [JailConfig]
     /// Jails left out, and why (a sentence for a warning).
-    public let skipped: [(jail: String, reason: String)]
+    package let skipped: [(jail: String, reason: String)]
 
     /// Selects `names` (all enabled jails when empty) of the configuration in `configDirectory`.
     /// - Throws: `ConfigError` for a name that is no jail.
-    public init(_ names: [String], configDirectory: String) throws(ConfigError) {
+    package init(_ names: [String], configDirectory: String) throws(ConfigError) {
         let all = try JailLoader(configDirectory: configDirectory).load()
         for name in names where !all.contains(where: { $0.name == name }) {
             throw ConfigError(file: configDirectory, "no jail [\(name)]")
@@ -29,7 +29,7 @@ public struct JailSelection: Sendable {
 
     /// The jails, when there is one at least.
     /// - Throws: `ConfigError` when every jail was skipped or none is enabled.
-    public func required() throws(ConfigError) -> [JailConfig] {
+    package func required() throws(ConfigError) -> [JailConfig] {
         guard !jails.isEmpty else { throw ConfigError(file: configDirectory, "no enabled jail") }
         return jails
     }

@@ -1,5 +1,5 @@
 /// A jail's `usedns`: what fail2ban does with a host name that `<HOST>` matched.
-public enum UseDNS: String, Sendable, CaseIterable {
+package enum UseDNS: String, Sendable, CaseIterable {
     /// Resolve it; drop the failure when it does not resolve.
     case yes
     /// As `yes`, with a warning (fail2ban's default).
@@ -10,10 +10,10 @@ public enum UseDNS: String, Sendable, CaseIterable {
     case raw
 
     /// Whether fail2ban would look the name up.
-    public var resolves: Bool { self == .yes || self == .warn }
+    package var resolves: Bool { self == .yes || self == .warn }
 
     /// Reads a `usedns` value as fail2ban does (case-insensitive).
-    public init?(config text: String) {
+    package init?(config text: String) {
         self.init(rawValue: text.lowercased())
     }
 }

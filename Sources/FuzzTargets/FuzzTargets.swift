@@ -6,15 +6,15 @@ import Matcher
 /// The bodies of failscan's fuzz targets (`scripts/fuzz` builds each behind a libFuzzer
 /// entry point in `Fuzz/`); the crash replay test runs every kept input through them too.
 /// Each takes arbitrary bytes and must neither crash nor hang; errors are fine.
-public enum FuzzTargets {
+package enum FuzzTargets {
     /// The names `scripts/fuzz` and the replay test know.
-    public static let all: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
+    package static let all: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
         "config": config, "date": date, "dialect": dialect, "linematcher": lineMatcher, "fields": fields,
     ]
 
     /// The configuration reader: the bytes as a filter file (with an include beside it)
     /// through the ini parser, interpolation, tag substitution and the dialect.
-    public static func config(_ data: UnsafeRawBufferPointer) {
+    package static func config(_ data: UnsafeRawBufferPointer) {
         let text = String(decoding: data, as: UTF8.self)
         let dir = NSTemporaryDirectory() + "failscan-fuzz-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir + "/filter.d", withIntermediateDirectories: true)
@@ -31,7 +31,7 @@ public enum FuzzTargets {
 
     /// The date parser: the bytes as a log line under the default templates, and as a
     /// `datepattern` applied to a fixed line.
-    public static func date(_ data: UnsafeRawBufferPointer) {
+    package static func date(_ data: UnsafeRawBufferPointer) {
         let line = data.bindMemory(to: UInt8.self)
         for detector in [defaultDates, utcDates] {
             _ = detector.detect(line, scratch: detector.makeScratch())
@@ -48,7 +48,7 @@ public enum FuzzTargets {
     static let utcDates = try! DateDetector(patterns: ["{^LN-BEG}"], now: 1_795_600_000, defaultZone: 0)
 
     /// The dialect translator: the bytes as a failregex, translated and compiled.
-    public static func dialect(_ data: UnsafeRawBufferPointer) {
+    package static func dialect(_ data: UnsafeRawBufferPointer) {
         let regex = String(decoding: data.prefix(4096), as: UTF8.self)
         for useDNS in [true, false] {
             guard let translation = try? Fail2banDialect(useDNS: useDNS).translate(regex) else { continue }
@@ -61,7 +61,7 @@ public enum FuzzTargets {
     /// prefregex and multi-line ids. With the prefilter and without it, the same lines
     /// must match: the prefilter's contract (false positives allowed, false negatives
     /// never) is checked, not only the absence of crashes.
-    public static func lineMatcher(_ data: UnsafeRawBufferPointer) {
+    package static func lineMatcher(_ data: UnsafeRawBufferPointer) {
         let buffer = data.bindMemory(to: UInt8.self)
         for (with, without) in matchers {
             let a = matchedLines(buffer, with), b = matchedLines(buffer, without)
@@ -115,7 +115,7 @@ public enum FuzzTargets {
     /// many groups, a `maxlines = 2` filter); in the payload, byte 0x01 and two more bytes
     /// n stand for n x 16 bytes of `A` (up to 1 MiB, so lines of any length up to and past
     /// the chunk limit; logs up to 8 MiB). Both thread counts must decide the same bans.
-    public static func fields(_ data: UnsafeRawBufferPointer) {
+    package static func fields(_ data: UnsafeRawBufferPointer) {
         var log: [UInt8] = []
         var second = 0
         for raw in data.split(separator: 10, omittingEmptySubsequences: false) where !raw.isEmpty {

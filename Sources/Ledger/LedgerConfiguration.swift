@@ -6,9 +6,9 @@ import Matcher
 /// date patterns, maxlines, usedns), logpath, logtimezone, and the map's own options.
 /// maxretry, findtime, bantime and ignoreip are the reduce's to choose (they decide bans,
 /// not failures).
-public enum LedgerConfiguration {
+package enum LedgerConfiguration {
     /// The description hashed, one line per item.
-    public static func description(jails: [JailReplay.Jail], mapOptions: [String]) -> String {
+    package static func description(jails: [JailReplay.Jail], mapOptions: [String]) -> String {
         var lines = ["failscan-ledger-configuration 1"] + mapOptions.map { "option \($0)" }
         for jail in jails {
             let config = jail.config, filter = jail.filter.config, patterns = filter.patterns
@@ -27,7 +27,7 @@ public enum LedgerConfiguration {
     }
 
     /// The hash a ledger carries (FNV-1a, 64 bits, of ``description(jails:mapOptions:)``).
-    public static func hash(jails: [JailReplay.Jail], mapOptions: [String]) -> String {
+    package static func hash(jails: [JailReplay.Jail], mapOptions: [String]) -> String {
         let value = FNV1a.hash(description(jails: jails, mapOptions: mapOptions).utf8)
         return String(value, radix: 16).leftPadded(to: 16)
     }

@@ -3,24 +3,24 @@ import Analyzer
 /// The failures of one id in one jail and one file of a shard, in line order: one line of
 /// a ledger after its header. Numbers are small so that the compressed ledger is small:
 /// times as differences from the one before (the first from 0), line numbers likewise.
-public struct LedgerGroup: Codable, Sendable, Equatable {
+package struct LedgerGroup: Codable, Sendable, Equatable {
     /// Jail index (``LedgerHeader/jails``).
-    public var j: Int
+    package var j: Int
     /// The failure id's kind: "a" an address, "h" a host name, "o" another id (`<F-ID>`).
-    public var k: String
+    package var k: String
     /// The id's text (an address canonical).
-    public var i: String
+    package var i: String
     /// File index (``LedgerHeader/files``).
-    public var f: Int
+    package var f: Int
     /// Times, each the difference from the one before.
-    public var t: [Int]
+    package var t: [Int]
     /// Line numbers, each the difference from the one before.
-    public var l: [Int]
+    package var l: [Int]
     /// Failregex of each failure (0-based), omitted when all are `r0`.
-    public var r: [Int]?
-    public var r0: Int
+    package var r: [Int]?
+    package var r0: Int
     /// The user of each failure (`<F-USER>`), omitted when none has one; "" for none.
-    public var u: [String]?
+    package var u: [String]?
 
     init(j: Int, k: String, i: String, f: Int, t: [Int], l: [Int], r: [Int]?, r0: Int, u: [String]?) {
         self.j = j
@@ -34,7 +34,7 @@ public struct LedgerGroup: Codable, Sendable, Equatable {
         self.u = u
     }
 
-    public init(jail: Int, id: FailureID, file: Int, failures: [Failure]) {
+    package init(jail: Int, id: FailureID, file: Int, failures: [Failure]) {
         j = jail
         switch id {
         case .address(let address):
@@ -67,7 +67,7 @@ public struct LedgerGroup: Codable, Sendable, Equatable {
     }
 
     /// The failure id, or nil when the text is not of its kind.
-    public var id: FailureID? {
+    package var id: FailureID? {
         switch k {
         case "a": return IPAddress(i).map(FailureID.address)
         case "h": return .host(i)
@@ -77,7 +77,7 @@ public struct LedgerGroup: Codable, Sendable, Equatable {
     }
 
     /// The failures, with `file` as their file number.
-    public func failures(file: Int) -> [Failure]? {
+    package func failures(file: Int) -> [Failure]? {
         guard let id, l.count == t.count, r.map({ $0.count == t.count }) ?? true, u.map({ $0.count == t.count }) ?? true else {
             return nil
         }
@@ -101,7 +101,7 @@ extension LedgerGroup {
     /// its partition does not hold, lists of different lengths or none, times and line
     /// numbers that leave their ranges, a failregex the jail's filter does not have
     /// (`failregexes`: per jail of the header, how many it has, when known).
-    public func problem(in header: LedgerHeader, failregexes: [Int]?) -> String? {
+    package func problem(in header: LedgerHeader, failregexes: [Int]?) -> String? {
         guard (0..<header.jails.count).contains(j) else { return "jail \(j) of \(header.jails.count)" }
         guard (0..<header.files.count).contains(f) else { return "file \(f) of \(header.files.count)" }
         guard let id else { return "id \(i.debugDescription) is not of kind \(k.debugDescription)" }

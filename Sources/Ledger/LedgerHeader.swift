@@ -5,34 +5,34 @@ import Analyzer
 /// one ``LedgerGroup`` per jail, failure id and file.
 ///
 /// Format version 1, documented in docs/LEDGER.md.
-public struct LedgerHeader: Codable, Sendable, Equatable {
+package struct LedgerHeader: Codable, Sendable, Equatable {
     /// Always ``LedgerHeader/formatName``.
-    public var format: String
-    public var version: Int
+    package var format: String
+    package var version: Int
     /// The failscan that wrote it (`failscan reduce` refuses another version's ledgers).
-    public var failscan: String
+    package var failscan: String
     /// A hash of what decides the failures: each jail's name, filter (its regexes, date
     /// patterns, maxlines, usedns), logpath and logtimezone, and the map's own options.
-    public var configHash: String
+    package var configHash: String
     /// The map's options that entered the hash (`--now`, `--timezone`, ...), so that the
     /// reduce can recompute it from its own configuration.
-    public var mapOptions: [String]
+    package var mapOptions: [String]
     /// The shard's name (unique among the shards of one reduce).
-    public var shard: String
+    package var shard: String
     /// This ledger's partition, and how many there are (failure ids are spread by a hash
     /// of their text: every rule of fail2ban is per address).
-    public var partition: Int
-    public var partitions: Int
+    package var partition: Int
+    package var partitions: Int
     /// The jails, in the configuration's order; groups refer to them by index.
-    public var jails: [String]
+    package var jails: [String]
     /// The shard's files, in reading order; groups refer to them by index.
-    public var files: [LedgerFile]
+    package var files: [LedgerFile]
     /// Per jail, its filter's counters on this shard (for the statistics and warnings).
-    public var counters: [FilterCounters]
-    public static let formatName = "failscan-ledger"
-    public static let currentVersion = 1
+    package var counters: [FilterCounters]
+    package static let formatName = "failscan-ledger"
+    package static let currentVersion = 1
 
-    public init(
+    package init(
         failscan: String, configHash: String, mapOptions: [String], shard: String, partition: Int, partitions: Int,
         jails: [String], files: [LedgerFile], counters: [FilterCounters]
     ) {
@@ -51,21 +51,21 @@ public struct LedgerHeader: Codable, Sendable, Equatable {
 }
 
 /// One file of a shard, as the map read it.
-public struct LedgerFile: Codable, Sendable, Equatable {
-    public var path: String
+package struct LedgerFile: Codable, Sendable, Equatable {
+    package var path: String
     /// The modification time the map anchored dates without a year on (in object storage
     /// the upload time is not it: the driver carries the original in a manifest).
-    public var mtime: Int
+    package var mtime: Int
     /// Uncompressed bytes read and lines (for the statistics and the fail2ban database).
-    public var bytes: Int
-    public var lines: Int
-    public var compression: String
-    public var opened: Bool
-    public var unterminatedBytes: Int
+    package var bytes: Int
+    package var lines: Int
+    package var compression: String
+    package var opened: Bool
+    package var unterminatedBytes: Int
     /// What went wrong reading it (reported again by the reduce).
-    public var warnings: [String]
+    package var warnings: [String]
 
-    public init(
+    package init(
         path: String, mtime: Int, bytes: Int, lines: Int, compression: String, opened: Bool, unterminatedBytes: Int,
         warnings: [String]
     ) {
@@ -84,26 +84,26 @@ public struct LedgerFile: Codable, Sendable, Equatable {
 /// room to spare, and sums of them that cannot overflow. A reduce refuses a ledger outside
 /// them, naming it and its line, instead of trapping on arithmetic or allocating for a
 /// forged value.
-public enum LedgerLimits {
+package enum LedgerLimits {
     /// Times: from year 1 to the end of year 9999, in Unix seconds.
-    public static let times = -62_135_596_800...253_402_300_799
+    package static let times = -62_135_596_800...253_402_300_799
     /// Counters, byte and line counts, line numbers: up to 2^40 (a trillion) each.
-    public static let counts = 0...(1 << 40)
+    package static let counts = 0...(1 << 40)
     /// Partitions of a set.
-    public static let partitions = 1...65_536
+    package static let partitions = 1...65_536
     /// Jails and files of one ledger.
-    public static let jails = 0...100_000
-    public static let files = 0...1_000_000
+    package static let jails = 0...100_000
+    package static let files = 0...1_000_000
     /// A shard's name (it is part of the ledgers' file names): at most 200 bytes.
-    public static let shardBytes = 1...200
+    package static let shardBytes = 1...200
     /// A ledger inflates to at most this many bytes, or `ratio` times its own size if that
     /// is more (a 24 KB forged ledger that inflates to 1.5 GB is refused).
-    public static let inflated = 64 << 20
-    public static let ratio = 1000
+    package static let inflated = 64 << 20
+    package static let ratio = 1000
 
     /// Why `name` cannot be a shard's name (part of its ledgers' file names), or nil: 1 to
     /// 200 bytes, no `/`, no control character, not starting with a dot.
-    public static func shardNameProblem(_ name: String) -> String? {
+    package static func shardNameProblem(_ name: String) -> String? {
         let fits =
             shardBytes.contains(name.utf8.count) && !name.contains("/") && !name.hasPrefix(".")
             && !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
@@ -115,7 +115,7 @@ public enum LedgerLimits {
 
 extension LedgerHeader {
     /// What is wrong with the header's numbers and names, or nil.
-    public var problem: String? {
+    package var problem: String? {
         guard LedgerLimits.partitions.contains(partitions) else {
             return "partitions \(partitions): not in \(LedgerLimits.partitions.lowerBound)...\(LedgerLimits.partitions.upperBound)"
         }

@@ -5,22 +5,22 @@ import Matcher
 
 /// Reads a ledger written by ``LedgerWriter`` (zstd-compressed JSON Lines, recognised by
 /// content like every other input).
-public struct LedgerReader: Sendable {
+package struct LedgerReader: Sendable {
     /// What is wrong with a ledger, naming it.
-    public struct ReadError: Error, Sendable, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "\(path): \(reason)" }
-        public init(path: String, _ reason: String) {
+    package struct ReadError: Error, Sendable, CustomStringConvertible {
+        package let path: String
+        package let reason: String
+        package var description: String { "\(path): \(reason)" }
+        package init(path: String, _ reason: String) {
             self.path = path
             self.reason = reason
         }
     }
 
-    public let path: String
-    public let header: LedgerHeader
+    package let path: String
+    package let header: LedgerHeader
     /// The failure groups (none when only the header was read).
-    public let groups: [LedgerGroup]
+    package let groups: [LedgerGroup]
 
     /// Reads the ledger: its header and, unless `headerOnly`, its failure groups, each
     /// checked against the format's ranges (``LedgerLimits``).
@@ -29,7 +29,7 @@ public struct LedgerReader: Sendable {
     /// - Throws: `ReadError` naming the ledger (and the line) when it cannot be read, is
     ///   not a ledger, is of another format version, inflates beyond its limit, or holds
     ///   a value outside the format.
-    public init(path: String, headerOnly: Bool = false, failregexes: [Int]? = nil) throws(ReadError) {
+    package init(path: String, headerOnly: Bool = false, failregexes: [Int]? = nil) throws(ReadError) {
         self.path = path
         // A header is read from the first MiB when it fits there (it names the shard's files).
         var lines = try Self.lines(path, capacity: headerOnly ? 1 << 20 : 16 << 20, firstOnly: headerOnly)
@@ -107,7 +107,7 @@ public struct LedgerReader: Sendable {
 
     /// Reads `paths` on every core, in their order (with `headersOnly`, their headers).
     /// - Throws: the first path's `ReadError`, in the order given.
-    public static func readAll(_ paths: [String], headersOnly: Bool = false) throws(ReadError) -> [LedgerReader] {
+    package static func readAll(_ paths: [String], headersOnly: Bool = false) throws(ReadError) -> [LedgerReader] {
         let results = Parallel.map(paths.count) { k in
             Result { () throws(ReadError) in try LedgerReader(path: paths[k], headerOnly: headersOnly) }
         }

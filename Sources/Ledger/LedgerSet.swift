@@ -5,18 +5,18 @@ import LogSource
 import Matcher
 
 /// The ledgers of one distributed run, checked to belong together, and their reduce.
-public struct LedgerSet: Sendable {
-    public let ledgers: [LedgerReader]
+package struct LedgerSet: Sendable {
+    package let ledgers: [LedgerReader]
     /// The first ledger's header (the others agree on what matters).
-    public let header: LedgerHeader
+    package let header: LedgerHeader
     /// Every shard's files by path.
-    public let files: [String: LedgerFile]
+    package let files: [String: LedgerFile]
 
     /// Checks that `ledgers` are one set: written by `failscan` (this version), under one
     /// configuration, with one partition count, every partition of every shard once, each
     /// file in one shard.
     /// - Throws: `ConfigError` naming the ledger and what does not fit.
-    public init(_ ledgers: [LedgerReader], failscan: String) throws(ConfigError) {
+    package init(_ ledgers: [LedgerReader], failscan: String) throws(ConfigError) {
         precondition(!ledgers.isEmpty)
         let read = ledgers, first = ledgers[0]
         let header = first.header
@@ -75,7 +75,7 @@ public struct LedgerSet: Sendable {
     /// is decided (the set itself may hold headers only), so a reduce holds the failures
     /// of as many partitions as it decides at once, not of all.
     /// - Throws: `LedgerReader.ReadError` when a ledger cannot be read again.
-    public func reduce(
+    package func reduce(
         _ replay: JailReplay, each: JailReplay.FailureSink?
     ) throws(LedgerReader.ReadError) -> JailReplay.Outcome {
         let jails = replay.jails

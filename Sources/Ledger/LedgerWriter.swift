@@ -8,7 +8,7 @@ import OutputBasics
 /// Failures come per jail in the jail's input order; they are grouped by jail, id and
 /// file (``LedgerGroup``), groups in order of their first failure, and spread over the
 /// partitions by a hash of the id (``LedgerPartition``).
-public final class LedgerWriter {
+package final class LedgerWriter {
     struct Key: Hashable {
         var jail: Int
         var id: FailureID
@@ -18,12 +18,12 @@ public final class LedgerWriter {
     var groups: [Key: [Failure]] = [:]
     var order: [Key] = []
     /// Failures taken.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {}
+    package init() {}
 
     /// One failure of jail `jail` read from file number `file` of the shard.
-    public func add(jail: Int, file: Int, _ failure: Failure) {
+    package func add(jail: Int, file: Int, _ failure: Failure) {
         let key = Key(jail: jail, id: failure.id, file: file)
         if groups[key] == nil { order.append(key) }
         groups[key, default: []].append(failure)
@@ -31,7 +31,7 @@ public final class LedgerWriter {
     }
 
     /// The ledgers' bytes, compressed, per partition (header first).
-    public func ledgers(header: LedgerHeader, level: Int32 = 3) -> [[UInt8]] {
+    package func ledgers(header: LedgerHeader, level: Int32 = 3) -> [[UInt8]] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var texts: [[UInt8]] = (0..<header.partitions).map { partition in
@@ -52,7 +52,7 @@ public final class LedgerWriter {
 
     /// Writes the ledgers as `<directory>/<shard>.p<k>-of-<P>.ledger.zst`, each atomically.
     /// - Returns: the paths written.
-    public func write(header: LedgerHeader, to directory: String) throws(WriteError) -> [String] {
+    package func write(header: LedgerHeader, to directory: String) throws(WriteError) -> [String] {
         var paths: [String] = []
         for (partition, bytes) in ledgers(header: header).enumerated() {
             let path = (directory as NSString).appendingPathComponent(
@@ -76,13 +76,13 @@ public final class LedgerWriter {
 
 /// Which partition a failure id goes to: every rule of fail2ban is per address (with
 /// `bantime.overalljails`, per address over all jails), so a partition holds whole ids.
-public enum LedgerPartition {
-    public static func of(_ id: FailureID, partitions: Int) -> Int {
+package enum LedgerPartition {
+    package static func of(_ id: FailureID, partitions: Int) -> Int {
         guard partitions > 1 else { return 0 }
         return Int(FNV1a.hash(id.description.utf8) % UInt64(partitions))
     }
 
-    public static func fileName(shard: String, partition: Int, partitions: Int) -> String {
+    package static func fileName(shard: String, partition: Int, partitions: Int) -> String {
         "\(shard).p\(partition)-of-\(partitions).ledger.zst"
     }
 }

@@ -3,7 +3,7 @@
 #endif
 
 /// Something that fills buffers with a log's (decompressed) bytes.
-public protocol ByteSource: AnyObject {
+package protocol ByteSource: AnyObject {
     /// Reads up to `buffer.count` bytes; 0 means end of input.
     /// - Throws: `ScanError` when the input cannot be read any further.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int

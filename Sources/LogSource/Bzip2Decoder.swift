@@ -1,8 +1,4 @@
 import CBzip2
-import CISAL
-import CLzma
-import CZlib
-import CZstd
 
 /// libbz2's decoder, one stream at a time (pbzip2 writes several).
 final class Bzip2Decoder: DecoderBackend {
@@ -40,4 +36,13 @@ final class Bzip2Decoder: DecoderBackend {
         BZ2_bzDecompressEnd(&stream)
         start()
     }
+}
+
+extension Bzip2Decoder: CompressionFormat {
+    static func starts(_ head: UnsafeBufferPointer<UInt8>) -> Bool {
+        starts(head, with: [0x42, 0x5a, 0x68])
+    }
+    static let suffixes = [".bz2"]
+    static var libraries: [(String, String)] { [("bzip2", String(String(cString: BZ2_bzlibVersion()).prefix { $0 != "," }))] }
+    static func decoder(engine: InflateEngine) -> any DecoderBackend { Bzip2Decoder() }
 }

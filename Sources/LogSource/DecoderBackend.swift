@@ -1,13 +1,7 @@
-import CBzip2
-import CISAL
-import CLzma
-import CZlib
-import CZstd
-
 /// A raw decoder for one member (gzip member, bzip2 or xz stream, zstd frame) at a time:
 /// the small interface behind which ISA-L and zlib (gzip), libzstd, liblzma and libbz2
 /// sit. ``DecompressingReader`` does the buffering, member boundaries and error reporting.
-public protocol DecoderBackend: AnyObject {
+package protocol DecoderBackend: AnyObject {
     /// The bytes every member starts with, checked between members.
     var magic: [UInt8] { get }
     /// Inflates from `input` into `output`.

@@ -9,7 +9,7 @@
 /// A member cut short (an unfinished copy, a crash during rotation) keeps what was
 /// decoded and reports `truncated gzip member at byte N`; corrupt data stops the file
 /// with the byte offset.
-public final class DecompressingReader: ByteSource {
+package final class DecompressingReader: ByteSource {
     let file: FileDescriptor
     let backend: any DecoderBackend
     let format: Compression
@@ -22,18 +22,14 @@ public final class DecompressingReader: ByteSource {
     var consumedBefore = 0
     var finished = false
     var memberOpen = true
-    public private(set) var warnings: [ScanError] = []
+    package private(set) var warnings: [ScanError] = []
 
     /// Prepares to decode `file`, whose format is `format`; gzip uses `engine`.
-    public init(_ file: FileDescriptor, format: Compression, engine: InflateEngine = .isal, inputSize: Int = 1 << 20) {
+    package init(_ file: FileDescriptor, format: Compression, engine: InflateEngine = .isal, inputSize: Int = 1 << 20) {
         self.file = file
         self.format = format
-        switch format {
-        case .zstd: backend = ZstdDecoder()
-        case .xz: backend = XzDecoder()
-        case .bzip2: backend = Bzip2Decoder()
-        case .gzip, .none, .lz4, .lzma, .compress: backend = engine.make() // LogFile.open refuses the last three
-        }
+        // LogFile.open reads only formats failscan decodes; gzip stands in for the others.
+        backend = (format.format ?? GzipFormat.self).decoder(engine: engine)
         buffer = .allocate(byteCount: inputSize, alignment: 64)
         input = UnsafeRawBufferPointer(buffer)
     }
@@ -47,7 +43,7 @@ public final class DecompressingReader: ByteSource {
         inputEnd = try file.readFully(into: buffer)
     }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
         guard !finished, buffer.count > 0 else { return 0 }
         var produced = 0
         var idle = 0

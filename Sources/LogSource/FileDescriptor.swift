@@ -5,15 +5,15 @@
 /// A file descriptor opened read-only; `read(2)` with EINTR retried in one place. Bytes
 /// looked at before reading (the magic bytes) can be given back with ``unread(_:)``, so
 /// that pipes, FIFOs and standard input lose nothing.
-public final class FileDescriptor {
-    public let fd: Int32
-    public let path: String
+package final class FileDescriptor {
+    package let fd: Int32
+    package let path: String
     /// Bytes given back, read again before the descriptor.
     var pushedBack: [UInt8] = []
 
     /// Opens `path` for reading; `-` is standard input.
     /// - Throws: `ScanError.Code.open` with the errno.
-    public init(path: String) throws(ScanError) {
+    package init(path: String) throws(ScanError) {
         let fd = path == "-" ? dup(0) : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let err = errno
@@ -26,12 +26,12 @@ public final class FileDescriptor {
     deinit { close(fd) }
 
     /// Gives bytes back: the next reads return them first.
-    public func unread(_ bytes: UnsafeRawBufferPointer) {
+    package func unread(_ bytes: UnsafeRawBufferPointer) {
         pushedBack.insert(contentsOf: bytes, at: 0)
     }
 
     /// `read(2)`, retried on EINTR.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
         if !pushedBack.isEmpty, buffer.count > 0 {
             let n = min(buffer.count, pushedBack.count)
             pushedBack.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
@@ -48,7 +48,7 @@ public final class FileDescriptor {
     }
 
     /// Reads until `buffer` is full or the file ends.
-    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+    package func readFully(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
         var total = 0
         while total < buffer.count {
             let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
@@ -60,7 +60,7 @@ public final class FileDescriptor {
 
     /// The first `limit` bytes of a small file (`/proc/locks`, `/proc/self/status`), or nil
     /// when it cannot be opened or read.
-    public static func contents(of path: String, limit: Int = 16 << 20) -> [UInt8]? {
+    package static func contents(of path: String, limit: Int = 16 << 20) -> [UInt8]? {
         guard let file = try? FileDescriptor(path: path) else { return nil }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -75,7 +75,7 @@ public final class FileDescriptor {
     /// Writes all of `bytes` to `fd`, retrying on EINTR and short writes: the one place
     /// failscan writes to a descriptor.
     /// - Returns: nil when everything was written, else the `errno` of the failing write.
-    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)

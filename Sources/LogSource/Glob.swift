@@ -3,9 +3,9 @@
 #endif
 
 /// Shell-style globbing through glob(3); a pattern that matches nothing gives nothing.
-public enum Glob {
+package enum Glob {
     /// The paths `pattern` matches, in glob(3)'s (sorted) order.
-    public static func expand(_ pattern: String) -> [String] {
+    package static func expand(_ pattern: String) -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
         guard glob(pattern, 0, nil, &result) == 0 else { return [] }

@@ -1,8 +1,4 @@
-import CBzip2
 import CISAL
-import CLzma
-import CZlib
-import CZstd
 
 /// ISA-L's inflate in gzip mode (header, data, CRC and size checked per member).
 final class ISALInflater: DecoderBackend {

@@ -4,28 +4,35 @@
 ///
 /// A line longer than the buffer is cut at the buffer's size (its rest is skipped up to
 /// the next newline) and counted, so one runaway line cannot exhaust memory.
-public final class LineChunker {
+package final class LineChunker {
     let source: any ByteSource
     let carry: UnsafeMutableRawBufferPointer
     var carried = 0
     var atEnd = false
     var skippingLongLine = false
     /// Lines cut because they were longer than the buffer.
-    public private(set) var longLines = 0
+    package private(set) var longLines = 0
     /// Uncompressed bytes read so far.
-    public private(set) var bytesRead = 0
+    package private(set) var bytesRead = 0
     /// The size of the buffers this chunker fills.
-    public let capacity: Int
+    package let capacity: Int
     /// Whether a last line without `\n` is kept. By default it is not: it may be a line
     /// still being written (`... from 198.51.100.4` of `198.51.100.45`), and fail2ban (its
     /// server and fail2ban-regex) waits for its end too.
-    public var keepsUnterminatedLine = false
+    package var keepsUnterminatedLine = false
     /// Bytes of a last line without `\n` that were left out.
-    public private(set) var unterminatedBytes = 0
+    package private(set) var unterminatedBytes = 0
+    /// The input's first line with its `\n`, gathered as it is read (up to 16 MiB, the
+    /// longest fail2ban's database hashes); complete once ``firstLineEnded``.
+    private(set) var firstLine: [UInt8] = []
+    /// Whether the first line's `\n` was read.
+    private(set) var firstLineEnded = false
+    /// Whether no more of the first line is gathered (its `\n` came, or it is too long).
+    var firstLineDone = false
 
     /// - Parameter capacity: the size of every buffer passed to ``fill(_:)``; also the
     ///   longest line kept whole.
-    public init(source: any ByteSource, capacity: Int = 1 << 20) {
+    package init(source: any ByteSource, capacity: Int = 1 << 20) {
         self.source = source
         self.capacity = max(capacity, 16)
         carry = .allocate(byteCount: self.capacity, alignment: 64)
@@ -36,7 +43,7 @@ public final class LineChunker {
     /// Fills `buffer` (of ``capacity`` bytes) with whole lines.
     /// - Returns: how many bytes of `buffer` hold whole lines (the final line of the
     ///   input may lack its `\n`), or nil at the end of the input.
-    public func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int? {
+    package func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int? {
         precondition(buffer.count >= capacity, "LineChunker buffers must hold \(capacity) bytes")
         let bytes = buffer.bindMemory(to: UInt8.self)
         var filled = carried
@@ -45,6 +52,7 @@ public final class LineChunker {
         while !atEnd, filled < capacity {
             let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<capacity]))
             bytesRead += n
+            if !firstLineDone { gatherFirstLine(UnsafeRawBufferPointer(rebasing: buffer[filled..<(filled + n)])) }
             if n == 0 {
                 atEnd = true
                 break
@@ -79,5 +87,17 @@ public final class LineChunker {
         carried = filled - last
         if carried > 0 { carry.baseAddress!.copyMemory(from: buffer.baseAddress! + last, byteCount: carried) }
         return last
+    }
+
+    /// Adds the bytes just read to the first line, up to its `\n`.
+    private func gatherFirstLine(_ bytes: UnsafeRawBufferPointer) {
+        if let newline = bytes.firstIndex(of: 10) {
+            firstLine += bytes[...newline]
+            firstLineEnded = true
+            firstLineDone = true
+        } else {
+            firstLine += bytes
+            if firstLine.count >= 16 << 20 || bytes.isEmpty { firstLineDone = true }
+        }
     }
 }

@@ -3,10 +3,10 @@
 #endif
 
 /// Opens a log file as a byte source, choosing the decompressor from its magic bytes.
-public enum LogFile {
+package enum LogFile {
     /// Opens `path`.
     /// - Throws: `ScanError` when the file cannot be opened or its format is not supported.
-    public static func open(_ path: String, engine: InflateEngine = .isal) throws(ScanError) -> (any ByteSource, Compression) {
+    package static func open(_ path: String, engine: InflateEngine = .isal) throws(ScanError) -> (any ByteSource, Compression) {
         let file = try FileDescriptor(path: path)
         let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 8)
         defer { head.deallocate() }
@@ -14,14 +14,10 @@ public enum LogFile {
         // Given back rather than sought over: pipes and FIFOs cannot seek.
         file.unread(UnsafeRawBufferPointer(rebasing: head[0..<n]))
         let compression = Compression.detect(UnsafeRawBufferPointer(rebasing: head[0..<n]))
-        switch compression {
-        case .none: return (PlainFileSource(file), .none)
-        case .gzip, .zstd, .xz, .bzip2:
-            return (DecompressingReader(file, format: compression, engine: engine), compression)
-        case .lz4, .lzma, .compress:
-            throw ScanError(
-                .unsupportedCompression, path: path,
-                "\(compression.rawValue) compression is not supported, the file is not read (\(compression.hint))")
-        }
+        if compression == .none { return (PlainFileSource(file), .none) }
+        guard compression.format == nil else { return (DecompressingReader(file, format: compression, engine: engine), compression) }
+        throw ScanError(
+            .unsupportedCompression, path: path,
+            "\(compression.rawValue) compression is not supported, the file is not read (\(compression.hint))")
     }
 }

@@ -1,12 +1,12 @@
 /// A log to read: a file (plain or compressed, a FIFO, `/dev/stdin`), or bytes already in
 /// memory (a log line given on the command line).
-public enum LogInput: Sendable, Hashable {
+package enum LogInput: Sendable, Hashable {
     case file(String)
     /// Bytes read as a log, named `name` in messages and reports.
     case memory(name: String, bytes: [UInt8])
 
     /// How messages and reports name it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .file(let path): path
         case .memory(let name, _): name
@@ -14,7 +14,7 @@ public enum LogInput: Sendable, Hashable {
     }
 
     /// The file's path, or nil for bytes in memory.
-    public var path: String? {
+    package var path: String? {
         if case .file(let path) = self { return path }
         return nil
     }

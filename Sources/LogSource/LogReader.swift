@@ -5,11 +5,11 @@
 /// A line longer than a chunk is cut at the chunk's size and counted (``warnings`` says
 /// how many); a last line without `\n` is left out unless ``LogReader/init(_:capacity:engine:keepsUnterminatedLine:)``
 /// keeps it, and its bytes are counted in ``unterminatedBytes``.
-public final class LogReader {
+package final class LogReader {
     /// What is read.
-    public let input: LogInput
+    package let input: LogInput
     /// The compression detected from the input's first bytes.
-    public let compression: Compression
+    package let compression: Compression
     let source: any ByteSource
     let chunker: LineChunker
 
@@ -18,7 +18,7 @@ public final class LogReader {
     ///   - capacity: the size of every buffer given to ``fill(_:)``, and the longest line kept whole.
     ///   - keepsUnterminatedLine: read a last line that has no `\n` (it may be half written).
     /// - Throws: `ScanError` when the file cannot be opened or its compression is not supported.
-    public init(
+    package init(
         _ input: LogInput, capacity: Int = 1 << 20, engine: InflateEngine = .isal, keepsUnterminatedLine: Bool = false
     ) throws(ScanError) {
         self.input = input
@@ -31,15 +31,15 @@ public final class LogReader {
     }
 
     /// The size of the buffers ``fill(_:)`` takes.
-    public var capacity: Int { chunker.capacity }
+    package var capacity: Int { chunker.capacity }
 
     /// Fills `buffer` (of ``capacity`` bytes) with whole lines.
     /// - Returns: how many bytes hold whole lines, or nil at the end of the input.
-    public func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int? { try chunker.fill(buffer) }
+    package func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int? { try chunker.fill(buffer) }
 
     /// Calls `body` with each chunk of whole lines, in a buffer of its own, until the end
     /// or until `body` returns false.
-    public func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws(ScanError) -> Bool) throws(ScanError) {
+    package func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws(ScanError) -> Bool) throws(ScanError) {
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         defer { storage.deallocate() }
         while let count = try fill(storage) {
@@ -50,19 +50,27 @@ public final class LogReader {
     }
 
     /// Decompressed bytes read so far.
-    public var bytesRead: Int { chunker.bytesRead }
+    package var bytesRead: Int { chunker.bytesRead }
     /// Lines cut because they were longer than a chunk.
-    public var longLines: Int { chunker.longLines }
+    package var longLines: Int { chunker.longLines }
     /// Bytes of a last line without `\n` that were left out.
-    public var unterminatedBytes: Int { chunker.unterminatedBytes }
+    package var unterminatedBytes: Int { chunker.unterminatedBytes }
 
     /// Problems met that did not stop reading: the decompressor's (trailing garbage), and
     /// lines cut for their length.
-    public var warnings: [ScanError] {
+    package var warnings: [ScanError] {
         var warnings = source.warnings
         if longLines > 0 {
             warnings.append(ScanError(.lineTooLong, path: input.name, "\(longLines) line(s) longer than \(capacity) bytes were cut"))
         }
         return warnings
     }
+
+    /// The SHA-1 of the input's first line with its `\n`, as fail2ban's database keeps it to
+    /// recognise a file (``SHA1``); "" when the input has no complete first line of at most
+    /// 16 MiB. Read after the input's end (or at least its first line).
+    package var firstLineHash: String { chunker.firstLineEnded ? SHA1.hexDigest(chunker.firstLine) : "" }
+
+    /// Whether what ``firstLineHash`` hashes is known (its `\n` was read, or it is too long).
+    package var firstLineRead: Bool { chunker.firstLineDone }
 }

@@ -3,11 +3,11 @@
 #endif
 
 /// A plain (uncompressed) file.
-public final class PlainFileSource: ByteSource {
+package final class PlainFileSource: ByteSource {
     let file: FileDescriptor
-    public var warnings: [ScanError] { [] }
-    public init(_ file: FileDescriptor) { self.file = file }
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
+    package var warnings: [ScanError] { [] }
+    package init(_ file: FileDescriptor) { self.file = file }
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int {
         try file.readFully(into: buffer)
     }
 }

@@ -5,13 +5,13 @@
 /// Orders log files the way logrotate names them, oldest first: `mail.log.3.xz`,
 /// `mail.log.2.gz`, `mail.log.1`, `mail.log`. Files of different logs keep the order
 /// in which their first member was given.
-public enum RotatedSet {
+package enum RotatedSet {
     /// The name endings logrotate's compressors add; the content decides how a file is
     /// read (``Compression/detect(_:)``), the name only where it stands in its set.
-    public static let compressionSuffixes = [".gz", ".bz2", ".xz", ".zst", ".zstd"]
+    package static var compressionSuffixes: [String] { Compression.suffixes }
 
     /// The log a file belongs to and its rotation number (0 for the live file).
-    public static func rotation(of path: String) -> (base: String, number: Int) {
+    package static func rotation(of path: String) -> (base: String, number: Int) {
         var name = path
         if let suffix = compressionSuffixes.first(where: { name.hasSuffix($0) }) { name.removeLast(suffix.count) }
         if let dot = name.lastIndex(of: "."), let n = Int(name[name.index(after: dot)...]), n >= 0 {
@@ -21,7 +21,7 @@ public enum RotatedSet {
     }
 
     /// `paths` in time order, oldest first, per log.
-    public static func timeOrder(_ paths: [String]) -> [String] {
+    package static func timeOrder(_ paths: [String]) -> [String] {
         var groups: [String: [(String, Int)]] = [:]
         var order: [String] = []
         for path in paths {
@@ -37,7 +37,7 @@ public enum RotatedSet {
     /// `rotated` is false, oldest first, each file once. The order is over all patterns:
     /// `logpath` naming `auth.log.1` and `auth.log` still reads `auth.log.2.gz` first (a
     /// multi-line filter's state runs through a jail's files in that order).
-    public static func files(matching patterns: [String], rotated: Bool = true) -> [String] {
+    package static func files(matching patterns: [String], rotated: Bool = true) -> [String] {
         var files: [String] = []
         var seen = Set<String>()
         // Each directory read once, its names grouped by the log they rotate from: a glob
@@ -100,7 +100,7 @@ public enum RotatedSet {
     /// (`failscan reduce` of ledgers mapped elsewhere). Globs match as glob(3) does (`*`
     /// not across `/`, nor a leading dot), matches in byte order. n log n in the paths (a
     /// fleet of 1,000 hosts with 20 files each orders in milliseconds).
-    public static func order(_ paths: [String], patterns: [String], rotated: Bool = true) -> [String] {
+    package static func order(_ paths: [String], patterns: [String], rotated: Bool = true) -> [String] {
         let flags = Int32(FNM_PATHNAME | FNM_PERIOD)
         let groups = rotated ? rotatedFrom(paths) : [:]
         var sequence: [String] = []
@@ -116,7 +116,7 @@ public enum RotatedSet {
 
     /// The sum of the files' sizes when none is compressed (by name), else nil: the total
     /// of a scan's progress.
-    public static func plainSize(_ paths: [String]) -> Int? {
+    package static func plainSize(_ paths: [String]) -> Int? {
         var total = 0
         for path in paths {
             if compressionSuffixes.contains(where: { path.hasSuffix($0) }) { return nil }

@@ -1,8 +1,4 @@
-import CBzip2
-import CISAL
 import CLzma
-import CZlib
-import CZstd
 
 /// liblzma's .xz decoder, one stream at a time.
 final class XzDecoder: DecoderBackend {
@@ -40,4 +36,13 @@ final class XzDecoder: DecoderBackend {
         lzma_end(&stream)
         start()
     }
+}
+
+extension XzDecoder: CompressionFormat {
+    static func starts(_ head: UnsafeBufferPointer<UInt8>) -> Bool {
+        starts(head, with: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])
+    }
+    static let suffixes = [".xz"]
+    static var libraries: [(String, String)] { [("liblzma", String(cString: lzma_version_string()))] }
+    static func decoder(engine: InflateEngine) -> any DecoderBackend { XzDecoder() }
 }

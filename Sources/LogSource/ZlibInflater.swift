@@ -1,8 +1,4 @@
-import CBzip2
-import CISAL
-import CLzma
 import CZlib
-import CZstd
 
 /// zlib's inflate in gzip mode.
 final class ZlibInflater: DecoderBackend {

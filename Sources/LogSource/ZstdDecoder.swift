@@ -1,7 +1,3 @@
-import CBzip2
-import CISAL
-import CLzma
-import CZlib
 import CZstd
 
 /// libzstd's streaming decoder; concatenated frames are read one after another.
@@ -32,4 +28,15 @@ final class ZstdDecoder: DecoderBackend {
     }
 
     func reset() { ZSTD_initDStream(context) }
+}
+
+extension ZstdDecoder: CompressionFormat {
+    static func starts(_ head: UnsafeBufferPointer<UInt8>) -> Bool {
+        // A zstd frame, or a skippable frame (pzstd writes one first): 0x184D2A50...5F, little-endian.
+        if starts(head, with: [0x28, 0xb5, 0x2f, 0xfd]) { return true }
+        return head.count >= 4 && head[0] & 0xf0 == 0x50 && head[1] == 0x2a && head[2] == 0x4d && head[3] == 0x18
+    }
+    static let suffixes = [".zst", ".zstd"]
+    static var libraries: [(String, String)] { [("zstd", String(cString: ZSTD_versionString()))] }
+    static func decoder(engine: InflateEngine) -> any DecoderBackend { ZstdDecoder() }
 }

@@ -14,10 +14,12 @@ public struct Fail2banDialect: Sendable {
     /// How `<HOST>` expands, after fail2ban's `usedns`: `no` matches addresses only.
     public var useDNS: Bool
 
+    /// A dialect in which `<HOST>` also matches host names unless `useDNS` is false (fail2ban's `usedns = no`).
     public init(useDNS: Bool = true) { self.useDNS = useDNS }
 
     /// The translated pattern and what the translation had to say about it.
     public struct Translation: Sendable, Equatable {
+        /// The PCRE2 pattern.
         public var pattern: String
         /// Human-readable notes, e.g. that a legacy host group was accepted.
         public var notes: [String]

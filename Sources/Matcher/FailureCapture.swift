@@ -10,6 +10,7 @@ public struct FailureCapture {
     public let failregexIndex: Int
     /// The failure id: an address, a host name or an `<F-ID>`.
     public let id: UnsafeBufferPointer<UInt8>
+    /// What the failure id is: an address, a host name or an `<F-ID>` value.
     public let idKind: FailureIDKind
     /// Every named group of the prefregex and the failregex, merged as fail2ban merges
     /// them into its failure (`<F-USER>` as `user`, `<F-ALT_USER1>` filling `user` when
@@ -20,6 +21,7 @@ public struct FailureCapture {
     /// straight from the match; nil otherwise (then ``values`` has it, if asked for).
     public let user: UnsafeBufferPointer<UInt8>?
 
+    /// A capture of the given id kind and byte ranges.
     public init(
         failregexIndex: Int, id: UnsafeBufferPointer<UInt8>, idKind: FailureIDKind, values: FieldValues?,
         user: UnsafeBufferPointer<UInt8>? = nil

@@ -10,6 +10,7 @@ public struct FieldLayout: Sendable, Equatable {
     let alternates: [(alternate: Int, target: Int)]
     /// The slots fail2ban's merge and failure ids read.
     public let mlfid: Int?, nofail: Int?, mlfforget: Int?, mlfgained: Int?, user: Int?
+    /// The group numbers of the id fields (`<HOST>`'s address and name alternatives, `<F-ID>`), when present.
     public let ip4: Int?, ip6: Int?, dns: Int?, host: Int?, fid: Int?
 
     /// A layout for `names` (the targets of `<F-ALT_…>` groups are added).
@@ -33,6 +34,7 @@ public struct FieldLayout: Sendable, Equatable {
         fid = slots["fid"]
     }
 
+    /// Layouts are equal when they number the same names.
     public static func == (a: FieldLayout, b: FieldLayout) -> Bool { a.names == b.names }
 
     /// `alt_user1` (from `<F-ALT_USER1>`) fills `user`: fail2ban's `_getGroupsWithAlt`.

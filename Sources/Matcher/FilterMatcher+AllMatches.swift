@@ -1,18 +1,18 @@
 /// Every regex of a filter on one line, as fail2ban-regex runs them (`checkAllRegex`).
-public struct LineMatches {
+package struct LineMatches {
     /// The ignoreregexes (0-based) that matched the whole line when fail2ban checks them
     /// first (fewer ignoreregexes than failregexes minus 2); when any did, nothing else ran.
-    public var ignoredFirst: [Int] = []
+    package var ignoredFirst: [Int] = []
     /// nil: the filter has no prefregex (or it did not run); else whether it matched.
-    public var prefregexMatched: Bool? = nil
+    package var prefregexMatched: Bool? = nil
     /// Every failregex that matched, in order, with the prefregex's groups merged in.
-    public var matches: [FilterMatcher.DetailedMatch] = []
+    package var matches: [FilterMatcher.DetailedMatch] = []
     /// Per match, the lines its `<SKIPLINES>` took (fail2ban's `getSkippedLines`): they
     /// stay in a multi-line buffer.
-    public var skippedLines: [[[UInt8]]] = []
+    package var skippedLines: [[[UInt8]]] = []
     /// The ignoreregexes (0-based) that match the text the failregexes saw (looked at only
     /// when a failregex matched): fail2ban checks them after each failregex match.
-    public var ignoredAfter: [Int] = []
+    package var ignoredAfter: [Int] = []
 }
 
 extension FilterMatcher {
@@ -23,7 +23,7 @@ extension FilterMatcher {
     /// - Parameter failregexes: false for a line the prefilter ruled out (no failregex can
     ///   match it): only the ignoreregexes fail2ban checks first and the prefregex run.
     /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
-    public func matchAll(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, failregexes tryFailregexes: Bool = true)
+    package func matchAll(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, failregexes tryFailregexes: Bool = true)
         throws(PCRE2Error) -> LineMatches
     {
         if UnicodeText.needsUnicode(subject), let text = unicodeText {

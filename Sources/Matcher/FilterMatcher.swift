@@ -5,6 +5,7 @@
 /// filters, with the server's `checkAllRegex = False`: the first failregex that matches
 /// (and is not ignored) makes the failure.
 public struct FilterMatcher: LineMatcher {
+    /// The per-worker state ``makeScratch()`` makes.
     public typealias Scratch = FilterScratch
 
     let prefregex: CompiledFilterRegex?
@@ -53,9 +54,12 @@ public struct FilterMatcher: LineMatcher {
     let unicodeText: UnicodeTextMatcher?
     /// The same, for per-line calls: no reference counting on an object all workers share
     /// (its owner, `unicodeText`, keeps it alive).
+    // SAFETY: unretained, but `unicodeText` (a `let` of the same value) holds the strong
+    // reference for as long as this matcher, and every copy of it, exists; the referent is
+    // immutable after init, so workers may use it without synchronization.
     let unicodeTextRef: Unmanaged<UnicodeTextMatcher>?
     /// When set, every worker's scratch counts and times each regex (`regex --costs`).
-    public var profiler: RegexProfiler?
+    package var profiler: RegexProfiler?
 
     /// Compiles `patterns`.
     /// - Parameter usePrefilter: derive and use a literal prefilter and the failregexes'
@@ -248,12 +252,14 @@ public struct FilterMatcher: LineMatcher {
         return try profile.measureLine(body)
     }
 
+    /// Per-worker match state (PCRE2 match data, JIT stack): one per thread, never shared.
     public func makeScratch() -> FilterScratch {
         let scratch = FilterScratch(captureCount: maxCaptureCount, prefSlots: slotRanges[0].count)
         scratch.profile = profiler?.make()
         return scratch
     }
 
+    /// The next line the prefilter lets through (every line without a prefilter).
     public func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
         guard let prefilter else { return from < buffer.count ? .candidate(from) : nil }
         return prefilter.nextHit(in: buffer, from: from, cursor: &cursor).map { .candidate($0) }
@@ -285,6 +291,7 @@ public struct FilterMatcher: LineMatcher {
     /// A match with everything fail2ban's stateful paths (multi-line buffers, `<F-MLFID>`
     /// merging) need.
     public struct DetailedMatch {
+        /// The failregex that matched, 0-based.
         public let failregexIndex: Int
         /// Named groups of prefregex and failregex, merged (fail2ban's failure dict, with
         /// alternate names applied), by slot of ``FilterMatcher/fieldLayout``.
@@ -298,6 +305,7 @@ public struct FilterMatcher: LineMatcher {
     /// each ending in `\n`) and reports the first failregex match that is not ignored,
     /// with or without a failure id.
     public func matchDetailed(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> DetailedMatch? {
+        // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its declaration).
         if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
             let (line, replaced) = scratch.unicodeLine(subject)
             let result = text._withUnsafeGuaranteedRef { text in
@@ -395,6 +403,7 @@ public struct FilterMatcher: LineMatcher {
     public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, fields request: FieldRequest = .none)
         throws(PCRE2Error) -> FailureCapture?
     {
+        // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its declaration).
         if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
             let line = scratch.unicodeLine(subject).line
             let result = text._withUnsafeGuaranteedRef { text in

@@ -6,15 +6,15 @@
 /// `failscan tune` reads a jail's logs with its filter and its success regexes, and a
 /// `failscan jails` run often has several jails on one log: four jails on the benchmark
 /// corpus (two per file) went from 0.61 to 0.51 s with one pass per file.
-public final class JointPrefilter: Sendable {
+package final class JointPrefilter: Sendable {
     /// How many prefilters it stands for.
-    public let count: Int
+    package let count: Int
     let teddy: TeddySearcher
 
     /// One pass for `prefilters` (at least two, at most 32), or nil when one of them has
     /// no 32-byte Teddy searcher of its own (its candidates would differ) or their
     /// literals do not fit in one.
-    public init?(_ prefilters: [Prefilter]) {
+    package init?(_ prefilters: [Prefilter]) {
         guard prefilters.count >= 2, prefilters.count <= 32, prefilters.allSatisfy({ $0.teddy?.wide == true }) else { return nil }
         var literals: [[UInt8]] = []
         var owners: [UInt32] = []
@@ -36,7 +36,7 @@ public final class JointPrefilter: Sendable {
     /// The candidate lines of `buffer` for each prefilter, in order: the ranges (without
     /// `\n`) that ``LineScanner/forEachCandidateLine(in:matcher:_:)`` gives with that
     /// prefilter alone.
-    public func candidateLines(in buffer: UnsafeBufferPointer<UInt8>) -> [[Range<Int>]] {
+    package func candidateLines(in buffer: UnsafeBufferPointer<UInt8>) -> [[Range<Int>]] {
         var lines = [[Range<Int>]](repeating: [], count: count)
         guard let base = buffer.baseAddress else { return lines }
         let end = buffer.count

@@ -10,6 +10,7 @@ public protocol LineMatcher: Sendable {
 }
 
 extension LineMatcher {
+    /// Every line is a candidate.
     public func candidateLine(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Prefilter.Cursor) -> CandidateLine? {
         from < buffer.count ? .candidate(from) : nil
     }

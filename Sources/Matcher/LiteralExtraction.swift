@@ -8,31 +8,31 @@
 /// The parser understands the PCRE2 syntax fail2ban filters use; anything it does not
 /// understand is treated as "matches something unknown", which can only make the result
 /// less selective, never wrong.
-public enum LiteralExtraction {
+package enum LiteralExtraction {
     /// The outcome of extraction.
-    public enum Result: Sendable, Equatable {
+    package enum Result: Sendable, Equatable {
         /// Every match contains at least one of these literals.
         case required([[UInt8]])
         /// No required literal could be proven; the reason is for diagnostics.
         case declined(String)
 
-        public var literals: [[UInt8]]? {
+        package var literals: [[UInt8]]? {
             if case .required(let set) = self { return set }
             return nil
         }
     }
 
     /// Literals shorter than this are useless as a prefilter (they hit most lines).
-    public static let minimumLength = 3
+    package static let minimumLength = 3
     static let maxExactStrings = 64
     static let maxExactLength = 128
 
     /// Extracts the best required-literal set of `pattern`.
-    public static func requiredLiterals(of pattern: String) -> Result { analyze(pattern).required }
+    package static func requiredLiterals(of pattern: String) -> Result { analyze(pattern).required }
 
     /// Both analyses of `pattern` from one parse: its required literals and, when it is
     /// `^`-anchored, the strings every match starts with (``anchoredPrefixes(of:)``).
-    public static func analyze(_ pattern: String) -> (required: Result, prefixes: [[UInt8]]?) {
+    package static func analyze(_ pattern: String) -> (required: Result, prefixes: [[UInt8]]?) {
         var parser = Parser(Array(pattern.utf8))
         let info: Info
         do { info = try parser.parseAlternation() } catch { return (.declined(error.reason), nil) }
@@ -51,12 +51,12 @@ public enum LiteralExtraction {
     /// (an unknown atom first, an optional first part, `(?m)`). A matcher can skip the
     /// pattern on a subject that starts with none of them (issue 10: sshd's 20 anchored
     /// failregexes were each run through PCRE2 on every candidate line).
-    public static func anchoredPrefixes(of pattern: String) -> [[UInt8]]? { analyze(pattern).prefixes }
+    package static func anchoredPrefixes(of pattern: String) -> [[UInt8]]? { analyze(pattern).prefixes }
 
     /// How rare a literal set is in log text, by its most common literal: the sum of its
     /// bytes' rarity (``ByteFrequency``), so longer literals and rarer bytes score higher.
     /// A prefilter is as selective as its weakest literal.
-    public static func rarity(of set: [[UInt8]]) -> Int {
+    package static func rarity(of set: [[UInt8]]) -> Int {
         set.map { literal in literal.reduce(0) { $0 + 256 - Int(ByteFrequency.rank[Int($1)]) } }.min() ?? 0
     }
 

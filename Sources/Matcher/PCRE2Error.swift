@@ -15,6 +15,7 @@ public struct PCRE2Error: Error, Sendable, Equatable, CustomStringConvertible {
         case match
     }
 
+    /// What went wrong.
     public let kind: Kind
     /// PCRE2's error code (negative for match errors, positive for compile errors).
     public let code: Int32
@@ -43,6 +44,7 @@ public struct PCRE2Error: Error, Sendable, Equatable, CustomStringConvertible {
             ].contains(code)
     }
 
+    /// The error as a sentence, with PCRE2's message.
     public var description: String {
         var text = "PCRE2 \(kind.rawValue) error \(code): \(message)"
         if let offset { text += " at offset \(offset)" }

@@ -5,7 +5,7 @@ import CPCRE2
 /// made the reference counts' cache lines bounce between cores: perf showed
 /// `swift_retain`/`swift_release` at 58% of a two-thread sshd run.) Valid as long as the
 /// `PCRE2Regex` it came from lives; its owner keeps both.
-public struct PCRE2Handle: @unchecked Sendable {
+package struct PCRE2Handle: @unchecked Sendable {
     // SAFETY: `code` is immutable and owned by a PCRE2Regex that outlives every use (the
     // handle is stored beside it); PCRE2 allows concurrent matching with per-thread match data.
     let code: OpaquePointer
@@ -13,7 +13,7 @@ public struct PCRE2Handle: @unchecked Sendable {
 
     /// Whether the pattern matches `subject[start...]` (see ``PCRE2Regex/search(_:length:from:scratch:)``).
     @inline(__always)
-    public func search(
+    package func search(
         _ subject: UnsafePointer<UInt8>, length: Int, from start: Int = 0,
         scratch: PCRE2Scratch
     ) throws(PCRE2Error) -> Bool {

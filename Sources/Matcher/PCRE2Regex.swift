@@ -19,14 +19,17 @@ public final class PCRE2Regex: @unchecked Sendable {
 
     /// How a pattern is compiled.
     public struct Options: Sendable, Equatable {
+        /// Whether the pattern must be, may be, or is not JIT-compiled.
         public var jit: JITMode = .required
         /// Match as Python's `re` does on decoded text: UTF-8 with Unicode properties for
         /// `\d`, `\s`, `\w`, `\b` and case (`PCRE2_UTF | PCRE2_UCP`, invalid UTF-8 never
         /// matched: `PCRE2_MATCH_INVALID_UTF`); off means byte mode.
         public var utf: Bool = false
+        /// Case-insensitive matching (`(?i)`).
         public var caseless: Bool = false
         /// `^` and `$` match at line breaks inside the subject (fail2ban's multi-line filters).
         public var multiline: Bool = false
+        /// Options with PCRE2's defaults unless given.
         public init(jit: JITMode = .required, utf: Bool = false, caseless: Bool = false, multiline: Bool = false) {
             self.jit = jit
             self.utf = utf
@@ -108,7 +111,7 @@ public final class PCRE2Regex: @unchecked Sendable {
     }
 
     /// A view of this pattern for per-line loops (see ``PCRE2Handle``).
-    public var handle: PCRE2Handle { PCRE2Handle(code: code, jit: isJITCompiled) }
+    package var handle: PCRE2Handle { PCRE2Handle(code: code, jit: isJITCompiled) }
 
     private static func readNameTable(_ code: OpaquePointer) -> [String: Int] {
         var count: UInt32 = 0

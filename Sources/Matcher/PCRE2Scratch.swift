@@ -13,6 +13,7 @@ public final class PCRE2Scratch {
         public var depth: UInt32 = 10_000_000
         /// Maximum JIT stack in bytes.
         public var jitStack: Int = 1 << 20
+        /// The limits above: PCRE2's match and depth defaults, a 1 MiB JIT stack.
         public init() {}
     }
 

@@ -7,6 +7,7 @@ public enum PatternError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Neither the regex nor the prefregex has a failure-id group (fail2ban: "No failure-id group").
     case noFailureID(String)
 
+    /// The regex that failed and why, as one sentence.
     public var description: String {
         switch self {
         case .empty(let regex): return "cannot add empty regex \(regex.debugDescription)"

@@ -26,7 +26,7 @@ public final class Prefilter: Sendable, Equatable {
     ///
     /// Literals are trimmed of up to ``dateCutSlack`` leading non-word bytes and cut at
     /// the first line break (fail2ban strips `\r\n` and appends `\n` to each line).
-    public init?(literals raw: [[UInt8]], dateCut: DateCut = .lineStart, minimumLength: Int = LiteralExtraction.minimumLength) {
+    package init?(literals raw: [[UInt8]], dateCut: DateCut = .lineStart, minimumLength: Int = LiteralExtraction.minimumLength) {
         var set: [[UInt8]] = []
         for literal in raw {
             var l = literal[...]
@@ -85,11 +85,13 @@ public final class Prefilter: Sendable, Equatable {
     /// Teddy when the CPU has SSSE3 (one pass for up to 64 literals); else packed pairs.
     let teddy: TeddySearcher?
 
+    /// Prefilters are equal when they search the same literals.
     public static func == (a: Prefilter, b: Prefilter) -> Bool { a.literals == b.literals }
 
     /// Per-buffer search state: the next known hit of each literal.
     public struct Cursor {
         var next: [Int] = []
+        /// A cursor at the start of a buffer.
         public init() {}
     }
 

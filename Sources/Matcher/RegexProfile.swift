@@ -8,7 +8,7 @@ import Synchronization
 /// What each regex of a filter cost on one worker: how many subjects it was tried on, how
 /// many it matched, the time PCRE2 spent in it and the searches a resource limit ended.
 /// Slot 0 is the prefregex, 1...n the failregexes, then the ignoreregexes.
-public final class RegexProfile: @unchecked Sendable {
+package final class RegexProfile: @unchecked Sendable {
     // SAFETY: one worker writes a profile (through its own scratch); the totals are read
     // after the scan has joined its workers.
     let slots: Int
@@ -69,7 +69,7 @@ public final class RegexProfile: @unchecked Sendable {
 
     /// Within a line, the work for `slot` begins (its gate, then maybe its search).
     @inline(__always)
-    public func enter(_ slot: Int) {
+    package func enter(_ slot: Int) {
         guard inLine, openSlot != slot else { return }
         let now = Self.now()
         ticks[openSlot >= 0 ? openSlot : slot] &+= now &- openedAt
@@ -104,14 +104,14 @@ public final class RegexProfile: @unchecked Sendable {
 /// Gathers the ``RegexProfile`` of every worker of a scan (`failscan regex --costs`): a
 /// filter carrying a profiler gives each of its scratch spaces a profile of its own, so
 /// the per-line counting takes no lock.
-public final class RegexProfiler: Sendable {
+package final class RegexProfiler: Sendable {
     let slots: Int
     let profiles = Mutex<[RegexProfile]>([])
     /// The counter and the monotonic clock when profiling began, to scale ticks to time.
     let startTicks: Int
     let startNanoseconds: Int
 
-    public init(slots: Int) {
+    package init(slots: Int) {
         self.slots = slots
         startTicks = RegexProfile.now()
         startNanoseconds = Self.monotonic()
@@ -131,7 +131,7 @@ public final class RegexProfiler: Sendable {
 
     /// The sums over all workers: per slot tries, hits, nanoseconds, limit hits and the
     /// first example of a limit hit; and the time in the matcher as a whole.
-    public func totals() -> RegexProfileTotals {
+    package func totals() -> RegexProfileTotals {
         profiles.withLock { all in
             var total = RegexProfileTotals(slots: slots)
             for profile in all {
@@ -157,17 +157,17 @@ public final class RegexProfiler: Sendable {
 }
 
 /// A ``RegexProfiler``'s sums over its workers.
-public struct RegexProfileTotals: Sendable {
-    public var tries: [Int]
-    public var hits: [Int]
+package struct RegexProfileTotals: Sendable {
+    package var tries: [Int]
+    package var hits: [Int]
     /// Time charged to each regex: its gate, its search and what its result cost, until
     /// the next regex (``RegexProfile/measureLine(_:)``).
-    public var nanoseconds: [Int]
+    package var nanoseconds: [Int]
     /// Time in PCRE2's search alone.
-    public var searchNanoseconds: [Int]
-    public var limitHits: [Int]
-    public var limitExamples: [[UInt8]?]
-    public var matcherNanoseconds = 0
+    package var searchNanoseconds: [Int]
+    package var limitHits: [Int]
+    package var limitExamples: [[UInt8]?]
+    package var matcherNanoseconds = 0
 
     init(slots: Int) {
         tries = Array(repeating: 0, count: slots)

@@ -6,17 +6,17 @@ import CMemSearch
 /// `\w`, `\d`, `\b`, `.` and case folding are Unicode's. On a line of ASCII bytes other
 /// than 0x1C-0x1F, PCRE2's byte mode means exactly the same; only other lines need the
 /// Unicode-text variant of a filter.
-public enum UnicodeText {
+package enum UnicodeText {
     /// Whether `line` holds a byte at or above 0x80 or in 0x1C-0x1F (16 bytes a step, in
     /// C: the check runs on every candidate line).
     @inline(__always)
-    public static func needsUnicode(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func needsUnicode(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = line.baseAddress else { return false }
         return cmemsearch_needs_unicode(base, line.count) != 0
     }
 
     /// Whether `line` is valid UTF-8 (nothing to replace).
-    public static func isValidUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isValidUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = line.baseAddress else { return true }
         return cmemsearch_valid_utf8(base, line.count) != 0
     }
@@ -25,7 +25,7 @@ public enum UnicodeText {
     /// re-encoded: each maximal invalid subsequence becomes U+FFFD (EF BF BD).
     /// - Returns: whether anything was replaced.
     @discardableResult
-    public static func repair(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    package static func repair(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         var replaced = false
         var i = 0
         while i < line.count {

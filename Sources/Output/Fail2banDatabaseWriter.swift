@@ -58,7 +58,7 @@ package final class Fail2banDatabaseWriter: OutputWriter {
     /// - Parameter timeOfBan: when the bans start: nil keeps each ban's own time (from
     ///   the logs); a time (usually now) makes them fresh, so that fail2ban restores them.
     /// - Throws: `WriteError` naming the file and why; the file is left as it was then.
-    public static func write(
+    package static func write(
         _ results: [JailResult], to path: String, timeOfBan: Int?, activeAt: Int?, database: DatabaseOptions = DatabaseOptions()
     ) throws(WriteError) {
         let target = try SQLiteTarget.open(path, lockTimeout: database.lockTimeout, replaceNonDatabase: database.replace)
@@ -129,7 +129,9 @@ package final class Fail2banDatabaseWriter: OutputWriter {
         let watched = Set(result.jail.logPatterns.flatMap { Glob.expand($0) })
         var positions: [(path: String, firstLineHash: String, position: Int)] = []
         for file in result.logFiles where file.opened && file.compression == .none && watched.contains(file.path) {
-            guard let md5 = firstLineHash(file.path) else { continue }
+            // From the scan; a reduce's files were read by the maps, whose ledgers do not
+            // carry it: those are read again where they are.
+            guard let md5 = file.firstLineHash ?? firstLineHash(file.path) else { continue }
             positions.append((file.path, md5, file.bytes - file.unterminatedBytes))
         }
         return positions
@@ -138,33 +140,20 @@ package final class Fail2banDatabaseWriter: OutputWriter {
     /// The hash of a file's first line with its `\n`; "" when the file has no complete first
     /// line; nil when it cannot be read.
     static func firstLineHash(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var line: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while line.count < 16 << 20 {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return "" }
-            if let newline = buffer[..<n].firstIndex(of: 10) {
-                line += buffer[...newline]
-                return SHA1.hexDigest(line)
-            }
-            line += buffer[..<n]
-        }
-        return ""
+        guard let reader = try? LogReader(.file(path), keepsUnterminatedLine: true) else { return nil }
+        try? reader.forEachChunk { _ in !reader.firstLineRead }
+        return reader.firstLineHash
     }
 
     /// How an existing database is treated.
-    public struct DatabaseOptions: Sendable {
+    package struct DatabaseOptions: Sendable {
         /// Seconds to wait for another writer's lock.
-        public var lockTimeout: Double
+        package var lockTimeout: Double
         /// Replace a database failscan would otherwise refuse to change (another schema,
         /// other tables, a file that is no database).
-        public var replace: Bool
+        package var replace: Bool
 
-        public init(lockTimeout: Double = 10, replace: Bool = false) {
+        package init(lockTimeout: Double = 10, replace: Bool = false) {
             self.lockTimeout = lockTimeout
             self.replace = replace
         }

@@ -5,11 +5,11 @@ import Foundation
 /// A firewall file that cannot be written safely: a jail's port or protocol outside the
 /// target's grammar, names that would collide. Nothing from configuration or logs is ever
 /// copied into a firewall file unchecked.
-public struct FirewallError: Error, Sendable, CustomStringConvertible {
-    public let jail: String
-    public let reason: String
+package struct FirewallError: Error, Sendable, CustomStringConvertible {
+    package let jail: String
+    package let reason: String
 
-    public var description: String { jail.isEmpty ? reason : "[\(FirewallJail.printable(jail))] \(reason)" }
+    package var description: String { jail.isEmpty ? reason : "[\(FirewallJail.printable(jail))] \(reason)" }
 }
 
 /// What a firewall file may say about one jail: names that fit every target's grammar and

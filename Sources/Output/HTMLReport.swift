@@ -13,11 +13,11 @@ import Foundation
 /// with several banned addresses, and a table of addresses that sorts (with scripting) and
 /// filters by jail (with or without). Failures go in as the replay finds them (times per
 /// hour and jail, users per address); bans come from the jails' results.
-public final class HTMLReport {
+package final class HTMLReport {
     /// At most this many rows (one per address and jail) in the table: every banned
     /// address first, then the others by failures (the JSON output has them all); keeps
     /// the report of a large forensic scan under 5 MB.
-    public static let tableLimit = 10_000
+    package static let tableLimit = 10_000
     /// Distinct users kept per address.
     let usersPerAddress = 12
 
@@ -28,10 +28,10 @@ public final class HTMLReport {
     var users: [FailureID: (names: [String], count: Int)] = [:]
 
     /// - Parameter jails: the jails' names, in the order their failures are numbered.
-    public init(jails: [String]) { self.jails = jails }
+    package init(jails: [String]) { self.jails = jails }
 
     /// Counts one failure of jail number `jail`.
-    public func add(jail: Int, failure: Failure) {
+    package func add(jail: Int, failure: Failure) {
         hourly[Self.hour(of: failure.time), default: Array(repeating: 0, count: jails.count)][jail] += 1
         guard let user = failure.fields?["user"], !user.isEmpty else { return }
         var entry = users[failure.id] ?? ([], 0)
@@ -46,11 +46,11 @@ public final class HTMLReport {
     static func hour(of time: Int) -> Int { Int((Double(time) / 3600).rounded(.down)) }
 
     /// What the report says about its input.
-    public struct Input: Sendable {
-        public var files: [(path: String, bytes: Int, lines: Int)]
-        public var seconds: Double
-        public var command: String
-        public init(files: [(path: String, bytes: Int, lines: Int)], seconds: Double, command: String) {
+    package struct Input: Sendable {
+        package var files: [(path: String, bytes: Int, lines: Int)]
+        package var seconds: Double
+        package var command: String
+        package init(files: [(path: String, bytes: Int, lines: Int)], seconds: Double, command: String) {
             self.files = files
             self.seconds = seconds
             self.command = command
@@ -72,15 +72,15 @@ public final class HTMLReport {
 
     /// A section another command adds to the page (`failscan tune`'s grid), after the
     /// summary, with a link in the page's navigation.
-    public struct Section: Sendable {
-        public let id: String
-        public let title: String
+    package struct Section: Sendable {
+        package let id: String
+        package let title: String
         /// The section's body (its `<h2>` is written by the report).
-        public let html: String
+        package let html: String
         /// Style rules the body needs.
-        public let css: String
+        package let css: String
 
-        public init(id: String, title: String, html: String, css: String = "") {
+        package init(id: String, title: String, html: String, css: String = "") {
             self.id = id
             self.title = title
             self.html = html
@@ -89,7 +89,7 @@ public final class HTMLReport {
     }
 
     /// The whole page, with `sections` after the summary.
-    public func render(_ results: [JailResult], input: Input, sections: [Section] = []) -> String {
+    package func render(_ results: [JailResult], input: Input, sections: [Section] = []) -> String {
         var addresses: [FailureID: Address] = [:]
         var banHours: [Int: [Int]] = [:]
         for (j, result) in results.enumerated() {

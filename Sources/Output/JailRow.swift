@@ -2,23 +2,23 @@ import Analyzer
 import OutputBasics
 
 /// One id's record in one jail, as `json` and `csv` write it.
-public struct JailRow: Encodable, Sendable, Equatable {
+package struct JailRow: Encodable, Sendable, Equatable {
     /// The address (canonical) or other failure id.
-    public var ip: String
-    public var jail: String
-    public var failures: Int
+    package var ip: String
+    package var jail: String
+    package var failures: Int
     /// Unix time of the first and last failure.
-    public var first: Int
-    public var last: Int
-    public var banned: Bool
+    package var first: Int
+    package var last: Int
+    package var banned: Bool
     /// Start times of the bans.
-    public var bans: [Int]
+    package var bans: [Int]
     /// End times of the bans, prolongations included (-1: forever).
-    public var until: [Int]
+    package var until: [Int]
     /// Failures per failregex, keyed by its 1-based number.
-    public var failregex: [String: Int]
+    package var failregex: [String: Int]
 
-    public init(_ record: JailRecord, jail: String) {
+    package init(_ record: JailRecord, jail: String) {
         ip = record.id.description
         self.jail = jail
         failures = record.failures
@@ -32,7 +32,7 @@ public struct JailRow: Encodable, Sendable, Equatable {
 
     /// Appends the row's JSON object (without a newline): the bytes `JSONEncoder` writes
     /// with sorted keys and unescaped slashes (tested against it), several times faster.
-    public func writeJSON(to out: inout [UInt8]) {
+    package func writeJSON(to out: inout [UInt8]) {
         JSONText.object(to: &out) { o in
             o.bool("banned", banned)
             o.ints("bans", bans)

@@ -1,25 +1,25 @@
 import OutputBasics
 
 /// One matched line, as `failscan regex --json` prints it.
-public struct MatchedLineRow: Encodable, Sendable {
-    public var file: String
+package struct MatchedLineRow: Encodable, Sendable {
+    package var file: String
     /// 1-based.
-    public var line: Int
+    package var line: Int
     /// Unix seconds.
-    public var time: Int
+    package var time: Int
     /// The address or other failure id.
-    public var ip: String
+    package var ip: String
     /// 1-based, as fail2ban-regex numbers failregexes.
-    public var failregex: Int
-    public var fields: Fields
+    package var failregex: Int
+    package var fields: Fields
 
     /// Captured fields; `users` and `attempts` for multi-line failures.
-    public struct Fields: Encodable, Sendable {
-        public var values: [String: String]
+    package struct Fields: Encodable, Sendable {
+        package var values: [String: String]
 
-        public init(values: [String: String]) { self.values = values }
+        package init(values: [String: String]) { self.values = values }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
             for (key, value) in values {
                 switch key {
@@ -39,7 +39,7 @@ public struct MatchedLineRow: Encodable, Sendable {
         }
     }
 
-    public init(file: String, line: Int, time: Int, ip: String, failregex: Int, fields: Fields) {
+    package init(file: String, line: Int, time: Int, ip: String, failregex: Int, fields: Fields) {
         self.file = file
         self.line = line
         self.time = time
@@ -50,7 +50,7 @@ public struct MatchedLineRow: Encodable, Sendable {
 
     /// Appends the row's JSON object (without a newline): the bytes `JSONEncoder` writes
     /// with sorted keys and unescaped slashes (tested against it), several times faster.
-    public func writeJSON(to out: inout [UInt8]) {
+    package func writeJSON(to out: inout [UInt8]) {
         JSONText.object(to: &out) { o in
             o.int("failregex", failregex)
             o.object("fields") { f in

@@ -1,5 +1,5 @@
 /// What `failscan scan`, `jails` and `reduce` write.
-public enum OutputFormat: String, Sendable, CaseIterable {
+package enum OutputFormat: String, Sendable, CaseIterable {
     /// Banned addresses, one per line.
     case list
     /// JSON Lines: one object per id and jail (``JailRow``).
@@ -31,7 +31,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case html
 
     /// What a format is, for the rules that differ between kinds.
-    public enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// Records of ids for people and scripts (list, json, csv).
         case text
         /// A file a firewall loads: addresses only.
@@ -42,7 +42,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case report
     }
 
-    public var kind: Kind {
+    package var kind: Kind {
         switch self {
         case .list, .json, .csv: .text
         case .iptables, .ip6tables, .ipset, .nft, .firewalld, .crowdsec: .firewall
@@ -52,14 +52,14 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
 
     /// Whether the format goes to a firewall (addresses only; other ids are left out).
-    public var isFirewall: Bool { kind == .firewall }
+    package var isFirewall: Bool { kind == .firewall }
 
     /// Whether the format is a database written to a file (it needs `--output`).
-    public var isDatabase: Bool { kind == .database }
+    package var isDatabase: Bool { kind == .database }
 
     /// Whether the output holds banned addresses only: ids that are not addresses, and
     /// addresses no firewall can hold (loopback, multicast), are left out.
-    public var holdsAddressesOnly: Bool { kind == .firewall || self == .list }
+    package var holdsAddressesOnly: Bool { kind == .firewall || self == .list }
 
     /// The writer of this format.
     package func writer(_ settings: OutputSettings) -> any OutputWriter {

@@ -13,7 +13,7 @@ import OutputBasics
 /// replacing it is asked for.
 package final class SQLiteReport {
     /// The tables, as documented in the README.
-    public static let schema = """
+    package static let schema = """
         CREATE TABLE jails(name TEXT PRIMARY KEY, filter TEXT NOT NULL, maxretry INTEGER NOT NULL, findtime INTEGER NOT NULL, bantime INTEGER NOT NULL);
         CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
         CREATE TABLE failures(time INTEGER NOT NULL, ip TEXT NOT NULL, jail TEXT NOT NULL, failregex INTEGER NOT NULL, user TEXT, file INTEGER REFERENCES files(id), line INTEGER);
@@ -89,12 +89,12 @@ package final class SQLiteReport {
 
     /// Numbers the files in this order (a scan's reading order), so that a file's id does
     /// not depend on which thread's failure came first.
-    public func register(files: [String]) {
+    package func register(files: [String]) {
         for file in files { _ = fileID(file) }
     }
 
     /// Records one failure of `jail` read from `file` (nil: not from a file).
-    public func add(jail: String, failure: Failure, file: String?) {
+    package func add(jail: String, failure: Failure, file: String?) {
         guard error == nil, let statement = insertFailure else { return }
         sqlite3_reset(statement)
         sqlite3_bind_int64(statement, 1, sqlite3_int64(failure.time))
@@ -130,7 +130,7 @@ package final class SQLiteReport {
 
     /// Adds the jails and their bans, indexes, commits, and puts a new file in place.
     /// - Throws: the first database error, naming the file (nothing is left behind).
-    public func finish(_ results: [JailResult]) throws(WriteError) {
+    package func finish(_ results: [JailResult]) throws(WriteError) {
         for result in results {
             let jail = result.jail
             insert(

@@ -4,20 +4,20 @@ import OutputBasics
 
 /// Writes what `failscan tune` found: a table for people, CSV and JSON Lines for scripts,
 /// and a section of the HTML report with the grid as heatmaps of bans against lockouts.
-public enum TuneWriter {
+package enum TuneWriter {
     /// What the page and the table say about the run besides the outcomes.
-    public struct Context: Sendable {
-        public let jail: String
-        public let files: [String]
+    package struct Context: Sendable {
+        package let jail: String
+        package let files: [String]
         /// Successful logins, the addresses they came from, and whether the jail has
         /// success regexes at all.
-        public let logins: Int
-        public let legitimate: Int
-        public let hasSuccessRegex: Bool
+        package let logins: Int
+        package let legitimate: Int
+        package let hasSuccessRegex: Bool
         /// `--no-lockouts`: logins were not looked for.
-        public let lockoutsSkipped: Bool
+        package let lockoutsSkipped: Bool
 
-        public init(jail: String, files: [String], logins: Int, legitimate: Int, hasSuccessRegex: Bool, lockoutsSkipped: Bool = false) {
+        package init(jail: String, files: [String], logins: Int, legitimate: Int, hasSuccessRegex: Bool, lockoutsSkipped: Bool = false) {
             self.jail = jail
             self.files = files
             self.logins = logins
@@ -35,12 +35,12 @@ public enum TuneWriter {
     }
 
     /// fail2ban's way of writing a time: `10m`, `1h`, `1d`, `-1` for forever.
-    public static func duration(_ seconds: Int) -> String {
+    package static func duration(_ seconds: Int) -> String {
         seconds < 0 ? "-1" : HTMLReport.duration(seconds)
     }
 
     /// A measured time, rounded for reading: `45s`, `12m`, `5.3h`, `2.5d`.
-    public static func approximate(_ seconds: Int) -> String {
+    package static func approximate(_ seconds: Int) -> String {
         switch seconds {
         case ..<120: return "\(seconds)s"
         case ..<7200: return "\(Int((Double(seconds) / 60).rounded()))m"
@@ -55,7 +55,7 @@ public enum TuneWriter {
     // MARK: - Table
 
     /// A table, one row per setting, then the users each setting locks out.
-    public static func table(_ outcomes: [TuneOutcome], context: Context) -> String {
+    package static func table(_ outcomes: [TuneOutcome], context: Context) -> String {
         let header = [
             "maxretry", "findtime", "bantime", "increment", "bans", "banned", "stopped", "slow", "first ban (median/p90)", "lockouts",
             "users locked out",
@@ -106,7 +106,7 @@ public enum TuneWriter {
 
     // MARK: - CSV
 
-    public static func csv(_ outcomes: [TuneOutcome]) -> String {
+    package static func csv(_ outcomes: [TuneOutcome]) -> String {
         var out =
             "maxretry,findtime,bantime,increment,bans,banned_addresses,failures,failures_stopped,slow_attackers,first_ban_median,first_ban_p90,first_ban_max,lockouts,locked_out_users\n"
         for o in outcomes {
@@ -126,7 +126,7 @@ public enum TuneWriter {
 
     /// JSON Lines, streamed: one object per setting (keys sorted; an outcome with
     /// ``TuneGrid/Detail/everything``), then ``jsonEnd(failures:context:to:)``.
-    public static func json(_ o: TuneOutcome, to out: inout [UInt8]) {
+    package static func json(_ o: TuneOutcome, to out: inout [UInt8]) {
         JSONText.object(to: &out) { j in
             j.strings("banned", o.banned.map(\.description))
             j.int("banned_addresses", o.bannedCount)
@@ -163,7 +163,7 @@ public enum TuneWriter {
     }
 
     /// The last line: `{"scan": ...}` (`failures`: every setting's, the same for all).
-    public static func jsonEnd(failures: Int, context: Context, to out: inout [UInt8]) {
+    package static func jsonEnd(failures: Int, context: Context, to out: inout [UInt8]) {
         JSONText.object(to: &out) { j in
             j.object("scan") { s in
                 s.int("failures", failures)
@@ -180,15 +180,15 @@ public enum TuneWriter {
     // MARK: - HTML
 
     /// Lockouts listed per setting on the page (JSON has them all).
-    public static let lockoutRows = 50
+    package static let lockoutRows = 50
 
     /// Lockouts listed per setting under the table.
-    public static let tableLockouts = 5
+    package static let tableLockouts = 5
 
     /// The grid as a section of the forensic report (``HTMLReport``): per bantime (and
     /// increment), a maxretry x findtime heatmap whose cells are green by the share of
     /// attackers banned and red by lockouts, then every setting and the lockouts.
-    public static func section(_ outcomes: [TuneOutcome], context: Context) -> HTMLReport.Section {
+    package static func section(_ outcomes: [TuneOutcome], context: Context) -> HTMLReport.Section {
         let e = HTMLReport.escape
         let maxBanned = max(1, outcomes.map(\.bannedCount).max() ?? 1)
         let maxLocked = max(1, outcomes.map(\.lockedOutAddresses).max() ?? 1)

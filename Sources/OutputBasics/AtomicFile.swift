@@ -9,10 +9,10 @@ import LogSource
 /// regular files are replaced: a device, a FIFO or `/dev/stdout` is written in place, a
 /// directory refused. Links are followed as ``OutputPath`` decides (never one another user
 /// planted); a replaced file keeps its mode and owner, a new one gets the umask's mode.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Replaces `path` with `bytes` atomically.
     /// - Throws: `WriteError` naming the file and the failing step; the target is untouched then.
-    public static func write(_ bytes: [UInt8], to target: String) throws(WriteError) {
+    package static func write(_ bytes: [UInt8], to target: String) throws(WriteError) {
         let writer = try Writer(target)
         try writer.write(bytes)
         try writer.commit()
@@ -22,7 +22,7 @@ public enum AtomicFile {
     /// time) with the same guarantees: into a temporary file beside the target, renamed
     /// into place by ``commit()``, removed if the writer is dropped before. A device or FIFO
     /// is written as it is.
-    public final class Writer {
+    package final class Writer {
         let output: OutputPath
         let fd: Int32
         /// The temporary file (nil: writing in place).
@@ -31,7 +31,7 @@ public enum AtomicFile {
 
         /// Starts writing `target`.
         /// - Throws: `WriteError` for a directory, a link not followed, a file that cannot be created.
-        public init(_ target: String) throws(WriteError) {
+        package init(_ target: String) throws(WriteError) {
             output = try OutputPath.resolve(target)
             if output.isDirectory { throw WriteError(path: target, errno: EISDIR, action: "write") }
             if output.exists && !output.isRegularFile {
@@ -56,7 +56,7 @@ public enum AtomicFile {
         }
 
         /// Appends `bytes`.
-        public func write(_ bytes: [UInt8]) throws(WriteError) {
+        package func write(_ bytes: [UInt8]) throws(WriteError) {
             if let err = bytes.withUnsafeBytes({ FileDescriptor.writeAll(fd, $0) }) {
                 throw WriteError(path: output.path, errno: err, action: "write")
             }
@@ -64,7 +64,7 @@ public enum AtomicFile {
 
         /// Gives the file its mode and owner, syncs it and renames it into place.
         /// - Throws: `WriteError`; the target is untouched then.
-        public func commit() throws(WriteError) {
+        package func commit() throws(WriteError) {
             committed = true
             guard let temporary else {
                 close(fd)

@@ -1,17 +1,17 @@
 /// JSON text appended to a byte buffer by hand: the bytes `JSONEncoder` writes (with
 /// `.withoutEscapingSlashes`) for integers, booleans, strings and their arrays, at a
 /// fraction of its cost. Callers write object keys in sorted order themselves.
-public enum JSONText {
+package enum JSONText {
     /// Appends `key` quoted and a colon (`"key":`); `key` needs no escaping.
     @inline(__always)
-    public static func key(_ key: StaticString, to out: inout [UInt8]) {
+    package static func key(_ key: StaticString, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
 
-    public static func int(_ value: Int, to out: inout [UInt8]) {
+    package static func int(_ value: Int, to out: inout [UInt8]) {
         if value >= 0 && value < 10 {
             out.append(UInt8(48 + value))
             return
@@ -30,13 +30,13 @@ public enum JSONText {
         }
     }
 
-    public static func bool(_ value: Bool, to out: inout [UInt8]) {
+    package static func bool(_ value: Bool, to out: inout [UInt8]) {
         out.append(contentsOf: value ? [116, 114, 117, 101] : [102, 97, 108, 115, 101])
     }
 
-    public static func ints(_ values: [Int], to out: inout [UInt8]) { array(values, to: &out, int) }
+    package static func ints(_ values: [Int], to out: inout [UInt8]) { array(values, to: &out, int) }
 
-    public static func strings(_ values: [String], to out: inout [UInt8]) { array(values, to: &out, string) }
+    package static func strings(_ values: [String], to out: inout [UInt8]) { array(values, to: &out, string) }
 
     /// `[a,b,...]`, each element written by `element`.
     @inline(__always)
@@ -51,7 +51,7 @@ public enum JSONText {
 
     /// A JSON string: quotes, backslashes and control characters escaped as `JSONEncoder`
     /// escapes them, everything else (slashes, non-ASCII) as is.
-    public static func string(_ text: String, to out: inout [UInt8]) {
+    package static func string(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -75,7 +75,7 @@ public enum JSONText {
 extension JSONText {
     /// Writes an object's members in the order given (callers give keys sorted, as
     /// `JSONEncoder`'s `.sortedKeys` does), with the commas between them.
-    public struct Object {
+    package struct Object {
         var bytes: [UInt8]
         var empty = true
 
@@ -99,60 +99,60 @@ extension JSONText {
             bytes.append(UInt8(ascii: ":"))
         }
 
-        public mutating func int(_ key: StaticString, _ value: Int) {
+        package mutating func int(_ key: StaticString, _ value: Int) {
             member(key)
             JSONText.int(value, to: &bytes)
         }
 
-        public mutating func int(_ key: String, _ value: Int) {
+        package mutating func int(_ key: String, _ value: Int) {
             member(key)
             JSONText.int(value, to: &bytes)
         }
 
         /// An integer, or `null`.
-        public mutating func int(_ key: StaticString, _ value: Int?) {
+        package mutating func int(_ key: StaticString, _ value: Int?) {
             member(key)
             if let value { JSONText.int(value, to: &bytes) } else { bytes.append(contentsOf: [110, 117, 108, 108]) }
         }
 
-        public mutating func bool(_ key: StaticString, _ value: Bool) {
+        package mutating func bool(_ key: StaticString, _ value: Bool) {
             member(key)
             JSONText.bool(value, to: &bytes)
         }
 
-        public mutating func string(_ key: StaticString, _ value: String) {
+        package mutating func string(_ key: StaticString, _ value: String) {
             member(key)
             JSONText.string(value, to: &bytes)
         }
 
-        public mutating func string(_ key: String, _ value: String) {
+        package mutating func string(_ key: String, _ value: String) {
             member(key)
             JSONText.string(value, to: &bytes)
         }
 
-        public mutating func ints(_ key: StaticString, _ values: [Int]) {
+        package mutating func ints(_ key: StaticString, _ values: [Int]) {
             member(key)
             JSONText.ints(values, to: &bytes)
         }
 
-        public mutating func strings(_ key: StaticString, _ values: [String]) {
+        package mutating func strings(_ key: StaticString, _ values: [String]) {
             member(key)
             JSONText.strings(values, to: &bytes)
         }
 
-        public mutating func strings(_ key: String, _ values: [String]) {
+        package mutating func strings(_ key: String, _ values: [String]) {
             member(key)
             JSONText.strings(values, to: &bytes)
         }
 
         /// A nested object.
-        public mutating func object(_ key: StaticString, _ body: (inout Object) -> Void) {
+        package mutating func object(_ key: StaticString, _ body: (inout Object) -> Void) {
             member(key)
             JSONText.object(to: &bytes, body)
         }
 
         /// An array of objects, one per element of `items`.
-        public mutating func objects<S: Sequence>(_ key: StaticString, _ items: S, _ body: (inout Object, S.Element) -> Void) {
+        package mutating func objects<S: Sequence>(_ key: StaticString, _ items: S, _ body: (inout Object, S.Element) -> Void) {
             member(key)
             bytes.append(UInt8(ascii: "["))
             var first = true
@@ -167,7 +167,7 @@ extension JSONText {
 
     /// Appends one object, its members written by `body`.
     @inline(__always)
-    public static func object(to out: inout [UInt8], _ body: (inout Object) -> Void) {
+    package static func object(to out: inout [UInt8], _ body: (inout Object) -> Void) {
         var object = Object(bytes: [])
         swap(&object.bytes, &out) // the buffer moves in and out: no copy
         object.bytes.append(UInt8(ascii: "{"))

@@ -15,17 +15,17 @@ import LogSource
 ///   with the process's umask (reports hold user names and mistyped passwords);
 /// - temporary files are created with `O_EXCL` under unpredictable names (`mkstemp`),
 ///   which no link planted in advance can redirect.
-public struct OutputPath: Sendable {
+package struct OutputPath: Sendable {
     /// The path as given.
-    public let given: String
+    package let given: String
     /// The file to write: `given`, or the file a followed link names.
-    public let path: String
+    package let path: String
     /// What is at `path` now (nil: nothing).
     let existing: stat?
 
     /// Decides where `target` goes.
     /// - Throws: `WriteError` for a link that is not followed (`ELOOP`).
-    public static func resolve(_ target: String) throws(WriteError) -> OutputPath {
+    package static func resolve(_ target: String) throws(WriteError) -> OutputPath {
         var link = stat()
         guard lstat(target, &link) == 0 else { return OutputPath(given: target, path: target, existing: nil) }
         guard link.st_mode & S_IFMT == S_IFLNK else { return OutputPath(given: target, path: target, existing: link) }
@@ -79,21 +79,21 @@ public struct OutputPath: Sendable {
     }
 
     /// The directory `path` is in.
-    public var directory: String { Self.directory(of: path) }
+    package var directory: String { Self.directory(of: path) }
 
     /// Whether something is at the path now.
-    public var exists: Bool { existing != nil }
+    package var exists: Bool { existing != nil }
 
     /// Whether the path is a regular file now.
-    public var isRegularFile: Bool { existing.map { $0.st_mode & S_IFMT == S_IFREG } ?? false }
+    package var isRegularFile: Bool { existing.map { $0.st_mode & S_IFMT == S_IFREG } ?? false }
 
     /// Whether the path is a directory.
-    public var isDirectory: Bool { existing.map { $0.st_mode & S_IFMT == S_IFDIR } ?? false }
+    package var isDirectory: Bool { existing.map { $0.st_mode & S_IFMT == S_IFDIR } ?? false }
 
     /// A new, empty temporary file beside `path` (`O_EXCL`, an unpredictable name, mode
     /// 0600 until ``settle(_:)``).
     /// - Returns: its descriptor and path.
-    public func makeTemporary() throws(WriteError) -> (fd: Int32, path: String) {
+    package func makeTemporary() throws(WriteError) -> (fd: Int32, path: String) {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var template = Array("\(directory)/.\(name).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -104,7 +104,7 @@ public struct OutputPath: Sendable {
 
     /// Gives a temporary file the mode and owner the output should have: those of the
     /// file it replaces, else the umask's.
-    public func settle(_ fd: Int32) throws(WriteError) {
+    package func settle(_ fd: Int32) throws(WriteError) {
         if let existing, existing.st_mode & S_IFMT == S_IFREG {
             // The owner first: chown clears the set-id bits that the mode then restores.
             if existing.st_uid != geteuid() || existing.st_gid != getegid() {

@@ -5,7 +5,7 @@
 /// The temporary files an output is being built in (a file, or a database and its
 /// journal), removed if a signal (SIGTERM, SIGINT, SIGHUP) ends failscan before they are
 /// renamed into place: nothing half-written is left.
-public enum TemporaryFiles {
+package enum TemporaryFiles {
     static let capacity = 4
     // SAFETY: written only by the thread that writes outputs (one at a time), read by the
     // signal handler, which only passes the paths to unlink(2), an async-signal-safe call.
@@ -17,7 +17,7 @@ public enum TemporaryFiles {
     nonisolated(unsafe) static var installed = false
 
     /// `files` are being written; they are removed if a signal comes before ``done()``.
-    public static func begin(_ files: [String]) {
+    package static func begin(_ files: [String]) {
         done()
         for (index, path) in files.prefix(capacity).enumerated() { paths[index] = strdup(path) }
         guard !installed else { return }
@@ -45,7 +45,7 @@ public enum TemporaryFiles {
     }
 
     /// The temporary files are renamed or removed.
-    public static func done() {
+    package static func done() {
         for index in 0..<capacity {
             let path = paths[index]
             paths[index] = nil

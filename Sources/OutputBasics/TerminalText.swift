@@ -1,10 +1,10 @@
 /// Text for one line of a terminal or a log: what a message quotes (a log's path, a
 /// ledger's id or shard, a filter) cannot forge another line or reach the terminal as an
 /// escape sequence.
-public enum TerminalText {
+package enum TerminalText {
     /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or
     /// `\x1b`-style escapes (a backslash itself stays as it is).
-    public static func escaped(_ text: String) -> String {
+    package static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
@@ -24,7 +24,7 @@ public enum TerminalText {
         return out
     }
 
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

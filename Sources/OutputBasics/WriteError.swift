@@ -4,13 +4,13 @@
 
 /// Why an output could not be written, naming the file: the one error every writer throws
 /// (a file replaced atomically, a database changed through SQLite, a ledger).
-public struct WriteError: Error, Sendable, CustomStringConvertible {
+package struct WriteError: Error, Sendable, CustomStringConvertible {
     /// The file as it was named.
-    public let path: String
+    package let path: String
     /// What went wrong, as the message after the path says it.
-    public let reason: String
+    package let reason: String
 
-    public var description: String { "\(path): \(reason)" }
+    package var description: String { "\(path): \(reason)" }
 
     /// A failure of the system call behind `action` ("create a temporary file").
     package init(path: String, errno: Int32, action: String) {

@@ -1,4 +1,5 @@
 import Analyzer
+import LogSource
 import OutputBasics
 
 #if canImport(Glibc)
@@ -26,7 +27,8 @@ enum Diagnostics {
 
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+        // A message that cannot be written is lost: there is nowhere else to say it.
+        text.withUTF8 { _ = FileDescriptor.writeAll(2, UnsafeRawBufferPointer($0)) }
     }
     static var isTerminal: Bool { isatty(2) == 1 }
 }

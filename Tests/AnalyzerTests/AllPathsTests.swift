@@ -24,7 +24,7 @@ import Testing
         let logs = logNames.map { TestSupport.corpus("logs/\($0)") }
         var failures: [Failure] = []
         let result = Scan(filters: [filter.scanFilter()], options: ScanOptions(threads: threads, chunkSize: chunkSize, detailed: true))
-            .run(logs) { failures.append($0) }
+            .run(logs.map(LogInput.file)) { failures.append($0) }
         #expect(result.warnings.isEmpty)
         #expect(result.failures == failures.count)
         return failures

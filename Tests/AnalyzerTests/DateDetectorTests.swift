@@ -101,7 +101,7 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
             var options = ScanOptions(threads: 1)
             options.yearAnchor = anchor
             var times: [Int] = []
-            _ = Scan(matcher: matcher, detector: detector, options: options).run([path]) { times.append($0.time) }
+            _ = Scan(matcher: matcher, detector: detector, options: options).run([.file(path)]) { times.append($0.time) }
             return times
         }
         #expect(run(.fileModificationTime) == [CivilTime.utc(2023, 12, 31, 23, 59, 50), CivilTime.utc(2024, 1, 1, 0, 0, 10)])

@@ -1,8 +1,7 @@
 import Fail2banConfig
 import Foundation
+import LogSource
 import Matcher
-import Output
-import OutputBasics
 import TestSupport
 import Testing
 
@@ -242,83 +241,6 @@ extension MultiLineMerger {
     }
 }
 
-@Suite struct WriterTests {
-    let result = JailResult(
-        jail: JailConfig(name: "dovecot", banTime: 600, port: "imap,imaps"),
-        records: [
-            JailRecord(id: .address(IPAddress("192.0.2.1")!), failures: 6, first: 10, last: 20, bans: [20], hits: [1: 6]),
-            JailRecord(id: .address(IPAddress("192.0.2.2")!), failures: 1, first: 5, last: 5),
-            JailRecord(id: .address(IPAddress("2001:db8::1")!), failures: 9, first: 1, last: 2, bans: [2], hits: [1: 8, 2: 1]),
-        ])
-
-    /// What `format`'s writer writes to standard output for `result`.
-    func render(_ format: OutputFormat, activeAt: Int? = nil) throws -> String {
-        final class Captured: @unchecked Sendable { var text = "" }
-        let captured = Captured()
-        var settings = OutputSettings(path: nil, now: 1_000, standardOutput: { captured.text += $0 })
-        settings.activeAt = activeAt
-        let writer = format.writer(settings)
-        try writer.begin(jails: ["dovecot"], files: [])
-        try writer.finish(JailReplay.Outcome(results: [result], summary: ScanSummary()))
-        return captured.text
-    }
-
-    @Test func listAndJSON() throws {
-        #expect(try render(.list) == "192.0.2.1\n2001:db8::1\n")
-        let json = try render(.json).split(separator: "\n")
-        #expect(json.count == 3)
-        #expect(
-            json[1]
-                == #"{"banned":false,"bans":[],"failregex":{},"failures":1,"first":5,"ip":"192.0.2.2","jail":"dovecot","last":5,"until":[]}"#
-        )
-        #expect(
-            json[2]
-                == #"{"banned":true,"bans":[2],"failregex":{"1":8,"2":1},"failures":9,"first":1,"ip":"2001:db8::1","jail":"dovecot","last":2,"until":[602]}"#
-        )
-        #expect(try render(.list, activeAt: 610) == "192.0.2.1\n") // 2 + 600 < 610 <= 20 + 600
-    }
-
-    @Test func iptablesFilesSeparateFamilies() throws {
-        let v4 = try render(.iptables)
-        #expect(v4.contains("-I INPUT -p tcp -m multiport --dports imap,imaps -j f2b-dovecot\n"))
-        #expect(v4.contains("-A f2b-dovecot -s 192.0.2.1 -j REJECT --reject-with icmp-port-unreachable\n"))
-        #expect(!v4.contains("2001:db8::1") && !v4.contains("192.0.2.2"))
-        #expect(v4.hasSuffix("-A f2b-dovecot -j RETURN\nCOMMIT\n"))
-        let v6 = try render(.ip6tables)
-        #expect(v6.contains("-A f2b-dovecot -s 2001:db8::1 -j REJECT --reject-with icmp6-port-unreachable\n"))
-        #expect(!v6.contains("192.0.2.1"))
-    }
-
-    @Test(arguments: [(OutputFormat.iptables, "iptables-restore"), (.ip6tables, "ip6tables-restore")])
-    func restoreFilesAreAcceptedByTheRealClient(format: OutputFormat, tool: String) throws {
-        let binary = ["/usr/sbin/\(tool)", "/sbin/\(tool)"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let path = try #require(binary, "\(tool) is not installed (apt-get install iptables)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-ipt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent("rules").path
-        try AtomicFile.write(Array(try render(format).utf8), to: file)
-        // In a fresh network namespace, so the host's tables are never touched.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-rn", path, "--test", file]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-    }
-
-    @Test func atomicFileReplacesWholeOrNotAtAll() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("failscan-atomic-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("out.txt").path
-        try AtomicFile.write(Array("one\n".utf8), to: path)
-        try AtomicFile.write(Array("two\n".utf8), to: path)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.txt"])
-        #expect(throws: WriteError.self) { try AtomicFile.write([1], to: "/nonexistent-dir/x") }
-    }
-}
-
 /// fail2ban's BanManager: maxretry reached again while banned prolongs the ban (its count
 /// stays), and a ban is lifted only once the time is past its end.
 @Suite struct BanProlongationTests {
@@ -354,30 +276,6 @@ extension MultiLineMerger {
         var off = jail
         off.ignoreSelf = false
         #expect(!JailPolicy(jail: off, selfAddresses: [CIDR("203.0.113.7")!]).ignores(.address(IPAddress("127.0.0.1")!)))
-    }
-}
-
-/// SHA-1 as fail2ban's database keeps a log's first line: FIPS 180 test vectors and
-/// `sha1sum` on seeded random data of every length around the block boundaries.
-@Suite struct SHA1Tests {
-    @Test func standardVectors() {
-        #expect(SHA1.hexDigest(Array("".utf8)) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
-        #expect(SHA1.hexDigest(Array("abc".utf8)) == "a9993e364706816aba3e25717850c26c9cd0d89d")
-        #expect(
-            SHA1.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-                == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
-    }
-
-    @Test func sameAsSha1sum() throws {
-        var generator = SeededGenerator(seed: 5)
-        let dir = try TestSupport.temporaryDirectory()
-        for length in [1, 55, 56, 57, 63, 64, 65, 119, 120, 200, 1000] {
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let file = dir.appendingPathComponent("m\(length)")
-            try Data(bytes).write(to: file)
-            let theirs = try TestSupport.run("/usr/bin/sha1sum", [file.path]).stdout.prefix(40)
-            #expect(SHA1.hexDigest(bytes) == String(theirs), "\(length) bytes")
-        }
     }
 }
 

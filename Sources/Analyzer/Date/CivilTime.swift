@@ -3,7 +3,7 @@
 #endif
 
 /// Local wall-clock time: year, month (1-12), day, hour, minute, second.
-public typealias LocalDateTime = (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
+package typealias LocalDateTime = (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
 
 /// Converts calendar fields to Unix time, in local time (the process's `TZ`) or at a
 /// fixed UTC offset.
@@ -12,7 +12,7 @@ public typealias LocalDateTime = (year: Int, month: Int, day: Int, hour: Int, mi
 /// this does the same through the C library, caching the UTC offset per hour so that
 /// the C call runs once per hour of log, not once per line. Each worker owns one (it
 /// lives in its ``DateScratch``): no lock on the per-line path.
-public final class CivilTime {
+package final class CivilTime {
     // One per worker's date scratch, never shared: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var offsets: [Int: Int] = [:]
     /// The last hour looked up and its offset: log lines come in time order, so most
@@ -23,11 +23,11 @@ public final class CivilTime {
     @exclusivity(unchecked) private var lastDate = -1
     @exclusivity(unchecked) private var lastDays = 0
 
-    public init() {}
+    package init() {}
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     @inline(__always)
-    public static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
+    package static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y - 1 : y
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -39,12 +39,12 @@ public final class CivilTime {
 
     /// Unix time of a UTC wall-clock time.
     @inline(__always)
-    public static func utc(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
+    package static func utc(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
         daysFromCivil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss
     }
 
     /// Unix time of a local wall-clock time (as `mktime` with `tm_isdst = -1`).
-    public func local(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
+    package func local(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int) -> Int {
         let days: Int
         if y >= 0, m >= 1, m <= 12, d >= 1, d <= 31 {
             // Lines of a day in a row: its day count computed once.
@@ -77,7 +77,7 @@ public final class CivilTime {
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01.
-    public static func civilFromDays(_ z: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civilFromDays(_ z: Int) -> (year: Int, month: Int, day: Int) {
         let z = z + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
@@ -91,7 +91,7 @@ public final class CivilTime {
     }
 
     /// The local calendar date and time of Unix time `t`.
-    public static func localDateTime(_ t: Int) -> LocalDateTime {
+    package static func localDateTime(_ t: Int) -> LocalDateTime {
         var time = time_t(t)
         var result = tm()
         localtime_r(&time, &result)
@@ -102,7 +102,7 @@ public final class CivilTime {
     }
 
     /// The local calendar year, month and day of Unix time `t`.
-    public static func localDate(_ t: Int) -> (year: Int, month: Int, day: Int) {
+    package static func localDate(_ t: Int) -> (year: Int, month: Int, day: Int) {
         var time = time_t(t)
         var result = tm()
         localtime_r(&time, &result)
@@ -113,7 +113,7 @@ public final class CivilTime {
 extension CivilTime {
     /// A time as a user gives it (`--since`, `--active-at`): Unix seconds, or a local
     /// `YYYY-MM-DD[THH:MM[:SS]]`; nil when it is neither.
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         if let epoch = Int(text) { return epoch }
         let parts = text.split(whereSeparator: { "-T: ".contains($0) }).map { Int($0) }
         guard parts.count >= 3, parts.count <= 6, parts.allSatisfy({ $0 != nil }) else { return nil }

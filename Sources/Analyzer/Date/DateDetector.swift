@@ -16,18 +16,18 @@ import Matcher
 /// fail2ban's detector also remembers the last template that matched; failscan searches
 /// afresh on every line with the rule fail2ban applies to a first line: an anchored
 /// match, or one at most one byte into the line, wins; otherwise the nearest match.
-public struct DateDetector: Sendable {
+package struct DateDetector: Sendable {
     /// A date found in a line.
-    public struct Match: Sendable, Equatable {
+    package struct Match: Sendable, Equatable {
         /// The bytes fail2ban cuts out of the line (its template's date group).
-        public var range: Range<Int>
+        package var range: Range<Int>
         /// Unix time.
-        public var time: Int
+        package var time: Int
         /// The template matched an empty date (`^WARNING:()**`): fail2ban then takes the
         /// last known date; `time` is meaningless.
-        public var usesLastDate = false
+        package var usesLastDate = false
 
-        public init(range: Range<Int>, time: Int, usesLastDate: Bool = false) {
+        package init(range: Range<Int>, time: Int, usesLastDate: Bool = false) {
             self.range = range
             self.time = time
             self.usesLastDate = usesLastDate
@@ -35,16 +35,16 @@ public struct DateDetector: Sendable {
     }
 
     /// "Now" for the year rule (fail2ban's `MyTime.now()`); tests fix it like fail2ban's.
-    public private(set) var now: Int
+    package private(set) var now: Int
     /// `now` as local wall-clock time.
     private(set) var today: LocalDateTime
     let templates: [DateTemplate]
     /// Lines carry no date (`{NONE}`): every line is "now", nothing is cut.
-    public let none: Bool
+    package let none: Bool
     /// The ISO/syslog byte parser may answer first (default templates only).
     private(set) var fast: FastDateParser?
     /// `logtimezone`: minutes east of UTC for dates without a zone (nil: local time).
-    public let defaultZone: Int?
+    package let defaultZone: Int?
     let maxCaptures: Int
 
     /// The default templates' patterns, in fail2ban's order.
@@ -95,7 +95,7 @@ public struct DateDetector: Sendable {
     ///   - now: Unix time of "now" for dates without a year.
     ///   - defaultZone: `logtimezone` in minutes east of UTC, or nil for local time.
     /// - Throws: `ConfigError` for a pattern that does not compile.
-    public init(patterns: [String] = [], now: Int, defaultZone: Int? = nil) throws(ConfigError) {
+    package init(patterns: [String] = [], now: Int, defaultZone: Int? = nil) throws(ConfigError) {
         self.now = now
         self.today = CivilTime.localDateTime(now)
         self.defaultZone = defaultZone
@@ -143,7 +143,7 @@ public struct DateDetector: Sendable {
 
     /// The same detector with another "now" (failscan anchors the year of each file on
     /// its modification time).
-    public func anchored(at now: Int) -> DateDetector {
+    package func anchored(at now: Int) -> DateDetector {
         var copy = self
         copy.now = now
         copy.today = CivilTime.localDateTime(now)
@@ -152,20 +152,20 @@ public struct DateDetector: Sendable {
     }
 
     /// Where this detector may cut a date out of a line (for the prefilter's literals).
-    public var dateCut: DateCut {
+    package var dateCut: DateCut {
         if none || templates.allSatisfy(\.lineBegin) { return .lineStart }
         return templates.allSatisfy(\.bounded) ? .bounded : .unbounded
     }
 
     /// A `logtimezone` / `--timezone` text as minutes east of UTC.
-    public static func zoneOffset(_ text: String) -> Int? { TimePatterns.offset(ofZone: text.trimmingSpaces) }
+    package static func zoneOffset(_ text: String) -> Int? { TimePatterns.offset(ofZone: text.trimmingSpaces) }
 
     /// Per-worker state: match data for the date regexes and the local-time cache.
-    public func makeScratch() -> DateScratch { DateScratch(captureCount: maxCaptures) }
+    package func makeScratch() -> DateScratch { DateScratch(captureCount: maxCaptures) }
 
     /// The date in `line` and the bytes to cut out, or nil when there is none.
     @inline(__always)
-    public func detect(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> Match? {
+    package func detect(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> Match? {
         // {NONE}: fail2ban's template matches the empty string, and an empty date means
         // "now" (the last known date within a minute, in a live fail2ban).
         if none { return Match(range: 0..<0, time: now) }
@@ -180,14 +180,14 @@ public struct DateDetector: Sendable {
 
     /// The template that finds the date of `line` (by fail2ban's rule, through the
     /// templates' regexes even where the byte parser answers) and what it finds.
-    public func explain(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> (template: String, match: Match)? {
+    package func explain(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> (template: String, match: Match)? {
         if none { return ("{NONE}", Match(range: 0..<0, time: now)) }
         return detectTemplate(line, scratch: dateScratch).map { (templates[$0.template].name, $0.match) }
     }
 
     /// The names fail2ban gives this detector's templates, by index (fail2ban-regex's
     /// "Date template hits").
-    public var templateNames: [String] { none ? ["{NONE}"] : templates.map(\.fail2banName) }
+    package var templateNames: [String] { none ? ["{NONE}"] : templates.map(\.fail2banName) }
 
     /// The index of the template that finds the date of `line`, by fail2ban's rule, and
     /// what it finds, through the templates' regexes (``detect(_:scratch:)`` asks the byte
@@ -196,11 +196,13 @@ public struct DateDetector: Sendable {
     ///   match began: fail2ban tries it first and keeps it when it matches anchored at the
     ///   line's start, or at the same place (what decides which of two templates that both
     ///   fit a line gets the hit).
-    public func detectTemplate(
+    package func detectTemplate(
         _ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch, last: (template: Int, start: Int)? = nil
     ) -> (template: Int, match: Match, start: Int)? {
         if none { return (0, Match(range: 0..<0, time: now), 0) }
         let scratch = dateScratch.pcre
+        // SAFETY: an empty buffer may have no base address; PCRE2 reads no byte of a
+        // subject of length 0, so any non-null pointer stands for it (1 is never dereferenced).
         guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
         if let last, last.template < templates.count {
             let template = templates[last.template]

@@ -8,8 +8,8 @@ import Matcher
 /// Corresponds to fail2ban's `server/datetemplate.py` (`DateTemplate.setRegex`,
 /// `DatePatternRegex`, `DateEpoch`, `DateTai64n`) and `datedetector.py
 /// _getPatternTemplate`; the regex transformations are fail2ban's, ported.
-public struct DateTemplate: Sendable {
-    public enum Kind: Sendable {
+package struct DateTemplate: Sendable {
+    package enum Kind: Sendable {
         /// strptime-style fields in named groups.
         case pattern
         /// Unix seconds (or milli/microseconds in the long form) in group `group`.
@@ -18,14 +18,14 @@ public struct DateTemplate: Sendable {
         case tai64n
     }
 
-    public let name: String
-    public let regex: PCRE2Regex
-    public let kind: Kind
+    package let name: String
+    package let regex: PCRE2Regex
+    package let kind: Kind
     /// Anchored at line start (`{^LN-BEG}`, `^`): such a match wins at once.
-    public let lineBegin: Bool
+    package let lineBegin: Bool
     /// Whether the date text is bounded at both ends (fail2ban's word boundaries, or
     /// the template's own anchors): false for `{UNB}` and `**` patterns.
-    public let bounded: Bool
+    package let bounded: Bool
     /// Group numbers of the strptime fields, looked up once (not by name for every line).
     let fields: DateFieldGroups
 
@@ -41,7 +41,7 @@ public struct DateTemplate: Sendable {
     /// - Throws: `ConfigError` when the resulting regex does not compile.
     /// - Parameter jit: JIT-compile the regex (worth it unless the byte parser of the
     ///   common dates answers first and the regex is a rare fallback).
-    public static func make(_ pattern: String, jit: Bool = true) throws(ConfigError) -> DateTemplate {
+    package static func make(_ pattern: String, jit: Bool = true) throws(ConfigError) -> DateTemplate {
         var key = pattern
         if !pattern.contains("%") { key = pattern.uppercased() }
         if key.contains("EPOCH") {
@@ -143,7 +143,7 @@ public struct DateTemplate: Sendable {
     /// The name fail2ban gives this template (what fail2ban-regex prints under "Date
     /// template hits"): `%`-codes spelled out (`%b` MON, `%ExY` ExYear, `%k` as is), the
     /// epoch templates as `Epoch` and `LongEpoch`.
-    public var fail2banName: String {
+    package var fail2banName: String {
         let key = name.uppercased()
         for (plain, spelled) in [("EPOCH", "Epoch"), ("LEPOCH", "LongEpoch")] {
             if key == plain || key == "^" + plain { return key.hasPrefix("^") ? "^" + spelled : spelled }
@@ -205,6 +205,8 @@ public struct DateTemplate: Sendable {
         let scratch = PCRE2Scratch(captureCount: regex.captureCount)
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBufferPointer { buffer -> Range<Int>? in
+            // SAFETY: an empty buffer may have no base address; PCRE2 reads no byte of a
+            // subject of length 0, so any non-null pointer stands for it (never dereferenced).
             guard let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
             guard (try? regex.search(base, length: buffer.count, scratch: scratch)) == true else { return nil }
             return scratch.range(ofGroup: 0)
@@ -215,6 +217,8 @@ public struct DateTemplate: Sendable {
         let scratch = PCRE2Scratch(captureCount: regex.captureCount)
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBufferPointer { buffer -> [String]? in
+            // SAFETY: an empty buffer may have no base address; PCRE2 reads no byte of a
+            // subject of length 0, so any non-null pointer stands for it (never dereferenced).
             guard let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
             guard (try? regex.search(base, length: buffer.count, scratch: scratch)) == true else { return nil }
             return (1...count).map { group in

@@ -8,16 +8,16 @@ import Matcher
 /// A filter ready to scan with: its configuration, its matcher (regexes translated and
 /// compiled, the prefilter derived) and its date detector. The one place where a filter
 /// spec and options become what a scan needs.
-public struct CompiledFilter: Sendable {
-    public let config: FilterConfig
+package struct CompiledFilter: Sendable {
+    package let config: FilterConfig
     /// Its matcher (a `var`: a caller may attach a ``RegexProfiler``).
-    public var matcher: FilterMatcher
-    public let detector: DateDetector
+    package var matcher: FilterMatcher
+    package let detector: DateDetector
     /// What the user should know once (missing includes, the legacy host group, ...).
-    public let notes: [String]
+    package let notes: [String]
 
     /// The filter's `maxlines`.
-    public var maxLines: Int { config.maxLines }
+    package var maxLines: Int { config.maxLines }
 
     /// Loads and compiles a filter given as fail2ban names it.
     /// - Parameters:
@@ -29,7 +29,7 @@ public struct CompiledFilter: Sendable {
     ///   - maxLines: a `maxlines` instead of the filter's (fail2ban-regex's `-L`).
     ///   - arguments: filter arguments that apply unless the spec names them (`logtype`).
     /// - Throws: `FilterError` naming the file and the reason.
-    public init(
+    package init(
         spec: String, options: FilterOptions, regexFallback: Bool = false, ignore: String? = nil,
         logTimeZone: String? = nil, useDNS: UseDNS? = nil, maxLines: Int? = nil, arguments: [String: String] = [:]
     ) throws(FilterError) {
@@ -55,7 +55,7 @@ public struct CompiledFilter: Sendable {
 
     /// Compiles a filter already read.
     /// - Throws: `FilterError` naming the filter file and the reason.
-    public init(config: FilterConfig, options: FilterOptions, logTimeZone: String? = nil) throws(FilterError) {
+    package init(config: FilterConfig, options: FilterOptions, logTimeZone: String? = nil) throws(FilterError) {
         let file = config.files.last ?? config.name
         var zone: Int? = nil
         if let text = options.timeZone ?? logTimeZone {
@@ -91,7 +91,7 @@ public struct CompiledFilter: Sendable {
     }
 
     /// This filter as one filter of a scan, over the files of `files` (nil: all).
-    public func scanFilter(files: Set<Int>? = nil) -> ScanFilter {
+    package func scanFilter(files: Set<Int>? = nil) -> ScanFilter {
         ScanFilter(matcher: matcher, detector: detector, maxLines: config.maxLines, files: files)
     }
 }

@@ -1,21 +1,21 @@
 /// How filters are read and compiled, and how their dates are read: the options every
 /// command that runs a filter shares.
-public struct FilterOptions: Sendable {
+package struct FilterOptions: Sendable {
     /// The fail2ban configuration root: where filter names and includes are looked up.
-    public var configDirectory: String
+    package var configDirectory: String
     /// "Now" for the year of dates without one (fail2ban's rule); nil anchors the rule on
     /// each file's modification time.
-    public var now: Int?
+    package var now: Int?
     /// Date patterns instead of the filter's `datepattern`.
-    public var datePatterns: [String]
+    package var datePatterns: [String]
     /// The zone of dates without one, instead of the jail's `logtimezone` or local time.
-    public var timeZone: String?
+    package var timeZone: String?
     /// Whether to run the literal prefilter (filters with `maxlines` > 1 never do).
-    public var prefilter: Bool
+    package var prefilter: Bool
     /// Whether PCRE2's JIT compiler is required (else its interpreter runs).
-    public var jit: Bool
+    package var jit: Bool
 
-    public init(
+    package init(
         configDirectory: String = "/etc/fail2ban", now: Int? = nil, datePatterns: [String] = [],
         timeZone: String? = nil, prefilter: Bool = true, jit: Bool = true
     ) {
@@ -28,10 +28,10 @@ public struct FilterOptions: Sendable {
     }
 
     /// How the year of a date without one is chosen under these options.
-    public var yearAnchor: YearAnchor { now == nil ? .fileModificationTime : .fixedNow }
+    package var yearAnchor: YearAnchor { now == nil ? .fileModificationTime : .fixedNow }
 
     /// Which rule gives dates without a year their year, for the statistics line.
-    public var yearRule: String {
+    package var yearRule: String {
         guard let now else { return "year of dates without one: fail2ban's rule anchored on each file's modification time" }
         return "year of dates without one: fail2ban's rule with --now \(now)"
     }

@@ -10,13 +10,13 @@ import Fail2banConfig
 /// now and then is applied before every failure. Every rule is per id, so each id's
 /// sorted times are replayed on their own: the ledger's compact time lists are all it
 /// needs.
-public struct FailManager: Sendable {
-    public let policy: JailPolicy
+package struct FailManager: Sendable {
+    package let policy: JailPolicy
 
-    public init(policy: JailPolicy) { self.policy = policy }
+    package init(policy: JailPolicy) { self.policy = policy }
 
     /// Decides every id of `ledger` (finished: times sorted); the result is sorted by id.
-    public func decide(_ ledger: FailureLedger) -> [JailRecord] {
+    package func decide(_ ledger: FailureLedger) -> [JailRecord] {
         var records: [JailRecord] = []
         records.reserveCapacity(ledger.entries.count)
         for (id, entry) in ledger.entries where !policy.ignores(id) {
@@ -35,7 +35,7 @@ public struct FailManager: Sendable {
 
     /// Convenience for tests and small inputs: decides `failures` (any order; a stable
     /// sort by time is applied per id).
-    public func decide(_ failures: [Failure]) -> [JailRecord] {
+    package func decide(_ failures: [Failure]) -> [JailRecord] {
         var ledger = FailureLedger()
         for failure in failures { ledger.add(failure) }
         ledger.finish()

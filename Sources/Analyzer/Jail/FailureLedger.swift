@@ -2,9 +2,9 @@
 /// a failure: seconds from the id's first failure) and its hits per failregex, never whole
 /// ``Failure`` records, so memory grows with addresses and failures, not with what the
 /// lines said.
-public struct FailureLedger: Sendable {
+package struct FailureLedger: Sendable {
     /// What is known of one id.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// The time the offsets count from (the first failure added).
         var base = 0
         /// Seconds from `base`; wide times only when some offset does not fit 32 bits
@@ -12,13 +12,13 @@ public struct FailureLedger: Sendable {
         var offsets: [Int32] = []
         var wide: [Int]? = nil
         /// Failures per failregex (0-based index).
-        public var hits: [Int] = []
+        package var hits: [Int] = []
 
         /// Failure times; ascending (stable for equal times) after ``FailureLedger/finish()``.
-        public var times: [Int] { wide ?? offsets.map { base + Int($0) } }
+        package var times: [Int] { wide ?? offsets.map { base + Int($0) } }
 
         /// How many failures.
-        public var count: Int { wide?.count ?? offsets.count }
+        package var count: Int { wide?.count ?? offsets.count }
 
         mutating func record(time: Int, failregex: Int) {
             if wide != nil {
@@ -41,20 +41,20 @@ public struct FailureLedger: Sendable {
         }
     }
 
-    public private(set) var entries: [FailureID: Entry] = [:]
+    package private(set) var entries: [FailureID: Entry] = [:]
     /// Failures added.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {}
+    package init() {}
 
     /// Adds one failure (call ``finish()`` before reading times).
-    public mutating func add(_ failure: Failure) {
+    package mutating func add(_ failure: Failure) {
         entries[failure.id, default: Entry()].record(time: failure.time, failregex: failure.failregex)
         count += 1
     }
 
     /// Orders each id's times.
-    public mutating func finish() {
+    package mutating func finish() {
         for key in entries.keys { entries[key]!.sort() }
     }
 }

@@ -4,20 +4,20 @@ import Matcher
 /// thread); what depends on earlier chunks (line numbers, the date of an undated line at
 /// the top of a chunk, the merge of multi-line ids) is settled when the chunks are put
 /// back in order.
-public struct ChunkMatches: Sendable {
+package struct ChunkMatches: Sendable {
     /// Failures in line order; `line` is relative to the chunk (1-based) when counted.
-    public var failures: [Failure] = []
+    package var failures: [Failure] = []
     /// Indices into `failures` of undated failures with no dated line above them in
     /// this chunk: they take the date carried from the chunks before.
-    public var pendingTime: [Int] = []
+    package var pendingTime: [Int] = []
     /// The successful logins of a success filter (``ScanFilter/gathersLogins``), instead
     /// of failures.
     var logins = LoginBatch()
     /// Matches of a multi-line filter (`<F-MLFID>`), in line order, for the merge.
-    public var multiLine: [MultiLineMatch] = []
+    package var multiLine: [MultiLineMatch] = []
     /// The date of the chunk's last dated line, if any.
-    public var lastTime: Int?
+    package var lastTime: Int?
     /// Lines in the chunk (counted only in detailed mode).
-    public var lines = 0
-    public var counters = FilterCounters()
+    package var lines = 0
+    package var counters = FilterCounters()
 }

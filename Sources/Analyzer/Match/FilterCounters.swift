@@ -1,21 +1,21 @@
 /// What a filter's run counted, for the statistics line, the warnings (lines without a
 /// date, limit hits, ids that are no address) and a ledger's header (as JSON).
-public struct FilterCounters: Sendable, Equatable, Codable {
+package struct FilterCounters: Sendable, Equatable, Codable {
     /// Lines the prefilter handed to the regexes.
-    public var candidates = 0
+    package var candidates = 0
     /// Lines a failregex matched.
-    public var matched = 0
+    package var matched = 0
     /// Matched lines without a date (and no dated line above them): not counted.
-    public var noDate = 0
+    package var noDate = 0
     /// Matched lines whose address is not one (`300.1.1.1`, `010.1.2.3`): not counted.
-    public var invalidID = 0
+    package var invalidID = 0
     /// Lines given up on because a regex hit PCRE2's match limits.
-    public var limitHits = 0
+    package var limitHits = 0
 
-    public init() {}
+    package init() {}
 
     /// Adds `other`'s counts.
-    public mutating func add(_ other: FilterCounters) {
+    package mutating func add(_ other: FilterCounters) {
         candidates += other.candidates
         matched += other.matched
         noDate += other.noDate

@@ -8,15 +8,15 @@ import Matcher
 /// followed by `\n`. Each worker owns its runner (scratch buffers are not shared).
 /// A filter with `<F-MLFID>` is matched the same way, in parallel; its matches, not
 /// failures, go to the assembler, which merges them in order (``MultiLineMerger``).
-public final class FilterRunner {
-    public let matcher: FilterMatcher
+package final class FilterRunner {
+    package let matcher: FilterMatcher
     let scratch: FilterScratch
     var detector: DateDetector
     let dateScratch: DateScratch
     var subject: UnsafeMutablePointer<UInt8>
     var subjectCapacity = 8192
     /// Whether to count lines (for line numbers) and keep `<F-USER>` captures.
-    public let detailed: Bool
+    package let detailed: Bool
     /// Whether matches are successful logins, gathered into ``ChunkMatches/logins``.
     let logins: Bool
     /// Whether matches go to the multi-line merge instead of becoming failures here.
@@ -24,7 +24,7 @@ public final class FilterRunner {
 
     /// - Parameter logins: the matches are successful logins (``ScanFilter/gathersLogins``):
     ///   they go to the chunk's ``LoginBook`` with their users, not to its failures.
-    public init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false, logins: Bool = false) {
+    package init(matcher: FilterMatcher, detector: DateDetector, detailed: Bool = false, logins: Bool = false) {
         self.matcher = matcher
         self.scratch = matcher.makeScratch()
         self.detector = detector
@@ -45,7 +45,7 @@ public final class FilterRunner {
     /// on or off and whatever the chunking.
     /// - Parameter candidates: the candidate lines of `buffer` when a ``JointPrefilter``
     ///   found them for several filters at once; nil: this filter's prefilter finds them.
-    public func scan(
+    package func scan(
         _ buffer: UnsafeBufferPointer<UInt8>, file: Int, detector fileDetector: DateDetector? = nil, candidates: [Range<Int>]? = nil
     ) -> ChunkMatches {
         if let fileDetector { detector = fileDetector }

@@ -2,7 +2,7 @@
 /// ``ScanSummary/logins``): filled from the workers' ``LoginBatch``es in input order,
 /// as flat arrays (a few stores a login on the consuming thread), then grouped by
 /// address once (``finished()``) for ``successes(of:)``.
-public struct LoginBook: Sendable {
+package struct LoginBook: Sendable {
     private var index: [FailureID: Int32] = [:]
     private var ids: [FailureID] = []
     /// User names, numbered as met (the batches' numbers are the chunks' own).
@@ -17,15 +17,15 @@ public struct LoginBook: Sendable {
     private var times: [Int] = []
     private var users: [Int32] = []
     /// Logins kept.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {}
+    package init() {}
 
     /// Addresses (failure ids) that logged in.
-    public var addresses: Int { ids.count }
+    package var addresses: Int { ids.count }
 
     /// Whether `id` logged in.
-    public func contains(_ id: FailureID) -> Bool { index[id] != nil }
+    package func contains(_ id: FailureID) -> Bool { index[id] != nil }
 
     private mutating func number(of id: FailureID) -> Int32 {
         if let known = index[id] { return known }
@@ -56,7 +56,7 @@ public struct LoginBook: Sendable {
 
     /// The book grouped by address (a counting sort that keeps input order), for
     /// ``successes(of:)``.
-    public func finished() -> LoginBook {
+    package func finished() -> LoginBook {
         var book = self
         var starts = [Int](repeating: 0, count: ids.count + 1)
         var times = [Int](repeating: 0, count: count)
@@ -101,7 +101,7 @@ public struct LoginBook: Sendable {
 
     /// The logins from `lower` through `upper` (the replay's `--since`/`--until`), grouped.
     /// - Precondition: the book is ``finished()``.
-    public func restricted(to lower: Int, _ upper: Int) -> LoginBook {
+    package func restricted(to lower: Int, _ upper: Int) -> LoginBook {
         var book = LoginBook()
         book.names = names
         book.starts = [0]
@@ -121,7 +121,7 @@ public struct LoginBook: Sendable {
 
     /// The logins of `id` in time order (equal times: users in name order), nil when none.
     /// - Precondition: the book is ``finished()``.
-    public func successes(of id: FailureID) -> [TuneGrid.Success]? {
+    package func successes(of id: FailureID) -> [TuneGrid.Success]? {
         guard let a = index[id] else { return nil }
         var list = (starts[Int(a)]..<starts[Int(a) + 1]).map {
             TuneGrid.Success(time: times[$0], user: String(decoding: names.names[Int(users[$0])], as: UTF8.self))

@@ -2,15 +2,15 @@ import Matcher
 
 /// A failregex match of a filter whose failures depend on earlier matches (`<F-MLFID>`):
 /// everything the sequential merge needs, found on any thread.
-public struct MultiLineMatch: Sendable {
+package struct MultiLineMatch: Sendable {
     /// 0-based index of the failregex that matched.
-    public var failregex: Int
+    package var failregex: Int
     /// fail2ban's failure dict (prefregex and failregex groups, alternates applied).
-    public var fields: FieldValues
+    package var fields: FieldValues
     /// Unix time of the line; nil until the date of the line above it is known.
-    public var time: Int?
+    package var time: Int?
     /// 1-based line number (chunk-relative until the assembler settles it).
-    public var line: Int
+    package var line: Int
     /// How many lines the match covered (more than one only with `maxlines`).
-    public var matchedLines: Int
+    package var matchedLines: Int
 }

@@ -1,10 +1,10 @@
 /// An address with a prefix length (`192.0.2.0/24`, `2001:db8::/32`, or a single address).
-public struct CIDR: Sendable, Equatable, CustomStringConvertible {
-    public let address: IPAddress
-    public let prefix: Int
+package struct CIDR: Sendable, Equatable, CustomStringConvertible {
+    package let address: IPAddress
+    package let prefix: Int
 
     /// Parses `a.b.c.d[/n]` or `ipv6[/n]`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
         guard let address = IPAddress(parts[0]) else { return nil }
         let maxPrefix = address.isIPv4 ? 32 : 128
@@ -18,7 +18,7 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether `other` lies in this network.
-    public func contains(_ other: IPAddress) -> Bool {
+    package func contains(_ other: IPAddress) -> Bool {
         switch (address, other) {
         case (.v4(let net), .v4(let a)):
             if prefix == 0 { return true }
@@ -36,5 +36,5 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "\(address)/\(prefix)" }
+    package var description: String { "\(address)/\(prefix)" }
 }

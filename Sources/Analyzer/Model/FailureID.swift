@@ -1,15 +1,15 @@
 /// Who failed: an address, a host name `<HOST>` matched (not resolved), or another
 /// failure id (an `<F-ID>`).
-public enum FailureID: Hashable, Sendable, Comparable, CustomStringConvertible {
+package enum FailureID: Hashable, Sendable, Comparable, CustomStringConvertible {
     case address(IPAddress)
     case other(String)
     /// fail2ban resolves these (`usedns`) and bans the addresses; unresolved, failscan
     /// reports them and never bans them.
     case host(String)
 
-    public var address: IPAddress? { if case .address(let a) = self { return a } else { return nil } }
+    package var address: IPAddress? { if case .address(let a) = self { return a } else { return nil } }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .address(let a): return a.description
         case .other(let s): return s
@@ -18,7 +18,7 @@ public enum FailureID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Addresses first, then other ids, then host names.
-    public static func < (a: FailureID, b: FailureID) -> Bool {
+    package static func < (a: FailureID, b: FailureID) -> Bool {
         switch (a, b) {
         case (.address(let x), .address(let y)): return x < y
         case (.other(let x), .other(let y)), (.host(let x), .host(let y)): return x < y

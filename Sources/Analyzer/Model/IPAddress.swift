@@ -4,7 +4,7 @@
 
 /// An IPv4 or IPv6 address, parsed from bytes without allocating, printed canonically
 /// (no leading zeros; RFC 5952 for IPv6; `::ffff:a.b.c.d` read as IPv4).
-public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+package enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     case v4(UInt32)
     case v6(UInt64, UInt64)
 
@@ -13,7 +13,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// `010.001.002.003` is not an address here: fail2ban and `iptables -s` read leading
     /// zeros as octal (8.1.2.3), other tools as decimal, so such text is ambiguous and is
     /// never taken for an address (nor is `::ffff:01.2.3.4`).
-    public init?(bytes: UnsafeBufferPointer<UInt8>) {
+    package init?(bytes: UnsafeBufferPointer<UInt8>) {
         if let v4 = IPAddress.parseV4(bytes) {
             self = .v4(v4)
             return
@@ -27,7 +27,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Parses an address from a string.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var copy = text
         guard let parsed = copy.withUTF8({ IPAddress(bytes: $0) }) else { return nil }
         self = parsed
@@ -134,7 +134,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// loopback (`127.0.0.0/8`, `::1`), multicast (`224.0.0.0/4`, `ff00::/8`) or reserved
     /// and broadcast (`240.0.0.0/4`). A log line naming one is noise or an attack on the
     /// ban itself; banning it would block the host's own traffic or be refused.
-    public var isBannable: Bool {
+    package var isBannable: Bool {
         switch self {
         case .v4(let v):
             let first = v >> 24
@@ -145,9 +145,9 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
-    public var isIPv4: Bool { if case .v4 = self { return true } else { return false } }
+    package var isIPv4: Bool { if case .v4 = self { return true } else { return false } }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .v4(let v):
             return "\(v >> 24).\(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff)"
@@ -164,7 +164,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// IPv4 before IPv6, then numeric order.
-    public static func < (a: IPAddress, b: IPAddress) -> Bool {
+    package static func < (a: IPAddress, b: IPAddress) -> Bool {
         switch (a, b) {
         case (.v4(let x), .v4(let y)): return x < y
         case (.v4, .v6): return true

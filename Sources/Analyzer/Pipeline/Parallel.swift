@@ -1,9 +1,9 @@
 import Dispatch
 
 /// Independent pieces of work run on every core, their results kept in order.
-public enum Parallel {
+package enum Parallel {
     /// `body(0) ... body(count - 1)`, run concurrently; the results in index order.
-    public static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    package static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
         let slots = Slots<T>(count)
         DispatchQueue.concurrentPerform(iterations: count) { k in slots.base[k] = body(k) }
         return (0..<count).map { slots.base[$0]! }

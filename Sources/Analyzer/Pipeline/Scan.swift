@@ -12,26 +12,26 @@ import Synchronization
 /// Filters with `maxlines` > 1 see every line in order: each runs on a lane (a thread) of
 /// its own that gets a copy of every chunk it reads, in parallel with the workers and
 /// with the other lanes.
-public struct Scan: Sendable {
-    public let filters: [ScanFilter]
-    public let options: ScanOptions
+package struct Scan: Sendable {
+    package let filters: [ScanFilter]
+    package let options: ScanOptions
 
     /// A scan with one single-line filter over every file (``CompiledFilter/scanFilter(files:)``
     /// gives a filter with its `maxlines`).
-    public init(matcher: FilterMatcher, detector: DateDetector, options: ScanOptions) {
+    package init(matcher: FilterMatcher, detector: DateDetector, options: ScanOptions) {
         self.filters = [ScanFilter(matcher: matcher, detector: detector)]
         self.options = options
     }
 
     /// A scan with several filters, each over its own files; each file is read once.
-    public init(filters: [ScanFilter], options: ScanOptions) {
+    package init(filters: [ScanFilter], options: ScanOptions) {
         self.filters = filters
         self.options = options
     }
 
     /// Scans `inputs` with the single filter; `consume` receives every failure in input
     /// order, on the calling thread.
-    public func run(
+    package func run(
         _ inputs: [LogInput], progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Failure) -> Void
     ) -> ScanSummary {
@@ -40,7 +40,7 @@ public struct Scan: Sendable {
 
     /// Scans the files at `paths`; `consume` receives (filter index, failure) in input
     /// order per filter.
-    public func run(
+    package func run(
         _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Int, Failure) -> Void
     ) -> ScanSummary {
@@ -48,7 +48,7 @@ public struct Scan: Sendable {
     }
 
     /// Scans `inputs`; `consume` receives (filter index, failure) in input order per filter.
-    public func run(
+    package func run(
         _ paths: [LogInput], progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Int, Failure) -> Void
     ) -> ScanSummary {
@@ -267,6 +267,7 @@ public struct Scan: Sendable {
             if let progress, reader.bytesRead > reported { progress(reader.bytesRead - reported) }
             summary.bytes = reader.bytesRead
             summary.unterminatedBytes = reader.unterminatedBytes
+            summary.firstLineHash = reader.firstLineHash
             summary.warnings.append(contentsOf: reader.warnings)
         } catch {
             summary.warnings.append(error)

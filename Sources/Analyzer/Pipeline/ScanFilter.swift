@@ -4,19 +4,19 @@ import Matcher
 import Synchronization
 
 /// One filter of a scan and the files it reads (a jail).
-public struct ScanFilter: Sendable {
-    public let matcher: FilterMatcher
-    public let detector: DateDetector
+package struct ScanFilter: Sendable {
+    package let matcher: FilterMatcher
+    package let detector: DateDetector
     /// The filter's `maxlines`.
-    public let maxLines: Int
+    package let maxLines: Int
     /// Indices into the scan's paths of the files this filter reads; nil for all.
-    public let files: Set<Int>?
+    package let files: Set<Int>?
     /// The filter's matches are successful logins (`failscan tune`'s success regexes): they
     /// are gathered with their users into ``ScanSummary/logins``, and none reaches the
     /// consumer as a failure. For a one-line filter.
-    public var gathersLogins = false
+    package var gathersLogins = false
 
-    public init(matcher: FilterMatcher, detector: DateDetector, maxLines: Int = 1, files: Set<Int>? = nil) {
+    package init(matcher: FilterMatcher, detector: DateDetector, maxLines: Int = 1, files: Set<Int>? = nil) {
         self.matcher = matcher
         self.detector = detector
         self.maxLines = maxLines

@@ -4,23 +4,23 @@ import Matcher
 import Synchronization
 
 /// What a scan does: which filter, how dates are read, how much parallelism.
-public struct ScanOptions: Sendable {
+package struct ScanOptions: Sendable {
     /// Matching threads. With more than one, files are also read (and inflated) on
     /// threads of their own, up to one per file and at most this many.
-    public var threads: Int
+    package var threads: Int
     /// Bytes per chunk; also the longest line kept whole.
-    public var chunkSize: Int = 1 << 20
+    package var chunkSize: Int = 1 << 20
     /// Count line numbers and keep `<F-USER>` captures (slower; for `failscan regex`).
-    public var detailed: Bool = false
+    package var detailed: Bool = false
     /// The gzip inflater.
-    public var inflate: InflateEngine = .isal
+    package var inflate: InflateEngine = .isal
     /// What "now" is for dates without a year.
-    public var yearAnchor: YearAnchor = .fixedNow
+    package var yearAnchor: YearAnchor = .fixedNow
     /// Count a file's last line when it has no `\n` (an archive known to be complete);
     /// by default it is left out and reported, as fail2ban waits for a line's end.
-    public var countsUnterminatedLine = false
+    package var countsUnterminatedLine = false
 
-    public init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal) {
+    package init(threads: Int = 1, chunkSize: Int = 1 << 20, detailed: Bool = false, inflate: InflateEngine = .isal) {
         self.threads = threads
         self.chunkSize = chunkSize
         self.detailed = detailed
@@ -29,7 +29,7 @@ public struct ScanOptions: Sendable {
 }
 
 /// How the year of a date without one is chosen.
-public enum YearAnchor: Sendable {
+package enum YearAnchor: Sendable {
     /// fail2ban's rule with the detector's "now" (`--now`, or the current time).
     case fixedNow
     /// fail2ban's rule with each file's modification time as "now": an archive read

@@ -4,24 +4,24 @@ import LogSource
 /// Something a run found that its user should know and that is not its output: lines given
 /// up on, failures not counted, ids left out. Commands render findings in one place
 /// (standard error); the library only says them.
-public struct Finding: Sendable, Equatable, CustomStringConvertible {
+package struct Finding: Sendable, Equatable, CustomStringConvertible {
     /// How much it matters.
-    public enum Level: Sendable, Equatable {
+    package enum Level: Sendable, Equatable {
         /// Something was lost or left out.
         case warning
         /// Something behaved as fail2ban's would, perhaps not as expected.
         case note
     }
 
-    public let level: Level
-    public let message: String
+    package let level: Level
+    package let message: String
 
-    public init(_ level: Level, _ message: String) {
+    package init(_ level: Level, _ message: String) {
         self.level = level
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 extension Finding {

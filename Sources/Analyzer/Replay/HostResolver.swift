@@ -7,16 +7,16 @@
 ///
 /// Offline this is a choice, not a default: the answer is today's DNS, not the one at the
 /// time of the logs, and every distinct name costs a lookup.
-public final class HostResolver {
+package final class HostResolver {
     private var cache: [String: [IPAddress]] = [:]
     /// Names looked up, and how many gave no address.
-    public private(set) var lookups = 0
-    public private(set) var failed = 0
+    package private(set) var lookups = 0
+    package private(set) var failed = 0
 
-    public init() {}
+    package init() {}
 
     /// The addresses of `name` (empty when it does not resolve).
-    public func addresses(of name: String) -> [IPAddress] {
+    package func addresses(of name: String) -> [IPAddress] {
         if let known = cache[name] { return known }
         lookups += 1
         var hints = addrinfo()

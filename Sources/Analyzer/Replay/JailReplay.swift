@@ -5,14 +5,14 @@ import LogSource
 /// (each file read once however many jails watch it), its failures are gathered in a
 /// compact ledger, and its FailManager decides the bans. `failscan scan` is the replay
 /// of one jail, `failscan jails` of a configuration's: one engine for both.
-public struct JailReplay: Sendable {
+package struct JailReplay: Sendable {
     /// One jail ready to run: configuration, compiled filter, files in reading order.
-    public struct Jail: Sendable {
-        public let config: JailConfig
-        public let filter: CompiledFilter
-        public let files: [String]
+    package struct Jail: Sendable {
+        package let config: JailConfig
+        package let filter: CompiledFilter
+        package let files: [String]
 
-        public init(config: JailConfig, filter: CompiledFilter, files: [String]) {
+        package init(config: JailConfig, filter: CompiledFilter, files: [String]) {
             self.config = config
             self.filter = filter
             self.files = files
@@ -21,7 +21,7 @@ public struct JailReplay: Sendable {
         /// Compiles the jail's filter (with its `logtimezone`) and finds its files
         /// (`logpath` globs, with rotated siblings when `rotated`).
         /// - Throws: `FilterError` naming the jail's filter file.
-        public init(config: JailConfig, options: FilterOptions, rotated: Bool = true) throws(FilterError) {
+        package init(config: JailConfig, options: FilterOptions, rotated: Bool = true) throws(FilterError) {
             self.init(
                 config: config, filter: try Self.compile(config, options),
                 files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
@@ -30,7 +30,7 @@ public struct JailReplay: Sendable {
         /// The jail over those of `paths` its `logpath` names, in the order it would read
         /// them, found from the names alone (a shard's map, or a reduce without the files).
         /// - Throws: `FilterError` naming the jail's filter file.
-        public init(config: JailConfig, options: FilterOptions, among paths: [String]) throws(FilterError) {
+        package init(config: JailConfig, options: FilterOptions, among paths: [String]) throws(FilterError) {
             self.init(
                 config: config, filter: try Self.compile(config, options), files: RotatedSet.order(paths, patterns: config.logPatterns))
         }
@@ -45,13 +45,13 @@ public struct JailReplay: Sendable {
     }
 
     /// What a replay gave.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// Per jail, in the order given.
-        public let results: [JailResult]
+        package let results: [JailResult]
         /// Files, bytes and per-file problems of the scan.
-        public let summary: ScanSummary
+        package let summary: ScanSummary
 
-        public init(results: [JailResult], summary: ScanSummary) {
+        package init(results: [JailResult], summary: ScanSummary) {
             self.results = results
             self.summary = summary
         }
@@ -59,31 +59,31 @@ public struct JailReplay: Sendable {
 
     /// Takes every failure a jail counts, in the jail's input order: the jail's index, the
     /// failure, and the file it came from (nil for a recidive jail fed by the replay's bans).
-    public typealias FailureSink = (_ jail: Int, _ failure: Failure, _ file: String?) -> Void
+    package typealias FailureSink = (_ jail: Int, _ failure: Failure, _ file: String?) -> Void
 
-    public let jails: [Jail]
-    public var options: ScanOptions
+    package let jails: [Jail]
+    package var options: ScanOptions
     /// How failures become bans.
-    public var window: BanWindow
+    package var window: BanWindow
     /// Only failures at or after this time count.
-    public var since: Int?
+    package var since: Int?
     /// Only failures at or before this time count.
-    public var until: Int?
+    package var until: Int?
     /// The addresses of the host whose logs these are (never banned by a jail with
     /// `ignoreself`, like loopback).
-    public var selfAddresses: [CIDR] = []
+    package var selfAddresses: [CIDR] = []
     /// Resolve host names `<HOST>` matched, as fail2ban does with `usedns = yes|warn`
     /// (else they are reported and never banned).
-    public var resolveHosts = false
+    package var resolveHosts = false
     /// Feed jails with the `recidive` filter with the other jails' bans (each ban a
     /// failure of its address at the ban's start, as fail2ban's own log would say
     /// `[jail] Ban address`) instead of reading fail2ban.log.
-    public var recidiveFromReplay = false
+    package var recidiveFromReplay = false
 
     /// Whether `jail` takes the other jails' bans instead of its files.
     func feedsOnBans(_ jail: Jail) -> Bool { recidiveFromReplay && jail.filter.config.name == "recidive" }
 
-    public init(jails: [Jail], options: ScanOptions, window: BanWindow = .failmanager, since: Int? = nil, until: Int? = nil) {
+    package init(jails: [Jail], options: ScanOptions, window: BanWindow = .failmanager, since: Int? = nil, until: Int? = nil) {
         self.jails = jails
         self.options = options
         self.window = window
@@ -93,7 +93,7 @@ public struct JailReplay: Sendable {
 
     /// Things the user should know before the run: filter notes, jails without files,
     /// `ignoreip` names that are not resolved.
-    public var notes: [String] {
+    package var notes: [String] {
         var notes: [String] = []
         for jail in jails {
             for note in jail.filter.notes { notes.append("[\(jail.config.name)] \(note)") }
@@ -124,7 +124,7 @@ public struct JailReplay: Sendable {
     ///   - progress: called with bytes read, from reader threads.
     ///   - each: called on the calling thread with every failure a jail counts (jail index,
     ///     failure, the file it came from; nil for a recidive jail fed by the replay).
-    public func run(
+    package func run(
         progress: (@Sendable (Int) -> Void)? = nil, each: FailureSink? = nil
     ) -> Outcome {
         var intake = Intake(self, each: each)
@@ -133,11 +133,11 @@ public struct JailReplay: Sendable {
     }
 
     /// What ``scan(adding:progress:consume:)`` read.
-    public struct Scanned: Sendable {
+    package struct Scanned: Sendable {
         /// Files, bytes, counters (per filter: the jails', then those added), warnings.
-        public let summary: ScanSummary
+        package let summary: ScanSummary
         /// Per jail, how each of its files was read, in reading order.
-        public let logFiles: [[FileSummary]]
+        package let logFiles: [[FileSummary]]
     }
 
     /// The one scan of the jails' logs, which `jails`, `map` and `tune` run: every file read
@@ -146,7 +146,7 @@ public struct JailReplay: Sendable {
     /// `extra` makes from the jails' (tune's logins) after them.
     /// - Parameter consume: takes (filter index, failure, the file's path) on the calling
     ///   thread, in each filter's input order.
-    public func scan(
+    package func scan(
         adding extra: ([ScanFilter]) -> [ScanFilter] = { _ in [] }, progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Int, Failure, String) -> Void
     ) -> Scanned {
@@ -182,7 +182,7 @@ public struct JailReplay: Sendable {
     /// The second half of a replay: the failures each jail's filter found go in (in each
     /// jail's input order), the jails' decisions come out. ``JailReplay/run(progress:each:)``
     /// feeds it from a scan; `failscan reduce` from ledgers written by `failscan map`.
-    public struct Intake {
+    package struct Intake {
         let replay: JailReplay
         let lower: Int, upper: Int
         var ledgers: [FailureLedger]
@@ -192,7 +192,7 @@ public struct JailReplay: Sendable {
         let policies: [JailPolicy]
         let each: FailureSink?
 
-        public init(_ replay: JailReplay, each: FailureSink? = nil) {
+        package init(_ replay: JailReplay, each: FailureSink? = nil) {
             self.replay = replay
             lower = replay.since ?? Int.min
             upper = replay.until ?? Int.max
@@ -211,7 +211,7 @@ public struct JailReplay: Sendable {
         }
 
         /// One failure jail `f`'s filter found in `file` (in the jail's input order).
-        public mutating func take(_ f: Int, _ failure: Failure, file: String?) {
+        package mutating func take(_ f: Int, _ failure: Failure, file: String?) {
             guard failure.time >= lower && failure.time <= upper else { return }
             // fail2ban's DNSUtils.textToIp: a host name is looked up (usedns yes, warn)
             // and each address fails; a name that does not resolve, or any name under
@@ -246,7 +246,7 @@ public struct JailReplay: Sendable {
         /// - Parameters:
         ///   - counters: per jail, its filter's counters.
         ///   - logFiles: per jail, how each of its files was read, in reading order.
-        public mutating func finish(counters: [FilterCounters], logFiles: [[FileSummary]], summary: ScanSummary) -> Outcome {
+        package mutating func finish(counters: [FilterCounters], logFiles: [[FileSummary]], summary: ScanSummary) -> Outcome {
             let jails = replay.jails
             var results: [JailResult?] = Array(repeating: nil, count: jails.count)
             let order = jails.indices.filter { !replay.feedsOnBans(jails[$0]) } + jails.indices.filter { replay.feedsOnBans(jails[$0]) }

@@ -4,41 +4,41 @@ import Matcher
 /// Two filters over the same logs in one pass (`failscan regex --compare`): each file read
 /// once and both matched on every chunk; the lines one matched and the other did not, and
 /// what each cost.
-public struct FilterComparison: Encodable, Sendable {
+package struct FilterComparison: Encodable, Sendable {
     /// One line that one filter matched and the other did not.
-    public struct Line: Encodable, Sendable {
-        public var file: String
-        public var line: Int
-        public var ip: String
-        public var failregex: Int
-        public var text: String?
+    package struct Line: Encodable, Sendable {
+        package var file: String
+        package var line: Int
+        package var ip: String
+        package var failregex: Int
+        package var text: String?
     }
 
     /// One filter's side.
-    public struct Side: Encodable, Sendable {
-        public var filter: String
+    package struct Side: Encodable, Sendable {
+        package var filter: String
         /// Lines it matched (a failure with an id, as fail2ban-server takes it).
-        public var matched: Int
+        package var matched: Int
         /// Lines it matched that the other did not (all of them, or the first `shown`).
-        public var only: Int
-        public var onlyLines: [Line]
+        package var only: Int
+        package var onlyLines: [Line]
         /// Time in its matcher (all regexes, gates and field copies), summed over threads.
-        public var matcherNanoseconds: Int
+        package var matcherNanoseconds: Int
         /// Lines the prefilter handed it.
-        public var candidates: Int
+        package var candidates: Int
     }
 
-    public var a: Side
-    public var b: Side
-    public var both: Int
-    public var lines: Int
-    public var bytes: Int
-    public var seconds: Double
+    package var a: Side
+    package var b: Side
+    package var both: Int
+    package var lines: Int
+    package var bytes: Int
+    package var seconds: Double
 
     /// Runs `filters` (named `specs`) over `inputs`, keeping at most `shown` lines of each
     /// side's differences with their text.
     /// - Returns: the comparison, and what the scan read (its warnings among it).
-    public static func run(
+    package static func run(
         _ filters: (CompiledFilter, CompiledFilter), specs: (String, String), inputs: [LogInput], options: ScanOptions, shown: Int
     ) -> (FilterComparison, ScanSummary) {
         var (a, b) = filters

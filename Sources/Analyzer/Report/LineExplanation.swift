@@ -4,36 +4,36 @@ import Matcher
 /// What a filter does with one line (`failscan regex --explain`): the date template and
 /// the date it cut, the prefregex and its content, each failregex's captures or how far
 /// into the content it got, the ignoreregexes that matched.
-public struct LineExplanation: Encodable, Sendable {
-    public struct DateCut: Encodable, Sendable {
-        public var text: String
-        public var template: String
+package struct LineExplanation: Encodable, Sendable {
+    package struct DateCut: Encodable, Sendable {
+        package var text: String
+        package var template: String
         /// Unix time; nil when the template matched an empty date (the last date is used).
-        public var time: Int?
+        package var time: Int?
     }
-    public struct Prefregex: Encodable, Sendable {
-        public var matched: Bool
-        public var groups: [String: String]
+    package struct Prefregex: Encodable, Sendable {
+        package var matched: Bool
+        package var groups: [String: String]
     }
-    public struct Failregex: Encodable, Sendable {
-        public var number: Int
-        public var regex: String
-        public var matched: Bool
-        public var groups: [String: String]?
+    package struct Failregex: Encodable, Sendable {
+        package var number: Int
+        package var regex: String
+        package var matched: Bool
+        package var groups: [String: String]?
         /// Bytes of the content the regex got through (all of them when it matched).
-        public var reached: Int
+        package var reached: Int
         /// The whole content fits the regex's beginning: it needs more text.
-        public var needsMore: Bool
+        package var needsMore: Bool
     }
-    public var line: String
-    public var date: DateCut?
-    public var prefregex: Prefregex?
-    public var content: String
-    public var failregexes: [Failregex]
-    public var ignoredBy: [Int]
+    package var line: String
+    package var date: DateCut?
+    package var prefregex: Prefregex?
+    package var content: String
+    package var failregexes: [Failregex]
+    package var ignoredBy: [Int]
 
     /// The way of `text` (its first line) through `compiled`'s date detector and every regex.
-    public init(_ text: String, _ compiled: CompiledFilter) {
+    package init(_ text: String, _ compiled: CompiledFilter) {
         let line = Array(text.utf8.prefix { $0 != 10 && $0 != 13 })
         var subject = line
         var date: DateCut? = nil

@@ -4,44 +4,44 @@ import Matcher
 /// What each regex of a filter cost over a run (`failscan regex --costs`): per regex the
 /// lines it was tried on and matched, its time and PCRE2's, the searches a match limit
 /// ended, and what feeds each failregex.
-public struct RegexCosts: Encodable, Sendable {
+package struct RegexCosts: Encodable, Sendable {
     /// One regex's costs.
-    public struct Cost: Encodable, Sendable {
-        public var regex: String
-        public var role: String
+    package struct Cost: Encodable, Sendable {
+        package var regex: String
+        package var role: String
         /// 1-based among the regexes of its role (1 for the prefregex).
-        public var number: Int
-        public var tried: Int
-        public var matched: Int
+        package var number: Int
+        package var tried: Int
+        package var matched: Int
         /// Time charged to the regex: its gate (whether to try it), its search and what its
         /// result cost (captures, the id), until the next regex; the rows add up to the
         /// time spent matching lines.
-        public var nanoseconds: Int
+        package var nanoseconds: Int
         /// Of that, the time in PCRE2's search.
-        public var searchNanoseconds: Int
-        public var limitHits: Int
+        package var searchNanoseconds: Int
+        package var limitHits: Int
         /// The first line a match limit gave up on (the ReDoS example).
-        public var limitExample: String?
+        package var limitExample: String?
         /// A failregex's gate: "starts" (the first bytes it needs), "literals" (one of
         /// which it needs), "always" (tried on every candidate line).
-        public var gate: String?
+        package var gate: String?
         /// The bytes of that gate.
-        public var fedBy: [String]?
+        package var fedBy: [String]?
     }
 
-    public var costs: [Cost]
+    package var costs: [Cost]
     /// The prefilter's literals (a line without one is not a candidate), or empty when
     /// there is no prefilter.
-    public var prefilter: [String]
-    public var candidates: Int
-    public var lines: Int
-    public var bytes: Int
-    public var seconds: Double
+    package var prefilter: [String]
+    package var candidates: Int
+    package var lines: Int
+    package var bytes: Int
+    package var seconds: Double
     /// Time in the matcher as a whole (the per-regex times account for it).
-    public var matcherNanoseconds: Int
+    package var matcherNanoseconds: Int
 
     /// The profiler's totals of a run of `compiled` that read `summary` in `seconds`.
-    public init(_ totals: RegexProfileTotals, _ compiled: CompiledFilter, summary: ScanSummary, seconds: Double) {
+    package init(_ totals: RegexProfileTotals, _ compiled: CompiledFilter, summary: ScanSummary, seconds: Double) {
         let patterns = compiled.config.patterns, matcher = compiled.matcher
         // Slot 0 is the prefregex, when the filter has one.
         let hasPrefregex = matcher.hasPrefregex

@@ -3,14 +3,14 @@ import LogSource
 
 /// What fail2ban-regex's LOG argument names: a file, `-` for standard input, a glob of
 /// files (failscan's addition), or else a line of log, read from memory.
-public struct RegexLog: Sendable {
+package struct RegexLog: Sendable {
     /// The inputs to read, in order.
-    public let inputs: [LogInput]
+    package let inputs: [LogInput]
     /// The argument is a line of log, not a file.
-    public let isLine: Bool
+    package let isLine: Bool
 
     /// - Parameter rotated: add the log's rotated siblings (log.1, log.2.gz), oldest first.
-    public init(_ argument: String, rotated: Bool) {
+    package init(_ argument: String, rotated: Bool) {
         let exists = FileManager.default.fileExists(atPath: argument)
         let globbed =
             argument.contains(where: { "*?[".contains($0) }) && !exists ? RotatedSet.files(matching: [argument], rotated: rotated) : []

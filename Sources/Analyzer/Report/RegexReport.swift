@@ -8,31 +8,31 @@ import LogSource
 ///
 /// Corresponds to fail2ban's `client/fail2banregex.py` (`Fail2banRegex.testRegex`,
 /// `process`, `printStats`, `LineStats`). ``RegexReporter`` fills it.
-public struct RegexReport: Sendable {
-    public var lines = 0
-    public var ignored = 0
-    public var matched = 0
-    public var missed: Int { lines - ignored - matched }
+package struct RegexReport: Sendable {
+    package var lines = 0
+    package var ignored = 0
+    package var matched = 0
+    package var missed: Int { lines - ignored - matched }
     /// Lines the prefregex matched (nil: the filter has none).
-    public var prefregexHits: Int?
-    public var failregexHits: [Int]
-    public var ignoreregexHits: [Int]
+    package var prefregexHits: Int?
+    package var failregexHits: [Int]
+    package var ignoreregexHits: [Int]
     /// Per date template (``templateNames``), the lines whose date it found.
-    public var templateHits: [Int]
-    public let templateNames: [String]
+    package var templateHits: [Int]
+    package let templateNames: [String]
     /// The lines kept for printing, as ``RegexReporter/Options`` asks.
-    public var matchedLines: [String] = []
-    public var ignoredLines: [String] = []
-    public var missedLines: [String] = []
+    package var matchedLines: [String] = []
+    package var ignoredLines: [String] = []
+    package var missedLines: [String] = []
     /// Lines given up on because a regex hit PCRE2's limits (counted as missed).
-    public var limitHits = 0
+    package var limitHits = 0
     /// Uncompressed bytes read.
-    public var bytes = 0
+    package var bytes = 0
     /// Files that could be read.
-    public var filesRead = 0
-    public var warnings: [ScanError] = []
+    package var filesRead = 0
+    package var warnings: [ScanError] = []
     /// Files whose last line had no newline and was left out, with its length.
-    public var unterminated: [(path: String, bytes: Int)] = []
+    package var unterminated: [(path: String, bytes: Int)] = []
 
     init(failregexes: Int, ignoreregexes: Int, prefregex: Bool, templateNames: [String]) {
         failregexHits = Array(repeating: 0, count: failregexes)

@@ -12,9 +12,9 @@ import Matcher
 /// server stops at the first). Multi-line ids merge through the server's
 /// ``MultiLineMerger``. Every regex runs on every line (no prefilter): the counts are of
 /// what each regex matched, not only of failures.
-public final class RegexReporter {
+package final class RegexReporter {
     /// Which lines to keep for printing.
-    public enum Keep: Sendable, Equatable {
+    package enum Keep: Sendable, Equatable {
         case none
         /// The first `n` (fail2ban-regex keeps `maxlines + 1` and prints them when fewer
         /// than `maxlines`).
@@ -22,25 +22,25 @@ public final class RegexReporter {
         case all
     }
 
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// fail2ban-regex's `checkAllRegex` (`--no-check-all` clears it; `-o` too).
-        public var checkAll = true
+        package var checkAll = true
         /// `-o`: lines whose failure has no id yet are left out (fail2ban-regex's
         /// `ignorePending`).
-        public var ignorePending = false
-        public var keepMatched: Keep = .none
-        public var keepIgnored: Keep = .first(21)
-        public var keepMissed: Keep = .first(21)
+        package var ignorePending = false
+        package var keepMatched: Keep = .none
+        package var keepIgnored: Keep = .first(21)
+        package var keepMissed: Keep = .first(21)
         /// Host names `<HOST>` matched count as fail2ban counts them: looked up
         /// (`yes`, `warn`), kept as they are (`raw`) or dropped (`no`).
-        public var useDNS: UseDNS = .warn
-        public init() {}
+        package var useDNS: UseDNS = .warn
+        package init() {}
 
         /// fail2ban-regex's options: `failuresOnly` (its `-o`: every failregex stops at the
         /// first, pending ids left out), `checkAll` (not `--no-check-all`), the lines to
         /// print: maxlines + 1 of each kind are kept (`limit`, its -L, else 20), all of them
         /// or none when so asked.
-        public init(
+        package init(
             failuresOnly: Bool, checkAll: Bool, limit: Int, printAll: (matched: Bool, missed: Bool, ignored: Bool),
             printNone: (missed: Bool, ignored: Bool), useDNS: UseDNS
         ) {
@@ -54,20 +54,20 @@ public final class RegexReporter {
     }
 
     /// One failure of a line, for `-o`.
-    public struct Found: Sendable {
+    package struct Found: Sendable {
         /// 0-based.
-        public var failregex: Int
+        package var failregex: Int
         /// The failure id (address, host or `<F-ID>`).
-        public var id: String
+        package var id: String
         /// The address when the id is not one (`<F-ID>` with `<HOST>`), else the id.
-        public var ip: String
-        public var time: Int?
-        public var fields: [String: String]
+        package var ip: String
+        package var time: Int?
+        package var fields: [String: String]
         /// The line, as read.
-        public var line: String
+        package var line: String
         /// The lines of the failure (fail2ban's `matches`: with `<F-MLFID>`, the
         /// connection's lines merged; with `maxlines` > 1, the buffer's lines it took).
-        public var lines: [String]
+        package var lines: [String]
     }
 
     let compiled: CompiledFilter
@@ -80,7 +80,7 @@ public final class RegexReporter {
     let layout: FieldLayout
     let resolver = HostResolver()
     let maxLines: Int
-    public private(set) var report: RegexReport
+    package private(set) var report: RegexReport
     /// The line buffer of `maxlines` > 1: each line's serial and its text without the date.
     var buffer: [(serial: Int, text: [UInt8], line: String)] = []
     var serial = 0
@@ -89,7 +89,7 @@ public final class RegexReporter {
     var lastTemplate: (template: Int, start: Int)?
     var subject: [UInt8] = []
 
-    public init(filter: CompiledFilter, options: Options = Options()) {
+    package init(filter: CompiledFilter, options: Options = Options()) {
         compiled = filter
         matcher = filter.matcher
         self.options = options
@@ -109,7 +109,7 @@ public final class RegexReporter {
     /// Reads `inputs` in order (plain or compressed files, `/dev/stdin` for standard input,
     /// or bytes) and feeds every line; `found` gets each line's failures when it has any and
     /// is not ignored (fail2ban-regex's `-o`).
-    public func run(
+    package func run(
         _ inputs: [LogInput], scanOptions: ScanOptions, found: (([Found]) -> Void)? = nil
     ) {
         for input in inputs {
@@ -290,7 +290,7 @@ public final class RegexReporter {
 
     /// One line as read (without `\n`; a final `\r` already gone).
     /// - Parameter candidate: false when the prefilter rules the line out.
-    public func feed(_ raw: UnsafeBufferPointer<UInt8>, candidate: Bool = true, found: (([Found]) -> Void)? = nil) {
+    package func feed(_ raw: UnsafeBufferPointer<UInt8>, candidate: Bool = true, found: (([Found]) -> Void)? = nil) {
         guard let line = Self.tested(raw) else { return }
         var last = lastTemplate
         let analysis = Self.analyze(

@@ -8,10 +8,10 @@ import Matcher
 /// filter's); a filter's `successregex` (in its `.conf` or `.local`, `%(...)s` and tags
 /// expanded as for failregex) replaces failscan's default for the filter's name
 /// (``defaults``). Both are failscan's own options: fail2ban ignores them.
-public enum SuccessPatterns {
+package enum SuccessPatterns {
     /// failscan's success regexes for stock filter families and the seed filters, searched
     /// in the line after its date as failregexes are.
-    public static let defaults: [String: [String]] = [
+    package static let defaults: [String: [String]] = [
         "sshd": [#"\bsshd(?:-session)?(?:\[\d+\])?: Accepted \S+ for <F-USER>\S+</F-USER> from <HOST>"#],
         // ` rip=` as fail2ban's own dovecot filter writes it (a quarter of PCRE2's time on a
         // login, against `\brip=`: no word-boundary test at every byte).
@@ -28,7 +28,7 @@ public enum SuccessPatterns {
     static let qpopper = [#"qpopper.* POP login by user "<F-USER>[^"]*</F-USER>" at \(\S*\) <HOST>"#]
 
     /// The success regexes of `jail` with its filter `filter`; empty when there are none.
-    public static func regexes(jail: JailConfig, filter: FilterConfig) -> [String] {
+    package static func regexes(jail: JailConfig, filter: FilterConfig) -> [String] {
         let filters = filter.successRegex ?? defaults[filter.name] ?? []
         guard let own = jail.successRegex else { return filters }
         return own.flatMap { $0.split(separator: " ").joined() == "<filter>" ? filters : [$0] }
@@ -38,7 +38,7 @@ public enum SuccessPatterns {
     /// time), for the same scan.
     /// - Throws: `FilterError` naming the jail and the regex that does not compile, or that
     ///   has `<F-MLFID>`.
-    public static func compile(
+    package static func compile(
         _ regexes: [String], like filter: CompiledFilter, jail: JailConfig, options: FilterOptions
     ) throws(FilterError) -> CompiledFilter {
         let config = FilterConfig(

@@ -5,30 +5,30 @@ import Foundation
 /// setting of a grid by the FailManager `failscan jails` uses (so each setting gives the
 /// bans a run with that setting gives), with what each setting would have cost:
 /// legitimate users locked out, failures stopped, slow attackers let through.
-public struct TuneGrid: Sendable {
+package struct TuneGrid: Sendable {
     /// A successful login: a legitimate user's address, by the jail's success regexes.
-    public struct Success: Sendable, Equatable {
-        public let time: Int
-        public let user: String
+    package struct Success: Sendable, Equatable {
+        package let time: Int
+        package let user: String
 
-        public init(time: Int, user: String) {
+        package init(time: Int, user: String) {
             self.time = time
             self.user = user
         }
     }
 
-    public let settings: [TuneSetting]
+    package let settings: [TuneSetting]
     /// The jail's policy: ignoreip, the ban rule, its `bantime.increment` settings.
-    public let base: JailPolicy
+    package let base: JailPolicy
 
-    public init(settings: [TuneSetting], base: JailPolicy) {
+    package init(settings: [TuneSetting], base: JailPolicy) {
         self.settings = settings
         self.base = base
     }
 
     /// The policy of `setting`: the jail's, with its maxretry, findtime and bantime, and
     /// `bantime.increment` on (the jail's settings, else fail2ban's defaults) or off.
-    public func policy(_ setting: TuneSetting) -> JailPolicy {
+    package func policy(_ setting: TuneSetting) -> JailPolicy {
         var policy = base
         policy.maxRetry = setting.maxRetry
         policy.findTime = setting.findTime
@@ -38,7 +38,7 @@ public struct TuneGrid: Sendable {
     }
 
     /// What of each setting's outcome is kept.
-    public enum Detail: Sendable {
+    package enum Detail: Sendable {
         /// Every list: banned addresses, slow attackers, every lockout (JSON).
         case everything
         /// Counts and the first `lockouts` lockouts (``TuneOutcome/summarized(keepingLockouts:)``).
@@ -55,7 +55,7 @@ public struct TuneGrid: Sendable {
     /// - Parameters:
     ///   - loggedIn: whether an id logged in successfully (a legitimate user's).
     ///   - successes: the successful logins of an id, in time order (asked for banned ids).
-    public func evaluate(
+    package func evaluate(
         _ ledger: FailureLedger, loggedIn: @escaping @Sendable (FailureID) -> Bool,
         successes: @escaping @Sendable (FailureID) -> [Success]?, detail: Detail, emit: (TuneOutcome) -> Void
     ) {

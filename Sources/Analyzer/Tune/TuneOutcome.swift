@@ -1,61 +1,61 @@
 /// What one setting of a grid would have done to the same failures.
-public struct TuneOutcome: Sendable {
+package struct TuneOutcome: Sendable {
     /// An address that failed at least maxretry times, was never banned and never logged
     /// in: failures spread wider than findtime (a slow attacker, or a password sprayer's
     /// address).
-    public struct SlowAttacker: Sendable, Equatable {
-        public let id: FailureID
-        public let failures: Int
-        public let first: Int
-        public let last: Int
+    package struct SlowAttacker: Sendable, Equatable {
+        package let id: FailureID
+        package let failures: Int
+        package let first: Int
+        package let last: Int
     }
 
     /// A legitimate user's address (one that logged in successfully in the same logs)
     /// that this setting bans.
-    public struct Lockout: Sendable, Equatable {
-        public let id: FailureID
+    package struct Lockout: Sendable, Equatable {
+        package let id: FailureID
         /// The user of its successful login nearest the ban (before or after it; the
         /// earlier on a tie).
-        public let user: String
+        package let user: String
         /// The ban: start and end (`Int.max`: forever).
-        public let start: Int
-        public let end: Int
+        package let start: Int
+        package let end: Int
         /// Its failures within findtime up to the ban (what led to it).
-        public let failures: Int
+        package let failures: Int
         /// The time of that successful login.
-        public let success: Int
+        package let success: Int
     }
 
-    public let setting: TuneSetting
+    package let setting: TuneSetting
     /// Bans, prolongations not counted.
-    public internal(set) var bans = 0
+    package internal(set) var bans = 0
     /// Banned ids, sorted.
-    public internal(set) var banned: [FailureID] = []
+    package internal(set) var banned: [FailureID] = []
     /// Every counted failure.
-    public internal(set) var failures = 0
+    package internal(set) var failures = 0
     /// Failures that came while a ban of their address was running (after its start).
-    public internal(set) var failuresStopped = 0
+    package internal(set) var failuresStopped = 0
     /// Sorted by id.
-    public internal(set) var slowAttackers: [SlowAttacker] = []
+    package internal(set) var slowAttackers: [SlowAttacker] = []
     /// For each banned id, seconds from its first failure to its first ban; ascending.
-    public internal(set) var timesToFirstBan: [Int] = []
+    package internal(set) var timesToFirstBan: [Int] = []
     /// Sorted by id, then ban start.
-    public internal(set) var lockouts: [Lockout] = []
+    package internal(set) var lockouts: [Lockout] = []
 
     /// What stays when the lists are dropped (``summarized(keepingLockouts:)``): set by
     /// ``seal()`` from the lists once the setting is decided.
-    public internal(set) var bannedCount = 0
-    public internal(set) var slowAttackerCount = 0
-    public internal(set) var lockoutCount = 0
+    package internal(set) var bannedCount = 0
+    package internal(set) var slowAttackerCount = 0
+    package internal(set) var lockoutCount = 0
     /// Distinct addresses locked out.
-    public internal(set) var lockedOutAddresses = 0
+    package internal(set) var lockedOutAddresses = 0
     /// Distinct users locked out, sorted.
-    public internal(set) var lockedOutUsers: [String] = []
+    package internal(set) var lockedOutUsers: [String] = []
     /// Seconds from first failure to first ban: median and p90 (nearest rank) and the
     /// longest; nil without bans.
-    public internal(set) var firstBanMedian: Int? = nil
-    public internal(set) var firstBanP90: Int? = nil
-    public internal(set) var firstBanMax: Int? = nil
+    package internal(set) var firstBanMedian: Int? = nil
+    package internal(set) var firstBanP90: Int? = nil
+    package internal(set) var firstBanMax: Int? = nil
 
     init(setting: TuneSetting) { self.setting = setting }
 
@@ -83,7 +83,7 @@ public struct TuneOutcome: Sendable {
     /// ban), its counts kept and its first `count` lockouts: what a table, CSV or the HTML
     /// page shows of a setting, so that a grid of thousands of settings over thousands of
     /// addresses holds counts, not lists.
-    public func summarized(keepingLockouts count: Int) -> TuneOutcome {
+    package func summarized(keepingLockouts count: Int) -> TuneOutcome {
         var summary = self
         summary.banned = []
         summary.slowAttackers = []

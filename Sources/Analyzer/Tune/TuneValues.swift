@@ -4,13 +4,13 @@ import Foundation
 /// The values of a tuning grid as `failscan tune` takes them: comma-separated lists of
 /// maxretry, findtime and bantime (units as in jail.conf) and increment (on, off); what is
 /// not given is the jail's own.
-public struct TuneValues: Sendable {
-    public var maxRetry: String?
-    public var findTime: String?
-    public var banTime: String?
-    public var increment: String?
+package struct TuneValues: Sendable {
+    package var maxRetry: String?
+    package var findTime: String?
+    package var banTime: String?
+    package var increment: String?
 
-    public init(maxRetry: String?, findTime: String?, banTime: String?, increment: String?) {
+    package init(maxRetry: String?, findTime: String?, banTime: String?, increment: String?) {
         self.maxRetry = maxRetry
         self.findTime = findTime
         self.banTime = banTime
@@ -18,14 +18,14 @@ public struct TuneValues: Sendable {
     }
 
     /// A list that does not parse: the option's name, and what is wrong ("10x: not a valid value").
-    public struct Problem: Error, Sendable {
-        public let option: String
-        public let message: String
+    package struct Problem: Error, Sendable {
+        package let option: String
+        package let message: String
     }
 
     /// The settings of the grid, every combination (maxretry varying slowest).
     /// - Throws: ``Problem`` for a list that is empty or holds a value out of range.
-    public func grid(for jail: JailConfig) throws(Problem) -> [TuneSetting] {
+    package func grid(for jail: JailConfig) throws(Problem) -> [TuneSetting] {
         TuneSetting.grid(
             maxRetry: try maxRetry.map { text throws(Problem) in try Self.list(text, "maxretry", Self.retries) } ?? [jail.maxRetry],
             findTime: try findTime.map { text throws(Problem) in try Self.list(text, "findtime", Self.findTime) } ?? [jail.findTime],
@@ -36,7 +36,7 @@ public struct TuneValues: Sendable {
 
     /// How many settings the grid has (checked before the jail is read).
     /// - Throws: ``Problem`` as ``grid(for:)``.
-    public func size() throws(Problem) -> Int {
+    package func size() throws(Problem) -> Int {
         var size = 1
         if let maxRetry { size *= try Self.list(maxRetry, "maxretry", Self.retries).count }
         if let findTime { size *= try Self.list(findTime, "findtime", Self.findTime).count }

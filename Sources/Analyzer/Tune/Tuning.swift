@@ -4,24 +4,24 @@ import Foundation
 /// `failscan tune`'s engine: one scan of a jail's files with its filter and its success
 /// regexes (``SuccessPatterns``), each file read once, then every setting of a grid
 /// decided over the failures found (``TuneGrid``).
-public struct Tuning: Sendable {
+package struct Tuning: Sendable {
     /// What a tuning run gave.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Per setting, in the grid's order.
-        public let outcomes: [TuneOutcome]
+        package let outcomes: [TuneOutcome]
         /// The jail with its own settings.
-        public let own: JailResult
-        public let summary: ScanSummary
+        package let own: JailResult
+        package let summary: ScanSummary
         /// Successful logins found, and the distinct addresses they came from.
-        public let logins: Int
-        public let legitimate: Int
+        package let logins: Int
+        package let legitimate: Int
     }
 
     /// The jail's replay (its own settings, for ``Result/own``).
-    public let replay: JailReplay
+    package let replay: JailReplay
     /// The success filter, read from the jail's files in the same scan.
-    public let success: CompiledFilter?
-    public let grid: TuneGrid
+    package let success: CompiledFilter?
+    package let grid: TuneGrid
 
     /// - Parameters:
     ///   - jail: the jail, its filter and files.
@@ -30,7 +30,7 @@ public struct Tuning: Sendable {
     ///   - settings: the grid.
     ///   - replay: the replay of `jail` alone, with its options (ban rule, time range,
     ///     self addresses, DNS).
-    public init(jail: JailReplay.Jail, success: CompiledFilter?, settings: [TuneSetting], replay: JailReplay) {
+    package init(jail: JailReplay.Jail, success: CompiledFilter?, settings: [TuneSetting], replay: JailReplay) {
         self.replay = replay
         self.success = success
         grid = TuneGrid(settings: settings, base: JailPolicy(jail: jail.config, window: replay.window, selfAddresses: replay.selfAddresses))
@@ -38,7 +38,7 @@ public struct Tuning: Sendable {
 
     /// What the user should know before the run: lockouts cannot be estimated without a
     /// success regex.
-    public var findings: [Finding] {
+    package var findings: [Finding] {
         guard success == nil, let jail = replay.jails.first else { return [] }
         return [
             Finding(
@@ -51,7 +51,7 @@ public struct Tuning: Sendable {
     /// The jail to tune: its filter, its files (or `logs`, in this order), and its success
     /// filter (nil when `lockouts` is false, or when the jail has no success regex).
     /// - Throws: `FilterError` or `ConfigError` from the filter or the success regexes.
-    public static func subject(
+    package static func subject(
         _ config: JailConfig, logs: [String], options: FilterOptions, lockouts: Bool
     ) throws -> (jail: JailReplay.Jail, success: CompiledFilter?) {
         var jail = try JailReplay.Jail(config: config, options: options)
@@ -72,7 +72,7 @@ public struct Tuning: Sendable {
     ///   - detail: what of each setting's outcome is kept.
     ///   - emit: takes each outcome in the settings' order instead of ``Result/outcomes``
     ///     (which is empty then): a writer that streams them holds one batch at a time.
-    public func run(
+    package func run(
         progress: (@Sendable (Int) -> Void)? = nil, each: ((Failure, String?) -> Void)? = nil,
         detail: TuneGrid.Detail = .everything, emit: ((TuneOutcome) -> Void)? = nil
     ) -> Result {

@@ -2,9 +2,9 @@
 /// database keeps to recognise the file (`logs.firstlinemd5`). Despite the column's name,
 /// fail2ban 1.0 on Python 3 stores SHA-1: its MD5 self-test hashes a `str`, which Python 3
 /// refuses, and it falls back to `hashlib.sha1` (`server/filter.py`). Not for security.
-public enum SHA1 {
+package enum SHA1 {
     /// The digest of `bytes` as 40 lowercase hex digits (Python's `hexdigest()`).
-    public static func hexDigest(_ bytes: some Collection<UInt8>) -> String {
+    package static func hexDigest(_ bytes: some Collection<UInt8>) -> String {
         var message = Array(bytes)
         let bitLength = UInt64(message.count) &* 8
         message.append(0x80)
