@@ -6,8 +6,9 @@ import OutputBasics
 /// Gathers a shard's failures (`failscan map`) and writes one ledger per partition.
 ///
 /// Failures come per jail in the jail's input order; they are grouped by jail, id and
-/// file (``LedgerGroup``), groups in order of their first failure, and spread over the
-/// partitions by a hash of the id (``LedgerPartition``).
+/// file (``LedgerGroup``), groups jail by jail in order of their first failure (so that a
+/// ledger's bytes do not depend on threads), and spread over the partitions by a hash of
+/// the id (``LedgerPartition``).
 package final class LedgerWriter {
     struct Key: Hashable {
         var jail: Int
@@ -39,7 +40,10 @@ package final class LedgerWriter {
             copy.partition = partition
             return Array((try? encoder.encode(copy)) ?? Data()) + [10]
         }
-        for key in order {
+        // Jail by jail: each jail's failures come in its input order, but the scan interleaves
+        // the jails as its threads finish chunks, so their order across jails is not the file's.
+        let ordered = order.indices.sorted { (order[$0].jail, $0) < (order[$1].jail, $1) }.map { order[$0] }
+        for key in ordered {
             let group = LedgerGroup(jail: key.jail, id: key.id, file: key.file, failures: groups[key]!)
             let partition = LedgerPartition.of(key.id, partitions: header.partitions)
             group.write(to: &texts[partition])

@@ -133,6 +133,41 @@ import Testing
     }
 
     /// Ledgers that do not belong together are refused, with the reason.
+    /// Issue 23: the order of a ledger's groups across jails followed the threads (the
+    /// session's starting binary wrote 3 different ledgers in 30 maps of the Corpus's mail
+    /// logs under four jails); now the same shard gives the same bytes on any thread count.
+    @Test func aShardGivesTheSameLedgersOnEveryRun() throws {
+        let config = try TestSupport.temporaryDirectory().path
+        let logs = ["mail.log.2.gz", "mail.log.1", "mail.log"].map { TestSupport.corpus("logs/" + $0) }
+        try """
+        [DEFAULT]
+        enabled = true
+        [dovecot]
+        filter = /etc/fail2ban/filter.d/dovecot.conf
+        logpath = \(TestSupport.corpus("logs/mail.log"))
+        [seed-dovecot]
+        filter = \(TestSupport.corpus("filters/dovecot.conf"))
+        logpath = \(TestSupport.corpus("logs/mail.log"))
+        [qpoppermail]
+        filter = \(TestSupport.corpus("filters/qpoppermail.conf"))
+        logpath = \(TestSupport.corpus("logs/mail.log"))
+        """.write(toFile: config + "/jail.local", atomically: true, encoding: .utf8)
+        var seen = Set<[UInt8]>()
+        for run in 0..<12 {
+            let out = try TestSupport.temporaryDirectory().path
+            let map = try TestSupport.failscan(
+                [
+                    "map", "--config", config, "--now", "1795600000", "--shard", "s", "--partitions", "3", "--out", out,
+                    "--threads", String(1 + run % 3),
+                ] + logs)
+            #expect(map.status == 0, "\(map.stderr)")
+            var bytes: [UInt8] = []
+            for ledger in map.stdout.split(separator: "\n") { bytes += try Data(contentsOf: URL(fileURLWithPath: String(ledger))) }
+            seen.insert(bytes)
+        }
+        #expect(seen.count == 1, "\(seen.count) different sets of ledgers")
+    }
+
     @Test func mismatchedLedgersAreRefused() throws {
         let ledgers = try Self.map(partitions: 3, order: ["h0", "h1"])
         // A missing partition would lose addresses.
