@@ -60,6 +60,9 @@ let package = Package(
         .executableTarget(
             name: "failscan",
             dependencies: [
+                "Matcher",
+                "LogSource",
+                "Fail2banConfig",
                 "Analyzer",
                 "Output",
                 "OutputBasics",

@@ -1,11 +1,12 @@
-/// A log opened and cut into chunks of whole lines: the one way every reader of logs (the
-/// scan, the regex report, the lines `--compare` shows, ledgers) opens an input, chooses
-/// its decompressor, fills buffers and counts what it had to cut.
+/// A log file (or bytes in memory) opened and cut into chunks of whole lines: the
+/// ``LineSource`` of files, the one way the scan, the regex report, the lines `--compare`
+/// shows and the ledgers open a file, choose its decompressor, fill buffers and count what
+/// they had to cut.
 ///
 /// A line longer than a chunk is cut at the chunk's size and counted (``warnings`` says
 /// how many); a last line without `\n` is left out unless ``LogReader/init(_:capacity:engine:keepsUnterminatedLine:)``
 /// keeps it, and its bytes are counted in ``unterminatedBytes``.
-package final class LogReader {
+package final class LogReader: LineSource {
     /// What is read.
     package let input: LogInput
     /// The compression detected from the input's first bytes.
@@ -36,18 +37,6 @@ package final class LogReader {
     /// Fills `buffer` (of ``capacity`` bytes) with whole lines.
     /// - Returns: how many bytes hold whole lines, or nil at the end of the input.
     package func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int? { try chunker.fill(buffer) }
-
-    /// Calls `body` with each chunk of whole lines, in a buffer of its own, until the end
-    /// or until `body` returns false.
-    package func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws(ScanError) -> Bool) throws(ScanError) {
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
-        defer { storage.deallocate() }
-        while let count = try fill(storage) {
-            guard try body(UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)) else {
-                return
-            }
-        }
-    }
 
     /// Decompressed bytes read so far.
     package var bytesRead: Int { chunker.bytesRead }

@@ -1,5 +1,6 @@
 import Analyzer
 import Fail2banConfig
+import Foundation
 
 /// CrowdSec's import CSV: per banned address a ban decision for the jail's bantime (or,
 /// with --active-at, what is left of the ban then; ten years for a permanent one), reason
@@ -9,6 +10,12 @@ package struct CrowdsecFile: FirewallFile {
     package init() {}
 
     package var format: OutputFormat { .crowdsec }
+
+    /// Every line of the file has one of these shapes.
+    package var shapes: [NSRegularExpression] { Self.shapes }
+    static let shapes = FirewallFileCheck.compile([
+        "duration,reason,scope,type,value", "[0-9]{1,12}s,failscan-\(FirewallFileCheck.name),ip,ban,(?<address>[0-9a-f:.]+)",
+    ])
 
     package func render(_ jails: [FirewallJail], activeAt: Int?) -> String {
         var out = "duration,reason,scope,type,value\n"

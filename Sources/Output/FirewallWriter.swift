@@ -1,12 +1,16 @@
 import Analyzer
+import Foundation
 
 /// One firewall's file: what a consumer (iptables-restore, ipset, nft, firewalld,
 /// CrowdSec) loads, made from jails whose names, protocols and ports were checked
 /// (``FirewallJail``). A new firewall is one conformance in a file of its own and a case of
 /// ``OutputFormat``.
 package protocol FirewallFile: Sendable {
-    /// The format, for the last check of every line (``FirewallFileCheck``).
+    /// The format, as messages name it.
     var format: OutputFormat { get }
+    /// The shapes every line of the file has (checked by ``FirewallFileCheck`` before the
+    /// file is written: a line of another shape is a bug, and the file is refused).
+    var shapes: [NSRegularExpression] { get }
     /// The file for `jails`, keeping only bans still running at `activeAt` when given.
     func render(_ jails: [FirewallJail], activeAt: Int?) -> String
 }
@@ -24,7 +28,7 @@ package struct FirewallWriter<File: FirewallFile>: JailRendering {
             for result in results { jails.append(try FirewallJail(result)) }
             try FirewallJail.checkDistinct(jails)
             let text = file.render(jails, activeAt: activeAt)
-            try FirewallFileCheck.verify(text, format: file.format)
+            try FirewallFileCheck.verify(text, format: file.format, shapes: file.shapes)
             return text
         } catch {
             throw .firewall(error)

@@ -12,6 +12,19 @@ package struct FirewalldFile: FirewallFile {
 
     package var format: OutputFormat { .firewalld }
 
+    /// Every line of the file has one of these shapes.
+    package var shapes: [NSRegularExpression] { Self.shapes }
+    static let shapes: [NSRegularExpression] = {
+        let name = FirewallFileCheck.name
+        return FirewallFileCheck.compile([
+            "#!/bin/sh", FirewallFileCheck.comment, "#   firewall-cmd [ -~]*", "set -e", "firewall-cmd --reload",
+            "firewall-cmd --permanent --new-ipset=f2b-\(name)(-v6)? --type=hash:ip --option=family=inet6?",
+            "entries=\\$\\(mktemp\\)", "cat > \"\\$entries\" <<'EOF'", "(?<address>[0-9a-f:.]+)", "EOF", "rm -f \"\\$entries\"",
+            "firewall-cmd --permanent --ipset=f2b-\(name)(-v6)? --add-entries-from-file=\"\\$entries\"",
+            "firewall-cmd --permanent --add-rich-rule='rule family=ipv[46] source ipset=f2b-\(name)(-v6)?( port port=[0-9]{1,5}(-[0-9]{1,5})? protocol=(tcp|udp|udplite|sctp|dccp)| protocol value=(tcp|udp|udplite|sctp|dccp))? reject'",
+        ])
+    }()
+
     package func render(_ jails: [FirewallJail], activeAt: Int?) -> String {
         var out = "#!/bin/sh\n"
         out += "# failscan: load: sh this file (firewalld running; permanent configuration, then --reload)\n"

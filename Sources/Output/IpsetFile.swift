@@ -1,5 +1,6 @@
 import Analyzer
 import Fail2banConfig
+import Foundation
 
 /// `ipset restore` input: hash:ip sets per jail and family, timeouts from bantime (0,
 /// ipset's "forever", for a permanent ban).
@@ -7,6 +8,13 @@ package struct IpsetFile: FirewallFile {
     package init() {}
 
     package var format: OutputFormat { .ipset }
+
+    /// Every line of the file has one of these shapes.
+    package var shapes: [NSRegularExpression] { Self.shapes }
+    static let shapes = FirewallFileCheck.compile([
+        FirewallFileCheck.comment, "create f2b-\(FirewallFileCheck.name)(-v6)? hash:ip family inet6? timeout [0-9]+ -exist",
+        "add f2b-\(FirewallFileCheck.name)(-v6)? (?<address>[0-9a-f:.]+) timeout [0-9]+ -exist",
+    ])
 
     package func render(_ jails: [FirewallJail], activeAt: Int?) -> String {
         var out = "# failscan: load: ipset restore < this file; undo: ipset destroy f2b-<jail> and f2b-<jail>-v6 for each jail below\n"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `iptables-restore` / `ip6tables-restore` input shaped like fail2ban's
 /// iptables-multiport action (`action.d/iptables*.conf`): per jail a chain `f2b-<jail>`, a
 /// jump from INPUT for the jail's protocol and ports, one REJECT rule per address, a final
@@ -9,6 +11,21 @@ package struct IptablesFile: FirewallFile {
     package init(ipv6: Bool) { self.ipv6 = ipv6 }
 
     package var format: OutputFormat { ipv6 ? .ip6tables : .iptables }
+
+    /// Every line of the file has one of these shapes.
+    package var shapes: [NSRegularExpression] { ipv6 ? Self.shapes6 : Self.shapes4 }
+    static let shapes4 = lines(ipv6: false)
+    static let shapes6 = lines(ipv6: true)
+
+    static func lines(ipv6: Bool) -> [NSRegularExpression] {
+        let name = FirewallFileCheck.name
+        let reject = ipv6 ? "icmp6-port-unreachable" : "icmp-port-unreachable"
+        return FirewallFileCheck.compile([
+            FirewallFileCheck.comment, "\\*filter", ":f2b-\(name) - \\[0:0\\]",
+            "-I INPUT( -p (tcp|udp|udplite|sctp|dccp)( -m multiport --dports [A-Za-z0-9_+.:,-]{1,400})?)? -j f2b-\(name)",
+            "-A f2b-\(name) -s (?<address>[0-9a-f:.]+) -j REJECT --reject-with \(reject)", "-A f2b-\(name) -j RETURN", "COMMIT",
+        ])
+    }
 
     package func render(_ jails: [FirewallJail], activeAt: Int?) -> String {
         let chains = jails.map { jail in (name: "f2b-" + jail.token, jail: jail, addresses: jail.addresses(ipv6: ipv6, activeAt: activeAt))

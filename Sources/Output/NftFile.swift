@@ -8,6 +8,15 @@ package struct NftFile: FirewallFile {
 
     package var format: OutputFormat { .nft }
 
+    /// Every line of the file has one of these shapes.
+    package var shapes: [NSRegularExpression] { Self.shapes }
+    static let shapes = FirewallFileCheck.compile([
+        "#!/usr/sbin/nft -f", FirewallFileCheck.comment, "table inet failscan \\{", "    set addr6?-set-\(FirewallFileCheck.nftName) \\{",
+        "        type ipv[46]_addr", "        elements = \\{ (?<addresses>[0-9a-f:., ]+) \\}", "    \\}", "\\}",
+        "    chain input \\{", "        type filter hook input priority -1; policy accept;",
+        "        ip6? saddr @addr6?-set-\(FirewallFileCheck.nftName)( (tcp|udp|udplite|sctp|dccp) dport \\{ [A-Za-z0-9_+., -]{1,400} \\}| meta l4proto (tcp|udp|udplite|sctp|dccp))? drop",
+    ])
+
     package func render(_ jails: [FirewallJail], activeAt: Int?) -> String {
         var out = "#!/usr/sbin/nft -f\n"
         out += "# failscan: load: nft -f this file; undo: nft delete table inet failscan\n"

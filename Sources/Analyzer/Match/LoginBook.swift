@@ -3,19 +3,19 @@
 /// as flat arrays (a few stores a login on the consuming thread), then grouped by
 /// address once (``finished()``) for ``successes(of:)``.
 package struct LoginBook: Sendable {
-    private var index: [FailureID: Int32] = [:]
+    private(set) var index: [FailureID: Int32] = [:]
     private var ids: [FailureID] = []
     /// User names, numbered as met (the batches' numbers are the chunks' own).
-    private var names = NameNumbers()
+    private(set) var names = NameNumbers()
     /// The chunks' batches as merged, in input order, with their addresses' and users'
     /// numbers here and the time their undated logins take (nil: dropped). Kept as they
     /// came (no login copied on the consuming thread) until ``finished()`` groups them.
     private var parts: [(batch: LoginBatch, addresses: [Int32], users: [Int32], undatedTime: Int?)] = []
     /// After ``finished()``: per address k, its logins' times and users at
     /// `starts[k]..<starts[k + 1]`, in input order.
-    private var starts: [Int] = []
-    private var times: [Int] = []
-    private var users: [Int32] = []
+    private(set) var starts: [Int] = []
+    private(set) var times: [Int] = []
+    private(set) var users: [Int32] = []
     /// Logins kept.
     package private(set) var count = 0
 
@@ -117,16 +117,5 @@ package struct LoginBook: Sendable {
         }
         book.count = book.times.count
         return book
-    }
-
-    /// The logins of `id` in time order (equal times: users in name order), nil when none.
-    /// - Precondition: the book is ``finished()``.
-    package func successes(of id: FailureID) -> [TuneGrid.Success]? {
-        guard let a = index[id] else { return nil }
-        var list = (starts[Int(a)]..<starts[Int(a) + 1]).map {
-            TuneGrid.Success(time: times[$0], user: String(decoding: names.names[Int(users[$0])], as: UTF8.self))
-        }
-        list.sort { ($0.time, $0.user) < ($1.time, $1.user) }
-        return list
     }
 }

@@ -247,8 +247,8 @@ package struct Scan: Sendable {
         var summary = FileSummary(path: input.name)
         var seq = 0
         do {
-            let reader = try LogReader(
-                input, capacity: options.chunkSize, engine: options.inflate, keepsUnterminatedLine: options.countsUnterminatedLine)
+            let reader = try input.open(
+                capacity: options.chunkSize, engine: options.inflate, keepsUnterminatedLine: options.countsUnterminatedLine)
             summary.compression = reader.compression
             summary.opened = true
             var reported = 0

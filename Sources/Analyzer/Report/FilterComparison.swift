@@ -94,7 +94,7 @@ package struct FilterComparison: Encodable, Sendable {
     /// The text of some lines (1-based numbers) of an input, plain or compressed.
     static func lines(_ numbers: Set<Int>, of input: LogInput) -> [Int: String] {
         var found: [Int: String] = [:]
-        guard let reader = try? LogReader(input, keepsUnterminatedLine: true) else { return found }
+        guard let reader = try? input.open(keepsUnterminatedLine: true) else { return found }
         var base = 0
         let last = numbers.max() ?? 0
         try? reader.forEachChunk { bytes in

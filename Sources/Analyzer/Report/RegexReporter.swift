@@ -116,9 +116,8 @@ package final class RegexReporter {
             detector = Scan.detectors([compiled.scanFilter()], for: input, options: scanOptions)[0]
             do {
                 // fail2ban-regex reads complete lines only (FileContainer.readline).
-                let reader = try LogReader(
-                    input, capacity: scanOptions.chunkSize, engine: scanOptions.inflate,
-                    keepsUnterminatedLine: scanOptions.countsUnterminatedLine)
+                let reader = try input.open(
+                    capacity: scanOptions.chunkSize, engine: scanOptions.inflate, keepsUnterminatedLine: scanOptions.countsUnterminatedLine)
                 if scanOptions.threads > 1 && maxLines == 1 {
                     try runParallel(reader, threads: scanOptions.threads, chunkSize: scanOptions.chunkSize, found: found)
                 } else {
@@ -160,7 +159,7 @@ package final class RegexReporter {
     /// if no date template had been used before it; when its first dated line would take
     /// another template after the chunk before (fail2ban tries the last one first), the
     /// rest of that chunk is done again in order, so the report never depends on threads.
-    func runParallel(_ chunker: LogReader, threads: Int, chunkSize: Int, found: (([Found]) -> Void)?) throws(ScanError) {
+    func runParallel(_ chunker: any LineSource, threads: Int, chunkSize: Int, found: (([Found]) -> Void)?) throws(ScanError) {
         let batch = 2 * threads
         typealias Analysed = (offset: Int, count: Int, analysis: LineAnalysis)
         /// A batch's buffers, each with its worker's scratch and the analysis it produces.
