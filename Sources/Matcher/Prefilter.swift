@@ -103,13 +103,13 @@ public final class Prefilter: Sendable, Equatable {
     }
 
     /// The packed-pair searcher's answer (the fallback where Teddy is unavailable).
-    public func nextHitByPackedPairs(in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+    package func nextHitByPackedPairs(in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         searcher.firstHit(in: buffer, from: from)
     }
 
     /// The same as ``nextHit(in:from:cursor:)``, with one `memmem` pass per literal (the
     /// reference the packed-pair searcher is tested and measured against).
-    public func nextHitByMemmem(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Cursor) -> Int? {
+    package func nextHitByMemmem(in buffer: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Cursor) -> Int? {
         if cursor.next.count != literals.count { cursor.next = Array(repeating: -1, count: literals.count) }
         var best = Int.max
         for index in literals.indices {
