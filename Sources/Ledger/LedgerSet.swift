@@ -1,6 +1,5 @@
 import Analyzer
 import Fail2banConfig
-import Foundation
 import LogSource
 import Matcher
 

@@ -1,3 +1,4 @@
+import Analyzer
 import Foundation
 
 /// An `nft -f` file: one table with a v4 and a v6 set per jail and drop rules for the

@@ -1,7 +1,6 @@
 import Analyzer
 import CSQLite
 import Fail2banConfig
-import Foundation
 import OutputBasics
 
 /// failscan's forensic database (`--format sqlite`): every failure (time, address, jail,

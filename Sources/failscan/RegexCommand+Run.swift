@@ -1,5 +1,6 @@
 import Analyzer
 import Fail2banConfig
+import LogSource
 import Matcher
 import Output
 import OutputBasics

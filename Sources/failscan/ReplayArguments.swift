@@ -1,5 +1,6 @@
 import Analyzer
 import ArgumentParser
+import Fail2banConfig
 import Output
 
 extension OutputFormat: ExpressibleByArgument {}
