@@ -19,6 +19,25 @@ import Testing
         }
     }
 
+    /// Issue 23: a log line given on the command line is read from memory. It went through a
+    /// temporary file, so a host without a writable temporary directory could not test a
+    /// line at all (exit 3, "no input could be read").
+    @Test func aLogLineOnTheCommandLineNeedsNoTemporaryFile() throws {
+        let line = "Jan  2 03:04:05 host sshd[123]: Failed password for invalid user admin from 192.0.2.7 port 22 ssh2"
+        let noTemp = ["TMPDIR": "/nonexistent/failscan-no-tmp"]
+        let report = try TestSupport.failscan(["regex", "--now", "1795600000", line, "sshd"], environment: noTemp)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("Use      single line : Jan  2 03:04:05 host sshd[123]: Failed password fo..."))
+        #expect(TestSupport.reportLines(report.stdout).map { [$0.lines, $0.matched] } == [1, 1])
+        let ip = try TestSupport.failscan(["regex", "-o", "ip", line, "sshd"], environment: noTemp)
+        #expect(ip.status == 0 && ip.stdout == "192.0.2.7\n", "\(ip.stderr)")
+        let json = try TestSupport.failscan(["regex", "--json", "--now", "1795600000", line, "sshd"], environment: noTemp)
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(json.stdout.hasPrefix(#"{"failregex":"#) && json.stdout.contains(#""file":"-","#) && json.stdout.contains(#""line":1,"#))
+        let compare = try TestSupport.failscan(["regex", "--compare", "sshd[mode=aggressive]", line, "sshd"], environment: noTemp)
+        #expect(compare.status == 0 && compare.stdout.contains("A matched 1, B matched 1"), "\(compare.stderr)")
+    }
+
     @Test func scanPrintsTheBanList() throws {
         let out = try TestSupport.failscan(["scan", "--filter", TestSupport.corpus("filters/qpoppermail.conf")] + logs)
         #expect(out.status == 0, "\(out.stderr)")

@@ -30,6 +30,33 @@ import Testing
         return captured.text
     }
 
+    /// Issue 23: every format is one writer behind `OutputFormat.writer`; its kind decides
+    /// what it needs (a database needs a file) and what it holds (firewalls: addresses only).
+    @Test func everyFormatIsOneWriterBehindTheSeam() throws {
+        for format in OutputFormat.allCases {
+            switch format.kind {
+            case .database:
+                let writer = format.writer(OutputSettings(path: nil, now: 1_000, standardOutput: { _ in }))
+                #expect(throws: OutputError.self, "\(format)") {
+                    try writer.begin(jails: ["dovecot"], files: [])
+                    try writer.finish(JailReplay.Outcome(results: [result], summary: ScanSummary()))
+                }
+                #expect(format.isDatabase && !format.holdsAddressesOnly)
+            case .report:
+                #expect(try render(format).hasPrefix("<!DOCTYPE html>"))
+                #expect(format.writer(OutputSettings(path: nil, now: 0, standardOutput: { _ in })).wantsFailures)
+            case .firewall:
+                let text = try render(format)
+                #expect(text.contains("192.0.2.1") || text.contains("2001:db8::1"), "\(format)")
+                #expect(!text.contains("192.0.2.2"), "\(format): an address that was not banned")
+                #expect(format.isFirewall && format.holdsAddressesOnly)
+            case .text:
+                #expect(try render(format).contains("192.0.2.1"), "\(format)")
+                #expect(!format.isFirewall && !format.isDatabase)
+            }
+        }
+    }
+
     @Test func listAndJSON() throws {
         #expect(try render(.list) == "192.0.2.1\n2001:db8::1\n")
         let json = try render(.json).split(separator: "\n")
