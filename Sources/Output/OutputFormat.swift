@@ -30,6 +30,10 @@ package enum OutputFormat: String, Sendable, CaseIterable {
     /// networks and a table of addresses.
     case html
 
+    /// The formats in one sentence (`failscan jails --help`): a new format says itself here.
+    package static let summary =
+        "list (banned addresses), json and csv (one record per address and jail), iptables and ip6tables (iptables-restore files like fail2ban's iptables-multiport action), ipset, nft, firewalld, crowdsec, fail2ban-db (a fail2ban sqlite database to start fail2ban-server on), sqlite (every failure and ban), html (a forensic report)."
+
     /// What a format is, for the rules that differ between kinds.
     package enum Kind: Sendable {
         /// Records of ids for people and scripts (list, json, csv).

@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Fail2banConfig
+import Output
 
 /// `failscan jails`: replay a fail2ban jail configuration over its logs.
 struct JailsCommand: ParsableCommand {
@@ -15,11 +16,7 @@ struct JailsCommand: ParsableCommand {
             have with the logs' own time as its clock: one ticket per address and jail, \
             maxretry within findtime, ignoreip never counted.
 
-            Outputs (--format): list (banned addresses), json and csv (one record per address \
-            and jail), iptables and ip6tables (iptables-restore files like fail2ban's \
-            iptables-multiport action), ipset, nft, firewalld, crowdsec, fail2ban-db (a fail2ban \
-            sqlite database to start fail2ban-server on), sqlite (every failure and ban), html \
-            (a forensic report).
+            Outputs (--format): \(OutputFormat.summary)
             """
     )
 
