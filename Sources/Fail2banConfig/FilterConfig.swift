@@ -1,4 +1,3 @@
-import Foundation
 import Matcher
 
 /// A fail2ban filter read from its configuration: regexes ready for the matcher, plus

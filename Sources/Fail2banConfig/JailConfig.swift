@@ -1,5 +1,3 @@
-import Foundation
-
 /// One jail of a fail2ban configuration: what failscan needs to replay it, as values.
 package struct JailConfig: Sendable, Equatable {
     /// The largest `maxretry` failscan takes.

@@ -1,5 +1,4 @@
 import Fail2banConfig
-import Foundation
 import Matcher
 
 #if canImport(Glibc)

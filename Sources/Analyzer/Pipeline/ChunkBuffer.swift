@@ -1,5 +1,3 @@
-import Foundation
-
 /// A buffer handed from a reader to a worker and back to the pool.
 final class ChunkBuffer: @unchecked Sendable {
     // SAFETY: one owner at a time: the pool, then a reader (filling), then a worker

@@ -1,4 +1,3 @@
-import Foundation
 import LogSource
 import Matcher
 import Synchronization
