@@ -140,12 +140,12 @@ def main():
         shutil.copy2(binary, os.path.join(dirs[side], "failscan"))
     cases = commands(corpus_logs, args.matrix, corpus, conf_corpus, conf_big)
     # map and reduce: ledgers of two shards, then every reduce format.
-    cases.append(("map", ["map", "--now", NOW, "--config", conf_corpus, "--shard", "a", "--out", "ledgers",
+    cases.append(("map", ["map", "--now", NOW, "--config", conf_corpus, "--shard", "a", "--out", "ledgers", "--partitions", "3",
                           os.path.join(corpus_logs, "auth.log")], None, False))
     cases.append(("map 2", ["map", "--now", NOW, "--config", conf_corpus, "--shard", "b", "--out", "ledgers", "--partitions", "3"]
                   + [os.path.join(corpus_logs, n) for n in ("mail.log.2.gz", "mail.log.1", "mail.log")], None, False))
     for fmt in ("json", "nft", "csv"):
-        cases.append(("reduce " + fmt, ["reduce", "--format", fmt, "LEDGERS"], None, False))
+        cases.append(("reduce " + fmt, ["reduce", "--config", conf_corpus, "--format", fmt, "LEDGERS"], None, False))
     differing = 0
     for name, argv, output, timed in cases:
         results = {}
