@@ -39,12 +39,14 @@ let package = Package(
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CMemSearch"),
         // The module cut, leaves first: what a line says (Matcher), where bytes come from
         // (LogSource), what fail2ban's configuration says (Fail2banConfig), what fail2ban's
         // server would decide (Analyzer), what is written (Output), the command line.
         .target(name: "Matcher", dependencies: ["CPCRE2", "CMemSearch"], swiftSettings: swiftSettings),
-        .target(name: "LogSource", dependencies: ["CZlib", "CISAL", "CZstd", "CLzma", "CBzip2"], swiftSettings: swiftSettings),
+        .target(
+            name: "LogSource", dependencies: ["CZlib", "CISAL", "CZstd", "CLzma", "CBzip2", "CSystemd"], swiftSettings: swiftSettings),
         .target(name: "Fail2banConfig", dependencies: ["Matcher"], swiftSettings: swiftSettings),
         .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig", "CMemSearch"], swiftSettings: swiftSettings),
         // What every writer needs, below the writers: JSON written by hand, files replaced

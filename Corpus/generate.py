@@ -9,6 +9,12 @@
                                      a busy postfix smtpd, nginx and apache error logs,
                                      fail2ban.log for recidive, an exim mainlog and a
                                      courier mail.log; each also gzipped
+  generate.py journal-export --entries N FILE
+                                     systemd Journal Export Format (build journal files with
+                                     systemd-journal-remote -o X.journal - < FILE): sshd and
+                                     sshd-session, dovecot, postfix, kernel and cron entries,
+                                     multi-line and binary MESSAGEs, invalid UTF-8, odd pids,
+                                     _SOURCE_REALTIME_TIMESTAMP apart from the realtime stamp
 
 Same arguments, same bytes: every choice comes from random.Random(seed).
 Lines mix dovecot pop3/imap logins and failures (old 1.2 and current 2.3 wording),
@@ -493,6 +499,61 @@ def write_recent(out, end, minutes, seed):
     print("wrote %s: %d lines from %d to %d" % (out, len(events), start, end), file=sys.stderr)
 
 
+def write_journal_export(out, entries, seed, start=1793000000):
+    """Journal Export Format entries (text fields as FIELD=value, others length-prefixed),
+    one every 1.5 s from `start`, as a journald on a busy server would store them."""
+    import struct
+    rnd = random.Random(seed)
+    boot = b"0123456789abcdef0123456789abcdef"
+
+    def field(key, value):
+        value = value.encode() if isinstance(value, str) else value
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or any(ord(c) < 32 and c != "\t" for c in text):
+            return key.encode() + b"\n" + struct.pack("<Q", len(value)) + value + b"\n"
+        return key.encode() + b"=" + value + b"\n"
+
+    with open(out, "wb") as f:
+        for i in range(entries):
+            realtime = start * 1000000 + i * 1500000 + rnd.randrange(1000)
+            ip = "203.0.113.%d" % rnd.randrange(1, 40)
+            user = rnd.choice(USERS)
+            kind = rnd.randrange(9)
+            if kind == 0:
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("_COMM", "sshd"), ("_PID", str(1000 + i)),
+                          ("MESSAGE", "Failed password for invalid user %s from %s port %d ssh2" % (user, ip, rnd.randrange(1024, 65535)))]
+            elif kind == 1:
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd-session"), ("_COMM", "sshd-session"),
+                          ("SYSLOG_PID", str(2000 + i)), ("_PID", "9"),
+                          ("MESSAGE", "Connection closed by authenticating user root %s port 4242 [preauth]" % ip),
+                          ("_SOURCE_REALTIME_TIMESTAMP", str(realtime - 5000000))]
+            elif kind == 2:
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "kernel"),
+                          ("_SOURCE_MONOTONIC_TIMESTAMP", str(rnd.randrange(10 ** 10))), ("MESSAGE", "IN=eth0 SRC=%s" % ip)]
+            elif kind == 3:
+                fields = [("_HOSTNAME", "srv1"), ("_COMM", "dovecot"), ("_PID", "0x1f"),
+                          ("MESSAGE", "auth: pam(%s,%s): pam_authenticate() failed: Authentication failure\n(details)" % (user, ip))]
+            elif kind == 4:
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "postfix/smtpd"), ("SYSLOG_PID", "abc"),
+                          ("MESSAGE", b"warning: unknown[" + ip.encode() + b"]: SASL LOGIN authentication failed: \xff\xfe")]
+            elif kind == 5:
+                fields = [("SYSLOG_IDENTIFIER", "CRON"), ("MESSAGE", "")]
+            elif kind == 6:
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("SYSLOG_PID", " 42 "),
+                          ("MESSAGE", "Invalid user %s from %s port 22" % (user, ip))]
+            elif kind == 7:
+                fields = [("_HOSTNAME", "h\u00e9"), ("_COMM", "kernel"), ("MESSAGE", "oops")]
+            else:
+                fields = [("_HOSTNAME", "srv1"), ("_COMM", "qpopper"), ("_PID", str(300 + i)),
+                          ("MESSAGE", "(v4.0.5) POP login by user \"%s\" at (%s) %s" % (user, ip, ip))]
+            entry = b"__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n" % (realtime, 1000 + i, boot)
+            f.write(entry + b"".join(field(k, v) for k, v in fields) + b"\n")
+    print("wrote %s: %d entries" % (out, entries), file=sys.stderr)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -513,8 +574,14 @@ def main():
     rc.add_argument("--end", type=int, required=True, help="Unix time of the last line's minute")
     rc.add_argument("--minutes", type=int, default=50)
     rc.add_argument("--seed", type=int, default=21)
+    j = sub.add_parser("journal-export")
+    j.add_argument("out")
+    j.add_argument("--entries", type=int, default=2000)
+    j.add_argument("--seed", type=int, default=7)
     a = p.parse_args()
-    if a.cmd == "samples":
+    if a.cmd == "journal-export":
+        write_journal_export(a.out, a.entries, a.seed)
+    elif a.cmd == "samples":
         write_samples(a.out)
     elif a.cmd == "recent":
         write_recent(a.out, a.end, a.minutes, a.seed)

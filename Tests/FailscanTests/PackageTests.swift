@@ -89,9 +89,18 @@ import Testing
         // ldd: no Swift library, nothing missing, and the libraries' packages are Depends.
         let libraries = try Self.run("ldd", [binary])
         #expect(!libraries.stdout.lowercased().contains("swift") && !libraries.stdout.contains("not found"), "\(libraries.stdout)")
+        // The libraries the binary links itself (NEEDED); theirs are their packages' business
+        // (libsystemd0 brings libcap2, liblz4-1, libgcrypt20).
+        let dynamic = try Self.run("readelf", ["-d", binary])
+        let needed = Set(
+            dynamic.stdout.split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap { line in
+                line.split(separator: "[").last?.split(separator: "]").first.map(String.init)
+            })
+        #expect(needed.contains("libsystemd.so.0") && needed.contains("libpcre2-8.so.0"), "\(needed.sorted())")
         var owners = Set<String>()
         for line in libraries.stdout.split(separator: "\n") {
             guard let arrow = line.range(of: "=> ") else { continue }
+            guard needed.contains(line[..<arrow.lowerBound].trimmingCharacters(in: .whitespaces)) else { continue }
             let path = String(line[arrow.upperBound...].split(separator: " ")[0])
             let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
             // dpkg knows a library under /lib or /usr/lib (merged /usr).
@@ -107,8 +116,8 @@ import Testing
             owners.insert(owner!)
         }
         #expect(owners == depends, "Depends \(depends.sorted()) against the libraries' packages \(owners.sorted())")
-        for needed in ["libpcre2-8-0", "libisal2", "zlib1g", "libzstd1", "liblzma5", "libbz2-1.0", "libsqlite3-0"] {
-            #expect(depends.contains(needed), "Depends names \(needed)")
+        for package in ["libpcre2-8-0", "libisal2", "zlib1g", "libzstd1", "liblzma5", "libbz2-1.0", "libsqlite3-0", "libsystemd0"] {
+            #expect(depends.contains(package), "Depends names \(package)")
         }
     }
 }

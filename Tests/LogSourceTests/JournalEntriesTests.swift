@@ -1,0 +1,114 @@
+import Foundation
+import LogSource
+import TestSupport
+import Testing
+
+/// Issue 24, first step: journal entries rendered as fail2ban's systemd backend renders
+/// them. The oracle is fail2ban's own `FilterSystemd.formatJournalEntry` over
+/// python-systemd's `journal.Reader`, on journal files that `systemd-journal-remote` built
+/// from `Corpus/generate.py journal-export` (no running journald).
+@Suite struct JournalEntriesTests {
+    static let remote = "/usr/lib/systemd/systemd-journal-remote"
+    static let hint = "apt-get install systemd-journal-remote python3-systemd fail2ban (scripts/install-deps test)"
+
+    /// fail2ban's line and time (float seconds) of every entry of `files`.
+    static let oracle = """
+        import json, sys
+        from systemd import journal
+        from fail2ban.server.filtersystemd import FilterSystemd
+        class Jail:
+            jailName = "oracle"
+            def getLogEncoding(self): return "UTF-8"
+            def getJrnEntTime(self, entry): return FilterSystemd.getJrnEntTime(self, entry)
+        for entry in journal.Reader(files=sys.argv[1:], converters={'__CURSOR': lambda x: x}):
+            (_, date, line), time = FilterSystemd.formatJournalEntry(Jail(), entry)
+            print(json.dumps([line, time]))
+        """
+
+    /// A journal file of `entries` generated entries (seed `seed`).
+    static func journal(entries: Int, seed: Int, in dir: URL) throws -> String {
+        let export = dir.appendingPathComponent("export-\(seed).txt").path
+        let generated = try TestSupport.run(
+            "/usr/bin/python3",
+            [TestSupport.corpus("generate.py"), "journal-export", "--entries", String(entries), "--seed", String(seed), export])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let file = dir.appendingPathComponent("j\(seed).journal").path
+        let built = try TestSupport.run("/bin/sh", ["-c", "\(remote) -o '\(file)' - < '\(export)'"])
+        try #require(built.status == 0, "\(built.stderr) (\(hint))")
+        return file
+    }
+
+    @Test func entriesAreTheLinesFail2banMatches() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let files = [try Self.journal(entries: 3000, seed: 7, in: dir), try Self.journal(entries: 1000, seed: 8, in: dir)]
+        let theirs = try TestSupport.run("/usr/bin/python3", ["-c", Self.oracle] + files)
+        try #require(theirs.status == 0, "\(theirs.stderr) (\(Self.hint))")
+        let expected = try theirs.stdout.split(separator: "\n").map { row in
+            let pair = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [Any])
+            return (line: pair[0] as! String, time: pair[1] as! Double)
+        }
+        let entries = try JournalEntries(files: files)
+        var ours: [JournalEntries.Entry] = []
+        while let entry = try entries.next() { ours.append(entry) }
+        #expect(ours.count == 4000)
+        #expect(ours.count == expected.count)
+        var differing = 0
+        for (mine, their) in zip(ours, expected) {
+            // fail2ban decodes invalid UTF-8 as U+FFFD; failscan keeps the bytes and its
+            // matcher decodes them the same way.
+            let line = String(decoding: mine.line, as: UTF8.self)
+            if line != their.line || mine.time != Int(their.time.rounded(.down)) {
+                differing += 1
+                if differing <= 5 {
+                    Issue.record("\(line.debugDescription) at \(mine.time) against \(their.line.debugDescription) at \(their.time)")
+                }
+            }
+        }
+        #expect(differing == 0)
+        // What the generator plants, as fail2ban writes it.
+        let lines = Set(ours.map { String(decoding: $0.line, as: UTF8.self) })
+        #expect(lines.contains { $0.hasPrefix("srv1 kernel: [") })
+        #expect(lines.contains { $0.hasPrefix("srv1 postfix/smtpd[b'abc']: ") })
+        #expect(lines.contains { $0.hasPrefix("srv1 dovecot[31]: ") && $0.hasSuffix("\\n(details)") })
+        #expect(lines.contains("CRON: "))
+    }
+
+    @Test func journalmatchSelectsAsSdJournalDoes() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = try Self.journal(entries: 2000, seed: 9, in: dir)
+        let all = try JournalEntries(files: [file])
+        var counts: [String: Int] = [:]
+        while let entry = try all.next() {
+            let ident = String(decoding: entry.line, as: UTF8.self).split(separator: " ").dropFirst().first.map(String.init) ?? ""
+            counts[ident.hasPrefix("sshd[") ? "sshd" : ident.hasPrefix("sshd-session[") ? "sshd-session" : "other", default: 0] += 1
+        }
+        // sshd's journalmatch: two groups ORed (stock: _SYSTEMD_UNIT=sshd.service + _COMM=sshd).
+        let sshd = try JournalEntries(files: [file], matches: [["_COMM=sshd"], ["_COMM=sshd-session"]])
+        var matched = 0
+        while let entry = try sshd.next() {
+            let text = String(decoding: entry.line, as: UTF8.self)
+            #expect(text.hasPrefix("srv1 sshd"), "\(text)")
+            matched += 1
+        }
+        // `_COMM=sshd` entries only (the "Invalid user" ones set SYSLOG_IDENTIFIER alone).
+        #expect(matched > 0 && matched < counts["sshd", default: 0] + counts["sshd-session", default: 0])
+        let neither = try JournalEntries(files: [file], matches: [["_COMM=sshd", "_COMM=nothing"], ["_HOSTNAME=nowhere"]])
+        var either = 0
+        while try neither.next() != nil { either += 1 }
+        #expect(either > 0, "terms on the same field are ORed")
+        let none = try JournalEntries(files: [file], matches: [["_COMM=sshd", "_HOSTNAME=nowhere"]])
+        #expect(try none.next() == nil, "terms on different fields are ANDed")
+    }
+
+    @Test func aFileThatIsNoJournalIsRefusedByName() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let path = dir.appendingPathComponent("auth.log").path
+        try "Jan  1 00:00:00 host sshd[1]: hello\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            let entries = try JournalEntries(files: [path])
+            _ = try entries.next()
+        } throws: { error in
+            (error as? ScanError)?.path == path
+        }
+    }
+}
