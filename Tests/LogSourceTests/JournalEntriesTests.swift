@@ -100,6 +100,32 @@ import Testing
         #expect(try none.next() == nil, "terms on different fields are ANDed")
     }
 
+    /// A copy cut short (journal files are preallocated: the header promises more than
+    /// is there): sd-journal refuses it, as journalctl does; the error names the file.
+    @Test func aTruncatedJournalIsAnErrorNamingTheFile() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = try Self.journal(entries: 1000, seed: 10, in: dir)
+        let cut = dir.appendingPathComponent("cut.journal").path
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        try data.prefix(data.count / 4).write(to: URL(fileURLWithPath: cut))
+        var read = 0
+        let failure: (any Error)? = {
+            do {
+                let entries = try JournalEntries(files: [cut])
+                while try entries.next() != nil { read += 1 }
+                return nil
+            } catch { return error }
+        }()
+        let journalctl = try TestSupport.run("/usr/bin/journalctl", ["--file", cut, "-o", "short"])
+        if let failure {
+            #expect((failure as? ScanError)?.path == cut, "\(failure)")
+            #expect(journalctl.status != 0 || journalctl.stdout.isEmpty, "journalctl read it: \(journalctl.stdout.prefix(200))")
+        } else {
+            // What sd-journal gives back is what journalctl shows.
+            #expect(read == journalctl.stdout.split(separator: "\n").count)
+        }
+    }
+
     @Test func aFileThatIsNoJournalIsRefusedByName() throws {
         let dir = try TestSupport.temporaryDirectory()
         let path = dir.appendingPathComponent("auth.log").path
