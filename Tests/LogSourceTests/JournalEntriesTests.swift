@@ -126,6 +126,42 @@ import Testing
         }
     }
 
+    /// `journalfiles` split and globbed as fail2ban does, a directory read as journald lays
+    /// journals out (live, archived and uncleanly closed files), and the files read as one
+    /// stream.
+    @Test func journalFilesAreNamedAsFail2banNamesThem() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let machine = dir.appendingPathComponent("0123456789abcdef0123456789abcdef")
+        try FileManager.default.createDirectory(at: machine, withIntermediateDirectories: true)
+        let live = try Self.journal(entries: 200, seed: 11, in: dir)
+        let archived = machine.appendingPathComponent("system@0123-0000000000000001-0005f3a2b1c0d9e8.journal").path
+        let unclean = machine.appendingPathComponent("user-1000.journal~").path
+        try FileManager.default.moveItem(atPath: live, toPath: machine.appendingPathComponent("system.journal").path)
+        try FileManager.default.copyItem(atPath: try Self.journal(entries: 100, seed: 12, in: dir), toPath: archived)
+        try FileManager.default.copyItem(atPath: try Self.journal(entries: 50, seed: 13, in: dir), toPath: unclean)
+        try "not a journal\n".write(toFile: machine.appendingPathComponent("notes.txt").path, atomically: true, encoding: .utf8)
+        let all = JournalFiles.named(dir.path).filter { $0.hasPrefix(machine.path) }
+        #expect(
+            all.map { ($0 as NSString).lastPathComponent }.sorted()
+                == ["system.journal", "system@0123-0000000000000001-0005f3a2b1c0d9e8.journal", "user-1000.journal~"])
+        let option = "\(machine.path)/*.journal, \(machine.path)/system*.journal\n\(machine.path)/*.journal~"
+        #expect(Set(JournalFiles.files(option)) == Set(all))
+        #expect(JournalFiles.files(option).count == 3, "de-duplicated")
+        #expect(JournalFiles.named(unclean) == [unclean])
+        let entries = try JournalEntries(files: all)
+        var count = 0
+        // One stream in time order across the files (source timestamps may lead by 5 s).
+        var last: Int64 = 0
+        var ordered = true
+        while let entry = try entries.next() {
+            count += 1
+            ordered = ordered && entry.microseconds >= last - 10_000_000
+            last = max(last, entry.microseconds)
+        }
+        #expect(count == 350)
+        #expect(ordered)
+    }
+
     @Test func aFileThatIsNoJournalIsRefusedByName() throws {
         let dir = try TestSupport.temporaryDirectory()
         let path = dir.appendingPathComponent("auth.log").path
