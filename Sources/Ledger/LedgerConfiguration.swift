@@ -1,5 +1,6 @@
 import Analyzer
 import Fail2banConfig
+import LogSource
 import Matcher
 
 /// What must be the same for a map and its reduce: the jails' names, filters (regexes,
@@ -42,8 +43,4 @@ package enum LedgerConfiguration {
         if countsUnterminatedLine { mapOptions.append("count-unterminated") }
         return mapOptions
     }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -139,7 +139,7 @@ package final class JournalEntries {
 
     /// Python's `"[%12.6f]" % seconds` of a monotonic time in microseconds.
     static func monotonic(_ usec: UInt64) -> [UInt8] {
-        let text = "\(usec / 1_000_000).\(String(usec % 1_000_000).leftPadded(6))"
+        let text = "\(usec / 1_000_000).\(String(usec % 1_000_000).leftPadded(to: 6))"
         return Array(("[" + String(repeating: " ", count: max(0, 12 - text.count)) + text + "]").utf8)
     }
 
@@ -179,7 +179,6 @@ package final class JournalEntries {
 }
 
 extension String {
-    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
     fileprivate func trimmingBlanks() -> String {
         let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" }
         return String(drop(while: blank).reversed().drop(while: blank).reversed())

@@ -1,6 +1,7 @@
 import Analyzer
 import Fail2banConfig
 import Foundation
+import LogSource
 
 /// A firewall file that cannot be written safely: a jail's port or protocol outside the
 /// target's grammar, names that would collide. Nothing from configuration or logs is ever
@@ -139,11 +140,5 @@ package struct FirewallJail: Sendable {
     /// Comment lines that say which jail became which name.
     static func mapping(_ jails: [FirewallJail], name: (FirewallJail) -> String) -> String {
         jails.map { "# failscan: jail [\(printable($0.result.jail.name))] -> \(name($0))\n" }.joined()
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -1,3 +1,4 @@
+import Analyzer
 import OutputBasics
 
 /// What every writer is told besides the results: where the output goes, which bans it
@@ -32,8 +33,5 @@ package struct OutputSettings: Sendable {
     }
 
     /// Seconds since ``started``.
-    package var elapsed: Double {
-        let elapsed = (ContinuousClock.now - started).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-    }
+    package var elapsed: Double { started.secondsElapsed }
 }

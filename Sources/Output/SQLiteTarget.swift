@@ -265,7 +265,7 @@ final class SQLiteTarget {
             guard stat(file, &info) == 0 else { continue }
             let major = (info.st_dev >> 8) & 0xfff | (info.st_dev >> 32) & ~0xfff
             let minor = info.st_dev & 0xff | (info.st_dev >> 12) & ~0xff
-            inodes.insert("\(String(major, radix: 16).leftPadded(2)):\(String(minor, radix: 16).leftPadded(2)):\(info.st_ino)")
+            inodes.insert("\(String(major, radix: 16).leftPadded(to: 2)):\(String(minor, radix: 16).leftPadded(to: 2)):\(info.st_ino)")
             numbers.insert(String(info.st_ino))
         }
         guard let text = readSmallFile("/proc/locks") else { return [] }
@@ -289,11 +289,5 @@ final class SQLiteTarget {
 
     static func readSmallFile(_ path: String) -> String? {
         FileDescriptor.contents(of: path).map { String(decoding: $0, as: UTF8.self) }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -37,9 +37,7 @@ extension RegexCommand {
                 try report(compiled, log: log)
             }
             if let profiler {
-                let elapsed = (ContinuousClock.now - scanStarted).components
-                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-                let summary = RegexCosts(profiler.totals(), compiled, summary: result, seconds: seconds)
+                let summary = RegexCosts(profiler.totals(), compiled, summary: result, seconds: scanStarted.secondsElapsed)
                 // With --json, after the matched lines, one object of another shape: {"costs": ...}.
                 StandardOutput.write(json ? JSONLines().line(summary) : RegexDetailText.costs(summary))
             }
@@ -83,8 +81,7 @@ extension RegexCommand {
         }
         reporter.run(log.inputs, scanOptions: filterArguments.scanOptions(), found: found)
         StandardOutput.write(text)
-        let elapsed = (ContinuousClock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = started.secondsElapsed
         let report = reporter.report
         // With --json, the scan before this one has said what went wrong with the input.
         if json { return StandardOutput.write(JSONLines().line(["report": RegexReportJSON(report, compiled, seconds: seconds)])) }

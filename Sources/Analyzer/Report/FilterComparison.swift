@@ -58,8 +58,7 @@ package struct FilterComparison: Encodable, Sendable {
             let key = Key(file: failure.file, line: failure.line)
             if matched[filter][key] == nil { matched[filter][key] = failure }
         }
-        let elapsed = (ContinuousClock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = started.secondsElapsed
         var sides: [Side] = []
         var wanted: [Int: Set<Int>] = [:]
         var differing: [[Failure]] = []

@@ -26,23 +26,27 @@ package struct TuneValues: Sendable {
     /// The settings of the grid, every combination (maxretry varying slowest).
     /// - Throws: ``Problem`` for a list that is empty or holds a value out of range.
     package func grid(for jail: JailConfig) throws(Problem) -> [TuneSetting] {
-        TuneSetting.grid(
-            maxRetry: try maxRetry.map { text throws(Problem) in try Self.list(text, "maxretry", Self.retries) } ?? [jail.maxRetry],
-            findTime: try findTime.map { text throws(Problem) in try Self.list(text, "findtime", Self.findTime) } ?? [jail.findTime],
-            banTime: try banTime.map { text throws(Problem) in try Self.list(text, "bantime", Self.banTime) } ?? [jail.banTime],
-            increment: try increment.map { text throws(Problem) in try Self.list(text, "increment", Self.onOff) }
-                ?? [jail.banTimeIncrement != nil])
+        let lists = try parsed()
+        return TuneSetting.grid(
+            maxRetry: lists.maxRetry ?? [jail.maxRetry], findTime: lists.findTime ?? [jail.findTime],
+            banTime: lists.banTime ?? [jail.banTime], increment: lists.increment ?? [jail.banTimeIncrement != nil])
     }
 
     /// How many settings the grid has (checked before the jail is read).
     /// - Throws: ``Problem`` as ``grid(for:)``.
     package func size() throws(Problem) -> Int {
-        var size = 1
-        if let maxRetry { size *= try Self.list(maxRetry, "maxretry", Self.retries).count }
-        if let findTime { size *= try Self.list(findTime, "findtime", Self.findTime).count }
-        if let banTime { size *= try Self.list(banTime, "bantime", Self.banTime).count }
-        if let increment { size *= try Self.list(increment, "increment", Self.onOff).count }
-        return size
+        let lists = try parsed()
+        return [lists.maxRetry?.count, lists.findTime?.count, lists.banTime?.count, lists.increment?.count].reduce(1) { $0 * ($1 ?? 1) }
+    }
+
+    /// The lists given, parsed (nil: not given, the jail's own value).
+    func parsed() throws(Problem) -> (maxRetry: [Int]?, findTime: [Int]?, banTime: [Int]?, increment: [Bool]?) {
+        (
+            try maxRetry.map { text throws(Problem) in try Self.list(text, "maxretry", Self.retries) },
+            try findTime.map { text throws(Problem) in try Self.list(text, "findtime", Self.findTime) },
+            try banTime.map { text throws(Problem) in try Self.list(text, "bantime", Self.banTime) },
+            try increment.map { text throws(Problem) in try Self.list(text, "increment", Self.onOff) }
+        )
     }
 
     /// The values of a comma-separated list, each parsed by `parse`.
