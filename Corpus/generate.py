@@ -9,12 +9,14 @@
                                      a busy postfix smtpd, nginx and apache error logs,
                                      fail2ban.log for recidive, an exim mainlog and a
                                      courier mail.log; each also gzipped
-  generate.py journal-export --entries N FILE
+  generate.py journal-export --entries N [--start T --step S] FILE
                                      systemd Journal Export Format (build journal files with
                                      systemd-journal-remote -o X.journal - < FILE): sshd and
                                      sshd-session, dovecot, postfix, kernel and cron entries,
                                      multi-line and binary MESSAGEs, invalid UTF-8, odd pids,
-                                     _SOURCE_REALTIME_TIMESTAMP apart from the realtime stamp
+                                     _SOURCE_REALTIME_TIMESTAMP apart from the realtime stamp,
+                                     a MESSAGE given twice, a 100 KB MESSAGE, and the fields
+                                     journald adds (unit, cgroup, transport, ids)
 
 Same arguments, same bytes: every choice comes from random.Random(seed).
 Lines mix dovecot pop3/imap logins and failures (old 1.2 and current 2.3 wording),
@@ -499,12 +501,20 @@ def write_recent(out, end, minutes, seed):
     print("wrote %s: %d lines from %d to %d" % (out, len(events), start, end), file=sys.stderr)
 
 
-def write_journal_export(out, entries, seed, start=1793000000):
+def write_journal_export(out, entries, seed, start=1793000000, step=1.5):
     """Journal Export Format entries (text fields as FIELD=value, others length-prefixed),
-    one every 1.5 s from `start`, as a journald on a busy server would store them."""
+    one every `step` seconds from `start`, with the fields journald adds to a syslog
+    message (unit, cgroup, transport, uid, machine and boot ids...), as a busy server
+    stores them. Planted: sshd (`sshd` and OpenSSH 9.8's `sshd-session`, under
+    sshd.service), dovecot with a multi-line MESSAGE and a hexadecimal pid, postfix with
+    invalid UTF-8 and a non-numeric pid, kernel lines with their monotonic time, a
+    message-less CRON entry, a non-ASCII host, qpopper, a MESSAGE given twice (entry 5
+    of every 1000), a 100 KB MESSAGE (entry 11 of every 1000), _SOURCE_REALTIME_TIMESTAMP
+    before the entry's own time."""
     import struct
     rnd = random.Random(seed)
     boot = b"0123456789abcdef0123456789abcdef"
+    machine = "5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1"
 
     def field(key, value):
         value = value.encode() if isinstance(value, str) else value
@@ -516,39 +526,67 @@ def write_journal_export(out, entries, seed, start=1793000000):
             return key.encode() + b"\n" + struct.pack("<Q", len(value)) + value + b"\n"
         return key.encode() + b"=" + value + b"\n"
 
+    def trusted(unit, exe, pid):
+        return [("_TRANSPORT", "syslog"), ("PRIORITY", "6"), ("SYSLOG_FACILITY", "4"), ("_UID", "0"), ("_GID", "0"),
+                ("_MACHINE_ID", machine), ("_CAP_EFFECTIVE", "1ffffffffff"), ("_SYSTEMD_SLICE", "system.slice"),
+                ("_SYSTEMD_UNIT", unit), ("_SYSTEMD_CGROUP", "/system.slice/" + unit),
+                ("_SYSTEMD_INVOCATION_ID", "%032x" % rnd.getrandbits(128)), ("_EXE", exe),
+                ("_CMDLINE", exe + " -D"), ("SYSLOG_TIMESTAMP", "Oct 26 07:33:20 "), ("_PID_FD", str(pid % 50))]
+
     with open(out, "wb") as f:
         for i in range(entries):
-            realtime = start * 1000000 + i * 1500000 + rnd.randrange(1000)
+            realtime = int(start * 1000000 + i * step * 1000000) + rnd.randrange(1000)
             ip = "203.0.113.%d" % rnd.randrange(1, 40)
             user = rnd.choice(USERS)
             kind = rnd.randrange(9)
             if kind == 0:
                 fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("_COMM", "sshd"), ("_PID", str(1000 + i)),
                           ("MESSAGE", "Failed password for invalid user %s from %s port %d ssh2" % (user, ip, rnd.randrange(1024, 65535)))]
+                fields += trusted("ssh.service", "/usr/sbin/sshd", i)
             elif kind == 1:
                 fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd-session"), ("_COMM", "sshd-session"),
                           ("SYSLOG_PID", str(2000 + i)), ("_PID", "9"),
                           ("MESSAGE", "Connection closed by authenticating user root %s port 4242 [preauth]" % ip),
                           ("_SOURCE_REALTIME_TIMESTAMP", str(realtime - 5000000))]
+                fields += trusted("sshd.service", "/usr/lib/openssh/sshd-session", i)
             elif kind == 2:
-                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "kernel"),
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "kernel"), ("_TRANSPORT", "kernel"),
                           ("_SOURCE_MONOTONIC_TIMESTAMP", str(rnd.randrange(10 ** 10))), ("MESSAGE", "IN=eth0 SRC=%s" % ip)]
             elif kind == 3:
-                fields = [("_HOSTNAME", "srv1"), ("_COMM", "dovecot"), ("_PID", "0x1f"),
-                          ("MESSAGE", "auth: pam(%s,%s): pam_authenticate() failed: Authentication failure\n(details)" % (user, ip))]
+                if i % 2:
+                    message = "auth: pam(%s,%s): pam_authenticate() failed: Authentication failure\n(details)" % (user, ip)
+                else:
+                    message = ("%s-login: Aborted login (auth failed, 1 attempts in 2 secs): user=<%s>, method=PLAIN, rip=%s, "
+                               "lip=192.0.2.10, session=<x>" % (rnd.choice(["imap", "pop3"]), user, ip))
+                fields = [("_HOSTNAME", "srv1"), ("_COMM", "dovecot"), ("_PID", "0x1f"), ("MESSAGE", message)]
+                fields += trusted("dovecot.service", "/usr/sbin/dovecot", i)
             elif kind == 4:
                 fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "postfix/smtpd"), ("SYSLOG_PID", "abc"),
                           ("MESSAGE", b"warning: unknown[" + ip.encode() + b"]: SASL LOGIN authentication failed: \xff\xfe")]
+                # Debian runs postfix as postfix@-.service (the stock journalmatch,
+                # postfix.service, misses it); RHEL as postfix.service.
+                fields += trusted("postfix.service" if i % 2 else "postfix@-.service", "/usr/lib/postfix/sbin/smtpd", i)
             elif kind == 5:
                 fields = [("SYSLOG_IDENTIFIER", "CRON"), ("MESSAGE", "")]
             elif kind == 6:
-                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("SYSLOG_PID", " 42 "),
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("SYSLOG_PID", " 42 "), ("_COMM", "sshd"),
                           ("MESSAGE", "Invalid user %s from %s port 22" % (user, ip))]
+                fields += trusted("ssh.service", "/usr/sbin/sshd", i)
             elif kind == 7:
                 fields = [("_HOSTNAME", "h\u00e9"), ("_COMM", "kernel"), ("MESSAGE", "oops")]
             else:
-                fields = [("_HOSTNAME", "srv1"), ("_COMM", "qpopper"), ("_PID", str(300 + i)),
-                          ("MESSAGE", "(v4.0.5) POP login by user \"%s\" at (%s) %s" % (user, ip, ip))]
+                message = rnd.choice([
+                    "(v4.0.5) POP login by user \"%s\" at (%s) %s" % (user, ip, ip),
+                    "%s at %s (%s): -ERR [AUTH] Password supplied for \"%s\" is incorrect." % (user, ip, ip, user),
+                    "pam_unix(qpopper:auth): authentication failure; logname= uid=0 euid=0 tty=%s ruser= rhost=%s user=%s" % (ip, ip, user)])
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "in.qpopper"), ("_COMM", "in.qpopper"), ("_PID", str(300 + i)),
+                          ("MESSAGE", message)]
+                fields += trusted("qpopper.service", "/usr/sbin/in.qpopper", i)
+            if i % 1000 == 5:
+                fields = [(k, v) for k, v in fields if k != "MESSAGE"] + [("MESSAGE", "first part"), ("MESSAGE", "second part")]
+            elif i % 1000 == 11:
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("_COMM", "sshd"), ("_PID", "77"),
+                          ("MESSAGE", "Failed password for invalid user %s from %s port 22 ssh2" % ("x" * 100000, ip))]
             entry = b"__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n" % (realtime, 1000 + i, boot)
             f.write(entry + b"".join(field(k, v) for k, v in fields) + b"\n")
     print("wrote %s: %d entries" % (out, entries), file=sys.stderr)
@@ -578,9 +616,11 @@ def main():
     j.add_argument("out")
     j.add_argument("--entries", type=int, default=2000)
     j.add_argument("--seed", type=int, default=7)
+    j.add_argument("--start", type=float, default=1793000000, help="Unix time of the first entry")
+    j.add_argument("--step", type=float, default=1.5, help="seconds between entries")
     a = p.parse_args()
     if a.cmd == "journal-export":
-        write_journal_export(a.out, a.entries, a.seed)
+        write_journal_export(a.out, a.entries, a.seed, a.start, a.step)
     elif a.cmd == "samples":
         write_samples(a.out)
     elif a.cmd == "recent":

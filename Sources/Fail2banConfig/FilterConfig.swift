@@ -17,11 +17,15 @@ package struct FilterConfig: Sendable {
     /// ignores it), the lines of a successful login, `<HOST>` and `<F-USER>` captured, that
     /// `failscan tune` uses to find legitimate users.
     package let successRegex: [String]?
+    /// `journalmatch` lines (fail2ban's systemd backend: which journal entries the filter
+    /// reads), each line's groups separated by `+`.
+    package var journalMatch: [String] = []
 
     package init(
         name: String, patterns: FilterPatterns, datePatterns: [String] = [], maxLines: Int = 1,
-        files: [String] = [], notes: [String] = [], successRegex: [String]? = nil
+        files: [String] = [], notes: [String] = [], successRegex: [String]? = nil, journalMatch: [String] = []
     ) {
+        self.journalMatch = journalMatch
         self.name = name
         self.patterns = patterns
         self.datePatterns = datePatterns
@@ -37,7 +41,7 @@ package struct FilterConfig: Sendable {
         patterns.ignoreregex += regexes
         return FilterConfig(
             name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes,
-            successRegex: successRegex)
+            successRegex: successRegex, journalMatch: journalMatch)
     }
 
     /// The filter as a jail with `usedns` runs it: `no` makes `<HOST>` match addresses
@@ -47,13 +51,13 @@ package struct FilterConfig: Sendable {
         patterns.useDNS = mode != .no
         return FilterConfig(
             name: name, patterns: patterns, datePatterns: datePatterns, maxLines: maxLines, files: files, notes: notes,
-            successRegex: successRegex)
+            successRegex: successRegex, journalMatch: journalMatch)
     }
 
     /// The same filter with another `maxlines` (fail2ban-regex's `-L`).
     package func withMaxLines(_ lines: Int) -> FilterConfig {
         FilterConfig(
             name: name, patterns: patterns, datePatterns: datePatterns, maxLines: lines, files: files, notes: notes,
-            successRegex: successRegex)
+            successRegex: successRegex, journalMatch: journalMatch)
     }
 }

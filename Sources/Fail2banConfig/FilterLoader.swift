@@ -82,7 +82,7 @@ package struct FilterLoader: Sendable {
                 ignoreregex: Self.lines(combined["ignoreregex"]), useDNS: useDNS),
             datePatterns: Self.lines(combined["datepattern"]),
             maxLines: maxLines, files: stack.files, notes: notes,
-            successRegex: combined["successregex"].map { Self.lines($0) })
+            successRegex: combined["successregex"].map { Self.lines($0) }, journalMatch: Self.lines(combined["journalmatch"]))
     }
 
     /// fail2ban splits multi-line regex options on `\n` and drops empty entries.
@@ -91,7 +91,7 @@ package struct FilterLoader: Sendable {
     }
 
     /// Splits `name[key=value, key2="a, b"]` into the name and its arguments.
-    static func splitArguments(_ spec: String) throws(ConfigError) -> (String, [String: String]) {
+    package static func splitArguments(_ spec: String) throws(ConfigError) -> (String, [String: String]) {
         guard spec.hasSuffix("]"), let open = spec.firstIndex(of: "["), !FileManager.default.fileExists(atPath: spec) else {
             return (spec, [:])
         }

@@ -62,72 +62,74 @@ package final class JournalEntries {
     /// The next entry in time order, or nil at the end.
     /// - Throws: `ScanError` when sd-journal cannot go on (a corrupt file).
     package func next() throws(ScanError) -> Entry? {
+        var line: [UInt8] = []
+        guard let microseconds = try next(appendingTo: &line) else { return nil }
+        return Entry(line: line, microseconds: microseconds)
+    }
+
+    /// Steps to the next entry and appends its line (without a newline) to `line`, after
+    /// what `prefix` appends given the entry's time.
+    /// - Returns: the entry's time in microseconds since the epoch, or nil at the end.
+    /// - Throws: `ScanError` when sd-journal cannot go on (a corrupt file).
+    package func next(
+        appendingTo line: inout [UInt8], prefix: (inout [UInt8], Int64) -> Void = { _, _ in }
+    ) throws(ScanError) -> Int64? {
         let stepped = sd_journal_next(journal)
         guard stepped >= 0 else {
             throw ScanError(.corrupt, path: files.joined(separator: " "), underlying: -stepped, String(cString: strerror(-stepped)))
         }
         guard stepped > 0 else { return nil }
-        return render()
+        fields.read(journal)
+        let microseconds = time()
+        prefix(&line, microseconds)
+        render(into: &line)
+        return microseconds
     }
 
-    /// The first value of `field` (nil when the entry has none).
-    func field(_ name: StaticString) -> UnsafeRawBufferPointer? {
-        var data: UnsafeRawPointer? = nil
-        var length = 0
-        let found = name.withUTF8Buffer { name in
-            name.withMemoryRebound(to: CChar.self) { sd_journal_get_data(journal, $0.baseAddress, &data, &length) }
-        }
-        guard found >= 0, let data else { return nil }
-        // The data is `FIELD=value`.
-        let skip = name.utf8CodeUnitCount + 1
-        guard length >= skip else { return nil }
-        return UnsafeRawBufferPointer(start: data + skip, count: length - skip)
-    }
+    /// The fields of the current entry that its line and time need.
+    let fields = EntryFields()
 
-    func render() -> Entry {
-        var line: [UInt8] = []
+    func render(into line: inout [UInt8]) {
+        let start = line.count
         var elements = 0
         func separate() {
             if elements > 0 { line.append(0x20) }
             elements += 1
         }
-        if let host = field("_HOSTNAME"), !host.isEmpty {
+        if !fields.host.isEmpty {
             separate()
-            line += host
+            line += fields.host
         }
-        let ident = field("SYSLOG_IDENTIFIER").flatMap { $0.isEmpty ? nil : $0 } ?? field("_COMM").flatMap { $0.isEmpty ? nil : $0 }
-        if let ident {
-            var element = Array(ident)
-            if let pid = field("SYSLOG_PID").flatMap({ $0.isEmpty ? nil : $0 }) ?? field("_PID").flatMap({ $0.isEmpty ? nil : $0 }) {
-                element += Self.bracketedPID(Array(pid))
-            }
-            element.append(UInt8(ascii: ":"))
+        let ident = fields.identifier.isEmpty ? fields.command : fields.identifier
+        if !ident.isEmpty {
             separate()
-            line += element
-            if element.elementsEqual("kernel:".utf8) {
+            let identStart = line.count
+            line += ident
+            let pid = fields.syslogPID.isEmpty ? fields.pid : fields.syslogPID
+            if !pid.isEmpty { line += Self.bracketedPID(pid) }
+            line.append(UInt8(ascii: ":"))
+            if line[identStart...].elementsEqual("kernel:".utf8) {
                 separate()
-                line += Self.monotonic(sourceMonotonic() ?? entryMonotonic())
+                line += Self.monotonic(fields.sourceMonotonic ?? entryMonotonic())
             }
         }
         separate()
-        if let message = field("MESSAGE") { line += message }
+        // Every MESSAGE value, joined by spaces (python-systemd gives a list when a field
+        // is repeated, and fail2ban joins it).
+        line += fields.message
         // fail2ban writes a newline of the message as `\n` (the line is one line).
-        if line.contains(10) {
-            line = line.flatMap { $0 == 10 ? [UInt8(ascii: "\\"), UInt8(ascii: "n")] : [$0] }
+        if line[start...].contains(10) {
+            let rendered = line[start...].flatMap { $0 == 10 ? [UInt8(ascii: "\\"), UInt8(ascii: "n")] : [$0] }
+            line.replaceSubrange(start..., with: rendered)
         }
-        return Entry(line: line, microseconds: time())
     }
 
     /// `_SOURCE_REALTIME_TIMESTAMP`, else the entry's realtime timestamp, in microseconds.
     func time() -> Int64 {
-        if let source = field("_SOURCE_REALTIME_TIMESTAMP"), let value = Int64(String(decoding: source, as: UTF8.self)) { return value }
+        if let source = fields.sourceRealtime { return source }
         var usec: UInt64 = 0
         sd_journal_get_realtime_usec(journal, &usec)
         return Int64(usec)
-    }
-
-    func sourceMonotonic() -> UInt64? {
-        field("_SOURCE_MONOTONIC_TIMESTAMP").flatMap { UInt64(String(decoding: $0, as: UTF8.self)) }
     }
 
     func entryMonotonic() -> UInt64 {
@@ -194,5 +196,83 @@ extension Int64 {
     fileprivate func dividedRoundingDown(by divisor: Int64) -> Int64 {
         let (q, r) = quotientAndRemainder(dividingBy: divisor)
         return r < 0 ? q - 1 : q
+    }
+}
+
+/// The fields of one entry that fail2ban's line and time use, gathered in one pass over
+/// the entry's data (sd-journal's `sd_journal_get_data` walks the entry's items for every
+/// field asked; one enumeration visits each item once). Buffers are reused from entry to
+/// entry: no allocation per entry once they have grown.
+final class EntryFields {
+    var host: [UInt8] = []
+    var identifier: [UInt8] = []
+    var command: [UInt8] = []
+    var syslogPID: [UInt8] = []
+    var pid: [UInt8] = []
+    /// Every MESSAGE value, joined by spaces.
+    var message: [UInt8] = []
+    var messages = 0
+    var sourceRealtime: Int64?
+    var sourceMonotonic: UInt64?
+
+    func read(_ journal: OpaquePointer) {
+        host.removeAll(keepingCapacity: true)
+        identifier.removeAll(keepingCapacity: true)
+        command.removeAll(keepingCapacity: true)
+        syslogPID.removeAll(keepingCapacity: true)
+        pid.removeAll(keepingCapacity: true)
+        message.removeAll(keepingCapacity: true)
+        messages = 0
+        sourceRealtime = nil
+        sourceMonotonic = nil
+        var seen: UInt8 = 0
+        sd_journal_restart_data(journal)
+        var data: UnsafeRawPointer? = nil
+        var length = 0
+        while sd_journal_enumerate_available_data(journal, &data, &length) > 0 {
+            guard let data else { continue }
+            let bytes = UnsafeRawBufferPointer(start: data, count: length)
+            // `FIELD=value`: dispatch on the name's first byte, then compare it whole.
+            switch bytes.first {
+            case UInt8(ascii: "M"):
+                if let value = Self.value(bytes, "MESSAGE=") {
+                    if messages > 0 { message.append(0x20) }
+                    message += value
+                    messages += 1
+                }
+            case UInt8(ascii: "S"):
+                if seen & 1 == 0, let value = Self.value(bytes, "SYSLOG_IDENTIFIER=") {
+                    identifier += value
+                    seen |= 1
+                } else if seen & 2 == 0, let value = Self.value(bytes, "SYSLOG_PID=") {
+                    syslogPID += value
+                    seen |= 2
+                }
+            case UInt8(ascii: "_"):
+                if seen & 4 == 0, let value = Self.value(bytes, "_HOSTNAME=") {
+                    host += value
+                    seen |= 4
+                } else if seen & 8 == 0, let value = Self.value(bytes, "_COMM=") {
+                    command += value
+                    seen |= 8
+                } else if seen & 16 == 0, let value = Self.value(bytes, "_PID=") {
+                    pid += value
+                    seen |= 16
+                } else if sourceRealtime == nil, let value = Self.value(bytes, "_SOURCE_REALTIME_TIMESTAMP=") {
+                    sourceRealtime = Int64(String(decoding: value, as: UTF8.self))
+                } else if sourceMonotonic == nil, let value = Self.value(bytes, "_SOURCE_MONOTONIC_TIMESTAMP=") {
+                    sourceMonotonic = UInt64(String(decoding: value, as: UTF8.self))
+                }
+            default: break
+            }
+        }
+    }
+
+    /// The value of `data` when its field is `name` (with its `=`).
+    @inline(__always)
+    static func value(_ data: UnsafeRawBufferPointer, _ name: StaticString) -> UnsafeRawBufferPointer? {
+        let count = name.utf8CodeUnitCount
+        guard data.count >= count, memcmp(data.baseAddress!, name.utf8Start, count) == 0 else { return nil }
+        return UnsafeRawBufferPointer(rebasing: data[count...])
     }
 }

@@ -8,9 +8,13 @@ package enum JournalFiles {
     /// files de-duplicated (in the order first found: sd-journal reads them as one stream
     /// in time order whatever their order).
     package static func files(_ option: String) -> [String] {
-        let words = option.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" }).map(String.init)
         var seen = Set<String>()
-        return words.flatMap { Glob.expand($0) }.filter { seen.insert($0).inserted }
+        return words(option).flatMap { Glob.expand($0) }.filter { seen.insert($0).inserted }
+    }
+
+    /// fail2ban's `splitwords`: words split on commas, spaces and newlines.
+    static func words(_ option: String) -> [String] {
+        option.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" }).map(String.init)
     }
 
     /// Every journal file under `directory` (journald's layout puts them in a directory per

@@ -49,6 +49,7 @@ extension LogInput {
     {
         switch self {
         case .file, .memory: try LogReader(self, capacity: capacity, engine: engine, keepsUnterminatedLine: keepsUnterminatedLine)
+        case .journal(let selection): try JournalReader(selection, capacity: capacity)
         }
     }
 }

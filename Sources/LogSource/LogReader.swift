@@ -26,6 +26,7 @@ package final class LogReader: LineSource {
         switch input {
         case .file(let path): (source, compression) = try LogFile.open(path, engine: engine)
         case .memory(_, let bytes): (source, compression) = (MemorySource(bytes), .none)
+        case .journal(let selection): throw ScanError(.open, path: selection.name, "a journal is read by JournalReader")
         }
         chunker = LineChunker(source: source, capacity: capacity)
         chunker.keepsUnterminatedLine = keepsUnterminatedLine

@@ -20,10 +20,16 @@ package enum RegexReportText {
         package var isLine: Bool
         /// The names of the inputs read.
         package var inputs: [String]
+        /// The log is the systemd journal, read with this journalmatch.
+        package var journal: Bool
+        package var journalMatch: [String]
 
         package init(
-            filter: String, ignoreregex: String?, maxLinesGiven: Bool, datePatterns: [String], log: String, isLine: Bool, inputs: [String]
+            filter: String, ignoreregex: String?, maxLinesGiven: Bool, datePatterns: [String], log: String, isLine: Bool, inputs: [String],
+            journal: Bool = false, journalMatch: [String] = []
         ) {
+            self.journal = journal
+            self.journalMatch = journalMatch
             self.filter = filter
             self.ignoreregex = ignoreregex
             self.maxLinesGiven = maxLinesGiven
@@ -45,7 +51,10 @@ package enum RegexReportText {
         if let ignoreregex = header.ignoreregex { out += "Use ignoreregex line : \(short(ignoreregex))\n" }
         if compiled.maxLines > 1 || header.maxLinesGiven { out += "Use         maxlines : \(compiled.maxLines)\n" }
         if !header.datePatterns.isEmpty { out += "Use      datepattern : \(header.datePatterns.joined(separator: ", "))\n" }
-        if header.isLine {
+        if header.journal {
+            out += "Use         systemd journal\nUse         encoding : UTF-8\n"
+            if !header.journalMatch.isEmpty { out += "Use    journal match : \(header.journalMatch.joined(separator: " "))\n" }
+        } else if header.isLine {
             out += "Use      single line : \(short(header.log))\n"
         } else {
             for path in header.inputs { out += "Use         log file : \(path)\n" }
@@ -114,7 +123,9 @@ package enum RegexReportText {
         var values = found.fields
         values["ip"] = found.ip
         values["fid"] = found.id
-        values["time"] = found.time.map { "\($0).0" } ?? "None" // Python prints its float
+        // Python prints its float (seconds plus the journal's microseconds, shortest form).
+        values["time"] =
+            found.time.map { found.microseconds == 0 ? "\($0).0" : "\(Double($0) + Double(found.microseconds) / 1e6)" } ?? "None"
         values["matches"] = found.lines.joined(separator: "\n")
         // fail2ban-regex writes a template with <msg> once per line of the failure.
         if token.contains("<msg>") && found.lines.count > 1 {

@@ -2,6 +2,7 @@ import Analyzer
 import ArgumentParser
 import Fail2banConfig
 import Ledger
+import LogSource
 import Output
 import OutputBasics
 
@@ -44,6 +45,8 @@ enum ExitStatus {
         } catch let error as WriteError {
             throw fail(error, noInputOrOutput)
         } catch let error as LedgerReader.ReadError {
+            throw fail(error, noInputOrOutput)
+        } catch let error as ScanError {
             throw fail(error, noInputOrOutput)
         }
     }

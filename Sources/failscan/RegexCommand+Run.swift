@@ -16,7 +16,10 @@ extension RegexCommand {
                 return StandardOutput.write(json ? JSONLines().line(explained) : RegexDetailText.explanation(explained))
             }
             if showPatterns { return StandardOutput.write(RegexDetailText.patterns(compiled)) }
-            let log = RegexLog(self.log, rotated: rotated)
+            let log =
+                RegexLog.namesJournal(self.log)
+                ? try RegexLog(journal: self.log, journalMatch: journalMatch ?? compiled.config.journalMatch.last)
+                : RegexLog(self.log, rotated: rotated)
             if let compareFilter { return try compare(compiled, with: compareFilter, log: log) }
             if !json {
                 try report(compiled, log: log)
@@ -51,7 +54,8 @@ extension RegexCommand {
     func compile(_ spec: String) throws -> CompiledFilter {
         let compiled = try CompiledFilter(
             spec: spec, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex,
-            useDNS: useDNS, maxLines: maxLines, arguments: logType.map { ["logtype": $0] } ?? [:])
+            useDNS: useDNS, maxLines: maxLines,
+            arguments: ["logtype": logType ?? (RegexLog.namesJournal(log) ? "journal" : nil)].compactMapValues { $0 })
         for note in compiled.notes { Diagnostics.note("\(spec): \(note)") }
         return compiled
     }
@@ -91,7 +95,8 @@ extension RegexCommand {
             let header = RegexReportText.Header(
                 filter: filter, ignoreregex: ignoreregex, maxLinesGiven: maxLines != nil,
                 datePatterns: filterArguments.datePatterns.isEmpty ? compiled.config.datePatterns : filterArguments.datePatterns,
-                log: self.log, isLine: log.isLine, inputs: log.inputs.map(\.name))
+                log: self.log, isLine: log.isLine, inputs: log.inputs.map(\.name), journal: log.journal != nil,
+                journalMatch: log.journalMatch)
             StandardOutput.write(
                 RegexReportText.header(header, compiled)
                     + RegexReportText.results(report, compiled, seconds: seconds, limit: limit, options: options))

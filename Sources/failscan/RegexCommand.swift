@@ -1,3 +1,4 @@
+import Analyzer
 import ArgumentParser
 import Fail2banConfig
 
@@ -98,6 +99,13 @@ struct RegexCommand: ParsableCommand {
     var logType: String?
 
     @Option(
+        name: [.customShort("m"), .customLong("journalmatch")],
+        help: ArgumentHelp(
+            "With a systemd-journal log: the journal matches instead of the filter's journalmatch, as journalctl takes them (FIELD=value, groups ORed with +).",
+            valueName: "matches"))
+    var journalMatch: String?
+
+    @Option(
         name: .customLong("usedns"),
         help: ArgumentHelp(
             "What a host name <HOST> matched counts as, as fail2ban's usedns: yes and warn look it up, raw keeps it, no drops it (and makes <HOST> match addresses only).",
@@ -106,7 +114,7 @@ struct RegexCommand: ParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "The log: a file (plain or compressed), a glob of files ('/var/log/auth.log*', read in the order given by --rotated's rule), - for standard input, or, as fail2ban-regex takes it, a log line when no such file exists.",
+            "The log: a file (plain or compressed), a glob of files ('/var/log/auth.log*', read in the order given by --rotated's rule), - for standard input, the systemd journal as fail2ban-regex takes it (systemd-journal[journalfiles=\"GLOB GLOB\"], systemd-journal[journalpath=DIR], or systemd-journal alone for /var/log/journal), or, as fail2ban-regex takes it, a log line when no such file exists.",
             valueName: "log"))
     var log: String
 
@@ -123,6 +131,9 @@ struct RegexCommand: ParsableCommand {
         if printAllMissed && printNoMissed { throw ValidationError("--print-no-missed and --print-all-missed exclude each other") }
         if printAllIgnored && printNoIgnored { throw ValidationError("--print-no-ignored and --print-all-ignored exclude each other") }
         if let maxLines, maxLines < 1 || maxLines > 1000 { throw ValidationError("--maxlines must be from 1 to 1000") }
+        if journalMatch != nil, !RegexLog.namesJournal(log) {
+            throw ValidationError("--journalmatch reads the systemd journal only (a log argument systemd-journal[...])")
+        }
         if out != nil && (json || costs || explain != nil || showPatterns) {
             throw ValidationError("--out prints only failures: it does not go with --json, --costs, --explain or --show-patterns")
         }

@@ -96,6 +96,36 @@ public enum TestSupport {
 
     /// The hint shown when fail2ban is missing: the conformance tests fail, never skip.
     public static let fail2banHint = "fail2ban is not installed: the conformance tests need it as the oracle (apt-get install fail2ban)"
+
+    /// The hint shown when the journal tools are missing.
+    public static let journalHint = "apt-get install systemd-journal-remote python3-systemd fail2ban (scripts/install-deps test)"
+
+    /// A journal file of `entries` entries from `Corpus/generate.py journal-export` (seed
+    /// `seed`, the first at Unix time `start`, one every `step` seconds), built by
+    /// `systemd-journal-remote` as `name` in `directory` (no running journald).
+    public static func journal(
+        entries: Int, seed: Int, start: Double = 1_793_000_000, step: Double = 1.5, named name: String? = nil, in directory: URL
+    ) throws -> String {
+        let export = directory.appendingPathComponent("export-\(seed).txt").path
+        let generated = try run(
+            "/usr/bin/python3",
+            [
+                corpus("generate.py"), "journal-export", "--entries", String(entries), "--seed", String(seed), "--start", String(start),
+                "--step", String(step), export,
+            ])
+        guard generated.status == 0 else { throw JournalBuildError(reason: generated.stderr) }
+        let file = directory.appendingPathComponent(name ?? "j\(seed).journal").path
+        let built = try run("/bin/sh", ["-c", "/usr/lib/systemd/systemd-journal-remote -o '\(file)' - < '\(export)'"])
+        guard built.status == 0 else { throw JournalBuildError(reason: built.stderr + " (" + journalHint + ")") }
+        try? FileManager.default.removeItem(atPath: export)
+        return file
+    }
+
+    /// A journal file could not be built.
+    public struct JournalBuildError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
 }
 
 /// A seeded random number generator (SplitMix64): tests that draw random input draw the

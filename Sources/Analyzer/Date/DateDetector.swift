@@ -26,11 +26,14 @@ package struct DateDetector: Sendable {
         /// The template matched an empty date (`^WARNING:()**`): fail2ban then takes the
         /// last known date; `time` is meaningless.
         package var usesLastDate = false
+        /// Microseconds after `time` (journal entries' dates keep them).
+        package var microseconds = 0
 
-        package init(range: Range<Int>, time: Int, usesLastDate: Bool = false) {
+        package init(range: Range<Int>, time: Int, usesLastDate: Bool = false, microseconds: Int = 0) {
             self.range = range
             self.time = time
             self.usesLastDate = usesLastDate
+            self.microseconds = microseconds
         }
     }
 
@@ -41,6 +44,8 @@ package struct DateDetector: Sendable {
     let templates: [DateTemplate]
     /// Lines carry no date (`{NONE}`): every line is "now", nothing is cut.
     package let none: Bool
+    /// Lines are journal entries with their date in front (``journal``).
+    package private(set) var readsJournal = false
     /// The ISO/syslog byte parser may answer first (default templates only).
     private(set) var fast: FastDateParser?
     /// `logtimezone`: minutes east of UTC for dates without a zone (nil: local time).
@@ -151,9 +156,18 @@ package struct DateDetector: Sendable {
         return copy
     }
 
+    /// The detector of journal lines (`LogSource.JournalReader`): the date in front of
+    /// each line is the entry's, cut as fail2ban's systemd backend cuts it; no template runs
+    /// (fail2ban's own detector is not used on a journal).
+    package var journal: DateDetector {
+        var copy = self
+        copy.readsJournal = true
+        return copy
+    }
+
     /// Where this detector may cut a date out of a line (for the prefilter's literals).
     package var dateCut: DateCut {
-        if none || templates.allSatisfy(\.lineBegin) { return .lineStart }
+        if readsJournal || none || templates.allSatisfy(\.lineBegin) { return .lineStart }
         return templates.allSatisfy(\.bounded) ? .bounded : .unbounded
     }
 
@@ -168,6 +182,7 @@ package struct DateDetector: Sendable {
     package func detect(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> Match? {
         // {NONE}: fail2ban's template matches the empty string, and an empty date means
         // "now" (the last known date within a minute, in a live fail2ban).
+        if readsJournal { return FastDateParser.parseJournal(line, civil: dateScratch.civil) }
         if none { return Match(range: 0..<0, time: now) }
         if let fast {
             if let match = fast.detect(line, civil: dateScratch.civil) { return match }
@@ -181,13 +196,14 @@ package struct DateDetector: Sendable {
     /// The template that finds the date of `line` (by fail2ban's rule, through the
     /// templates' regexes even where the byte parser answers) and what it finds.
     package func explain(_ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch) -> (template: String, match: Match)? {
+        if readsJournal { return FastDateParser.parseJournal(line, civil: dateScratch.civil).map { ("journal entry time", $0) } }
         if none { return ("{NONE}", Match(range: 0..<0, time: now)) }
         return detectTemplate(line, scratch: dateScratch).map { (templates[$0.template].name, $0.match) }
     }
 
     /// The names fail2ban gives this detector's templates, by index (fail2ban-regex's
     /// "Date template hits").
-    package var templateNames: [String] { none ? ["{NONE}"] : templates.map(\.fail2banName) }
+    package var templateNames: [String] { readsJournal ? [] : none ? ["{NONE}"] : templates.map(\.fail2banName) }
 
     /// The index of the template that finds the date of `line`, by fail2ban's rule, and
     /// what it finds, through the templates' regexes (``detect(_:scratch:)`` asks the byte
@@ -199,6 +215,8 @@ package struct DateDetector: Sendable {
     package func detectTemplate(
         _ line: UnsafeBufferPointer<UInt8>, scratch dateScratch: DateScratch, last: (template: Int, start: Int)? = nil
     ) -> (template: Int, match: Match, start: Int)? {
+        // A journal line's date is no template's (-1: no template hit counted).
+        if readsJournal { return FastDateParser.parseJournal(line, civil: dateScratch.civil).map { (-1, $0, 0) } }
         if none { return (0, Match(range: 0..<0, time: now), 0) }
         let scratch = dateScratch.pcre
         // SAFETY: an empty buffer may have no base address; PCRE2 reads no byte of a

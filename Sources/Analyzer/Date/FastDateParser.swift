@@ -117,6 +117,31 @@ struct FastDateParser: Sendable {
         return Match(range: start..<p, time: time)
     }
 
+    /// The date in front of a journal line (``JournalReader``):
+    /// `YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM` and a space, all of it cut. Its time is the
+    /// wall-clock time read as local time, zone ignored: fail2ban's
+    /// `time.mktime(date.timetuple())` of python-systemd's fixed-offset date.
+    static func parseJournal(_ line: UnsafeBufferPointer<UInt8>, civil: CivilTime) -> Match? {
+        var p = 0
+        guard let year = number(line, &p, maxDigits: 4), p == 4, p < line.count, line[p] == UInt8(ascii: "-") else { return nil }
+        p += 1
+        guard let month = number(line, &p, maxDigits: 2), p == 7, p < line.count, line[p] == UInt8(ascii: "-") else { return nil }
+        p += 1
+        guard let day = number(line, &p, maxDigits: 2), p == 10, p < line.count, line[p] == UInt8(ascii: "T") else { return nil }
+        p += 1
+        guard let (hh, mm, ss) = clock(line, &p) else { return nil }
+        var microseconds = 0
+        if p < line.count, line[p] == UInt8(ascii: ".") {
+            p += 1
+            let start = p
+            guard let value = number(line, &p, maxDigits: 6), p - start == 6 else { return nil }
+            microseconds = value
+        }
+        while p < line.count, line[p] != 32 { p += 1 }
+        guard p < line.count else { return nil }
+        return Match(range: 0..<(p + 1), time: civil.local(year, month, day, hh, mm, ss), microseconds: microseconds)
+    }
+
     /// TAI64N: `@` and 24 hex digits; the seconds are characters 2...16 (fail2ban's `value[2:17]`).
     func parseTAI64N(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
         guard start + 25 <= line.count else { return nil }

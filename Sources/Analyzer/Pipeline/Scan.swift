@@ -224,8 +224,9 @@ package struct Scan: Sendable {
     }
 
     /// The filters' detectors for one input: with a file's modification time (one `stat`)
-    /// as "now" when so asked.
+    /// as "now" when so asked; a journal's entries carry their times.
     static func detectors(_ filters: [ScanFilter], for input: LogInput, options: ScanOptions) -> [DateDetector] {
+        if input.isJournal { return filters.map(\.detector.journal) }
         var info = stat()
         guard options.yearAnchor == .fileModificationTime, let path = input.path, stat(path, &info) == 0 else {
             return filters.map(\.detector)

@@ -1,13 +1,43 @@
+import Fail2banConfig
 import Foundation
 import LogSource
 
 /// What fail2ban-regex's LOG argument names: a file, `-` for standard input, a glob of
-/// files (failscan's addition), or else a line of log, read from memory.
+/// files (failscan's addition), the systemd journal (`systemd-journal[journalfiles=...]`),
+/// or else a line of log, read from memory.
 package struct RegexLog: Sendable {
     /// The inputs to read, in order.
     package let inputs: [LogInput]
     /// The argument is a line of log, not a file.
     package let isLine: Bool
+    /// The journal's options when the argument is `systemd-journal[...]`.
+    package private(set) var journal: JournalBackend? = nil
+    /// The journalmatch in use (fail2ban-regex's "Use journal match").
+    package private(set) var journalMatch: [String] = []
+
+    /// Whether `argument` names the systemd journal, as fail2ban-regex decides it.
+    package static func namesJournal(_ argument: String) -> Bool { argument.hasPrefix("systemd-journal") }
+
+    /// fail2ban-regex's `systemd-journal[options]`: the journal files the options name, read
+    /// as one stream in time order with `journalMatch` (its `-m`, else the filter's: as
+    /// fail2ban-regex, the last `journalmatch` line), each split as `shlex` splits it.
+    /// - Throws: `ScanError` for options failscan does not read, or no journal file.
+    package init(journal argument: String, journalMatch: String?) throws(ScanError) {
+        let options: [String: String]
+        do {
+            options = try FilterLoader.splitArguments(argument).1
+        } catch {
+            throw ScanError(.open, path: argument, error.reason)
+        }
+        let backend = try JournalBackend(options: options, naming: argument)
+        let files = backend.journalFiles()
+        guard !files.isEmpty else { throw ScanError(.open, path: argument, "no journal file in \(backend.description)") }
+        let matches = journalMatch.map { JournalSelection.matches([$0]) } ?? []
+        inputs = [.journal(JournalSelection(files: files, matches: matches))]
+        isLine = false
+        journal = backend
+        self.journalMatch = journalMatch.map { Shell.words($0) } ?? []
+    }
 
     /// - Parameter rotated: add the log's rotated siblings (log.1, log.2.gz), oldest first.
     package init(_ argument: String, rotated: Bool) {

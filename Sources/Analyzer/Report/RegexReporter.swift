@@ -62,6 +62,9 @@ package final class RegexReporter {
         /// The address when the id is not one (`<F-ID>` with `<HOST>`), else the id.
         package var ip: String
         package var time: Int?
+        /// The microseconds of the time (journal entries have them; fail2ban adds them to
+        /// its float time).
+        package var microseconds = 0
         package var fields: [String: String]
         /// The line, as read.
         package var line: String
@@ -85,6 +88,9 @@ package final class RegexReporter {
     var buffer: [(serial: Int, text: [UInt8], line: String)] = []
     var serial = 0
     var lastTime: Int?
+    /// The microseconds of `lastTime`, and of the time of the line being applied.
+    var lastMicroseconds = 0
+    var microseconds = 0
     var prefregexMatched = false
     var lastTemplate: (template: Int, start: Int)?
     var subject: [UInt8] = []
@@ -245,6 +251,7 @@ package final class RegexReporter {
         var cut = 0..<0
         /// The line's date, nil without one or with an empty one (the last date is used).
         var time: Int?
+        var microseconds = 0
         /// nil with `maxlines` > 1 (the buffer is matched when the line is applied).
         var matches: LineMatches?
         var limitHit = false
@@ -269,7 +276,7 @@ package final class RegexReporter {
             analysis.template = template
             analysis.start = start
             last = (template, start)
-            if !date.usesLastDate { analysis.time = date.time }
+            if !date.usesLastDate { (analysis.time, analysis.microseconds) = (date.time, date.microseconds) }
             analysis.cut = date.range
         }
         guard oneLine else { return analysis }
@@ -306,8 +313,9 @@ package final class RegexReporter {
             report.templateHits[analysis.template] += 1
             lastTemplate = (analysis.template, analysis.start)
         }
-        if let time = analysis.time { lastTime = time }
+        if let time = analysis.time { (lastTime, lastMicroseconds) = (time, analysis.microseconds) }
         let time = analysis.time ?? lastTime
+        microseconds = analysis.time != nil ? analysis.microseconds : lastMicroseconds
         wantsFound = found != nil
         let (failures, isIgnored): ([LineFailure], Bool)
         if let matches = analysis.matches {
@@ -442,7 +450,7 @@ package final class RegexReporter {
                 let described =
                     wantsFound
                     ? Found(
-                        failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time,
+                        failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time, microseconds: microseconds,
                         fields: fail.fields.dictionary(layout), line: String(decoding: line, as: UTF8.self),
                         lines: fail.lines ?? []) : nil
                 failures.append(LineFailure(nofail: nofail, found: described))

@@ -1,0 +1,68 @@
+/// fail2ban's systemd backend options: `backend = systemd[journalfiles="GLOB GLOB"]`,
+/// `systemd[journalpath=DIR]`, `journalflags`, and fail2ban-regex's
+/// `systemd-journal[...]` log argument, which takes the same options.
+package struct JournalBackend: Sendable, Equatable {
+    /// `journalfiles`: globs, split on commas, blanks and newlines.
+    package var files: String?
+    /// `journalpath`: a directory of journal files.
+    package var path: String?
+    /// `journalflags`: sd-journal's open flags (1 local only, 2 runtime only, 4 system
+    /// only, 8 current user); without files or path fail2ban opens with 4.
+    package var flags: Int?
+
+    /// The system journal's directories.
+    package static let systemDirectories = ["/var/log/journal", "/run/log/journal"]
+
+    /// Reads the options of a backend (`systemd`, `systemd-journal`) given as `options`.
+    /// - Throws: `ScanError` for an option failscan does not read (`namespace`, or a name
+    ///   fail2ban does not know), naming it.
+    package init(options: [String: String], naming spec: String) throws(ScanError) {
+        for (key, value) in options {
+            switch key {
+            case "journalfiles": files = value
+            case "journalpath": path = value
+            case "journalflags":
+                guard let number = Int(value) else { throw ScanError(.open, path: spec, "journalflags \(value) is not a number") }
+                flags = number
+            case "namespace":
+                throw ScanError(
+                    .open, path: spec,
+                    "namespace is not read: give the namespace's directory instead (journalpath=/var/log/journal/MACHINE-ID.\(value))")
+            default:
+                throw ScanError(.open, path: spec, "unknown systemd backend option \(key)")
+            }
+        }
+    }
+
+    package init(files: String? = nil, path: String? = nil, flags: Int? = nil) {
+        self.files = files
+        self.path = path
+        self.flags = flags
+    }
+
+    /// The journal files these options name, as fail2ban's `_getJournalArgs` opens them:
+    /// `journalfiles` globbed and de-duplicated; else `journalpath`'s journal files; else
+    /// the system journal (by default without users' journals, flag 4).
+    /// - Parameter root: a directory that stands for `/` (a restored system), or nil.
+    package func journalFiles(root: String? = nil) -> [String] {
+        let rooted = { (path: String) in root.map { $0 + (path.hasPrefix("/") ? path : "/" + path) } ?? path }
+        if let files {
+            return JournalFiles.files(JournalFiles.words(files).map(rooted).joined(separator: " "))
+        }
+        let flags = self.flags ?? (path == nil ? 4 : 0)
+        let directories = path.map { [rooted($0)] } ?? Self.systemDirectories.filter { flags & 2 == 0 || $0.hasPrefix("/run") }.map(rooted)
+        return directories.flatMap(JournalFiles.inDirectory).filter { file in
+            let name = file.split(separator: "/").last.map(String.init) ?? file
+            if flags & 1 != 0, name.hasPrefix("remote-") { return false }
+            if flags & 4 != 0, flags & 8 == 0, name.hasPrefix("user-") { return false }
+            return true
+        }
+    }
+
+    /// What the options name, for messages.
+    package var description: String {
+        if let files { return "journalfiles=\(files)" }
+        if let path { return "journalpath=\(path)" }
+        return "the system journal (\(Self.systemDirectories.joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Journal entries as a ``LineSource``: each entry one line, as fail2ban's systemd backend
+/// hands it to its filter, `DATE LINE`: the entry's time as Python's `isoformat()` writes
+/// it (`2026-10-26T07:33:20.000331+00:00`, the fraction left out when zero), a space, and
+/// the line ``JournalEntries`` renders. The date is what fail2ban cuts from the line before
+/// its regexes run (`DateDetector.journal` reads it back): the date text, time and cut are
+/// fail2ban's own, and every consumer of lines (scan, report, ledgers) reads journals
+/// unchanged.
+///
+/// python-systemd gives the time in the zone that was local when it started, as a fixed
+/// offset; so does this reader (the offset of now, taken when it opens).
+package final class JournalReader: LineSource {
+    package let input: LogInput
+    package var compression: Compression { .none }
+    package let capacity: Int
+    let entries: JournalEntries
+    /// The local UTC offset in seconds (Python's `_LOCAL_TIMEZONE`).
+    let offset: Int
+    /// An entry read that did not fit in the last buffer.
+    var pending: [UInt8] = []
+    var scratch: [UInt8] = []
+    var atEnd = false
+    package private(set) var bytesRead = 0
+    package var unterminatedBytes: Int { 0 }
+    /// Entries longer than a buffer, cut.
+    package private(set) var longLines = 0
+    /// Entries read.
+    package private(set) var entryCount = 0
+    /// A journal has no first line fail2ban's database keeps (it keeps no journal position).
+    package var firstLineHash: String { "" }
+
+    /// Opens the selection's files with its `journalmatch`.
+    /// - Throws: `ScanError` naming the files and sd-journal's reason.
+    package init(_ selection: JournalSelection, capacity: Int = 1 << 20) throws(ScanError) {
+        input = .journal(selection)
+        self.capacity = max(capacity, 64)
+        entries = try JournalEntries(files: selection.files, matches: selection.matches)
+        var now = time(nil)
+        var local = tm()
+        localtime_r(&now, &local)
+        offset = local.tm_gmtoff
+    }
+
+    package var warnings: [ScanError] {
+        guard longLines > 0 else { return [] }
+        return [ScanError(.lineTooLong, path: input.name, "\(longLines) entry line(s) longer than \(capacity) bytes were cut")]
+    }
+
+    package func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int? {
+        precondition(buffer.count >= capacity, "JournalReader buffers must hold \(capacity) bytes")
+        var filled = 0
+        if !pending.isEmpty {
+            filled = place(pending, in: buffer, at: 0)
+            pending.removeAll(keepingCapacity: true)
+        }
+        while !atEnd {
+            scratch.removeAll(keepingCapacity: true)
+            let offset = self.offset
+            let read = try entries.next(appendingTo: &scratch) { line, microseconds in
+                Self.appendISODate(microseconds, offset: offset, to: &line)
+                line.append(0x20)
+            }
+            guard read != nil else {
+                atEnd = true
+                break
+            }
+            entryCount += 1
+            scratch.append(10)
+            if filled + scratch.count > capacity {
+                if filled == 0 {
+                    filled = place(scratch, in: buffer, at: 0)
+                } else {
+                    swap(&pending, &scratch)
+                }
+                break
+            }
+            filled = place(scratch, in: buffer, at: filled)
+        }
+        bytesRead += filled
+        return filled == 0 ? nil : filled
+    }
+
+    /// Copies a line (with its `\n`) into `buffer` at `position`, cut to the buffer's
+    /// capacity when it is longer; returns the new fill.
+    func place(_ line: [UInt8], in buffer: UnsafeMutableRawBufferPointer, at position: Int) -> Int {
+        var count = line.count
+        if position + count > capacity {
+            longLines += 1
+            count = capacity - position
+        }
+        line.withUnsafeBytes { buffer.baseAddress!.advanced(by: position).copyMemory(from: $0.baseAddress!, byteCount: count) }
+        if position + count == capacity, line.count > count { buffer.storeBytes(of: 10, toByteOffset: capacity - 1, as: UInt8.self) }
+        return position + count
+    }
+
+    /// Python's `datetime.fromtimestamp(us / 1e6, tz).isoformat()` for a fixed-offset zone:
+    /// `YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM`.
+    static func appendISODate(_ microseconds: Int64, offset: Int, to line: inout [UInt8]) {
+        let (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        let (wholeSeconds, micro) = fraction < 0 ? (seconds - 1, fraction + 1_000_000) : (seconds, fraction)
+        let local = Int(wholeSeconds) + offset
+        let (days, secondOfDay) = local.quotientAndRemainder(dividingBy: 86400)
+        let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86400) : (days, secondOfDay)
+        let date = civil(fromDays: day)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = value
+            while divisor > 0 {
+                line.append(UInt8(48 + (v / divisor) % 10))
+                v %= divisor
+                divisor /= 10
+            }
+        }
+        digits(date.year, 4)
+        line.append(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        line.append(UInt8(ascii: "-"))
+        digits(date.day, 2)
+        line.append(UInt8(ascii: "T"))
+        digits(second / 3600, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(second / 60 % 60, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(second % 60, 2)
+        if micro != 0 {
+            line.append(UInt8(ascii: "."))
+            digits(Int(micro), 6)
+        }
+        line.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        let zone = abs(offset)
+        digits(zone / 3600, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(zone / 60 % 60, 2)
+        if zone % 60 != 0 {
+            line.append(UInt8(ascii: ":"))
+            digits(zone % 60, 2)
+        }
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(fromDays z: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
