@@ -514,6 +514,7 @@ def write_journal_export(out, entries, seed, start=1793000000, step=1.5):
     import struct
     rnd = random.Random(seed)
     boot = b"0123456789abcdef0123456789abcdef"
+    boot_start = 1700000000 * 1000000
     machine = "5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1"
 
     def field(key, value):
@@ -587,7 +588,10 @@ def write_journal_export(out, entries, seed, start=1793000000, step=1.5):
             elif i % 1000 == 11:
                 fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("_COMM", "sshd"), ("_PID", "77"),
                           ("MESSAGE", "Failed password for invalid user %s from %s port 22 ssh2" % ("x" * 100000, ip))]
-            entry = b"__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n" % (realtime, 1000 + i, boot)
+            # One boot, begun at `boot_start`: the monotonic clock runs with the realtime one
+            # (sd-journal orders entries of one boot across files by it).
+            monotonic = realtime - boot_start
+            entry = b"__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n" % (realtime, monotonic, boot)
             f.write(entry + b"".join(field(k, v) for k, v in fields) + b"\n")
     print("wrote %s: %d entries" % (out, entries), file=sys.stderr)
 

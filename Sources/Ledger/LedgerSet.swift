@@ -84,7 +84,7 @@ package struct LedgerSet: Sendable {
         }
         var summary = ScanSummary()
         // The files one scan would read, in its order (a recidive fed by bans reads none).
-        summary.files = replay.scanPlan().paths.compactMap { path in files[path].map(Self.fileSummary) }
+        summary.files = replay.scanPlan().inputs.compactMap { input in files[input.name].map(Self.fileSummary) }
         let logFiles = jails.map { jail in jail.files.compactMap { files[$0].map(Self.fileSummary) } }
         var counters = Array(repeating: FilterCounters(), count: jails.count)
         for ledger in ledgers where ledger.header.partition == 0 {

@@ -59,6 +59,54 @@ package final class JournalEntries {
 
     deinit { sd_journal_close(journal) }
 
+    /// Where an entry stands in sd-journal's order of entries across files: by sequence
+    /// number when both entries come from the same sequence (`seqnumID`), else by
+    /// monotonic time when from the same boot, else by realtime.
+    package struct Position: Sendable, Equatable {
+        package var seqnumID: String
+        package var seqnum: UInt64
+        package var boot: String
+        package var monotonic: UInt64
+        package var realtime: UInt64
+
+        /// Whether sd-journal orders this entry before `other`.
+        package func precedes(_ other: Position) -> Bool {
+            if seqnumID == other.seqnumID { return seqnum < other.seqnum }
+            if boot == other.boot { return monotonic < other.monotonic }
+            return realtime < other.realtime
+        }
+
+        /// Reads a cursor (`s=SEQNUM-ID;i=SEQNUM;b=BOOT;m=MONOTONIC;t=REALTIME;x=HASH`, numbers in hex).
+        init?(cursor: String) {
+            var fields: [Substring: Substring] = [:]
+            for part in cursor.split(separator: ";") {
+                let pair = part.split(separator: "=", maxSplits: 1)
+                if pair.count == 2 { fields[pair[0]] = pair[1] }
+            }
+            guard let s = fields["s"], let i = fields["i"].flatMap({ UInt64($0, radix: 16) }), let b = fields["b"],
+                let m = fields["m"].flatMap({ UInt64($0, radix: 16) }), let t = fields["t"].flatMap({ UInt64($0, radix: 16) })
+            else { return nil }
+            (seqnumID, seqnum, boot, monotonic, realtime) = (String(s), i, String(b), m, t)
+        }
+    }
+
+    /// The positions of a journal file's first and last entries, or nil when the file
+    /// cannot be opened or has no entry.
+    package static func bounds(of file: String) -> (head: Position, tail: Position)? {
+        guard let entries = try? JournalEntries(files: [file]) else { return nil }
+        let journal = entries.journal
+        func position() -> Position? {
+            var cursor: UnsafeMutablePointer<CChar>? = nil
+            guard sd_journal_get_cursor(journal, &cursor) >= 0, let cursor else { return nil }
+            defer { free(cursor) }
+            return Position(cursor: String(cString: cursor))
+        }
+        guard sd_journal_seek_head(journal) >= 0, sd_journal_next(journal) > 0, let head = position(),
+            sd_journal_seek_tail(journal) >= 0, sd_journal_previous(journal) > 0, let tail = position()
+        else { return nil }
+        return (head, tail)
+    }
+
     /// The next entry in time order, or nil at the end.
     /// - Throws: `ScanError` when sd-journal cannot go on (a corrupt file).
     package func next() throws(ScanError) -> Entry? {

@@ -45,3 +45,42 @@ package enum JournalFiles {
         return files(path)
     }
 }
+
+extension JournalFiles {
+    /// `files` cut into streams that can be read apart, in the order sd-journal reads them:
+    /// files whose entries all come before another's in sd-journal's order (a journal's
+    /// archived files, rotated one after the other: ``JournalEntries/Position``) are a
+    /// stream each, read in parallel and delivered one after the other; files whose entries
+    /// interleave (several machines' journals, a user journal beside the system one) are
+    /// read as one stream, sd-journal merging their entries as fail2ban's single reader
+    /// does. A file sd-journal cannot open is a stream of its own (its error names it; the
+    /// rest is read).
+    package static func streams(_ files: [String], matches: [[String]]) -> [JournalSelection] {
+        var bounded: [(file: String, head: JournalEntries.Position, tail: JournalEntries.Position)] = []
+        var unreadable: [String] = []
+        for file in files {
+            if let bounds = JournalEntries.bounds(of: file) {
+                bounded.append((file, bounds.head, bounds.tail))
+            } else {
+                unreadable.append(file)
+            }
+        }
+        bounded.sort { ($0.head.realtime, $0.file) < ($1.head.realtime, $1.file) }
+        // A file comes after a group when every file of the group ends before it begins.
+        var groups: [[(file: String, head: JournalEntries.Position, tail: JournalEntries.Position)]] = []
+        for entry in bounded {
+            let before = { (other: (file: String, head: JournalEntries.Position, tail: JournalEntries.Position)) in
+                other.tail.precedes(entry.head) && !entry.head.precedes(other.head)
+            }
+            if let first = groups.firstIndex(where: { !$0.allSatisfy(before) }) {
+                let merged = groups[first...].flatMap { $0 } + [entry]
+                groups.removeSubrange(first...)
+                groups.append(merged)
+            } else {
+                groups.append([entry])
+            }
+        }
+        return unreadable.map { JournalSelection(files: [$0], matches: matches) }
+            + groups.map { JournalSelection(files: $0.map(\.file).sorted(), matches: matches) }
+    }
+}

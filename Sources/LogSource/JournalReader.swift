@@ -29,8 +29,10 @@ package final class JournalReader: LineSource {
     package private(set) var longLines = 0
     /// Entries read.
     package private(set) var entryCount = 0
-    /// A journal has no first line fail2ban's database keeps (it keeps no journal position).
+    /// A journal has no first line fail2ban's database keeps (it keeps ``journalEnd``).
     package var firstLineHash: String { "" }
+    /// The last entry read.
+    package private(set) var journalEnd: JournalEnd? = nil
 
     /// Opens the selection's files with its `journalmatch`.
     /// - Throws: `ScanError` naming the files and sd-journal's reason.
@@ -63,9 +65,13 @@ package final class JournalReader: LineSource {
                 Self.appendISODate(microseconds, offset: offset, to: &line)
                 line.append(0x20)
             }
-            guard read != nil else {
+            guard let microseconds = read else {
                 atEnd = true
                 break
+            }
+            let dateEnd = (scratch.firstIndex(of: 0x20) ?? 0) + 1
+            if journalEnd?.microseconds ?? .min <= microseconds {
+                journalEnd = JournalEnd(dateText: String(decoding: scratch[..<dateEnd], as: UTF8.self), microseconds: microseconds)
             }
             entryCount += 1
             scratch.append(10)

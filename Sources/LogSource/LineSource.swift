@@ -21,6 +21,27 @@ package protocol LineSource: AnyObject {
     /// The SHA-1 of the first line with its `\n`, as fail2ban's database keeps it ("" when
     /// there is no complete first line).
     var firstLineHash: String { get }
+    /// Where a journal was read up to (nil for log files).
+    var journalEnd: JournalEnd? { get }
+}
+
+/// The last journal entry read: what fail2ban's database keeps of a journal (its `logs`
+/// row `systemd-journal`: the entry's date text and time), from where a fail2ban-server
+/// started on the database reads on.
+package struct JournalEnd: Sendable, Equatable {
+    /// The date as the line has it, with its trailing space (fail2ban's `line[1]`).
+    package var dateText: String
+    /// Microseconds since the epoch.
+    package var microseconds: Int64
+
+    package init(dateText: String, microseconds: Int64) {
+        self.dateText = dateText
+        self.microseconds = microseconds
+    }
+}
+
+extension LineSource {
+    package var journalEnd: JournalEnd? { nil }
 }
 
 extension LineSource {

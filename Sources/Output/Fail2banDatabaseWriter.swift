@@ -87,6 +87,14 @@ package final class Fail2banDatabaseWriter: OutputWriter {
                     "INSERT OR REPLACE INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES(?, ?, ?, ?);",
                     [.text(result.jail.name), .text(log.path), .text(log.firstLineHash), .int(log.position)])
             }
+            // A journal's position, as fail2ban's systemd backend keeps it: the row
+            // `systemd-journal`, the last entry's date text and time; a server started on
+            // the database reads the journal on from there.
+            if let end = result.logFiles.compactMap(\.journalEnd).max(by: { $0.microseconds < $1.microseconds }) {
+                try target.run(
+                    "INSERT OR REPLACE INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES(?, 'systemd-journal', ?, ?);",
+                    [.text(result.jail.name), .text(end.dateText), .real(Double(end.microseconds) / 1e6)])
+            }
             let active = Set(result.banned(ipv6: false, activeAt: activeAt) + result.banned(ipv6: true, activeAt: activeAt))
             for record in result.records where record.banned {
                 guard let address = record.id.address, active.contains(address) else { continue }
@@ -162,6 +170,7 @@ package final class Fail2banDatabaseWriter: OutputWriter {
     enum SQLValue {
         case text(String)
         case int(Int)
+        case real(Double)
     }
 
     /// The ban's `data` column: fail2ban reads `failures`; failscan adds what it saw.

@@ -177,6 +177,7 @@ final class SQLiteTarget {
             switch value {
             case .text(let text)?: sqlite3_bind_text(statement, Int32(index + 1), text, -1, csqlite_transient())
             case .int(let number)?: sqlite3_bind_int64(statement, Int32(index + 1), sqlite3_int64(number))
+            case .real(let number)?: sqlite3_bind_double(statement, Int32(index + 1), number)
             case nil: sqlite3_bind_null(statement, Int32(index + 1))
             }
         }

@@ -14,7 +14,9 @@ struct JailsCommand: ParsableCommand {
             mail.log.1, mail.log.2.gz and mail.log.3.xz, oldest first; each file is read once \
             even when several jails watch it), and decides bans as fail2ban's FailManager would \
             have with the logs' own time as its clock: one ticket per address and jail, \
-            maxretry within findtime, ignoreip never counted.
+            maxretry within findtime, ignoreip never counted. Jails with backend = systemd read \
+            the systemd journal (or the copy their journalpath, journalfiles options name) with \
+            their filter's journalmatch, each entry as fail2ban's systemd backend renders it.
 
             Outputs (--format): \(OutputFormat.summary)
             """
@@ -35,11 +37,21 @@ struct JailsCommand: ParsableCommand {
     )
     var recidiveFromReplay = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Every selected jail's backend instead of its own, as in jail.conf: systemd reads the system journal (/var/log/journal, /run/log/journal), systemd[journalpath=DIR] or systemd[journalfiles=\"GLOB GLOB\"] a copy of it; auto (or polling, pyinotify) reads logpath. Jails with backend = systemd read the journal without it.",
+            valueName: "backend"))
+    var backend: String?
+
     @OptionGroup var replayArguments: ReplayArguments
 
     func run() throws {
         try ExitStatus.run {
-            let selected = try Self.select(jail, configDirectory: filterArguments.config)
+            var selected = try Self.select(jail, configDirectory: filterArguments.config)
+            if let backend {
+                for index in selected.indices { selected[index].backend = backend }
+            }
             let options = filterArguments.filterOptions
             var jails: [JailReplay.Jail] = []
             for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, rotated: !noRotated)) }
@@ -49,12 +61,9 @@ struct JailsCommand: ParsableCommand {
         }
     }
 
-    /// The jails named (default: every enabled one) of the configuration; those skipped
-    /// are said on stderr.
-    /// - Throws: `ConfigError` for a name that is no jail, or when none is left.
+    /// The jails named (default: every enabled one) of the configuration.
+    /// - Throws: `ConfigError` for a name that is no jail, or when none is enabled.
     static func select(_ names: [String], configDirectory config: String) throws -> [JailConfig] {
-        let selection = try JailSelection(names, configDirectory: config)
-        for (jail, reason) in selection.skipped { Diagnostics.warning("[\(jail)] \(reason)") }
-        return try selection.required()
+        try JailSelection(names, configDirectory: config).required()
     }
 }

@@ -17,8 +17,14 @@ struct ScanCommand: ParsableCommand {
             sliding: maxretry failures within any findtime interval); the outputs are those \
             of `failscan jails`, the jail named after the filter (--name).
 
-            Example:
+            With --journal, the filter reads systemd journal files instead (a copy of \
+            /var/log/journal: a directory, a file, a glob), as fail2ban's systemd backend \
+            reads them: the filter's journalmatch (or --journalmatch) selects the entries, \
+            each entry is the line `HOST IDENT[PID]: MESSAGE` with the entry's own time.
+
+            Examples:
               failscan scan --filter Corpus/filters/dovecot.conf Corpus/logs/mail.log*
+              failscan scan --filter sshd --journal /mnt/server/var/log/journal
             """
     )
 
@@ -58,8 +64,22 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var replayArguments: ReplayArguments
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read systemd journal files instead of log files: a journal file, a directory (every *.journal, *@*.journal, *.journal~ under it) or a glob; repeatable.",
+            valueName: "path"))
+    var journal: [String] = []
+
+    @Option(
+        name: .customLong("journalmatch"),
+        help: ArgumentHelp(
+            "With --journal: the journal matches instead of the filter's journalmatch (FIELD=value, groups ORed with +, as in a filter); \"\" reads every entry.",
+            valueName: "matches"))
+    var journalMatch: String?
+
     @Argument(help: ArgumentHelp("Log files to scan.", valueName: "log"))
-    var givenLogs: [String]
+    var givenLogs: [String] = []
 
     /// The logs given, with those taken past the parser included (``LongArgumentList``).
     var logs: [String] { LongArgumentList.appended(to: givenLogs) }
@@ -68,19 +88,33 @@ struct ScanCommand: ParsableCommand {
         if let problem = JailConfig.problem(maxRetry: maxretry, findTime: findtime, banTime: bantime, ignoreIP: ignoreip, name: name) {
             throw ValidationError(problem)
         }
-        if logs.isEmpty { throw ValidationError("name at least one log file") }
+        if logs.isEmpty && journal.isEmpty { throw ValidationError("name at least one log file (or --journal)") }
+        if !logs.isEmpty && !journal.isEmpty { throw ValidationError("give log files or --journal, not both (a jail reads one backend)") }
+        if journalMatch != nil && journal.isEmpty { throw ValidationError("--journalmatch is for --journal") }
     }
 
     func run() throws {
         try ExitStatus.run {
-            let compiled = try CompiledFilter(spec: filter, options: filterArguments.filterOptions)
+            let compiled = try CompiledFilter(
+                spec: filter, options: filterArguments.filterOptions, arguments: journal.isEmpty ? [:] : ["logtype": "journal"])
             let jail = JailConfig(
                 name: name ?? compiled.config.name, filter: filter, maxRetry: maxretry,
                 findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoreip,
                 ignoreSelf: ignoreself)
+            let inputs: [LogInput]
+            if journal.isEmpty {
+                inputs = RotatedSet.timeOrder(logs).map(LogInput.file)
+            } else {
+                var seen = Set<String>()
+                let files = journal.flatMap(JournalFiles.named).filter { seen.insert($0).inserted }
+                guard !files.isEmpty else {
+                    throw ScanError(.open, path: journal.joined(separator: " "), "no journal file (*.journal, *.journal~) there")
+                }
+                let matches = JournalSelection.matches(journalMatch.map { [$0] } ?? compiled.config.journalMatch)
+                inputs = JournalFiles.streams(files, matches: matches).map(LogInput.journal)
+            }
             let replay = replayArguments.replay(
-                [JailReplay.Jail(config: jail, filter: compiled, files: RotatedSet.timeOrder(logs))],
-                options: filterArguments.scanOptions())
+                [JailReplay.Jail(config: jail, filter: compiled, inputs: inputs)], options: filterArguments.scanOptions())
             try replayArguments.execute(replay, filterArguments: filterArguments)
         }
     }

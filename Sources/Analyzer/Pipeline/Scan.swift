@@ -269,6 +269,7 @@ package struct Scan: Sendable {
             summary.bytes = reader.bytesRead
             summary.unterminatedBytes = reader.unterminatedBytes
             summary.firstLineHash = reader.firstLineHash
+            summary.journalEnd = reader.journalEnd
             summary.warnings.append(contentsOf: reader.warnings)
         } catch {
             summary.warnings.append(error)

@@ -21,6 +21,8 @@ package struct FileSummary: Sendable {
     /// The SHA-1 of the first line (``LogReader/firstLineHash``), when the file was read;
     /// nil when this summary came from elsewhere (a ledger).
     package var firstLineHash: String? = nil
+    /// For a journal: its last entry read (the position fail2ban's database keeps).
+    package var journalEnd: JournalEnd? = nil
 }
 
 /// The outcome of a scan, apart from the failures (which go to the consumer).

@@ -6,25 +6,68 @@ import LogSource
 /// compact ledger, and its FailManager decides the bans. `failscan scan` is the replay
 /// of one jail, `failscan jails` of a configuration's: one engine for both.
 package struct JailReplay: Sendable {
-    /// One jail ready to run: configuration, compiled filter, files in reading order.
+    /// One jail ready to run: configuration, compiled filter, inputs in reading order.
     package struct Jail: Sendable {
         package let config: JailConfig
         package let filter: CompiledFilter
-        package let files: [String]
+        /// Its log files, or its journal streams, in reading order.
+        package let inputs: [LogInput]
+        /// Where a jail of the systemd backend looked for journal files (for its note when
+        /// there is none).
+        package private(set) var journalSource: String? = nil
+
+        /// The names of its inputs (a log file's path; a journal stream's files).
+        package var files: [String] { inputs.map(\.name) }
 
         package init(config: JailConfig, filter: CompiledFilter, files: [String]) {
-            self.config = config
-            self.filter = filter
-            self.files = files
+            self.init(config: config, filter: filter, inputs: files.map(LogInput.file))
         }
 
-        /// Compiles the jail's filter (with its `logtimezone`) and finds its files
-        /// (`logpath` globs, with rotated siblings when `rotated`).
-        /// - Throws: `FilterError` naming the jail's filter file.
-        package init(config: JailConfig, options: FilterOptions, rotated: Bool = true) throws(FilterError) {
+        package init(config: JailConfig, filter: CompiledFilter, inputs: [LogInput]) {
+            self.config = config
+            self.filter = filter
+            self.inputs = inputs
+        }
+
+        /// Compiles the jail's filter (with its `logtimezone`) and finds its inputs: its
+        /// `logpath` globs (with rotated siblings when `rotated`), or, with the systemd
+        /// backend (`backend = systemd[...]`, or `journal` given), the journal files the
+        /// backend's options name, in streams (``JournalFiles/streams(_:matches:)``)
+        /// read with the filter's `journalmatch`; the filter then runs with `logtype = journal`
+        /// as fail2ban sets it for that backend.
+        /// - Parameter journal: read this journal instead of the jail's files (failscan's
+        ///   `--backend systemd`, or journal files given).
+        /// - Throws: `FilterError` naming the jail's filter file or its backend options.
+        package init(config: JailConfig, options: FilterOptions, rotated: Bool = true, journal: JournalBackend? = nil) throws(FilterError) {
+            var backend = journal
+            do {
+                if backend == nil { backend = try Self.journalBackend(config) }
+            } catch {
+                throw FilterError(file: config.name, "[\(config.name)] backend \(config.backend): \(error.reason)")
+            }
+            let filter = try Self.compile(config, options, journal: backend != nil)
+            guard let backend else {
+                self.init(config: config, filter: filter, files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
+                return
+            }
+            let matches = JournalSelection.matches(filter.config.journalMatch)
             self.init(
-                config: config, filter: try Self.compile(config, options),
-                files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
+                config: config, filter: filter, inputs: JournalFiles.streams(backend.journalFiles(), matches: matches).map(LogInput.journal)
+            )
+            journalSource = backend.description
+        }
+
+        /// The journal options of a jail whose backend is systemd (`systemd`, `systemd[...]`), else nil.
+        /// - Throws: `ScanError` for options failscan does not read.
+        static func journalBackend(_ config: JailConfig) throws(ScanError) -> JournalBackend? {
+            guard config.backend.lowercased().hasPrefix("systemd") else { return nil }
+            let options: [String: String]
+            do {
+                options = try FilterLoader.splitArguments(config.backend).1
+            } catch {
+                throw ScanError(.open, path: config.backend, error.reason)
+            }
+            return try JournalBackend(options: options, naming: config.backend)
         }
 
         /// The jail over those of `paths` its `logpath` names, in the order it would read
@@ -35,9 +78,11 @@ package struct JailReplay: Sendable {
                 config: config, filter: try Self.compile(config, options), files: RotatedSet.order(paths, patterns: config.logPatterns))
         }
 
-        static func compile(_ config: JailConfig, _ options: FilterOptions) throws(FilterError) -> CompiledFilter {
+        static func compile(_ config: JailConfig, _ options: FilterOptions, journal: Bool = false) throws(FilterError) -> CompiledFilter {
             do {
-                return try CompiledFilter(spec: config.filter, options: options, logTimeZone: config.logTimeZone, useDNS: config.useDNS)
+                return try CompiledFilter(
+                    spec: config.filter, options: options, logTimeZone: config.logTimeZone, useDNS: config.useDNS,
+                    arguments: journal ? ["logtype": "journal"] : [:])
             } catch {
                 throw FilterError(file: error.file, "[\(config.name)] \(error.reason)")
             }
@@ -97,8 +142,14 @@ package struct JailReplay: Sendable {
         var notes: [String] = []
         for jail in jails {
             for note in jail.filter.notes { notes.append("[\(jail.config.name)] \(note)") }
-            if jail.files.isEmpty, !jail.config.logPatterns.isEmpty, !feedsOnBans(jail) {
-                notes.append("[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))")
+            if jail.inputs.isEmpty, let source = jail.journalSource {
+                notes.append("[\(jail.config.name)] no journal file in \(source)")
+            } else if jail.inputs.isEmpty, !jail.config.logPatterns.isEmpty, !feedsOnBans(jail) {
+                var note = "[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))"
+                if JournalBackend().journalFiles().contains(where: { _ in true }) {
+                    note += "; this system keeps a journal: read it with --backend systemd"
+                }
+                notes.append(note)
             }
             if let increment = jail.config.banTimeIncrement {
                 if increment.overallJails {
@@ -150,33 +201,33 @@ package struct JailReplay: Sendable {
         adding extra: ([ScanFilter]) -> [ScanFilter] = { _ in [] }, progress: (@Sendable (Int) -> Void)? = nil,
         consume: (Int, Failure, String) -> Void
     ) -> Scanned {
-        let (paths, filters, indexOf) = scanPlan()
-        let summary = Scan(filters: filters + extra(filters), options: options).run(paths, progress: progress) { f, failure in
-            consume(f, failure, paths[failure.file])
+        let (inputs, filters, indexOf) = scanPlan()
+        let summary = Scan(filters: filters + extra(filters), options: options).run(inputs, progress: progress) { f, failure in
+            consume(f, failure, inputs[failure.file].name)
         }
-        return Scanned(summary: summary, logFiles: jails.map { jail in jail.files.map { summary.files[indexOf[$0]!] } })
+        return Scanned(summary: summary, logFiles: jails.map { jail in jail.inputs.map { summary.files[indexOf[$0]!] } })
     }
 
-    /// The files of the scan (each once, in the jails' order) and each jail's filter over
-    /// its files; `indexOf` maps a path to its place.
-    package func scanPlan() -> (paths: [String], filters: [ScanFilter], indexOf: [String: Int]) {
-        var paths: [String] = []
-        var indexOf: [String: Int] = [:]
+    /// The inputs of the scan (each once, in the jails' order) and each jail's filter over
+    /// its inputs; `indexOf` maps an input to its place.
+    package func scanPlan() -> (inputs: [LogInput], filters: [ScanFilter], indexOf: [LogInput: Int]) {
+        var inputs: [LogInput] = []
+        var indexOf: [LogInput: Int] = [:]
         var filters: [ScanFilter] = []
         for jail in jails {
             var indices = Set<Int>()
-            for file in feedsOnBans(jail) ? [] : jail.files {
-                if let index = indexOf[file] {
+            for input in feedsOnBans(jail) ? [] : jail.inputs {
+                if let index = indexOf[input] {
                     indices.insert(index)
                 } else {
-                    indexOf[file] = paths.count
-                    indices.insert(paths.count)
-                    paths.append(file)
+                    indexOf[input] = inputs.count
+                    indices.insert(inputs.count)
+                    inputs.append(input)
                 }
             }
             filters.append(jail.filter.scanFilter(files: indices))
         }
-        return (paths, filters, indexOf)
+        return (inputs, filters, indexOf)
     }
 
     /// The second half of a replay: the failures each jail's filter found go in (in each
