@@ -32,8 +32,9 @@ package final class JournalEntries {
     /// interleaves them) with fail2ban's `journalmatch`: groups ORed, and inside a group
     /// terms on different fields ANDed, on the same field ORed (`sd_journal_add_match`'s rule).
     /// - Throws: `ScanError` naming the files and sd-journal's reason.
-    package init(files: [String], matches: [[String]] = []) throws(ScanError) {
-        self.files = files
+    /// - Parameter names: how messages name the files (default: their paths).
+    package init(files: [String], matches: [[String]] = [], names: [String]? = nil) throws(ScanError) {
+        self.files = names ?? files
         var handle: OpaquePointer? = nil
         let copies = files.map { strdup($0) }
         defer { copies.forEach { free($0) } }
@@ -122,6 +123,19 @@ package final class JournalEntries {
     package func next(
         appendingTo line: inout [UInt8], prefix: (inout [UInt8], Int64) -> Void = { _, _ in }
     ) throws(ScanError) -> Int64? {
+        let store = ByteStore()
+        guard let microseconds = try next(into: store) else { return nil }
+        prefix(&line, microseconds)
+        line += store.bytes
+        return microseconds
+    }
+
+    /// Steps to the next entry and appends its line (without a newline) to `line`, after
+    /// what `prefix` appends given the entry's time: the reader's path, without allocation.
+    /// - Returns: the entry's time in microseconds since the epoch, or nil at the end.
+    /// - Throws: `ScanError` when sd-journal cannot go on (a corrupt file).
+    @inline(__always)
+    package func next(into line: ByteStore, prefix: (ByteStore, Int64) -> Void = { _, _ in }) throws(ScanError) -> Int64? {
         let stepped = sd_journal_next(journal)
         guard stepped >= 0 else {
             throw ScanError(.corrupt, path: files.joined(separator: " "), underlying: -stepped, String(cString: strerror(-stepped)))
@@ -129,15 +143,15 @@ package final class JournalEntries {
         guard stepped > 0 else { return nil }
         fields.read(journal)
         let microseconds = time()
-        prefix(&line, microseconds)
-        render(into: &line)
+        prefix(line, microseconds)
+        render(into: line)
         return microseconds
     }
 
     /// The fields of the current entry that its line and time need.
     let fields = EntryFields()
 
-    func render(into line: inout [UInt8]) {
+    func render(into line: ByteStore) {
         let start = line.count
         var elements = 0
         func separate() {
@@ -146,29 +160,41 @@ package final class JournalEntries {
         }
         if !fields.host.isEmpty {
             separate()
-            line += fields.host
+            line.append(fields.host)
         }
         let ident = fields.identifier.isEmpty ? fields.command : fields.identifier
         if !ident.isEmpty {
             separate()
             let identStart = line.count
-            line += ident
+            line.append(ident)
             let pid = fields.syslogPID.isEmpty ? fields.pid : fields.syslogPID
-            if !pid.isEmpty { line += Self.bracketedPID(pid) }
+            if !pid.isEmpty { Self.appendBracketedPID(pid, to: line) }
             line.append(UInt8(ascii: ":"))
-            if line[identStart...].elementsEqual("kernel:".utf8) {
+            if line.ends(from: identStart, with: "kernel:") {
                 separate()
-                line += Self.monotonic(fields.sourceMonotonic ?? entryMonotonic())
+                line.append(Self.monotonic(fields.sourceMonotonic ?? entryMonotonic()))
             }
         }
         separate()
         // Every MESSAGE value, joined by spaces (python-systemd gives a list when a field
         // is repeated, and fail2ban joins it).
-        line += fields.message
+        line.append(fields.message)
         // fail2ban writes a newline of the message as `\n` (the line is one line).
-        if line[start...].contains(10) {
-            let rendered = line[start...].flatMap { $0 == 10 ? [UInt8(ascii: "\\"), UInt8(ascii: "n")] : [$0] }
-            line.replaceSubrange(start..., with: rendered)
+        if line.contains(10, from: start) { line.escapeNewlines(from: start) }
+    }
+
+    /// ``bracketedPID(_:)`` appended: a pid of decimal digits (nearly all) without allocating.
+    @inline(__always)
+    static func appendBracketedPID(_ pid: ByteStore, to line: ByteStore) {
+        let bytes = pid.bytes
+        if bytes.count <= 18, bytes.allSatisfy({ $0 &- 48 < 10 }) {
+            var value = 0
+            for byte in bytes { value = value * 10 + Int(byte - 48) }
+            line.append(UInt8(ascii: "["))
+            line.appendDecimal(value)
+            line.append(UInt8(ascii: "]"))
+        } else {
+            line.append(bracketedPID(Array(bytes)))
         }
     }
 
@@ -252,24 +278,24 @@ extension Int64 {
 /// field asked; one enumeration visits each item once). Buffers are reused from entry to
 /// entry: no allocation per entry once they have grown.
 final class EntryFields {
-    var host: [UInt8] = []
-    var identifier: [UInt8] = []
-    var command: [UInt8] = []
-    var syslogPID: [UInt8] = []
-    var pid: [UInt8] = []
+    let host = ByteStore(capacity: 64)
+    let identifier = ByteStore(capacity: 64)
+    let command = ByteStore(capacity: 64)
+    let syslogPID = ByteStore(capacity: 32)
+    let pid = ByteStore(capacity: 32)
     /// Every MESSAGE value, joined by spaces.
-    var message: [UInt8] = []
-    var messages = 0
-    var sourceRealtime: Int64?
-    var sourceMonotonic: UInt64?
+    let message = ByteStore(capacity: 1024)
+    @exclusivity(unchecked) var messages = 0
+    @exclusivity(unchecked) var sourceRealtime: Int64?
+    @exclusivity(unchecked) var sourceMonotonic: UInt64?
 
     func read(_ journal: OpaquePointer) {
-        host.removeAll(keepingCapacity: true)
-        identifier.removeAll(keepingCapacity: true)
-        command.removeAll(keepingCapacity: true)
-        syslogPID.removeAll(keepingCapacity: true)
-        pid.removeAll(keepingCapacity: true)
-        message.removeAll(keepingCapacity: true)
+        host.removeAll()
+        identifier.removeAll()
+        command.removeAll()
+        syslogPID.removeAll()
+        pid.removeAll()
+        message.removeAll()
         messages = 0
         sourceRealtime = nil
         sourceMonotonic = nil
@@ -285,35 +311,46 @@ final class EntryFields {
             case UInt8(ascii: "M"):
                 if let value = Self.value(bytes, "MESSAGE=") {
                     if messages > 0 { message.append(0x20) }
-                    message += value
+                    message.append(value)
                     messages += 1
                 }
             case UInt8(ascii: "S"):
                 if seen & 1 == 0, let value = Self.value(bytes, "SYSLOG_IDENTIFIER=") {
-                    identifier += value
+                    identifier.append(value)
                     seen |= 1
                 } else if seen & 2 == 0, let value = Self.value(bytes, "SYSLOG_PID=") {
-                    syslogPID += value
+                    syslogPID.append(value)
                     seen |= 2
                 }
             case UInt8(ascii: "_"):
                 if seen & 4 == 0, let value = Self.value(bytes, "_HOSTNAME=") {
-                    host += value
+                    host.append(value)
                     seen |= 4
                 } else if seen & 8 == 0, let value = Self.value(bytes, "_COMM=") {
-                    command += value
+                    command.append(value)
                     seen |= 8
                 } else if seen & 16 == 0, let value = Self.value(bytes, "_PID=") {
-                    pid += value
+                    pid.append(value)
                     seen |= 16
                 } else if sourceRealtime == nil, let value = Self.value(bytes, "_SOURCE_REALTIME_TIMESTAMP=") {
-                    sourceRealtime = Int64(String(decoding: value, as: UTF8.self))
+                    sourceRealtime = Self.number(value).map(Int64.init)
                 } else if sourceMonotonic == nil, let value = Self.value(bytes, "_SOURCE_MONOTONIC_TIMESTAMP=") {
-                    sourceMonotonic = UInt64(String(decoding: value, as: UTF8.self))
+                    sourceMonotonic = Self.number(value)
                 }
             default: break
             }
         }
+    }
+
+    /// A decimal number (as `UInt64(_:)` reads it: digits only), or nil.
+    static func number(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            guard byte &- 48 < 10 else { return nil }
+            value = value * 10 + UInt64(byte - 48)
+        }
+        return value
     }
 
     /// The value of `data` when its field is `name` (with its `=`).

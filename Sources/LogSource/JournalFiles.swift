@@ -19,7 +19,8 @@ package enum JournalFiles {
 
     /// Every journal file under `directory` (journald's layout puts them in a directory per
     /// machine): the live `*.journal`, archived `*@*.journal`, uncleanly closed
-    /// `*.journal~`, in path order.
+    /// `*.journal~` and their compressed copies (`.journal.zst`, `.xz`, `.gz`, `.bz2`), in
+    /// path order.
     package static func inDirectory(_ directory: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
         var found: [String] = []
@@ -32,8 +33,10 @@ package enum JournalFiles {
         return found.sorted()
     }
 
-    /// Whether a file's name is a journal file's.
-    package static func isJournal(_ name: String) -> Bool { name.hasSuffix(".journal") || name.hasSuffix(".journal~") }
+    /// Whether a file's name is a journal file's (or a compressed copy's: `.journal.zst`).
+    package static func isJournal(_ name: String) -> Bool {
+        name.hasSuffix(".journal") || name.hasSuffix(".journal~") || InflatedJournals.isCompressedJournal(name)
+    }
 
     /// What a path given to failscan names: a directory's journal files, a glob's matches,
     /// or the file itself.
@@ -57,12 +60,22 @@ extension JournalFiles {
     /// rest is read).
     package static func streams(_ files: [String], matches: [[String]]) -> [JournalSelection] {
         var bounded: [(file: String, head: JournalEntries.Position, tail: JournalEntries.Position)] = []
-        var unreadable: [String] = []
-        for file in files {
+        var unreadable: [JournalSelection] = []
+        // Compressed copies are read through their inflated copies, named as given.
+        var shown: [String: String] = [:]
+        for given in files {
+            let file: String
+            do {
+                file = try InflatedJournals.openable(given)
+            } catch {
+                unreadable.append(JournalSelection(files: [given], matches: matches, problem: error))
+                continue
+            }
+            shown[file] = given
             if let bounds = JournalEntries.bounds(of: file) {
                 bounded.append((file, bounds.head, bounds.tail))
             } else {
-                unreadable.append(file)
+                unreadable.append(JournalSelection(files: [file], matches: matches, names: [given]))
             }
         }
         bounded.sort { ($0.head.realtime, $0.file) < ($1.head.realtime, $1.file) }
@@ -80,7 +93,21 @@ extension JournalFiles {
                 groups.append([entry])
             }
         }
-        return unreadable.map { JournalSelection(files: [$0], matches: matches) }
-            + groups.map { JournalSelection(files: $0.map(\.file).sorted(), matches: matches) }
+        return unreadable
+            + groups.map { group in
+                let files = group.map(\.file).sorted()
+                return JournalSelection(files: files, matches: matches, names: files.map { shown[$0] ?? $0 })
+            }
+    }
+}
+
+extension JournalFiles {
+    /// `files` as one stream, as fail2ban-regex's single reader reads them; compressed
+    /// copies through their inflated copies, named as given.
+    /// - Throws: `ScanError` naming a compressed copy that does not inflate.
+    package static func stream(_ files: [String], matches: [[String]]) throws(ScanError) -> JournalSelection {
+        var openable: [String] = []
+        for file in files { openable.append(try InflatedJournals.openable(file)) }
+        return JournalSelection(files: openable, matches: matches, names: files)
     }
 }

@@ -20,8 +20,8 @@ package final class JournalReader: LineSource {
     /// The local UTC offset in seconds (Python's `_LOCAL_TIMEZONE`).
     let offset: Int
     /// An entry read that did not fit in the last buffer.
-    var pending: [UInt8] = []
-    var scratch: [UInt8] = []
+    var pending = ByteStore()
+    var scratch = ByteStore()
     var atEnd = false
     package private(set) var bytesRead = 0
     package var unterminatedBytes: Int { 0 }
@@ -39,7 +39,8 @@ package final class JournalReader: LineSource {
     package init(_ selection: JournalSelection, capacity: Int = 1 << 20) throws(ScanError) {
         input = .journal(selection)
         self.capacity = max(capacity, 64)
-        entries = try JournalEntries(files: selection.files, matches: selection.matches)
+        if let problem = selection.problem { throw problem }
+        entries = try JournalEntries(files: selection.files, matches: selection.matches, names: selection.names)
         var now = time(nil)
         var local = tm()
         localtime_r(&now, &local)
@@ -55,95 +56,96 @@ package final class JournalReader: LineSource {
         precondition(buffer.count >= capacity, "JournalReader buffers must hold \(capacity) bytes")
         var filled = 0
         if !pending.isEmpty {
-            filled = place(pending, in: buffer, at: 0)
-            pending.removeAll(keepingCapacity: true)
+            filled = place(pending.bytes, in: buffer, at: 0)
+            pending.removeAll()
         }
+        let offset = self.offset
         while !atEnd {
-            scratch.removeAll(keepingCapacity: true)
-            let offset = self.offset
-            let read = try entries.next(appendingTo: &scratch) { line, microseconds in
-                Self.appendISODate(microseconds, offset: offset, to: &line)
+            scratch.removeAll()
+            let read = try entries.next(into: scratch) { line, microseconds in
+                Self.appendISODate(microseconds, offset: offset, to: line)
                 line.append(0x20)
             }
             guard let microseconds = read else {
                 atEnd = true
                 break
             }
-            let dateEnd = (scratch.firstIndex(of: 0x20) ?? 0) + 1
-            if journalEnd?.microseconds ?? .min <= microseconds {
-                journalEnd = JournalEnd(dateText: String(decoding: scratch[..<dateEnd], as: UTF8.self), microseconds: microseconds)
-            }
             entryCount += 1
             scratch.append(10)
             if filled + scratch.count > capacity {
                 if filled == 0 {
-                    filled = place(scratch, in: buffer, at: 0)
+                    filled = place(scratch.bytes, in: buffer, at: 0)
+                    lastEntry = microseconds
                 } else {
                     swap(&pending, &scratch)
+                    pendingTime = microseconds
                 }
                 break
             }
-            filled = place(scratch, in: buffer, at: filled)
+            filled = place(scratch.bytes, in: buffer, at: filled)
+            lastEntry = microseconds
         }
+        if let time = lastEntry, journalEnd?.microseconds ?? .min <= time {
+            let date = ByteStore(capacity: 40)
+            Self.appendISODate(time, offset: offset, to: date)
+            date.append(0x20)
+            journalEnd = JournalEnd(dateText: String(decoding: date.bytes, as: UTF8.self), microseconds: time)
+        }
+        lastEntry = pendingTime
+        pendingTime = nil
         bytesRead += filled
         return filled == 0 ? nil : filled
     }
 
+    /// The time of the last entry placed in the buffer being filled, and of the pending one.
+    var lastEntry: Int64? = nil
+    var pendingTime: Int64? = nil
+
     /// Copies a line (with its `\n`) into `buffer` at `position`, cut to the buffer's
     /// capacity when it is longer; returns the new fill.
-    func place(_ line: [UInt8], in buffer: UnsafeMutableRawBufferPointer, at position: Int) -> Int {
+    func place(_ line: UnsafeBufferPointer<UInt8>, in buffer: UnsafeMutableRawBufferPointer, at position: Int) -> Int {
         var count = line.count
         if position + count > capacity {
             longLines += 1
             count = capacity - position
         }
-        line.withUnsafeBytes { buffer.baseAddress!.advanced(by: position).copyMemory(from: $0.baseAddress!, byteCount: count) }
+        buffer.baseAddress!.advanced(by: position).copyMemory(from: line.baseAddress!, byteCount: count)
         if position + count == capacity, line.count > count { buffer.storeBytes(of: 10, toByteOffset: capacity - 1, as: UInt8.self) }
         return position + count
     }
 
     /// Python's `datetime.fromtimestamp(us / 1e6, tz).isoformat()` for a fixed-offset zone:
     /// `YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM`.
-    static func appendISODate(_ microseconds: Int64, offset: Int, to line: inout [UInt8]) {
+    static func appendISODate(_ microseconds: Int64, offset: Int, to line: ByteStore) {
         let (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
         let (wholeSeconds, micro) = fraction < 0 ? (seconds - 1, fraction + 1_000_000) : (seconds, fraction)
         let local = Int(wholeSeconds) + offset
         let (days, secondOfDay) = local.quotientAndRemainder(dividingBy: 86400)
         let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86400) : (days, secondOfDay)
         let date = civil(fromDays: day)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var v = value
-            while divisor > 0 {
-                line.append(UInt8(48 + (v / divisor) % 10))
-                v %= divisor
-                divisor /= 10
-            }
-        }
-        digits(date.year, 4)
+        line.appendDecimal(date.year, width: 4)
         line.append(UInt8(ascii: "-"))
-        digits(date.month, 2)
+        line.appendDecimal(date.month, width: 2)
         line.append(UInt8(ascii: "-"))
-        digits(date.day, 2)
+        line.appendDecimal(date.day, width: 2)
         line.append(UInt8(ascii: "T"))
-        digits(second / 3600, 2)
+        line.appendDecimal(second / 3600, width: 2)
         line.append(UInt8(ascii: ":"))
-        digits(second / 60 % 60, 2)
+        line.appendDecimal(second / 60 % 60, width: 2)
         line.append(UInt8(ascii: ":"))
-        digits(second % 60, 2)
+        line.appendDecimal(second % 60, width: 2)
         if micro != 0 {
             line.append(UInt8(ascii: "."))
-            digits(Int(micro), 6)
+            line.appendDecimal(Int(micro), width: 6)
         }
         line.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
         let zone = abs(offset)
-        digits(zone / 3600, 2)
+        line.appendDecimal(zone / 3600, width: 2)
         line.append(UInt8(ascii: ":"))
-        digits(zone / 60 % 60, 2)
+        line.appendDecimal(zone / 60 % 60, width: 2)
         if zone % 60 != 0 {
             line.append(UInt8(ascii: ":"))
-            digits(zone % 60, 2)
+            line.appendDecimal(zone % 60, width: 2)
         }
     }
 

@@ -6,10 +6,18 @@ package struct JournalSelection: Sendable, Hashable {
     /// `journalmatch` groups, ORed; inside a group, terms on different fields ANDed and on
     /// the same field ORed (sd-journal's rule). Empty: every entry.
     package var matches: [[String]]
+    /// How messages name the files (a compressed copy by its own name, not its inflated
+    /// copy's), in the order of `files`.
+    package var names: [String]
+    /// Why the files cannot be read, found before reading (a compressed copy that does
+    /// not inflate): the reader says it.
+    package var problem: ScanError?
 
-    package init(files: [String], matches: [[String]] = []) {
+    package init(files: [String], matches: [[String]] = [], names: [String]? = nil, problem: ScanError? = nil) {
         self.files = files
         self.matches = matches
+        self.names = names ?? files
+        self.problem = problem
     }
 
     /// fail2ban's `journalmatch` text: groups separated by `+` (each group's terms split on
@@ -22,7 +30,7 @@ package struct JournalSelection: Sendable, Hashable {
     }
 
     /// How messages name it: its files.
-    package var name: String { files.count == 1 ? files[0] : files.joined(separator: " ") }
+    package var name: String { names.count == 1 ? names[0] : names.joined(separator: " ") }
 }
 
 /// Words split as Python's `shlex.split` splits them: on blanks, with single and double

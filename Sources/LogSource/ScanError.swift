@@ -1,10 +1,10 @@
 /// A problem reading one input file. Collected as a warning; the scan goes on.
 ///
 /// Its description reads like `mail.log.2.gz: truncated gzip member at byte 81234`.
-package struct ScanError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ScanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, as a stable code.
-    package struct Code: Sendable, Equatable, CustomStringConvertible {
-        enum Kind: Sendable, Equatable { case open, read, corrupt, truncated, trailingGarbage, unsupportedCompression, lineTooLong }
+    package struct Code: Sendable, Hashable, CustomStringConvertible {
+        enum Kind: Sendable, Hashable { case open, read, corrupt, truncated, trailingGarbage, unsupportedCompression, lineTooLong }
         let kind: Kind
         package static let open = Code(kind: .open)
         package static let read = Code(kind: .read)

@@ -1,5 +1,6 @@
 import Analyzer
 import ArgumentParser
+import Fail2banConfig
 import Foundation
 import Ledger
 
@@ -50,7 +51,16 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
-            let selected = try JailsCommand.select(jail, configDirectory: filterArguments.config)
+            var selected = try JailsCommand.select(jail, configDirectory: filterArguments.config)
+            // Ledgers hold log files' failures; a journal is replayed by `jails`.
+            selected.removeAll { config in
+                guard config.backend.lowercased().hasPrefix("systemd") else { return false }
+                Diagnostics.warning(
+                    "[\(config.name)] reads the systemd journal (backend = \(config.backend)): map and reduce read log files only; replay it with failscan jails --jail \(config.name)"
+                )
+                return true
+            }
+            guard !selected.isEmpty else { throw ConfigError(file: filterArguments.config, "no enabled jail reads log files") }
             let options = filterArguments.filterOptions
             let absolute = files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let (jails, unread) = try LedgerMap.jails(selected, files: absolute, options: options, configDirectory: filterArguments.config)

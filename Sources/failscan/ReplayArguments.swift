@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Fail2banConfig
+import LogSource
 import Output
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -100,7 +101,10 @@ struct ReplayArguments: ParsableArguments {
         try writer.finish(outcome)
         if stats {
             Diagnostics.write(RunStatistics.text(outcome, jails: jails, seconds: settings.elapsed))
-            Diagnostics.write("failscan: \(filterArguments.filterOptions.yearRule)\n")
+            // Journal entries carry their own time: the year rule is for log files' dates.
+            if jails.contains(where: { $0.inputs.contains { !$0.isJournal } }) {
+                Diagnostics.write("failscan: \(filterArguments.filterOptions.yearRule)\n")
+            }
         }
         if !summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
     }

@@ -67,7 +67,7 @@ struct ScanCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Read systemd journal files instead of log files: a journal file, a directory (every *.journal, *@*.journal, *.journal~ under it) or a glob; repeatable.",
+            "Read systemd journal files instead of log files: a journal file, a directory (every *.journal, *@*.journal, *.journal~ under it, and their .zst, .xz, .gz, .bz2 copies) or a glob; repeatable.",
             valueName: "path"))
     var journal: [String] = []
 
@@ -108,7 +108,9 @@ struct ScanCommand: ParsableCommand {
                 var seen = Set<String>()
                 let files = journal.flatMap(JournalFiles.named).filter { seen.insert($0).inserted }
                 guard !files.isEmpty else {
-                    throw ScanError(.open, path: journal.joined(separator: " "), "no journal file (*.journal, *.journal~) there")
+                    throw ScanError(
+                        .open, path: journal.joined(separator: " "),
+                        "no journal file (*.journal, *.journal~, compressed *.journal.zst and the like) there")
                 }
                 let matches = JournalSelection.matches(journalMatch.map { [$0] } ?? compiled.config.journalMatch)
                 inputs = JournalFiles.streams(files, matches: matches).map(LogInput.journal)

@@ -33,7 +33,7 @@ package struct RegexLog: Sendable {
         let files = backend.journalFiles()
         guard !files.isEmpty else { throw ScanError(.open, path: argument, "no journal file in \(backend.description)") }
         let matches = journalMatch.map { JournalSelection.matches([$0]) } ?? []
-        inputs = [.journal(JournalSelection(files: files, matches: matches))]
+        inputs = [.journal(try JournalFiles.stream(files, matches: matches))]
         isLine = false
         journal = backend
         self.journalMatch = journalMatch.map { Shell.words($0) } ?? []
