@@ -507,10 +507,10 @@ def write_journal_export(out, entries, seed, start=1793000000, step=1.5):
     message (unit, cgroup, transport, uid, machine and boot ids...), as a busy server
     stores them. Planted: sshd (`sshd` and OpenSSH 9.8's `sshd-session`, under
     sshd.service), dovecot with a multi-line MESSAGE and a hexadecimal pid, postfix with
-    invalid UTF-8 and a non-numeric pid, kernel lines with their monotonic time, a
-    message-less CRON entry, a non-ASCII host, qpopper, a MESSAGE given twice (entry 5
-    of every 1000), a 100 KB MESSAGE (entry 11 of every 1000), _SOURCE_REALTIME_TIMESTAMP
-    before the entry's own time."""
+    invalid UTF-8 and (a third of them) a non-numeric pid, kernel lines with their monotonic time, a
+    CRON entry with an empty MESSAGE, a non-ASCII host, qpopper, a MESSAGE given twice
+    (entry 5 of every 1000), no MESSAGE at all (entry 17 of every 1000), a 100 KB MESSAGE
+    (entry 11 of the file), _SOURCE_REALTIME_TIMESTAMP before the entry's own time."""
     import struct
     rnd = random.Random(seed)
     boot = b"0123456789abcdef0123456789abcdef"
@@ -562,7 +562,7 @@ def write_journal_export(out, entries, seed, start=1793000000, step=1.5):
                 fields = [("_HOSTNAME", "srv1"), ("_COMM", "dovecot"), ("_PID", "0x1f"), ("MESSAGE", message)]
                 fields += trusted("dovecot.service", "/usr/sbin/dovecot", i)
             elif kind == 4:
-                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "postfix/smtpd"), ("SYSLOG_PID", "abc"),
+                fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "postfix/smtpd"), ("SYSLOG_PID", "abc" if i % 3 == 0 else str(3000 + i)),
                           ("MESSAGE", b"warning: unknown[" + ip.encode() + b"]: SASL LOGIN authentication failed: \xff\xfe")]
                 # Debian runs postfix as postfix@-.service (the stock journalmatch,
                 # postfix.service, misses it); RHEL as postfix.service.
@@ -585,7 +585,9 @@ def write_journal_export(out, entries, seed, start=1793000000, step=1.5):
                 fields += trusted("qpopper.service", "/usr/sbin/in.qpopper", i)
             if i % 1000 == 5:
                 fields = [(k, v) for k, v in fields if k != "MESSAGE"] + [("MESSAGE", "first part"), ("MESSAGE", "second part")]
-            elif i % 1000 == 11:
+            elif i % 1000 == 17:
+                fields = [(k, v) for k, v in fields if k != "MESSAGE"]
+            elif i == 11:
                 fields = [("_HOSTNAME", "srv1"), ("SYSLOG_IDENTIFIER", "sshd"), ("_COMM", "sshd"), ("_PID", "77"),
                           ("MESSAGE", "Failed password for invalid user %s from %s port 22 ssh2" % ("x" * 100000, ip))]
             # One boot, begun at `boot_start`: the monotonic clock runs with the realtime one

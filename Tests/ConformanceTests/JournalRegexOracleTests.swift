@@ -5,8 +5,8 @@ import Testing
 /// Issue 24: `failscan regex 'systemd-journal[...]' FILTER` against fail2ban-regex with the
 /// same arguments, on journals built by systemd-journal-remote from generated entries:
 /// the same failures (time with its microseconds, address, user, the line fail2ban
-/// matched) and the same `Lines:` summary, for the stock sshd, dovecot filters and the
-/// seed qpopper filters, with the filters' journalmatch, with `-m`, and in a zone whose
+/// matched) and the same `Lines:` summary, for the stock sshd, dovecot, postfix (mode auth,
+/// as the postfix-sasl jail) filters and the seed qpopper filters, with the filters' journalmatch, with `-m`, and in a zone whose
 /// offset differs between the entries' summer and the run's winter.
 @Suite(.serialized) struct JournalRegexOracleTests {
     /// Two journal files: an hour of summer (fail2ban renders their dates with the winter
@@ -19,7 +19,8 @@ import Testing
     }
 
     static let filters = [
-        "sshd", "sshd[mode=aggressive]", "/etc/fail2ban/filter.d/dovecot.conf", "filters/qpopperauth.conf", "filters/qpoppermail.conf",
+        "sshd", "sshd[mode=aggressive]", "/etc/fail2ban/filter.d/dovecot.conf", "postfix[mode=auth]", "filters/qpopperauth.conf",
+        "filters/qpoppermail.conf",
     ]
 
     func compare(_ arguments: [String], filter: String, journal: String, minimum: Int) throws {
