@@ -23,6 +23,11 @@ package enum LedgerConfiguration {
             lines += patterns.ignoreregex.map { "ignoreregex \($0)" }
             lines += filter.datePatterns.map { "datepattern \($0)" }
             lines.append("maxlines \(filter.maxLines)")
+            // A journal jail: its backend and journalmatch decide which entries are read.
+            if jail.journalSource != nil {
+                lines.append("backend \(config.backend)")
+                lines += filter.journalMatch.map { "journalmatch \($0)" }
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -49,7 +49,7 @@ package struct LedgerMap {
     ) throws -> (jails: [JailReplay.Jail], unread: [String]) {
         var jails: [JailReplay.Jail] = []
         for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: files)) }
-        let read = Set(jails.flatMap(\.files))
+        let read = Set(jails.flatMap(\.readPaths))
         guard !read.isEmpty else {
             var seen = Set<String>()
             let patterns = jails.flatMap(\.config.logPatterns).filter { seen.insert($0).inserted }

@@ -172,7 +172,7 @@ package struct LedgerSet: Sendable {
     package func jails(_ selected: [JailConfig], options: FilterOptions, configDirectory: String) throws -> [JailReplay.Jail] {
         var jails: [JailReplay.Jail] = []
         let allFiles = Array(files.keys)
-        for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles)) }
+        for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles, streams: true)) }
         let hash = LedgerConfiguration.hash(jails: jails, mapOptions: header.mapOptions)
         guard hash == header.configHash else {
             throw ConfigError(

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// fail2ban's systemd backend options: `backend = systemd[journalfiles="GLOB GLOB"]`,
 /// `systemd[journalpath=DIR]`, `journalflags`, and fail2ban-regex's
 /// `systemd-journal[...]` log argument, which takes the same options.
@@ -57,6 +61,23 @@ package struct JournalBackend: Sendable, Equatable {
             if flags & 4 != 0, flags & 8 == 0, name.hasPrefix("user-") { return false }
             return true
         }
+    }
+
+    /// Whether these options name `path` (a shard's file, or one of a ledger's journal
+    /// streams' files): a journal file that one of the `journalfiles` globs matches, or
+    /// under `journalpath`, or else under the system journal's directories (users'
+    /// journals left out by default, as ``journalFiles(root:)`` leaves them).
+    package func claims(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard JournalFiles.isJournal(name) else { return false }
+        if let files {
+            return JournalFiles.words(files).contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
+        }
+        let flags = self.flags ?? (self.path == nil ? 4 : 0)
+        if flags & 1 != 0, name.hasPrefix("remote-") { return false }
+        if flags & 4 != 0, flags & 8 == 0, name.hasPrefix("user-") { return false }
+        let directories = self.path.map { [$0] } ?? Self.systemDirectories.filter { flags & 2 == 0 || $0.hasPrefix("/run") }
+        return directories.contains { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
     }
 
     /// What the options name, for messages.

@@ -51,16 +51,7 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
-            var selected = try JailsCommand.select(jail, configDirectory: filterArguments.config)
-            // Ledgers hold log files' failures; a journal is replayed by `jails`.
-            selected.removeAll { config in
-                guard config.backend.lowercased().hasPrefix("systemd") else { return false }
-                Diagnostics.warning(
-                    "[\(config.name)] reads the systemd journal (backend = \(config.backend)): map and reduce read log files only; replay it with failscan jails --jail \(config.name)"
-                )
-                return true
-            }
-            guard !selected.isEmpty else { throw ConfigError(file: filterArguments.config, "no enabled jail reads log files") }
+            let selected = try JailsCommand.select(jail, configDirectory: filterArguments.config)
             let options = filterArguments.filterOptions
             let absolute = files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let (jails, unread) = try LedgerMap.jails(selected, files: absolute, options: options, configDirectory: filterArguments.config)
@@ -69,7 +60,9 @@ struct MapCommand: ParsableCommand {
             scanOptions.detailed = true
             let replay = JailReplay(jails: jails, options: scanOptions)
             // A shard holds some jails' files only: no note for the jails it does not feed.
-            for note in replay.notes where !note.contains("no log file matches") { Diagnostics.note(note) }
+            for note in replay.notes where !note.contains("no log file matches") && !note.contains("no journal file in") {
+                Diagnostics.note(note)
+            }
             let map = LedgerMap(
                 replay, shard: shard ?? LedgerMap.shardName(files: absolute), partitions: partitions,
                 mapOptions: LedgerConfiguration.mapOptions(

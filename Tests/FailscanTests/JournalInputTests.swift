@@ -88,14 +88,48 @@ import Testing
         ])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(forced.stdout == viaConfig.stdout)
+    }
+
+    /// A fleet's journals through map and reduce: each host's journal a shard of its own,
+    /// the reduce's bans those of one `jails` over every journal; a reduce under another
+    /// journalmatch is refused (the configuration hash covers it).
+    @Test func mapAndReduceReadJournals() throws {
+        let fleet = try TestSupport.temporaryDirectory()
+        let fm = FileManager.default
+        for host in ["web1", "web2"] { try fm.createDirectory(at: fleet.appendingPathComponent(host), withIntermediateDirectories: true) }
+        _ = try TestSupport.journal(entries: 1500, seed: 65, named: "system@1.journal", in: fleet.appendingPathComponent("web1"))
+        _ = try TestSupport.journal(
+            entries: 1500, seed: 66, start: 1_793_002_400, named: "system.journal", in: fleet.appendingPathComponent("web1"))
+        _ = try TestSupport.journal(
+            entries: 2000, seed: 67, start: 1_793_010_000, named: "system.journal", in: fleet.appendingPathComponent("web2"))
+        let root = try TestSupport.temporaryDirectory()
+        for name in ["jail.conf", "paths-common.conf", "paths-debian.conf", "filter.d", "action.d"] {
+            try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/\(name)")
+        }
+        let local = root.appendingPathComponent("jail.local")
+        try "[sshd]\nenabled = true\nbackend = systemd[journalfiles=\"\(fleet.path)/*/*.journal\"]\nmaxretry = 4\nfindtime = 1h\n".write(
+            to: local, atomically: true, encoding: .utf8)
+        let whole = try TestSupport.failscan(["jails", "--config", root.path, "--format", "json"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(whole.stdout.split(separator: "\n").count > 10)
+        let ledgers = try TestSupport.temporaryDirectory()
+        for host in ["web1", "web2"] {
+            let files = try fm.contentsOfDirectory(atPath: fleet.appendingPathComponent(host).path).map { "\(fleet.path)/\(host)/\($0)" }
+            let map = try TestSupport.failscan(
+                ["map", "--config", root.path, "--partitions", "2", "--shard", host, "--out", ledgers.path] + files)
+            #expect(map.status == 0, "\(map.stderr)")
+            #expect(!map.stderr.contains("not read"), "\(map.stderr)")
+        }
+        let written = try fm.contentsOfDirectory(atPath: ledgers.path).map { "\(ledgers.path)/\($0)" }.sorted()
+        #expect(written.count == 4)
+        let reduced = try TestSupport.failscan(["reduce", "--config", root.path, "--format", "json"] + written)
+        #expect(reduced.status == 0, "\(reduced.stderr)")
+        #expect(reduced.stdout == whole.stdout)
         try
-            "[sshd]\nenabled = true\nbackend = systemd\nmaxretry = 3\n[other]\nenabled = true\nfilter = sshd\nlogpath = \(root.path)/a.log\n"
-            .write(to: root.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
-        try "Oct 26 07:33:20 srv1 sshd[1]: Failed password for root from 203.0.113.1 port 22 ssh2\n".write(
-            toFile: "\(root.path)/a.log", atomically: true, encoding: .utf8)
-        let out = try TestSupport.temporaryDirectory()
-        let map = try TestSupport.failscan(["map", "--config", root.path, "--out", out.path, "\(root.path)/a.log"])
-        #expect(map.status == 0, "\(map.stderr)")
-        #expect(map.stderr.contains("[sshd] reads the systemd journal"), "\(map.stderr)")
+            "[sshd]\nenabled = true\nbackend = systemd[journalfiles=\"\(fleet.path)/*/*.journal\"]\nfilter = sshd[journalmatch=_COMM=sshd]\nmaxretry = 4\n"
+            .write(to: local, atomically: true, encoding: .utf8)
+        let other = try TestSupport.failscan(["reduce", "--config", root.path, "--format", "json"] + written)
+        #expect(other.status == 2, "\(other.stderr)")
+        #expect(other.stderr.contains("another configuration"), "\(other.stderr)")
     }
 }

@@ -72,10 +72,45 @@ package struct JailReplay: Sendable {
 
         /// The jail over those of `paths` its `logpath` names, in the order it would read
         /// them, found from the names alone (a shard's map, or a reduce without the files).
-        /// - Throws: `FilterError` naming the jail's filter file.
-        package init(config: JailConfig, options: FilterOptions, among paths: [String]) throws(FilterError) {
-            self.init(
-                config: config, filter: try Self.compile(config, options), files: RotatedSet.order(paths, patterns: config.logPatterns))
+        /// A jail of the systemd backend takes the journal files its options name
+        /// (``JournalBackend/claims(_:)``): a map's files cut into streams, or, with
+        /// `streams`, a reduce's streams by the names the map gave them (in name order:
+        /// the bans do not depend on the order of streams, each address's failures being
+        /// decided in time order).
+        /// - Throws: `FilterError` naming the jail's filter file or its backend options.
+        package init(config: JailConfig, options: FilterOptions, among paths: [String], streams: Bool = false) throws(FilterError) {
+            let backend: JournalBackend?
+            do {
+                backend = try Self.journalBackend(config)
+            } catch {
+                throw FilterError(file: config.name, "[\(config.name)] backend \(config.backend): \(error.reason)")
+            }
+            let filter = try Self.compile(config, options, journal: backend != nil)
+            guard let backend else {
+                self.init(config: config, filter: filter, files: RotatedSet.order(paths, patterns: config.logPatterns))
+                return
+            }
+            let matches = JournalSelection.matches(filter.config.journalMatch)
+            let inputs: [LogInput]
+            if streams {
+                inputs = paths.filter { name in name.split(separator: " ").allSatisfy { backend.claims(String($0)) } }.sorted().map {
+                    name in
+                    let files = name.split(separator: " ").map(String.init)
+                    return .journal(JournalSelection(files: files, matches: matches, names: files))
+                }
+            } else {
+                inputs = JournalFiles.streams(paths.filter(backend.claims), matches: matches).map(LogInput.journal)
+            }
+            self.init(config: config, filter: filter, inputs: inputs)
+            journalSource = backend.description
+        }
+
+        /// The files it reads, each by the name it was given (a journal stream's files one by one).
+        package var readPaths: [String] {
+            inputs.flatMap { input -> [String] in
+                if case .journal(let selection) = input { return selection.names }
+                return [input.name]
+            }
         }
 
         static func compile(_ config: JailConfig, _ options: FilterOptions, journal: Bool = false) throws(FilterError) -> CompiledFilter {
