@@ -315,24 +315,16 @@ final class EntryFields {
                     messages += 1
                 }
             case UInt8(ascii: "S"):
-                if seen & 1 == 0, let value = Self.value(bytes, "SYSLOG_IDENTIFIER=") {
-                    identifier.append(value)
-                    seen |= 1
-                } else if seen & 2 == 0, let value = Self.value(bytes, "SYSLOG_PID=") {
-                    syslogPID.append(value)
-                    seen |= 2
+                if !first("SYSLOG_IDENTIFIER=", of: bytes, into: identifier, bit: 1, &seen) {
+                    first("SYSLOG_PID=", of: bytes, into: syslogPID, bit: 2, &seen)
                 }
             case UInt8(ascii: "_"):
-                if seen & 4 == 0, let value = Self.value(bytes, "_HOSTNAME=") {
-                    host.append(value)
-                    seen |= 4
-                } else if seen & 8 == 0, let value = Self.value(bytes, "_COMM=") {
-                    command.append(value)
-                    seen |= 8
-                } else if seen & 16 == 0, let value = Self.value(bytes, "_PID=") {
-                    pid.append(value)
-                    seen |= 16
-                } else if sourceRealtime == nil, let value = Self.value(bytes, "_SOURCE_REALTIME_TIMESTAMP=") {
+                if first("_HOSTNAME=", of: bytes, into: host, bit: 4, &seen) || first("_COMM=", of: bytes, into: command, bit: 8, &seen)
+                    || first("_PID=", of: bytes, into: pid, bit: 16, &seen)
+                {
+                    break
+                }
+                if sourceRealtime == nil, let value = Self.value(bytes, "_SOURCE_REALTIME_TIMESTAMP=") {
                     sourceRealtime = Self.number(value).map(Int64.init)
                 } else if sourceMonotonic == nil, let value = Self.value(bytes, "_SOURCE_MONOTONIC_TIMESTAMP=") {
                     sourceMonotonic = Self.number(value)
@@ -340,6 +332,19 @@ final class EntryFields {
             default: break
             }
         }
+    }
+
+    /// Keeps `data`'s value in `store` when it is field `name`'s first (python-systemd gives
+    /// a repeated field as a list; fail2ban's line takes one value), marking `bit` in `seen`.
+    /// - Returns: whether `data` is that field.
+    @inline(__always) @discardableResult
+    func first(_ name: StaticString, of data: UnsafeRawBufferPointer, into store: ByteStore, bit: UInt8, _ seen: inout UInt8) -> Bool {
+        guard let value = Self.value(data, name) else { return false }
+        if seen & bit == 0 {
+            store.append(value)
+            seen |= bit
+        }
+        return true
     }
 
     /// A decimal number (as `UInt64(_:)` reads it: digits only), or nil.

@@ -284,45 +284,16 @@ import Testing
     /// A fail2ban-server root in a temporary folder (its own socket, pid file, log and
     /// database; polling backend; dummy action) whose sshd jail watches `auth.log` there.
     static func makeServerRoot() throws -> URL {
-        let root = try TestSupport.temporaryDirectory()
-        let fm = FileManager.default
-        for name in ["fail2ban.conf", "jail.conf", "paths-common.conf", "paths-debian.conf", "action.d", "filter.d"] {
-            try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/\(name)")
-        }
-        let path = root.path
-        try
-            "[Definition]\nlogtarget = \(path)/fail2ban.log\nsocket = \(path)/fail2ban.sock\npidfile = \(path)/fail2ban.pid\ndbfile = \(path)/fail2ban.sqlite3\n"
-            .write(to: root.appendingPathComponent("fail2ban.local"), atomically: true, encoding: .utf8)
-        try
+        try LiveServer.make { path in
             "[DEFAULT]\nbackend = polling\nbanaction = dummy\naction = dummy[target=\(path)/dummy.txt]\n[sshd]\nenabled = true\nlogpath = \(path)/auth.log\nbantime = 7200\nmaxretry = 3\nfindtime = 1h\n"
-            .write(to: root.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
-        return root
+        }.root
     }
 
     /// Starts the server of `root`, waits until `done` accepts its sshd status (banned
     /// addresses, total failures) or five seconds pass, stops it, returns the last status.
     static func serverStatus(_ root: URL, until done: (Set<String>, Int) -> Bool) throws -> (banned: Set<String>, failed: Int) {
-        let path = root.path
-        let start = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "-x", "start"], environment: ["TZ": "UTC"])
-        #expect(start.status == 0, "\(start.stderr)")
-        defer { _ = try? TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "stop"], environment: ["TZ": "UTC"]) }
-        var last: (Set<String>, Int) = ([], -1)
-        for _ in 0..<50 {
-            let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", "sshd"], environment: ["TZ": "UTC"])
-            let lines = status.stdout.split(separator: "\n")
-            func value(_ key: String) -> Substring? {
-                lines.first { $0.contains(key) }.map { $0.split(separator: ":", maxSplits: 1)[1] }
-            }
-            if let list = value("Banned IP list"), let failed = value("Total failed") {
-                last = (
-                    Set(list.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)),
-                    Int(failed.trimmingCharacters(in: .whitespaces)) ?? -1
-                )
-                if done(last.0, last.1) { break }
-            }
-            usleep(100_000)
-        }
-        return last
+        let server = LiveServer(root: root)
+        return try server.running { try server.poll("sshd", until: done) }
     }
 
     /// The handoff: a fail2ban-server started on failscan's database restores its bans and
@@ -377,123 +348,58 @@ import Testing
     /// time (prolongations included).
     @Test func sameBansAndEndTimesAsALiveFail2banServer() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/fail2ban-client"), Comment(rawValue: TestSupport.fail2banHint))
-        let root = try TestSupport.temporaryDirectory()
-        let fm = FileManager.default
-        for name in ["fail2ban.conf", "jail.conf", "paths-common.conf", "paths-debian.conf", "action.d"] {
-            try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/\(name)")
-        }
-        let filters = root.appendingPathComponent("filter.d")
-        try fm.createDirectory(at: filters, withIntermediateDirectories: true)
-        for name in try fm.contentsOfDirectory(atPath: "/etc/fail2ban/filter.d") {
-            try fm.createSymbolicLink(
-                atPath: filters.appendingPathComponent(name).path, withDestinationPath: "/etc/fail2ban/filter.d/\(name)")
-        }
         let seed = try String(contentsOfFile: TestSupport.corpus("filters/dovecot.conf"), encoding: .utf8)
-        try seed.replacingOccurrences(of: #"rip=(?P<HOST>\S*),"#, with: "rip=<HOST>,")
-            .write(to: filters.appendingPathComponent("dovecot-seed-host.conf"), atomically: true, encoding: .utf8)
-        let path = root.path
         let end = Int(Date().timeIntervalSince1970) - 60
+        let server = try LiveServer.make(
+            jailLocal: { path in
+                let auth = "\(path)/auth.log.1\n          \(path)/auth.log"
+                let mail = "\(path)/mail.log.1\n          \(path)/mail.log"
+                return """
+                    [DEFAULT]
+                    backend = polling
+                    banaction = dummy
+                    action = dummy[target=\(path)/dummy.txt]
+                    bantime = 2h
+                    findtime = 1h
+                    [sshd]
+                    enabled = true
+                    logpath = \(auth)
+                    maxretry = 3
+                    [dovecot]
+                    enabled = true
+                    logpath = \(mail)
+                    bantime.increment = true
+                    [postfix-sasl]
+                    enabled = true
+                    logpath = \(mail)
+                    maxretry = 3
+                    [dovecot-seed]
+                    enabled = true
+                    filter = dovecot-seed-host
+                    logpath = \(mail)
+                    maxretry = 4
+                    """
+            },
+            filters: ["dovecot-seed-host.conf": seed.replacingOccurrences(of: #"rip=(?P<HOST>\S*),"#, with: "rip=<HOST>,")])
         let generate = try TestSupport.run(
             "/usr/bin/python3",
             [
                 TestSupport.packageRoot.appendingPathComponent("Corpus/generate.py").path, "recent", "--end", String(end), "--minutes",
-                "40", path,
+                "40", server.path,
             ])
         #expect(generate.status == 0, "\(generate.stderr)")
-        try
-            "[Definition]\nlogtarget = \(path)/fail2ban.log\nsocket = \(path)/fail2ban.sock\npidfile = \(path)/fail2ban.pid\ndbfile = \(path)/fail2ban.sqlite3\n"
-            .write(to: root.appendingPathComponent("fail2ban.local"), atomically: true, encoding: .utf8)
-        let auth = "\(path)/auth.log.1\n          \(path)/auth.log"
-        let mail = "\(path)/mail.log.1\n          \(path)/mail.log"
-        try """
-        [DEFAULT]
-        backend = polling
-        banaction = dummy
-        action = dummy[target=\(path)/dummy.txt]
-        bantime = 2h
-        findtime = 1h
-        [sshd]
-        enabled = true
-        logpath = \(auth)
-        maxretry = 3
-        [dovecot]
-        enabled = true
-        logpath = \(mail)
-        bantime.increment = true
-        [postfix-sasl]
-        enabled = true
-        logpath = \(mail)
-        maxretry = 3
-        [dovecot-seed]
-        enabled = true
-        filter = dovecot-seed-host
-        logpath = \(mail)
-        maxretry = 4
-        """.write(to: root.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
         let jails = ["sshd", "dovecot", "postfix-sasl", "dovecot-seed"]
-        let env = ["TZ": "UTC"]
-        let start = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "-x", "start"], environment: env)
-        #expect(start.status == 0, "\(start.stderr)")
-        defer { _ = try? TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "stop"], environment: env) }
-        // Wait until every jail's failure count stays put for a second.
-        var last: [Int] = []
-        var stable = 0
-        for _ in 0..<150 where stable < 10 {
-            usleep(100_000)
-            var counts: [Int] = []
-            for jail in jails {
-                let status = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "status", jail], environment: env)
-                let line = status.stdout.split(separator: "\n").first { $0.contains("Total failed") }
-                counts.append(line.flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? -1)
-            }
-            stable = counts == last && !counts.contains(-1) ? stable + 1 : 0
-            last = counts
+        let theirs = try server.running {
+            try server.waitUntilSettled(jails)
+            return try Dictionary(uniqueKeysWithValues: jails.map { ($0, try server.bans($0)) })
         }
-        // ip -> (start, end) per jail, from "ip \tstart + bantime = end" (local time: UTC).
-        let formatter = Self.utcFormatter("yyyy-MM-dd HH:mm:ss")
-        var theirs: [String: [String: [Int]]] = [:]
-        for jail in jails {
-            let list = try TestSupport.run("/usr/bin/fail2ban-client", ["-c", path, "get", jail, "banip", "--with-time"], environment: env)
-            for line in list.stdout.split(separator: "\n") {
-                let parts = line.split(separator: "\t")
-                guard parts.count == 2 else { continue }
-                let ip = parts[0].trimmingCharacters(in: .whitespaces)
-                let times = parts[1].components(separatedBy: " + ")
-                guard times.count == 2, let startDate = formatter.date(from: times[0]),
-                    let endText = times[1].components(separatedBy: " = ").last, let endDate = formatter.date(from: endText)
-                else { continue }
-                theirs[jail, default: [:]][ip] = [Int(startDate.timeIntervalSince1970), Int(endDate.timeIntervalSince1970)]
-            }
-        }
-        let ours = try TestSupport.failscan(["jails", "--config", path, "--format", "json", "--no-rotated"], environment: env)
-        #expect(ours.status == 0, "\(ours.stderr)")
-        var mine: [String: [String: [Int]]] = [:]
-        for row in ours.stdout.split(separator: "\n") {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
-            guard object["banned"] as? Bool == true else { continue }
-            let bans = object["bans"] as! [Int], until = object["until"] as! [Int]
-            mine[object["jail"] as! String, default: [:]][object["ip"] as! String] = [bans.last!, until.last!]
-        }
-        for jail in jails {
-            let a = theirs[jail] ?? [:], b = mine[jail] ?? [:]
-            #expect(a.count >= 3, "\(jail): the live server should ban")
-            #expect(
-                Set(a.keys) == Set(b.keys),
-                "\(jail): banned by fail2ban only \(Set(a.keys).subtracting(b.keys)), by failscan only \(Set(b.keys).subtracting(a.keys))")
-            for (ip, span) in a where b[ip] != nil {
-                // With bantime.increment (dovecot here) a known bad address's failures count
-                // more once fail2ban's observer thread gets to them: how soon is thread
-                // timing, so the end of a prolonged ban varies from run to run of the same
-                // server. failscan applies the observer in order (checked against fail2ban's
-                // own classes in bantimeIncrementAsFail2bansObserver); here the bans and
-                // their starts must agree.
-                if jail == "dovecot" {
-                    #expect(b[ip]?.first == span[0], "\(jail) \(ip): fail2ban bans from \(span[0]), failscan from \(b[ip]![0])")
-                } else {
-                    #expect(b[ip] == span, "\(jail) \(ip): fail2ban bans \(span), failscan \(b[ip]!)")
-                }
-            }
-        }
+        let mine = try server.failscanBans(["--no-rotated"])
+        // With bantime.increment (dovecot here) a known bad address's failures count more
+        // once fail2ban's observer thread gets to them: how soon is thread timing, so the end
+        // of a prolonged ban varies from run to run of the same server. failscan applies the
+        // observer in order (checked against fail2ban's own classes in
+        // bantimeIncrementAsFail2bansObserver); here the bans and their starts must agree.
+        LiveServer.expectSameBans(theirs, mine, jails: jails, startsOnly: ["dovecot"])
         #expect(
             (mine["sshd"] ?? [:]).keys.contains { $0.contains(":") } || (mine["dovecot"] ?? [:]).keys.contains { $0.contains(":") },
             "IPv6 bans")

@@ -7,9 +7,7 @@ import Testing
 /// under SQLite's lock; the server's bans from before and after stay; a server started on
 /// the database afterwards restores the server's bans and failscan's.
 @Suite(.serialized) struct LiveDatabaseTests {
-    func client(_ root: URL, _ arguments: [String]) throws -> TestSupport.Output {
-        try TestSupport.run("/usr/bin/fail2ban-client", ["-c", root.path] + arguments, environment: ["TZ": "UTC"])
-    }
+    func client(_ root: URL, _ arguments: [String]) throws -> TestSupport.Output { try LiveServer(root: root).client(arguments) }
 
     /// Waits until the server's sshd jail lists `address` as banned (five seconds at most).
     func waitForBan(_ root: URL, _ address: String) throws -> Bool {
