@@ -18,6 +18,14 @@ struct JailsCommand: ParsableCommand {
             the systemd journal (or the copy their journalpath, journalfiles options name) with \
             their filter's journalmatch, each entry as fail2ban's systemd backend renders it.
 
+            An archive's copy instead of the live logs: name its files (each goes to the jails \
+            whose logpath carries its file name), or give a jail its files with --logpath.
+
+            Examples:
+              failscan jails --format nft --output /tmp/f2b.nft
+              failscan jails --jail sshd --jail dovecot /mnt/archive/var/log/auth.log* /mnt/archive/var/log/mail.log*
+              failscan jails --logpath sshd='/mnt/archive/var/log/auth.log' --jail sshd --format json
+
             Outputs (--format): \(OutputFormat.summary)
             """
     )
@@ -44,7 +52,42 @@ struct JailsCommand: ParsableCommand {
             valueName: "backend"))
     var backend: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "JAIL=GLOB: read these files for the jail instead of its logpath (repeatable; several for one jail add up), as a logpath line would: rotated siblings added unless --no-rotated.",
+            valueName: "jail=glob"))
+    var logpath: [String] = []
+
     @OptionGroup var replayArguments: ReplayArguments
+
+    @Argument(
+        help: ArgumentHelp(
+            "Log files to read instead of the jails' logpath (an archive's copy): each goes to every selected jail whose logpath carries its file name, rotated and compressed siblings too (auth.log.3.gz to the jails reading auth.log), journal files to the jails of the systemd backend; a jail given none reads nothing, a file no jail reads is named.",
+            valueName: "file"))
+    var givenFiles: [String] = []
+
+    /// The files given, with those taken past the parser included (``LongArgumentList``).
+    var files: [String] { LongArgumentList.appended(to: givenFiles) }
+
+    func validate() throws {
+        for value in logpath {
+            let parts = value.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--logpath \(value): JAIL=GLOB (sshd=/mnt/var/log/auth.log)")
+            }
+        }
+    }
+
+    /// `--logpath`'s patterns per jail name.
+    var logpaths: [String: [String]] {
+        var patterns: [String: [String]] = [:]
+        for value in logpath {
+            let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+            patterns[parts[0], default: []].append(parts[1])
+        }
+        return patterns
+    }
 
     func run() throws {
         try ExitStatus.run {
@@ -52,9 +95,37 @@ struct JailsCommand: ParsableCommand {
             if let backend {
                 for index in selected.indices { selected[index].backend = backend }
             }
+            let patterns = logpaths
+            for name in patterns.keys.sorted() where !selected.contains(where: { $0.name == name }) {
+                throw ConfigError(
+                    file: filterArguments.config,
+                    "--logpath \(name)=...: no selected jail [\(name)] (select a disabled jail with --jail \(name))")
+            }
+            for index in selected.indices {
+                guard let given = patterns[selected[index].name] else { continue }
+                if selected[index].backend.lowercased().hasPrefix("systemd") {
+                    throw ConfigError(
+                        file: filterArguments.config,
+                        "--logpath \(selected[index].name)=...: the jail reads the systemd journal (backend = \(selected[index].backend)); give --backend auto to read files"
+                    )
+                }
+                selected[index].logPatterns = given
+            }
             let options = filterArguments.filterOptions
             var jails: [JailReplay.Jail] = []
-            for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, rotated: !noRotated)) }
+            let files = self.files
+            let assignment = files.isEmpty ? nil : LogAssignment(files, jails: selected)
+            for file in assignment?.unread ?? [] {
+                Diagnostics.warning(
+                    "\(file): no selected jail's logpath carries its name (nor is it a journal file for a systemd jail); not read")
+            }
+            for config in selected {
+                if let assignment, patterns[config.name] == nil {
+                    jails.append(try JailReplay.Jail(config: config, options: options, given: assignment.files[config.name] ?? []))
+                } else {
+                    jails.append(try JailReplay.Jail(config: config, options: options, rotated: !noRotated))
+                }
+            }
             var replay = replayArguments.replay(jails, options: filterArguments.scanOptions())
             replay.recidiveFromReplay = recidiveFromReplay
             try replayArguments.execute(replay, filterArguments: filterArguments)

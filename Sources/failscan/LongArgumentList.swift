@@ -7,7 +7,7 @@
 /// it and the list the parser sees is never empty.
 enum LongArgumentList {
     /// The commands whose last argument is a list of files.
-    static let commands: Set<String> = ["scan", "map", "reduce", "tune"]
+    static let commands: Set<String> = ["scan", "map", "reduce", "tune", "jails"]
     /// Shorter runs go through the parser as they are.
     static let threshold = 64
 

@@ -15,6 +15,9 @@ package struct JailReplay: Sendable {
         /// Where a jail of the systemd backend looked for journal files (for its note when
         /// there is none).
         package private(set) var journalSource: String? = nil
+        /// Whether its files were given on the command line (``LogAssignment``) rather than
+        /// found from its logpath.
+        package private(set) var filesGiven = false
 
         /// The names of its inputs (a log file's path; a journal stream's files).
         package var files: [String] { inputs.map(\.name) }
@@ -55,6 +58,25 @@ package struct JailReplay: Sendable {
                 config: config, filter: filter, inputs: JournalFiles.streams(backend.journalFiles(), matches: matches).map(LogInput.journal)
             )
             journalSource = backend.description
+        }
+
+        /// The jail over `files` given on the command line (``LogAssignment``): log files in
+        /// time order, or, for a jail of the systemd backend, journal files in streams.
+        /// - Throws: `FilterError` naming the jail's filter file or its backend options.
+        package init(config: JailConfig, options: FilterOptions, given files: [String]) throws(FilterError) {
+            let journal: Bool
+            do {
+                journal = try Self.journalBackend(config) != nil
+            } catch {
+                throw FilterError(file: config.name, "[\(config.name)] backend \(config.backend): \(error.reason)")
+            }
+            let filter = try Self.compile(config, options, journal: journal)
+            let inputs =
+                journal
+                ? JournalFiles.streams(files, matches: JournalSelection.matches(filter.config.journalMatch)).map(LogInput.journal)
+                : RotatedSet.timeOrder(files).map(LogInput.file)
+            self.init(config: config, filter: filter, inputs: inputs)
+            filesGiven = true
         }
 
         /// The journal options of a jail whose backend is systemd (`systemd`, `systemd[...]`), else nil.
@@ -177,7 +199,11 @@ package struct JailReplay: Sendable {
         var notes: [String] = []
         for jail in jails {
             for note in jail.filter.notes { notes.append("[\(jail.config.name)] \(note)") }
-            if jail.inputs.isEmpty, let source = jail.journalSource {
+            if jail.inputs.isEmpty, jail.filesGiven {
+                notes.append(
+                    "[\(jail.config.name)] none of the files given carries the name of its logpath (\(jail.config.logPatterns.joined(separator: " "))) nor, for a systemd jail, is a journal file; it reads nothing"
+                )
+            } else if jail.inputs.isEmpty, let source = jail.journalSource {
                 notes.append("[\(jail.config.name)] no journal file in \(source)")
             } else if jail.inputs.isEmpty, !jail.config.logPatterns.isEmpty, !feedsOnBans(jail) {
                 var note = "[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))"
