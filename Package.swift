@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Matcher", dependencies: ["CPCRE2", "CMemSearch"], swiftSettings: swiftSettings),
         .target(
             name: "LogSource", dependencies: ["CZlib", "CISAL", "CZstd", "CLzma", "CBzip2", "CSystemd"], swiftSettings: swiftSettings),
-        .target(name: "Fail2banConfig", dependencies: ["Matcher"], swiftSettings: swiftSettings),
+        .target(name: "Fail2banConfig", dependencies: ["Matcher", "LogSource"], swiftSettings: swiftSettings),
         .target(name: "Analyzer", dependencies: ["Matcher", "LogSource", "Fail2banConfig", "CMemSearch"], swiftSettings: swiftSettings),
         // What every writer needs, below the writers: JSON written by hand, files replaced
         // atomically (links followed only by the protected_symlinks rule, modes kept).

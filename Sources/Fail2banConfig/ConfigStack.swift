@@ -1,4 +1,5 @@
 import Foundation
+import LogSource
 
 /// Configuration files merged in fail2ban's include order, with `%(name)s` interpolation.
 ///
@@ -17,8 +18,18 @@ package struct ConfigStack: Sendable {
     package private(set) var files: [String] = []
     /// Includes that were named but not found (fail2ban skips them silently).
     package private(set) var missingIncludes: [String] = []
+    /// The system the configuration belongs to (`--root`): its files' links and absolute
+    /// includes resolve inside it.
+    package var root: FileRoot?
 
-    package init() {}
+    package init(root: FileRoot? = nil) { self.root = root }
+
+    /// `path` with its links resolved: inside the root when it lies under it, else as the
+    /// host resolves it.
+    func real(_ path: String) -> String {
+        if let root, root.directory.isEmpty || path.hasPrefix(root.directory + "/") { return root.contain(path) }
+        return (path as NSString).resolvingSymlinksInPath
+    }
 
     /// Reads `path` with its includes and `.local` override.
     /// - Parameter fallbackDirectories: where to look for an include not found beside its includer.
@@ -49,10 +60,10 @@ package struct ConfigStack: Sendable {
         var variants = [path]
         if withLocal, path.hasSuffix(".conf") {
             let local = String(path.dropLast(5)) + ".local"
-            if FileManager.default.fileExists(atPath: local) { variants.append(local) }
+            if FileManager.default.fileExists(atPath: real(local)) { variants.append(local) }
         }
         for variant in variants {
-            let file = (variant as NSString).resolvingSymlinksInPath
+            let file = real(variant)
             let ini = try IniFile(path: file)
             let directory = (file as NSString).deletingLastPathComponent
             var before: [String] = [], after: [String] = []
@@ -73,7 +84,10 @@ package struct ConfigStack: Sendable {
     private mutating func resolveInclude(_ name: String, directory: String, fallback: [String], seen: [String], into order: inout [String])
         throws(ConfigError)
     {
-        let candidates = name.hasPrefix("/") ? [name] : ([directory] + fallback).map { ($0 as NSString).appendingPathComponent(name) }
+        // An absolute include names a file of the configuration's system: under the root.
+        let candidates =
+            name.hasPrefix("/")
+            ? [root?.resolve(name) ?? name] : ([directory] + fallback).map { real(($0 as NSString).appendingPathComponent(name)) }
         guard !name.contains("\0") else { throw ConfigError(file: directory, "include \(name.debugDescription) holds a NUL byte") }
         guard seen.count < 32 else { throw ConfigError(file: seen.last, "includes nest deeper than 32 files (a loop?) at \(name)") }
         guard let candidate = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
@@ -82,7 +96,7 @@ package struct ConfigStack: Sendable {
             return
         }
         // The same file under another spelling (./x.conf, a link) is the same include.
-        let found = (candidate as NSString).resolvingSymlinksInPath
+        let found = real(candidate)
         if seen.contains(found) || seen.contains(candidate) { return }
         try collect(found, fallback: fallback, seen: seen, into: &order)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LogSource
 import Matcher
 
 /// Reads fail2ban filter files.
@@ -8,9 +9,12 @@ import Matcher
 package struct FilterLoader: Sendable {
     /// The fail2ban configuration root (`/etc/fail2ban` by default).
     package var configDirectory: String
+    /// The system the configuration belongs to (`--root`), or nil for this one.
+    package var root: FileRoot?
 
-    package init(configDirectory: String = "/etc/fail2ban") {
+    package init(configDirectory: String = "/etc/fail2ban", root: FileRoot? = nil) {
         self.configDirectory = configDirectory
+        self.root = root
     }
 
     /// The options of `[Definition]` that fail2ban's FilterReader reads, and failscan's own
@@ -28,16 +32,16 @@ package struct FilterLoader: Sendable {
         var (base, arguments) = try Self.splitArguments(spec)
         for (key, value) in defaults where arguments[key] == nil { arguments[key] = value }
         let path: String
+        var stack = ConfigStack(root: root)
         if FileManager.default.fileExists(atPath: base) {
             path = base
         } else {
             let candidate = (configDirectory as NSString).appendingPathComponent("filter.d/\(base).conf")
-            guard FileManager.default.fileExists(atPath: candidate) else {
+            guard FileManager.default.fileExists(atPath: stack.real(candidate)) else {
                 throw ConfigError(file: base, "no such filter file (nor \(candidate))")
             }
             path = candidate
         }
-        var stack = ConfigStack()
         let filterDirectory = (configDirectory as NSString).appendingPathComponent("filter.d")
         try stack.read(path, fallbackDirectories: [filterDirectory])
         guard stack.sections["Definition"] != nil else {

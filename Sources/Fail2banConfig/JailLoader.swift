@@ -1,4 +1,5 @@
 import Foundation
+import LogSource
 
 /// Reads jail.conf, jail.d/*.conf, jail.local and jail.d/*.local the way fail2ban does.
 ///
@@ -7,20 +8,25 @@ import Foundation
 /// times take units (`10m`, `1h`, `1d`).
 package struct JailLoader: Sendable {
     package var configDirectory: String
+    /// The system the configuration belongs to (`--root`), or nil for this one.
+    package var root: FileRoot?
 
-    package init(configDirectory: String = "/etc/fail2ban") { self.configDirectory = configDirectory }
+    package init(configDirectory: String = "/etc/fail2ban", root: FileRoot? = nil) {
+        self.configDirectory = configDirectory
+        self.root = root
+    }
 
     /// Every jail section, enabled or not, in file order.
     /// - Throws: `ConfigError` naming the file, jail and option.
     package func load() throws(ConfigError) -> [JailConfig] {
-        var stack = ConfigStack()
+        var stack = ConfigStack(root: root)
         let base = (configDirectory as NSString).appendingPathComponent("jail")
-        let directory = base + ".d"
+        let directory = stack.real(base + ".d")
         let confs = Self.files(in: directory, ending: ".conf")
         let locals = Self.files(in: directory, ending: ".local")
         var any = false
         for path in [base + ".conf"] + confs + [base + ".local"] + locals {
-            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard FileManager.default.fileExists(atPath: stack.real(path)) else { continue }
             try stack.read(path, withLocal: false)
             any = true
         }

@@ -1,3 +1,5 @@
+import LogSource
+
 /// The jails a run replays: those named (default: every enabled one) of a configuration.
 package struct JailSelection: Sendable {
     /// The jails to replay, in the configuration's order.
@@ -5,8 +7,9 @@ package struct JailSelection: Sendable {
 
     /// Selects `names` (all enabled jails when empty) of the configuration in `configDirectory`.
     /// - Throws: `ConfigError` for a name that is no jail.
-    package init(_ names: [String], configDirectory: String) throws(ConfigError) {
-        let all = try JailLoader(configDirectory: configDirectory).load()
+    /// - Parameter root: the system the configuration belongs to (`--root`).
+    package init(_ names: [String], configDirectory: String, root: FileRoot? = nil) throws(ConfigError) {
+        let all = try JailLoader(configDirectory: configDirectory, root: root).load()
         for name in names where !all.contains(where: { $0.name == name }) {
             throw ConfigError(file: configDirectory, "no jail [\(name)]")
         }

@@ -47,15 +47,23 @@ package struct JournalBackend: Sendable, Equatable {
     /// The journal files these options name, as fail2ban's `_getJournalArgs` opens them:
     /// `journalfiles` globbed and de-duplicated; else `journalpath`'s journal files; else
     /// the system journal (by default without users' journals, flag 4).
-    /// - Parameter root: a directory that stands for `/` (a restored system), or nil.
-    package func journalFiles(root: String? = nil) -> [String] {
-        let rooted = { (path: String) in root.map { $0 + (path.hasPrefix("/") ? path : "/" + path) } ?? path }
+    /// - Parameter root: the system the options belong to (`--root`): every path resolved
+    ///   inside it.
+    package func journalFiles(root: FileRoot? = nil) -> [String] {
         if let files {
-            return JournalFiles.files(JournalFiles.words(files).map(rooted).joined(separator: " "))
+            guard let root else { return JournalFiles.files(files) }
+            var seen = Set<String>()
+            return JournalFiles.words(files).flatMap(root.expand).filter { seen.insert($0).inserted }
         }
         let flags = self.flags ?? (path == nil ? 4 : 0)
-        let directories = path.map { [rooted($0)] } ?? Self.systemDirectories.filter { flags & 2 == 0 || $0.hasPrefix("/run") }.map(rooted)
-        return directories.flatMap(JournalFiles.inDirectory).filter { file in
+        let directories = path.map { [$0] } ?? Self.systemDirectories.filter { flags & 2 == 0 || $0.hasPrefix("/run") }
+        let found = directories.flatMap { directory in
+            guard let root else { return JournalFiles.inDirectory(directory) }
+            // Found under the resolved directory, each file resolved again: a link in the
+            // image names the image's file.
+            return JournalFiles.inDirectory(root.resolve(directory)).map(root.contain)
+        }
+        return found.filter { file in
             let name = file.split(separator: "/").last.map(String.init) ?? file
             if flags & 1 != 0, name.hasPrefix("remote-") { return false }
             if flags & 4 != 0, flags & 8 == 0, name.hasPrefix("user-") { return false }

@@ -37,14 +37,16 @@ package enum RotatedSet {
     /// `rotated` is false, oldest first, each file once. The order is over all patterns:
     /// `logpath` naming `auth.log.1` and `auth.log` still reads `auth.log.2.gz` first (a
     /// multi-line filter's state runs through a jail's files in that order).
-    package static func files(matching patterns: [String], rotated: Bool = true) -> [String] {
+    /// - Parameter root: the system the patterns belong to (`--root`): they are globbed and
+    ///   resolved inside it (``FileRoot/expand(_:)``).
+    package static func files(matching patterns: [String], rotated: Bool = true, root: FileRoot? = nil) -> [String] {
         var files: [String] = []
         var seen = Set<String>()
         // Each directory read once, its names grouped by the log they rotate from: a glob
         // per file made a fleet's 20,000 files take a minute.
         var rotatedIn: [String: [String: [String]]] = [:]
         for pattern in patterns {
-            for path in Glob.expand(pattern) {
+            for path in root?.expand(pattern) ?? Glob.expand(pattern) {
                 var siblings: [String] = []
                 if rotated {
                     let slash = path.lastIndex(of: "/")
@@ -55,6 +57,9 @@ package enum RotatedSet {
                             directoryEntries(directory.isEmpty ? "/" : directory).map { slash == nil ? $0 : directory + "/" + $0 })
                     rotatedIn[directory] = groups
                     siblings = Self.siblings(of: path, in: groups)
+                    // Inside a root, a sibling that is a link resolves inside it too; one that
+                    // leads nowhere there is not read.
+                    if let root { siblings = siblings.map(root.contain).filter { root.exists($0) } }
                 }
                 for file in [path] + siblings where seen.insert(file).inserted { files.append(file) }
             }

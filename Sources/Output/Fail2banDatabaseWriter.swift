@@ -24,7 +24,7 @@ package final class Fail2banDatabaseWriter: OutputWriter {
         do {
             try Self.write(
                 outcome.results, to: path, timeOfBan: settings.activeAt == nil ? settings.now : nil, activeAt: settings.activeAt,
-                database: settings.database)
+                database: settings.database, root: settings.root)
         } catch {
             throw .write(error)
         }
@@ -58,8 +58,11 @@ package final class Fail2banDatabaseWriter: OutputWriter {
     /// - Parameter timeOfBan: when the bans start: nil keeps each ban's own time (from
     ///   the logs); a time (usually now) makes them fresh, so that fail2ban restores them.
     /// - Throws: `WriteError` naming the file and why; the file is left as it was then.
+    /// - Parameter root: the system the logs belong to (`--root`): each log's row names it
+    ///   by its path there.
     package static func write(
-        _ results: [JailResult], to path: String, timeOfBan: Int?, activeAt: Int?, database: DatabaseOptions = DatabaseOptions()
+        _ results: [JailResult], to path: String, timeOfBan: Int?, activeAt: Int?, database: DatabaseOptions = DatabaseOptions(),
+        root: FileRoot? = nil
     ) throws(WriteError) {
         let target = try SQLiteTarget.open(path, lockTimeout: database.lockTimeout, replaceNonDatabase: database.replace)
         switch target.found {
@@ -82,7 +85,7 @@ package final class Fail2banDatabaseWriter: OutputWriter {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for result in results {
             try target.run("INSERT OR IGNORE INTO jails(name, enabled) VALUES(?, 1);", [.text(result.jail.name)])
-            for log in logPositions(result) {
+            for log in logPositions(result, root: root) {
                 try target.run(
                     "INSERT OR REPLACE INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES(?, ?, ?, ?);",
                     [.text(result.jail.name), .text(log.path), .text(log.firstLineHash), .int(log.position)])
@@ -133,14 +136,14 @@ package final class Fail2banDatabaseWriter: OutputWriter {
     /// `FileContainer` computes it (``SHA1``), and the offset after the last complete line
     /// failscan read. A server started on the database then neither reads those lines again nor
     /// counts their failures twice.
-    static func logPositions(_ result: JailResult) -> [(path: String, firstLineHash: String, position: Int)] {
-        let watched = Set(result.jail.logPatterns.flatMap { Glob.expand($0) })
+    static func logPositions(_ result: JailResult, root: FileRoot? = nil) -> [(path: String, firstLineHash: String, position: Int)] {
+        let watched = Set(result.jail.logPatterns.flatMap { root?.expand($0) ?? Glob.expand($0) })
         var positions: [(path: String, firstLineHash: String, position: Int)] = []
         for file in result.logFiles where file.opened && file.compression == .none && watched.contains(file.path) {
             // From the scan; a reduce's files were read by the maps, whose ledgers do not
             // carry it: those are read again where they are.
             guard let md5 = file.firstLineHash ?? firstLineHash(file.path) else { continue }
-            positions.append((file.path, md5, file.bytes - file.unterminatedBytes))
+            positions.append((root?.systemPath(file.path) ?? file.path, md5, file.bytes - file.unterminatedBytes))
         }
         return positions
     }

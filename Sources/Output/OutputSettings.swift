@@ -1,4 +1,5 @@
 import Analyzer
+import LogSource
 import OutputBasics
 
 /// What every writer is told besides the results: where the output goes, which bans it
@@ -19,6 +20,9 @@ package struct OutputSettings: Sendable {
     package var started = ContinuousClock.now
     /// Where text goes when there is no ``path``.
     package var standardOutput: @Sendable (String) -> Void
+    /// The system the logs belong to (`--root`): a fail2ban database names them by their
+    /// paths there, as its fail2ban-server will look them up.
+    package var root: FileRoot?
 
     package init(path: String?, now: Int, standardOutput: @escaping @Sendable (String) -> Void) {
         self.path = path

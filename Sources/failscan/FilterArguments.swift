@@ -15,10 +15,28 @@ extension UseDNS: ExpressibleByArgument {}
 /// library's ``FilterOptions`` and ``ScanOptions``.
 struct FilterArguments: ParsableArguments {
     @Option(
-        name: [.customShort("c"), .long],
+        name: [.customShort("c"), .customLong("config")],
         help: ArgumentHelp(
-            "fail2ban configuration root: where filter names and includes such as common.conf are looked up.", valueName: "dir"))
-    var config: String = "/etc/fail2ban"
+            "fail2ban configuration root: where filter names and includes such as common.conf are looked up (default: /etc/fail2ban; with --root, ROOT/etc/fail2ban).",
+            valueName: "dir"))
+    var configOption: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A restored system or a mounted disk image standing for /, as journalctl --root: the configuration is read from ROOT/etc/fail2ban unless --config is given, and its includes, filters, logpaths and journal paths are resolved inside ROOT (a link in it never leads out, as chroot would have it). Files named on the command line are taken as they are.",
+            valueName: "dir"))
+    var root: String?
+
+    /// The configuration root in use.
+    var config: String {
+        if let configOption { return configOption }
+        if let root = fileRoot { return root.resolve("/etc/fail2ban") }
+        return "/etc/fail2ban"
+    }
+
+    /// `--root` as a ``FileRoot`` (checked by ``validate()``).
+    var fileRoot: FileRoot? { root.flatMap { try? FileRoot($0) } }
 
     @Option(
         name: .long,
@@ -72,6 +90,9 @@ struct FilterArguments: ParsableArguments {
     static let latestNow = 253_402_300_799
 
     func validate() throws {
+        if let root {
+            do { _ = try FileRoot(root) } catch { throw ValidationError("--root \(root): not a directory") }
+        }
         if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
         if let now, now < 0 || now > Self.latestNow {
             throw ValidationError("--now must be from 0 to \(Self.latestNow) (the end of year 9999)")
@@ -85,9 +106,11 @@ struct FilterArguments: ParsableArguments {
     }
 
     var filterOptions: FilterOptions {
-        FilterOptions(
+        var options = FilterOptions(
             configDirectory: config, now: now, datePatterns: datePatterns, timeZone: timezone,
             prefilter: !noPrefilter, jit: !noJIT)
+        options.root = fileRoot
+        return options
     }
 
     func scanOptions(detailed: Bool = false) -> ScanOptions {

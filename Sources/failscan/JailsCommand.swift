@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Fail2banConfig
+import LogSource
 import Output
 
 /// `failscan jails`: replay a fail2ban jail configuration over its logs.
@@ -91,7 +92,7 @@ struct JailsCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
-            var selected = try Self.select(jail, configDirectory: filterArguments.config)
+            var selected = try Self.select(jail, configDirectory: filterArguments.config, root: filterArguments.fileRoot)
             if let backend {
                 for index in selected.indices { selected[index].backend = backend }
             }
@@ -134,7 +135,7 @@ struct JailsCommand: ParsableCommand {
 
     /// The jails named (default: every enabled one) of the configuration.
     /// - Throws: `ConfigError` for a name that is no jail, or when none is enabled.
-    static func select(_ names: [String], configDirectory config: String) throws -> [JailConfig] {
-        try JailSelection(names, configDirectory: config).required()
+    static func select(_ names: [String], configDirectory config: String, root: FileRoot? = nil) throws -> [JailConfig] {
+        try JailSelection(names, configDirectory: config, root: root).required()
     }
 }

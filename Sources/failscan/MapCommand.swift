@@ -47,6 +47,9 @@ struct MapCommand: ParsableCommand {
     func validate() throws {
         guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be from 1 to 4096") }
         if let shard, let problem = LedgerLimits.shardNameProblem(shard) { throw ValidationError("--shard \(problem)") }
+        if filterArguments.root != nil {
+            throw ValidationError("map does not take --root yet: name the shard's files (with --config for their configuration)")
+        }
     }
 
     func run() throws {

@@ -18,7 +18,8 @@ extension RegexCommand {
             if showPatterns { return StandardOutput.write(RegexDetailText.patterns(compiled)) }
             let log =
                 RegexLog.namesJournal(self.log)
-                ? try RegexLog(journal: self.log, journalMatch: journalMatch ?? compiled.config.journalMatch.last)
+                ? try RegexLog(
+                    journal: self.log, journalMatch: journalMatch ?? compiled.config.journalMatch.last, root: filterArguments.fileRoot)
                 : RegexLog(self.log, rotated: rotated)
             if let compareFilter { return try compare(compiled, with: compareFilter, log: log) }
             if !json {

@@ -90,6 +90,7 @@ struct ReplayArguments: ParsableArguments {
         var settings = StandardOutput.settings(output)
         settings.activeAt = activeAt.flatMap(CivilTime.parse)
         settings.database = database
+        settings.root = filterArguments.fileRoot
         let writer = format.writer(settings)
         try writer.begin(jails: jails.map(\.config.name), files: jails.flatMap(\.files))
         let outcome = try produce(writer.wantsFailures, writer.wantsFailures ? writer.add : nil)

@@ -99,7 +99,7 @@ struct TuneCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
-            let config = try JailsCommand.select([jail], configDirectory: filterArguments.config)[0]
+            let config = try JailsCommand.select([jail], configDirectory: filterArguments.config, root: filterArguments.fileRoot)[0]
             let (replayJail, success) = try Tuning.subject(
                 config, logs: logs, options: filterArguments.filterOptions, lockouts: !noLockouts)
             let settings = try values.grid(for: config)

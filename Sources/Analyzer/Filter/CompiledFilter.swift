@@ -33,7 +33,7 @@ package struct CompiledFilter: Sendable {
         spec: String, options: FilterOptions, regexFallback: Bool = false, ignore: String? = nil,
         logTimeZone: String? = nil, useDNS: UseDNS? = nil, maxLines: Int? = nil, arguments: [String: String] = [:]
     ) throws(FilterError) {
-        let loader = FilterLoader(configDirectory: options.configDirectory)
+        let loader = FilterLoader(configDirectory: options.configDirectory, root: options.root)
         var config: FilterConfig
         do { config = try loader.load(spec, defaults: arguments) } catch {
             guard regexFallback, !spec.hasSuffix(".conf"), !spec.contains("/") || spec.contains("<") else {

@@ -1,3 +1,5 @@
+import LogSource
+
 /// How filters are read and compiled, and how their dates are read: the options every
 /// command that runs a filter shares.
 package struct FilterOptions: Sendable {
@@ -14,6 +16,9 @@ package struct FilterOptions: Sendable {
     package var prefilter: Bool
     /// Whether PCRE2's JIT compiler is required (else its interpreter runs).
     package var jit: Bool
+    /// The system the configuration and its logs belong to (`--root`): includes, filters,
+    /// logpaths and journal paths resolved inside it; nil for this system.
+    package var root: FileRoot? = nil
 
     package init(
         configDirectory: String = "/etc/fail2ban", now: Int? = nil, datePatterns: [String] = [],

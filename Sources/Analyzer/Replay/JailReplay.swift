@@ -18,6 +18,9 @@ package struct JailReplay: Sendable {
         /// Whether its files were given on the command line (``LogAssignment``) rather than
         /// found from its logpath.
         package private(set) var filesGiven = false
+        /// For a jail reading log files that found none: whether its system keeps a journal
+        /// (the note then says how to read it).
+        package private(set) var journalPresent = false
 
         /// The names of its inputs (a log file's path; a journal stream's files).
         package var files: [String] { inputs.map(\.name) }
@@ -50,12 +53,16 @@ package struct JailReplay: Sendable {
             }
             let filter = try Self.compile(config, options, journal: backend != nil)
             guard let backend else {
-                self.init(config: config, filter: filter, files: RotatedSet.files(matching: config.logPatterns, rotated: rotated))
+                self.init(
+                    config: config, filter: filter,
+                    files: RotatedSet.files(matching: config.logPatterns, rotated: rotated, root: options.root))
+                if inputs.isEmpty { journalPresent = !JournalBackend().journalFiles(root: options.root).isEmpty }
                 return
             }
             let matches = JournalSelection.matches(filter.config.journalMatch)
             self.init(
-                config: config, filter: filter, inputs: JournalFiles.streams(backend.journalFiles(), matches: matches).map(LogInput.journal)
+                config: config, filter: filter,
+                inputs: JournalFiles.streams(backend.journalFiles(root: options.root), matches: matches).map(LogInput.journal)
             )
             journalSource = backend.description
         }
@@ -207,7 +214,7 @@ package struct JailReplay: Sendable {
                 notes.append("[\(jail.config.name)] no journal file in \(source)")
             } else if jail.inputs.isEmpty, !jail.config.logPatterns.isEmpty, !feedsOnBans(jail) {
                 var note = "[\(jail.config.name)] no log file matches \(jail.config.logPatterns.joined(separator: " "))"
-                if JournalBackend().journalFiles().contains(where: { _ in true }) {
+                if jail.journalPresent {
                     note += "; this system keeps a journal: read it with --backend systemd"
                 }
                 notes.append(note)

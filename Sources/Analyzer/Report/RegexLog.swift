@@ -22,7 +22,8 @@ package struct RegexLog: Sendable {
     /// as one stream in time order with `journalMatch` (its `-m`, else the filter's: as
     /// fail2ban-regex, the last `journalmatch` line), each split as `shlex` splits it.
     /// - Throws: `ScanError` for options failscan does not read, or no journal file.
-    package init(journal argument: String, journalMatch: String?) throws(ScanError) {
+    /// - Parameter root: the system the journal belongs to (`--root`).
+    package init(journal argument: String, journalMatch: String?, root: FileRoot? = nil) throws(ScanError) {
         let options: [String: String]
         do {
             options = try FilterLoader.splitArguments(argument).1
@@ -30,7 +31,7 @@ package struct RegexLog: Sendable {
             throw ScanError(.open, path: argument, error.reason)
         }
         let backend = try JournalBackend(options: options, naming: argument)
-        let files = backend.journalFiles()
+        let files = backend.journalFiles(root: root)
         guard !files.isEmpty else { throw ScanError(.open, path: argument, "no journal file in \(backend.description)") }
         let matches = journalMatch.map { JournalSelection.matches([$0]) } ?? []
         inputs = [.journal(try JournalFiles.stream(files, matches: matches))]

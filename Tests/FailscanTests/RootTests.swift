@@ -1,0 +1,150 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Issue 25, `--root DIR`: a restored system read as it is. The configuration comes from
+/// DIR/etc/fail2ban, its includes, filters, logpaths and journal paths resolve inside DIR
+/// as chroot would (a link never leads out), and the result equals a configuration whose
+/// logpaths were rewritten by hand, format for format.
+@Suite(.serialized) struct RootTests {
+    /// A restored tree: a copy of the installed /etc/fail2ban (jail.d's sshd included), a
+    /// jail.local enabling dovecot and postfix-sasl, and the Corpus's logs in var/log.
+    static func restoredTree() throws -> URL {
+        let root = try TestSupport.temporaryDirectory()
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        try fm.copyItem(atPath: "/etc/fail2ban", toPath: root.appendingPathComponent("etc/fail2ban").path)
+        try "[sshd]\nenabled = true\n[dovecot]\nenabled = true\n[postfix-sasl]\nenabled = true\n".write(
+            to: root.appendingPathComponent("etc/fail2ban/jail.local"), atomically: true, encoding: .utf8)
+        let log = root.appendingPathComponent("var/log")
+        try fm.createDirectory(at: log, withIntermediateDirectories: true)
+        for name in ["auth.log", "mail.log", "mail.log.1", "mail.log.2.gz"] {
+            try fm.copyItem(atPath: TestSupport.corpus("logs/\(name)"), toPath: log.appendingPathComponent(name).path)
+        }
+        return root
+    }
+
+    static func dump(_ database: String) throws -> String {
+        try TestSupport.run("/usr/bin/sqlite3", [database, ".dump"]).stdout.split(separator: "\n").sorted().joined(separator: "\n")
+    }
+
+    @Test func aRestoredTreeEqualsRewrittenLogpaths() throws {
+        let root = try Self.restoredTree()
+        let log = root.appendingPathComponent("var/log").path
+        // The same configuration, its logpaths rewritten by hand to the tree's files.
+        let rewritten = try TestSupport.temporaryDirectory().appendingPathComponent("fail2ban")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("etc/fail2ban"), to: rewritten)
+        try
+            "[sshd]\nenabled = true\nlogpath = \(log)/auth.log\n[dovecot]\nenabled = true\nlogpath = \(log)/mail.log\n[postfix-sasl]\nenabled = true\nlogpath = \(log)/mail.log\n"
+            .write(to: rewritten.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
+        let out = try TestSupport.temporaryDirectory()
+        for format in ["list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "fail2ban-db", "sqlite"] {
+            let file = ["fail2ban-db", "sqlite"].contains(format) ? out.appendingPathComponent(format).path : nil
+            let extra = (format == "fail2ban-db" ? ["--active-at", "2026-10-26"] : []) + (file.map { ["--output", $0 + ".root"] } ?? [])
+            let ours = try TestSupport.failscan(["jails", "--root", root.path, "--format", format] + extra, environment: ["TZ": "UTC"])
+            #expect(ours.status == 0, "\(format): \(ours.stderr)")
+            let extraRewritten =
+                (format == "fail2ban-db" ? ["--active-at", "2026-10-26"] : []) + (file.map { ["--output", $0 + ".config"] } ?? [])
+            let theirs = try TestSupport.failscan(
+                ["jails", "--config", rewritten.path, "--format", format] + extraRewritten, environment: ["TZ": "UTC"])
+            #expect(theirs.status == 0, "\(format): \(theirs.stderr)")
+            if let file, format == "fail2ban-db" {
+                // The logs' rows name them as the restored system's fail2ban will look them up.
+                let rooted = try Self.dump(file + ".root")
+                #expect(rooted.contains("'sshd','/var/log/auth.log'"), "\(rooted)")
+                #expect(rooted.replacingOccurrences(of: "'/var/log/", with: "'\(log)/") == (try Self.dump(file + ".config")))
+            } else if let file {
+                #expect(try Self.dump(file + ".root") == Self.dump(file + ".config"), "\(format)")
+            } else {
+                #expect(!ours.stdout.isEmpty && ours.stdout == theirs.stdout, "\(format)")
+            }
+        }
+    }
+
+    /// Links in the image resolve inside it: an absolute link to another log of the image
+    /// is read; links (absolute, relative with `..`) to a file outside are never followed
+    /// out, and strace sees no file opened outside the root but the libraries and the
+    /// time zone.
+    @Test func nothingOutsideTheRootIsRead() throws {
+        let root = try Self.restoredTree()
+        let fm = FileManager.default
+        let log = root.appendingPathComponent("var/log").path
+        // Inside the image: var/log/auth.log.1 -> /var/log/old/auth.log.1 (the image's).
+        try fm.createDirectory(atPath: log + "/old", withIntermediateDirectories: true)
+        try "Oct 26 06:00:00 mail sshd[7]: Failed password for root from 198.51.100.250 port 22 ssh2\n".write(
+            toFile: log + "/old/auth.log.1", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: log + "/auth.log.1", withDestinationPath: "/var/log/old/auth.log.1")
+        // Outside it: a log of failures the image's links must never reach.
+        let outside = try TestSupport.temporaryDirectory()
+        var trap = ""
+        for k in 0..<20 { trap += "Oct 26 0\(k % 10):00:00 mail sshd[9]: Failed password for root from 198.18.0.99 port \(k) ssh2\n" }
+        try trap.write(toFile: outside.path + "/auth.log", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: log + "/auth.log.2", withDestinationPath: outside.path + "/auth.log")
+        try fm.createSymbolicLink(
+            atPath: log + "/auth.log.3", withDestinationPath: "../../../../../../../../.." + outside.path + "/auth.log")
+        try fm.createSymbolicLink(
+            atPath: root.appendingPathComponent("etc/fail2ban/jail.d/trap.local").path, withDestinationPath: outside.path + "/trap.local")
+        try "[sshd]\nenabled = true\nlogpath = \(outside.path)/auth.log\n".write(
+            toFile: outside.path + "/trap.local", atomically: true, encoding: .utf8)
+        let trace = outside.appendingPathComponent("trace").path
+        let ours = try TestSupport.run(
+            "/usr/bin/strace",
+            [
+                "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", trace, TestSupport.failscanBinary, "jails", "--root", root.path,
+                "--format", "json",
+            ])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        #expect(ours.stdout.contains("198.51.100.250") || ours.stdout.contains("\"ip\""), "\(ours.stdout.prefix(300))")
+        #expect(!ours.stdout.contains("198.18.0.99"), "a link led out of the root")
+        let counted = try TestSupport.failscan(["jails", "--root", root.path, "--jail", "sshd", "--stats"])
+        #expect(counted.stderr.contains("[sshd] 2 file(s)"), "auth.log.1 (the image's) and auth.log: \(counted.stderr)")
+        let binaryDirectory = URL(fileURLWithPath: TestSupport.failscanBinary).deletingLastPathComponent().path + "/"
+        let allowed = [
+            binaryDirectory, "/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/opt/swift/", "/etc/ld.so.cache", "/etc/localtime",
+            "/usr/share/zoneinfo/", "/proc/", "/sys/", "/dev/",
+        ]
+        let opened = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap { line -> String? in
+            guard let start = line.firstIndex(of: "\""), let end = line[line.index(after: start)...].firstIndex(of: "\"") else {
+                return nil
+            }
+            return String(line[line.index(after: start)..<end])
+        }
+        let outsideRoot = Set(opened.filter { path in !path.hasPrefix(root.path + "/") && !allowed.contains { path.hasPrefix($0) } })
+        #expect(outsideRoot.isEmpty, "opened outside the root: \(outsideRoot.sorted())")
+        #expect(opened.contains { $0.hasPrefix(root.path + "/etc/fail2ban/jail.conf") })
+    }
+
+    /// `regex --root` looks filters up in the root's configuration; `--root` of something
+    /// that is no directory is a usage error; map refuses it for now, by name.
+    @Test func regexAndErrors() throws {
+        let root = try Self.restoredTree()
+        try "[Definition]\nfailregex = \\(<HOST>\\):.* Password supplied for \"<F-USER>[^\"]+</F-USER>\" is incorrect\n"
+            .write(to: root.appendingPathComponent("etc/fail2ban/filter.d/only-in-root.conf"), atomically: true, encoding: .utf8)
+        let found = try TestSupport.failscan(["regex", "--root", root.path, TestSupport.corpus("logs/mail.log"), "only-in-root"])
+        #expect(found.status == 0, "\(found.stderr)")
+        let missing = try TestSupport.failscan(["regex", TestSupport.corpus("logs/mail.log"), "only-in-root"])
+        #expect(missing.status != 0)
+        let bad = try TestSupport.failscan(["jails", "--root", "/nonexistent-root"])
+        #expect(bad.status == 64 && bad.stderr.contains("--root"), "\(bad.stderr)")
+        let map = try TestSupport.failscan(["map", "--root", root.path, "--out", root.path, TestSupport.corpus("logs/mail.log")])
+        #expect(map.status == 64 && map.stderr.contains("--root"), "\(map.stderr)")
+    }
+
+    /// A jail of the systemd backend under `--root` reads the root's /var/log/journal.
+    @Test func theRootsJournal() throws {
+        let root = try Self.restoredTree()
+        let machine = root.appendingPathComponent("var/log/journal/5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1")
+        try FileManager.default.createDirectory(at: machine, withIntermediateDirectories: true)
+        _ = try TestSupport.journal(entries: 1500, seed: 81, named: "system.journal", in: machine)
+        try "[sshd]\nenabled = true\nbackend = systemd\nmaxretry = 3\n".write(
+            to: root.appendingPathComponent("etc/fail2ban/jail.local"), atomically: true, encoding: .utf8)
+        let ours = try TestSupport.failscan(["jails", "--root", root.path, "--jail", "sshd", "--format", "json"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let direct = try TestSupport.failscan(
+            [
+                "scan", "--filter", "sshd", "--maxretry", "3", "--journal", root.appendingPathComponent("var/log/journal").path, "--format",
+                "json",
+            ])
+        #expect(!ours.stdout.isEmpty && ours.stdout == direct.stdout)
+    }
+}
