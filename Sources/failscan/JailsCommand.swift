@@ -19,11 +19,13 @@ struct JailsCommand: ParsableCommand {
             the systemd journal (or the copy their journalpath, journalfiles options name) with \
             their filter's journalmatch, each entry as fail2ban's systemd backend renders it.
 
-            An archive's copy instead of the live logs: name its files (each goes to the jails \
-            whose logpath carries its file name), or give a jail its files with --logpath.
+            A restored system or a mounted image: --root DIR reads its configuration and logs \
+            inside DIR. An archive's copy of the logs alone: name its files (each goes to the \
+            jails whose logpath carries its file name), or give a jail its files with --logpath.
 
             Examples:
               failscan jails --format nft --output /tmp/f2b.nft
+              failscan jails --root /mnt/server --format json
               failscan jails --jail sshd --jail dovecot /mnt/archive/var/log/auth.log* /mnt/archive/var/log/mail.log*
               failscan jails --logpath sshd='/mnt/archive/var/log/auth.log' --jail sshd --format json
 
