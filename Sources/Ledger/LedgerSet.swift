@@ -67,7 +67,11 @@ package struct LedgerSet: Sendable {
         self.ledgers = ledgers
         self.header = header
         self.files = files
+        self.shardOf = shardOf
     }
+
+    /// The shard that read each file.
+    let shardOf: [String: String]
 
     /// Each partition's failures fed to an intake in the order one scan would have read
     /// them, the partitions' decisions put together. A partition's ledgers are read when it
@@ -173,6 +177,21 @@ package struct LedgerSet: Sendable {
         var jails: [JailReplay.Jail] = []
         let allFiles = Array(files.keys)
         for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles, streams: true)) }
+        // A rotated set read by several shards: a filter with multi-line state (<F-MLFID>,
+        // maxlines > 1) needs the set read in order by one scan.
+        for jail in jails where jail.filter.matcher.usesMultiLineIDs || jail.filter.maxLines > 1 {
+            var shards: [String: Set<String>] = [:]
+            for file in jail.files {
+                guard let shard = shardOf[file] else { continue }
+                shards[RotatedSet.rotation(of: file).base, default: []].insert(shard)
+            }
+            if let (log, split) = shards.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
+                throw ConfigError(
+                    file: log,
+                    "[\(jail.config.name)] its rotated set is split across shards \(split.sorted().joined(separator: ", ")): the filter's multi-line state (<F-MLFID> or maxlines) needs the set read whole; map each rotated set in one shard"
+                )
+            }
+        }
         let hash = LedgerConfiguration.hash(jails: jails, mapOptions: header.mapOptions)
         guard hash == header.configHash else {
             throw ConfigError(

@@ -104,16 +104,20 @@ package enum RotatedSet {
     /// the order it would give them, from the names alone: for a machine without the files
     /// (`failscan reduce` of ledgers mapped elsewhere). Globs match as glob(3) does (`*`
     /// not across `/`, nor a leading dot), matches in byte order. n log n in the paths (a
-    /// fleet of 1,000 hosts with 20 files each orders in milliseconds).
+    /// fleet of 1,000 hosts with 20 files each orders in milliseconds). A rotated file whose
+    /// log is not among `paths` (`auth.log.1` alone) still belongs to the patterns naming
+    /// that log.
     package static func order(_ paths: [String], patterns: [String], rotated: Bool = true) -> [String] {
         let flags = Int32(FNM_PATHNAME | FNM_PERIOD)
         let groups = rotated ? rotatedFrom(paths) : [:]
+        let present = Set(paths)
+        let absentLogs = groups.keys.filter { !present.contains($0) }
         var sequence: [String] = []
         var seen = Set<String>()
         for pattern in patterns {
-            for path in paths.filter({ fnmatch(pattern, $0, flags) == 0 }).sorted(by: byBytes) {
+            for path in (paths + absentLogs).filter({ fnmatch(pattern, $0, flags) == 0 }).sorted(by: byBytes) {
                 let siblings = Self.siblings(of: path, in: groups)
-                for file in [path] + siblings where seen.insert(file).inserted { sequence.append(file) }
+                for file in (present.contains(path) ? [path] : []) + siblings where seen.insert(file).inserted { sequence.append(file) }
             }
         }
         return timeOrder(sequence)
