@@ -14,6 +14,10 @@ package struct FileRoot: Sendable, Hashable {
 
     /// The longest chain of links followed (Linux's limit).
     static let maxLinks = 40
+    /// What a path whose links go on longer than ``maxLinks`` resolves to: a path nothing
+    /// can be opened at (`/dev/null` is no directory), so that the link the chain stopped
+    /// at is never handed to the kernel, which would follow it out of the root.
+    static let unreachable = "/dev/null/"
 
     /// - Throws: `ScanError` when `directory` is not a directory.
     package init(_ directory: String) throws(ScanError) {
@@ -32,7 +36,8 @@ package struct FileRoot: Sendable, Hashable {
     /// The host path of `path`, a path of the system under the root (relative paths are
     /// taken from its `/`), every link resolved inside the root. A component that does not
     /// exist ends the resolution: the rest is appended as it is (opening it fails as it
-    /// would on the system).
+    /// would on the system). A chain of more than 40 links resolves to a path nothing can
+    /// be opened at.
     package func resolve(_ path: String) -> String {
         var resolved: [Substring] = []
         var pending = Array(path.split(separator: "/").reversed())
@@ -50,10 +55,11 @@ package struct FileRoot: Sendable, Hashable {
                 resolved += pending.reversed()
                 break
             }
-            guard info.st_mode & S_IFMT == S_IFLNK, links < Self.maxLinks, let target = Self.link(candidate) else {
+            guard info.st_mode & S_IFMT == S_IFLNK else {
                 resolved.append(component)
                 continue
             }
+            guard links < Self.maxLinks, let target = Self.link(candidate) else { return Self.unreachable + component }
             links += 1
             if target.hasPrefix("/") { resolved = [] }
             pending += target.split(separator: "/").reversed()
