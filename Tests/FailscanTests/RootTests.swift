@@ -146,5 +146,15 @@ import Testing
                 "json",
             ])
         #expect(!ours.stdout.isEmpty && ours.stdout == direct.stdout)
+        // A jail reading files that finds none, on a system that keeps a journal: the note
+        // says how to read it.
+        try "[sshd]\nenabled = true\nlogpath = /var/log/secure\n".write(
+            to: root.appendingPathComponent("etc/fail2ban/jail.local"), atomically: true, encoding: .utf8)
+        let files = try TestSupport.failscan(["jails", "--root", root.path, "--jail", "sshd"])
+        #expect(
+            files.stderr.contains("no log file matches /var/log/secure; this system keeps a journal: read it with --backend systemd"),
+            "\(files.stderr)")
+        let forced = try TestSupport.failscan(["jails", "--root", root.path, "--jail", "sshd", "--backend", "systemd", "--format", "json"])
+        #expect(forced.status == 0 && forced.stdout.split(separator: "\n").count > 5, "\(forced.stderr)")
     }
 }
