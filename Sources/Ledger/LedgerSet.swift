@@ -8,12 +8,13 @@ package struct LedgerSet: Sendable {
     package let ledgers: [LedgerReader]
     /// The first ledger's header (the others agree on what matters).
     package let header: LedgerHeader
-    /// Every shard's files by path.
+    /// Every shard's files by name: its path, or, for a path several shards read (each
+    /// host's own `/var/log/auth.log`), `SHARD:PATH` (``name(shard:path:)``).
     package let files: [String: LedgerFile]
 
     /// Checks that `ledgers` are one set: written by `failscan` (this version), under one
-    /// configuration, with one partition count, every partition of every shard once, each
-    /// file in one shard.
+    /// configuration, with one partition count, every partition of every shard once. The
+    /// same path in several shards is several files (a fleet's hosts share their paths).
     /// - Throws: `ConfigError` naming the ledger and what does not fit.
     package init(_ ledgers: [LedgerReader], failscan: String) throws(ConfigError) {
         precondition(!ledgers.isEmpty)
@@ -52,26 +53,39 @@ package struct LedgerSet: Sendable {
                     "partition \(missing) of \(header.partitions) of shard \(shard) is missing: every partition of every shard is needed")
             }
         }
-        // A file belongs to one shard.
+        // A path read by several shards is a file of each: named with its shard.
+        var shardsOf: [String: Set<String>] = [:]
+        for ledger in read where ledger.header.partition == 0 {
+            for file in ledger.header.files { shardsOf[file.path, default: []].insert(ledger.header.shard) }
+        }
+        let shared = Set(shardsOf.filter { $0.value.count > 1 }.keys)
         var shardOf: [String: String] = [:]
         var files: [String: LedgerFile] = [:]
         for ledger in read where ledger.header.partition == 0 {
             for file in ledger.header.files {
-                if let other = shardOf[file.path], other != ledger.header.shard {
-                    throw ConfigError(file: file.path, "read by shards \(other) and \(ledger.header.shard): a file belongs to one shard")
-                }
-                shardOf[file.path] = ledger.header.shard
-                files[file.path] = file
+                let name = shared.contains(file.path) ? Self.name(shard: ledger.header.shard, path: file.path) : file.path
+                shardOf[name] = ledger.header.shard
+                files[name] = file
             }
         }
         self.ledgers = ledgers
         self.header = header
         self.files = files
         self.shardOf = shardOf
+        self.shared = shared
     }
 
-    /// The shard that read each file.
+    /// The shard that read each file, by name.
     let shardOf: [String: String]
+    /// The paths several shards read.
+    let shared: Set<String>
+
+    /// The name of a file several shards read: `SHARD:PATH` (a shard name has no `/`, a
+    /// path starts with one: ``RotatedSet/order(_:patterns:rotated:)`` matches the path).
+    static func name(shard: String, path: String) -> String { shard + ":" + path }
+
+    /// A ledger's file as this set names it.
+    func name(_ path: String, shard: String) -> String { shared.contains(path) ? Self.name(shard: shard, path: path) : path }
 
     /// Each partition's failures fed to an intake in the order one scan would have read
     /// them, the partitions' decisions put together. A partition's ledgers are read when it
@@ -88,8 +102,8 @@ package struct LedgerSet: Sendable {
         }
         var summary = ScanSummary()
         // The files one scan would read, in its order (a recidive fed by bans reads none).
-        summary.files = replay.scanPlan().inputs.compactMap { input in files[input.name].map(Self.fileSummary) }
-        let logFiles = jails.map { jail in jail.files.compactMap { files[$0].map(Self.fileSummary) } }
+        summary.files = replay.scanPlan().inputs.compactMap { input in files[input.name].map { Self.fileSummary($0, name: input.name) } }
+        let logFiles = jails.map { jail in jail.files.compactMap { name in files[name].map { Self.fileSummary($0, name: name) } } }
         var counters = Array(repeating: FilterCounters(), count: jails.count)
         for ledger in ledgers where ledger.header.partition == 0 {
             for (j, c) in ledger.header.counters.enumerated() where j < counters.count { counters[j].add(c) }
@@ -117,7 +131,7 @@ package struct LedgerSet: Sendable {
                     return .failure(LedgerReader.ReadError(path: known.path, "changed while the reduce read it"))
                 }
                 for group in ledger.groups {
-                    let path = ledger.header.files[group.f].path
+                    let path = name(ledger.header.files[group.f].path, shard: ledger.header.shard)
                     guard group.j < jails.count, let place = rank[group.j][path], let read = group.failures(file: place) else {
                         continue
                     }
@@ -159,8 +173,8 @@ package struct LedgerSet: Sendable {
         return JailReplay.Outcome(results: results, summary: summary)
     }
 
-    static func fileSummary(_ file: LedgerFile) -> FileSummary {
-        var summary = FileSummary(path: file.path)
+    static func fileSummary(_ file: LedgerFile, name: String) -> FileSummary {
+        var summary = FileSummary(path: name)
         summary.bytes = file.bytes
         summary.lines = file.lines
         summary.opened = file.opened
@@ -176,7 +190,11 @@ package struct LedgerSet: Sendable {
     package func jails(_ selected: [JailConfig], options: FilterOptions, configDirectory: String) throws -> [JailReplay.Jail] {
         var jails: [JailReplay.Jail] = []
         let allFiles = Array(files.keys)
-        for config in selected { jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles, streams: true)) }
+        // A shared path's name is SHARD:PATH: the jail's logpath matches its path.
+        let pathOf = { (name: String) -> String in name.firstIndex(of: "/").map { String(name[$0...]) } ?? name }
+        for config in selected {
+            jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles, streams: true, pathOf: pathOf))
+        }
         // A rotated set read by several shards: a filter with multi-line state (<F-MLFID>,
         // maxlines > 1) needs the set read in order by one scan.
         for jail in jails where jail.filter.matcher.usesMultiLineIDs || jail.filter.maxLines > 1 {

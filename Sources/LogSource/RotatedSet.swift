@@ -107,7 +107,10 @@ package enum RotatedSet {
     /// fleet of 1,000 hosts with 20 files each orders in milliseconds). A rotated file whose
     /// log is not among `paths` (`auth.log.1` alone) still belongs to the patterns naming
     /// that log.
-    package static func order(_ paths: [String], patterns: [String], rotated: Bool = true) -> [String] {
+    /// - Parameter pathOf: the path a name stands for, which the patterns match (a reduce's
+    ///   `SHARD:PATH` for a path several shards read); rotated sets are grouped by name.
+    package static func order(_ paths: [String], patterns: [String], rotated: Bool = true, pathOf: (String) -> String = { $0 }) -> [String]
+    {
         let flags = Int32(FNM_PATHNAME | FNM_PERIOD)
         let groups = rotated ? rotatedFrom(paths) : [:]
         let present = Set(paths)
@@ -115,7 +118,7 @@ package enum RotatedSet {
         var sequence: [String] = []
         var seen = Set<String>()
         for pattern in patterns {
-            for path in (paths + absentLogs).filter({ fnmatch(pattern, $0, flags) == 0 }).sorted(by: byBytes) {
+            for path in (paths + absentLogs).filter({ fnmatch(pattern, pathOf($0), flags) == 0 }).sorted(by: byBytes) {
                 let siblings = Self.siblings(of: path, in: groups)
                 for file in (present.contains(path) ? [path] : []) + siblings where seen.insert(file).inserted { sequence.append(file) }
             }

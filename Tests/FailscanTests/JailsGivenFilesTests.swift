@@ -123,3 +123,64 @@ import Testing
         #expect(!whole.stdout.isEmpty && reduced.stdout == whole.stdout)
     }
 }
+
+/// Issue 25, fleets: every host has its own /var/log/auth.log. Two hosts mapped from the
+/// same paths (as each host maps its own logs) reduce to what one `jails` run over copies
+/// of both hosts' files gives, for 1, 3 and 7 partitions and ledgers in any order.
+@Suite struct FleetSamePathTests {
+    @Test(arguments: [1, 3, 7])
+    func hostsWithTheSamePathsReduceAsOneRun(_ partitions: Int) throws {
+        let fm = FileManager.default
+        let names = ["auth.log", "mail.log", "mail.log.1"]
+        // Two hosts' logs: the Corpus's, and the same with another host name, other
+        // addresses in part (an attacker of one host is not always the other's).
+        func hostLines(_ name: String, _ host: Int) throws -> String {
+            // (Real logs hold invalid UTF-8: decoded with replacement, the same for every copy.)
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: TestSupport.corpus("logs/\(name)"))), as: UTF8.self)
+            return host == 1
+                ? text : text.replacingOccurrences(of: " mail ", with: " mail2 ").replacingOccurrences(of: "[45.", with: "[46.")
+        }
+        let copies = try TestSupport.temporaryDirectory()
+        for host in [1, 2] {
+            let dir = copies.appendingPathComponent("h\(host)/var/log")
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            for name in names { try hostLines(name, host).write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        }
+        // The path both hosts' logs have when each is mapped.
+        let live = try TestSupport.temporaryDirectory().appendingPathComponent("var/log")
+        try fm.createDirectory(at: live, withIntermediateDirectories: true)
+        let config = try JailsGivenFilesTests.config(
+            "[sshd]\nenabled = true\nlogpath = \(live.path)/auth.log\nmaxretry = 3\n[dovecot]\nenabled = true\nlogpath = \(live.path)/mail.log\nmaxretry = 3\n"
+        )
+        let ledgers = try TestSupport.temporaryDirectory()
+        for host in [1, 2] {
+            for name in names {
+                try? fm.removeItem(at: live.appendingPathComponent(name))
+                try hostLines(name, host).write(to: live.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+            let map = try TestSupport.failscan(
+                ["map", "--config", config, "--partitions", String(partitions), "--shard", "web\(host)", "--out", ledgers.path]
+                    + names.map { "\(live.path)/\($0)" })
+            #expect(map.status == 0, "\(map.stderr)")
+        }
+        var written = try fm.contentsOfDirectory(atPath: ledgers.path).map { "\(ledgers.path)/\($0)" }.sorted()
+        #expect(written.count == 2 * partitions)
+        var generator = SeededGenerator(seed: UInt64(partitions))
+        written.shuffle(using: &generator)
+        let whole = try TestSupport.failscan(
+            ["jails", "--config", config, "--format", "json"]
+                + [1, 2].flatMap { host in names.map { "\(copies.path)/h\(host)/var/log/\($0)" } })
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let reduced = try TestSupport.failscan(["reduce", "--config", config, "--format", "json"] + written)
+        #expect(reduced.status == 0, "\(reduced.stderr)")
+        #expect(whole.stdout.split(separator: "\n").count > 10)
+        #expect(reduced.stdout == whole.stdout)
+        // The files are named by shard where their paths are shared.
+        let csv = try TestSupport.failscan(
+            ["reduce", "--config", config, "--format", "sqlite", "--output", "\(ledgers.path)/r.sqlite"] + written)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let files = try TestSupport.run("/usr/bin/sqlite3", ["\(ledgers.path)/r.sqlite", "SELECT path FROM files ORDER BY path"])
+        #expect(
+            files.stdout.contains("web1:\(live.path)/auth.log") && files.stdout.contains("web2:\(live.path)/auth.log"), "\(files.stdout)")
+    }
+}

@@ -107,7 +107,12 @@ package struct JailReplay: Sendable {
         /// the bans do not depend on the order of streams, each address's failures being
         /// decided in time order).
         /// - Throws: `FilterError` naming the jail's filter file or its backend options.
-        package init(config: JailConfig, options: FilterOptions, among paths: [String], streams: Bool = false) throws(FilterError) {
+        /// - Parameter pathOf: the path a name stands for (a reduce names a path several
+        ///   shards read `SHARD:PATH`; the logpath matches the path).
+        package init(
+            config: JailConfig, options: FilterOptions, among paths: [String], streams: Bool = false,
+            pathOf: (String) -> String = { $0 }
+        ) throws(FilterError) {
             let backend: JournalBackend?
             do {
                 backend = try Self.journalBackend(config)
@@ -116,16 +121,17 @@ package struct JailReplay: Sendable {
             }
             let filter = try Self.compile(config, options, journal: backend != nil)
             guard let backend else {
-                self.init(config: config, filter: filter, files: RotatedSet.order(paths, patterns: config.logPatterns))
+                self.init(config: config, filter: filter, files: RotatedSet.order(paths, patterns: config.logPatterns, pathOf: pathOf))
                 return
             }
             let matches = JournalSelection.matches(filter.config.journalMatch)
             let inputs: [LogInput]
             if streams {
-                inputs = paths.filter { name in name.split(separator: " ").allSatisfy { backend.claims(String($0)) } }.sorted().map {
+                inputs = paths.filter { name in pathOf(name).split(separator: " ").allSatisfy { backend.claims(String($0)) } }.sorted().map
+                {
                     name in
-                    let files = name.split(separator: " ").map(String.init)
-                    return .journal(JournalSelection(files: files, matches: matches, names: files))
+                    let files = pathOf(name).split(separator: " ").map(String.init)
+                    return .journal(JournalSelection(files: files, matches: matches, names: [name]))
                 }
             } else {
                 inputs = JournalFiles.streams(paths.filter(backend.claims), matches: matches).map(LogInput.journal)
