@@ -25,7 +25,7 @@ package enum InflatedJournals {
         guard compression != .none else { return path }
         if let copy = made.withLock({ $0.copies[path] }) { return copy }
         let directory = try temporaryDirectory(for: path)
-        let base = path.split(separator: "/").last.map(String.init) ?? "journal"
+        let base = path.fileName
         let suffix = Compression.suffixes.first { base.hasSuffix($0) } ?? ""
         let name = String(base.dropLast(suffix.count))
         let copy = made.withLock { state in

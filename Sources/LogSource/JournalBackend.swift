@@ -55,20 +55,31 @@ package struct JournalBackend: Sendable, Equatable {
             var seen = Set<String>()
             return JournalFiles.words(files).flatMap(root.expand).filter { seen.insert($0).inserted }
         }
-        let flags = self.flags ?? (path == nil ? 4 : 0)
-        let directories = path.map { [$0] } ?? Self.systemDirectories.filter { flags & 2 == 0 || $0.hasPrefix("/run") }
         let found = directories.flatMap { directory in
             guard let root else { return JournalFiles.inDirectory(directory) }
             // Found under the resolved directory, each file resolved again: a link in the
             // image names the image's file.
             return JournalFiles.inDirectory(root.resolve(directory)).map(root.contain)
         }
-        return found.filter { file in
-            let name = file.split(separator: "/").last.map(String.init) ?? file
-            if flags & 1 != 0, name.hasPrefix("remote-") { return false }
-            if flags & 4 != 0, flags & 8 == 0, name.hasPrefix("user-") { return false }
-            return true
-        }
+        return found.filter { keeps(name: $0.fileName) }
+    }
+
+    /// sd-journal's open flags as fail2ban gives them: `journalflags`, else 4 (system only)
+    /// when no `journalpath` is given.
+    var openFlags: Int { flags ?? (path == nil ? 4 : 0) }
+
+    /// Where the journal files are looked for: `journalpath`, else the system journal's
+    /// directories (the runtime one only with flag 2).
+    var directories: [String] {
+        path.map { [$0] } ?? Self.systemDirectories.filter { openFlags & 2 == 0 || $0.hasPrefix("/run") }
+    }
+
+    /// Whether the flags keep a journal file of this name: flag 1 leaves out remote
+    /// journals, flag 4 (without 8) users' journals.
+    func keeps(name: String) -> Bool {
+        if openFlags & 1 != 0, name.hasPrefix("remote-") { return false }
+        if openFlags & 4 != 0, openFlags & 8 == 0, name.hasPrefix("user-") { return false }
+        return true
     }
 
     /// Whether these options name `path` (a shard's file, or one of a ledger's journal
@@ -76,16 +87,12 @@ package struct JournalBackend: Sendable, Equatable {
     /// under `journalpath`, or else under the system journal's directories (users'
     /// journals left out by default, as ``journalFiles(root:)`` leaves them).
     package func claims(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = path.fileName
         guard JournalFiles.isJournal(name) else { return false }
         if let files {
             return JournalFiles.words(files).contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
         }
-        let flags = self.flags ?? (self.path == nil ? 4 : 0)
-        if flags & 1 != 0, name.hasPrefix("remote-") { return false }
-        if flags & 4 != 0, flags & 8 == 0, name.hasPrefix("user-") { return false }
-        let directories = self.path.map { [$0] } ?? Self.systemDirectories.filter { flags & 2 == 0 || $0.hasPrefix("/run") }
-        return directories.contains { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+        return keeps(name: name) && directories.contains { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
     }
 
     /// What the options name, for messages.

@@ -111,23 +111,9 @@ package final class JournalEntries {
     /// The next entry in time order, or nil at the end.
     /// - Throws: `ScanError` when sd-journal cannot go on (a corrupt file).
     package func next() throws(ScanError) -> Entry? {
-        var line: [UInt8] = []
-        guard let microseconds = try next(appendingTo: &line) else { return nil }
-        return Entry(line: line, microseconds: microseconds)
-    }
-
-    /// Steps to the next entry and appends its line (without a newline) to `line`, after
-    /// what `prefix` appends given the entry's time.
-    /// - Returns: the entry's time in microseconds since the epoch, or nil at the end.
-    /// - Throws: `ScanError` when sd-journal cannot go on (a corrupt file).
-    package func next(
-        appendingTo line: inout [UInt8], prefix: (inout [UInt8], Int64) -> Void = { _, _ in }
-    ) throws(ScanError) -> Int64? {
-        let store = ByteStore()
-        guard let microseconds = try next(into: store) else { return nil }
-        prefix(&line, microseconds)
-        line += store.bytes
-        return microseconds
+        let line = ByteStore()
+        guard let microseconds = try next(into: line) else { return nil }
+        return Entry(line: Array(line.bytes), microseconds: microseconds)
     }
 
     /// Steps to the next entry and appends its line (without a newline) to `line`, after

@@ -27,12 +27,19 @@ package final class JournalReader: LineSource {
     package var unterminatedBytes: Int { 0 }
     /// Entries longer than a buffer, cut.
     package private(set) var longLines = 0
-    /// Entries read.
-    package private(set) var entryCount = 0
     /// A journal has no first line fail2ban's database keeps (it keeps ``journalEnd``).
     package var firstLineHash: String { "" }
-    /// The last entry read.
-    package private(set) var journalEnd: JournalEnd? = nil
+    /// The latest time of the entries read so far (they may come out of time order).
+    var endTime: Int64? = nil
+
+    /// The last entry read (the latest): its date as the line has it and its time.
+    package var journalEnd: JournalEnd? {
+        guard let endTime else { return nil }
+        let date = ByteStore(capacity: 40)
+        Self.appendISODate(endTime, offset: offset, to: date)
+        date.append(0x20)
+        return JournalEnd(dateText: String(decoding: date.bytes, as: UTF8.self), microseconds: endTime)
+    }
 
     /// Opens the selection's files with its `journalmatch`.
     /// - Throws: `ScanError` naming the files and sd-journal's reason.
@@ -70,36 +77,21 @@ package final class JournalReader: LineSource {
                 atEnd = true
                 break
             }
-            entryCount += 1
+            endTime = max(endTime ?? microseconds, microseconds)
             scratch.append(10)
             if filled + scratch.count > capacity {
                 if filled == 0 {
                     filled = place(scratch.bytes, in: buffer, at: 0)
-                    lastEntry = microseconds
                 } else {
                     swap(&pending, &scratch)
-                    pendingTime = microseconds
                 }
                 break
             }
             filled = place(scratch.bytes, in: buffer, at: filled)
-            lastEntry = microseconds
         }
-        if let time = lastEntry, journalEnd?.microseconds ?? .min <= time {
-            let date = ByteStore(capacity: 40)
-            Self.appendISODate(time, offset: offset, to: date)
-            date.append(0x20)
-            journalEnd = JournalEnd(dateText: String(decoding: date.bytes, as: UTF8.self), microseconds: time)
-        }
-        lastEntry = pendingTime
-        pendingTime = nil
         bytesRead += filled
         return filled == 0 ? nil : filled
     }
-
-    /// The time of the last entry placed in the buffer being filled, and of the pending one.
-    var lastEntry: Int64? = nil
-    var pendingTime: Int64? = nil
 
     /// Copies a line (with its `\n`) into `buffer` at `position`, cut to the buffer's
     /// capacity when it is longer; returns the new fill.
@@ -122,7 +114,7 @@ package final class JournalReader: LineSource {
         let local = Int(wholeSeconds) + offset
         let (days, secondOfDay) = local.quotientAndRemainder(dividingBy: 86400)
         let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86400) : (days, secondOfDay)
-        let date = civil(fromDays: day)
+        let date = CivilDays.date(fromDays: day)
         line.appendDecimal(date.year, width: 4)
         line.append(UInt8(ascii: "-"))
         line.appendDecimal(date.month, width: 2)
@@ -147,18 +139,5 @@ package final class JournalReader: LineSource {
             line.append(UInt8(ascii: ":"))
             line.appendDecimal(zone % 60, width: 2)
         }
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(fromDays z: Int) -> (year: Int, month: Int, day: Int) {
-        let z = z + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

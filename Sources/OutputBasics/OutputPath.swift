@@ -94,7 +94,7 @@ package struct OutputPath: Sendable {
     /// 0600 until ``settle(_:)``).
     /// - Returns: its descriptor and path.
     package func makeTemporary() throws(WriteError) -> (fd: Int32, path: String) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = path.fileName
         var template = Array("\(directory)/.\(name).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "create a temporary file") }

@@ -1,3 +1,5 @@
+import LogSource
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -77,18 +79,8 @@ package final class CivilTime {
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01.
-    package static func civilFromDays(_ z: Int) -> (year: Int, month: Int, day: Int) {
-        let z = z + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
+    @inline(__always)
+    package static func civilFromDays(_ z: Int) -> (year: Int, month: Int, day: Int) { CivilDays.date(fromDays: z) }
 
     /// The local calendar date and time of Unix time `t`.
     package static func localDateTime(_ t: Int) -> LocalDateTime {

@@ -37,21 +37,13 @@ package struct JailReplay: Sendable {
 
         /// Compiles the jail's filter (with its `logtimezone`) and finds its inputs: its
         /// `logpath` globs (with rotated siblings when `rotated`), or, with the systemd
-        /// backend (`backend = systemd[...]`, or `journal` given), the journal files the
-        /// backend's options name, in streams (``JournalFiles/streams(_:matches:)``)
-        /// read with the filter's `journalmatch`; the filter then runs with `logtype = journal`
-        /// as fail2ban sets it for that backend.
-        /// - Parameter journal: read this journal instead of the jail's files (failscan's
-        ///   `--backend systemd`, or journal files given).
+        /// backend (`backend = systemd[...]`), the journal files the backend's options name,
+        /// in streams (``JournalFiles/streams(_:matches:)``) read with the filter's
+        /// `journalmatch`; the filter then runs with `logtype = journal` as fail2ban sets it
+        /// for that backend.
         /// - Throws: `FilterError` naming the jail's filter file or its backend options.
-        package init(config: JailConfig, options: FilterOptions, rotated: Bool = true, journal: JournalBackend? = nil) throws(FilterError) {
-            var backend = journal
-            do {
-                if backend == nil { backend = try Self.journalBackend(config) }
-            } catch {
-                throw FilterError(file: config.name, "[\(config.name)] backend \(config.backend): \(error.reason)")
-            }
-            let filter = try Self.compile(config, options, journal: backend != nil)
+        package init(config: JailConfig, options: FilterOptions, rotated: Bool = true) throws(FilterError) {
+            let (filter, backend, matches) = try Self.prepare(config, options)
             guard let backend else {
                 self.init(
                     config: config, filter: filter,
@@ -59,11 +51,9 @@ package struct JailReplay: Sendable {
                 if inputs.isEmpty { journalPresent = !JournalBackend().journalFiles(root: options.root).isEmpty }
                 return
             }
-            let matches = JournalSelection.matches(filter.config.journalMatch)
             self.init(
                 config: config, filter: filter,
-                inputs: JournalFiles.streams(backend.journalFiles(root: options.root), matches: matches).map(LogInput.journal)
-            )
+                inputs: JournalFiles.streams(backend.journalFiles(root: options.root), matches: matches).map(LogInput.journal))
             journalSource = backend.description
         }
 
@@ -71,32 +61,12 @@ package struct JailReplay: Sendable {
         /// time order, or, for a jail of the systemd backend, journal files in streams.
         /// - Throws: `FilterError` naming the jail's filter file or its backend options.
         package init(config: JailConfig, options: FilterOptions, given files: [String]) throws(FilterError) {
-            let journal: Bool
-            do {
-                journal = try Self.journalBackend(config) != nil
-            } catch {
-                throw FilterError(file: config.name, "[\(config.name)] backend \(config.backend): \(error.reason)")
-            }
-            let filter = try Self.compile(config, options, journal: journal)
+            let (filter, backend, matches) = try Self.prepare(config, options)
             let inputs =
-                journal
-                ? JournalFiles.streams(files, matches: JournalSelection.matches(filter.config.journalMatch)).map(LogInput.journal)
-                : RotatedSet.timeOrder(files).map(LogInput.file)
+                backend != nil
+                ? JournalFiles.streams(files, matches: matches).map(LogInput.journal) : RotatedSet.timeOrder(files).map(LogInput.file)
             self.init(config: config, filter: filter, inputs: inputs)
             filesGiven = true
-        }
-
-        /// The journal options of a jail whose backend is systemd (`systemd`, `systemd[...]`), else nil.
-        /// - Throws: `ScanError` for options failscan does not read.
-        static func journalBackend(_ config: JailConfig) throws(ScanError) -> JournalBackend? {
-            guard config.backend.lowercased().hasPrefix("systemd") else { return nil }
-            let options: [String: String]
-            do {
-                options = try FilterLoader.splitArguments(config.backend).1
-            } catch {
-                throw ScanError(.open, path: config.backend, error.reason)
-            }
-            return try JournalBackend(options: options, naming: config.backend)
         }
 
         /// The jail over those of `paths` its `logpath` names, in the order it would read
@@ -106,25 +76,18 @@ package struct JailReplay: Sendable {
         /// `streams`, a reduce's streams by the names the map gave them (in name order:
         /// the bans do not depend on the order of streams, each address's failures being
         /// decided in time order).
-        /// - Throws: `FilterError` naming the jail's filter file or its backend options.
         /// - Parameter pathOf: the path a name stands for (a reduce names a path several
         ///   shards read `SHARD:PATH`; the logpath matches the path).
+        /// - Throws: `FilterError` naming the jail's filter file or its backend options.
         package init(
             config: JailConfig, options: FilterOptions, among paths: [String], streams: Bool = false,
             pathOf: (String) -> String = { $0 }
         ) throws(FilterError) {
-            let backend: JournalBackend?
-            do {
-                backend = try Self.journalBackend(config)
-            } catch {
-                throw FilterError(file: config.name, "[\(config.name)] backend \(config.backend): \(error.reason)")
-            }
-            let filter = try Self.compile(config, options, journal: backend != nil)
+            let (filter, backend, matches) = try Self.prepare(config, options)
             guard let backend else {
                 self.init(config: config, filter: filter, files: RotatedSet.order(paths, patterns: config.logPatterns, pathOf: pathOf))
                 return
             }
-            let matches = JournalSelection.matches(filter.config.journalMatch)
             let inputs: [LogInput]
             if streams {
                 inputs = paths.filter { name in pathOf(name).split(separator: " ").allSatisfy { backend.claims(String($0)) } }.sorted().map
@@ -138,6 +101,35 @@ package struct JailReplay: Sendable {
             }
             self.init(config: config, filter: filter, inputs: inputs)
             journalSource = backend.description
+        }
+
+        /// The jail's filter compiled for its backend, the backend's journal options (nil:
+        /// it reads log files) and the filter's `journalmatch` groups.
+        /// - Throws: `FilterError` naming the jail's filter file or its backend options.
+        static func prepare(
+            _ config: JailConfig, _ options: FilterOptions
+        ) throws(FilterError) -> (filter: CompiledFilter, backend: JournalBackend?, matches: [[String]]) {
+            let backend: JournalBackend?
+            do {
+                backend = try journalBackend(config)
+            } catch {
+                throw FilterError(file: config.name, "[\(config.name)] backend \(config.backend): \(error.reason)")
+            }
+            let filter = try compile(config, options, journal: backend != nil)
+            return (filter, backend, JournalSelection.matches(filter.config.journalMatch))
+        }
+
+        /// The journal options of a jail whose backend is systemd (`systemd`, `systemd[...]`), else nil.
+        /// - Throws: `ScanError` for options failscan does not read.
+        static func journalBackend(_ config: JailConfig) throws(ScanError) -> JournalBackend? {
+            guard config.backend.lowercased().hasPrefix("systemd") else { return nil }
+            let options: [String: String]
+            do {
+                options = try FilterLoader.splitArguments(config.backend).1
+            } catch {
+                throw ScanError(.open, path: config.backend, error.reason)
+            }
+            return try JournalBackend(options: options, naming: config.backend)
         }
 
         /// The files it reads, each by the name it was given (a journal stream's files one by one).

@@ -31,15 +31,12 @@ package struct LogAssignment: Sendable {
 
     /// Whether `jail` reads `path` by its name.
     static func reads(_ jail: JailConfig, _ path: String) -> Bool {
-        let name = Self.name(path)
+        let name = path.fileName
         if jail.backend.lowercased().hasPrefix("systemd") { return JournalFiles.isJournal(name) }
-        let base = Self.name(RotatedSet.rotation(of: name).base)
+        let base = RotatedSet.rotation(of: name).base.fileName
         return jail.logPatterns.contains { pattern in
-            let patternName = Self.name(pattern)
+            let patternName = pattern.fileName
             return fnmatch(patternName, base, 0) == 0 || fnmatch(patternName, name, 0) == 0
         }
     }
-
-    /// The last component of a path.
-    static func name(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 }
