@@ -188,13 +188,10 @@ package struct LedgerSet: Sendable {
     /// - Throws: `ConfigError` when the jails, filters, logpath or logtimezone differ from
     ///   the map's (another hash); the filters' errors.
     package func jails(_ selected: [JailConfig], options: FilterOptions, configDirectory: String) throws -> [JailReplay.Jail] {
-        var jails: [JailReplay.Jail] = []
         let allFiles = Array(files.keys)
         // A shared path's name is SHARD:PATH: the jail's logpath matches its path.
         let pathOf = { (name: String) -> String in name.firstIndex(of: "/").map { String(name[$0...]) } ?? name }
-        for config in selected {
-            jails.append(try JailReplay.Jail(config: config, options: options, among: allFiles, streams: true, pathOf: pathOf))
-        }
+        let jails = try JailReplay.Jail.among(allFiles, configs: selected, options: options, streams: true, pathOf: pathOf)
         // A rotated set read by several shards: a filter with multi-line state (<F-MLFID>,
         // maxlines > 1) needs the set read in order by one scan.
         for jail in jails where jail.filter.matcher.usesMultiLineIDs || jail.filter.maxLines > 1 {

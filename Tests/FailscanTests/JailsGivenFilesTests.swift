@@ -183,4 +183,46 @@ import Testing
         #expect(
             files.stdout.contains("web1:\(live.path)/auth.log") && files.stdout.contains("web2:\(live.path)/auth.log"), "\(files.stdout)")
     }
+
+    /// A shard's files kept elsewhere than the logpath says (`/logs/web1/auth.log` for
+    /// `/var/log/auth.log`, the README's and the Dask README's examples) go to the jails
+    /// whose logpath carries their file name, as `failscan jails FILE...` gives them; the
+    /// reduce finds the same jails' files from the ledgers' names.
+    @Test func shardFilesNamedByTheirFileNames() throws {
+        let fm = FileManager.default
+        let logs = try TestSupport.temporaryDirectory()
+        var files: [String] = []
+        for host in [1, 2] {
+            let dir = logs.appendingPathComponent("web\(host)")
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            for name in ["auth.log", "mail.log", "mail.log.1", "mail.log.2.gz"] {
+                let target = dir.appendingPathComponent(name)
+                if name.hasSuffix(".gz") {
+                    try fm.copyItem(atPath: TestSupport.corpus("logs/\(name)"), toPath: target.path)
+                } else {
+                    let text = String(
+                        decoding: try Data(contentsOf: URL(fileURLWithPath: TestSupport.corpus("logs/\(name)"))), as: UTF8.self)
+                    try (host == 1 ? text : text.replacingOccurrences(of: " mail ", with: " mail2 ")).write(
+                        to: target, atomically: true, encoding: .utf8)
+                }
+                files.append(target.path)
+            }
+        }
+        let config = try JailsGivenFilesTests.config(
+            "[sshd]\nenabled = true\nlogpath = /var/log/nonexistent-failscan/auth.log\nmaxretry = 3\n[dovecot]\nenabled = true\nlogpath = /var/log/nonexistent-failscan/mail.log\nmaxretry = 3\n"
+        )
+        let ledgers = try TestSupport.temporaryDirectory()
+        for host in [1, 2] {
+            let map = try TestSupport.failscan(
+                ["map", "--config", config, "--partitions", "3", "--shard", "web\(host)", "--out", ledgers.path]
+                    + files.filter { $0.contains("/web\(host)/") })
+            #expect(map.status == 0 && map.stderr.isEmpty, "\(map.stderr)")
+        }
+        let written = try fm.contentsOfDirectory(atPath: ledgers.path).map { "\(ledgers.path)/\($0)" }.sorted()
+        let whole = try TestSupport.failscan(["jails", "--config", config, "--format", "json"] + files)
+        let reduced = try TestSupport.failscan(["reduce", "--config", config, "--format", "json"] + written.reversed())
+        #expect(whole.status == 0 && reduced.status == 0, "\(whole.stderr)\(reduced.stderr)")
+        #expect(whole.stdout.contains("\"jail\":\"sshd\"") && whole.stdout.contains("\"jail\":\"dovecot\""))
+        #expect(reduced.stdout == whole.stdout)
+    }
 }

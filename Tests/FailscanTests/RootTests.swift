@@ -126,8 +126,8 @@ import Testing
         #expect(missing.status != 0)
         let bad = try TestSupport.failscan(["jails", "--root", "/nonexistent-root"])
         #expect(bad.status == 64 && bad.stderr.contains("--root"), "\(bad.stderr)")
-        let map = try TestSupport.failscan(["map", "--root", root.path, "--out", root.path, TestSupport.corpus("logs/mail.log")])
-        #expect(map.status == 64 && map.stderr.contains("--root"), "\(map.stderr)")
+        let map = try TestSupport.failscan(["map", "--root", "/nonexistent-root", "--out", root.path + "/ledgers"])
+        #expect(map.status == 64 && map.stderr.contains("--root /nonexistent-root: not a directory"), "\(map.stderr)")
     }
 
     /// A jail of the systemd backend under `--root` reads the root's /var/log/journal.
@@ -156,5 +156,168 @@ import Testing
             "\(files.stderr)")
         let forced = try TestSupport.failscan(["jails", "--root", root.path, "--jail", "sshd", "--backend", "systemd", "--format", "json"])
         #expect(forced.status == 0 && forced.stdout.split(separator: "\n").count > 5, "\(forced.stderr)")
+    }
+}
+
+/// Issue 25, fleets of restored hosts: `failscan map --root DIR` maps a host's copy as
+/// `failscan jails --root` reads it (its configuration, logpaths with rotated siblings, its
+/// journal), its ledgers naming the files by the host's own paths; two hosts whose logs
+/// share every path reduce to what one `failscan jails` over both hosts' files gives.
+@Suite struct MapRootTests {
+    /// Two restored hosts: the Corpus's logs, the second's with another host name and other
+    /// addresses in part, each with its own journal read by a systemd jail.
+    static func hosts() throws -> [URL] {
+        var roots: [URL] = []
+        for host in [1, 2] {
+            let root = try RootTests.restoredTree()
+            let log = root.appendingPathComponent("var/log")
+            if host == 2 {
+                for name in ["auth.log", "mail.log", "mail.log.1"] {
+                    let file = log.appendingPathComponent(name)
+                    let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+                    // (An attacker of this host alone: 46.190.49.141.)
+                    try text.replacingOccurrences(of: " mail ", with: " mail2 ").replacingOccurrences(of: "[45.", with: "[46.")
+                        .replacingOccurrences(of: "45.190.49.141", with: "46.190.49.141")
+                        .write(to: file, atomically: true, encoding: .utf8)
+                }
+            }
+            let machine = log.appendingPathComponent("journal/5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1")
+            try FileManager.default.createDirectory(at: machine, withIntermediateDirectories: true)
+            _ = try TestSupport.journal(entries: 1200, seed: 90 + host, named: "system.journal", in: machine)
+            try
+                "[sshd]\nenabled = true\n[dovecot]\nenabled = true\n[postfix-sasl]\nenabled = true\n[sshd-journal]\nenabled = true\nfilter = sshd\nbackend = systemd\nmaxretry = 3\n"
+                .write(to: root.appendingPathComponent("etc/fail2ban/jail.local"), atomically: true, encoding: .utf8)
+            roots.append(root)
+        }
+        return roots
+    }
+
+    /// A configuration that reads both hosts' files in one run, named by hand.
+    static func reference(_ roots: [URL]) throws -> URL {
+        let logs = roots.map { $0.appendingPathComponent("var/log").path }
+        let config = try TestSupport.temporaryDirectory().appendingPathComponent("fail2ban")
+        try FileManager.default.copyItem(at: roots[0].appendingPathComponent("etc/fail2ban"), to: config)
+        func paths(_ name: String) -> String { logs.map { "\($0)/\(name)" }.joined(separator: "\n  ") }
+        let journals = logs.map { "\($0)/journal/5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1/system.journal" }.joined(separator: " ")
+        try """
+        [sshd]
+        enabled = true
+        logpath = \(paths("auth.log"))
+        [dovecot]
+        enabled = true
+        logpath = \(paths("mail.log"))
+        [postfix-sasl]
+        enabled = true
+        logpath = \(paths("mail.log"))
+        [sshd-journal]
+        enabled = true
+        filter = sshd
+        backend = systemd[journalfiles="\(journals)"]
+        maxretry = 3
+
+        """.write(to: config.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
+        return config
+    }
+
+    @Test(arguments: [1, 3, 7])
+    func hostsMappedFromTheirRootsReduceAsOneRun(_ partitions: Int) throws {
+        let roots = try Self.hosts()
+        let ledgers = try TestSupport.temporaryDirectory()
+        for (index, root) in roots.enumerated() {
+            let map = try TestSupport.failscan(
+                ["map", "--root", root.path, "--shard", "web\(index + 1)", "--partitions", String(partitions), "--out", ledgers.path])
+            #expect(map.status == 0, "\(map.stderr)")
+        }
+        var written = try FileManager.default.contentsOfDirectory(atPath: ledgers.path).map { "\(ledgers.path)/\($0)" }.sorted()
+        #expect(written.count == 2 * partitions)
+        var generator = SeededGenerator(seed: UInt64(partitions) + 25)
+        written.shuffle(using: &generator)
+        let config = try Self.reference(roots)
+        let whole = try TestSupport.failscan(["jails", "--config", config.path, "--format", "json"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let reduced = try TestSupport.failscan(
+            ["reduce", "--config", roots[0].appendingPathComponent("etc/fail2ban").path, "--format", "json"] + written)
+        #expect(reduced.status == 0, "\(reduced.stderr)")
+        let rows = whole.stdout.split(separator: "\n")
+        #expect(rows.count > 10 && rows.contains { $0.contains("\"jail\":\"sshd-journal\"") }, "\(whole.stdout)")
+        #expect(reduced.stdout == whole.stdout)
+        // The ledgers name each host's files by its own paths; the reduce by shard and path.
+        let database = ledgers.appendingPathComponent("r.sqlite").path
+        let sqlite = try TestSupport.failscan(
+            ["reduce", "--config", roots[1].appendingPathComponent("etc/fail2ban").path, "--format", "sqlite", "--output", database]
+                + written)
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        let files = try TestSupport.run("/usr/bin/sqlite3", [database, "SELECT path FROM files ORDER BY path"]).stdout
+        for expected in [
+            "web1:/var/log/auth.log", "web2:/var/log/auth.log", "web2:/var/log/mail.log.2.gz",
+            "web1:/var/log/journal/5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1/system.journal",
+        ] {
+            #expect(files.contains(expected + "\n"), "\(expected): \(files)")
+        }
+        #expect(!files.contains(roots[0].path), "\(files)")
+    }
+
+    /// Files under the root named on the command line go to the jails whose logpath names
+    /// their path in the root's system; a root that holds none of the jails' files, and a
+    /// map without files nor root, are refused with the reason.
+    @Test func filesUnderTheRootAndRefusals() throws {
+        let root = try RootTests.restoredTree()
+        let out = try TestSupport.temporaryDirectory()
+        let named = try TestSupport.failscan(
+            [
+                "map", "--root", root.path, "--shard", "web1", "--out", out.path + "/named", "--jail", "sshd",
+                root.path + "/var/log/auth.log",
+            ])
+        #expect(named.status == 0, "\(named.stderr)")
+        let whole = try TestSupport.failscan([
+            "map", "--root", root.path, "--shard", "web1", "--out", out.path + "/whole", "--jail", "sshd",
+        ])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let one = try TestSupport.failscan(
+            ["reduce", "--config", root.path + "/etc/fail2ban", "--format", "json"] + named.stdout.split(separator: "\n").map(String.init))
+        let other = try TestSupport.failscan(
+            ["reduce", "--config", root.path + "/etc/fail2ban", "--format", "json"] + whole.stdout.split(separator: "\n").map(String.init))
+        #expect(one.status == 0 && !one.stdout.isEmpty && one.stdout == other.stdout, "\(one.stderr)\(other.stderr)")
+        // Dangling links among the logs (a restored image's links to /run, to a file not
+        // restored) are skipped: the same ledgers' failures, no warning.
+        let log = root.appendingPathComponent("var/log")
+        try FileManager.default.createSymbolicLink(atPath: log.path + "/auth.log.1", withDestinationPath: "/var/log/failscan-not-restored")
+        try FileManager.default.createSymbolicLink(atPath: log.path + "/auth.log.2.gz", withDestinationPath: "../../gone")
+        let dangling = try TestSupport.failscan([
+            "map", "--root", root.path, "--shard", "web1", "--out", out.path + "/dangling", "--jail", "sshd",
+        ])
+        #expect(dangling.status == 0 && dangling.stderr.isEmpty, "\(dangling.stderr)")
+        let danglingReduced = try TestSupport.failscan(
+            ["reduce", "--config", root.path + "/etc/fail2ban", "--format", "json"]
+                + dangling.stdout.split(separator: "\n").map(String.init))
+        #expect(danglingReduced.stdout == other.stdout)
+        let empty = try TestSupport.temporaryDirectory()
+        try FileManager.default.createDirectory(at: empty.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: root.path + "/etc/fail2ban", toPath: empty.path + "/etc/fail2ban")
+        let nothing = try TestSupport.failscan(["map", "--root", empty.path, "--out", out.path + "/none"])
+        #expect(
+            nothing.status != 0 && nothing.stderr.contains("no jail's logpath or journal finds a file under \(empty.path)"),
+            "\(nothing.stderr)")
+        let bare = try TestSupport.failscan(["map", "--out", out.path + "/bare"])
+        #expect(bare.status == 64 && bare.stderr.contains("--root DIR"), "\(bare.stderr)")
+    }
+
+    /// The Dask driver maps each host where its logs are: on the worker of that host (a
+    /// worker resource per host, each worker seeing its own system as /), from Python and
+    /// from the command line against `dask worker --resources` processes, and restored
+    /// copies with `--root` on any worker: the same output as one jails run
+    /// (Drivers/dask/tests/check_hosts.py).
+    @Test func daskMapsEachHostOnItsWorker() throws {
+        let roots = try Self.hosts()
+        let script = TestSupport.packageRoot.appendingPathComponent("Drivers/dask/tests/check_hosts.py").path
+        let run = try TestSupport.run(
+            "/usr/bin/env", ["python3", script, TestSupport.failscanBinary, try Self.reference(roots).path] + roots.map(\.path))
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))")
+        for check in [
+            "hosts: each host mapped on its own worker", "roots: restored copies", "a host without a worker: refused",
+            "python3 -m failscan_dask --host: dask worker --resources per host", "--ssh: each host's worker offers",
+        ] {
+            #expect(run.stdout.contains(check), "\(check): \(run.stdout)")
+        }
     }
 }

@@ -4,22 +4,40 @@
       --format nft --output bans.nft [--local-workers 2 | --scheduler tcp://host:8786 | --ssh h1,h2,h3]
 
   python3 -m failscan_dask --config DIR --shard web1='/logs/web1/auth.log*' --shard web2='/logs/web2/auth.log*' ...
+
+  python3 -m failscan_dask --config DIR --root web1=/srv/restore/web1 --root web2=/mnt/web2 ...
+
+  python3 -m failscan_dask --config /etc/fail2ban --scheduler tcp://sched:8786 --host web1 --host web2 ...
+
+A shard is one host's logs: files (--shard, --manifest), a restored copy of its system
+(--root, mapped with `failscan map --root` on any worker), or its own system (--host,
+mapped on the worker that host runs: started with `dask worker SCHEDULER --resources
+failscan-host-NAME=1`, or given by --ssh). On success, one summary line on standard error.
 """
 import argparse
 import glob
 import os
 import sys
 
-from . import FORMATS, DriverError, FailscanError, Shard, SourceFile, check_shard_name, load_manifest, run_detailed, write_output
+from . import (FORMATS, DriverError, FailscanError, Shard, SourceFile, check_shard_name, load_manifest, run_detailed,
+               ssh_cluster, write_output)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m failscan_dask", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--config", required=True, help="the fail2ban configuration (the same on every worker)")
+    ap.add_argument("--config", required=True,
+                    help="the fail2ban configuration (at this path on every worker; the reduce reads it too)")
     ap.add_argument("--manifest", help="shards as JSON: {\"shards\": {NAME: [{source, path, mtime}, ...]}}")
     ap.add_argument("--shard", action="append", default=[], metavar="NAME=GLOB",
                     help="a shard of local files (repeatable; a glob, quoted)")
+    ap.add_argument("--root", action="append", default=[], metavar="NAME=DIR",
+                    help="a shard that is a host's restored copy or mounted image at DIR, on any worker: every jail's "
+                         "logpath and journal inside DIR (failscan map --root; repeatable)")
+    ap.add_argument("--host", action="append", default=[], metavar="NAME[=DIR]",
+                    help="a shard that is host NAME's own logs, mapped on that host's worker (the one started with "
+                         "--resources failscan-host-NAME=1, or NAME in --ssh): its system at DIR, else the worker's "
+                         "FAILSCAN_ROOT, else / (repeatable)")
     ap.add_argument("--partitions", type=int, default=1,
                     help="ledgers per shard, partitioned by address, reduced on the reduce task's cores (default: 1)")
     ap.add_argument("--format", default="list", dest="output_format", choices=FORMATS, metavar="FORMAT",
@@ -46,8 +64,21 @@ def main(argv=None):
         if not name or not files:
             ap.error("--shard %s: NAME=GLOB naming at least one file" % spec)
         shards.append(Shard(name, tuple(SourceFile(f) for f in files)))
+    for spec in args.root:
+        name, _, directory = spec.partition("=")
+        if not name or not directory or not os.path.isdir(directory):
+            ap.error("--root %s: NAME=DIR naming a directory (a restored system)" % spec)
+        shards.append(Shard(name, root=os.path.abspath(directory)))
+    for spec in args.host:
+        name, _, directory = spec.partition("=")
+        if not name:
+            ap.error("--host %s: NAME or NAME=DIR" % spec)
+        shards.append(Shard(name, root=directory or None, on_host=True))
     if not shards:
-        ap.error("no shard: give --manifest or --shard")
+        ap.error("no shard: give --manifest, --shard, --root or --host")
+    names = [s.name for s in shards]
+    for name in sorted(set(n for n in names if names.count(n) > 1)):
+        ap.error("shard %s given twice (each host one shard)" % name)
     for shard in shards:
         try:
             check_shard_name(shard.name)
@@ -55,12 +86,12 @@ def main(argv=None):
             ap.error(str(e))
     if args.partitions < 1 or args.partitions > 65536:
         ap.error("--partitions %d: from 1 to 65536" % args.partitions)
-    from dask.distributed import Client, LocalCluster, SSHCluster
+    from dask.distributed import Client, LocalCluster
 
     if args.scheduler:
         client = Client(args.scheduler)
     elif args.ssh:
-        client = Client(SSHCluster(args.ssh.split(","), connect_options={"known_hosts": None}))
+        client = Client(ssh_cluster(args.ssh.split(","), connect_options={"known_hosts": None}))
     else:
         client = Client(LocalCluster(n_workers=args.local_workers or 2, threads_per_worker=1, processes=True,
                                      dashboard_address=None))
@@ -92,6 +123,9 @@ def main(argv=None):
             return 3
     else:
         sys.stdout.buffer.write(result.output)
+        sys.stdout.flush()
+    sys.stderr.write(result.summary(len(shards), "written to %s" % args.output if args.output else "on standard output")
+                     + "\n")
     return result.status
 
 

@@ -5,11 +5,16 @@ it in order). Each file has a source (a local path, or s3://bucket/key) and the 
 jail configuration's logpath names it by; the map runs on the worker that fetched it, at
 that path, with the file's original modification time restored (in object storage the
 modification time is the upload time, and the year of dates without one comes from it).
+
+A shard may also be a whole host's system: a restored copy (`root`, mapped with
+`failscan map --root` on any worker), or a host's own logs (`on_host`), mapped on the
+worker that host runs: the one offering the resource `failscan-host-NAME`.
 """
 
 import dataclasses
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -56,6 +61,28 @@ class Result:
     status: int
     stderr: str = ""
     """The reduce's standard error when it failed."""
+    maps: int = 0
+    """How many maps ran."""
+    ledgers: int = 0
+    """How many ledgers they wrote."""
+    jails: Dict[str, Tuple[int, int]] = dataclasses.field(default_factory=dict)
+    """Per jail: the failures counted and the addresses banned (the reduce's `--stats`)."""
+
+    @property
+    def failures(self) -> int:
+        return sum(f for f, _ in self.jails.values())
+
+    @property
+    def banned(self) -> int:
+        """Addresses banned, summed over the jails (an address banned by two jails counts twice)."""
+        return sum(b for _, b in self.jails.values())
+
+    def summary(self, shards: int, output: str) -> str:
+        """The line the command prints when it succeeds."""
+        return "failscan_dask: %d shard%s in %d map%s, %d ledger%s; %d jail%s: %d failure%s, %d address%s banned; %s" % (
+            shards, "" if shards == 1 else "s", self.maps, "" if self.maps == 1 else "s", self.ledgers,
+            "" if self.ledgers == 1 else "s", len(self.jails), "" if len(self.jails) == 1 else "s", self.failures,
+            "" if self.failures == 1 else "s", self.banned, "" if self.banned == 1 else "es", output)
 
     def check(self) -> None:
         """Raises the reduce's failure."""
@@ -86,8 +113,23 @@ class SourceFile:
 
 @dataclasses.dataclass(frozen=True)
 class Shard:
+    """One host's logs: files, a restored copy of its system, or its own system."""
+
     name: str
-    files: Tuple[SourceFile, ...]
+    files: Tuple[SourceFile, ...] = ()
+    root: Optional[str] = None
+    """Map it with `failscan map --root ROOT`: a restored system or a mounted image (its
+    files, when given, are under ROOT; none: every jail's logpath and journal in ROOT)."""
+    on_host: bool = False
+    """Map it on the worker of host NAME, the one offering the resource
+    ``host_resource(NAME)``, over that worker's own system: ROOT when given, else the
+    worker's FAILSCAN_ROOT environment variable, else /."""
+
+
+def host_resource(name: str) -> str:
+    """The Dask worker resource that marks the worker of host `name` (`dask worker
+    --resources failscan-host-NAME=1`)."""
+    return "failscan-host-" + name
 
 
 def load_manifest(path: str) -> List[Shard]:
@@ -182,6 +224,8 @@ class MapResult:
     stderr: str
     status: int
     error: Optional[str] = None
+    root: Optional[str] = None
+    """The root the map read (`--root`), if any."""
 
     def check(self) -> None:
         """Raises what went wrong."""
@@ -215,16 +259,19 @@ def map_shard(shard: Shard, config: str, partitions: int, failscan: str = "fails
                 if fetched:
                     placed.append(path)
                 paths.append(path)
+        root = shard.root
+        if shard.on_host and root is None:
+            root = os.environ.get("FAILSCAN_ROOT") or "/"
         with tempfile.TemporaryDirectory(prefix="failscan-map-") as out:
             cmd = [failscan, "map", "--config", config, "--partitions", str(partitions), "--out", out,
-                   "--shard", shard.name] + list(extra) + paths
+                   "--shard", shard.name] + (["--root", root] if root else []) + list(extra) + paths
             done = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
             ledgers = []
             if done.returncode in (0, 1):
                 for line in done.stdout.splitlines():
                     with open(line, "rb") as f:
                         ledgers.append((os.path.basename(line), f.read()))
-            return MapResult(shard.name, ledgers, done.stderr, done.returncode)
+            return MapResult(shard.name, ledgers, done.stderr, done.returncode, root=root)
     except (OSError, ValueError) as e:
         return MapResult(shard.name, [], "", 0, str(e))
     finally:
@@ -254,15 +301,41 @@ def reduce_ledgers(maps: Sequence[MapResult], config: str, output_format: str,
                     f.write(data)
                 paths.append(path)
         output = os.path.join(work, "output")
+        asked = "--stats" in extra
         cmd = [failscan, "reduce", "--config", config, "--format", output_format, "--output", output] + list(extra)
-        done = subprocess.run(cmd + sorted(paths), capture_output=True)
+        done = subprocess.run(cmd + ([] if asked else ["--stats"]) + sorted(paths), capture_output=True)
         stderr = done.stderr.decode(errors="replace")
         if done.returncode not in (0, 1):
             return Result(b"", warnings, done.returncode, stderr)
-        if stderr.strip():
-            warnings.append(stderr)
+        jails, rest = _statistics(stderr)
+        if asked:
+            rest = stderr
+        if rest.strip():
+            warnings.append(rest)
         with open(output, "rb") as f:
-            return Result(f.read(), warnings, max(status, done.returncode))
+            return Result(f.read(), warnings, max(status, done.returncode), maps=len(maps),
+                          ledgers=sum(len(m.ledgers) for m in maps), jails=jails)
+
+
+# failscan's `--stats` lines: the run's, one per jail, the year rule.
+_RUN_LINE = re.compile(r"^failscan: \d+ file\(s\), [0-9.]+ MB in ")
+_JAIL_LINE = re.compile(r"^failscan: \[(.*)\] \d+ file\(s\), \d+ candidate line\(s\), (\d+) failure\(s\), \d+ address\(es\), "
+                        r"(\d+) banned, ")
+_YEAR_LINE = re.compile(r"^failscan: year of dates without one: ")
+
+
+def _statistics(stderr: str) -> Tuple[Dict[str, Tuple[int, int]], str]:
+    """The jails' failures and bans from failscan's `--stats` lines, and the rest of
+    standard error (its warnings)."""
+    jails = {}
+    rest = []
+    for line in stderr.splitlines(keepends=True):
+        match = _JAIL_LINE.match(line)
+        if match:
+            jails[match.group(1)] = (int(match.group(2)), int(match.group(3)))
+        elif not (_RUN_LINE.match(line) or _YEAR_LINE.match(line)):
+            rest.append(line)
+    return jails, "".join(rest)
 
 
 def pack(shards: Sequence[Shard], tasks: int) -> List[Shard]:
@@ -270,8 +343,10 @@ def pack(shards: Sequence[Shard], tasks: int) -> List[Shard]:
     the same size): a map process costs a start-up (compiling the filters), so fewer,
     larger maps cost less. Files stay whole and in one shard; hosts' multi-line ids carry
     their host names, so packing changes nothing in the output."""
+    whole = [s for s in shards if s.root is not None or s.on_host]  # a map of its own each
+    shards = [s for s in shards if s.root is None and not s.on_host]
     if tasks >= len(shards):
-        return list(shards)
+        return whole + list(shards)
 
     def size(shard):
         total = 0
@@ -294,7 +369,7 @@ def pack(shards: Sequence[Shard], tasks: int) -> List[Shard]:
             group.sort(key=lambda s: s.name)
             name = group[0].name if len(group) == 1 else "%s+%d" % (group[0].name, len(group) - 1)
             packed.append(Shard(name, tuple(f for s in group for f in s.files)))
-    return packed
+    return whole + packed
 
 
 def run(client, shards: Sequence[Shard], config: str, partitions: int, output_format: str,
@@ -322,11 +397,24 @@ def run_detailed(client, shards: Sequence[Shard], config: str, partitions: int, 
         raise ValueError("--format %s: not a failscan output format (%s)" % (output_format, ", ".join(FORMATS)))
     for shard in shards:
         check_shard_name(shard.name)
+    hosts = [s.name for s in shards if s.on_host]
+    if hosts:
+        # A host's map waits for its worker: one that no worker offers would wait forever.
+        offered = set()
+        for worker in client.scheduler_info(n_workers=-1)["workers"].values():
+            offered.update(name for name, amount in (worker.get("resources") or {}).items() if amount >= 1)
+        missing = [name for name in hosts if host_resource(name) not in offered]
+        if missing:
+            raise DriverError("no worker offers host %s: start each host's worker with `dask worker SCHEDULER --resources "
+                              "%s=1` (or `--ssh` with the host in its list)"
+                              % (", ".join(missing), host_resource(missing[0])))
     if tasks is None:
         tasks = 2 * max(1, sum(client.nthreads().values()))
     run_id = uuid.uuid4().hex[:8]
     maps = [client.submit(map_shard, shard, config, partitions, failscan, s3, tuple(map_options), stream,
-                          key="failscan-map-%s-%s" % (shard.name, run_id), pure=False) for shard in pack(shards, tasks)]
+                          key="failscan-map-%s-%s" % (shard.name, run_id), pure=False,
+                          resources={host_resource(shard.name): 1} if shard.on_host else None)
+            for shard in pack(shards, tasks)]
     # Each map's outcome checked here (a failed map stops the run before the reduce); the
     # ledgers stay on the workers, handed to the reduce as futures.
     for future in maps:
@@ -336,6 +424,34 @@ def run_detailed(client, shards: Sequence[Shard], config: str, partitions: int, 
     result = reduced.result()
     result.check()
     return result
+
+
+def ssh_spec(hosts: Sequence[str], connect_options: Optional[dict] = None, worker_options: Optional[dict] = None):
+    """The scheduler and worker specifications of ``ssh_cluster``: `SSHCluster`'s, each
+    worker given the resource of its host (``host_resource``), so that a shard
+    ``on_host`` named as the host is mapped there."""
+    from distributed.deploy.ssh import Scheduler, Worker
+
+    connect = connect_options or {}
+    scheduler = {"cls": Scheduler, "options": {"address": hosts[0], "connect_options": connect,
+                                               "kwargs": {"dashboard_address": None}}}
+    workers = {}
+    for index, host in enumerate(hosts[1:]):
+        options = dict(worker_options or {})
+        options["resources"] = dict(options.get("resources") or {}, **{host_resource(host): 1})
+        workers[index] = {"cls": Worker, "options": {"address": host, "connect_options": connect, "kwargs": options,
+                                                     "worker_class": "distributed.Nanny"}}
+    return scheduler, workers
+
+
+def ssh_cluster(hosts: Sequence[str], connect_options: Optional[dict] = None, worker_options: Optional[dict] = None):
+    """`dask.distributed.SSHCluster` over `hosts` (the scheduler's first), whose worker on
+    each host offers that host's resource: `Shard(host, on_host=True)` maps a host's own
+    logs on that host."""
+    from distributed import SpecCluster
+
+    scheduler, workers = ssh_spec(hosts, connect_options, worker_options)
+    return SpecCluster(workers, scheduler, name="SSHCluster")
 
 
 def write_output(path: str, data: bytes) -> None:

@@ -76,31 +76,63 @@ package struct JailReplay: Sendable {
         /// `streams`, a reduce's streams by the names the map gave them (in name order:
         /// the bans do not depend on the order of streams, each address's failures being
         /// decided in time order).
-        /// - Parameter pathOf: the path a name stands for (a reduce names a path several
-        ///   shards read `SHARD:PATH`; the logpath matches the path).
+        /// - Parameters:
+        ///   - pathOf: the path a name stands for (a reduce names a path several shards read
+        ///     `SHARD:PATH`; the logpath matches the path).
+        ///   - byName: names of `paths` that no jail's logpath names by their path: the jail
+        ///     takes those whose file name its logpath carries (``LogAssignment``), as
+        ///     `failscan jails FILE...` gives them (`/logs/web1/auth.log.2.gz` to the jails
+        ///     reading `/var/log/auth.log`).
         /// - Throws: `FilterError` naming the jail's filter file or its backend options.
         package init(
             config: JailConfig, options: FilterOptions, among paths: [String], streams: Bool = false,
-            pathOf: (String) -> String = { $0 }
+            pathOf: (String) -> String = { $0 }, byName: Set<String> = []
         ) throws(FilterError) {
             let (filter, backend, matches) = try Self.prepare(config, options)
+            let named = paths.filter { byName.contains($0) && LogAssignment.reads(config, pathOf($0)) }
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             guard let backend else {
-                self.init(config: config, filter: filter, files: RotatedSet.order(paths, patterns: config.logPatterns, pathOf: pathOf))
+                let found = RotatedSet.order(paths, patterns: config.logPatterns, pathOf: pathOf)
+                self.init(config: config, filter: filter, files: named.isEmpty ? found : RotatedSet.timeOrder(found + named))
                 return
             }
             let inputs: [LogInput]
             if streams {
-                inputs = paths.filter { name in pathOf(name).split(separator: " ").allSatisfy { backend.claims(String($0)) } }.sorted().map
-                {
-                    name in
+                inputs = paths.filter { name in
+                    named.contains(name) || pathOf(name).split(separator: " ").allSatisfy { backend.claims(String($0)) }
+                }.sorted().map { name in
                     let files = pathOf(name).split(separator: " ").map(String.init)
                     return .journal(JournalSelection(files: files, matches: matches, names: [name]))
                 }
             } else {
-                inputs = JournalFiles.streams(paths.filter(backend.claims), matches: matches).map(LogInput.journal)
+                inputs = JournalFiles.streams(paths.filter { backend.claims($0) || named.contains($0) }, matches: matches).map(
+                    LogInput.journal)
             }
             self.init(config: config, filter: filter, inputs: inputs)
             journalSource = backend.description
+        }
+
+        /// Each jail of `configs` over those of `paths` it reads: the files its logpath
+        /// names by their path, and the files no logpath names so to the jails whose logpath
+        /// carries their file name (``init(config:options:among:streams:pathOf:byName:)``).
+        /// A map and its reduce find the same jails' files this way, from the names alone.
+        /// - Throws: `FilterError` naming a jail's filter file or its backend options.
+        package static func among(
+            _ paths: [String], configs: [JailConfig], options: FilterOptions, streams: Bool = false,
+            pathOf: (String) -> String = { $0 }
+        ) throws(FilterError) -> [Jail] {
+            var jails: [Jail] = []
+            for config in configs {
+                jails.append(try Jail(config: config, options: options, among: paths, streams: streams, pathOf: pathOf))
+            }
+            let read = Set(jails.flatMap(\.readPaths))
+            let unnamed = Set(paths.filter { !read.contains($0) })
+            guard !unnamed.isEmpty else { return jails }
+            jails = []
+            for config in configs {
+                jails.append(try Jail(config: config, options: options, among: paths, streams: streams, pathOf: pathOf, byName: unnamed))
+            }
+            return jails
         }
 
         /// The jail's filter compiled for its backend, the backend's journal options (nil:

@@ -30,7 +30,7 @@ package struct LogAssignment: Sendable {
     }
 
     /// Whether `jail` reads `path` by its name.
-    static func reads(_ jail: JailConfig, _ path: String) -> Bool {
+    package static func reads(_ jail: JailConfig, _ path: String) -> Bool {
         let name = path.fileName
         if jail.backend.lowercased().hasPrefix("systemd") { return JournalFiles.isJournal(name) }
         let base = RotatedSet.rotation(of: name).base.fileName
