@@ -3,6 +3,7 @@ import ArgumentParser
 import Fail2banConfig
 import Foundation
 import Ledger
+import LogSource
 
 /// `failscan map`: one shard's failures, as ledgers for `failscan reduce`.
 struct MapCommand: ParsableCommand {
@@ -29,7 +30,7 @@ struct MapCommand: ParsableCommand {
             system. The ledgers name the files by that system's paths (/var/log/auth.log), \
             so hosts whose logs share paths reduce together (the reduce names such a file \
             SHARD:PATH); give each host its --shard name.
-              failscan map --root /srv/restore/web1 --shard web1 --partitions 4 --out ledgers
+              failscan map --root /srv/web1 --shard web1 --partitions 4 --out ledgers
             """
     )
 

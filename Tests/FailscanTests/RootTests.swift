@@ -130,6 +130,28 @@ import Testing
         #expect(map.status == 64 && map.stderr.contains("--root /nonexistent-root: not a directory"), "\(map.stderr)")
     }
 
+    /// A read-only mount (a disk image mounted `ro`): jails and map read it as they read a
+    /// writable tree, and write nothing there (a bind mount remounted read-only in a user
+    /// and mount namespace).
+    @Test func aReadOnlyRoot() throws {
+        let root = try Self.restoredTree()
+        let out = try TestSupport.temporaryDirectory().path
+        let writable = try TestSupport.failscan(["jails", "--root", root.path, "--format", "json"])
+        #expect(writable.status == 0 && writable.stdout.split(separator: "\n").count > 5, "\(writable.stderr)")
+        let script = """
+            set -e
+            mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"
+            if touch "$1/probe" 2>/dev/null; then echo "the mount is writable" >&2; exit 9; fi
+            "$2" jails --root "$1" --format json > "$3/ro.json"
+            "$2" map --root "$1" --shard ro --out "$3/ledgers" > /dev/null
+            """
+        let run = try TestSupport.run(
+            "/usr/bin/unshare", ["-rm", "/bin/sh", "-c", script, "sh", root.path, TestSupport.failscanBinary, out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try String(contentsOfFile: out + "/ro.json", encoding: .utf8) == writable.stdout)
+        #expect(FileManager.default.fileExists(atPath: out + "/ledgers/ro.p0-of-1.ledger.zst"))
+    }
+
     /// A jail of the systemd backend under `--root` reads the root's /var/log/journal.
     @Test func theRootsJournal() throws {
         let root = try Self.restoredTree()
