@@ -5,8 +5,9 @@ import Foundation
 /// the shapes its writer declares (``FirewallFile/shapes``), names from the safe alphabet,
 /// addresses canonical and bannable. A line that does not is a bug, and the file is refused.
 enum FirewallFileCheck {
-    /// A chain or set name's token, and nft's.
-    static let name = "[A-Za-z0-9_-]{1,24}"
+    /// A jail's chain or set name (`PREFIX-<token>`; the prefix is letters, digits and `_`).
+    static func name(_ prefix: String) -> String { "\(prefix)-[A-Za-z0-9_-]{1,\(25 - prefix.utf8.count)}" }
+    /// A jail's nft set token.
     static let nftName = "[A-Za-z0-9_]{1,48}"
     /// failscan's comment lines.
     static let comment = #"# failscan: [ -~]*"#

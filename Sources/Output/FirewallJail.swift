@@ -18,8 +18,10 @@ package struct FirewallError: Error, Sendable, CustomStringConvertible {
 /// banned.
 package struct FirewallJail: Sendable {
     package let result: JailResult
-    /// A name of `[A-Za-z0-9_-]`, at most 24 bytes: `f2b-<token>` is an iptables chain
-    /// (28 bytes at most) and `f2b-<token>-v6` an ipset set (31).
+    /// The names' prefix (`failscan`; `--name-prefix`): never fail2ban's `f2b`.
+    package let prefix: String
+    /// A name of `[A-Za-z0-9_-]`, at most 25 bytes less the prefix's: `PREFIX-<token>` is
+    /// an iptables chain (28 bytes at most), `PREFIX-<token>-v6-n` an ipset set (31).
     package let token: String
     /// The same for nft identifiers (`[A-Za-z0-9_]`).
     package let nftToken: String
@@ -30,10 +32,12 @@ package struct FirewallJail: Sendable {
 
     /// The jail's values checked against the targets' grammars.
     /// - Throws: `FirewallError` naming the jail and the value.
-    init(_ result: JailResult) throws(FirewallError) {
+    init(_ result: JailResult, prefix: String = FirewallJail.defaultPrefix) throws(FirewallError) {
         self.result = result
+        self.prefix = prefix
         let jail = result.jail
-        token = Self.token(jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }, maxLength: 24)
+        token = Self.token(
+            jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }, maxLength: 25 - prefix.utf8.count)
         nftToken = Self.token(jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }, maxLength: 48)
         let proto = jail.protocol.trimmingCharacters(in: .whitespaces).lowercased()
         let portText = jail.port.trimmingCharacters(in: .whitespaces)
@@ -75,6 +79,25 @@ package struct FirewallJail: Sendable {
         }
         ports = list
     }
+
+    /// The prefix of failscan's firewall names when none is given.
+    package static let defaultPrefix = "failscan"
+
+    /// Why `prefix` cannot prefix firewall names, or nil: letters, digits and `_`, a letter
+    /// first, at most 12 bytes (a jail keeps 13 for its own), never fail2ban's `f2b`.
+    package static func prefixProblem(_ prefix: String) -> String? {
+        guard let first = prefix.first, first.isASCII, first.isLetter, prefix.utf8.count <= 12,
+            prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        else { return "a name prefix is 1 to 12 letters, digits or _, a letter first" }
+        if prefix.lowercased().hasPrefix("f2b") { return "names starting with f2b are fail2ban's own: a preload must not touch them" }
+        return nil
+    }
+
+    /// The jail's iptables chain (`PREFIX-<token>`).
+    package var chain: String { prefix + "-" + token }
+
+    /// The jail's ipset (or firewalld ipset) of one family: `PREFIX-<token>`, `-v6` for IPv6.
+    package func set(ipv6: Bool) -> String { chain + (ipv6 ? "-v6" : "") }
 
     /// One port, range or service name as iptables reads it, or nil.
     static func port(_ text: String, proto: String) -> String? {
@@ -118,15 +141,35 @@ package struct FirewallJail: Sendable {
         return out
     }
 
-    /// The jail's banned addresses of one family that a firewall may hold.
-    package func addresses(ipv6: Bool, activeAt: Int?) -> [IPAddress] {
-        result.banned(ipv6: ipv6, activeAt: activeAt).filter(\.isBannable)
+    /// The jail's banned addresses of one family that a firewall may hold (those `time`
+    /// keeps).
+    package func addresses(ipv6: Bool, time: FirewallTime) -> [IPAddress] {
+        result.banned(ipv6: ipv6, activeAt: time.activeAt).filter(\.isBannable)
     }
 
-    /// Checks `jails` for names two of them would share.
+    /// The same, each with the seconds its ban has left at `time` (nil: permanent).
+    package func bans(ipv6: Bool, time: FirewallTime) -> [(address: IPAddress, remaining: Int?)] {
+        var ends: [IPAddress: Int] = [:]
+        for record in result.records where record.banned {
+            guard let address = record.id.address else { continue }
+            let running = time.activeAt.flatMap { at in Array(zip(record.bans, record.banEnds)).last { $0.0 <= at && at <= $0.1 }?.1 }
+            ends[address] = running ?? record.banEnds.last ?? Int.max
+        }
+        return addresses(ipv6: ipv6, time: time).map { ($0, time.remaining(end: ends[$0] ?? Int.max)) }
+    }
+
+    /// The chain an ipset file's rules hang from (`PREFIX-ipset`): no jail's token may be `ipset`.
+    static let reservedToken = "ipset"
+
+    /// Checks `jails` for names two of them would share, or a jail's with failscan's own.
     static func checkDistinct(_ jails: [FirewallJail]) throws(FirewallError) {
         var seen: [String: String] = [:]
         for jail in jails {
+            if jail.token == reservedToken {
+                throw FirewallError(
+                    jail: jail.result.jail.name,
+                    reason: "maps to \(jail.prefix)-\(reservedToken), the chain of an ipset file's rules; rename the jail")
+            }
             for key in ["t:" + jail.token, "n:" + jail.nftToken] {
                 if let other = seen[key], other != jail.result.jail.name {
                     throw FirewallError(

@@ -11,8 +11,10 @@ package protocol FirewallFile: Sendable {
     /// The shapes every line of the file has (checked by ``FirewallFileCheck`` before the
     /// file is written: a line of another shape is a bug, and the file is refused).
     var shapes: [NSRegularExpression] { get }
-    /// The file for `jails`, keeping only bans still running at `activeAt` when given.
-    func render(_ jails: [FirewallJail], activeAt: Int?) -> String
+    /// The prefix of its names (chains, sets, table): `failscan` unless `--name-prefix`.
+    var prefix: String { get }
+    /// The file for `jails`: the bans `time` keeps, each expiring as `time` says.
+    func render(_ jails: [FirewallJail], time: FirewallTime) -> String
 }
 
 /// The writer of every ``FirewallFile``: the jails checked, the file rendered and checked
@@ -22,12 +24,12 @@ package struct FirewallWriter<File: FirewallFile>: JailRendering {
 
     package init(_ file: File) { self.file = file }
 
-    package func render(_ results: [JailResult], activeAt: Int?) throws(OutputError) -> String {
+    package func render(_ results: [JailResult], settings: OutputSettings) throws(OutputError) -> String {
         do {
             var jails: [FirewallJail] = []
-            for result in results { jails.append(try FirewallJail(result)) }
+            for result in results { jails.append(try FirewallJail(result, prefix: file.prefix)) }
             try FirewallJail.checkDistinct(jails)
-            let text = file.render(jails, activeAt: activeAt)
+            let text = file.render(jails, time: FirewallTime.chosen(settings, results))
             try FirewallFileCheck.verify(text, format: file.format, shapes: file.shapes)
             return text
         } catch {

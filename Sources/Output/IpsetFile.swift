@@ -2,33 +2,110 @@ import Analyzer
 import Fail2banConfig
 import Foundation
 
-/// `ipset restore` input: hash:ip sets per jail and family, timeouts from bantime (0,
-/// ipset's "forever", for a permanent ban).
+/// `ipset restore` input: per jail and family a hash:ip set `PREFIX-<jail>` (`-v6`) with
+/// timeouts, filled in a new set swapped in whole (a second load, or a newer file over an
+/// older one, leaves what the newer alone leaves; the set a rule uses never empties), sized
+/// for its addresses (`maxelem`); and, in lines ipset skips as comments, the iptables and
+/// ip6tables rules that block the sets' addresses for each jail's protocol and ports, hung
+/// from a chain `PREFIX-ipset` that INPUT jumps to once: the load command restores both.
 package struct IpsetFile: FirewallFile {
-    package init() {}
+    package let prefix: String
+
+    package init(prefix: String = FirewallJail.defaultPrefix) { self.prefix = prefix }
 
     package var format: OutputFormat { .ipset }
 
-    /// Every line of the file has one of these shapes.
-    package var shapes: [NSRegularExpression] { Self.shapes }
-    static let shapes = FirewallFileCheck.compile([
-        FirewallFileCheck.comment, "create f2b-\(FirewallFileCheck.name)(-v6)? hash:ip family inet6? timeout [0-9]+ -exist",
-        "add f2b-\(FirewallFileCheck.name)(-v6)? (?<address>[0-9a-f:.]+) timeout [0-9]+ -exist",
-    ])
+    /// The chain the sets' rules hang from.
+    var chain: String { prefix + "-" + FirewallJail.reservedToken }
 
-    package func render(_ jails: [FirewallJail], activeAt: Int?) -> String {
-        var out = "# failscan: load: ipset restore < this file; undo: ipset destroy f2b-<jail> and f2b-<jail>-v6 for each jail below\n"
-        out += FirewallJail.mapping(jails) { "sets f2b-\($0.token) and f2b-\($0.token)-v6" }
+    /// Every line of the file has one of these shapes.
+    package var shapes: [NSRegularExpression] {
+        let name = FirewallFileCheck.name(prefix)
+        let set = "\(name)(-v6)?(-n)?"
+        let family = "(?<family>#ip6?tables )"
+        return FirewallFileCheck.compile([
+            FirewallFileCheck.comment,
+            "create \(set) hash:ip family inet6? hashsize [0-9]{1,10} maxelem [0-9]{1,10} timeout 0 -exist",
+            "flush \(set)", "add \(set) (?<address>[0-9a-f:.]+) timeout [0-9]+ -exist", "swap \(set) \(set)", "destroy \(set)",
+            "\(family)\\*filter", "\(family):\(chain) - \\[0:0\\]",
+            "\(family)-A \(chain)( -p (tcp|udp|udplite|sctp|dccp)( -m multiport --dports [A-Za-z0-9_+.:,-]{1,400})?)? -m set --match-set \(set) src -j REJECT --reject-with icmp6?-port-unreachable",
+            "\(family)COMMIT",
+        ])
+    }
+
+    /// The smallest `maxelem` that holds `count` addresses: ipset's default, 65,536, or the
+    /// next power of two. The same size gives the same set on every load (`create -exist`
+    /// refuses a set of another size: a set that grew past a size is destroyed first, as
+    /// the header says).
+    static func maxElements(_ count: Int) -> Int {
+        var size = 65_536
+        while size < count { size *= 2 }
+        return size
+    }
+
+    /// The shell command that loads the file at FILE: the sets, then the rules, then INPUT's
+    /// jumps once.
+    var load: String {
+        var command = "ipset restore < FILE"
+        for tool in ["iptables", "ip6tables"] {
+            command += " && sed -n 's/^#\(tool) //p' FILE | \(tool)-restore --noflush"
+        }
+        for tool in ["iptables", "ip6tables"] {
+            command += " && { \(tool) -C INPUT -j \(chain) 2>/dev/null || \(tool) -I INPUT -j \(chain); }"
+        }
+        return command
+    }
+
+    /// The shell command that takes everything the file loaded out again.
+    func undo(_ jails: [FirewallJail]) -> String {
+        var commands: [String] = []
+        for tool in ["iptables", "ip6tables"] {
+            commands += ["\(tool) -D INPUT -j \(chain)", "\(tool) -F \(chain)", "\(tool) -X \(chain)"]
+        }
+        for jail in jails { commands += ["ipset destroy \(jail.set(ipv6: false))", "ipset destroy \(jail.set(ipv6: true))"] }
+        return commands.joined(separator: "; ")
+    }
+
+    package func render(_ jails: [FirewallJail], time: FirewallTime) -> String {
+        var out = FirewallJail.mapping(jails) { "sets \($0.set(ipv6: false)) and \($0.set(ipv6: true))" }
+        out += "# failscan: load (FILE: this file; again to replace it): \(load)\n"
+        out += "# failscan: undo: \(undo(jails))\n"
+        out += time.header(expiry: "each address's timeout is what its ban has left, counted from the load (0: permanent)")
+        out +=
+            "# failscan: a set's maxelem is 65536 or the next power of two above its addresses; to load a file whose set is larger than the loaded one's, run the undo first\n"
+        var rules: [Bool: [String]] = [false: [], true: []]
         for jail in jails {
-            let banTime = jail.result.jail.banTime
-            let timeout = banTime < 0 ? 0 : min(banTime, 2_147_483)
             for ipv6 in [false, true] {
-                let set = "f2b-" + jail.token + (ipv6 ? "-v6" : "")
-                out += "create \(set) hash:ip family \(ipv6 ? "inet6" : "inet") timeout \(timeout) -exist\n"
-                for address in jail.addresses(ipv6: ipv6, activeAt: activeAt) {
-                    out += "add \(set) \(address) timeout \(timeout) -exist\n"
+                let set = jail.set(ipv6: ipv6), fresh = set + "-n"
+                let addresses = jail.bans(ipv6: ipv6, time: time)
+                let family = ipv6 ? "inet6" : "inet"
+                let size = Self.maxElements(addresses.count)
+                // hashsize only starts the table (it grows); maxelem must match on -exist.
+                let hash = min(1 << 20, max(1024, size / 4))
+                out += "create \(set) hash:ip family \(family) hashsize 1024 maxelem \(size) timeout 0 -exist\n"
+                out += "create \(fresh) hash:ip family \(family) hashsize \(hash) maxelem \(size) timeout 0 -exist\n"
+                out += "flush \(fresh)\n"
+                // ipset's largest timeout is 2,147,483 seconds (24 days): a longer ban is
+                // kept that long, as fail2ban's ipset actions do.
+                for (address, remaining) in addresses {
+                    out += "add \(fresh) \(address) timeout \(remaining.map { min($0, 2_147_483) } ?? 0) -exist\n"
                 }
+                out += "swap \(fresh) \(set)\ndestroy \(fresh)\n"
+                var match = ""
+                switch (jail.proto, jail.ports) {
+                case (let proto?, let ports?): match = " -p \(proto) -m multiport --dports \(ports.joined(separator: ","))"
+                case (let proto?, nil): match = " -p \(proto)"
+                case (nil, _): break
+                }
+                rules[ipv6]!.append(
+                    "-A \(chain)\(match) -m set --match-set \(set) src -j REJECT --reject-with \(ipv6 ? "icmp6" : "icmp")-port-unreachable")
             }
+        }
+        for ipv6 in [false, true] {
+            let tag = ipv6 ? "#ip6tables " : "#iptables "
+            out += tag + "*filter\n" + tag + ":\(chain) - [0:0]\n"
+            for rule in rules[ipv6]! { out += tag + rule + "\n" }
+            out += tag + "COMMIT\n"
         }
         return out
     }

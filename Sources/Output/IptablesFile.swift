@@ -1,53 +1,76 @@
 import Foundation
 
-/// `iptables-restore` / `ip6tables-restore` input shaped like fail2ban's
-/// iptables-multiport action (`action.d/iptables*.conf`): per jail a chain `f2b-<jail>`, a
-/// jump from INPUT for the jail's protocol and ports, one REJECT rule per address, a final
-/// RETURN.
+/// `iptables-restore --noflush` / `ip6tables-restore --noflush` input shaped like fail2ban's
+/// iptables-multiport action (`action.d/iptables*.conf`) under failscan's own names: per
+/// jail a chain `PREFIX-<jail>` with one REJECT rule per address and a final RETURN, and a
+/// chain `PREFIX` that sends the jail's protocol and ports there. Loading declares (and so
+/// flushes) every chain of the file: a second load, or a newer file over an older one,
+/// leaves what the newer alone leaves. The one jump from INPUT to `PREFIX` is the load
+/// command's, added when missing (iptables-restore cannot test for a rule); fail2ban's own
+/// `f2b-*` chains are never named.
 package struct IptablesFile: FirewallFile {
     /// ip6tables (IPv6 addresses) rather than iptables (IPv4).
     let ipv6: Bool
+    package let prefix: String
 
-    package init(ipv6: Bool) { self.ipv6 = ipv6 }
+    package init(ipv6: Bool, prefix: String = FirewallJail.defaultPrefix) {
+        self.ipv6 = ipv6
+        self.prefix = prefix
+    }
 
     package var format: OutputFormat { ipv6 ? .ip6tables : .iptables }
 
-    /// Every line of the file has one of these shapes.
-    package var shapes: [NSRegularExpression] { ipv6 ? Self.shapes6 : Self.shapes4 }
-    static let shapes4 = lines(ipv6: false)
-    static let shapes6 = lines(ipv6: true)
+    /// The command (`iptables`, `ip6tables`).
+    var tool: String { ipv6 ? "ip6tables" : "iptables" }
 
-    static func lines(ipv6: Bool) -> [NSRegularExpression] {
-        let name = FirewallFileCheck.name
+    /// Every line of the file has one of these shapes.
+    package var shapes: [NSRegularExpression] {
+        let name = FirewallFileCheck.name(prefix)
         let reject = ipv6 ? "icmp6-port-unreachable" : "icmp-port-unreachable"
         return FirewallFileCheck.compile([
-            FirewallFileCheck.comment, "\\*filter", ":f2b-\(name) - \\[0:0\\]",
-            "-I INPUT( -p (tcp|udp|udplite|sctp|dccp)( -m multiport --dports [A-Za-z0-9_+.:,-]{1,400})?)? -j f2b-\(name)",
-            "-A f2b-\(name) -s (?<address>[0-9a-f:.]+) -j REJECT --reject-with \(reject)", "-A f2b-\(name) -j RETURN", "COMMIT",
+            FirewallFileCheck.comment, "\\*filter", ":\(prefix) - \\[0:0\\]", ":\(name) - \\[0:0\\]",
+            "-A \(prefix)( -p (tcp|udp|udplite|sctp|dccp)( -m multiport --dports [A-Za-z0-9_+.:,-]{1,400})?)? -j \(name)",
+            "-A \(name) -s (?<address>[0-9a-f:.]+) -j REJECT --reject-with \(reject)", "-A \(name) -j RETURN", "COMMIT",
         ])
     }
 
-    package func render(_ jails: [FirewallJail], activeAt: Int?) -> String {
-        let chains = jails.map { jail in (name: "f2b-" + jail.token, jail: jail, addresses: jail.addresses(ipv6: ipv6, activeAt: activeAt))
-        }
+    /// The shell command that loads the file at FILE: the chains, then INPUT's jump once.
+    var load: String {
+        "\(tool)-restore --noflush < FILE && { \(tool) -C INPUT -j \(prefix) 2>/dev/null || \(tool) -I INPUT -j \(prefix); }"
+    }
+
+    /// The shell command that takes everything the file loaded out again.
+    func undo(_ jails: [FirewallJail]) -> String {
+        var commands = ["\(tool) -D INPUT -j \(prefix)", "\(tool) -F \(prefix)", "\(tool) -X \(prefix)"]
+        for jail in jails { commands += ["\(tool) -F \(jail.chain)", "\(tool) -X \(jail.chain)"] }
+        return commands.joined(separator: "; ")
+    }
+
+    package func render(_ jails: [FirewallJail], time: FirewallTime) -> String {
+        let chains = jails.map { jail in (jail: jail, addresses: jail.addresses(ipv6: ipv6, time: time)) }
         let reject = ipv6 ? "icmp6-port-unreachable" : "icmp-port-unreachable"
         let count = chains.reduce(0) { $0 + $1.addresses.count }
-        var out = FirewallJail.mapping(jails) { "chain f2b-\($0.token)" }
+        var out = FirewallJail.mapping(jails) { "chain \($0.chain)" }
         out +=
-            "# failscan: \(count) banned \(ipv6 ? "IPv6" : "IPv4") address(es); load: \(ipv6 ? "ip6tables" : "iptables")-restore --noflush < this file\n"
-            + "# failscan: undo, per chain f2b-<jail> below: \(ipv6 ? "ip6tables" : "iptables") -D INPUT with the same -p, --dports and -j, then -F f2b-<jail> and -X f2b-<jail>\n*filter\n"
-        for chain in chains { out += ":\(chain.name) - [0:0]\n" }
+            time.header(expiry: "\(tool) rules have no timeouts: they stay until the undo or a newer file")
+            + "# failscan: \(count) banned \(ipv6 ? "IPv6" : "IPv4") address(es)\n"
+            + "# failscan: load (FILE: this file; again to replace it): \(load)\n" + "# failscan: undo: \(undo(jails))\n*filter\n"
+        out += ":\(prefix) - [0:0]\n"
+        for chain in chains { out += ":\(chain.jail.chain) - [0:0]\n" }
         for chain in chains {
+            let target = chain.jail.chain
             switch (chain.jail.proto, chain.jail.ports) {
             case (let proto?, let ports?):
-                out += "-I INPUT -p \(proto) -m multiport --dports \(ports.joined(separator: ",")) -j \(chain.name)\n"
-            case (let proto?, nil): out += "-I INPUT -p \(proto) -j \(chain.name)\n"
-            case (nil, _): out += "-I INPUT -j \(chain.name)\n"
+                out += "-A \(prefix) -p \(proto) -m multiport --dports \(ports.joined(separator: ",")) -j \(target)\n"
+            case (let proto?, nil): out += "-A \(prefix) -p \(proto) -j \(target)\n"
+            case (nil, _): out += "-A \(prefix) -j \(target)\n"
             }
+        }
+        for chain in chains {
             for address in chain.addresses {
-                out += "-A \(chain.name) -s \(address) -j REJECT --reject-with \(reject)\n"
+                out += "-A \(chain.jail.chain) -s \(address) -j REJECT --reject-with \(reject)\n"
             }
-            out += "-A \(chain.name) -j RETURN\n"
+            out += "-A \(chain.jail.chain) -j RETURN\n"
         }
         return out + "COMMIT\n"
     }

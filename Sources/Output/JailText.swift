@@ -18,7 +18,8 @@ package struct JailText: JailRendering {
 
     package init(_ style: Style) { self.style = style }
 
-    package func render(_ results: [JailResult], activeAt: Int?) -> String {
+    package func render(_ results: [JailResult], settings: OutputSettings) -> String {
+        let activeAt = settings.activeAt
         switch style {
         case .list:
             var seen = Set<IPAddress>()

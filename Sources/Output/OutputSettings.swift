@@ -9,6 +9,11 @@ package struct OutputSettings: Sendable {
     package var path: String?
     /// Keep only bans whose bantime has not run out at this time.
     package var activeAt: Int?
+    /// Firewall formats: every ban the logs gave, permanent, rather than those running at
+    /// ``activeAt`` (`--all-bans`).
+    package var allBans = false
+    /// The prefix of a firewall file's names (chains, sets, table; `--name-prefix`).
+    package var namePrefix = FirewallJail.defaultPrefix
     /// How an existing database is treated.
     package var database = Fail2banDatabaseWriter.DatabaseOptions()
     /// When the bans of a fail2ban database start when ``activeAt`` is nil (now, so that

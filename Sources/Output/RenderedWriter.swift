@@ -3,8 +3,8 @@ import Analyzer
 /// An output that is text made from the jails' results alone: the records (``JailText``)
 /// and the firewall files (``FirewallFile``).
 package protocol JailRendering: Sendable {
-    /// The output for `results`, keeping only bans still running at `activeAt` when given.
-    func render(_ results: [JailResult], activeAt: Int?) throws(OutputError) -> String
+    /// The output for `results` under `settings` (which bans: `activeAt`, `allBans`).
+    func render(_ results: [JailResult], settings: OutputSettings) throws(OutputError) -> String
 }
 
 /// The writer of a ``JailRendering``: renders the outcome's results once, then delivers the
@@ -19,6 +19,6 @@ package final class RenderedWriter: OutputWriter {
     }
 
     package func finish(_ outcome: JailReplay.Outcome) throws(OutputError) {
-        try settings.deliver(rendering.render(outcome.results, activeAt: settings.activeAt))
+        try settings.deliver(rendering.render(outcome.results, settings: settings))
     }
 }

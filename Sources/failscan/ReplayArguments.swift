@@ -14,8 +14,15 @@ struct ReplayArguments: ParsableArguments {
 
     @Option(
         name: .customLong("active-at"),
-        help: ArgumentHelp("Keep only bans whose bantime has not run out at this time (firewall formats and list).", valueName: "time"))
+        help: ArgumentHelp(
+            "Keep only bans whose bantime has not run out at this time (Unix seconds, YYYY-MM-DD[THH:MM[:SS]] local, or now); firewall formats give each what it has left as its timeout. Default for the firewall formats: the last failure in the logs; for list: every ban.",
+            valueName: "time"))
     var activeAt: String?
+
+    @Flag(
+        name: .customLong("all-bans"),
+        help: "Firewall formats: every ban the logs gave, permanent (a blocklist), rather than the bans running at --active-at.")
+    var allBans = false
 
     @Option(
         name: .long,
@@ -46,12 +53,24 @@ struct ReplayArguments: ParsableArguments {
     @Flag(name: .long, help: "Print statistics on standard error.")
     var stats = false
 
+    @Option(
+        name: .customLong("name-prefix"),
+        help: ArgumentHelp(
+            "Firewall formats: the prefix of every name the file creates (iptables chains PREFIX and PREFIX-<jail>, ipsets PREFIX-<jail>, nft table inet PREFIX, firewalld ipsets, crowdsec reasons); never fail2ban's f2b.",
+            valueName: "prefix"))
+    var namePrefix: String = FirewallJail.defaultPrefix
+
     /// How existing databases are treated.
     var database: Fail2banDatabaseWriter.DatabaseOptions { .init(lockTimeout: lockTimeout, replace: replace) }
 
     func validate() throws {
-        if let activeAt, CivilTime.parse(activeAt) == nil {
-            throw ValidationError("--active-at \(activeAt): not a time (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
+        if let problem = FirewallJail.prefixProblem(namePrefix) { throw ValidationError("--name-prefix \(namePrefix): \(problem)") }
+        if allBans, activeAt != nil { throw ValidationError("--all-bans keeps every ban: give it or --active-at, not both") }
+        if allBans, !format.isFirewall {
+            throw ValidationError("--all-bans is for the firewall formats (\(format.rawValue) keeps every ban unless --active-at)")
+        }
+        if let activeAt, activeAt != "now", CivilTime.parse(activeAt) == nil {
+            throw ValidationError("--active-at \(activeAt): not a time (Unix seconds, YYYY-MM-DD[THH:MM[:SS]] or now)")
         }
         if format.isDatabase, output == nil {
             throw ValidationError("--format \(format.rawValue) writes a database: name it with --output")
@@ -88,7 +107,9 @@ struct ReplayArguments: ParsableArguments {
     ) throws {
         for note in notes { Diagnostics.note(note) }
         var settings = StandardOutput.settings(output)
-        settings.activeAt = activeAt.flatMap(CivilTime.parse)
+        settings.activeAt = activeAt == "now" ? settings.now : activeAt.flatMap(CivilTime.parse)
+        settings.allBans = allBans
+        settings.namePrefix = namePrefix
         settings.database = database
         settings.root = filterArguments.fileRoot
         let writer = format.writer(settings)
@@ -100,6 +121,15 @@ struct ReplayArguments: ParsableArguments {
         guard summary.filesRead > 0 else { throw ExitStatus.NoInput() }
         Diagnostics.report(outcome.findings(addressesOnly: format.holdsAddressesOnly))
         try writer.finish(outcome)
+        if format.isFirewall {
+            let time = FirewallTime.chosen(settings, outcome.results)
+            let left = time.leftOut(outcome.results)
+            if left > 0, let at = time.activeAt {
+                Diagnostics.note(
+                    "\(left) ban\(left == 1 ? "" : "s") had ended by \(FirewallTime.iso(at)) (\(time.origin == "--active-at" ? "--active-at" : "the last failure in the logs")) and \(left == 1 ? "is" : "are") left out; --all-bans keeps every ban"
+                )
+            }
+        }
         if stats {
             Diagnostics.write(RunStatistics.text(outcome, jails: jails, seconds: settings.elapsed))
             // Journal entries carry their own time: the year rule is for log files' dates.

@@ -197,7 +197,7 @@ import Testing
             ("ipset", ["/bin/sh", "-c", "/usr/sbin/ipset restore < \"$0\""]),
         ] {
             let file = scratch.appendingPathComponent("rules.\(format)").path
-            let out = try TestSupport.failscan(["jails", "--config", config.path, "--format", format, "--output", file])
+            let out = try TestSupport.failscan(["jails", "--config", config.path, "--format", format, "--all-bans", "--output", file])
             #expect(out.status == 0, "\(format): \(out.stderr)")
             guard FileManager.default.isExecutableFile(atPath: check[0]) else {
                 Issue.record("\(check[0]) is missing (apt-get install iptables nftables)")
@@ -207,69 +207,104 @@ import Testing
             #expect(run.status == 0, "\(format): \(run.stderr)")
         }
         let text = try String(contentsOfFile: scratch.appendingPathComponent("rules.iptables").path, encoding: .utf8)
-        #expect(text.contains("-I INPUT -p tcp -m multiport --dports imap,imaps,pop3,pop3s -j f2b-dovecot-seed"))
-        #expect(text.contains("-A f2b-sshd -s "))
+        #expect(text.contains("-A failscan -p tcp -m multiport --dports imap,imaps,pop3,pop3s -j failscan-dovecot-seed"))
+        #expect(text.contains("-A failscan-sshd -s "))
         // nft drops for the jail's protocol and ports, as fail2ban's nftables action.
         let nft = try String(contentsOfFile: scratch.appendingPathComponent("rules.nft").path, encoding: .utf8)
         #expect(nft.contains("ip saddr @addr-set-sshd tcp dport { ssh } drop"))
         #expect(nft.contains(" tcp dport { imap, imaps, pop3, pop3s } drop"))
         for format in ["iptables", "ipset", "nft"] {
             let file = try String(contentsOfFile: scratch.appendingPathComponent("rules.\(format)").path, encoding: .utf8)
-            #expect(file.contains("load:") && file.contains("undo"), "\(format) names how to load and undo it")
+            #expect(
+                file.contains("# failscan: load (FILE: this file") && file.contains("# failscan: undo: "),
+                "\(format) names how to load and undo it")
         }
     }
 
-    /// firewalld: the script's commands, run as `firewall-offline-cmd` (the same
-    /// arguments, without a running daemon) on a private copy of /etc/firewalld (a mount
-    /// namespace), are accepted, and the configuration then holds the ipsets, their
-    /// entries and the rich rules, and passes `--check-config`.
+    /// firewalld: the script run offline as its header says (`FIREWALL_CMD=firewall-offline-cmd
+    /// sh FILE`) on a private copy of /etc/firewalld (a mount namespace) that already holds a
+    /// fail2ban ipset and rich rule: the configuration then holds failscan's ipsets, their
+    /// entries and the rich rules and passes `--check-config`; a second run, and a newer
+    /// file over an older one, give what one run of the newer gives; fail2ban's are untouched.
     @Test func firewalldScriptIsAcceptedByFirewallOfflineCmd() throws {
         let tool = "/usr/bin/firewall-offline-cmd"
         try #require(FileManager.default.isExecutableFile(atPath: tool), "firewalld is missing (apt-get install firewalld)")
         let config = try Self.makeConfig()
         let scratch = try TestSupport.temporaryDirectory()
         let script = scratch.appendingPathComponent("rules.sh").path
+        let older = scratch.appendingPathComponent("older.sh").path
         let out = try TestSupport.failscan([
             "jails", "--config", config.path, "--jail", "sshd", "--format", "firewalld", "--output", script,
         ])
         #expect(out.status == 0, "\(out.stderr)")
+        // An older file: every jail.
+        let all = try TestSupport.failscan(["jails", "--config", config.path, "--format", "firewalld", "--output", older])
+        #expect(all.status == 0, "\(all.stderr)")
         let text = try String(contentsOfFile: script, encoding: .utf8)
+        #expect(text.contains("$fw --add-rich-rule='rule family=ipv4 source ipset=failscan-sshd port port=22 protocol=tcp reject'"))
+        #expect(text.contains("# failscan: undo:") && text.contains("--delete-ipset=failscan-sshd") && !text.contains("f2b-"))
         #expect(
             text.contains(
-                "firewall-cmd --permanent --add-rich-rule='rule family=ipv4 source ipset=f2b-sshd port port=22 protocol=tcp reject'"))
-        #expect(text.contains("# failscan: undo:") && text.contains("--delete-ipset=f2b-sshd"))
-        let offline = text.replacingOccurrences(of: "firewall-cmd --permanent ", with: "firewall-offline-cmd ")
-            .replacingOccurrences(of: "firewall-cmd --reload\n", with: "")
-        try offline.write(toFile: script + ".offline", atomically: true, encoding: .utf8)
+                "# failscan: load offline (firewalld stopped, or an image's /etc/firewalld): FIREWALL_CMD=firewall-offline-cmd sh FILE"))
         let copy = scratch.appendingPathComponent("etc-firewalld").path
+        let marker = "=====failscan-state====="
+        let state = "echo \(marker); \(tool) --list-rich-rules; for s in $(\(tool) --get-ipsets); do \(tool) --info-ipset=$s; done"
         let run = try TestSupport.run(
             "/usr/bin/unshare",
             [
                 "-m", "/bin/sh", "-c",
-                "cp -a /etc/firewalld \"$0\" && mount --bind \"$0\" /etc/firewalld && sh \"$1\" && \(tool) --info-ipset=f2b-sshd && \(tool) --list-rich-rules && \(tool) --check-config",
-                copy, script + ".offline",
+                """
+                set -e
+                cp -a /etc/firewalld "$0" && mount --bind "$0" /etc/firewalld
+                \(tool) --new-ipset=f2b-sshd --type=hash:ip > /dev/null && \(tool) --ipset=f2b-sshd --add-entry=10.9.9.9 > /dev/null
+                \(tool) --add-rich-rule='rule family=ipv4 source ipset=f2b-sshd reject' > /dev/null
+                FIREWALL_CMD=firewall-offline-cmd sh "$1" > /dev/null
+                \(state)
+                FIREWALL_CMD=firewall-offline-cmd sh "$1" > /dev/null
+                \(state)
+                FIREWALL_CMD=firewall-offline-cmd sh "$2" > /dev/null
+                FIREWALL_CMD=firewall-offline-cmd sh "$1" > /dev/null
+                \(state)
+                \(tool) --check-config
+                """,
+                copy, script, older,
             ])
         #expect(run.status == 0, "\(run.stderr)")
+        let states = run.stdout.components(separatedBy: marker + "\n").dropFirst().map {
+            $0.split(separator: "\n").filter { !$0.hasPrefix("success") }.joined(separator: "\n")
+        }
+        try #require(states.count == 3, "\(run.stdout)")
+        #expect(states[1] == states[0], "a second run changes nothing")
+        #expect(states[2] == states[0], "a newer file over an older one gives the newer alone")
+        #expect(
+            states[0].contains("rule family=\"ipv4\" source ipset=\"f2b-sshd\" reject") && states[0].contains("10.9.9.9"),
+            "fail2ban's untouched")
         let banned = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "list"]).stdout
             .split(separator: "\n").filter { !$0.contains(":") }
-        let entries = run.stdout.split(separator: "\n").first { $0.contains("entries:") }?.split(separator: " ").dropFirst() ?? []
+        let info = states[0].components(separatedBy: "failscan-sshd\n").dropFirst().first ?? ""
+        let entries = info.split(separator: "\n").first { $0.contains("entries:") }?.split(separator: " ").dropFirst() ?? []
         #expect(Set(entries.map(String.init)) == Set(banned.map(String.init)), "the ipset holds the banned IPv4 addresses")
-        #expect(run.stdout.contains("rule family=\"ipv4\" source ipset=\"f2b-sshd\" port port=\"22\" protocol=\"tcp\" reject"))
+        #expect(states[0].contains("rule family=\"ipv4\" source ipset=\"failscan-sshd\" port port=\"22\" protocol=\"tcp\" reject"))
     }
 
     /// CrowdSec's `cscli decisions import` CSV, as its documentation gives it: a header
-    /// of duration, reason, scope, type, value, then one ban per address; with
-    /// --active-at, what is left of each ban.
+    /// of duration, reason, scope, type, value, then one ban per address: with --all-bans
+    /// every address ever banned, for ten years; by default and with --active-at, the bans
+    /// running then, each for what is left of it.
     @Test func crowdsecImportCSV() throws {
         let config = try Self.makeConfig()
-        let out = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec"])
+        let out = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec", "--all-bans"])
         #expect(out.status == 0, "\(out.stderr)")
         let lines = out.stdout.split(separator: "\n")
         #expect(lines.first == "duration,reason,scope,type,value")
         let banned = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "list"]).stdout
             .split(separator: "\n").map(String.init)
         #expect(Set(lines.dropFirst().map { String($0.split(separator: ",")[4]) }) == Set(banned))
-        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("7200s,failscan-sshd,ip,ban,") }, "the jail's bantime")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("315360000s,failscan-sshd,ip,ban,") }, "a permanent blocklist")
+        // By default: the bans running at the last failure, each for what it has left.
+        let running = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec"])
+        let left = running.stdout.split(separator: "\n").dropFirst().map { Int($0.prefix { $0.isNumber })! }
+        #expect(!left.isEmpty && left.count <= banned.count && left.allSatisfy { $0 >= 1 && $0 <= 7200 }, "\(running.stdout)")
         let json = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "json"]).stdout
         let row = try #require(
             json.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -279,6 +314,11 @@ import Testing
             "jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec", "--active-at", String(end - 100),
         ])
         #expect(active.stdout.contains("100s,failscan-sshd,ip,ban,\(row["ip"] as! String)"), "what is left of the ban")
+        let kept = active.stdout.split(separator: "\n").count - 1
+        #expect(kept < banned.count, "some bans had ended then")
+        #expect(
+            active.stderr.contains("\(banned.count - kept) ban\(banned.count - kept == 1 ? "" : "s") had ended by")
+                && active.stderr.contains("--all-bans keeps every ban"), "\(active.stderr)")
     }
 
     /// A fail2ban-server root in a temporary folder (its own socket, pid file, log and

@@ -74,12 +74,12 @@ import Testing
 
     @Test func iptablesFilesSeparateFamilies() throws {
         let v4 = try render(.iptables)
-        #expect(v4.contains("-I INPUT -p tcp -m multiport --dports imap,imaps -j f2b-dovecot\n"))
-        #expect(v4.contains("-A f2b-dovecot -s 192.0.2.1 -j REJECT --reject-with icmp-port-unreachable\n"))
-        #expect(!v4.contains("2001:db8::1") && !v4.contains("192.0.2.2"))
-        #expect(v4.hasSuffix("-A f2b-dovecot -j RETURN\nCOMMIT\n"))
+        #expect(v4.contains("-A failscan -p tcp -m multiport --dports imap,imaps -j failscan-dovecot\n"))
+        #expect(v4.contains("-A failscan-dovecot -s 192.0.2.1 -j REJECT --reject-with icmp-port-unreachable\n"))
+        #expect(!v4.contains("2001:db8::1") && !v4.contains("192.0.2.2") && !v4.contains("f2b-"))
+        #expect(v4.hasSuffix("-A failscan-dovecot -j RETURN\nCOMMIT\n"))
         let v6 = try render(.ip6tables)
-        #expect(v6.contains("-A f2b-dovecot -s 2001:db8::1 -j REJECT --reject-with icmp6-port-unreachable\n"))
+        #expect(v6.contains("-A failscan-dovecot -s 2001:db8::1 -j REJECT --reject-with icmp6-port-unreachable\n"))
         #expect(!v6.contains("192.0.2.1"))
     }
 
