@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 import throughput  # noqa: E402  (the four jails' configuration)
 
-FORMATS = ["list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "fail2ban-db", "sqlite", "html"]
+FORMATS = ["list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db", "sqlite", "html"]
 MATRIX = [("sshd", "auth-quiet.log"), ("sshd", "auth-attack10.log"), ("sshd", "auth-attack60.log.gz"),
           ("postfix", "postfix-busy.log"), ("nginx-http-auth", "nginx-error.log"), ("apache-auth", "apache-error.log"),
           ("recidive", "fail2ban.log"), ("exim", "exim-mainlog.log"), ("courier-auth", "courier-mail.log")]

@@ -39,23 +39,24 @@ package struct FirewallJail: Sendable {
         token = Self.token(
             jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }, maxLength: 25 - prefix.utf8.count)
         nftToken = Self.token(jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }, maxLength: 48)
+        (proto, ports) = try Self.protocolAndPorts(jail)
+    }
+
+    /// A jail's `protocol` and `port` as the firewall targets read them: the protocol (nil:
+    /// every protocol) and the ports and ranges for `--dports` (nil: every port).
+    /// - Throws: `FirewallError` naming the jail and the value outside the grammar.
+    package static func protocolAndPorts(_ jail: JailConfig) throws(FirewallError) -> (proto: String?, ports: [String]?) {
         let proto = jail.protocol.trimmingCharacters(in: .whitespaces).lowercased()
         let portText = jail.port.trimmingCharacters(in: .whitespaces)
         let allPorts = ["", "0:65535", "1:65535", "all", "any"].contains(portText.lowercased())
         switch proto {
-        case "all":
-            self.proto = nil
-            ports = nil
-            return
-        case "tcp", "udp", "udplite", "sctp", "dccp": self.proto = proto
+        case "all": return (nil, nil)
+        case "tcp", "udp", "udplite", "sctp", "dccp": break
         default:
             throw FirewallError(
                 jail: jail.name, reason: "protocol = \(Self.printable(jail.protocol)) is not one of tcp, udp, udplite, sctp, dccp, all")
         }
-        if allPorts {
-            ports = nil
-            return
-        }
+        if allPorts { return (proto, nil) }
         var list: [String] = []
         var count = 0
         for raw in portText.split(separator: ",", omittingEmptySubsequences: false) {
@@ -77,7 +78,17 @@ package struct FirewallJail: Sendable {
                     "port = \(Self.printable(jail.port)) names more than 15 ports (a range counts 2): iptables' multiport cannot match them"
             )
         }
-        ports = list
+        return (proto, list)
+    }
+
+    /// What the jail's rules match, for the header: `tcp ports 22,80`, `tcp, every port`,
+    /// `every protocol and port`.
+    var matchDescription: String {
+        switch (proto, ports) {
+        case (let proto?, let ports?): "\(proto) port\(ports.count == 1 ? "" : "s") \(ports.joined(separator: ","))"
+        case (let proto?, nil): "\(proto), every port"
+        case (nil, _): "every protocol and port"
+        }
     }
 
     /// The prefix of failscan's firewall names when none is given.
@@ -182,6 +193,6 @@ package struct FirewallJail: Sendable {
 
     /// Comment lines that say which jail became which name.
     static func mapping(_ jails: [FirewallJail], name: (FirewallJail) -> String) -> String {
-        jails.map { "# failscan: jail [\(printable($0.result.jail.name))] -> \(name($0))\n" }.joined()
+        jails.map { "# failscan: jail [\(printable($0.result.jail.name))] (\($0.matchDescription)) -> \(name($0))\n" }.joined()
     }
 }

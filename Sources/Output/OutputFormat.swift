@@ -21,6 +21,8 @@ package enum OutputFormat: String, Sendable, CaseIterable {
     /// CSV for CrowdSec's `cscli decisions import -i FILE`: duration, reason, scope, type,
     /// value.
     case crowdsec
+    /// The same decisions as the JSON array `cscli decisions import -i FILE.json` reads.
+    case crowdsecJSON = "crowdsec-json"
     /// A fail2ban sqlite database to start fail2ban-server on (needs a file).
     case fail2banDB = "fail2ban-db"
     /// failscan's forensic sqlite database: every failure and every ban (needs a file;
@@ -32,7 +34,7 @@ package enum OutputFormat: String, Sendable, CaseIterable {
 
     /// The formats in one sentence (`failscan jails --help`): a new format says itself here.
     package static let summary =
-        "list (banned addresses), json and csv (one record per address and jail), iptables and ip6tables (iptables-restore files like fail2ban's iptables-multiport action), ipset, nft, firewalld, crowdsec, fail2ban-db (a fail2ban sqlite database to start fail2ban-server on), sqlite (every failure and ban), html (a forensic report)."
+        "list (banned addresses), json and csv (one record per address and jail), iptables and ip6tables (iptables-restore files like fail2ban's iptables-multiport action), ipset, nft, firewalld, crowdsec (CSV) and crowdsec-json (cscli decisions import), fail2ban-db (a fail2ban sqlite database to start fail2ban-server on), sqlite (every failure and ban), html (a forensic report)."
 
     /// What a format is, for the rules that differ between kinds.
     package enum Kind: Sendable {
@@ -49,7 +51,7 @@ package enum OutputFormat: String, Sendable, CaseIterable {
     package var kind: Kind {
         switch self {
         case .list, .json, .csv: .text
-        case .iptables, .ip6tables, .ipset, .nft, .firewalld, .crowdsec: .firewall
+        case .iptables, .ip6tables, .ipset, .nft, .firewalld, .crowdsec, .crowdsecJSON: .firewall
         case .fail2banDB, .sqlite: .database
         case .html: .report
         }
@@ -77,6 +79,7 @@ package enum OutputFormat: String, Sendable, CaseIterable {
         case .nft: RenderedWriter(firewall: NftFile(prefix: settings.namePrefix), settings)
         case .firewalld: RenderedWriter(firewall: FirewalldFile(prefix: settings.namePrefix), settings)
         case .crowdsec: RenderedWriter(firewall: CrowdsecFile(prefix: settings.namePrefix), settings)
+        case .crowdsecJSON: RenderedWriter(firewall: CrowdsecFile(prefix: settings.namePrefix, json: true), settings)
         case .fail2banDB: Fail2banDatabaseWriter(settings)
         case .sqlite: SQLiteWriter(settings)
         case .html: HTMLWriter(settings)

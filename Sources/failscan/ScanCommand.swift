@@ -2,6 +2,7 @@ import Analyzer
 import ArgumentParser
 import Fail2banConfig
 import LogSource
+import Output
 
 /// `failscan scan`: one filter over the logs given, replayed as one jail.
 struct ScanCommand: ParsableCommand {
@@ -59,8 +60,24 @@ struct ScanCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("The jail's name: chain f2b-<name>, set and database names (default: the filter's name).", valueName: "name"))
+        help: ArgumentHelp(
+            "The jail's name: firewall names (chain failscan-<name>, sets) and database rows (default: the filter's name).",
+            valueName: "name"))
     var name: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Firewall formats: the ports to block, as a jail's port: numbers, ranges n:m and service names, comma-separated (ssh,2222); default every port.",
+            valueName: "ports"))
+    var port: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Firewall formats: the protocol to block, as a jail's protocol: tcp (default), udp, udplite, sctp, dccp or all.",
+            valueName: "proto"))
+    var `protocol`: String?
 
     @OptionGroup var replayArguments: ReplayArguments
 
@@ -91,6 +108,13 @@ struct ScanCommand: ParsableCommand {
         if logs.isEmpty && journal.isEmpty { throw ValidationError("name at least one log file (or --journal)") }
         if !logs.isEmpty && !journal.isEmpty { throw ValidationError("give log files or --journal, not both (a jail reads one backend)") }
         if journalMatch != nil && journal.isEmpty { throw ValidationError("--journalmatch is for --journal") }
+        if port != nil || `protocol` != nil {
+            guard replayArguments.format.isFirewall else {
+                throw ValidationError("--port and --protocol are for the firewall formats (\(replayArguments.format.rawValue) holds no rules)")
+            }
+            let config = JailConfig(name: name ?? "scan", port: port ?? "0:65535", protocol: `protocol` ?? "tcp")
+            do { _ = try FirewallJail.protocolAndPorts(config) } catch { throw ValidationError(error.reason) }
+        }
     }
 
     func run() throws {
@@ -100,7 +124,7 @@ struct ScanCommand: ParsableCommand {
             let jail = JailConfig(
                 name: name ?? compiled.config.name, filter: filter, maxRetry: maxretry,
                 findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoreip,
-                ignoreSelf: ignoreself)
+                ignoreSelf: ignoreself, port: port ?? "0:65535", protocol: `protocol` ?? "tcp")
             let inputs: [LogInput]
             if journal.isEmpty {
                 inputs = RotatedSet.timeOrder(logs).map(LogInput.file)

@@ -314,6 +314,14 @@ import Testing
             "jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec", "--active-at", String(end - 100),
         ])
         #expect(active.stdout.contains("100s,failscan-sshd,ip,ban,\(row["ip"] as! String)"), "what is left of the ban")
+        // The JSON form `cscli decisions import -i FILE.json` reads: the same decisions.
+        let imported = try TestSupport.failscan([
+            "jails", "--config", config.path, "--jail", "sshd", "--format", "crowdsec-json", "--active-at", String(end - 100),
+        ])
+        let decisions = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [[String: String]])
+        #expect(
+            decisions.map { "\($0["duration"]!),\($0["reason"]!),\($0["scope"]!),\($0["type"]!),\($0["value"]!)" }
+                == active.stdout.split(separator: "\n").dropFirst().map(String.init))
         let kept = active.stdout.split(separator: "\n").count - 1
         #expect(kept < banned.count, "some bans had ended then")
         #expect(

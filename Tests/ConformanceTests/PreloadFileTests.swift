@@ -179,11 +179,26 @@ import Testing
         #expect(now.status == 0 && !now.stdout.contains("\nadd "), "\(now.stdout)")
         #expect(
             now.stderr.contains("\(banned) bans had ended by") && now.stdout.contains("# failscan: the bans running at "), "\(now.stderr)")
-        let every = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "ipset", "--all-bans"])
-        #expect(every.stdout.components(separatedBy: "\nadd failscan-sshd-n ").count - 1 == banned, "\(every.stdout)")
+        let everyBan = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "ipset", "--all-bans"])
+        #expect(everyBan.stdout.components(separatedBy: "\nadd failscan-sshd-n ").count - 1 == banned, "\(everyBan.stdout)")
         #expect(
-            every.stdout.contains("timeout 0 -exist\n")
-                && every.stdout.contains("# failscan: every ban the logs gave (--all-bans), permanent"))
+            everyBan.stdout.contains("timeout 0 -exist\n")
+                && everyBan.stdout.contains("# failscan: every ban the logs gave (--all-bans), permanent"))
+        // scan's --port and --protocol, validated as a jail's, said in the header.
+        let log = TestSupport.corpus("logs/auth.log")
+        let ports = try TestSupport.failscan([
+            "scan", "--filter", "sshd", "--format", "nft", "--port", "ssh,2222", "--protocol", "tcp", log,
+        ])
+        #expect(
+            ports.stdout.contains("ip saddr @addr-set-sshd tcp dport { ssh, 2222 } drop") && ports.stdout.contains("(tcp ports ssh,2222)"))
+        let every = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "iptables", "--protocol", "all", log])
+        #expect(every.stdout.contains("-A failscan -j failscan-sshd\n") && every.stdout.contains("(every protocol and port)"))
+        let bad = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "nft", "--port", "22;reboot", log])
+        #expect(bad.status == 64 && bad.stderr.contains("is not a port number"), "\(bad.stderr)")
+        let protocolBad = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "nft", "--protocol", "icmp", log])
+        #expect(protocolBad.status == 64 && protocolBad.stderr.contains("is not one of tcp, udp"), "\(protocolBad.stderr)")
+        let unused = try TestSupport.failscan(["scan", "--filter", "sshd", "--port", "22", log])
+        #expect(unused.status == 64 && unused.stderr.contains("--port and --protocol are for the firewall formats"))
         let list = try TestSupport.failscan(["jails", "--config", config.path, "--format", "list", "--all-bans"])
         #expect(list.status == 64 && list.stderr.contains("--all-bans is for the firewall formats"), "\(list.stderr)")
     }

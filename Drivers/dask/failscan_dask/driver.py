@@ -24,7 +24,7 @@ import uuid
 from typing import Dict, List, Optional, Sequence, Tuple
 
 # What `failscan reduce --format` takes (checked before any map runs).
-FORMATS = ("list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "fail2ban-db",
+FORMATS = ("list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db",
            "sqlite", "html")
 
 
