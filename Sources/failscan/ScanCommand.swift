@@ -110,7 +110,8 @@ struct ScanCommand: ParsableCommand {
         if journalMatch != nil && journal.isEmpty { throw ValidationError("--journalmatch is for --journal") }
         if port != nil || `protocol` != nil {
             guard replayArguments.format.isFirewall else {
-                throw ValidationError("--port and --protocol are for the firewall formats (\(replayArguments.format.rawValue) holds no rules)")
+                throw ValidationError(
+                    "--port and --protocol are for the firewall formats (\(replayArguments.format.rawValue) holds no rules)")
             }
             let config = JailConfig(name: name ?? "scan", port: port ?? "0:65535", protocol: `protocol` ?? "tcp")
             do { _ = try FirewallJail.protocolAndPorts(config) } catch { throw ValidationError(error.reason) }

@@ -26,7 +26,8 @@ import Testing
         let scan = try TestSupport.failscan(["scan", "--help"], environment: ["COLUMNS": "200"]).stdout
         #expect(
             scan.contains(
-                "(values: list, json, csv, iptables, ip6tables, ipset, nft, firewalld, crowdsec, fail2ban-db, sqlite, html; default: list)")
+                "(values: list, json, csv, iptables, ip6tables, ipset, nft, firewalld, crowdsec, crowdsec-json, fail2ban-db, sqlite, html; default: list)"
+            )
         )
         #expect(scan.contains("(values: failmanager, sliding; default: failmanager)"))
         #expect(scan.contains("(values: isal, zlib; default: isal)"))

@@ -81,7 +81,9 @@ import Testing
             expectClean(json, "regex --json \(filter)")
             #expect(json.stdout.contains(String(repeating: "A", count: length)), "regex --json \(filter) keeps the whole user")
         }
-        for format in ["list", "json", "csv", "iptables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db", "sqlite", "html"] {
+        for format in [
+            "list", "json", "csv", "iptables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db", "sqlite", "html",
+        ] {
             let out = dir + "/jails.\(format)"
             let run = try TestSupport.failscan(["jails", "--config", dir, "--now", Self.now, "--format", format, "--output", out])
             expectClean(run, "jails \(format)")

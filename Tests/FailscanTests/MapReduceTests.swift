@@ -103,7 +103,8 @@ import Testing
     }
 
     static let formats = [
-        "list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db", "sqlite", "html",
+        "list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db", "sqlite",
+        "html",
     ]
 
     @Test(arguments: [1, 3, 7])

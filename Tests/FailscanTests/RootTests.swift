@@ -38,7 +38,10 @@ import Testing
             "[sshd]\nenabled = true\nlogpath = \(log)/auth.log\n[dovecot]\nenabled = true\nlogpath = \(log)/mail.log\n[postfix-sasl]\nenabled = true\nlogpath = \(log)/mail.log\n"
             .write(to: rewritten.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
         let out = try TestSupport.temporaryDirectory()
-        for format in ["list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db", "sqlite"] {
+        for format in [
+            "list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db",
+            "sqlite",
+        ] {
             let file = ["fail2ban-db", "sqlite"].contains(format) ? out.appendingPathComponent(format).path : nil
             let extra = (format == "fail2ban-db" ? ["--active-at", "2026-10-26"] : []) + (file.map { ["--output", $0 + ".root"] } ?? [])
             let ours = try TestSupport.failscan(["jails", "--root", root.path, "--format", format] + extra, environment: ["TZ": "UTC"])
