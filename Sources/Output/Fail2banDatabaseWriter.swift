@@ -17,13 +17,16 @@ package final class Fail2banDatabaseWriter: OutputWriter {
 
     package init(_ settings: OutputSettings) { self.settings = settings }
 
-    /// Merges the outcome into the database: bans from the logs' own times with
-    /// `--active-at`, else starting ``OutputSettings/now``.
+    /// Merges the outcome into the database fail2ban would have had at the handoff: with
+    /// `--active-at`, that time in the logs' own times; else the last failure the logs hold,
+    /// every time moved by as much as it lies before ``OutputSettings/now`` (so that a
+    /// server started now carries on as if the logs had just ended).
     package func finish(_ outcome: JailReplay.Outcome) throws(OutputError) {
         guard let path = settings.path else { throw .write(WriteError(path: "-", reason: "a database is written to a file")) }
+        let handoff = FirewallTime.chosen(settings, outcome.results).activeAt ?? settings.now
         do {
             try Self.write(
-                outcome.results, to: path, timeOfBan: settings.activeAt == nil ? settings.now : nil, activeAt: settings.activeAt,
+                outcome.results, to: path, handoff: handoff, shift: settings.activeAt == nil ? settings.now - handoff : 0,
                 database: settings.database, root: settings.root)
         } catch {
             throw .write(error)
@@ -55,13 +58,21 @@ package final class Fail2banDatabaseWriter: OutputWriter {
     /// under its lock (other jails, their bans and ban counts stay; failscan's rows replace
     /// the same rows of an earlier run); anything else is refused unless
     /// `database.replace`.
-    /// - Parameter timeOfBan: when the bans start: nil keeps each ban's own time (from
-    ///   the logs); a time (usually now) makes them fresh, so that fail2ban restores them.
+    ///
+    /// Each ban that started by `handoff` is a row of `bans` (its number in `bancount`, the
+    /// history bantime.increment counts), the latest of each address a row of `bips` (what
+    /// a server restores), with the `timeofban` and `bantime` that make fail2ban restore it
+    /// until its real end: without bantime.increment fail2ban restores `timeofban` plus the
+    /// jail's bantime, so a prolonged ban's `timeofban` is its end less the bantime; with it,
+    /// the ban's own start and length (incremented and prolonged).
+    /// - Parameters:
+    ///   - handoff: the time the database stands at (bans that start later are left out).
+    ///   - shift: seconds added to every ban time (the handoff moved to now).
+    ///   - root: the system the logs belong to (`--root`): each log's row names it by its
+    ///     path there.
     /// - Throws: `WriteError` naming the file and why; the file is left as it was then.
-    /// - Parameter root: the system the logs belong to (`--root`): each log's row names it
-    ///   by its path there.
     package static func write(
-        _ results: [JailResult], to path: String, timeOfBan: Int?, activeAt: Int?, database: DatabaseOptions = DatabaseOptions(),
+        _ results: [JailResult], to path: String, handoff: Int, shift: Int = 0, database: DatabaseOptions = DatabaseOptions(),
         root: FileRoot? = nil
     ) throws(WriteError) {
         let target = try SQLiteTarget.open(path, lockTimeout: database.lockTimeout, replaceNonDatabase: database.replace)
@@ -98,24 +109,37 @@ package final class Fail2banDatabaseWriter: OutputWriter {
                     "INSERT OR REPLACE INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES(?, 'systemd-journal', ?, ?);",
                     [.text(result.jail.name), .text(end.dateText), .real(Double(end.microseconds) / 1e6)])
             }
-            let active = Set(result.banned(ipv6: false, activeAt: activeAt) + result.banned(ipv6: true, activeAt: activeAt))
+            let increment = result.jail.banTimeIncrement != nil
+            let jailBanTime = result.jail.banTime
             for record in result.records where record.banned {
-                guard let address = record.id.address, active.contains(address) else { continue }
-                let start = timeOfBan ?? record.bans.last!
-                // The last ban as it stands after prolongations (a server started on the
-                // database restores it until then).
-                let end = record.banEnds.last!
-                let banTime = timeOfBan != nil || result.jail.banTime < 0 || end == Int.max ? result.jail.banTime : end - start
-                let data = BanData(failures: record.failures, failscan: .init(first: record.first, last: record.last, bans: record.bans))
-                let json = String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)
+                guard let address = record.id.address else { continue }
+                let bans = Array(zip(record.bans, record.banEnds).filter { $0.0 <= handoff })
+                guard !bans.isEmpty else { continue }
                 let jail = SQLValue.text(result.jail.name), ip = SQLValue.text(address.description)
-                // The same ban written again (a second run over the same logs, whose
-                // `data` says which ban it is) replaces its row.
-                try target.run(
-                    "DELETE FROM bans WHERE jail = ? AND ip = ? AND (timeofban = ? OR data = ?);", [jail, ip, .int(start), .text(json)])
-                try target.run(
-                    "INSERT INTO bans(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);",
-                    [jail, ip, .int(start), .int(banTime), .int(record.bans.count), .text(json)])
+                // failscan's rows of an earlier run over the same logs are replaced.
+                try target.run("DELETE FROM bans WHERE jail = ? AND ip = ? AND data LIKE '%\"failscan\":{%';", [jail, ip])
+                var latest: (time: Int, banTime: Int, count: Int, data: String)? = nil
+                for (index, (start, end)) in bans.enumerated() {
+                    let (time, banTime): (Int, Int)
+                    if end == Int.max || jailBanTime < 0 {
+                        (time, banTime) = (start, -1)
+                    } else if increment {
+                        (time, banTime) = (start, end - start)
+                    } else {
+                        (time, banTime) = (end - jailBanTime, jailBanTime)
+                    }
+                    let data = BanData(
+                        failures: record.failures,
+                        failscan: .init(first: record.first, last: record.last, bans: record.bans, ban: index + 1))
+                    let json = String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)
+                    // The same ban as fail2ban itself recorded it (a running server's database): one row.
+                    try target.run("DELETE FROM bans WHERE jail = ? AND ip = ? AND timeofban = ?;", [jail, ip, .int(time + shift)])
+                    try target.run(
+                        "INSERT INTO bans(jail, ip, timeofban, bantime, bancount, data) VALUES(?, ?, ?, ?, ?, ?);",
+                        [jail, ip, .int(time + shift), .int(banTime), .int(index + 1), .text(json)])
+                    latest = (time + shift, banTime, index + 1, json)
+                }
+                guard let latest else { continue }
                 // bips holds an address's latest ban in a jail: a later one fail2ban already
                 // holds stays, and a ban count it holds is not lowered.
                 try target.run(
@@ -124,7 +148,7 @@ package final class Fail2banDatabaseWriter: OutputWriter {
                     ON CONFLICT(ip, jail) DO UPDATE SET timeofban = excluded.timeofban, bantime = excluded.bantime,
                     bancount = max(bips.bancount, excluded.bancount), data = excluded.data WHERE excluded.timeofban >= bips.timeofban;
                     """,
-                    [jail, ip, .int(start), .int(banTime), .int(record.bans.count), .text(json)])
+                    [jail, ip, .int(latest.time), .int(latest.banTime), .int(latest.count), .text(latest.data)])
             }
         }
         try target.commit()
@@ -185,6 +209,8 @@ package final class Fail2banDatabaseWriter: OutputWriter {
             var first: Int
             var last: Int
             var bans: [Int]
+            /// Which of `bans` the row is (1-based).
+            var ban: Int
         }
     }
 }

@@ -27,7 +27,7 @@ struct ReplayArguments: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Output format; fail2ban-db (a fail2ban sqlite database: bans start now unless --active-at keeps the logs' own times, so that fail2ban restores them) and sqlite (every failure and ban, for sqlite3 or DuckDB) need --output; html is a self-contained forensic report (summary, timeline, top addresses, networks, a table that sorts and filters) to open in a browser.",
+            "Output format; fail2ban-db (the fail2ban sqlite database fail2ban would have had at the handoff: --active-at in the logs' own times, by default the last failure moved to now; bans restored until their real ends) and sqlite (every failure and ban, for sqlite3 or DuckDB) need --output; html is a self-contained forensic report (summary, timeline, top addresses, networks, a table that sorts and filters) to open in a browser.",
             valueName: "format"))
     var format: OutputFormat = .list
 

@@ -23,7 +23,9 @@ import Testing
 
     /// Every enum-valued option lists its values from the enum itself.
     @Test func enumValuesComeFromTheEnums() throws {
+        // (Wrapped help text read as one line of single spaces.)
         let scan = try TestSupport.failscan(["scan", "--help"], environment: ["COLUMNS": "200"]).stdout
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(
             scan.contains(
                 "(values: list, json, csv, iptables, ip6tables, ipset, nft, firewalld, crowdsec, crowdsec-json, fail2ban-db, sqlite, html; default: list)"
