@@ -16,11 +16,14 @@ extension RegexCommand {
                 return StandardOutput.write(json ? JSONLines().line(explained) : RegexDetailText.explanation(explained))
             }
             if showPatterns { return StandardOutput.write(RegexDetailText.patterns(compiled)) }
-            let log =
+            var log =
                 RegexLog.namesJournal(self.log)
                 ? try RegexLog(
                     journal: self.log, journalMatch: journalMatch ?? compiled.config.journalMatch.last, root: filterArguments.fileRoot)
                 : RegexLog(self.log, rotated: rotated)
+            // The matched lines and the report (--json), the report and the costs (--costs),
+            // two filters (--compare): a FIFO or standard input is read once, into memory.
+            if json || costs || compareFilter != nil { try log.spoolStreams() }
             if let compareFilter { return try compare(compiled, with: compareFilter, log: log) }
             if !json {
                 try report(compiled, log: log)

@@ -316,6 +316,43 @@ import Testing
         #expect(TestSupport.reportLines(viaFifo.stdout)?.matched == reference, "\(viaFifo.stderr)")
     }
 
+    /// Issue 27: `regex --json` (the matched lines, then the report), `--costs` and
+    /// `--compare` read the log twice: a FIFO hung on its second opening, and standard input
+    /// gave an empty report. Each is read once, into memory: the same report as the file's,
+    /// and an exit within seconds.
+    @Test(arguments: [["--json"], ["--costs"], ["--json", "--costs"]])
+    func twoPassesOverAFifoOrStandardInput(_ options: [String]) throws {
+        let dir = try TestSupport.temporaryDirectory().path
+        try sh("gzip -c \"$0\" > \"$1\"", [log, dir + "/mail.log.gz"])
+        let fromFile = try TestSupport.failscan(["regex", "--now", "1795600000"] + options + [log, filter])
+        // The report, without times (and, with --costs, without the cost table, which is all times).
+        func normalized(_ text: String) -> String {
+            if !options.contains("--json") { return TestSupport.reportLines(text).map { "\($0)" } ?? "no report" }
+            return text.split(separator: "\n").filter { !$0.contains("\"matcherNanoseconds\"") }.joined(separator: "\n")
+                .replacingOccurrences(of: #""seconds":[0-9.e-]+"#, with: "", options: .regularExpression)
+        }
+        #expect(fromFile.status == 0 && fromFile.stdout.contains("2558"), "\(fromFile.stderr)")
+        let fifo = dir + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let viaFifo = try TestSupport.run(
+            "/usr/bin/timeout",
+            [
+                "20", "/bin/sh", "-c", "f=$1; b=$2; shift 2; cat \"$0\" > \"$f\" 2> /dev/null & exec \"$b\" regex --now 1795600000 \"$@\"",
+                dir + "/mail.log.gz", fifo, TestSupport.failscanBinary,
+            ] + options + [fifo, filter])
+        #expect(viaFifo.status == 0, "a FIFO: exit \(viaFifo.status) \(viaFifo.stderr)")
+        #expect(normalized(viaFifo.stdout.replacingOccurrences(of: fifo, with: log)) == normalized(fromFile.stdout))
+        let viaStdin = try TestSupport.run(
+            "/usr/bin/timeout",
+            [
+                "20", "/bin/sh", "-c", "b=$1; shift; exec \"$b\" regex --now 1795600000 \"$@\" < \"$0\"", dir + "/mail.log.gz",
+                TestSupport.failscanBinary,
+            ]
+                + options + ["-", filter])
+        #expect(viaStdin.status == 0, "standard input: exit \(viaStdin.status) \(viaStdin.stderr)")
+        #expect(normalized(viaStdin.stdout.replacingOccurrences(of: "/dev/stdin", with: log)) == normalized(fromFile.stdout))
+    }
+
     @Test func zstdSkippableFramesAndXzPaddingAreReadThrough() throws {
         let (reference, _) = try matched(log)
         let dir = try TestSupport.temporaryDirectory().path

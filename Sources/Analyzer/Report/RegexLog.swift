@@ -7,7 +7,7 @@ import LogSource
 /// or else a line of log, read from memory.
 package struct RegexLog: Sendable {
     /// The inputs to read, in order.
-    package let inputs: [LogInput]
+    package private(set) var inputs: [LogInput]
     /// The argument is a line of log, not a file.
     package let isLine: Bool
     /// The journal's options when the argument is `systemd-journal[...]`.
@@ -56,6 +56,24 @@ package struct RegexLog: Sendable {
             inputs = RotatedSet.files(matching: [argument], rotated: true).map(LogInput.file)
         } else {
             inputs = [.file(argument)]
+        }
+    }
+
+    /// Reads every input that can be read only once (a FIFO, standard input, a character
+    /// device) into memory, inflated, under its own name: a command that reads the log twice
+    /// (`regex --json`: the matched lines, then the report) reads such an input once.
+    /// - Throws: `ScanError` when one cannot be opened.
+    package mutating func spoolStreams() throws(ScanError) {
+        for (index, input) in inputs.enumerated() {
+            guard case .file(let path) = input else { continue }
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { continue }
+            let reader = try LogReader(input, keepsUnterminatedLine: true)
+            var bytes: [UInt8] = []
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: reader.capacity, alignment: 64)
+            defer { buffer.deallocate() }
+            while let count = try reader.fill(buffer) { bytes += buffer[..<count] }
+            inputs[index] = .memory(name: path, bytes: bytes)
         }
     }
 }
