@@ -112,14 +112,20 @@ final class SQLiteTarget {
     private static func create(_ output: OutputPath, found: Found = .new) throws(WriteError) -> SQLiteTarget {
         let made: (fd: Int32, path: String)
         do {
-            made = try output.makeTemporary()
-            // A new database gets the umask's mode; one replacing a file keeps its mode and owner.
-            try output.settle(made.fd)
+            made = try output.makeTemporary(companions: ["-journal"])
         } catch {
             throw .init(path: output.given, reason: error.description)
         }
+        do {
+            // A new database gets the umask's mode; one replacing a file keeps its mode and owner.
+            try output.settle(made.fd)
+        } catch {
+            close(made.fd)
+            unlink(made.path)
+            TemporaryFiles.done()
+            throw .init(path: output.given, reason: error.description)
+        }
         close(made.fd)
-        TemporaryFiles.begin([made.path, made.path + "-journal"])
         var db: OpaquePointer?
         guard sqlite3_open_v2(made.path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db else {
             sqlite3_close(db)

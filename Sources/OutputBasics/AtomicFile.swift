@@ -5,7 +5,10 @@ import LogSource
 #endif
 
 /// Writes a file so that readers see the old content or the whole new content, never a
-/// half-written one: a temporary file beside the target, `fsync`, then `rename`. Only
+/// half-written one: a file without a name beside the target (`O_TMPFILE`: nothing is left
+/// of it if the process is killed, SIGKILL included), `fsync`, then linked and renamed into
+/// place; where the file system has no unnamed files, a temporary file registered for
+/// removal on a signal before it exists. Only
 /// regular files are replaced: a device, a FIFO or `/dev/stdout` is written in place, a
 /// directory refused. Links are followed as ``OutputPath`` decides (never one another user
 /// planted); a replaced file keeps its mode and owner, a new one gets the umask's mode.
@@ -25,8 +28,10 @@ package enum AtomicFile {
     package final class Writer {
         let output: OutputPath
         let fd: Int32
-        /// The temporary file (nil: writing in place).
+        /// The named temporary file, if one is written.
         let temporary: String?
+        /// Whether the file written has no name yet (``OutputPath/makeUnnamed()``).
+        let unnamed: Bool
         var committed = false
 
         /// Starts writing `target`.
@@ -38,12 +43,19 @@ package enum AtomicFile {
                 fd = open(output.path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
                 guard fd >= 0 else { throw WriteError(path: output.path, errno: errno, action: "open for writing") }
                 temporary = nil
+                unnamed = false
+                return
+            }
+            if let fd = output.makeUnnamed() {
+                self.fd = fd
+                temporary = nil
+                unnamed = true
                 return
             }
             let made = try output.makeTemporary()
             fd = made.fd
             temporary = made.path
-            TemporaryFiles.begin([made.path])
+            unnamed = false
         }
 
         deinit {
@@ -66,6 +78,12 @@ package enum AtomicFile {
         /// - Throws: `WriteError`; the target is untouched then.
         package func commit() throws(WriteError) {
             committed = true
+            if unnamed {
+                defer { close(fd) }
+                try output.settle(fd)
+                guard fsync(fd) == 0 else { throw WriteError(path: output.path, errno: errno, action: "fsync") }
+                return try output.link(fd)
+            }
             guard let temporary else {
                 close(fd)
                 return

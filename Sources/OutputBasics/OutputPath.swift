@@ -91,15 +91,64 @@ package struct OutputPath: Sendable {
     package var isDirectory: Bool { existing.map { $0.st_mode & S_IFMT == S_IFDIR } ?? false }
 
     /// A new, empty temporary file beside `path` (`O_EXCL`, an unpredictable name, mode
-    /// 0600 until ``settle(_:)``).
+    /// 0600 until ``settle(_:)``), registered with ``TemporaryFiles`` (with the files named
+    /// by `companions`' suffixes, a database's journal) before it is created: a signal at any
+    /// moment leaves none of them.
     /// - Returns: its descriptor and path.
-    package func makeTemporary() throws(WriteError) -> (fd: Int32, path: String) {
-        let name = path.fileName
-        var template = Array("\(directory)/.\(name).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw WriteError(path: path, errno: errno, action: "create a temporary file") }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        return (fd, template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+    package func makeTemporary(companions: [String] = []) throws(WriteError) -> (fd: Int32, path: String) {
+        for _ in 0..<100 {
+            let candidate = temporaryName()
+            TemporaryFiles.begin([candidate] + companions.map { candidate + $0 })
+            let fd = open(candidate, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0o600)
+            if fd >= 0 { return (fd, candidate) }
+            let err = errno
+            TemporaryFiles.done()
+            if err != EEXIST { throw WriteError(path: path, errno: err, action: "create a temporary file") }
+        }
+        throw WriteError(path: path, errno: EEXIST, action: "create a temporary file")
+    }
+
+    /// A name for a temporary file beside `path`: `.NAME.` and 10 random letters and digits.
+    func temporaryName() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var generator = SystemRandomNumberGenerator()
+        let suffix = String((0..<10).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+        return "\(directory)/.\(path.fileName).\(suffix)"
+    }
+
+    /// A new file beside `path` without a name (`O_TMPFILE`, mode 0600 until
+    /// ``settle(_:)``): nothing is left of it whatever ends the process before
+    /// ``link(_:)`` names it. Nil where the file system (or a kernel before 3.11) has none,
+    /// or /proc is missing (the link goes through `/proc/self/fd`).
+    package func makeUnnamed() -> Int32? {
+        guard access("/proc/self/fd", X_OK) == 0 else { return nil }
+        let fd = open(directory, Self.unnamedFlag | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0o600)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`; the C macro is not imported).
+    static let unnamedFlag: Int32 = 0o20_000_000 | O_DIRECTORY
+
+    /// Names the unnamed file `fd` (``makeUnnamed()``) and renames it over `path`: the
+    /// name exists only between the two calls, and is registered for removal on a signal.
+    /// - Throws: `WriteError`; the target is untouched then.
+    package func link(_ fd: Int32) throws(WriteError) {
+        for _ in 0..<100 {
+            let candidate = temporaryName()
+            TemporaryFiles.begin([candidate])
+            defer { TemporaryFiles.done() }
+            guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, candidate, AT_SYMLINK_FOLLOW) == 0 else {
+                if errno == EEXIST { continue }
+                throw WriteError(path: path, errno: errno, action: "link the written file")
+            }
+            guard rename(candidate, path) == 0 else {
+                let err = errno
+                unlink(candidate)
+                throw WriteError(path: path, errno: err, action: "rename into place")
+            }
+            return
+        }
+        throw WriteError(path: path, errno: EEXIST, action: "link the written file")
     }
 
     /// Gives a temporary file the mode and owner the output should have: those of the
