@@ -100,13 +100,30 @@ package enum RegexReportText {
             ("missed", report.missed, report.missedLines, options.keepMissed),
         ] where keep != .none && count > 0 {
             if count < limit || keep == .all {
-                list(lines, header: kind.prefix(1).uppercased() + kind.dropFirst() + " line(s):")
+                // fail2ban-regex prints each line rstripped.
+                list(lines.map(Self.pythonRightStripped), header: kind.prefix(1).uppercased() + kind.dropFirst() + " line(s):")
             } else {
                 out +=
                     "\(kind.prefix(1).uppercased() + kind.dropFirst()) line(s): too many to print.  Use --print-all-\(kind) to print all \(count) lines\n"
             }
         }
         return out
+    }
+
+    /// `text` without the whitespace Python's `str.rstrip()` strips at its end (what
+    /// `str.isspace` calls whitespace: ASCII blanks and separators `\u{1C}`...`\u{1F}`, NEL,
+    /// no-break space and the Unicode spaces).
+    static func pythonRightStripped(_ text: String) -> String {
+        var scalars = Substring(text).unicodeScalars
+        while let last = scalars.last, isPythonSpace(last) { scalars.removeLast() }
+        return String(scalars)
+    }
+
+    static func isPythonSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 
     /// One failure as `-o` asks: `id`/`fid`, `ip`, `msg`, a field's name, or a template

@@ -53,9 +53,9 @@ struct FilterArguments: ParsableArguments {
     var datePatterns: [String] = []
 
     @Option(
-        name: .long,
+        name: [.customLong("timezone"), .customLong("TZ")],
         help: ArgumentHelp(
-            "Time zone of log dates without one, as an offset (UTC, +0100, CET): fail2ban's logtimezone. Default: the jail's logtimezone, else local time (TZ).",
+            "Time zone of log dates without one, as an offset (UTC, +0100, CET): fail2ban's logtimezone (--TZ as fail2ban-regex spells it). Default: the jail's logtimezone, else local time (TZ).",
             valueName: "zone"))
     var timezone: String?
 

@@ -21,6 +21,9 @@ extension RegexCommand {
                 ? try RegexLog(
                     journal: self.log, journalMatch: journalMatch ?? compiled.config.journalMatch.last, root: filterArguments.fileRoot)
                 : RegexLog(self.log, rotated: rotated)
+            if log.isLine, RegexLog.looksLikePath(self.log) {
+                Diagnostics.note("\(self.log): no such file; read as a log line, as fail2ban-regex reads it")
+            }
             // The matched lines and the report (--json), the report and the costs (--costs),
             // two filters (--compare): a FIFO or standard input is read once, into memory.
             if json || costs || compareFilter != nil { try log.spoolStreams() }
@@ -58,7 +61,7 @@ extension RegexCommand {
     func compile(_ spec: String) throws -> CompiledFilter {
         let compiled = try CompiledFilter(
             spec: spec, options: filterArguments.filterOptions, regexFallback: true, ignore: ignoreregex,
-            useDNS: useDNS, maxLines: maxLines,
+            useDNS: hostMode, maxLines: maxLines,
             arguments: ["logtype": logType ?? (RegexLog.namesJournal(log) ? "journal" : nil)].compactMapValues { $0 })
         for note in compiled.notes { Diagnostics.note("\(spec): \(note)") }
         return compiled
@@ -71,7 +74,7 @@ extension RegexCommand {
         let options = RegexReporter.Options(
             failuresOnly: out != nil, checkAll: !noCheckAll, limit: limit,
             printAll: (printAllMatched, printAllMissed, printAllIgnored), printNone: (printNoMissed, printNoIgnored),
-            useDNS: useDNS ?? (compiled.config.patterns.useDNS ? .warn : .no))
+            useDNS: hostMode ?? (compiled.config.patterns.useDNS ? .warn : .no))
         var unshared = compiled
         unshared.matcher.profiler = nil
         let reporter = RegexReporter(filter: unshared, options: options)

@@ -94,9 +94,25 @@ struct RegexCommand: ParsableCommand {
     @Option(
         name: [.customShort("l"), .customLong("log-type")],
         help: ArgumentHelp(
-            "The filter's logtype argument, unless the filter spec gives one: file (default), short, journal (lines from journalctl, no syslog prefix), rfc5424.",
+            "The filter's logtype argument, unless the filter spec gives one: file (default), short, journal (lines from journalctl, no syslog prefix), rfc5424. (Not fail2ban-regex's -l log level: failscan's messages have no levels.)",
             valueName: "type"))
     var logType: String?
+
+    /// `--usedns`, `-r` included.
+    var hostMode: UseDNS? { raw ? .raw : useDNS }
+
+    /// The log types fail2ban's common.conf knows.
+    static let logTypes = ["file", "short", "journal", "rfc5424"]
+
+    @Flag(
+        name: [.customShort("r"), .customLong("raw")],
+        help: "Keep host names as they are, not resolved (fail2ban-regex's -r): --usedns raw.")
+    var raw = false
+
+    // fail2ban-regex's options failscan does not take, refused with what does the job here.
+    @Flag(name: [.customShort("D"), .customLong("debuggex")], help: .hidden) var debuggex = false
+    @Option(name: [.customShort("e"), .customLong("encoding")], help: .hidden) var encoding: String?
+    @Flag(name: [.customLong("verbose-date"), .customLong("VD")], help: .hidden) var verboseDate = false
 
     @Option(
         name: [.customShort("m"), .customLong("journalmatch")],
@@ -128,6 +144,27 @@ struct RegexCommand: ParsableCommand {
     var ignoreregex: String?
 
     func validate() throws {
+        if let logType, !Self.logTypes.contains(logType.lowercased()) {
+            throw ValidationError(
+                "-l/--log-type \(logType): not a log type (\(Self.logTypes.joined(separator: ", "))); here -l is the filter's logtype, not fail2ban-regex's log level (failscan's messages have no levels)"
+            )
+        }
+        if raw && useDNS != nil && useDNS != .raw { throw ValidationError("-r/--raw is --usedns raw: give one of them") }
+        if debuggex {
+            throw ValidationError(
+                "-D/--debuggex: failscan makes no debuggex.com links (nothing leaves the machine); --explain LINE shows the date, the prefregex and how far each failregex got"
+            )
+        }
+        if let encoding, !["utf-8", "utf8"].contains(encoding.lowercased()) {
+            throw ValidationError(
+                "-e/--encoding \(encoding): failscan reads logs as UTF-8, invalid bytes replaced as Python does (fail2ban's encoding on a UTF-8 system); convert other encodings first (iconv -f \(encoding) -t UTF-8)"
+            )
+        }
+        if verboseDate {
+            throw ValidationError(
+                "--verbose-date/--VD: --show-patterns prints the date templates' patterns, --explain LINE the template and date a line gets"
+            )
+        }
         if printAllMissed && printNoMissed { throw ValidationError("--print-no-missed and --print-all-missed exclude each other") }
         if printAllIgnored && printNoIgnored { throw ValidationError("--print-no-ignored and --print-all-ignored exclude each other") }
         if let maxLines, maxLines < 1 || maxLines > 1000 { throw ValidationError("--maxlines must be from 1 to 1000") }

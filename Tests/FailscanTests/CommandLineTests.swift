@@ -324,3 +324,64 @@ import Testing
         #expect(out.stderr.contains("failregex 2"))
     }
 }
+
+/// Issue 27: fail2ban-regex's options as its users type them: supported where failscan
+/// does the same job (`--TZ`, `-r`), refused with what does the job here otherwise (`-l`
+/// with a log level, `-D`, `-e`, `--verbose-date`); a mistyped log path noted; the lines
+/// printed as fail2ban-regex prints them (right-stripped).
+@Suite struct Fail2banRegexHabitsTests {
+    let log = TestSupport.corpus("logs/auth.log")
+
+    @Test func optionsSupportedOrRefusedWithTheEquivalent() throws {
+        let level = try TestSupport.failscan(["regex", "-l", "info", log, "sshd"])
+        #expect(level.status == 64 && level.stderr.contains("not fail2ban-regex's log level"), "\(level.stderr)")
+        let journal = try TestSupport.failscan(["regex", "-l", "short", log, "sshd"])
+        #expect(journal.status == 0, "\(journal.stderr)")
+        for (options, hint) in [
+            (["-D"], "--explain LINE"), (["--debuggex"], "--explain LINE"), (["-e", "latin1"], "iconv -f latin1 -t UTF-8"),
+            (["--VD"], "--show-patterns"), (["--verbose-date"], "--show-patterns"),
+        ] {
+            let run = try TestSupport.failscan(["regex"] + options + [log, "sshd"])
+            #expect(run.status == 64 && run.stderr.contains(hint), "\(options): \(run.stderr)")
+        }
+        #expect(try TestSupport.failscan(["regex", "-e", "UTF-8", log, "sshd"]).status == 0)
+        let tz = try TestSupport.failscan(["regex", "--TZ", "+0100", "-o", "<ip> <time>", log, "sshd"])
+        let timezone = try TestSupport.failscan(["regex", "--timezone", "+0100", "-o", "<ip> <time>", log, "sshd"])
+        let local = try TestSupport.failscan(["regex", "--timezone", "UTC", "-o", "<ip> <time>", log, "sshd"])
+        #expect(tz.status == 0 && tz.stdout == timezone.stdout && tz.stdout != local.stdout, "\(tz.stderr)")
+        let raw = try TestSupport.failscan(["regex", "-r", log, "sshd"]).stdout
+        let usedns = try TestSupport.failscan(["regex", "--usedns", "raw", log, "sshd"]).stdout
+        func body(_ text: String) -> String {
+            text.replacingOccurrences(of: #"\[processed in [0-9.]+ sec\]"#, with: "", options: .regularExpression)
+        }
+        #expect(!raw.isEmpty && body(raw) == body(usedns))
+        let both = try TestSupport.failscan(["regex", "-r", "--usedns", "no", log, "sshd"])
+        #expect(both.status == 64)
+    }
+
+    @Test func aMistypedPathIsNotedAndALineIsNot() throws {
+        let typo = try TestSupport.failscan(["regex", "nosuchfile.log", "sshd"])
+        #expect(typo.status == 0 && typo.stderr.contains("nosuchfile.log: no such file; read as a log line"), "\(typo.stderr)")
+        let path = try TestSupport.failscan(["regex", "/var/log/nosuch/auth.log.2.gz", "sshd"])
+        #expect(path.stderr.contains("no such file"), "\(path.stderr)")
+        let line = try TestSupport.failscan([
+            "regex", "Oct 26 07:34:44 mail sshd[1]: Failed password for root from 192.0.2.9 port 22 ssh2", "sshd",
+        ])
+        #expect(line.status == 0 && !line.stderr.contains("no such file") && line.stdout.contains("1 matched"), "\(line.stderr)")
+    }
+
+    /// Matched and missed lines with trailing blanks, tabs and a no-break space print as
+    /// fail2ban-regex prints them.
+    @Test func printedLinesAreRightStrippedAsFail2banRegexPrintsThem() throws {
+        let fail2banRegex = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let file = try TestSupport.temporaryDirectory().appendingPathComponent("trailing.log")
+        try
+            "Oct 26 07:34:44 mail sshd[1]: Failed password for root from 192.0.2.9 port 22 ssh2   \t\nOct 26 07:34:45 mail sshd[1]: hello there \u{A0} \nOct 26 07:34:46 mail sshd[1]: Failed password for bob from 192.0.2.10 port 22 ssh2\u{0B}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let options = ["--print-all-matched", "--print-all-missed"]
+        let ours = try TestSupport.failscan(["regex"] + options + [file.path, "sshd"])
+        let theirs = try TestSupport.run(fail2banRegex, options + [file.path, "sshd"])
+        func lines(_ text: String) -> String { String(text[(text.range(of: "|- Matched line(s):")?.lowerBound ?? text.endIndex)...]) }
+        #expect(!lines(theirs.stdout).isEmpty && lines(ours.stdout) == lines(theirs.stdout), "\(ours.stdout)\n---\n\(theirs.stdout)")
+    }
+}

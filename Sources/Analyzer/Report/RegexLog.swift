@@ -59,6 +59,15 @@ package struct RegexLog: Sendable {
         }
     }
 
+    /// Whether an argument that names no file looks like a path rather than a log line: one
+    /// word with a `/` or a log's suffix (`auth.log`, `mail.log.1`, `x.gz`).
+    package static func looksLikePath(_ argument: String) -> Bool {
+        guard !argument.isEmpty, !argument.contains(where: \.isWhitespace) else { return false }
+        if argument.contains("/") { return true }
+        let name = RotatedSet.rotation(of: argument).base
+        return [".log", ".gz", ".xz", ".zst", ".bz2", ".txt", ".journal"].contains { name.hasSuffix($0) || argument.hasSuffix($0) }
+    }
+
     /// Reads every input that can be read only once (a FIFO, standard input, a character
     /// device) into memory, inflated, under its own name: a command that reads the log twice
     /// (`regex --json`: the matched lines, then the report) reads such an input once.
