@@ -113,6 +113,9 @@ struct RegexCommand: ParsableCommand {
     @Flag(name: [.customShort("D"), .customLong("debuggex")], help: .hidden) var debuggex = false
     @Option(name: [.customShort("e"), .customLong("encoding")], help: .hidden) var encoding: String?
     @Flag(name: [.customLong("verbose-date"), .customLong("VD")], help: .hidden) var verboseDate = false
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: .hidden) var verbose = false
+    @Option(name: .customLong("output"), help: .hidden) var outputFile: String?
+    @Option(name: .customLong("format"), help: .hidden) var formatOption: String?
 
     @Option(
         name: [.customShort("m"), .customLong("journalmatch")],
@@ -158,6 +161,20 @@ struct RegexCommand: ParsableCommand {
         if let encoding, !["utf-8", "utf8"].contains(encoding.lowercased()) {
             throw ValidationError(
                 "-e/--encoding \(encoding): failscan reads logs as UTF-8, invalid bytes replaced as Python does (fail2ban's encoding on a UTF-8 system); convert other encodings first (iconv -f \(encoding) -t UTF-8)"
+            )
+        }
+        if verbose {
+            throw ValidationError(
+                "-v/--verbose: failscan's report has no verbose form yet; -o '<ip> <time>' prints every failure with its time, --print-all-matched every matched line, --explain LINE one line's date, prefregex content and failregex captures"
+            )
+        }
+        if outputFile != nil {
+            throw ValidationError(
+                "--output: regex prints to standard output (redirect it: > FILE); -o/--out is fail2ban-regex's failure template")
+        }
+        if let formatOption {
+            throw ValidationError(
+                "--format \(formatOption): regex prints fail2ban-regex's report, or --json; the output formats are scan's and jails' (failscan scan --filter FILTER --format \(formatOption) LOG)"
             )
         }
         if verboseDate {

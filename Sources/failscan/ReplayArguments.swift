@@ -60,10 +60,16 @@ struct ReplayArguments: ParsableArguments {
             valueName: "prefix"))
     var namePrefix: String = FirewallJail.defaultPrefix
 
+    // What users of other tools type, answered with what does the job here (the parser's
+    // own guess for an unknown option would be a near spelling: --json -> --now).
+    @Flag(name: .customLong("json"), help: .hidden) var jsonFlag = false
+    @Flag(name: .customLong("csv"), help: .hidden) var csvFlag = false
+
     /// How existing databases are treated.
     var database: Fail2banDatabaseWriter.DatabaseOptions { .init(lockTimeout: lockTimeout, replace: replace) }
 
     func validate() throws {
+        if jsonFlag || csvFlag { throw ValidationError("--\(jsonFlag ? "json" : "csv") is --format \(jsonFlag ? "json" : "csv") here") }
         if let problem = FirewallJail.prefixProblem(namePrefix) { throw ValidationError("--name-prefix \(namePrefix): \(problem)") }
         if allBans, activeAt != nil { throw ValidationError("--all-bans keeps every ban: give it or --active-at, not both") }
         if allBans, !format.isFirewall {

@@ -32,7 +32,7 @@ struct ScanCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A fail2ban filter: a .conf file, or a name in <config>/filter.d, optionally with arguments (dovecot[mode=aggressive]).",
+            "A fail2ban filter: a .conf file, a name in <config>/filter.d, optionally with arguments (dovecot[mode=aggressive]), or a failregex as regex takes it ('Failed password for .* from <HOST>'; the jail is then named regex unless --name).",
             valueName: "filter"))
     var filter: String
 
@@ -50,8 +50,17 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How long a ban lasts (fail2ban's bantime; -1 forever).", valueName: "time"))
     var bantime: String = "600"
 
-    @Option(name: .long, help: ArgumentHelp("An address or network never banned (fail2ban's ignoreip); repeatable.", valueName: "cidr"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Addresses or networks never banned (fail2ban's ignoreip: several separated by blanks or commas); repeatable.",
+            valueName: "cidr"))
     var ignoreip: [String] = []
+
+    /// `--ignoreip` values, each split as fail2ban splits its ignoreip list (blanks and commas).
+    var ignoredAddresses: [String] {
+        ignoreip.flatMap { $0.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init) }
+    }
 
     @Flag(
         name: .long, inversion: .prefixedNo,
@@ -102,7 +111,9 @@ struct ScanCommand: ParsableCommand {
     var logs: [String] { LongArgumentList.appended(to: givenLogs) }
 
     func validate() throws {
-        if let problem = JailConfig.problem(maxRetry: maxretry, findTime: findtime, banTime: bantime, ignoreIP: ignoreip, name: name) {
+        if let problem = JailConfig.problem(
+            maxRetry: maxretry, findTime: findtime, banTime: bantime, ignoreIP: ignoredAddresses, name: name)
+        {
             throw ValidationError(problem)
         }
         if logs.isEmpty && journal.isEmpty { throw ValidationError("name at least one log file (or --journal)") }
@@ -120,11 +131,14 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         try ExitStatus.run {
+            // A failregex given as the filter, as regex takes it (one with a tag such as
+            // <HOST>: a mistyped filter name stays an error).
             let compiled = try CompiledFilter(
-                spec: filter, options: filterArguments.filterOptions, arguments: journal.isEmpty ? [:] : ["logtype": "journal"])
+                spec: filter, options: filterArguments.filterOptions, regexFallback: filter.contains("<"),
+                arguments: journal.isEmpty ? [:] : ["logtype": "journal"])
             let jail = JailConfig(
                 name: name ?? compiled.config.name, filter: filter, maxRetry: maxretry,
-                findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoreip,
+                findTime: Duration.seconds(findtime)!, banTime: Duration.seconds(bantime)!, ignoreIP: ignoredAddresses,
                 ignoreSelf: ignoreself, port: port ?? "0:65535", protocol: `protocol` ?? "tcp")
             let inputs: [LogInput]
             if journal.isEmpty {

@@ -384,4 +384,34 @@ import Testing
         func lines(_ text: String) -> String { String(text[(text.range(of: "|- Matched line(s):")?.lowerBound ?? text.endIndex)...]) }
         #expect(!lines(theirs.stdout).isEmpty && lines(ours.stdout) == lines(theirs.stdout), "\(ours.stdout)\n---\n\(theirs.stdout)")
     }
+
+    /// Options users of other tools type get what does the job here, not the parser's
+    /// nearest spelling (--json on scan suggested --now, --output on regex --out); fail2ban's
+    /// list syntax for --ignoreip; scan takes a failregex as regex does.
+    @Test func habitsOfOtherToolsAndOptionShapes() throws {
+        for (arguments, hint) in [
+            (["scan", "--filter", "sshd", "--json", log], "--json is --format json here"),
+            (["jails", "--csv"], "--csv is --format csv here"),
+            (["regex", "--output", "x", log, "sshd"], "regex prints to standard output"),
+            (["regex", "--format", "json", log, "sshd"], "failscan scan --filter FILTER --format json LOG"),
+            (["regex", "-v", log, "sshd"], "-o '<ip> <time>'"),
+        ] {
+            let run = try TestSupport.failscan(arguments)
+            #expect(run.status == 64 && run.stderr.contains(hint) && !run.stderr.contains("Did you mean"), "\(arguments): \(run.stderr)")
+        }
+        let everyone = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "list", log]).stdout.split(separator: "\n")
+        #expect(everyone.count >= 3)
+        let (a, b) = (String(everyone[0]), String(everyone[1]))
+        for form in [["--ignoreip", "\(a),\(b)"], ["--ignoreip", "\(a) \(b)"], ["--ignoreip", a, "--ignoreip", b]] {
+            let run = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "list"] + form + [log])
+            #expect(
+                run.status == 0 && run.stdout.split(separator: "\n").map(String.init) == everyone.dropFirst(2).map(String.init), "\(form)")
+        }
+        let regex = try TestSupport.failscan(["scan", "--filter", "Failed password for .* from <HOST>", "--format", "list", log])
+        let sshd = try TestSupport.failscan(["regex", "-o", "ip", log, "Failed password for .* from <HOST>"])
+        #expect(regex.status == 0 && !regex.stdout.isEmpty, "\(regex.stderr)")
+        #expect(Set(regex.stdout.split(separator: "\n")).isSubset(of: Set(sshd.stdout.split(separator: "\n"))))
+        let typo = try TestSupport.failscan(["scan", "--filter", "sshdd", log])
+        #expect(typo.status == 2 && typo.stderr.contains("no such filter"), "a mistyped name is no failregex: \(typo.stderr)")
+    }
 }
