@@ -8,7 +8,7 @@ enum FirewallFileCheck {
     /// A jail's chain or set name (`PREFIX-<token>`; the prefix is letters, digits and `_`).
     static func name(_ prefix: String) -> String { "\(prefix)-[A-Za-z0-9_-]{1,\(25 - prefix.utf8.count)}" }
     /// A jail's nft set token.
-    static let nftName = "[A-Za-z0-9_]{1,48}"
+    static let nftName = "[A-Za-z0-9_-]{1,48}"
     /// failscan's comment lines.
     static let comment = #"# failscan: [ -~]*"#
 

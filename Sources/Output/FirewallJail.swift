@@ -23,7 +23,7 @@ package struct FirewallJail: Sendable {
     /// A name of `[A-Za-z0-9_-]`, at most 25 bytes less the prefix's: `PREFIX-<token>` is
     /// an iptables chain (28 bytes at most), `PREFIX-<token>-v6-n` an ipset set (31).
     package let token: String
-    /// The same for nft identifiers (`[A-Za-z0-9_]`).
+    /// The same for nft set names (`[A-Za-z0-9_-]`, hyphens kept as nft takes them), up to 48 bytes.
     package let nftToken: String
     /// `tcp`, `udp`, `udplite`, `sctp`, `dccp`, or nil for every protocol.
     package let proto: String?
@@ -38,7 +38,7 @@ package struct FirewallJail: Sendable {
         let jail = result.jail
         token = Self.token(
             jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }, maxLength: 25 - prefix.utf8.count)
-        nftToken = Self.token(jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }, maxLength: 48)
+        nftToken = Self.token(jail.name, allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }, maxLength: 48)
         (proto, ports) = try Self.protocolAndPorts(jail)
     }
 

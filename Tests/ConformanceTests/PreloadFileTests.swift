@@ -171,6 +171,10 @@ import Testing
         #expect(!site.stdout.split(separator: "\n").contains { !$0.hasPrefix("#") && $0.contains("failscan") })
         let nft = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "nft", "--name-prefix", "site"])
         #expect(nft.stdout.contains("table inet site {"))
+        // nft keeps a jail name's hyphens (a hash only where a name does not fit).
+        let hyphens = try TestSupport.failscan(["jails", "--config", config.path, "--format", "nft", "--all-bans"])
+        #expect(
+            hyphens.stdout.contains("set addr-set-dovecot-seed {") && hyphens.stdout.contains("ip saddr @addr-set-dovecot-seed tcp dport"))
         let fail2ban = try TestSupport.failscan(["jails", "--config", config.path, "--format", "nft", "--name-prefix", "f2b"])
         #expect(fail2ban.status == 64 && fail2ban.stderr.contains("fail2ban's own"), "\(fail2ban.stderr)")
         let all = try TestSupport.failscan(["jails", "--config", config.path, "--jail", "sshd", "--format", "list"]).stdout
