@@ -32,21 +32,26 @@ package struct JailRow: Encodable, Sendable, Equatable {
 
     /// Appends the row's JSON object (without a newline): the bytes `JSONEncoder` writes
     /// with sorted keys and unescaped slashes (tested against it), several times faster.
-    package func writeJSON(to out: inout [UInt8]) {
+    /// - Parameter iso: times as ISO 8601 in UTC (`--time-format iso`; a ban that never
+    ///   ends: `never`) instead of Unix seconds.
+    package func writeJSON(to out: inout [UInt8], iso: Bool = false) {
         JSONText.object(to: &out) { o in
             o.bool("banned", banned)
-            o.ints("bans", bans)
+            if iso { o.strings("bans", bans.map(Self.iso)) } else { o.ints("bans", bans) }
             o.object("failregex") { hits in
                 for (key, value) in failregex.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }) {
                     hits.int(key, value)
                 }
             }
             o.int("failures", failures)
-            o.int("first", first)
+            if iso { o.string("first", Self.iso(first)) } else { o.int("first", first) }
             o.string("ip", ip)
             o.string("jail", jail)
-            o.int("last", last)
-            o.ints("until", until)
+            if iso { o.string("last", Self.iso(last)) } else { o.int("last", last) }
+            if iso { o.strings("until", until.map(Self.iso)) } else { o.ints("until", until) }
         }
     }
+
+    /// A row's time as `--time-format iso` writes it (-1, a ban without end: `never`).
+    static func iso(_ time: Int) -> String { time == -1 ? "never" : FirewallTime.iso(time) }
 }

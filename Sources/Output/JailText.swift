@@ -31,7 +31,7 @@ package struct JailText: JailRendering {
         case .json:
             var out: [UInt8] = []
             for row in Self.rows(results) {
-                row.writeJSON(to: &out)
+                row.writeJSON(to: &out, iso: settings.isoTimes)
                 out.append(10)
             }
             return String(decoding: out, as: UTF8.self)
@@ -39,8 +39,9 @@ package struct JailText: JailRendering {
             var out = "ip,jail,failures,first,last,banned,bans,until,failregex_hits\n"
             for row in Self.rows(results) {
                 let hits = row.failregex.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+                let time = { (t: Int) in settings.isoTimes ? JailRow.iso(t) : String(t) }
                 out +=
-                    "\(Self.csv(row.ip)),\(Self.csv(row.jail)),\(row.failures),\(row.first),\(row.last),\(row.banned),\(row.bans.map(String.init).joined(separator: " ")),\(row.until.map(String.init).joined(separator: " ")),\(hits)\n"
+                    "\(Self.csv(row.ip)),\(Self.csv(row.jail)),\(row.failures),\(time(row.first)),\(time(row.last)),\(row.banned),\(row.bans.map(time).joined(separator: " ")),\(row.until.map(time).joined(separator: " ")),\(hits)\n"
             }
             return out
         }

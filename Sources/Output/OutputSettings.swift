@@ -12,6 +12,8 @@ package struct OutputSettings: Sendable {
     /// Firewall formats: every ban the logs gave, permanent, rather than those running at
     /// ``activeAt`` (`--all-bans`).
     package var allBans = false
+    /// json and csv: times as ISO 8601 in UTC instead of Unix seconds (`--time-format iso`).
+    package var isoTimes = false
     /// The prefix of a firewall file's names (chains, sets, table; `--name-prefix`).
     package var namePrefix = FirewallJail.defaultPrefix
     /// How an existing database is treated.

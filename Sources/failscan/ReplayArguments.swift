@@ -60,6 +60,12 @@ struct ReplayArguments: ParsableArguments {
             valueName: "prefix"))
     var namePrefix: String = FirewallJail.defaultPrefix
 
+    @Option(
+        name: .customLong("time-format"),
+        help: ArgumentHelp(
+            "json and csv: times as unix (seconds, the default) or iso (ISO 8601 in UTC; a ban without end: never).", valueName: "form"))
+    var timeFormat: String = "unix"
+
     // What users of other tools type, answered with what does the job here (the parser's
     // own guess for an unknown option would be a near spelling: --json -> --now).
     @Flag(name: .customLong("json"), help: .hidden) var jsonFlag = false
@@ -69,6 +75,10 @@ struct ReplayArguments: ParsableArguments {
     var database: Fail2banDatabaseWriter.DatabaseOptions { .init(lockTimeout: lockTimeout, replace: replace) }
 
     func validate() throws {
+        if !["unix", "iso"].contains(timeFormat) { throw ValidationError("--time-format \(timeFormat): unix or iso") }
+        if timeFormat == "iso", ![.json, .csv].contains(format) {
+            throw ValidationError("--time-format is for --format json and csv (\(format.rawValue) writes no times as text)")
+        }
         if jsonFlag || csvFlag { throw ValidationError("--\(jsonFlag ? "json" : "csv") is --format \(jsonFlag ? "json" : "csv") here") }
         if let problem = FirewallJail.prefixProblem(namePrefix) { throw ValidationError("--name-prefix \(namePrefix): \(problem)") }
         if allBans, activeAt != nil { throw ValidationError("--all-bans keeps every ban: give it or --active-at, not both") }
@@ -115,6 +125,7 @@ struct ReplayArguments: ParsableArguments {
         var settings = StandardOutput.settings(output)
         settings.activeAt = activeAt == "now" ? settings.now : activeAt.flatMap(CivilTime.parse)
         settings.allBans = allBans
+        settings.isoTimes = timeFormat == "iso"
         settings.namePrefix = namePrefix
         settings.database = database
         settings.root = filterArguments.fileRoot

@@ -411,6 +411,25 @@ import Testing
         let sshd = try TestSupport.failscan(["regex", "-o", "ip", log, "Failed password for .* from <HOST>"])
         #expect(regex.status == 0 && !regex.stdout.isEmpty, "\(regex.stderr)")
         #expect(Set(regex.stdout.split(separator: "\n")).isSubset(of: Set(sshd.stdout.split(separator: "\n"))))
+        // --time-format iso: the same rows, each time as ISO 8601 in UTC.
+        let seconds = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "json", log]).stdout.split(separator: "\n")
+        let iso = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "json", "--time-format", "iso", log]).stdout
+            .split(separator: "\n")
+        let formatter = ISO8601DateFormatter()
+        #expect(seconds.count == iso.count && seconds.count > 3)
+        for (a, b) in zip(seconds, iso) {
+            let x = try #require(try JSONSerialization.jsonObject(with: Data(a.utf8)) as? [String: Any])
+            let y = try #require(try JSONSerialization.jsonObject(with: Data(b.utf8)) as? [String: Any])
+            func unix(_ text: Any?) -> Int { Int(formatter.date(from: text as! String)!.timeIntervalSince1970) }
+            #expect(unix(y["first"]) == x["first"] as! Int && unix(y["last"]) == x["last"] as! Int)
+            #expect((y["bans"] as! [String]).map { unix($0) } == x["bans"] as! [Int])
+        }
+        let csv = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "csv", "--time-format", "iso", log])
+        #expect(
+            csv.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.contains("Z,") && !$0.contains(",17") },
+            "\(csv.stdout.prefix(300))")
+        let nft = try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "nft", "--time-format", "iso", log])
+        #expect(nft.status == 64 && nft.stderr.contains("--time-format is for --format json and csv"))
         let typo = try TestSupport.failscan(["scan", "--filter", "sshdd", log])
         #expect(typo.status == 2 && typo.stderr.contains("no such filter"), "a mistyped name is no failregex: \(typo.stderr)")
     }
