@@ -24,4 +24,14 @@ package enum RunStatistics {
         }
         return out
     }
+
+    /// One line per jail for a person at a terminal: failures, addresses, bans (what a run
+    /// whose output is empty found).
+    package static func summary(_ outcome: JailReplay.Outcome) -> String {
+        outcome.results.map { result in
+            let banned = result.records.filter(\.banned).count
+            func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+            return "failscan: [\(result.jail.name)] \(count(result.failures, "failure", "failures")), \(count(result.records.count, "address", "addresses")), \(banned) banned\n"
+        }.joined()
+    }
 }

@@ -83,6 +83,13 @@ struct FilterArguments: ParsableArguments {
     )
     var countUnterminated = false
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Progress on standard error (MiB scanned, rate, time left for plain files): by default only on a terminal and for runs over a second; --progress also to a file or pipe (a line every two seconds)."
+    )
+    var progress: Bool?
+
     @Option(name: .long, help: ArgumentHelp("gzip inflater.", valueName: "engine"))
     var inflate: InflateEngine = .isal
 

@@ -95,7 +95,7 @@ struct MapCommand: ParsableCommand {
                 mapOptions: LedgerConfiguration.mapOptions(
                     filterArguments.filterOptions, countsUnterminatedLine: filterArguments.countUnterminated), failscan: Failscan.number,
                 systemName: { systemNames[$0] ?? $0 },
-                progress: Progress.makeReporter(paths: Array(Set(jails.flatMap(\.files)))))
+                progress: Progress.makeReporter(paths: Array(Set(jails.flatMap(\.files))), mode: filterArguments.progress))
             Progress.finish()
             let summary = map.summary
             Diagnostics.report(summary.inputFindings)

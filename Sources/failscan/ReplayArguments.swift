@@ -110,7 +110,7 @@ struct ReplayArguments: ParsableArguments {
             var replay = replay
             // Every failure with its user and line: the scan keeps captures and counts lines.
             if detailed { replay.options.detailed = true }
-            return replay.run(progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files)))), each: each)
+            return replay.run(progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files))), mode: filterArguments.progress), each: each)
         }
     }
 
@@ -146,6 +146,10 @@ struct ReplayArguments: ParsableArguments {
                     "\(left) ban\(left == 1 ? "" : "s") had ended by \(FirewallTime.iso(at)) (\(time.origin == "--active-at" ? "--active-at" : "the last failure in the logs")) and \(left == 1 ? "is" : "are") left out; --all-bans keeps every ban"
                 )
             }
+        }
+        if !stats && Diagnostics.isTerminal {
+            // A person at a terminal sees what the run found, even when the output is empty.
+            Diagnostics.write(RunStatistics.summary(outcome))
         }
         if stats {
             Diagnostics.write(RunStatistics.text(outcome, jails: jails, seconds: settings.elapsed))

@@ -435,4 +435,32 @@ import Testing
         let typo = try TestSupport.failscan(["scan", "--filter", "sshdd", log])
         #expect(typo.status == 2 && typo.stderr.contains("no such filter"), "a mistyped name is no failregex: \(typo.stderr)")
     }
+
+    /// On a terminal (a pty from script(1)) a run says per jail what it found, even when it
+    /// bans nothing; progress shows only for runs over a second, forced with --progress (to a
+    /// pipe), never with --no-progress.
+    @Test func whatATerminalShows() throws {
+        let quiet = try TestSupport.run(
+            "/usr/bin/script", ["-qec", "'\(TestSupport.failscanBinary)' scan --filter sshd --maxretry 1000 '\(log)'", "/dev/null"])
+        #expect(quiet.stdout.contains("failscan: [sshd] 95 failures, 11 addresses, 0 banned"), "\(quiet.stdout)")
+        #expect(!quiet.stdout.contains("MiB"), "no progress for a short run: \(quiet.stdout)")
+        let piped = try TestSupport.failscan(["scan", "--filter", "sshd", "--maxretry", "1000", log])
+        #expect(piped.status == 0 && piped.stderr.isEmpty, "nothing on a pipe: \(piped.stderr)")
+        // A log that takes over a second to arrive (a FIFO fed in two halves).
+        let dir = try TestSupport.temporaryDirectory().path
+        #expect(mkfifo(dir + "/fifo", 0o600) == 0)
+        let slow = { (option: String) throws -> TestSupport.Output in
+            try TestSupport.run(
+                "/bin/sh",
+                [
+                    "-c",
+                    "(head -c 200000 \"$0\"; sleep 2.5; tail -c +200001 \"$0\") > \"$1\" 2> /dev/null & exec \"$2\" scan --filter sshd \(option) \"$1\"",
+                    log, dir + "/fifo", TestSupport.failscanBinary,
+                ])
+        }
+        let forced = try slow("--progress")
+        #expect(forced.status == 0 && forced.stderr.contains(" MiB, ") && forced.stderr.contains("MB/s"), "\(forced.stderr)")
+        let off = try slow("--no-progress")
+        #expect(off.status == 0 && !off.stderr.contains("MiB"), "\(off.stderr)")
+    }
 }
