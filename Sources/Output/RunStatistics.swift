@@ -31,7 +31,8 @@ package enum RunStatistics {
         outcome.results.map { result in
             let banned = result.records.filter(\.banned).count
             func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
-            return "failscan: [\(result.jail.name)] \(count(result.failures, "failure", "failures")), \(count(result.records.count, "address", "addresses")), \(banned) banned\n"
+            return
+                "failscan: [\(result.jail.name)] \(count(result.failures, "failure", "failures")), \(count(result.records.count, "address", "addresses")), \(banned) banned\n"
         }.joined()
     }
 }

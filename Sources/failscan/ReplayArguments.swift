@@ -110,7 +110,9 @@ struct ReplayArguments: ParsableArguments {
             var replay = replay
             // Every failure with its user and line: the scan keeps captures and counts lines.
             if detailed { replay.options.detailed = true }
-            return replay.run(progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files))), mode: filterArguments.progress), each: each)
+            return replay.run(
+                progress: Progress.makeReporter(paths: Array(Set(replay.jails.flatMap(\.files))), mode: filterArguments.progress),
+                each: each)
         }
     }
 

@@ -110,7 +110,8 @@ struct TuneCommand: ParsableCommand {
             if !noLockouts { Diagnostics.report(tuning.findings) }
             let writer = try TuneOutput(format, jail: config.name, settings: StandardOutput.settings(output))
             let result = tuning.run(
-                progress: Progress.makeReporter(paths: replayJail.files, mode: filterArguments.progress), each: writer.each, detail: writer.detail, emit: writer.emit)
+                progress: Progress.makeReporter(paths: replayJail.files, mode: filterArguments.progress), each: writer.each,
+                detail: writer.detail, emit: writer.emit)
             Progress.finish()
             Diagnostics.report(result.summary.inputFindings)
             guard result.summary.filesRead > 0 else { throw ExitStatus.NoInput() }
