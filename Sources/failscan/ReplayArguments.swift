@@ -4,6 +4,10 @@ import Fail2banConfig
 import LogSource
 import Output
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension OutputFormat: ExpressibleByArgument {}
 extension BanWindow: ExpressibleByArgument {}
 
@@ -87,6 +91,9 @@ struct ReplayArguments: ParsableArguments {
         }
         if let activeAt, activeAt != "now", CivilTime.parse(activeAt) == nil {
             throw ValidationError("--active-at \(activeAt): not a time (Unix seconds, YYYY-MM-DD[THH:MM[:SS]] or now)")
+        }
+        if format == .html, output == nil, isatty(1) == 1 {
+            throw ValidationError("--format html writes a page for a browser, not a terminal: name it with --output FILE (or redirect)")
         }
         if format.isDatabase, output == nil {
             throw ValidationError("--format \(format.rawValue) writes a database: name it with --output")

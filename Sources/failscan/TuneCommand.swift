@@ -3,6 +3,10 @@ import ArgumentParser
 import Fail2banConfig
 import Output
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `failscan tune`: what-if replays of one jail over a grid of settings.
 extension TuneOutput.Format: ExpressibleByArgument {}
 
@@ -94,6 +98,9 @@ struct TuneCommand: ParsableCommand {
         do { size = try values.size() } catch { throw ValidationError("--\(error.option) \(error.message)") }
         if size > Self.gridLimit {
             throw ValidationError("a grid of \(size) settings; at most \(Self.gridLimit) (fewer values per option)")
+        }
+        if format == .html, output == nil, isatty(1) == 1 {
+            throw ValidationError("--format html writes a page for a browser, not a terminal: name it with --output FILE (or redirect)")
         }
     }
 

@@ -444,6 +444,12 @@ import Testing
             "/usr/bin/script", ["-qec", "'\(TestSupport.failscanBinary)' scan --filter sshd --maxretry 1000 '\(log)'", "/dev/null"])
         #expect(quiet.stdout.contains("failscan: [sshd] 95 failures, 11 addresses, 0 banned"), "\(quiet.stdout)")
         #expect(!quiet.stdout.contains("MiB"), "no progress for a short run: \(quiet.stdout)")
+        // An HTML page is not written to a terminal (to a pipe it is).
+        for command in ["scan --filter sshd --format html '\(log)'", "tune --jail sshd --format html '\(log)'"] {
+            let page = try TestSupport.run("/usr/bin/script", ["-qec", "'\(TestSupport.failscanBinary)' \(command)", "/dev/null"])
+            #expect(page.stdout.contains("--format html writes a page for a browser") && !page.stdout.contains("<html"), "\(page.stdout)")
+        }
+        #expect(try TestSupport.failscan(["scan", "--filter", "sshd", "--format", "html", log]).stdout.hasPrefix("<!DOCTYPE html>"))
         let piped = try TestSupport.failscan(["scan", "--filter", "sshd", "--maxretry", "1000", log])
         #expect(piped.status == 0 && piped.stderr.isEmpty, "nothing on a pipe: \(piped.stderr)")
         // A log that takes over a second to arrive (a FIFO fed in two halves).
