@@ -30,6 +30,17 @@ struct Failscan: ParsableCommand {
             logs on every core, and decides the bans fail2ban would have decided, with the \
             logs' own time as its clock.
 
+            WHICH COMMAND FOR WHICH JOB
+              test a filter        failscan regex /var/log/auth.log sshd
+              one filter, logs     failscan scan --filter sshd /var/log/auth.log*
+              forensic report      failscan jails --format html --output report.html
+              a restored image     failscan jails --root /mnt/server --format json
+              preload a firewall   failscan jails --format nft --output bans.nft
+              preload fail2ban     failscan jails --format fail2ban-db --output f2b.db
+              tune a jail          failscan tune --jail sshd --maxretry 3,5,10
+              a fleet              failscan map --root /srv/web1 --shard web1 --out L
+                                   failscan reduce --format nft L/*.ledger.zst
+
             \(ExitStatus.table)
 
             LIMITS

@@ -24,7 +24,7 @@ struct ScanCommand: ParsableCommand {
             each entry is the line `HOST IDENT[PID]: MESSAGE` with the entry's own time.
 
             Examples:
-              failscan scan --filter Corpus/filters/dovecot.conf Corpus/logs/mail.log*
+              failscan scan --filter /etc/fail2ban/filter.d/dovecot.conf /var/log/mail.log*
               failscan scan --filter sshd --journal /mnt/server/var/log/journal
             """
     )
