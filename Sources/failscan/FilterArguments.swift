@@ -18,14 +18,14 @@ struct FilterArguments: ParsableArguments {
         name: [.customShort("c"), .customLong("config")],
         help: ArgumentHelp(
             "fail2ban configuration root: where filter names and includes such as common.conf are looked up (default: /etc/fail2ban; with --root, ROOT/etc/fail2ban).",
-            valueName: "dir"))
+            valueName: "dir"), completion: .directory)
     var configOption: String?
 
     @Option(
         name: .long,
         help: ArgumentHelp(
             "A restored system or a mounted disk image standing for /, as journalctl --root: the configuration is read from ROOT/etc/fail2ban unless --config is given, and its includes, filters, logpaths and journal paths are resolved inside ROOT (a link in it never leads out, as chroot would have it). Files named on the command line are taken as they are.",
-            valueName: "dir"))
+            valueName: "dir"), completion: .directory)
     var root: String?
 
     /// The configuration root in use.
@@ -128,4 +128,18 @@ struct FilterArguments: ParsableArguments {
         return options
     }
 
+}
+
+extension CompletionKind {
+    /// The filters of the installed configuration (names in /etc/fail2ban/filter.d), and files.
+    static var filters: CompletionKind {
+        .shellCommand("ls /etc/fail2ban/filter.d 2>/dev/null | sed -n 's/\\.conf$//p'; ls -d -- * 2>/dev/null")
+    }
+
+    /// The jails of the installed configuration (the sections of jail.conf, jail.local, jail.d).
+    static var jails: CompletionKind {
+        .shellCommand(
+            "cat /etc/fail2ban/jail.conf /etc/fail2ban/jail.local /etc/fail2ban/jail.d/*.conf /etc/fail2ban/jail.d/*.local 2>/dev/null | sed -n 's/^\\[\\([^]]*\\)\\].*/\\1/p' | grep -vx 'DEFAULT\\|INCLUDES\\|Definition\\|Init' | sort -u"
+        )
+    }
 }

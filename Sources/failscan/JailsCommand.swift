@@ -35,7 +35,8 @@ struct JailsCommand: ParsableCommand {
 
     @OptionGroup var filterArguments: FilterArguments
 
-    @Option(name: .long, help: ArgumentHelp("Only this jail (repeatable); default: every enabled jail.", valueName: "name"))
+    @Option(
+        name: .long, help: ArgumentHelp("Only this jail (repeatable); default: every enabled jail.", valueName: "name"), completion: .jails)
     var jail: [String] = []
 
     @Flag(name: .customLong("no-rotated"), help: "Do not add rotated siblings (mail.log.1, mail.log.2.gz, ...) to each logpath.")
@@ -67,7 +68,7 @@ struct JailsCommand: ParsableCommand {
     @Argument(
         help: ArgumentHelp(
             "Log files to read instead of the jails' logpath (an archive's copy): each goes to every selected jail whose logpath carries its file name, rotated and compressed siblings too (auth.log.3.gz to the jails reading auth.log), journal files to the jails of the systemd backend; a jail given none reads nothing, a file no jail reads is named.",
-            valueName: "file"))
+            valueName: "file"), completion: .file())
     var givenFiles: [String] = []
 
     /// The files given, with those taken past the parser included (``LongArgumentList``).

@@ -36,13 +36,14 @@ struct MapCommand: ParsableCommand {
 
     @OptionGroup var filterArguments: FilterArguments
 
-    @Option(name: .long, help: ArgumentHelp("Only this jail (repeatable); default: every enabled jail.", valueName: "name"))
+    @Option(
+        name: .long, help: ArgumentHelp("Only this jail (repeatable); default: every enabled jail.", valueName: "name"), completion: .jails)
     var jail: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("How many ledgers (partitions by address) to write.", valueName: "p"))
     var partitions: Int = 1
 
-    @Option(name: .long, help: ArgumentHelp("The directory the ledgers go to.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The directory the ledgers go to.", valueName: "dir"), completion: .directory)
     var out: String
 
     @Option(
@@ -53,7 +54,7 @@ struct MapCommand: ParsableCommand {
     @Argument(
         help: ArgumentHelp(
             "The shard's log files (plain or compressed); with --root, optional (default: the jails' logpaths inside ROOT).",
-            valueName: "files"))
+            valueName: "files"), completion: .file())
     var givenFiles: [String] = []
 
     /// The files given, with those taken past the parser included (``LongArgumentList``).

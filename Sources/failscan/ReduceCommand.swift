@@ -22,7 +22,7 @@ struct ReduceCommand: ParsableCommand {
         name: [.customShort("c"), .long],
         help: ArgumentHelp(
             "fail2ban configuration root: the jails and filters the ledgers were mapped with (maxretry, findtime, bantime and ignoreip may differ: they decide bans, not failures).",
-            valueName: "dir"))
+            valueName: "dir"), completion: .directory)
     var config: String = "/etc/fail2ban"
 
     @Flag(
@@ -34,7 +34,7 @@ struct ReduceCommand: ParsableCommand {
 
     @OptionGroup var replayArguments: ReplayArguments
 
-    @Argument(help: ArgumentHelp("The ledgers (.ledger.zst) of every shard.", valueName: "ledgers"))
+    @Argument(help: ArgumentHelp("The ledgers (.ledger.zst) of every shard.", valueName: "ledgers"), completion: .file(extensions: ["zst"]))
     var givenLedgers: [String]
 
     /// The ledgers given, with those taken past the parser included (``LongArgumentList``).

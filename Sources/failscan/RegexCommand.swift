@@ -134,13 +134,13 @@ struct RegexCommand: ParsableCommand {
     @Argument(
         help: ArgumentHelp(
             "The log: a file (plain or compressed), a glob of files ('/var/log/auth.log*', read in the order given by --rotated's rule), - for standard input, the systemd journal as fail2ban-regex takes it (systemd-journal[journalfiles=\"GLOB GLOB\"], systemd-journal[journalpath=DIR], or systemd-journal alone for /var/log/journal), or, as fail2ban-regex takes it, a log line when no such file exists.",
-            valueName: "log"))
+            valueName: "log"), completion: .file())
     var log: String
 
     @Argument(
         help: ArgumentHelp(
             "The filter: a .conf file, a name in <config>/filter.d (with arguments, sshd[mode=aggressive]), or a failregex.",
-            valueName: "filter"))
+            valueName: "filter"), completion: .filters)
     var filter: String
 
     @Argument(help: ArgumentHelp("An ignoreregex, or a filter whose ignoreregexes are added.", valueName: "ignoreregex"))

@@ -37,7 +37,8 @@ struct ReplayArguments: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"))
+        help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"),
+        completion: .file())
     var output: String?
 
     @Flag(

@@ -33,7 +33,7 @@ struct ScanCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "A fail2ban filter: a .conf file, a name in <config>/filter.d, optionally with arguments (dovecot[mode=aggressive]), or a failregex as regex takes it ('Failed password for .* from <HOST>'; the jail is then named regex unless --name).",
-            valueName: "filter"))
+            valueName: "filter"), completion: .filters)
     var filter: String
 
     @OptionGroup var filterArguments: FilterArguments
@@ -94,7 +94,7 @@ struct ScanCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "Read systemd journal files instead of log files: a journal file, a directory (every *.journal, *@*.journal, *.journal~ under it, and their .zst, .xz, .gz, .bz2 copies) or a glob; repeatable.",
-            valueName: "path"))
+            valueName: "path"), completion: .file())
     var journal: [String] = []
 
     @Option(
@@ -104,7 +104,7 @@ struct ScanCommand: ParsableCommand {
             valueName: "matches"))
     var journalMatch: String?
 
-    @Argument(help: ArgumentHelp("Log files to scan.", valueName: "log"))
+    @Argument(help: ArgumentHelp("Log files to scan.", valueName: "log"), completion: .file())
     var givenLogs: [String] = []
 
     /// The logs given, with those taken past the parser included (``LongArgumentList``).

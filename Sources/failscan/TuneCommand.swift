@@ -40,7 +40,7 @@ struct TuneCommand: ParsableCommand {
 
     @OptionGroup var filterArguments: FilterArguments
 
-    @Option(name: .long, help: ArgumentHelp("The jail to tune.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The jail to tune.", valueName: "name"), completion: .jails)
     var jail: String
 
     @Option(name: .long, help: ArgumentHelp("maxretry values, comma-separated (default: the jail's).", valueName: "list"))
@@ -77,10 +77,11 @@ struct TuneCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"))
+        help: ArgumentHelp("Write to this file (atomically: a temporary file, then rename) instead of standard output.", valueName: "file"),
+        completion: .file())
     var output: String?
 
-    @Argument(help: ArgumentHelp("Logs to read instead of the jail's logpath, in this order.", valueName: "logs"))
+    @Argument(help: ArgumentHelp("Logs to read instead of the jail's logpath, in this order.", valueName: "logs"), completion: .file())
     var givenLogs: [String] = []
 
     /// The logs given, with those taken past the parser included (``LongArgumentList``).

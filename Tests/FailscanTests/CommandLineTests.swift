@@ -469,4 +469,32 @@ import Testing
         let off = try slow("--no-progress")
         #expect(off.status == 0 && !off.stderr.contains("MiB"), "\(off.stderr)")
     }
+
+    /// The bash completion, in a real interactive bash on a pty: log files, filter names of
+    /// the installed configuration and jail names complete (they completed nothing); zsh and
+    /// fish are told the same (files, directories, the two lists).
+    @Test func completionsCompleteFilesFiltersAndJails() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        for name in ["dovecot.log", "mail.log.1"] {
+            FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
+        }
+        let script = dir.appendingPathComponent("failscan.bash").path
+        let bash = try TestSupport.failscan(["--generate-completion-script", "bash"])
+        try bash.stdout.write(toFile: script, atomically: true, encoding: .utf8)
+        func complete(_ typed: String) throws -> String {
+            let input = "source '\(script)'\nfailscan() { printf 'ARGS<%s>\\n' \"$*\"; }\ncd '\(dir.path)'\n\(typed)\t\nexit\n"
+            let run = try TestSupport.run(
+                "/bin/sh", ["-c", "printf '%s' \"$0\" | TERM=dumb script -qc 'bash --norc --noprofile -i' /dev/null", input])
+            return run.stdout.replacingOccurrences(of: "\r", with: "").split(separator: "\n").last { $0.hasPrefix("ARGS<") }.map(
+                String.init) ?? run.stdout
+        }
+        #expect(try complete("failscan scan --filter sshd dov") == "ARGS<scan --filter sshd dovecot.log>")
+        #expect(try complete("failscan regex mail.lo") == "ARGS<regex mail.log.1>")
+        #expect(try complete("failscan scan --filter dovec") == "ARGS<scan --filter dovecot>")
+        #expect(try complete("failscan jails --jail ssh") == "ARGS<jails --jail sshd>")
+        for shell in ["zsh", "fish"] {
+            let text = try TestSupport.failscan(["--generate-completion-script", shell]).stdout
+            #expect(text.contains("filter.d") && text.contains("jail.conf"), "\(shell)")
+        }
+    }
 }
