@@ -73,7 +73,9 @@ package enum RegexDetailText {
     }
 
     /// `--explain` as text.
-    package static func explanation(_ explained: LineExplanation) -> String {
+    /// - Parameter all: also list the failregexes that got through no byte (else named in
+    ///   one line); the others come first, the furthest first.
+    package static func explanation(_ explained: LineExplanation, all: Bool = false) -> String {
         var out = "Line:      \(explained.line.debugDescription)\n"
         if let date = explained.date {
             out += "Date:      \(date.text.debugDescription) by template \(date.template)"
@@ -86,7 +88,16 @@ package enum RegexDetailText {
             out += "Prefregex: \(prefregex.matched ? "matched" : "did not match")\(groups)\n"
         }
         out += "Content:   \(explained.content.debugDescription)\n"
-        for failregex in explained.failregexes {
+        // The failregexes by how far they got: matched, then those the content ran out
+        // for, then by the bytes they got through (fail2ban's numbers kept).
+        func progress(_ f: LineExplanation.Failregex) -> Int { f.groups != nil ? Int.max : f.needsMore ? Int.max - 1 : f.reached }
+        let tried = explained.prefregex?.matched != false
+        let ordered =
+            tried
+            ? explained.failregexes.enumerated().sorted { (progress($0.1), -$0.0) > (progress($1.1), -$1.0) }.map(\.1)
+            : explained.failregexes
+        let hidden = all || !tried ? [] : ordered.filter { progress($0) == 0 }
+        for failregex in ordered where !hidden.contains(where: { $0.number == failregex.number }) {
             out += "|  \(failregex.number)) "
             if let groups = failregex.groups {
                 out += "MATCHED \(describe(groups))\n"
@@ -100,6 +111,10 @@ package enum RegexDetailText {
                     "no match: got through \(failregex.reached) of \(explained.content.utf8.count) bytes, \(head.debugDescription) <- stops here\n"
             }
             out += "|     \(failregex.regex)\n"
+        }
+        if !hidden.isEmpty {
+            out +=
+                "|  (\(hidden.count) failregex\(hidden.count == 1 ? "" : "es") got through no byte: \(hidden.map { String($0.number) }.joined(separator: ", ")); --explain-all lists them)\n"
         }
         for index in explained.ignoredBy { out += "Ignoreregex \(index) matched: the line is ignored\n" }
         return out

@@ -13,7 +13,7 @@ extension RegexCommand {
             compiled.matcher.profiler = profiler
             if let explain {
                 let explained = LineExplanation(explain, compiled)
-                return StandardOutput.write(json ? JSONLines().line(explained) : RegexDetailText.explanation(explained))
+                return StandardOutput.write(json ? JSONLines().line(explained) : RegexDetailText.explanation(explained, all: explainAll))
             }
             if showPatterns { return StandardOutput.write(RegexDetailText.patterns(compiled)) }
             var log =

@@ -46,9 +46,12 @@ struct RegexCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Explain what the filter does with this line (LOG is not read; give -): the date template and the date it cut, the prefregex and its content, each failregex's captures or how many bytes of the content it got through; with --json, as one object.",
+            "Explain what the filter does with this line (no LOG is read: give the filter alone, or - before it): the date template and the date it cut, the prefregex and its content, each failregex's captures or how many bytes of the content it got through; with --json, as one object.",
             valueName: "line"))
     var explain: String?
+
+    @Flag(name: .customLong("explain-all"), help: "With --explain: also list the failregexes that got through no byte of the content.")
+    var explainAll = false
 
     @Flag(name: .customLong("print-all-matched"), help: "After the report, print every matched line.")
     var printAllMatched = false
@@ -139,14 +142,19 @@ struct RegexCommand: ParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "The filter: a .conf file, a name in <config>/filter.d (with arguments, sshd[mode=aggressive]), or a failregex.",
+            "The filter: a .conf file, a name in <config>/filter.d (with arguments, sshd[mode=aggressive]), or a failregex (with --explain, it may be the only argument).",
             valueName: "filter"), completion: .filters)
-    var filter: String
+    var filterGiven: String?
+
+    /// The filter: with --explain, the one argument given (no LOG is read then).
+    var filter: String { filterGiven ?? log }
 
     @Argument(help: ArgumentHelp("An ignoreregex, or a filter whose ignoreregexes are added.", valueName: "ignoreregex"))
     var ignoreregex: String?
 
     func validate() throws {
+        if filterGiven == nil && explain == nil { throw ValidationError("Missing expected argument '<filter>'") }
+        if explainAll && explain == nil { throw ValidationError("--explain-all goes with --explain LINE") }
         if let logType, !Self.logTypes.contains(logType.lowercased()) {
             throw ValidationError(
                 "-l/--log-type \(logType): not a log type (\(Self.logTypes.joined(separator: ", "))); here -l is the filter's logtype, not fail2ban-regex's log level (failscan's messages have no levels)"

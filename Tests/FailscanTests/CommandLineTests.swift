@@ -235,7 +235,12 @@ import Testing
         ])
         #expect(!missed.stdout.contains("MATCHED"))
         #expect(missed.stdout.contains("|  3) no match: got through"), "\(missed.stdout)")
-        #expect(missed.stdout.contains("|  1) no match: got through 0 of "))
+        #expect(missed.stdout.contains("failregexes got through no byte: 1, 2,"), "\(missed.stdout)")
+        let every = try TestSupport.failscan([
+            "regex", "--explain", "Nov 26 10:00:00 host sshd[4242]: Failed publickey for invalid user admin frm 192.0.2.7", "--explain-all",
+            "sshd",
+        ])
+        #expect(every.stdout.contains("|  1) no match: got through 0 of "), "\(every.stdout)")
         let json = try TestSupport.failscan([
             "regex", "--json", "--explain",
             "Nov 26 10:00:00 host sshd[4242]: Failed password for invalid user admin from 192.0.2.7 port 22 ssh2",
@@ -496,5 +501,21 @@ import Testing
             let text = try TestSupport.failscan(["--generate-completion-script", shell]).stdout
             #expect(text.contains("filter.d") && text.contains("jail.conf"), "\(shell)")
         }
+    }
+
+    /// --explain: the filter alone is enough (no LOG); the failregexes by how far they got,
+    /// those that got through no byte named in one line unless --explain-all.
+    @Test func explainSortsAndFolds() throws {
+        let line = "Oct 26 07:34:44 mail sshd[1]: Failed password for root frm 192.0.2.9 port 22 ssh2"
+        let alone = try TestSupport.failscan(["regex", "--explain", line, "sshd"])
+        let dash = try TestSupport.failscan(["regex", "--explain", line, "-", "sshd"])
+        #expect(alone.status == 0 && alone.stdout == dash.stdout, "\(alone.stderr)")
+        let numbers = alone.stdout.split(separator: "\n").filter { $0.range(of: #"^\|  \d+\) "#, options: .regularExpression) != nil }
+            .map { $0.dropFirst(3).prefix { $0 != ")" } }
+        #expect(numbers.first == "4" && numbers.count == 2, "the near miss first: \(alone.stdout)")
+        #expect(alone.stdout.contains("failregexes got through no byte: 1, 2, 5,"), "\(alone.stdout)")
+        let all = try TestSupport.failscan(["regex", "--explain", line, "--explain-all", "sshd"])
+        #expect(all.stdout.components(separatedBy: "\n|  ").count - 1 == 44, "22 failregexes, each with its pattern: \(all.stdout)")
+        #expect(try TestSupport.failscan(["regex", "--explain-all", log, "sshd"]).status == 64)
     }
 }
