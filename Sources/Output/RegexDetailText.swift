@@ -145,7 +145,8 @@ package enum RegexDetailText {
         out += String(format: "[one pass over %.1f MB in %.2f sec]\n", Double(c.bytes) / 1e6, c.seconds)
         for (name, side) in [("A", c.a), ("B", c.b)] where side.only > 0 {
             let header =
-                side.only > side.onlyLines.count ? "Only \(name) (first \(side.onlyLines.count) of \(side.only)):" : "Only \(name):"
+                side.only > side.onlyLines.count
+                ? "Only \(name) (first \(side.onlyLines.count) of \(side.only); --print-all-matched lists them all):" : "Only \(name):"
             out += "\n|- \(header)\n"
             for line in side.onlyLines {
                 out += "|  \(line.file):\(line.line)  \(line.ip)  failregex \(line.failregex)"

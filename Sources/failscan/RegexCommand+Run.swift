@@ -118,7 +118,7 @@ extension RegexCommand {
     func compare(_ first: CompiledFilter, with spec: String, log: RegexLog) throws {
         let (comparison, result) = FilterComparison.run(
             (first, try compile(spec)), specs: (filter, spec), inputs: log.inputs, options: filterArguments.scanOptions(),
-            shown: json ? Int.max : 20)
+            shown: json || printAllMatched ? Int.max : 20)
         Diagnostics.report(result.inputFindings)
         guard result.filesRead > 0 else { throw ExitStatus.NoInput() }
         StandardOutput.write(json ? JSONLines().line(["compare": comparison]) : RegexDetailText.comparison(comparison))

@@ -85,7 +85,7 @@ struct RegexCommand: ParsableCommand {
     @Option(
         name: .customLong("compare"),
         help: ArgumentHelp(
-            "Run a second filter (a file, a name with arguments, or a failregex) over the same logs in the same pass and report the lines one matched and the other did not, and the matching time of each; with --json, as one object {\"compare\": ...}.",
+            "Run a second filter (a file, a name with arguments, or a failregex) over the same logs in the same pass and report the lines one matched and the other did not (the first 20 of each side; --print-all-matched: all), and the matching time of each; with --json, as one object {\"compare\": ...}.",
             valueName: "filter2"))
     var compareFilter: String?
 

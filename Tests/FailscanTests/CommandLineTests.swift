@@ -518,4 +518,16 @@ import Testing
         #expect(all.stdout.components(separatedBy: "\n|  ").count - 1 == 44, "22 failregexes, each with its pattern: \(all.stdout)")
         #expect(try TestSupport.failscan(["regex", "--explain-all", log, "sshd"]).status == 64)
     }
+
+    /// --compare shows the first 20 lines only one filter matched; --print-all-matched all.
+    @Test func compareShowsEveryLineWhenAsked() throws {
+        func shown(_ extra: [String]) throws -> (Int, String) {
+            let run = try TestSupport.failscan(["regex", "--compare", "nothing at all <HOST>"] + extra + [log, "sshd"])
+            return (run.stdout.split(separator: "\n").filter { $0.hasPrefix("|  ") && !$0.hasPrefix("|   ") }.count, run.stdout)
+        }
+        let (first, text) = try shown([])
+        #expect(first == 20 && text.contains("Only A (first 20 of 95; --print-all-matched lists them all):"), "\(text)")
+        let (all, _) = try shown(["--print-all-matched"])
+        #expect(all == 95)
+    }
 }
