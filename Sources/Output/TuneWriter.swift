@@ -16,8 +16,14 @@ package enum TuneWriter {
         package let hasSuccessRegex: Bool
         /// `--no-lockouts`: logins were not looked for.
         package let lockoutsSkipped: Bool
+        /// The jail's own setting (its row is marked).
+        package let current: TuneSetting?
 
-        package init(jail: String, files: [String], logins: Int, legitimate: Int, hasSuccessRegex: Bool, lockoutsSkipped: Bool = false) {
+        package init(
+            jail: String, files: [String], logins: Int, legitimate: Int, hasSuccessRegex: Bool, lockoutsSkipped: Bool = false,
+            current: TuneSetting? = nil
+        ) {
+            self.current = current
             self.jail = jail
             self.files = files
             self.logins = logins
@@ -64,7 +70,8 @@ package enum TuneWriter {
         for o in outcomes {
             let users = o.lockedOutUsers
             rows.append([
-                String(o.setting.maxRetry), duration(o.setting.findTime), duration(o.setting.banTime), o.setting.increment ? "on" : "off",
+                (o.setting == context.current ? "*" : "") + String(o.setting.maxRetry), duration(o.setting.findTime),
+                duration(o.setting.banTime), o.setting.increment ? "on" : "off",
                 String(o.bans), String(o.bannedCount), String(o.failuresStopped), String(o.slowAttackerCount),
                 "\(median(o)) / \(p90(o))", String(o.lockedOutAddresses),
                 users.isEmpty ? "-" : users.prefix(4).joined(separator: " ") + (users.count > 4 ? " +\(users.count - 4)" : ""),
@@ -84,6 +91,19 @@ package enum TuneWriter {
             }
             out += cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
+        if let current = context.current, outcomes.contains(where: { $0.setting == current }) {
+            out += "* the jail's own setting\n"
+        }
+        out += """
+
+            bans      bans the setting makes (prolongations not counted)
+            banned    addresses banned at least once
+            stopped   failures that came while their address's ban ran
+            slow      addresses with maxretry failures or more, never banned and never logged in
+            first ban from an address's first failure to its first ban (median / 90th percentile)
+            lockouts  addresses of legitimate users (they logged in) that the setting bans
+
+            """
         let locked = outcomes.filter { !$0.lockouts.isEmpty }
         if !locked.isEmpty {
             out += "\nLockouts (legitimate users' addresses the setting bans; first 5 of each):\n"
@@ -92,7 +112,7 @@ package enum TuneWriter {
                 out += o.setting.increment ? " increment on:\n" : ":\n"
                 for lockout in o.lockouts.prefix(tableLockouts) {
                     out +=
-                        "    \(lockout.user) from \(lockout.id), banned \(HTMLReport.time(lockout.start)) after \(lockout.failures) failure(s), logged in \(HTMLReport.time(lockout.success))\n"
+                        "    \(lockout.user) from \(lockout.id), banned \(HTMLReport.time(lockout.start)) after \(lockout.failures) failure\(lockout.failures == 1 ? "" : "s"), logged in \(HTMLReport.time(lockout.success))\n"
                 }
                 if o.lockoutCount > tableLockouts { out += "    and \(o.lockoutCount - tableLockouts) more\n" }
             }

@@ -125,7 +125,10 @@ struct TuneCommand: ParsableCommand {
             guard result.summary.filesRead > 0 else { throw ExitStatus.NoInput() }
             let context = TuneWriter.Context(
                 jail: config.name, files: replayJail.files, logins: result.logins, legitimate: result.legitimate,
-                hasSuccessRegex: success != nil, lockoutsSkipped: noLockouts)
+                hasSuccessRegex: success != nil, lockoutsSkipped: noLockouts,
+                current: TuneSetting(
+                    maxRetry: config.maxRetry, findTime: config.findTime, banTime: config.banTime, increment: config.banTimeIncrement != nil
+                ))
             try writer.finish(result, context: context)
             if !result.summary.warnings.isEmpty { throw ExitStatus.incompleteInput }
         }

@@ -530,4 +530,28 @@ import Testing
         let (all, _) = try shown(["--print-all-matched"])
         #expect(all == 95)
     }
+
+    /// tune: the jail's own setting marked, a legend, plural forms; the HTML report counts
+    /// the failures the table and JSON count (an ignored address's failures in neither: the
+    /// report counted them, as fail2ban's Total failed does not).
+    @Test func tuneMarksTheJailsSettingAndCountsAlike() throws {
+        let table = try TestSupport.failscan(["tune", "--jail", "sshd", "--maxretry", "3,5", "--self-address", "45.190.49.141", log])
+        #expect(table.status == 0 && table.stdout.contains("\n*5 ") && table.stdout.contains("* the jail's own setting"), "\(table.stdout)")
+        #expect(table.stdout.contains("stopped   failures that came while their address's ban ran"))
+        #expect(!table.stdout.contains("failure(s)") && table.stdout.contains(" failures, logged in"))
+        let json = try TestSupport.failscan(["tune", "--jail", "sshd", "--self-address", "45.190.49.141", "--format", "json", log])
+        let scan = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.split(separator: "\n").last!.utf8)) as? [String: [String: Any]])
+        let failures = try #require(scan["scan"]?["failures"] as? Int)
+        let page = try TestSupport.temporaryDirectory().appendingPathComponent("tune.html").path
+        let html = try TestSupport.failscan([
+            "tune", "--jail", "sshd", "--self-address", "45.190.49.141", "--format", "html", "--output", page, log,
+        ])
+        #expect(html.status == 0)
+        let text = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(
+            text.contains("<th>Failures</th><td data-failures=\"\(failures)\">") && table.stdout.hasPrefix("[sshd] \(failures) failures"),
+            "\(failures)")
+        #expect(failures < 95, "the ignored address's failures are not counted")
+    }
 }
