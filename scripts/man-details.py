@@ -8,6 +8,8 @@
 - failscan(1): one EXIT STATUS section, failscan's own table (from the help's text), not
   mdoc's generic sentence; each subcommand's page the same table.
 - No failscan.help(1) (an empty page of the parser's help command), nor a link to it.
+- An EXAMPLES section: the command lines the help shows (literal blocks of `failscan ...`
+  lines), gathered from the description.
 """
 import json
 import os
@@ -99,6 +101,24 @@ def fix(page, options, rows, top):
             continue
         out.append(line)
         index += 1
+    # EXAMPLES: every literal block of command lines in the description, before EXIT STATUS.
+    examples = []
+    block = None
+    for line in out:
+        if line.startswith(".Bd -literal"):
+            block = []
+        elif line == ".Ed" and block is not None:
+            if block and all("failscan " in l or not l.strip() for l in block):
+                examples.append(block)
+            block = None
+        elif block is not None:
+            block.append(line)
+    if examples:
+        at = out.index('.Sh "EXIT STATUS"') if '.Sh "EXIT STATUS"' in out else len(out)
+        section = [".Sh EXAMPLES"]
+        for lines in examples:
+            section += [".Bd -literal -offset indent"] + lines + [".Ed"]
+        out[at:at] = section
     text = "\n".join(out)
     if top:
         # The help's own EXIT STATUS table, in DESCRIPTION, is the section now.

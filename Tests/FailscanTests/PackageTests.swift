@@ -93,6 +93,7 @@ import Testing
         let top = try TestSupport.run("/usr/bin/man", ["-l", root + "/usr/share/man/man1/failscan.1.gz"], environment: ["MANWIDTH": "200"])
         #expect(top.stdout.components(separatedBy: "EXIT STATUS").count == 2, "one EXIT STATUS section: \(top.stdout)")
         #expect(!paths.contains("./usr/share/man/man1/failscan.help.1.gz") && !top.stdout.contains("failscan.help"))
+        #expect(top.stdout.contains("EXAMPLES") && top.stdout.contains("failscan jails --format nft --output bans.nft"), "\(top.stdout)")
 
         // ldd: no Swift library, nothing missing, and the libraries' packages are Depends.
         let libraries = try Self.run("ldd", [binary])
