@@ -1,5 +1,6 @@
 import Analyzer
 import ArgumentParser
+import Fail2banConfig
 import Ledger
 
 /// `failscan reduce`: ledgers of every shard in, what one `failscan jails` would write out.
@@ -25,6 +26,21 @@ struct ReduceCommand: ParsableCommand {
             valueName: "dir"), completion: .directory)
     var config: String = "/etc/fail2ban"
 
+    @Option(name: .long, help: ArgumentHelp("Threads reducing the partitions (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The map's --now, if it had one: the reduce takes the map's (it decided the years), so a different value is refused.",
+            valueName: "epoch"))
+    var now: Int?
+
+    @Option(
+        name: [.customLong("timezone"), .customLong("TZ")],
+        help: ArgumentHelp("The map's --timezone, if it had one: taken from the ledgers, a different value refused.", valueName: "zone"))
+    var timezone: String?
+
     @Flag(
         name: .customLong("recidive-from-replay"),
         help:
@@ -40,13 +56,28 @@ struct ReduceCommand: ParsableCommand {
     /// The ledgers given, with those taken past the parser included (``LongArgumentList``).
     var ledgers: [String] { LongArgumentList.appended(to: givenLedgers) }
 
+    func validate() throws {
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
+    }
+
     func run() throws {
         try ExitStatus.run {
-            let filterArguments = try FilterArguments.parse(["--config", config])
+            let filterArguments = try FilterArguments.parse(["--config", config] + (threads.map { ["--threads", String($0)] } ?? []))
             // Headers first (checked together); each partition's failures when it is decided.
             let read = try LedgerReader.readAll(ledgers, headersOnly: true)
             guard !read.isEmpty else { throw ExitStatus.NoInput() }
             let set = try LedgerSet(read, failscan: Failscan.number)
+            // --now and --timezone are the map's: given again, they must be the ledgers'.
+            for (option, value, key) in [("--now", now.map(String.init), "now"), ("--timezone", timezone, "timezone")] {
+                guard let value else { continue }
+                let mapped = set.header.mapOptions.first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
+                guard mapped == value else {
+                    throw ConfigError(
+                        file: read.first?.path ?? "ledgers",
+                        "\(option) \(value): the ledgers were mapped \(mapped.map { "with \(option) \($0)" } ?? "without \(option)"); the reduce takes the map's (leave it out)"
+                    )
+                }
+            }
             // The jails, from this configuration, checked against the map's.
             let selected = try JailsCommand.select(set.header.jails, configDirectory: filterArguments.config)
             let jails = try set.jails(selected, options: filterArguments.filterOptions, configDirectory: filterArguments.config)

@@ -554,4 +554,23 @@ import Testing
             "\(failures)")
         #expect(failures < 95, "the ignored address's failures are not counted")
     }
+
+    /// reduce takes --threads, and the map's --now and --timezone given again (a different
+    /// value is refused: the map decided the years with its own).
+    @Test func reduceTakesThreadsAndTheMapsOptions() throws {
+        let dir = try TestSupport.temporaryDirectory().path
+        let config = try JailsGivenFilesTests.config("[sshd]\nenabled = true\nlogpath = /var/log/nonexistent-failscan/auth.log\n")
+        let map = try TestSupport.failscan(
+            ["map", "--config", config, "--now", "1795600000", "--timezone", "UTC", "--partitions", "3", "--shard", "a", "--out", dir, log])
+        #expect(map.status == 0, "\(map.stderr)")
+        let ledgers = map.stdout.split(separator: "\n").map(String.init)
+        let plain = try TestSupport.failscan(["reduce", "--config", config, "--format", "json"] + ledgers)
+        let again = try TestSupport.failscan(
+            ["reduce", "--config", config, "--format", "json", "--threads", "1", "--now", "1795600000", "--timezone", "UTC"] + ledgers)
+        #expect(plain.status == 0 && !plain.stdout.isEmpty && again.stdout == plain.stdout, "\(again.stderr)")
+        let other = try TestSupport.failscan(["reduce", "--config", config, "--now", "1795600001"] + ledgers)
+        #expect(other.status == 2 && other.stderr.contains("the ledgers were mapped with --now 1795600000"), "\(other.stderr)")
+        let zone = try TestSupport.failscan(["reduce", "--config", config, "--timezone", "+0100"] + ledgers)
+        #expect(zone.status == 2 && zone.stderr.contains("--timezone UTC"), "\(zone.stderr)")
+    }
 }
