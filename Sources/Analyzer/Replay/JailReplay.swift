@@ -340,8 +340,6 @@ package struct JailReplay: Sendable {
         let resolver: HostResolver?
         let policies: [JailPolicy]
         let each: FailureSink?
-        /// Per jail, the failures of ignored addresses (not counted).
-        var ignored: [Int]
 
         package init(_ replay: JailReplay, each: FailureSink? = nil) {
             self.replay = replay
@@ -352,18 +350,13 @@ package struct JailReplay: Sendable {
             modes = replay.jails.map(\.config.useDNS)
             resolver = replay.resolveHosts ? HostResolver() : nil
             policies = replay.jails.map { JailPolicy(jail: $0.config, window: replay.window, selfAddresses: replay.selfAddresses) }
-            ignored = Array(repeating: 0, count: replay.jails.count)
             self.each = each
         }
 
         /// Reports a counted failure to `each`; an ignored address (ignoreip, ignoreself)
         /// is no failure to report, nor to count (fail2ban's "Total failed" leaves it out).
-        mutating func report(_ f: Int, _ failure: Failure, from file: String?) {
-            if policies[f].ignores(failure.id) {
-                ignored[f] += 1
-            } else {
-                each?(f, failure, file)
-            }
+        func report(_ f: Int, _ failure: Failure, from file: String?) {
+            if let each, !policies[f].ignores(failure.id) { each(f, failure, file) }
         }
 
         /// One failure jail `f`'s filter found in `file` (in the jail's input order).
@@ -424,9 +417,12 @@ package struct JailReplay: Sendable {
                 }
                 ledgers[index].finish()
                 let records = FailManager(policy: policies[index]).decide(ledgers[index])
+                // Ignored addresses' failures are not counted (fail2ban's Total failed leaves
+                // them out): counted per address, not per failure.
+                let ignored = ledgers[index].entries.reduce(0) { $0 + (policies[index].ignores($1.key) ? $1.value.count : 0) }
                 results[index] = JailResult(
                     jail: jail.config, records: records, files: feeds ? 0 : jail.files.count,
-                    failures: ledgers[index].count - ignored[index], counters: counters[index], hosts: hosts[index],
+                    failures: ledgers[index].count - ignored, counters: counters[index], hosts: hosts[index],
                     logFiles: feeds ? [] : logFiles[index])
                 ledgers[index] = FailureLedger() // free as we go
             }
