@@ -485,7 +485,7 @@ import Testing
     @Test func completionsCompleteFilesFiltersAndJails() throws {
         let dir = try TestSupport.temporaryDirectory()
         for name in ["dovecot.log", "mail.log.1"] {
-            FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
+            #expect(FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data()))
         }
         let script = dir.appendingPathComponent("failscan.bash").path
         let bash = try TestSupport.failscan(["--generate-completion-script", "bash"])
