@@ -39,18 +39,9 @@ import Testing
     /// A host's tree: the installed configuration with jail.local enabling sshd, dovecot and
     /// postfix-sasl, the Corpus's logs, and a journal.
     static func host(at root: URL, seed: Int) throws {
-        let fm = FileManager.default
-        try fm.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
-        try fm.copyItem(atPath: "/etc/fail2ban", toPath: root.appendingPathComponent("etc/fail2ban").path)
-        try "[sshd]\nenabled = true\n[dovecot]\nenabled = true\n[postfix-sasl]\nenabled = true\n".write(
-            to: root.appendingPathComponent("etc/fail2ban/jail.local"), atomically: true, encoding: .utf8)
-        let log = root.appendingPathComponent("var/log")
-        try fm.createDirectory(at: log, withIntermediateDirectories: true)
-        for name in ["auth.log", "mail.log", "mail.log.1", "mail.log.2.gz"] {
-            try fm.copyItem(atPath: TestSupport.corpus("logs/\(name)"), toPath: log.appendingPathComponent(name).path)
-        }
-        let machine = log.appendingPathComponent("journal/5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1")
-        try fm.createDirectory(at: machine, withIntermediateDirectories: true)
+        _ = try RootTests.restoredTree(at: root)
+        let machine = root.appendingPathComponent("var/log/journal/5c1d6bd4a1a24b3f8f5de3d5b2d3c0a1")
+        try FileManager.default.createDirectory(at: machine, withIntermediateDirectories: true)
         _ = try TestSupport.journal(entries: 1500, seed: seed, named: "system.journal", in: machine)
     }
 

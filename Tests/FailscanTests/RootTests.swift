@@ -9,8 +9,9 @@ import Testing
 @Suite(.serialized) struct RootTests {
     /// A restored tree: a copy of the installed /etc/fail2ban (jail.d's sshd included), a
     /// jail.local enabling dovecot and postfix-sasl, and the Corpus's logs in var/log.
-    static func restoredTree() throws -> URL {
-        let root = try TestSupport.temporaryDirectory()
+    /// - Parameter directory: where (default: a new temporary directory).
+    static func restoredTree(at directory: URL? = nil) throws -> URL {
+        let root = try directory ?? TestSupport.temporaryDirectory()
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
         try fm.copyItem(atPath: "/etc/fail2ban", toPath: root.appendingPathComponent("etc/fail2ban").path)
