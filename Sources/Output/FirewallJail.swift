@@ -81,6 +81,17 @@ package struct FirewallJail: Sendable {
         return (proto, list)
     }
 
+    /// The jail's protocol and ports as an iptables rule matches them (` -p tcp -m multiport
+    /// --dports 22,2222`, ` -p tcp`, or nothing for every protocol): the iptables files'
+    /// jumps and the ipset file's rules.
+    var iptablesMatch: String {
+        switch (proto, ports) {
+        case (let proto?, let ports?): " -p \(proto) -m multiport --dports \(ports.joined(separator: ","))"
+        case (let proto?, nil): " -p \(proto)"
+        case (nil, _): ""
+        }
+    }
+
     /// What the jail's rules match, for the header: `tcp ports 22,80`, `tcp, every port`,
     /// `every protocol and port`.
     var matchDescription: String {

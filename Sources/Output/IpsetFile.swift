@@ -50,18 +50,14 @@ package struct IpsetFile: FirewallFile {
         for tool in ["iptables", "ip6tables"] {
             command += " && sed -n 's/^#\(tool) //p' FILE | \(tool)-restore --noflush"
         }
-        for tool in ["iptables", "ip6tables"] {
-            command += " && { \(tool) -C INPUT -j \(chain) 2>/dev/null || \(tool) -I INPUT -j \(chain); }"
-        }
+        for tool in ["iptables", "ip6tables"] { command += " && " + IptablesFile.jumpOnce(tool, to: chain) }
         return command
     }
 
     /// The shell command that takes everything the file loaded out again.
     func undo(_ jails: [FirewallJail]) -> String {
         var commands: [String] = []
-        for tool in ["iptables", "ip6tables"] {
-            commands += ["\(tool) -D INPUT -j \(chain)", "\(tool) -F \(chain)", "\(tool) -X \(chain)"]
-        }
+        for tool in ["iptables", "ip6tables"] { commands += IptablesFile.unhook(tool, chain) }
         for jail in jails { commands += ["ipset destroy \(jail.set(ipv6: false))", "ipset destroy \(jail.set(ipv6: true))"] }
         return commands.joined(separator: "; ")
     }
@@ -91,14 +87,9 @@ package struct IpsetFile: FirewallFile {
                     out += "add \(fresh) \(address) timeout \(remaining.map { min($0, 2_147_483) } ?? 0) -exist\n"
                 }
                 out += "swap \(fresh) \(set)\ndestroy \(fresh)\n"
-                var match = ""
-                switch (jail.proto, jail.ports) {
-                case (let proto?, let ports?): match = " -p \(proto) -m multiport --dports \(ports.joined(separator: ","))"
-                case (let proto?, nil): match = " -p \(proto)"
-                case (nil, _): break
-                }
                 rules[ipv6]!.append(
-                    "-A \(chain)\(match) -m set --match-set \(set) src -j REJECT --reject-with \(ipv6 ? "icmp6" : "icmp")-port-unreachable")
+                    "-A \(chain)\(jail.iptablesMatch) -m set --match-set \(set) src -j REJECT --reject-with \(ipv6 ? "icmp6" : "icmp")-port-unreachable"
+                )
             }
         }
         for ipv6 in [false, true] {

@@ -35,13 +35,22 @@ package struct IptablesFile: FirewallFile {
     }
 
     /// The shell command that loads the file at FILE: the chains, then INPUT's jump once.
-    var load: String {
-        "\(tool)-restore --noflush < FILE && { \(tool) -C INPUT -j \(prefix) 2>/dev/null || \(tool) -I INPUT -j \(prefix); }"
+    var load: String { "\(tool)-restore --noflush < FILE && \(Self.jumpOnce(tool, to: prefix))" }
+
+    /// The shell command that adds INPUT's jump to `chain` unless it is there
+    /// (iptables-restore cannot test for a rule).
+    static func jumpOnce(_ tool: String, to chain: String) -> String {
+        "{ \(tool) -C INPUT -j \(chain) 2>/dev/null || \(tool) -I INPUT -j \(chain); }"
+    }
+
+    /// The commands that take INPUT's jump to `chain` and the chain out again.
+    static func unhook(_ tool: String, _ chain: String) -> [String] {
+        ["\(tool) -D INPUT -j \(chain)", "\(tool) -F \(chain)", "\(tool) -X \(chain)"]
     }
 
     /// The shell command that takes everything the file loaded out again.
     func undo(_ jails: [FirewallJail]) -> String {
-        var commands = ["\(tool) -D INPUT -j \(prefix)", "\(tool) -F \(prefix)", "\(tool) -X \(prefix)"]
+        var commands = Self.unhook(tool, prefix)
         for jail in jails { commands += ["\(tool) -F \(jail.chain)", "\(tool) -X \(jail.chain)"] }
         return commands.joined(separator: "; ")
     }
@@ -57,15 +66,7 @@ package struct IptablesFile: FirewallFile {
             + "# failscan: load (FILE: this file; again to replace it): \(load)\n" + "# failscan: undo: \(undo(jails))\n*filter\n"
         out += ":\(prefix) - [0:0]\n"
         for chain in chains { out += ":\(chain.jail.chain) - [0:0]\n" }
-        for chain in chains {
-            let target = chain.jail.chain
-            switch (chain.jail.proto, chain.jail.ports) {
-            case (let proto?, let ports?):
-                out += "-A \(prefix) -p \(proto) -m multiport --dports \(ports.joined(separator: ",")) -j \(target)\n"
-            case (let proto?, nil): out += "-A \(prefix) -p \(proto) -j \(target)\n"
-            case (nil, _): out += "-A \(prefix) -j \(target)\n"
-            }
-        }
+        for chain in chains { out += "-A \(prefix)\(chain.jail.iptablesMatch) -j \(chain.jail.chain)\n" }
         for chain in chains {
             for address in chain.addresses {
                 out += "-A \(chain.jail.chain) -s \(address) -j REJECT --reject-with \(reject)\n"
