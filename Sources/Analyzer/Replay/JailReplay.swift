@@ -83,12 +83,11 @@ package struct JailReplay: Sendable {
         ///     takes those whose file name its logpath carries (``LogAssignment``), as
         ///     `failscan jails FILE...` gives them (`/logs/web1/auth.log.2.gz` to the jails
         ///     reading `/var/log/auth.log`).
-        /// - Throws: `FilterError` naming the jail's filter file or its backend options.
-        package init(
-            config: JailConfig, options: FilterOptions, among paths: [String], streams: Bool = false,
-            pathOf: (String) -> String = { $0 }, byName: Set<String> = []
-        ) throws(FilterError) {
-            let (filter, backend, matches) = try Self.prepare(config, options)
+        ///   - prepared: its filter compiled for its backend (``prepare(_:_:)``).
+        init(
+            config: JailConfig, prepared: Prepared, among paths: [String], streams: Bool, pathOf: (String) -> String, byName: Set<String>
+        ) {
+            let (filter, backend, matches) = prepared
             let named = paths.filter { byName.contains($0) && LogAssignment.reads(config, pathOf($0)) }
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             guard let backend else {
@@ -114,33 +113,34 @@ package struct JailReplay: Sendable {
 
         /// Each jail of `configs` over those of `paths` it reads: the files its logpath
         /// names by their path, and the files no logpath names so to the jails whose logpath
-        /// carries their file name (``init(config:options:among:streams:pathOf:byName:)``).
+        /// carries their file name (``init(config:prepared:among:streams:pathOf:byName:)``).
         /// A map and its reduce find the same jails' files this way, from the names alone.
         /// - Throws: `FilterError` naming a jail's filter file or its backend options.
         package static func among(
             _ paths: [String], configs: [JailConfig], options: FilterOptions, streams: Bool = false,
             pathOf: (String) -> String = { $0 }
         ) throws(FilterError) -> [Jail] {
-            var jails: [Jail] = []
-            for config in configs {
-                jails.append(try Jail(config: config, options: options, among: paths, streams: streams, pathOf: pathOf))
+            // Each filter compiled once, for both passes.
+            var prepared: [Prepared] = []
+            for config in configs { prepared.append(try prepare(config, options)) }
+            func jails(byName: Set<String>) -> [Jail] {
+                zip(configs, prepared).map {
+                    Jail(config: $0, prepared: $1, among: paths, streams: streams, pathOf: pathOf, byName: byName)
+                }
             }
-            let read = Set(jails.flatMap(\.readPaths))
+            let byPath = jails(byName: [])
+            let read = Set(byPath.flatMap(\.readPaths))
             let unnamed = Set(paths.filter { !read.contains($0) })
-            guard !unnamed.isEmpty else { return jails }
-            jails = []
-            for config in configs {
-                jails.append(try Jail(config: config, options: options, among: paths, streams: streams, pathOf: pathOf, byName: unnamed))
-            }
-            return jails
+            return unnamed.isEmpty ? byPath : jails(byName: unnamed)
         }
 
-        /// The jail's filter compiled for its backend, the backend's journal options (nil:
-        /// it reads log files) and the filter's `journalmatch` groups.
+        /// A jail's filter compiled for its backend, the backend's journal options (nil: it
+        /// reads log files) and the filter's `journalmatch` groups.
+        typealias Prepared = (filter: CompiledFilter, backend: JournalBackend?, matches: [[String]])
+
+        /// The jail's ``Prepared``.
         /// - Throws: `FilterError` naming the jail's filter file or its backend options.
-        static func prepare(
-            _ config: JailConfig, _ options: FilterOptions
-        ) throws(FilterError) -> (filter: CompiledFilter, backend: JournalBackend?, matches: [[String]]) {
+        static func prepare(_ config: JailConfig, _ options: FilterOptions) throws(FilterError) -> Prepared {
             let backend: JournalBackend?
             do {
                 backend = try journalBackend(config)
