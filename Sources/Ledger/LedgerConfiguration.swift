@@ -38,6 +38,12 @@ package enum LedgerConfiguration {
         return String(value, radix: 16).leftPadded(to: 16)
     }
 
+    /// The value a map's option had (`now`, `timezone`), from ``mapOptions(_:countsUnterminatedLine:)``'s
+    /// list, or nil when the map was run without it.
+    package static func value(of key: String, in mapOptions: [String]) -> String? {
+        mapOptions.first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
+    }
+
     /// The options of a map that change what failures are found (they enter the hash):
     /// "now", the time zone, date patterns, and whether unterminated last lines are read.
     package static func mapOptions(_ options: FilterOptions, countsUnterminatedLine: Bool) -> [String] {

@@ -47,12 +47,14 @@ package struct LedgerMap {
     /// files its logpath names (by path, else by file name: ``JailReplay/Jail/among(_:configs:options:streams:pathOf:)``),
     /// and the files no jail reads. Under `--root` (`options.root`),
     /// a file under the root is named by the path of the system it belongs to
-    /// (`ROOT/var/log/auth.log` by `/var/log/auth.log`).
+    /// (`ROOT/var/log/auth.log` by `/var/log/auth.log`); with no file given, the jails read
+    /// the system under the root (``jails(_:root:options:configDirectory:)``).
     /// - Throws: `ConfigError` when no jail's logpath names any of the files; the filters' errors.
     package static func jails(
         _ selected: [JailConfig], files: [String], options: FilterOptions, configDirectory: String
     ) throws -> (jails: [JailReplay.Jail], unread: [String]) {
         let root = options.root
+        if let root, files.isEmpty { return (try jails(selected, root: root, options: options, configDirectory: configDirectory), []) }
         let jails = try JailReplay.Jail.among(files, configs: selected, options: options, pathOf: { root?.systemPath($0) ?? $0 })
         let read = Set(jails.flatMap(\.readPaths))
         guard !read.isEmpty else {
@@ -68,7 +70,7 @@ package struct LedgerMap {
     /// each jail's logpath, rotated siblings included, or its journal, found inside the root
     /// as `failscan jails --root` finds them.
     /// - Throws: `ConfigError` when no jail finds a file; the filters' errors.
-    package static func jails(
+    static func jails(
         _ selected: [JailConfig], root: FileRoot, options: FilterOptions, configDirectory: String
     ) throws -> [JailReplay.Jail] {
         var options = options

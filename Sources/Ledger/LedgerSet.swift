@@ -217,6 +217,22 @@ package struct LedgerSet: Sendable {
         return jails
     }
 
+    /// Checks `--now` and `--timezone` given to the reduce against the map's: the map
+    /// decided the years and zones of its dates with its own, so another value is refused.
+    /// - Throws: `ConfigError` naming the first ledger and the map's value.
+    package func checkRepeatedMapOptions(now: Int?, timeZone: String?) throws(ConfigError) {
+        for (option, value, key) in [("--now", now.map(String.init), "now"), ("--timezone", timeZone, "timezone")] {
+            guard let value else { continue }
+            let mapped = LedgerConfiguration.value(of: key, in: header.mapOptions)
+            guard mapped == value else {
+                throw ConfigError(
+                    file: ledgers.first?.path ?? "ledgers",
+                    "\(option) \(value): the ledgers were mapped \(mapped.map { "with \(option) \($0)" } ?? "without \(option)"); the reduce takes the map's (leave it out)"
+                )
+            }
+        }
+    }
+
     /// What the maps met reading their files (each a warning), files in path order.
     package var findings: [Finding] {
         files.values.sorted { $0.path < $1.path }.flatMap { file in file.warnings.map { Finding(.warning, $0) } }

@@ -31,11 +31,21 @@ package struct FirewallTime: Sendable {
     }
 
     /// The bans of `results` left out: banned ids none of whose bans runs at ``activeAt``.
-    package func leftOut(_ results: [JailResult]) -> Int {
+    func leftOut(_ results: [JailResult]) -> Int {
         guard let activeAt else { return 0 }
         return results.reduce(0) { total, result in
             total + result.records.filter { $0.banned && $0.id.address != nil && !$0.isBanned(at: activeAt) }.count
         }
+    }
+
+    /// The note a run prints when bans of `results` had ended at ``activeAt`` and are left
+    /// out, or nil.
+    package func leftOutNote(_ results: [JailResult]) -> String? {
+        let left = leftOut(results)
+        guard left > 0, let activeAt else { return nil }
+        let when = origin == "--active-at" ? "--active-at" : "the last failure in the logs"
+        return
+            "\(left) ban\(left == 1 ? "" : "s") had ended by \(Self.iso(activeAt)) (\(when)) and \(left == 1 ? "is" : "are") left out; --all-bans keeps every ban"
     }
 
     /// The header line: which bans, and how they expire (`expiry`: what the target does).

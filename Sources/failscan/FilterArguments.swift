@@ -93,6 +93,11 @@ struct FilterArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("gzip inflater.", valueName: "engine"))
     var inflate: InflateEngine = .isal
 
+    /// `--threads`' bounds, for every command that takes it.
+    static func checkThreads(_ threads: Int?) throws {
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
+    }
+
     /// The latest "now" failscan takes: the end of year 9999.
     static let latestNow = 253_402_300_799
 
@@ -100,7 +105,7 @@ struct FilterArguments: ParsableArguments {
         if let root {
             do { _ = try FileRoot(root) } catch { throw ValidationError("--root \(root): not a directory") }
         }
-        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
+        try Self.checkThreads(threads)
         if let now, now < 0 || now > Self.latestNow {
             throw ValidationError("--now must be from 0 to \(Self.latestNow) (the end of year 9999)")
         }

@@ -74,14 +74,8 @@ struct MapCommand: ParsableCommand {
             let selected = try JailsCommand.select(jail, configDirectory: filterArguments.config, root: root)
             let options = filterArguments.filterOptions
             let absolute = files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            let jails: [JailReplay.Jail]
-            if let root, absolute.isEmpty {
-                jails = try LedgerMap.jails(selected, root: root, options: options, configDirectory: filterArguments.config)
-            } else {
-                let unread: [String]
-                (jails, unread) = try LedgerMap.jails(selected, files: absolute, options: options, configDirectory: filterArguments.config)
-                for file in unread { Diagnostics.warning("\(file): no jail's logpath names it; not read") }
-            }
+            let (jails, unread) = try LedgerMap.jails(selected, files: absolute, options: options, configDirectory: filterArguments.config)
+            for file in unread { Diagnostics.warning("\(file): no jail's logpath names it; not read") }
             let systemNames = root.map { LedgerMap.systemNames(jails, root: $0) } ?? [:]
             let read = jails.flatMap(\.inputs).map(\.name)
             var scanOptions = filterArguments.scanOptions(detailed: true)

@@ -1,6 +1,5 @@
 import Analyzer
 import ArgumentParser
-import Fail2banConfig
 import Ledger
 
 /// `failscan reduce`: ledgers of every shard in, what one `failscan jails` would write out.
@@ -57,7 +56,7 @@ struct ReduceCommand: ParsableCommand {
     var ledgers: [String] { LongArgumentList.appended(to: givenLedgers) }
 
     func validate() throws {
-        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
+        try FilterArguments.checkThreads(threads)
     }
 
     func run() throws {
@@ -67,17 +66,7 @@ struct ReduceCommand: ParsableCommand {
             let read = try LedgerReader.readAll(ledgers, headersOnly: true)
             guard !read.isEmpty else { throw ExitStatus.NoInput() }
             let set = try LedgerSet(read, failscan: Failscan.number)
-            // --now and --timezone are the map's: given again, they must be the ledgers'.
-            for (option, value, key) in [("--now", now.map(String.init), "now"), ("--timezone", timezone, "timezone")] {
-                guard let value else { continue }
-                let mapped = set.header.mapOptions.first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
-                guard mapped == value else {
-                    throw ConfigError(
-                        file: read.first?.path ?? "ledgers",
-                        "\(option) \(value): the ledgers were mapped \(mapped.map { "with \(option) \($0)" } ?? "without \(option)"); the reduce takes the map's (leave it out)"
-                    )
-                }
-            }
+            try set.checkRepeatedMapOptions(now: now, timeZone: timezone)
             // The jails, from this configuration, checked against the map's.
             let selected = try JailsCommand.select(set.header.jails, configDirectory: filterArguments.config)
             let jails = try set.jails(selected, options: filterArguments.filterOptions, configDirectory: filterArguments.config)

@@ -148,14 +148,8 @@ struct ReplayArguments: ParsableArguments {
         guard summary.filesRead > 0 else { throw ExitStatus.NoInput() }
         Diagnostics.report(outcome.findings(addressesOnly: format.holdsAddressesOnly))
         try writer.finish(outcome)
-        if format.isFirewall {
-            let time = FirewallTime.chosen(settings, outcome.results)
-            let left = time.leftOut(outcome.results)
-            if left > 0, let at = time.activeAt {
-                Diagnostics.note(
-                    "\(left) ban\(left == 1 ? "" : "s") had ended by \(FirewallTime.iso(at)) (\(time.origin == "--active-at" ? "--active-at" : "the last failure in the logs")) and \(left == 1 ? "is" : "are") left out; --all-bans keeps every ban"
-                )
-            }
+        if format.isFirewall, let note = FirewallTime.chosen(settings, outcome.results).leftOutNote(outcome.results) {
+            Diagnostics.note(note)
         }
         if !stats && Diagnostics.isTerminal {
             // A person at a terminal sees what the run found, even when the output is empty.
