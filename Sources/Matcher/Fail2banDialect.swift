@@ -110,6 +110,11 @@ public struct Fail2banDialect: Sendable {
         }
     }
 
+    /// The regex as fail2ban compiles it for Python's `re` (its `Regex.getRegex()`, which
+    /// fail2ban-regex prints for the prefregex): tags expanded, global flags made local; no
+    /// PCRE2 rewrite.
+    public func pythonPattern(_ regex: String) -> String { globalFlagsToLocal(expandTags(regex)) }
+
     /// Only the rewrite of Python `re` spellings PCRE2 reads differently (no tags): for
     /// regexes fail2ban compiles directly, such as date templates.
     public func translatePythonSpellings(_ regex: String) -> String { pythonToPCRE2(regex) }

@@ -76,21 +76,35 @@ package enum RegexReportText {
             guard !items.isEmpty else { return }
             out += (header.map { "|- \($0)\n" } ?? "") + "|  " + items.joined(separator: "\n|  ") + "\n`-\n"
         }
+        let verbose = options.verbose
         if let hits = report.prefregexHits {
             out += "\nPrefregex: \(hits) total\n"
-            list([patterns.prefregex ?? ""])
+            // -v: the groups of the first lines it matched, as Python's dict.
+            let groups = report.prefregexGroups.map { "    " + pythonDict($0) } + (report.prefregexGroupsCut ? ["    ..."] : [])
+            // As fail2ban prints it: compiled for Python (tags expanded).
+            let pattern = patterns.prefregex.map { Fail2banDialect(useDNS: patterns.useDNS).pythonPattern($0) } ?? ""
+            list([pattern] + groups)
         }
         for (title, regexes, hits) in [
             ("Failregex", patterns.failregex, report.failregexHits), ("Ignoreregex", patterns.ignoreregex, report.ignoreregexHits),
         ] {
             out += "\n\(title): \(hits.reduce(0, +)) total\n"
-            list(
-                regexes.indices.filter { hits[$0] > 0 }.map { String(format: "%2d) [%d] ", $0 + 1, hits[$0]) + regexes[$0] },
-                header: " #) [# of hits] regular expression")
+            var items: [String] = []
+            // -v lists every regex, and under each failregex each failure it found.
+            for k in regexes.indices where hits[k] > 0 || verbose {
+                items.append(String(format: "%2d) [%d] ", k + 1, hits[k]) + regexes[k])
+                guard verbose, title == "Failregex" else { continue }
+                for found in report.failregexFound[k] {
+                    items.append(
+                        "    \(found.id ?? "None")  \(ctime(found.time))\(found.multiple ? " (multiple regex matched)" : "")")
+                }
+            }
+            list(items, header: " #) [# of hits] regular expression")
         }
         out += "\nDate template hits:\n"
-        let templates = report.templateNames.indices.filter { report.templateHits[$0] > 0 }
-            .sorted { report.templateHits[$0] > report.templateHits[$1] }
+        // In the detector's order at the end (fail2ban moves a template up as it gets hits);
+        // -v lists the templates without hits too.
+        let templates = report.templateOrder.order.filter { report.templateHits[$0] > 0 || verbose }
         list(templates.map { "[\(report.templateHits[$0])] \(report.templateNames[$0])" }, header: "[# of hits] date format")
         out += "\nLines: \(report.lines) lines, \(report.ignored) ignored, \(report.matched) matched, \(report.missed) missed\n"
         out += String(format: "[processed in %.2f sec]\n\n", seconds)
@@ -108,6 +122,31 @@ package enum RegexReportText {
             }
         }
         return out
+    }
+
+    /// A prefregex's groups as Python prints the dict.
+    static func pythonDict(_ groups: [RegexReport.Group]) -> String {
+        PythonRepr.dict(
+            groups.map { group in
+                switch group.value {
+                case .none: (group.name, "None")
+                case .text(let text): (group.name, PythonRepr.string(text))
+                case .tuple(let items): (group.name, PythonRepr.tuple(items))
+                }
+            })
+    }
+
+    /// Python's `time.strftime("%a %b %d %H:%M:%S %Y", time.localtime(t))` in the C locale;
+    /// nil (a failure before any date) is the time of the run, as `localtime(None)`.
+    static func ctime(_ time: Int?) -> String {
+        var t = time_t(time ?? Int(Foundation.time(nil)))
+        var p = tm()
+        localtime_r(&t, &p)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(
+            format: "%@ %@ %02d %02d:%02d:%02d %d", days[Int(p.tm_wday)], months[Int(p.tm_mon)], Int(p.tm_mday), Int(p.tm_hour),
+            Int(p.tm_min), Int(p.tm_sec), Int(p.tm_year) + 1900)
     }
 
     /// `text` without the whitespace Python's `str.rstrip()` strips at its end (what
@@ -140,9 +179,11 @@ package enum RegexReportText {
         var values = found.fields
         values["ip"] = found.ip
         values["fid"] = found.id
-        // Python prints its float (seconds plus the journal's microseconds, shortest form).
+        // Python prints its float (seconds plus the journal's microseconds, shortest form);
+        // a failure without a date has the time of the run, as fail2ban-regex gives it.
         values["time"] =
-            found.time.map { found.microseconds == 0 ? "\($0).0" : "\(Double($0) + Double(found.microseconds) / 1e6)" } ?? "None"
+            found.time.map { found.microseconds == 0 ? "\($0).0" : "\(Double($0) + Double(found.microseconds) / 1e6)" }
+            ?? "\(Date().timeIntervalSince1970)"
         values["matches"] = found.lines.joined(separator: "\n")
         // fail2ban-regex writes a template with <msg> once per line of the failure.
         if token.contains("<msg>") && found.lines.count > 1 {

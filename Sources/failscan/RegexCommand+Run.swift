@@ -74,7 +74,7 @@ extension RegexCommand {
         let options = RegexReporter.Options(
             failuresOnly: out != nil, checkAll: !noCheckAll, limit: limit,
             printAll: (printAllMatched, printAllMissed, printAllIgnored), printNone: (printNoMissed, printNoIgnored),
-            useDNS: hostMode ?? (compiled.config.patterns.useDNS ? .warn : .no))
+            useDNS: hostMode ?? (compiled.config.patterns.useDNS ? .warn : .no), verbose: verbose)
         var unshared = compiled
         unshared.matcher.profiler = nil
         let reporter = RegexReporter(filter: unshared, options: options)

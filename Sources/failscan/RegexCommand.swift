@@ -116,7 +116,16 @@ struct RegexCommand: ParsableCommand {
     @Flag(name: [.customShort("D"), .customLong("debuggex")], help: .hidden) var debuggex = false
     @Option(name: [.customShort("e"), .customLong("encoding")], help: .hidden) var encoding: String?
     @Flag(name: [.customLong("verbose-date"), .customLong("VD")], help: .hidden) var verboseDate = false
-    @Flag(name: [.customShort("v"), .customLong("verbose")], help: .hidden) var verbose = false
+    @Flag(
+        name: [.customShort("v"), .customLong("verbose")],
+        help:
+            "As fail2ban-regex -v: every failregex and date template listed, hits or not; under each failregex every failure it found (id and time); the prefregex's groups on the first 20 lines it matched (-L: that many), as Python prints them."
+    )
+    var verbosity: Int
+
+    /// `-v` given.
+    var verbose: Bool { verbosity > 0 }
+
     @Option(name: .customLong("output"), help: .hidden) var outputFile: String?
     @Option(name: .customLong("format"), help: .hidden) var formatOption: String?
 
@@ -171,9 +180,14 @@ struct RegexCommand: ParsableCommand {
                 "-e/--encoding \(encoding): failscan reads logs as UTF-8, invalid bytes replaced as Python does (fail2ban's encoding on a UTF-8 system); convert other encodings first (iconv -f \(encoding) -t UTF-8)"
             )
         }
-        if verbose {
+        if verbosity > 1 {
             throw ValidationError(
-                "-v/--verbose: failscan's report has no verbose form yet; -o '<ip> <time>' prints every failure with its time, --print-all-matched every matched line, --explain LINE one line's date, prefregex content and failregex captures"
+                "-vv: fail2ban-regex's second level adds the filter's option values (logtype, datepattern, arguments); failscan has -v only (--show-patterns prints the filter's regexes as read)"
+            )
+        }
+        if verbose && (out != nil || json || explain != nil || showPatterns || compareFilter != nil) {
+            throw ValidationError(
+                "-v/--verbose details fail2ban-regex's text report: it does not go with --out, --json, --explain, --show-patterns or --compare"
             )
         }
         if outputFile != nil {

@@ -7,8 +7,10 @@ import Testing
 /// template hits, `Lines: N lines, N ignored, N matched, N missed`, and the matched,
 /// ignored and missed lines themselves (`--print-all-*`); and `-o` output. On fail2ban's
 /// sample log of every stock filter that has one, on filter modes, on a generated corpus
-/// and on the seed filters. What is left out of the comparison: the prefregex's text
-/// (fail2ban prints it compiled to Python, failscan as configured) and the processing time.
+/// and on the seed filters; `-v`'s details (each failure under its failregex, the
+/// prefregex's groups as Python prints them, every template in the detector's order). What
+/// is left out of the comparison: the processing time, and the time of the run printed for
+/// a failure without a date (each program prints its own).
 @Suite struct RegexReportOracleTests {
     static let logs = "/usr/lib/python3/dist-packages/fail2ban/tests/files/logs"
     static let filters = "/etc/fail2ban/filter.d"
@@ -58,9 +60,9 @@ import Testing
         ("courier-mail.log", "courier-auth"), ("fail2ban.log", "recidive"),
     ]
 
-    /// The report from "Results" on, without the processing time and the prefregex's
-    /// text; date template hits sorted (fail2ban lists them in its detector's order).
-    static func sections(_ output: String) -> [String] {
+    /// The report from "Results" on, without the processing time; the times of `runTimes`
+    /// (a failure without a date: the time of the run) as "<run>".
+    static func sections(_ output: String, runTimes: Set<String> = []) -> [String] {
         guard let start = output.range(of: "\nResults\n") else { return ["no Results section in:", output] }
         let lines = output[start.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var result: [String] = []
@@ -69,32 +71,28 @@ import Testing
             let line = lines[i]
             if line.hasPrefix("[processed in") {
                 i += 1
-            } else if line.hasPrefix("Prefregex:") {
-                result.append(line)
-                i += 2
-            } else if line.hasPrefix("Date template hits") {
-                result.append(line)
-                i += 1
-                var block: [String] = []
-                while i < lines.count, !lines[i].hasPrefix("`-"), !lines[i].isEmpty {
-                    block.append(lines[i])
-                    i += 1
-                }
-                result += block.sorted()
             } else {
-                result.append(line.replacingOccurrences(of: #"\s+$"#, with: "", options: .regularExpression))
+                var line = line.replacingOccurrences(of: #"\s+$"#, with: "", options: .regularExpression)
+                if let time = runTimes.first(where: { line.hasSuffix("  " + $0) }) {
+                    line = line.replacingOccurrences(of: time, with: "<run>")
+                }
+                result.append(line)
                 i += 1
             }
         }
         return result
     }
 
-    func compare(_ c: Case, options: [String]) throws {
+    /// - Parameter ours: failscan's options beside `options` (`--now`: fail2ban-regex
+    ///   takes the year of dates without one from today, failscan from the file's time).
+    func compare(_ c: Case, options: [String], ours: [String] = []) throws {
         let fail2ban = try #require(TestSupport.fail2banRegex, Comment(rawValue: TestSupport.fail2banHint))
+        let started = Int(Date().timeIntervalSince1970)
         let expected = try TestSupport.run(fail2ban, options + [c.log, c.filter])
-        let got = try TestSupport.failscan(["regex"] + options + [c.log, c.filter])
+        let got = try TestSupport.failscan(["regex"] + ours + options + [c.log, c.filter])
         #expect(got.status == 0, "\(got.stderr)")
-        let want = Self.sections(expected.stdout), have = Self.sections(got.stdout)
+        let runTimes = Self.runTimes(from: started - 1, to: Int(Date().timeIntervalSince1970) + 1)
+        let want = Self.sections(expected.stdout, runTimes: runTimes), have = Self.sections(got.stdout, runTimes: runTimes)
         #expect(want.count > 8, "fail2ban-regex gave no report: \(expected.stdout) \(expected.stderr)")
         let differing = zip(want, have).enumerated().first { $0.element.0 != $0.element.1 }
         #expect(
@@ -104,6 +102,53 @@ import Testing
     }
 
     static let printAll = ["--print-all-matched", "--print-all-missed", "--print-all-ignored"]
+
+    /// The times fail2ban-regex -v prints (`%a %b %d %H:%M:%S %Y`, local) of these seconds.
+    static func runTimes(from start: Int, to end: Int) -> Set<String> {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "EEE MMM dd HH:mm:ss yyyy"
+        return Set((start...end).map { format.string(from: Date(timeIntervalSince1970: TimeInterval($0))) })
+    }
+
+    /// `-v`: every failregex, ignoreregex and date template listed (hits or not, templates
+    /// in the order fail2ban's detector leaves them), each failure under its failregex (id
+    /// and local time, "(multiple regex matched)"), the prefregex's groups on the first 20
+    /// lines as Python prints the dict; with `-L` and the printing options too.
+    @Test(arguments: stockCases + modeCases + seedCases)
+    func verboseReportAsFail2banRegex(_ c: Case) throws {
+        try compare(c, options: ["-v"], ours: ["--now", String(Int(Date().timeIntervalSince1970))])
+    }
+
+    @Test func verboseWithOptionsAndOddBytesAsFail2banRegex() throws {
+        let now = String(Int(Date().timeIntervalSince1970))
+        for options in [["-v", "-L", "3"], ["-v", "--no-check-all"], ["-v"] + Self.printAll] {
+            for filter in ["sshd", "apache-auth", "postfix"] {
+                try compare(Case(log: "\(Self.logs)/\(filter)", filter: filter), options: options, ours: ["--now", now])
+            }
+        }
+        // Python's repr of what real logs carry: quotes, backslashes, control bytes, CRLF,
+        // invalid UTF-8, a no-break space, a zero-width space, an emoji.
+        let log = try TestSupport.temporaryDirectory().appendingPathComponent("odd.log").path
+        var bytes: [UInt8] = []
+        for line in [
+            "Oct 26 07:33:21 mail sshd[1]: Failed password for invalid user it's from 192.0.2.1 port 22 ssh2\n",
+            "Oct 26 07:33:22 mail sshd[2]: Failed password for \u{FC}ser\u{01} from 192.0.2.2 port 22 ssh2\r\n",
+            "Oct 26 07:33:24 mail\u{A0}sshd[4]: Invalid user \"q'\\\\x\" from 192.0.2.4 port 22\n",
+            "Oct 26 07:33:25 mail sshd[5]: Failed password for \u{200B}zw\u{1F600} from 192.0.2.5 port 22 ssh2\n",
+        ] {
+            bytes += Array(line.utf8)
+        }
+        bytes +=
+            Array("Oct 26 07:33:23 mail sshd[3]: Failed password for bad".utf8) + [0xFF, 0xFE]
+            + Array("user from 192.0.2.3 port 22 ssh2\n".utf8)
+        #expect(FileManager.default.createFile(atPath: log, contents: Data(bytes)))
+        try compare(Case(log: log, filter: "sshd"), options: ["-v"], ours: ["--now", now])
+        let got = try TestSupport.failscan(["regex", "--now", now, "-v", log, "sshd"])
+        #expect(got.stdout.contains(#"'content': 'Invalid user "q\'\\\\x" from 192.0.2.4 port 22'}"#), "\(got.stdout)")
+        #expect(got.stdout.contains(#"{'mlfid': ' mail\xa0sshd[4]: '"#))
+        #expect(got.stdout.contains("'Failed password for \\u200bzw\u{1F600} from"))
+    }
 
     @Test(arguments: stockCases + modeCases + seedCases)
     func sameReportAsFail2banRegex(_ c: Case) throws {

@@ -403,7 +403,8 @@ import Testing
             (["jails", "--csv"], "--csv is --format csv here"),
             (["regex", "--output", "x", log, "sshd"], "regex prints to standard output"),
             (["regex", "--format", "json", log, "sshd"], "failscan scan --filter FILTER --format json LOG"),
-            (["regex", "-v", log, "sshd"], "-o '<ip> <time>'"),
+            (["regex", "-vv", log, "sshd"], "failscan has -v only"),
+            (["regex", "-v", "-o", "ip", log, "sshd"], "does not go with --out"),
         ] {
             let run = try TestSupport.failscan(arguments)
             #expect(run.status == 64 && run.stderr.contains(hint) && !run.stderr.contains("Did you mean"), "\(arguments): \(run.stderr)")

@@ -129,9 +129,12 @@ package struct DateDetector: Sendable {
                 none = true
             default:
                 if key.contains("{DATE}") {
-                    for base in Self.defaultPatterns where !["EPOCH", "TAI64N"].contains(base) {
+                    for base in Self.defaultPatterns {
                         var unbound = base
                         if unbound.hasPrefix("{^LN-BEG}") { unbound = String(unbound.dropFirst(9)) }
+                        // fail2ban wraps the epoch and TAI64N templates by name: the result
+                        // reads the words "Epoch" and "TAI64N", never a date, but is listed.
+                        if base == "EPOCH" { unbound = "Epoch" }
                         templates.append(try DateTemplate.make(pattern.replacingOccurrences(of: "{DATE}", with: unbound)))
                     }
                 } else {
@@ -140,7 +143,10 @@ package struct DateDetector: Sendable {
                 }
             }
         }
-        self.templates = templates
+        // fail2ban adds a default template whose name it already has once (a datepattern
+        // {^LN-BEG}TAI64N before {^LN-BEG}).
+        var names = Set<String>()
+        self.templates = templates.filter { names.insert($0.fail2banName).inserted }
         self.none = none
         fast = defaultsOnly && defaultZone == nil && !none ? FastDateParser(now: now, tai64n: tai) : nil
         maxCaptures = templates.map(\.regex.captureCount).max() ?? 0

@@ -142,12 +142,13 @@ package struct DateTemplate: Sendable {
 
     /// The name fail2ban gives this template (what fail2ban-regex prints under "Date
     /// template hits"): `%`-codes spelled out (`%b` MON, `%ExY` ExYear, `%k` as is), the
-    /// epoch templates as `Epoch` and `LongEpoch`.
+    /// epoch templates as `Epoch` and `LongEpoch`, line-start ones `{^LN-BEG}Epoch`.
     package var fail2banName: String {
         let key = name.uppercased()
-        for (plain, spelled) in [("EPOCH", "Epoch"), ("LEPOCH", "LongEpoch")] {
-            if key == plain || key == "^" + plain { return key.hasPrefix("^") ? "^" + spelled : spelled }
-            if key == "{^LN-BEG}" + plain { return "{^LN-BEG}" + spelled }
+        // A line-start epoch or TAI64N template is "{^LN-BEG}…" however it was spelled.
+        for (plain, spelled) in [("EPOCH", "Epoch"), ("LEPOCH", "LongEpoch"), ("TAI64N", "TAI64N")] {
+            if key == plain { return spelled }
+            if key == "^" + plain || key == "{^LN-BEG}" + plain { return "{^LN-BEG}" + spelled }
         }
         guard case .pattern = kind else { return name }
         return Self.spellOut(name)

@@ -34,6 +34,10 @@ package final class RegexReporter {
         /// Host names `<HOST>` matched count as fail2ban counts them: looked up
         /// (`yes`, `warn`), kept as they are (`raw`) or dropped (`no`).
         package var useDNS: UseDNS = .warn
+        /// fail2ban-regex's `-v`: every failure listed under its failregex, the prefregex's
+        /// groups on the first `groupLines` lines it matched.
+        package var verbose = false
+        package var groupLines = 20
         package init() {}
 
         /// fail2ban-regex's options: `failuresOnly` (its `-o`: every failregex stops at the
@@ -42,7 +46,7 @@ package final class RegexReporter {
         /// or none when so asked.
         package init(
             failuresOnly: Bool, checkAll: Bool, limit: Int, printAll: (matched: Bool, missed: Bool, ignored: Bool),
-            printNone: (missed: Bool, ignored: Bool), useDNS: UseDNS
+            printNone: (missed: Bool, ignored: Bool), useDNS: UseDNS, verbose: Bool = false
         ) {
             self.checkAll = checkAll && !failuresOnly
             ignorePending = failuresOnly
@@ -50,6 +54,8 @@ package final class RegexReporter {
             keepMissed = printNone.missed ? .none : printAll.missed ? .all : .first(limit + 1)
             keepIgnored = printNone.ignored ? .none : printAll.ignored ? .all : .first(limit + 1)
             self.useDNS = useDNS
+            self.verbose = verbose
+            groupLines = limit
         }
     }
 
@@ -92,6 +98,8 @@ package final class RegexReporter {
     var lastMicroseconds = 0
     var microseconds = 0
     var prefregexMatched = false
+    /// When the report began (fail2ban's `MyTime.time()`, read per line there).
+    let startedAt = Int(Foundation.time(nil))
     var lastTemplate: (template: Int, start: Int)?
     var subject: [UInt8] = []
 
@@ -311,15 +319,20 @@ package final class RegexReporter {
         report.lines += 1
         if analysis.template >= 0 {
             report.templateHits[analysis.template] += 1
+            report.templateOrder.used(analysis.template, start: analysis.start)
             lastTemplate = (analysis.template, analysis.start)
         }
         if let time = analysis.time { (lastTime, lastMicroseconds) = (time, analysis.microseconds) }
-        let time = analysis.time ?? lastTime
+        // fail2ban's processLine: a line without a date takes the last one only when it is
+        // within a minute of now (a live log); in a report of an older log, none (fail2ban-
+        // regex then shows the time of the run).
+        var time = analysis.time
+        if time == nil, let lastTime, lastTime > startedAt - 60 { time = lastTime }
         microseconds = analysis.time != nil ? analysis.microseconds : lastMicroseconds
         wantsFound = found != nil
         let (failures, isIgnored): ([LineFailure], Bool)
         if let matches = analysis.matches {
-            (failures, isIgnored) = classify(matches, line: line, time: time)
+            (failures, isIgnored) = classify(matches, line: line, time: time, cut: analysis.cut)
         } else if analysis.limitHit {
             report.limitHits += 1
             (failures, isIgnored) = ([], false)
@@ -373,7 +386,7 @@ package final class RegexReporter {
             report.limitHits += 1
             return ([], false)
         }
-        let result = classify(all, line: line, time: time)
+        let result = classify(all, line: line, time: time, cut: nil)
         // fail2ban-regex: earlier lines of the buffer that a match took count as matched.
         let remaining = Set(buffer.map(\.serial))
         for entry in original.dropFirst(fullBuffer ? 1 : 0) where !remaining.contains(entry.serial) {
@@ -387,7 +400,9 @@ package final class RegexReporter {
 
     /// fail2ban's `findFailure` with fail2ban-regex's settings, from every regex's result
     /// on the line (or the buffer): its failures, and whether it is ignored.
-    func classify(_ all: LineMatches, line: UnsafeBufferPointer<UInt8>, time: Int?) -> ([LineFailure], Bool) {
+    /// - Parameter cut: the line's date (the subject is the line without it); nil: the
+    ///   subject is the buffer of a multi-line filter, in `subject`.
+    func classify(_ all: LineMatches, line: UnsafeBufferPointer<UInt8>, time: Int?, cut: Range<Int>?) -> ([LineFailure], Bool) {
         var failures: [LineFailure] = []
         var ignored = false
         func countIgnores(_ indices: [Int]) {
@@ -396,7 +411,10 @@ package final class RegexReporter {
         }
         // fail2ban-regex counts the prefregex's last result, also on a line it did not run on.
         if let matched = all.prefregexMatched { prefregexMatched = matched }
-        if prefregexMatched { report.prefregexHits? += 1 }
+        if prefregexMatched {
+            report.prefregexHits? += 1
+            if options.verbose { keepPrefregexGroups(ran: all.prefregexMatched != nil, line: line, cut: cut) }
+        }
         if !all.ignoredFirst.isEmpty {
             countIgnores(all.ignoredFirst)
             return ([], true)
@@ -447,6 +465,12 @@ package final class RegexReporter {
             let fid = fail.fields[layout.fid]
             for id in ids {
                 report.failregexHits[match.failregexIndex] += 1
+                if options.verbose {
+                    // fail2ban-regex's flag: more than one failure of the line before this one.
+                    report.failregexFound[match.failregexIndex].append(
+                        RegexReport.FoundFailure(
+                            id: fid ?? (id.isEmpty ? nil : id), time: time, multiple: failures.count(where: { !$0.nofail }) > 1))
+                }
                 let described =
                     wantsFound
                     ? Found(
@@ -458,6 +482,29 @@ package final class RegexReporter {
             if !options.checkAll || maxLines > 1 { break }
         }
         return (failures, ignored || failures.contains { $0.nofail })
+    }
+
+    /// The prefregex's groups of the last line it matched, for `-v`.
+    var lastPrefregexGroups: [RegexReport.Group] = []
+
+    /// `-v`: the prefregex matched (on this line, or, when it did not run, on the last one
+    /// it ran on: fail2ban-regex reads its last result): its groups kept for the first lines.
+    func keepPrefregexGroups(ran: Bool, line: UnsafeBufferPointer<UInt8>, cut: Range<Int>?) {
+        guard report.prefregexGroups.count < options.groupLines else {
+            report.prefregexGroupsCut = true
+            return
+        }
+        if ran {
+            if let cut {
+                subject.removeAll(keepingCapacity: true)
+                subject += line[..<cut.lowerBound]
+                subject += line[cut.upperBound...]
+                subject.append(10)
+            }
+            let groups = subject.withUnsafeBufferPointer { matcher.prefregexGroups(subject: $0, scratch: scratch) }
+            lastPrefregexGroups = RegexReport.pythonGroups(groups ?? [])
+        }
+        report.prefregexGroups.append(lastPrefregexGroups)
     }
 
     /// The lines a match covered leave the buffer (fail2ban's `getUnmatchedTupleLines`);
