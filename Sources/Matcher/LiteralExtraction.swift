@@ -46,6 +46,17 @@ package enum LiteralExtraction {
         return (.required(set.sorted { $0.lexicographicallyPrecedes($1) }), prefixes)
     }
 
+    /// Every literal set the pattern's top level requires, in the order they come in it
+    /// (each: every match contains one of its strings); empty when the pattern is an
+    /// alternation at its top or is not understood. `failscan regex --explain` names the
+    /// first one a line lacks: what a greedy group before it never reached.
+    package static func requiredInOrder(of pattern: String) -> [[[UInt8]]] {
+        var parser = Parser(Array(pattern.utf8))
+        parser.collects = true
+        guard (try? parser.parseAlternation()) != nil, parser.atEnd, parser.topLevelAlternatives == 1 else { return [] }
+        return parser.collected.sorted { $0.at < $1.at }.map(\.strings)
+    }
+
     /// The strings one of which every match of a `^`-anchored `pattern` starts with, or nil
     /// when the pattern is not anchored at the subject's start or its start is not known
     /// (an unknown atom first, an optional first part, `(?m)`). A matcher can skip the
@@ -121,6 +132,20 @@ package enum LiteralExtraction {
         /// Whether `(?m)` (or another inline `m`) was seen: `^` then matches after line breaks.
         var sawMultiline = false
 
+        /// For ``requiredInOrder(of:)``: the sets the top level requires, each with where it
+        /// begins in the pattern; the group depth; the top level's branches.
+        var collects = false
+        var collected: [(at: Int, strings: [[UInt8]])] = []
+        var depth = 0
+        var topLevelAlternatives = 0
+
+        mutating func collect(_ set: LiteralSet?, at position: Int) {
+            guard collects, depth == 0, let strings = set?.strings, !strings.isEmpty, !strings.contains(where: { $0.count < 2 }) else {
+                return
+            }
+            collected.append((position, strings))
+        }
+
         mutating func parseAlternation() throws(Decline) -> Info {
             var branches: [Info] = [try parseConcatenation()]
             while !atEnd, b[i] == UInt8(ascii: "|") {
@@ -128,6 +153,7 @@ package enum LiteralExtraction {
                 branches.append(try parseConcatenation())
             }
             lastBranchCount = branches.count
+            if depth == 0 { topLevelAlternatives = branches.count }
             if branches.count == 1 { return branches[0] }
             var result = Info.unknown
             result.anchored = branches.allSatisfy(\.anchored)
@@ -167,12 +193,19 @@ package enum LiteralExtraction {
             var head: [[UInt8]] = [[]]
             var headDone = false
             var anchored = false
+            // Where the running exact text began (for ``requiredInOrder(of:)``).
+            var runningStart = i
             func flush(_ result: inout Info, _ running: [[UInt8]]?) {
-                if let running { result.offer(LiteralSet(strings: running)) }
+                if let running {
+                    result.offer(LiteralSet(strings: running))
+                    collect(LiteralSet(strings: running), at: runningStart)
+                }
             }
             while !atEnd, b[i] != UInt8(ascii: "|"), b[i] != UInt8(ascii: ")") {
+                let atomStart = i
                 var atom = try parseAtom()
                 atom = try parseQuantifier(atom)
+                if atom.exact == nil { collect(atom.best, at: atomStart) }
                 if !headDone {
                     if atom.anchored, head == [[]] { anchored = true }
                     let starts = atom.exact ?? atom.starts
@@ -205,6 +238,7 @@ package enum LiteralExtraction {
                         flush(&result, running)
                     }
                     running = repeated
+                    runningStart = atomStart
                 } else if let exact = atom.exact, let current = running,
                     current.count * exact.count <= LiteralExtraction.maxExactStrings
                 {
@@ -218,12 +252,14 @@ package enum LiteralExtraction {
                     if product.contains(where: { $0.count > LiteralExtraction.maxExactLength }) {
                         flush(&result, current)
                         running = exact
+                        runningStart = atomStart
                     } else {
                         running = product
                     }
                 } else {
                     flush(&result, running)
                     running = atom.exact
+                    runningStart = atomStart
                 }
             }
             flush(&result, running)
@@ -347,6 +383,8 @@ package enum LiteralExtraction {
             // Inline options set inside a group end with it; (?i) alone lasts to the end of
             // the enclosing group.
             let outerCaseless = caseless
+            depth += 1
+            defer { depth -= 1 }
             i += 1 // (
             if !atEnd, b[i] == UInt8(ascii: "*") { throw Decline(reason: "backtracking verbs are not analysed") }
             var zeroWidth = false

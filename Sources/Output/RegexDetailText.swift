@@ -103,6 +103,8 @@ package enum RegexDetailText {
                 out += "MATCHED \(describe(groups))\n"
             } else if explained.prefregex?.matched == false {
                 out += "not tried (the prefregex did not match)\n"
+            } else if failregex.needsMore, let missing = failregex.missing {
+                out += "no match: a group took the rest of the content looking for \(literal(missing)), which the content does not have\n"
             } else if failregex.needsMore {
                 out += "no match: all of the content fits the beginning of this failregex, which needs more text\n"
             } else {
@@ -118,6 +120,11 @@ package enum RegexDetailText {
         }
         for index in explained.ignoredBy { out += "Ignoreregex \(index) matched: the line is ignored\n" }
         return out
+    }
+
+    /// A required literal, or "one of" its alternatives.
+    static func literal(_ strings: [String]) -> String {
+        strings.count == 1 ? strings[0].debugDescription : "one of " + strings.map(\.debugDescription).joined(separator: ", ")
     }
 
     static func describe(_ groups: [String: String]) -> String {

@@ -46,7 +46,7 @@ struct RegexCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Explain what the filter does with this line (no LOG is read: give the filter alone, or - before it): the date template and the date it cut, the prefregex and its content, each failregex's captures or how many bytes of the content it got through; with --json, as one object.",
+            "Explain what the filter does with this line (no LOG is read: give the filter alone, or - before it): the date template and the date it cut, the prefregex and its content, each failregex's captures or how many bytes of the content it got through (where a greedy group took the rest: the literal it looked for that the line lacks); with --json, as one object.",
             valueName: "line"))
     var explain: String?
 

@@ -524,6 +524,26 @@ import Testing
         #expect(try TestSupport.failscan(["regex", "--explain-all", log, "sshd"]).status == 64)
     }
 
+    /// --explain: where a greedy group took the rest of the line, the literal it looked for
+    /// and the line lacks is named (sshd's user group ate "root frm ..." looking for " from ").
+    @Test func explainNamesWhatAGreedyGroupNeverFound() throws {
+        let line = "Oct 26 07:34:44 mail sshd[1]: Failed password for root frm 192.0.2.9 port 22 ssh2"
+        let text = try TestSupport.failscan(["regex", "--explain", line, "sshd"]).stdout
+        #expect(
+            text.contains(#"|  4) no match: a group took the rest of the content looking for " from ", which the content does not have"#),
+            "\(text)")
+        let own = try TestSupport.failscan(["regex", "--explain", line, #"Failed password for .* from <HOST> port \d+ ssh2$"#]).stdout
+        #expect(own.contains(#"looking for " from ""#), "\(own)")
+        let json = try TestSupport.failscan(["regex", "--json", "--explain", line, "sshd"]).stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let fourth = try #require((object["failregexes"] as? [[String: Any]])?.first { $0["number"] as? Int == 4 })
+        #expect(fourth["missing"] as? [String] == [" from "])
+        // A line that has the literal: no such claim.
+        let near = "Oct 26 07:34:44 mail sshd[1]: Failed password for root from 192.0.2.9 port 22 ssh3"
+        let fine = try TestSupport.failscan(["regex", "--explain", near, #"Failed password for .* from <HOST> port \d+ ssh2$"#]).stdout
+        #expect(fine.contains(#"looking for " ssh2""#) && !fine.contains(#"looking for " from ""#), "\(fine)")
+    }
+
     /// --compare shows the first 20 lines only one filter matched; --print-all-matched all.
     @Test func compareShowsEveryLineWhenAsked() throws {
         func shown(_ extra: [String]) throws -> (Int, String) {

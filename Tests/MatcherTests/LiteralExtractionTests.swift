@@ -14,6 +14,25 @@ func literals(_ regex: String) throws -> [String]? {
         #expect(try literals(#"qpopper.* \(<HOST>\):.* Password supplied.*"#) == [" Password supplied"])
     }
 
+    /// Every literal set the top level requires, in pattern order (for --explain); none for
+    /// a top-level alternation, and none from an optional group or a lookaround.
+    @Test func requiredInOrder() throws {
+        func ordered(_ regex: String) throws -> [[String]] {
+            LiteralExtraction.requiredInOrder(of: try Fail2banDialect().translate(regex).pattern).map {
+                $0.map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
+        #expect(
+            try ordered(#"^Failed password for .* from <HOST> port \d+ ssh2$"#) == [
+                ["Failed password for "], [" from "], [" port "], [" ssh2"],
+            ])
+        #expect(
+            try ordered(#"^User (?:root|admin) from <HOST>(?: (?:port \d+|on \S+))?(?! via )$"#) == [
+                ["User root from ", "User admin from "]
+            ])
+        #expect(try ordered(#"^a b c|^d e f"#).isEmpty)
+    }
+
     @Test func seedDovecotAlternation() throws {
         let set = try #require(
             try literals(

@@ -24,6 +24,9 @@ package struct LineExplanation: Encodable, Sendable {
         package var reached: Int
         /// The whole content fits the regex's beginning: it needs more text.
         package var needsMore: Bool
+        /// When it did not match: the first literal the regex requires that the content
+        /// does not have (several: one of them), what a greedy group before it looked for.
+        package var missing: [String]?
     }
     package var line: String
     package var date: DateCut?
@@ -49,16 +52,30 @@ package struct LineExplanation: Encodable, Sendable {
         let matcher = compiled.matcher
         let explanation = subject.withUnsafeBufferPointer { matcher.explain(subject: $0, scratch: matcher.makeScratch()) }
         let length = explanation.content.utf8.count
+        let contentBytes = Array(explanation.content.utf8)
+        let patterns = compiled.matcher.translatedPatterns.suffix(compiled.config.patterns.failregex.count)
         failregexes = explanation.failregexes.enumerated().map { index, result in
-            Failregex(
+            var missing: [String]? = nil
+            if result.matched == nil {
+                let required = LiteralExtraction.requiredInOrder(of: patterns[patterns.startIndex + index])
+                missing = required.first { set in !set.contains { Self.contains(contentBytes, $0) } }?.map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+            }
+            return Failregex(
                 number: index + 1, regex: compiled.config.patterns.failregex[index], matched: result.matched != nil,
                 groups: result.matched, reached: min(result.reached, length),
-                needsMore: result.matched == nil && result.reached > length)
+                needsMore: result.matched == nil && result.reached > length, missing: missing)
         }
         self.line = text
         self.date = date
         prefregex = explanation.prefregex.map { .init(matched: $0.matched, groups: $0.groups) }
         content = explanation.content
         ignoredBy = explanation.ignoredBy
+    }
+
+    static func contains(_ text: [UInt8], _ literal: [UInt8]) -> Bool {
+        guard !literal.isEmpty, literal.count <= text.count else { return literal.isEmpty }
+        return (0...(text.count - literal.count)).contains { start in text[start..<(start + literal.count)].elementsEqual(literal) }
     }
 }
