@@ -24,7 +24,7 @@ package struct LedgerMap {
     ///     under `--root`, which the reduce's logpaths name), by the name the scan gave it.
     package init(
         _ replay: JailReplay, shard: String, partitions: Int, mapOptions: [String], failscan: String,
-        systemName: (String) -> String = { $0 }, progress: (@Sendable (Int) -> Void)? = nil
+        systemName: (String) -> String = { $0 }, progress: (@Sendable (ReadProgress) -> Void)? = nil
     ) {
         let writer = LedgerWriter()
         let scanned = replay.scan(progress: progress) { f, failure, _ in writer.add(jail: f, file: failure.file, failure) }

@@ -9,4 +9,6 @@ package protocol ByteSource: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int
     /// Problems met that did not stop reading (trailing garbage, and the like).
     var warnings: [ScanError] { get }
+    /// Bytes of the input as stored consumed so far (a compressed file's compressed bytes).
+    var storedBytesRead: Int { get }
 }

@@ -36,6 +36,9 @@ package final class DecompressingReader: ByteSource {
 
     deinit { buffer.deallocate() }
 
+    /// Compressed bytes consumed so far.
+    package var storedBytesRead: Int { consumedBefore + inputStart }
+
     func refill() throws(ScanError) {
         if inputStart < inputEnd { return }
         consumedBefore += inputEnd

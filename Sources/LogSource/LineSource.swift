@@ -14,6 +14,8 @@ package protocol LineSource: AnyObject {
     func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(ScanError) -> Int?
     /// Bytes read so far (decompressed).
     var bytesRead: Int { get }
+    /// Bytes of the input as stored read so far (a compressed file's compressed bytes).
+    var storedBytesRead: Int { get }
     /// Bytes of a last line without `\n` that were left out.
     var unterminatedBytes: Int { get }
     /// Problems met that did not stop reading.
@@ -42,6 +44,8 @@ package struct JournalEnd: Sendable, Equatable {
 
 extension LineSource {
     package var journalEnd: JournalEnd? { nil }
+    /// As stored: the text itself, unless the source says otherwise.
+    package var storedBytesRead: Int { bytesRead }
 }
 
 extension LineSource {

@@ -35,6 +35,7 @@ final class MemorySource: ByteSource {
     let bytes: [UInt8]
     var offset = 0
     var warnings: [ScanError] { [] }
+    var storedBytesRead: Int { offset }
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 

@@ -41,6 +41,8 @@ package final class LogReader: LineSource {
 
     /// Decompressed bytes read so far.
     package var bytesRead: Int { chunker.bytesRead }
+    /// Bytes of the file as stored read so far (compressed, for a compressed file).
+    package var storedBytesRead: Int { source.storedBytesRead }
     /// Lines cut because they were longer than a chunk.
     package var longLines: Int { chunker.longLines }
     /// Bytes of a last line without `\n` that were left out.

@@ -125,17 +125,4 @@ package enum RotatedSet {
         }
         return timeOrder(sequence)
     }
-
-    /// The sum of the files' sizes when none is compressed (by name), else nil: the total
-    /// of a scan's progress.
-    package static func plainSize(_ paths: [String]) -> Int? {
-        var total = 0
-        for path in paths {
-            if compressionSuffixes.contains(where: { path.hasSuffix($0) }) { return nil }
-            var info = stat()
-            guard stat(path, &info) == 0 else { continue }
-            total += Int(info.st_size)
-        }
-        return total
-    }
 }

@@ -86,7 +86,7 @@ struct FilterArguments: ParsableArguments {
     @Flag(
         inversion: .prefixedNo,
         help:
-            "Progress on standard error (MiB scanned, rate, time left for plain files): by default only on a terminal and for runs over a second; --progress also to a file or pipe (a line every two seconds)."
+            "Progress on standard error (MiB scanned, rate, time left from the files' sizes on disk, compressed ones by their compressed bytes): by default only on a terminal and for runs over a second; --progress also to a file or pipe (a line every two seconds)."
     )
     var progress: Bool?
 

@@ -1,14 +1,17 @@
 import Foundation
 import LogSource
+import OutputBasics
 import Synchronization
 
 /// Progress on standard error while a long scan runs: by default only when stderr is a
 /// terminal (a line rewritten at most ten times a second), forced on with `--progress` (to
 /// a file or pipe: a line every two seconds) or off with `--no-progress`; nothing for a run
-/// that ends within its first second. Bytes scanned, the rate, and the time left when the
-/// inputs are plain files (their sizes are the total).
+/// that ends within its first second. Bytes scanned, the rate, and the time left from the
+/// inputs' sizes on disk (a compressed file counts its compressed bytes, read as it is
+/// inflated).
 enum Progress {
     static let bytes = Atomic<Int>(0)
+    static let stored = Atomic<Int>(0)
     /// Monotonic nanoseconds of the last line written (0: none yet).
     static let lastWrite = Atomic<Int>(0)
     static let started = Atomic<Int>(0)
@@ -17,15 +20,17 @@ enum Progress {
 
     /// A reporter for a scan of `paths`, or nil when no progress is shown.
     /// - Parameter mode: `--progress` (true), `--no-progress` (false), or nil: on a terminal.
-    static func makeReporter(paths: [String], mode: Bool? = nil) -> (@Sendable (Int) -> Void)? {
+    static func makeReporter(paths: [String], mode: Bool? = nil) -> (@Sendable (ReadProgress) -> Void)? {
         let terminal = Diagnostics.isTerminal
         guard mode ?? terminal else { return nil }
-        let total = RotatedSet.plainSize(paths)
+        let total = storedSize(paths)
+        let compressed = paths.contains { path in RotatedSet.compressionSuffixes.contains { path.hasSuffix($0) } }
         inPlace.store(terminal, ordering: .relaxed)
         started.store(now(), ordering: .relaxed)
         let interval = terminal ? 100_000_000 : 2_000_000_000
         return { delta in
-            let done = bytes.wrappingAdd(delta, ordering: .relaxed).newValue
+            let done = bytes.wrappingAdd(delta.bytes, ordering: .relaxed).newValue
+            let read = stored.wrappingAdd(delta.stored, ordering: .relaxed).newValue
             let time = now()
             let begun = started.load(ordering: .relaxed)
             // Nothing for runs that end within a second.
@@ -33,22 +38,21 @@ enum Progress {
             let last = lastWrite.load(ordering: .relaxed)
             guard time - last >= interval, lastWrite.compareExchange(expected: last, desired: time, ordering: .relaxed).exchanged
             else { return }
-            let text = line(done: done, total: total, seconds: Double(time - begun) / 1e9)
+            let text = ProgressLine.text(
+                done: done, stored: read, total: total, compressed: compressed, seconds: Double(time - begun) / 1e9)
             Diagnostics.write(terminal ? "\r\u{1b}[K" + text : text + "\n")
         }
     }
 
-    /// `failscan: 523 MiB of 1024 MiB, 2100 MB/s, 0:03 left` (no total, no time left).
-    static func line(done: Int, total: Int?, seconds: Double) -> String {
-        let rate = seconds > 0 ? Double(done) / 1e6 / seconds : 0
-        var text = "failscan: \(done >> 20) MiB"
-        if let total, total >= done { text += " of \(total >> 20) MiB" }
-        text += String(format: ", %.0f MB/s", rate)
-        if let total, total >= done, rate > 0 {
-            let left = Int((Double(total - done) / 1e6 / rate).rounded(.up))
-            text += String(format: ", %d:%02d left", left / 60, left % 60)
+    /// The sizes of `paths` on disk (a path that is not there is not read either).
+    static func storedSize(_ paths: [String]) -> Int? {
+        var total = 0
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            total += Int(info.st_size)
         }
-        return text
+        return total
     }
 
     static func now() -> Int { Int(DispatchTime.now().uptimeNanoseconds) }

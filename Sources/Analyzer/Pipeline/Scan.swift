@@ -32,7 +32,7 @@ package struct Scan: Sendable {
     /// Scans `inputs` with the single filter; `consume` receives every failure in input
     /// order, on the calling thread.
     package func run(
-        _ inputs: [LogInput], progress: (@Sendable (Int) -> Void)? = nil,
+        _ inputs: [LogInput], progress: (@Sendable (ReadProgress) -> Void)? = nil,
         consume: (Failure) -> Void
     ) -> ScanSummary {
         run(inputs, progress: progress) { (_: Int, failure: Failure) in consume(failure) }
@@ -41,7 +41,7 @@ package struct Scan: Sendable {
     /// Scans the files at `paths`; `consume` receives (filter index, failure) in input
     /// order per filter.
     package func run(
-        _ paths: [String], progress: (@Sendable (Int) -> Void)? = nil,
+        _ paths: [String], progress: (@Sendable (ReadProgress) -> Void)? = nil,
         consume: (Int, Failure) -> Void
     ) -> ScanSummary {
         run(paths.map(LogInput.file), progress: progress, consume: consume)
@@ -49,7 +49,7 @@ package struct Scan: Sendable {
 
     /// Scans `inputs`; `consume` receives (filter index, failure) in input order per filter.
     package func run(
-        _ paths: [LogInput], progress: (@Sendable (Int) -> Void)? = nil,
+        _ paths: [LogInput], progress: (@Sendable (ReadProgress) -> Void)? = nil,
         consume: (Int, Failure) -> Void
     ) -> ScanSummary {
         let options = self.options, filters = self.filters
@@ -241,7 +241,7 @@ package struct Scan: Sendable {
 
     /// Reads one input into chunks: `acquire` gives an empty buffer, `emit` takes a full one.
     static func read(
-        _ input: LogInput, index: Int, options: ScanOptions, progress: (@Sendable (Int) -> Void)?,
+        _ input: LogInput, index: Int, options: ScanOptions, progress: (@Sendable (ReadProgress) -> Void)?,
         acquire: () -> ChunkBuffer, release: (ChunkBuffer) -> Void,
         emit: (Int, ChunkBuffer) -> Void
     ) -> FileSummary {
@@ -252,20 +252,22 @@ package struct Scan: Sendable {
                 capacity: options.chunkSize, engine: options.inflate, keepsUnterminatedLine: options.countsUnterminatedLine)
             summary.compression = reader.compression
             summary.opened = true
-            var reported = 0
+            var reported = ReadProgress(bytes: 0, stored: 0)
+            func report() {
+                let now = ReadProgress(bytes: reader.bytesRead, stored: reader.storedBytesRead)
+                progress?(ReadProgress(bytes: now.bytes - reported.bytes, stored: now.stored - reported.stored))
+                reported = now
+            }
             var buffer = acquire()
             while let count = try reader.fill(buffer.storage) {
                 buffer.count = count
                 emit(seq, buffer)
                 seq += 1
                 buffer = acquire()
-                if let progress, reader.bytesRead - reported >= 16 << 20 {
-                    progress(reader.bytesRead - reported)
-                    reported = reader.bytesRead
-                }
+                if progress != nil, reader.bytesRead - reported.bytes >= 16 << 20 { report() }
             }
             release(buffer)
-            if let progress, reader.bytesRead > reported { progress(reader.bytesRead - reported) }
+            if progress != nil, reader.bytesRead > reported.bytes { report() }
             summary.bytes = reader.bytesRead
             summary.unterminatedBytes = reader.unterminatedBytes
             summary.firstLineHash = reader.firstLineHash

@@ -274,7 +274,7 @@ package struct JailReplay: Sendable {
     ///   - each: called on the calling thread with every failure a jail counts (jail index,
     ///     failure, the file it came from; nil for a recidive jail fed by the replay).
     package func run(
-        progress: (@Sendable (Int) -> Void)? = nil, each: FailureSink? = nil
+        progress: (@Sendable (ReadProgress) -> Void)? = nil, each: FailureSink? = nil
     ) -> Outcome {
         var intake = Intake(self, each: each)
         let scanned = scan(progress: progress) { f, failure, path in intake.take(f, failure, file: path) }
@@ -296,7 +296,7 @@ package struct JailReplay: Sendable {
     /// - Parameter consume: takes (filter index, failure, the file's path) on the calling
     ///   thread, in each filter's input order.
     package func scan(
-        adding extra: ([ScanFilter]) -> [ScanFilter] = { _ in [] }, progress: (@Sendable (Int) -> Void)? = nil,
+        adding extra: ([ScanFilter]) -> [ScanFilter] = { _ in [] }, progress: (@Sendable (ReadProgress) -> Void)? = nil,
         consume: (Int, Failure, String) -> Void
     ) -> Scanned {
         let (inputs, filters, indexOf) = scanPlan()

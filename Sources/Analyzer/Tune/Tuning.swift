@@ -1,5 +1,6 @@
 import Fail2banConfig
 import Foundation
+import LogSource
 
 /// `failscan tune`'s engine: one scan of a jail's files with its filter and its success
 /// regexes (``SuccessPatterns``), each file read once, then every setting of a grid
@@ -73,7 +74,7 @@ package struct Tuning: Sendable {
     ///   - emit: takes each outcome in the settings' order instead of ``Result/outcomes``
     ///     (which is empty then): a writer that streams them holds one batch at a time.
     package func run(
-        progress: (@Sendable (Int) -> Void)? = nil, each: ((Failure, String?) -> Void)? = nil,
+        progress: (@Sendable (ReadProgress) -> Void)? = nil, each: ((Failure, String?) -> Void)? = nil,
         detail: TuneGrid.Detail = .everything, emit: ((TuneOutcome) -> Void)? = nil
     ) -> Result {
         var ledger = FailureLedger()
