@@ -8,6 +8,7 @@ import OutputBasics
 extension RegexCommand {
     func run() throws {
         try ExitStatus.run {
+            if shortVersion { return StandardOutput.write(Failscan.number + "\n") }
             var compiled = try compile(filter)
             let profiler = costs ? RegexProfiler(slots: compiled.matcher.profileSlots) : nil
             compiled.matcher.profiler = profiler

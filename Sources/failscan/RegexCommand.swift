@@ -147,7 +147,13 @@ struct RegexCommand: ParsableCommand {
         help: ArgumentHelp(
             "The log: a file (plain or compressed), a glob of files ('/var/log/auth.log*', read in the order given by --rotated's rule), - for standard input, the systemd journal as fail2ban-regex takes it (systemd-journal[journalfiles=\"GLOB GLOB\"], systemd-journal[journalpath=DIR], or systemd-journal alone for /var/log/journal), or, as fail2ban-regex takes it, a log line when no such file exists.",
             valueName: "log"), completion: .file())
-    var log: String
+    var logGiven: String?
+
+    /// The log (given unless -V).
+    var log: String { logGiven ?? "" }
+
+    @Flag(name: .customShort("V"), help: "Print failscan's version number alone and exit (fail2ban-regex -V prints its own).")
+    var shortVersion = false
 
     @Argument(
         help: ArgumentHelp(
@@ -162,6 +168,8 @@ struct RegexCommand: ParsableCommand {
     var ignoreregex: String?
 
     func validate() throws {
+        if shortVersion { return }
+        if logGiven == nil { throw ValidationError("Missing expected argument '<log>'") }
         if filterGiven == nil && explain == nil { throw ValidationError("Missing expected argument '<filter>'") }
         if explainAll && explain == nil { throw ValidationError("--explain-all goes with --explain LINE") }
         if let logType, !Self.logTypes.contains(logType.lowercased()) {

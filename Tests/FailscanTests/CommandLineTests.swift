@@ -335,7 +335,7 @@ import Testing
 }
 
 /// Issue 27: fail2ban-regex's options as its users type them: supported where failscan
-/// does the same job (`--TZ`, `-r`), refused with what does the job here otherwise (`-l`
+/// does the same job (`--TZ`, `-r`, `-v`, `-V`), refused with what does the job here otherwise (`-l`
 /// with a log level, `-D`, `-e`, `--verbose-date`); a mistyped log path noted; the lines
 /// printed as fail2ban-regex prints them (right-stripped).
 @Suite struct Fail2banRegexHabitsTests {
@@ -366,6 +366,11 @@ import Testing
         #expect(!raw.isEmpty && body(raw) == body(usedns))
         let both = try TestSupport.failscan(["regex", "-r", "--usedns", "no", log, "sshd"])
         #expect(both.status == 64)
+        // -V: the version number alone (it gave "Missing expected argument '<log>'").
+        let short = try TestSupport.failscan(["regex", "-V"])
+        let long = try TestSupport.failscan(["--version"]).stdout
+        #expect(short.status == 0 && !short.stdout.isEmpty && long.hasPrefix("failscan " + short.stdout), "\(short.stdout) \(long)")
+        #expect(try TestSupport.failscan(["regex"]).stderr.contains("Missing expected argument '<log>'"))
     }
 
     @Test func aMistypedPathIsNotedAndALineIsNot() throws {
