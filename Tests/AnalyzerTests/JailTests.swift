@@ -201,7 +201,7 @@ extension MultiLineMerger {
         _ = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "nofail": "1"]), file: 0)
         _ = merger.resolve(match(["mlfid": "c1", "mlfforget": "1", "nofail": "1"]), file: 0)
         #expect(merger.resolve(match(["mlfid": "c1", "user": "bob"]), file: 0) == nil)
-        #expect(merger.connection("c1")?.state.pending == true) // waits for a line with the address
+        #expect(merger.cachedState("c1")?.pending == true) // waits for a line with the address
     }
 
     @Test func gainedIsASuccessNotAFailure() {
@@ -226,10 +226,10 @@ extension MultiLineMerger {
         #expect(merger.resolve(match(["mlfid": "c0", "ip4": "192.0.2.1", "nofail": "1"]), file: 0) == nil)
         for n in 1...99 { _ = merger.resolve(match(["mlfid": "c\(n)", "ip4": "192.0.2.2", "nofail": "1"]), file: 0) }
         #expect(merger.liveCount == 100)
-        #expect(merger.connection("c0")?.state.fields[Self.layout.ip4] == "192.0.2.1", "a hundred connections are kept")
+        #expect(merger.cachedState("c0")?.fields[Self.layout.ip4] == "192.0.2.1", "a hundred connections are kept")
         _ = merger.resolve(match(["mlfid": "c100", "ip4": "192.0.2.3", "nofail": "1"]), file: 0)
         #expect(merger.liveCount == 100)
-        #expect(merger.connection("c0") == nil, "the oldest connection was evicted")
+        #expect(merger.cachedState("c0") == nil, "the oldest connection was evicted")
         #expect(merger.resolve(match(["mlfid": "c0", "user": "bob"]), file: 0) == nil, "no address: pending")
     }
 
@@ -301,5 +301,51 @@ extension MultiLineMerger {
         #expect(a == FailManager.jitter(.address(IPAddress("192.0.2.1")!), 1))
         #expect(a != FailManager.jitter(.address(IPAddress("192.0.2.2")!), 1))
         #expect((0..<1).contains(a))
+    }
+}
+
+/// ``ConnectionCache`` against a model of fail2ban's OrderedDict (a list in creation order,
+/// the first evicted when full): seeded random lookups, inserts and removals over ids whose
+/// hashes collide on purpose (a few hash values, so probe runs and backward-shift deletion
+/// are exercised), for several limits.
+@Suite struct ConnectionCacheTests {
+    @Test(arguments: [1, 3, 10, 100])
+    func behavesAsAnOrderedDictWithALimit(limit: Int) {
+        var generator = SeededGenerator(seed: UInt64(17 + limit))
+        var cache = ConnectionCache<Int>(limit: limit, empty: -1)
+        var model: [(id: [UInt8], state: Int)] = []
+        for step in 0..<20_000 {
+            let id = Array("c\(generator.next() % UInt64(3 * limit + 5))".utf8)
+            // Few distinct hashes: most ids collide with others.
+            let hash = UInt64(id.reduce(0) { $0 &+ Int($1) } % 5) &* 0x9E37_79B9_7F4A_7C15
+            let found = id.withUnsafeBufferPointer { cache.find($0, hash: hash) }
+            let modelIndex = model.firstIndex { $0.id == id }
+            #expect((found != nil) == (modelIndex != nil), "step \(step)")
+            if let found, let modelIndex { #expect(cache.states[found] == model[modelIndex].state) }
+            switch generator.next() % 4 {
+            case 0:
+                if let found, let modelIndex {
+                    cache.remove(found)
+                    model.remove(at: modelIndex)
+                }
+            case 1:
+                if let found, let modelIndex {
+                    cache.states[found] = step
+                    model[modelIndex].state = step
+                }
+            default:
+                if found == nil {
+                    if model.count >= limit { model.removeFirst() }
+                    _ = id.withUnsafeBufferPointer { cache.insert($0, hash: hash, step) }
+                    model.append((id, step))
+                }
+            }
+            #expect(cache.liveCount == model.count)
+        }
+        for entry in model {
+            let hash = UInt64(entry.id.reduce(0) { $0 &+ Int($1) } % 5) &* 0x9E37_79B9_7F4A_7C15
+            let found = entry.id.withUnsafeBufferPointer { cache.find($0, hash: hash) }
+            #expect(found.map { cache.states[$0] } == entry.state)
+        }
     }
 }

@@ -56,6 +56,8 @@ package final class FilterRunner {
         let request: FieldRequest = detailed ? .all : logins ? .user : .none
         var result = ChunkMatches()
         guard let base = buffer.baseAddress else { return result }
+        // Room for the matches of an attack log's chunk (its growth copied every match).
+        if multiLine { result.multiLine.reserveCapacity(buffer.count / 128) }
         var dates = DatesAbove(detector: detector, scratch: dateScratch)
         var counted = 0 // offset up to which lines have been counted
         var lineNumber = 0
@@ -96,7 +98,7 @@ package final class FilterRunner {
                 result.multiLine.append(
                     MultiLineMatch(
                         failregex: found.failregexIndex, fields: found.fields, time: time(),
-                        line: lineNumber, matchedLines: 1))
+                        line: lineNumber, matchedLines: 1, mlfidHash: found.fields.withBytes(layout.mlfid) { $0.map(FNV1a.hash) }))
                 return
             }
             let capture: FailureCapture?

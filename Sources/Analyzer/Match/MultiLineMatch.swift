@@ -13,4 +13,7 @@ package struct MultiLineMatch: Sendable {
     package var line: Int
     /// How many lines the match covered (more than one only with `maxlines`).
     package var matchedLines: Int
+    /// The hash of its `<F-MLFID>` value (``FNV1a``), found on the worker so that the
+    /// sequential merge does not hash; nil: the merge hashes it.
+    package var mlfidHash: UInt64? = nil
 }

@@ -42,33 +42,12 @@ final class MultiLineMerger {
     /// comes back hours later would merge with a long-gone connection.
     static let cacheLimit = 100
 
-    /// A connection's cached state: one object, as in fail2ban, where the cached failure and
-    /// the one being worked on are the same dict (what happens to it after merging is seen
-    /// by the next line of the connection).
-    final class Connection {
-        let mlfid: [UInt8]
-        let hash: UInt64
-        var state: FailState
-        /// False once dropped (forgotten or evicted).
-        var live = true
-        /// The next connection whose id has the same hash (almost always nil).
-        var nextWithHash: Connection? = nil
-
-        init(_ mlfid: UnsafeBufferPointer<UInt8>, hash: UInt64, _ state: FailState) {
-            self.mlfid = Array(mlfid)
-            self.hash = hash
-            self.state = state
-        }
-    }
-
-    /// Live connections by a 64-bit hash of their id's bytes, colliding ones chained: a
-    /// lookup makes no `String` and hashes 8 bytes (perf: hashing the id as a `String`,
-    /// made for every matched line, was a fifth of the merge).
-    var cache: [UInt64: Connection] = [:]
-    var liveCount = 0
-    /// Connections in the order they were created (fail2ban's OrderedDict).
-    var created: [Connection] = []
-    var createdHead = 0
+    /// The live connections' cached states (``ConnectionCache``): one state per
+    /// connection, as in fail2ban, where the cached failure and the one being worked on are
+    /// the same dict (what happens to it after merging is seen by the next line of the
+    /// connection). Looked up by a 64-bit hash of the id's bytes: no `String` per line.
+    var connections = ConnectionCache<FailState>(limit: cacheLimit, empty: FailState(fields: FieldValues(count: 0)))
+    var liveCount: Int { connections.liveCount }
     var counters = FilterCounters()
     /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
     let detailed: Bool
@@ -82,45 +61,6 @@ final class MultiLineMerger {
         self.layout = layout
         idSlots = [layout.fid, layout.ip4, layout.ip6, layout.dns, layout.host].compactMap { $0 }
         self.detailed = detailed
-    }
-
-    /// fail2ban's `Cache.set` for a new connection: when full, the oldest is dropped.
-    func create(_ mlfid: UnsafeBufferPointer<UInt8>, hash: UInt64, _ state: FailState) -> Connection {
-        if liveCount >= Self.cacheLimit {
-            while createdHead < created.count {
-                let oldest = created[createdHead]
-                createdHead += 1
-                if oldest.live {
-                    drop(oldest)
-                    break
-                }
-            }
-        }
-        let connection = Connection(mlfid, hash: hash, state)
-        connection.nextWithHash = cache.updateValue(connection, forKey: hash)
-        liveCount += 1
-        created.append(connection)
-        // Entries before the head (evicted) and forgotten connections leave it now and then,
-        // so that it holds about as many entries as the cache, not every connection seen.
-        if createdHead > 4 * Self.cacheLimit || created.count - createdHead > 4 * Self.cacheLimit {
-            created = created[createdHead...].filter(\.live)
-            createdHead = 0
-        }
-        return connection
-    }
-
-    /// fail2ban's `Cache.unset`.
-    func drop(_ connection: Connection) {
-        connection.live = false
-        liveCount -= 1
-        var link = cache[connection.hash]
-        if link === connection {
-            cache[connection.hash] = connection.nextWithHash
-        } else {
-            while let current = link, current.nextWithHash !== connection { link = current.nextWithHash }
-            link?.nextWithHash = connection.nextWithHash
-        }
-        connection.nextWithHash = nil
     }
 
     /// What one match came to after merging.
@@ -138,13 +78,14 @@ final class MultiLineMerger {
     /// - Parameter checkAll: fail2ban-regex's `checkAllRegex`: a no-fail merge goes on to
     ///   look for an id (and marks the connection pending without one), as there.
     /// - Parameter lines: the match's lines, to keep in `fail.lines` (when tracked).
-    func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false, lines: [String] = []) -> Settled {
+    /// - Parameter hash: the `<F-MLFID>` value's hash, when known.
+    func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false, lines: [String] = [], hash: UInt64? = nil) -> Settled {
         let l = layout
-        var connection: Connection? = nil
+        var connection: Int? = nil
         if fail.fields.isPresent(l.mlfid) {
-            connection = merge(&fail, matchedLines: matchedLines, lines: lines)
+            connection = merge(&fail, matchedLines: matchedLines, lines: lines, hash: hash)
             if fail.has(l.nofail) && !checkAll {
-                connection?.state = fail
+                if let connection { connections.states[connection] = fail }
                 return .noFail
             }
         } else {
@@ -158,13 +99,13 @@ final class MultiLineMerger {
             break
         }
         guard let idSlot else {
-            if connection != nil {
+            if let connection {
                 fail.pending = true
-                connection?.state = fail
+                connections.states[connection] = fail
             }
             return .pending
         }
-        connection?.state = fail
+        if let connection { connections.states[connection] = fail }
         return .identified(idSlot)
     }
 
@@ -174,7 +115,7 @@ final class MultiLineMerger {
         let l = layout
         var fail = FailState(fields: FieldValues(count: 0))
         swap(&fail.fields, &match.fields)
-        guard case .identified(let idSlot) = settle(&fail, matchedLines: match.matchedLines) else { return nil }
+        guard case .identified(let idSlot) = settle(&fail, matchedLines: match.matchedLines, hash: match.mlfidHash) else { return nil }
         let failureID: FailureID? = fail.fields.withBytes(idSlot) { bytes in
             let bytes = bytes!
             if let address = IPAddress(bytes: bytes) { return .address(address) }
@@ -204,8 +145,9 @@ final class MultiLineMerger {
     /// share one cached state; `<F-NOFAIL>` lines add to it without failing,
     /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
     /// `fail` becomes the merged state.
-    /// - Returns: the connection that caches it (nil when forgotten).
-    func merge(_ fail: inout FailState, matchedLines: Int, lines: [String] = []) -> Connection? {
+    /// - Returns: the slot of the connection that caches it (nil when forgotten); the
+    ///   caller stores the state there.
+    func merge(_ fail: inout FailState, matchedLines: Int, lines: [String] = [], hash known: UInt64? = nil) -> Int? {
         let l = layout
         var flags: MergeFlags = []
         if fail.has(l.mlfgained) {
@@ -217,27 +159,29 @@ final class MultiLineMerger {
         if fail.has(l.mlfforget) { flags.insert(.forget) }
         if let forget = l.mlfforget { fail.fields.clear(forget) }
         var users: [String]? = nil
-        var connection: Connection? = nil
-        let (hash, found) = fail.fields.withBytes(l.mlfid) { lookup($0!) }
-        if let cached = found {
-            users = Self.updateUsers(&cached.state, fail.fields[l.user])
-            if cached.state.has(l.nofail) { flags.insert(.cachedNoFail) }
-            if let nofail = l.nofail { cached.state.fields.clear(nofail) }
-            if cached.state.has(l.mlfgained) { flags.insert(.cachedNoFail) }
-            if let gained = l.mlfgained { cached.state.fields.clear(gained) }
-            if flags.contains(.gained) { cached.state.pending = false }
-            if !flags.contains(.cachedNoFail) && !cached.state.pending {
-                cached.state.matches = 0
-                if cached.state.lines != nil { cached.state.lines = [] }
+        var connection: Int? = nil
+        let (hash, found) = fail.fields.withBytes(l.mlfid) { lookup($0!, hash: known) }
+        if let slot = found {
+            // The cached state is taken out of its slot, merged, and becomes the failure;
+            // the caller stores the result back, so the bytes move instead of being copied.
+            var cached = FailState(fields: FieldValues(count: 0))
+            swap(&cached, &connections.states[slot])
+            users = Self.updateUsers(&cached, fail.fields[l.user])
+            if cached.has(l.nofail) { flags.insert(.cachedNoFail) }
+            if let nofail = l.nofail { cached.fields.clear(nofail) }
+            if cached.has(l.mlfgained) { flags.insert(.cachedNoFail) }
+            if let gained = l.mlfgained { cached.fields.clear(gained) }
+            if flags.contains(.gained) { cached.pending = false }
+            if !flags.contains(.cachedNoFail) && !cached.pending {
+                cached.matches = 0
+                if cached.lines != nil { cached.lines = [] }
             }
-            cached.state.fields.update(from: fail.fields)
-            // The cached state becomes the failure; the connection's copy is replaced by
-            // the caller, so the bytes move instead of being copied.
-            swap(&fail, &cached.state)
-            if flags.contains(.forget) { drop(cached) } else { connection = cached }
+            cached.fields.update(from: fail.fields)
+            swap(&fail, &cached)
+            if flags.contains(.forget) { connections.remove(slot) } else { connection = slot }
         } else if !flags.contains(.forget) {
             users = Self.updateUsers(&fail, fail.fields[l.user])
-            connection = fail.fields.withBytes(l.mlfid) { create($0!, hash: hash, FailState(fields: FieldValues(count: 0))) }
+            connection = fail.fields.withBytes(l.mlfid) { connections.insert($0!, hash: hash, FailState(fields: FieldValues(count: 0))) }
         }
         let wasPending = fail.pending
         fail.pending = false
@@ -260,18 +204,16 @@ final class MultiLineMerger {
         return connection
     }
 
-    /// The hash of the id `mlfid` and its live connection, if any.
-    func lookup(_ mlfid: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, connection: Connection?) {
-        let hash = FNV1a.hash(mlfid)
-        var link = cache[hash]
-        while let current = link, !current.mlfid.elementsEqual(mlfid) { link = current.nextWithHash }
-        return (hash, link)
+    /// The hash of the id `mlfid` and the slot of its live connection, if any.
+    func lookup(_ mlfid: UnsafeBufferPointer<UInt8>, hash known: UInt64? = nil) -> (hash: UInt64, slot: Int?) {
+        let hash = known ?? FNV1a.hash(mlfid)
+        return (hash, connections.find(mlfid, hash: hash))
     }
 
-    /// The live connection with id `mlfid`, if any.
-    func connection(_ mlfid: String) -> Connection? {
+    /// The cached state of the live connection with id `mlfid`, if any.
+    func cachedState(_ mlfid: String) -> FailState? {
         var text = mlfid
-        return text.withUTF8 { lookup($0).connection }
+        return text.withUTF8 { lookup($0).slot }.map { connections.states[$0] }
     }
 
     static func updateUsers(_ fail: inout FailState, _ user: String?) -> [String]? {

@@ -29,7 +29,7 @@ struct Assembler {
     }
 
     /// Takes chunk `seq` of `file`; passes on every failure that is now in order.
-    mutating func deliver(file: Int, seq: Int, _ matches: ChunkMatches, consume: (Failure) -> Void) {
+    mutating func deliver(file: Int, seq: Int, _ matches: consuming ChunkMatches, consume: (Failure) -> Void) {
         waiting[file, default: [:]][seq] = matches
         drain(consume)
     }
