@@ -137,7 +137,7 @@ public struct FilterMatcher: LineMatcher {
         // of a filter's compile time); the Unicode variant takes the outer filter's gates.
         // The gates are off with the prefilter: the tests that compare prefilter on and off
         // check both.
-        let analyses = outerGates == nil ? fails.map { LiteralExtraction.analyze($0.regex.pattern) } : []
+        let analyses = outerGates == nil ? fails.map { LiteralExtraction.analyzeAll($0.regex.pattern) } : []
         var derived: (filter: Prefilter?, note: String?, fromFailregexes: Bool) = (nil, nil, false)
         if unicodeVariant && usePrefilter {
             derived = FilterMatcher.derivePrefilter(pref: pref, fails: fails, required: analyses.map(\.required), dateCut: dateCut)
@@ -150,7 +150,7 @@ public struct FilterMatcher: LineMatcher {
             outerGates
             ?? PrefixGates(
                 prefixes: analyses.map { multiline || !usePrefilter ? nil : $0.prefixes },
-                required: analyses.map { multiline || !usePrefilter || gatedByPrefilter ? nil : $0.required.literals })
+                required: analyses.map { multiline || !usePrefilter ? nil : Self.gateSets($0, gatedByPrefilter: gatedByPrefilter) })
         maxCaptureCount = ([pref?.regex.captureCount ?? 0] + fails.map(\.regex.captureCount) + ignores.map(\.captureCount)).max() ?? 0
         var seen: Set<String> = []
         self.notes = notes.filter { seen.insert($0).inserted }
@@ -212,6 +212,23 @@ public struct FilterMatcher: LineMatcher {
         return (nil, reason ?? "no required literal of at least \(LiteralExtraction.minimumLength) bytes", false)
     }
 
+    /// The literal sets that gate a failregex without a known start: its most selective
+    /// required set (unless the prefilter chose the lines for it already), then the two
+    /// most selective of the other sets its top level requires (recidive's `Ban` after
+    /// the prefilter's `NOTICE`), each of at least ``LiteralExtraction/minimumLength``
+    /// bytes; nil when none.
+    static func gateSets(
+        _ analysis: (required: LiteralExtraction.Result, prefixes: [[UInt8]]?, inOrder: [[[UInt8]]]), gatedByPrefilter: Bool
+    ) -> [[[UInt8]]]? {
+        let best = analysis.required.literals
+        let key = { (set: [[UInt8]]) in set.sorted { $0.lexicographicallyPrecedes($1) } }
+        let others = analysis.inOrder
+            .filter { set in set.allSatisfy { $0.count >= LiteralExtraction.minimumLength } && best.map { key(set) != key($0) } ?? true }
+            .sorted { LiteralExtraction.rarity(of: $0) > LiteralExtraction.rarity(of: $1) }
+        let sets = (gatedByPrefilter ? [] : best.map { [$0] } ?? []) + others.prefix(2)
+        return sets.isEmpty ? nil : sets
+    }
+
     /// The first bytes failregex `index` needs (each cut to 8 bytes), or nil when it is
     /// tried on every line that reaches the failregexes.
     public func failregexStarts(_ index: Int) -> [[UInt8]]? {
@@ -219,9 +236,9 @@ public struct FilterMatcher: LineMatcher {
         return starts.isEmpty ? nil : starts
     }
 
-    /// The literals one of which failregex `index` needs in its subject, when it has no
-    /// known start but such literals (it is skipped on subjects without them).
-    public func failregexLiterals(_ index: Int) -> [[UInt8]]? {
+    /// The literal sets failregex `index` needs one literal of each of in its subject, when
+    /// it has no known start but such literals (it is skipped on subjects without them).
+    public func failregexLiterals(_ index: Int) -> [[[UInt8]]]? {
         let literals = gates.requiredLiterals(index)
         return literals.isEmpty ? nil : literals
     }

@@ -33,29 +33,32 @@ package enum LiteralExtraction {
     /// Both analyses of `pattern` from one parse: its required literals and, when it is
     /// `^`-anchored, the strings every match starts with (``anchoredPrefixes(of:)``).
     package static func analyze(_ pattern: String) -> (required: Result, prefixes: [[UInt8]]?) {
+        let all = analyzeAll(pattern)
+        return (all.required, all.prefixes)
+    }
+
+    /// ``analyze(_:)`` and ``requiredInOrder(of:)`` from one parse.
+    package static func analyzeAll(_ pattern: String) -> (required: Result, prefixes: [[UInt8]]?, inOrder: [[[UInt8]]]) {
         var parser = Parser(Array(pattern.utf8))
+        parser.collects = true
         let info: Info
-        do { info = try parser.parseAlternation() } catch { return (.declined(error.reason), nil) }
+        do { info = try parser.parseAlternation() } catch { return (.declined(error.reason), nil, []) }
         var prefixes: [[UInt8]]? = nil
         if parser.atEnd, !parser.sawMultiline, info.anchored, let starts = info.starts, !starts.isEmpty, !starts.contains([]) {
             prefixes = starts
         }
+        let inOrder = parser.atEnd && parser.topLevelAlternatives == 1 ? parser.collected.sorted { $0.at < $1.at }.map(\.strings) : []
         guard let best = info.best, let set = best.strings, best.score.minLength >= minimumLength else {
-            return (.declined("no literal of at least \(minimumLength) bytes is required by every match"), prefixes)
+            return (.declined("no literal of at least \(minimumLength) bytes is required by every match"), prefixes, inOrder)
         }
-        return (.required(set.sorted { $0.lexicographicallyPrecedes($1) }), prefixes)
+        return (.required(set.sorted { $0.lexicographicallyPrecedes($1) }), prefixes, inOrder)
     }
 
     /// Every literal set the pattern's top level requires, in the order they come in it
     /// (each: every match contains one of its strings); empty when the pattern is an
     /// alternation at its top or is not understood. `failscan regex --explain` names the
     /// first one a line lacks: what a greedy group before it never reached.
-    package static func requiredInOrder(of pattern: String) -> [[[UInt8]]] {
-        var parser = Parser(Array(pattern.utf8))
-        parser.collects = true
-        guard (try? parser.parseAlternation()) != nil, parser.atEnd, parser.topLevelAlternatives == 1 else { return [] }
-        return parser.collected.sorted { $0.at < $1.at }.map(\.strings)
-    }
+    package static func requiredInOrder(of pattern: String) -> [[[UInt8]]] { analyzeAll(pattern).inOrder }
 
     /// The strings one of which every match of a `^`-anchored `pattern` starts with, or nil
     /// when the pattern is not anchored at the subject's start or its start is not known

@@ -7,23 +7,27 @@ import CMemSearch
 /// Built from ``LiteralExtraction/analyze(_:)``, each prefix cut to its first
 /// 8 bytes: the test is a masked compare of one 64-bit word per prefix. A regex without
 /// known prefixes (not `^`-anchored, unknown start, `(?m)`) but with required literals is
-/// tried only when one of them occurs in the subject (exim's stock failregexes are not
-/// anchored: up to eight PCRE2 searches per line became a few `memmem`s); a regex with
-/// neither is always tried.
+/// tried only when the subject holds one literal of each of its required sets (exim's
+/// stock failregexes are not anchored: up to eight PCRE2 searches per line became a few
+/// `memmem`s; recidive's `NOTICE` lines are Bans and Unbans, and `Ban` tells them apart);
+/// a regex with neither is always tried.
 struct PrefixGates: Sendable {
     /// Per regex, its range in `values`/`masks`; empty: always tried.
     let ranges: [Range<Int>]
     let values: [UInt64]
     let masks: [UInt64]
-    /// Per regex without a prefix gate, its range in `literals`; empty: none.
+    /// Per regex without a prefix gate, its range in `literalSets`; empty: none.
+    let literalGroups: [Range<Int>]
+    /// Sets of literals (ranges in `literals`), one literal of each required.
     let literalSets: [Range<Int>]
     /// Required literals, as ranges of `literalBytes`.
     let literals: [Range<Int>]
     let literalBytes: [UInt8]
 
     /// Gates from each failregex's anchored prefixes (nil: always tried) and, for a regex
-    /// without prefixes, its required literals (nil or more than 8: always tried).
-    init(prefixes all: [[[UInt8]]?], required: [[[UInt8]]?] = []) {
+    /// without prefixes, its required literal sets, the most selective first (nil: always
+    /// tried; a set of more than 8 literals is left out).
+    init(prefixes all: [[[UInt8]]?], required: [[[[UInt8]]]?] = []) {
         var ranges: [Range<Int>] = []
         var values: [UInt64] = []
         var masks: [UInt64] = []
@@ -42,19 +46,25 @@ struct PrefixGates: Sendable {
         self.ranges = ranges
         self.values = values
         self.masks = masks
+        var groups: [Range<Int>] = []
         var sets: [Range<Int>] = []
         var literals: [Range<Int>] = []
         var bytes: [UInt8] = []
         for (index, prefixRange) in ranges.enumerated() {
-            let start = literals.count
-            if prefixRange.isEmpty, index < required.count, let set = required[index], !set.isEmpty, set.count <= 8 {
-                for literal in Self.narrowed(set) {
-                    literals.append(bytes.count..<(bytes.count + literal.count))
-                    bytes += literal
+            let first = sets.count
+            if prefixRange.isEmpty, index < required.count, let required = required[index] {
+                for set in required where !set.isEmpty && set.count <= 8 {
+                    let start = literals.count
+                    for literal in Self.narrowed(set) {
+                        literals.append(bytes.count..<(bytes.count + literal.count))
+                        bytes += literal
+                    }
+                    sets.append(start..<literals.count)
                 }
             }
-            sets.append(start..<literals.count)
+            groups.append(first..<sets.count)
         }
+        literalGroups = groups
         literalSets = sets
         self.literals = literals
         literalBytes = bytes
@@ -77,26 +87,31 @@ struct PrefixGates: Sendable {
         return set
     }
 
-    /// Whether regex `index`, which has no prefix gate, may match `subject`: one of its
-    /// required literals occurs in it (or it has none).
+    /// Whether regex `index`, which has no prefix gate, may match `subject`: a literal of
+    /// each of its required sets occurs in it (or it has none).
     @inline(__always)
     func literalsAdmit(_ index: Int, _ subject: UnsafeBufferPointer<UInt8>) -> Bool {
-        let set = literalSets[index]
-        if set.isEmpty { return true }
+        let groups = literalGroups[index]
+        if groups.isEmpty { return true }
         return literalBytes.withUnsafeBufferPointer { pool in
-            for k in set {
-                let literal = literals[k]
-                if cmemsearch_find_short(subject.baseAddress, subject.count, pool.baseAddress! + literal.lowerBound, literal.count) != nil {
-                    return true
+            sets: for s in groups {
+                for k in literalSets[s] {
+                    let literal = literals[k]
+                    if cmemsearch_find_short(subject.baseAddress, subject.count, pool.baseAddress! + literal.lowerBound, literal.count)
+                        != nil
+                    {
+                        continue sets
+                    }
                 }
+                return false
             }
-            return false
+            return true
         }
     }
 
-    /// The required literals of regex `index` that gate it (for diagnostics).
-    func requiredLiterals(_ index: Int) -> [[UInt8]] {
-        literalSets[index].map { Array(literalBytes[literals[$0]]) }
+    /// The required literal sets of regex `index` that gate it (for diagnostics).
+    func requiredLiterals(_ index: Int) -> [[[UInt8]]] {
+        literalGroups[index].map { s in literalSets[s].map { Array(literalBytes[literals[$0]]) } }
     }
 
     /// The first 8 bytes of a subject as a little-endian word, zeros past its end.

@@ -20,8 +20,8 @@ package enum RegexDetailText {
             let quoted = { (set: [[UInt8]]) in set.map { "'\(String(decoding: $0, as: UTF8.self))'" }.joined(separator: " ") }
             if let starts = matcher.failregexStarts(index) {
                 out += "failregex \(index + 1) starts: \(quoted(starts))\n"
-            } else if let literals = matcher.failregexLiterals(index) {
-                out += "failregex \(index + 1) needs one of: \(quoted(literals))\n"
+            } else if let sets = matcher.failregexLiterals(index) {
+                out += "failregex \(index + 1) needs one of: " + sets.map(quoted).joined(separator: "; and one of: ") + "\n"
             } else {
                 out += "failregex \(index + 1) starts: anything (always tried)\n"
             }
@@ -52,7 +52,7 @@ package enum RegexDetailText {
         for cost in summary.costs where cost.gate != nil {
             switch cost.gate {
             case "starts": out += "|  failregex \(cost.number): content starting with \(quoted(cost.fedBy ?? []))\n"
-            case "literals": out += "|  failregex \(cost.number): content with one of \(quoted(cost.fedBy ?? []))\n"
+            case "literals": out += "|  failregex \(cost.number): content with each of \(quoted(cost.fedBy ?? []))\n"
             default: out += "|  failregex \(cost.number): every candidate\n"
             }
         }

@@ -291,30 +291,45 @@ func literals(_ regex: String) throws -> [String]? {
         let patterns = [
             #"^Failed (?:password|publickey) for"#, #"^[iI](?:llegal|nvalid) user \S+"#, #"^ab"#, #"^a\x00b"#, #"^(?:x|yz)w"#,
             #"\S+ (?:password|publickey) for"#, #"user (?:Invalid|illegal)"#,
+            #"NOTICE\s+\[(?!recidive\])(?:.*)\]\s+Ban\s+\S+"#, #"Fail.* for (?:x|yz)w.*password"#,
         ]
-        // Prefix gates for the anchored ones, literal gates for the others.
-        let analyses = patterns.map { LiteralExtraction.analyze($0) }
-        let gates = PrefixGates(prefixes: analyses.map(\.prefixes), required: analyses.map(\.required.literals))
-        #expect(gates.requiredLiterals(5).count == 2 && gates.requiredLiterals(6).count == 2 && gates.requiredLiterals(0).isEmpty)
+        // Prefix gates for the anchored ones, literal gates (every required set, as the
+        // filters build them) for the others.
+        let analyses = patterns.map { LiteralExtraction.analyzeAll($0) }
+        let gates = PrefixGates(
+            prefixes: analyses.map(\.prefixes), required: analyses.map { FilterMatcher.gateSets($0, gatedByPrefilter: false) })
+        #expect(
+            gates.requiredLiterals(5).first?.count == 2 && gates.requiredLiterals(6).first?.count == 2 && gates.requiredLiterals(0).isEmpty)
+        #expect(gates.requiredLiterals(7).map { $0.map { String(decoding: $0, as: UTF8.self) } } == [["NOTICE"], ["Ban"]])
+        #expect(gates.requiredLiterals(8).count == 3, "\(gates.requiredLiterals(8))")
         let regexes = try patterns.map { try PCRE2Regex($0) }
         let scratch = PCRE2Scratch(captureCount: 4)
         var generator = SeededGenerator(seed: 10)
         let pieces = [
             "Failed ", "password", "publickey", " for", "Invalid", "illegal", " user ", "x", "yz", "w", "a", "\u{0}", "b", "Fail",
+            "NOTICE ", "[sshd] ", "[recidive] ", "Ban ", "Unban ", "1.2.3.4", " for x", "yzw",
         ]
-        for _ in 0..<4000 {
-            var subject: [UInt8] = []
-            for _ in 0..<Int.random(in: 0...4, using: &generator) { subject += Array(pieces.randomElement(using: &generator)!.utf8) }
+        var matched = Array(repeating: 0, count: patterns.count)
+        let fixed = [
+            "NOTICE [sshd] Ban 1.2.3.4", "NOTICE [recidive] x] Ban 1.2.3.4", "Failed for yzw password", "Fail for xw publickey password",
+        ]
+        for n in 0..<(20000 + fixed.count) {
+            var subject: [UInt8] = n < fixed.count ? Array(fixed[n].utf8) : []
+            for _ in 0..<(n < fixed.count ? 0 : Int.random(in: 0...6, using: &generator)) {
+                subject += Array(pieces.randomElement(using: &generator)!.utf8)
+            }
             subject.append(10)
             try subject.withUnsafeBufferPointer { buffer in
                 let word = PrefixGates.firstWord(buffer.baseAddress!, count: buffer.count)
                 for (index, regex) in regexes.enumerated()
                 where try regex.search(buffer.baseAddress!, length: buffer.count, scratch: scratch) {
+                    matched[index] += 1
                     #expect(
                         gates.admits(index, word: word) && gates.literalsAdmit(index, buffer),
                         "gate \(index) refused \(String(decoding: subject, as: UTF8.self).debugDescription)")
                 }
             }
         }
+        #expect(matched.allSatisfy { $0 > 0 }, "every pattern matched some subjects: \(matched)")
     }
 }

@@ -59,7 +59,8 @@ package struct RegexCosts: Encodable, Sendable {
                 if let starts = matcher.failregexStarts(entry.number - 1) {
                     (cost.gate, cost.fedBy) = ("starts", text(starts))
                 } else if let literals = matcher.failregexLiterals(entry.number - 1) {
-                    (cost.gate, cost.fedBy) = ("literals", text(literals))
+                    // One entry per required set: its literals, alternatives joined by " | ".
+                    (cost.gate, cost.fedBy) = ("literals", literals.map { text($0).joined(separator: " | ") })
                 } else {
                     cost.gate = "always"
                 }
