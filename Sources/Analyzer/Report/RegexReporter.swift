@@ -136,9 +136,10 @@ package final class RegexReporter {
                     try runParallel(reader, threads: scanOptions.threads, chunkSize: scanOptions.chunkSize, found: found)
                 } else {
                     try reader.forEachChunk { bytes in
-                        let candidates = Self.candidates(bytes, matcher)
-                        LineScanner.forEachLine(in: bytes) { line, _ in
-                            feed(line, candidate: candidates?.contains(Self.offset(of: line, in: bytes)) ?? true, found: found)
+                        var candidates = Self.candidates(bytes, matcher)
+                        LineScanner.forEachLine(in: bytes) { raw, _ in
+                            let offset = Self.offset(of: raw, in: bytes)
+                            feed(raw, candidate: candidates.contains(offset), found: found, inChunk: bytes, at: offset)
                         }
                         return true
                     }
@@ -155,11 +156,28 @@ package final class RegexReporter {
 
     /// The start offsets of the lines of `bytes` the prefilter lets through (nil: no
     /// prefilter, every line). Lines it rules out run no failregex: none can match them.
-    static func candidates(_ bytes: UnsafeBufferPointer<UInt8>, _ matcher: FilterMatcher) -> Set<Int>? {
-        guard matcher.prefilter != nil else { return nil }
-        var found = Set<Int>()
-        LineScanner.forEachCandidateLine(in: bytes, matcher: matcher) { found.insert($0.lowerBound) }
-        return found
+    static func candidates(_ bytes: UnsafeBufferPointer<UInt8>, _ matcher: FilterMatcher) -> Candidates {
+        guard matcher.prefilter != nil else { return Candidates(starts: nil) }
+        var found: [Int] = []
+        LineScanner.forEachCandidateLine(in: bytes, matcher: matcher) { found.append($0.lowerBound) }
+        return Candidates(starts: found)
+    }
+
+    /// The start offsets of a chunk's candidate lines, in order, asked about lines in order
+    /// (a cursor, not a hash per line).
+    struct Candidates {
+        /// nil: every line is a candidate.
+        let starts: [Int]?
+        var next = 0
+
+        init(starts: [Int]?) { self.starts = starts }
+
+        /// Whether the line starting at `offset` is a candidate; offsets never decrease.
+        mutating func contains(_ offset: Int) -> Bool {
+            guard let starts else { return true }
+            while next < starts.count && starts[next] < offset { next += 1 }
+            return next < starts.count && starts[next] == offset
+        }
     }
 
     static func offset(of line: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -175,69 +193,109 @@ package final class RegexReporter {
     /// rest of that chunk is done again in order, so the report never depends on threads.
     func runParallel(_ chunker: any LineSource, threads: Int, chunkSize: Int, found: (([Found]) -> Void)?) throws(ScanError) {
         let batch = 2 * threads
-        typealias Analysed = (offset: Int, count: Int, analysis: LineAnalysis)
-        /// A batch's buffers, each with its worker's scratch and the analysis it produces.
-        final class Slots: @unchecked Sendable {
-            // SAFETY: concurrent iteration i touches only slot i; the thread that applies
-            // the results reads them after concurrentPerform has joined.
-            let storages: [UnsafeMutableRawBufferPointer]
-            let scratches: [FilterScratch]
-            let dateScratches: [DateScratch]
-            var chunks: [[Analysed]]
-            init(_ count: Int, chunkSize: Int, matcher: FilterMatcher, detector: DateDetector) {
-                storages = (0..<count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64) }
-                scratches = (0..<count).map { _ in matcher.makeScratch() }
-                dateScratches = (0..<count).map { _ in detector.makeScratch() }
-                chunks = Array(repeating: [], count: count)
-            }
-            deinit { for storage in storages { storage.deallocate() } }
-        }
-        let slots = Slots(batch, chunkSize: chunkSize, matcher: matcher, detector: detector)
-        var filling = true
-        while filling {
+        // Two batches: while this thread applies one, the workers analyse the next.
+        let matcher = self.matcher, detector = self.detector
+        let sets = (0..<2).map { _ in AnalysisSlots(batch, chunkSize: chunkSize, matcher: matcher, detector: detector) }
+        func fill(_ slots: AnalysisSlots) throws(ScanError) -> [Int] {
             var counts: [Int] = []
             while counts.count < batch, let count = try chunker.fill(slots.storages[counts.count]) { counts.append(count) }
-            filling = counts.count == batch
-            guard !counts.isEmpty else { break }
-            let matcher = self.matcher, detector = self.detector, filled = counts
-            DispatchQueue.concurrentPerform(iterations: counts.count) { i in
-                let bytes = UnsafeBufferPointer(start: slots.storages[i].baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled[i])
-                let candidates = Self.candidates(bytes, matcher)
-                var last: (template: Int, start: Int)? = nil
-                var subject: [UInt8] = []
-                var analysed: [Analysed] = []
-                LineScanner.forEachLine(in: bytes) { raw, _ in
-                    guard let line = Self.tested(raw) else { return }
-                    let offset = Self.offset(of: line, in: bytes)
-                    let analysis = Self.analyze(
-                        line, candidate: candidates?.contains(offset) ?? true, matcher: matcher, detector: detector,
-                        scratch: slots.scratches[i], dateScratch: slots.dateScratches[i], last: &last, subject: &subject, oneLine: true)
-                    analysed.append((offset, line.count, analysis))
-                }
-                slots.chunks[i] = analysed
+            return counts
+        }
+        var current = 0
+        var counts = try fill(sets[0])
+        guard !counts.isEmpty else { return }
+        Self.analyzeBatch(sets[0], counts, matcher: matcher, detector: detector)
+        while true {
+            let next = counts.count == batch ? try fill(sets[1 - current]) : []
+            let group = DispatchGroup()
+            if !next.isEmpty {
+                let slots = sets[1 - current]
+                DispatchQueue.global().async(group: group) { Self.analyzeBatch(slots, next, matcher: matcher, detector: detector) }
             }
-            for i in 0..<counts.count {
-                let base = slots.storages[i].baseAddress!.assumingMemoryBound(to: UInt8.self)
-                var verified = lastTemplate == nil
-                for (k, entry) in slots.chunks[i].enumerated() {
-                    let line = UnsafeBufferPointer(start: base + entry.offset, count: entry.count)
-                    if !verified {
-                        let again = detector.detectTemplate(line, scratch: dateScratch, last: lastTemplate)
-                        if entry.analysis.template >= 0, let again, again.template == entry.analysis.template,
-                            again.start == entry.analysis.start
-                        {
-                            verified = true
-                        } else if entry.analysis.template >= 0 || again != nil {
-                            // Another template here: this line and the rest again, in order.
-                            for rest in slots.chunks[i][k...] {
-                                feed(UnsafeBufferPointer(start: base + rest.offset, count: rest.count), found: found)
-                            }
-                            break
+            applyBatch(sets[current], counts, found: found)
+            group.wait()
+            guard !next.isEmpty else { return }
+            current = 1 - current
+            counts = next
+        }
+    }
+
+    typealias Analysed = (offset: Int, count: Int, analysis: LineAnalysis)
+
+    /// A batch's buffers, each with its worker's scratch and the analysis it produces.
+    final class AnalysisSlots: @unchecked Sendable {
+        // SAFETY: concurrent iteration i touches only slot i; the thread that applies the
+        // results reads them after the analysis has joined (DispatchGroup.wait).
+        let storages: [UnsafeMutableRawBufferPointer]
+        let scratches: [FilterScratch]
+        let dateScratches: [DateScratch]
+        var chunks: [[Analysed]]
+        init(_ count: Int, chunkSize: Int, matcher: FilterMatcher, detector: DateDetector) {
+            storages = (0..<count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64) }
+            scratches = (0..<count).map { _ in matcher.makeScratch() }
+            dateScratches = (0..<count).map { _ in detector.makeScratch() }
+            chunks = Array(repeating: [], count: count)
+        }
+        deinit { for storage in storages { storage.deallocate() } }
+
+        func bytes(_ i: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: storages[i].baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+        }
+    }
+
+    /// Every line of the batch's chunks analysed, chunks in parallel.
+    static func analyzeBatch(_ slots: AnalysisSlots, _ counts: [Int], matcher: FilterMatcher, detector: DateDetector) {
+        DispatchQueue.concurrentPerform(iterations: counts.count) { i in
+            let bytes = slots.bytes(i, counts[i])
+            var candidates = Self.candidates(bytes, matcher)
+            var last: (template: Int, start: Int)? = nil
+            var subject: [UInt8] = []
+            var analysed: [Analysed] = []
+            analysed.reserveCapacity(counts[i] / 64)
+            LineScanner.forEachLine(in: bytes) { raw, _ in
+                guard let line = Self.tested(raw) else { return }
+                let offset = Self.offset(of: line, in: bytes)
+                let analysis = Self.analyze(
+                    line, candidate: candidates.contains(offset), matcher: matcher, detector: detector, scratch: slots.scratches[i],
+                    dateScratch: slots.dateScratches[i], last: &last, subject: &subject, oneLine: true,
+                    newlineFollows: Self.newlineFollows(line, offset: offset, in: bytes))
+                analysed.append((offset, line.count, analysis))
+            }
+            slots.chunks[i] = analysed
+        }
+    }
+
+    /// Whether `line` (at `offset` of `bytes`) is followed by `\n` there: its subject (the
+    /// text after a date at its start, then `\n`) is then read in place, not copied.
+    @inline(__always)
+    static func newlineFollows(_ line: UnsafeBufferPointer<UInt8>, offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        offset + line.count < bytes.count && bytes[offset + line.count] == 10
+    }
+
+    /// The batch's analyses applied in order on this thread.
+    func applyBatch(_ slots: AnalysisSlots, _ counts: [Int], found: (([Found]) -> Void)?) {
+        for i in 0..<counts.count {
+            let base = slots.storages[i].baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var verified = lastTemplate == nil
+            for (k, entry) in slots.chunks[i].enumerated() {
+                let line = UnsafeBufferPointer(start: base + entry.offset, count: entry.count)
+                if !verified {
+                    let again = detector.detectTemplate(line, scratch: dateScratch, last: lastTemplate)
+                    if entry.analysis.template >= 0, let again, again.template == entry.analysis.template,
+                        again.start == entry.analysis.start
+                    {
+                        verified = true
+                    } else if entry.analysis.template >= 0 || again != nil {
+                        // Another template here: this line and the rest again, in order.
+                        for rest in slots.chunks[i][k...] {
+                            feed(UnsafeBufferPointer(start: base + rest.offset, count: rest.count), found: found)
                         }
+                        break
                     }
-                    apply(entry.analysis, line: line, found: found)
                 }
+                apply(entry.analysis, line: line, found: found)
             }
+            slots.chunks[i] = []
         }
     }
 
@@ -277,7 +335,8 @@ package final class RegexReporter {
     /// Analyses one tested line (see ``LineAnalysis``).
     static func analyze(
         _ line: UnsafeBufferPointer<UInt8>, candidate: Bool, matcher: FilterMatcher, detector: DateDetector, scratch: FilterScratch,
-        dateScratch: DateScratch, last: inout (template: Int, start: Int)?, subject: inout [UInt8], oneLine: Bool
+        dateScratch: DateScratch, last: inout (template: Int, start: Int)?, subject: inout [UInt8], oneLine: Bool,
+        newlineFollows: Bool = false
     ) -> LineAnalysis {
         var analysis = LineAnalysis()
         if let (template, date, start) = detector.detectTemplate(line, scratch: dateScratch, last: last) {
@@ -288,13 +347,20 @@ package final class RegexReporter {
             analysis.cut = date.range
         }
         guard oneLine else { return analysis }
-        subject.removeAll(keepingCapacity: true)
-        subject += line[..<analysis.cut.lowerBound]
-        subject += line[analysis.cut.upperBound...]
-        subject.append(10)
         do {
-            analysis.matches = try subject.withUnsafeBufferPointer {
-                try matcher.matchAll(subject: $0, scratch: scratch, failregexes: candidate)
+            if analysis.cut.lowerBound == 0 && newlineFollows {
+                // The text after the date and its `\n` are in place.
+                let text = UnsafeBufferPointer(
+                    start: line.baseAddress! + analysis.cut.upperBound, count: line.count - analysis.cut.upperBound + 1)
+                analysis.matches = try matcher.matchAll(subject: text, scratch: scratch, failregexes: candidate)
+            } else {
+                subject.removeAll(keepingCapacity: true)
+                subject += line[..<analysis.cut.lowerBound]
+                subject += line[analysis.cut.upperBound...]
+                subject.append(10)
+                analysis.matches = try subject.withUnsafeBufferPointer {
+                    try matcher.matchAll(subject: $0, scratch: scratch, failregexes: candidate)
+                }
             }
         } catch {
             analysis.limitHit = true
@@ -304,12 +370,19 @@ package final class RegexReporter {
 
     /// One line as read (without `\n`; a final `\r` already gone).
     /// - Parameter candidate: false when the prefilter rules the line out.
-    package func feed(_ raw: UnsafeBufferPointer<UInt8>, candidate: Bool = true, found: (([Found]) -> Void)? = nil) {
+    /// - Parameters:
+    ///   - inChunk: the chunk the line is in, at offset `at` (its subject is then read in
+    ///     place when it can be).
+    package func feed(
+        _ raw: UnsafeBufferPointer<UInt8>, candidate: Bool = true, found: (([Found]) -> Void)? = nil,
+        inChunk chunk: UnsafeBufferPointer<UInt8>? = nil, at offset: Int = 0
+    ) {
         guard let line = Self.tested(raw) else { return }
         var last = lastTemplate
         let analysis = Self.analyze(
             line, candidate: candidate, matcher: matcher, detector: detector, scratch: scratch, dateScratch: dateScratch, last: &last,
-            subject: &subject, oneLine: maxLines == 1)
+            subject: &subject, oneLine: maxLines == 1,
+            newlineFollows: chunk.map { Self.newlineFollows(line, offset: offset, in: $0) } ?? false)
         apply(analysis, line: line, found: found)
     }
 
