@@ -21,7 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = [("sshd", "auth-quiet.log"), ("sshd", "auth-attack10.log"), ("sshd", "auth-attack60.log"),
          ("postfix", "postfix-busy.log"), ("nginx-http-auth", "nginx-error.log"), ("apache-auth", "apache-error.log"),
          ("recidive", "fail2ban.log"), ("exim", "exim-mainlog.log"), ("courier-auth", "courier-mail.log"),
-         ("sshd", "auth-attack60.log.gz")]
+         ("sshd", "auth-attack60.log.gz"), ("sshd", "auth-dense.log")]
 
 
 def main():
@@ -34,7 +34,7 @@ def main():
     ap.add_argument("--commands", action="store_true")
     ap.add_argument("--only-commands", action="store_true")
     args = ap.parse_args()
-    if not os.path.exists(os.path.join(args.logs, "auth-attack60.log")):
+    if not os.path.exists(os.path.join(args.logs, "auth-dense.log")):
         subprocess.run([sys.executable, os.path.join(ROOT, "Corpus", "generate.py"), "matrix", "--size", "50M", args.logs],
                        check=True, stdout=subprocess.DEVNULL)
     cases = [] if args.only_commands else [

@@ -7,7 +7,7 @@ the same files in the same run.
 
 Logs come from `Corpus/generate.py matrix` (sshd quiet and with 10% and 60% attack lines, a
 busy postfix smtpd log, nginx and apache error logs, fail2ban.log, an exim mainlog, a
-courier mail.log) and the throughput
+courier mail.log, a dense auth.log of interleaved brute-force connections) and the throughput
 corpus (mail.log and auth.log for dovecot and the seed filters), generated once under the
 ignored Benchmarks/work/. For every (filter, log): failscan's wall-clock MB/s on 1 and 2
 threads (plain) and 2 threads (gzip), lines/s, the cost per failure on one thread, peak RSS,
@@ -28,6 +28,7 @@ FILTERS = [
     ("sshd", "sshd", "auth-attack10.log", "attack 10%"),
     ("sshd", "sshd", "auth-attack60.log", "attack 60%"),
     ("sshd[mode=aggressive]", "sshd[mode=aggressive]", "auth-attack60.log", "attack 60%"),
+    ("sshd", "sshd", "auth-dense.log", "connections, 88% attack"),
     ("postfix", "postfix", "postfix-busy.log", "busy, 8% rejects"),
     ("postfix[mode=aggressive]", "postfix[mode=aggressive]", "postfix-busy.log", "busy, 8% rejects"),
     ("nginx-http-auth", "nginx-http-auth", "nginx-error.log", "attack 20%"),
@@ -72,7 +73,7 @@ def main():
     with open(os.path.join(ROOT, "Corpus", "generate.py"), "rb") as f:
         generator = hashlib.sha256(f.read()).hexdigest()[:10]
     logs = os.path.join(ROOT, "Benchmarks", "work", "matrix-%s-%s" % (args.size, generator))
-    if not os.path.exists(os.path.join(logs, "fail2ban.log.gz")):
+    if not os.path.exists(os.path.join(logs, "auth-dense.log.gz")):
         subprocess.run([sys.executable, os.path.join(ROOT, "Corpus", "generate.py"), "matrix", "--size", args.size, logs], check=True)
     corpus = throughput.corpus_dir(args.corpus_size)
     throughput.build()

@@ -21,7 +21,8 @@ import throughput  # noqa: E402  (the four jails' configuration)
 FORMATS = ["list", "json", "csv", "iptables", "ip6tables", "ipset", "nft", "firewalld", "crowdsec", "crowdsec-json", "fail2ban-db", "sqlite", "html"]
 MATRIX = [("sshd", "auth-quiet.log"), ("sshd", "auth-attack10.log"), ("sshd", "auth-attack60.log.gz"),
           ("postfix", "postfix-busy.log"), ("nginx-http-auth", "nginx-error.log"), ("apache-auth", "apache-error.log"),
-          ("recidive", "fail2ban.log"), ("exim", "exim-mainlog.log"), ("courier-auth", "courier-mail.log")]
+          ("recidive", "fail2ban.log"), ("exim", "exim-mainlog.log"), ("courier-auth", "courier-mail.log"),
+          ("sshd", "auth-dense.log")]
 NOW = "1795600000"
 ACTIVE = "2026-01-01"
 TIMED = re.compile(rb"\d+\.\d+( ?(sec|s|ms|MB/s|MB))?|\"seconds\":[0-9.e-]+|\d+ lines/s|\d+ ns per candidate|\d+ MB/s|"
@@ -119,7 +120,7 @@ def main():
     ap.add_argument("--matrix", default=os.path.join(ROOT, "Benchmarks", "work", "matrix-20M"))
     ap.add_argument("--corpus", default=None)
     args = ap.parse_args()
-    if not os.path.exists(os.path.join(args.matrix, "auth-attack60.log")):
+    if not os.path.exists(os.path.join(args.matrix, "auth-dense.log")):
         subprocess.run([sys.executable, os.path.join(ROOT, "Corpus", "generate.py"), "matrix", "--size", "20M", args.matrix],
                        check=True, stdout=subprocess.DEVNULL)
     corpus = args.corpus or throughput.corpus_dir("100M")

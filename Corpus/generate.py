@@ -7,8 +7,9 @@
   generate.py matrix --size 64M DIR  one log per daemon for the filter matrix: sshd (OpenSSH
                                      8/9) quiet and under attack (10% and 60% of the lines),
                                      a busy postfix smtpd, nginx and apache error logs,
-                                     fail2ban.log for recidive, an exim mainlog and a
-                                     courier mail.log; each also gzipped
+                                     fail2ban.log for recidive, an exim mainlog, a
+                                     courier mail.log, and a dense auth.log of interleaved
+                                     brute-force connections (88% of the lines); each gzipped
   generate.py journal-export --entries N [--start T --step S] FILE
                                      systemd Journal Export Format (build journal files with
                                      systemd-journal-remote -o X.journal - < FILE): sshd and
@@ -291,6 +292,31 @@ class Daemons:
             "sshd[%d]: banner exchange: Connection from %s port %d: invalid format" % (pid, ip, port),
         ])
 
+    def sshd_connection(self, ip):
+        """The lines of one brute-force connection as OpenSSH 9 writes them, under one PID:
+        a real attacked server's auth.log is mostly these (each line a candidate of the
+        stock filter, whose failures are merged per connection)."""
+        r, pid, port = self.r, self.pid(), self.port()
+        user = r.choice(USERS + ["oracle", "ubuntu", "pi", "git", "postgres", "user"])
+        if user in ("root",) or r.random() < 0.3:
+            lines = ["Connection from %s port %d on 10.0.0.1 port 22 rdomain \"\"" % (ip, port)]
+            for _ in range(r.randint(1, 3)):
+                lines.append("Failed password for root from %s port %d ssh2" % (ip, port))
+            lines.append("Received disconnect from %s port %d:11: Bye Bye [preauth]" % (ip, port))
+            lines.append("Disconnected from authenticating user root %s port %d [preauth]" % (ip, port))
+        else:
+            lines = ["Connection from %s port %d on 10.0.0.1 port 22 rdomain \"\"" % (ip, port),
+                     "Invalid user %s from %s port %d" % (user, ip, port),
+                     "pam_unix(sshd:auth): check pass; user unknown",
+                     "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=%s" % ip,
+                     "Failed password for invalid user %s from %s port %d ssh2" % (user, ip, port)]
+            if r.random() < 0.5:
+                lines.append("Connection closed by invalid user %s %s port %d [preauth]" % (user, ip, port))
+            else:
+                lines.append("Received disconnect from %s port %d:11: Bye Bye [preauth]" % (ip, port))
+                lines.append("Disconnected from invalid user %s %s port %d [preauth]" % (user, ip, port))
+        return ["sshd[%d]: %s" % (pid, line) for line in lines]
+
     def postfix_quiet(self, ip):
         r, pid, qid = self.r, self.pid(), "%X" % self.r.randrange(1 << 40)
         return r.choice([
@@ -403,6 +429,24 @@ def daemon_lines(daemons, kind, ratio, start):
     from attackers that come back in bursts."""
     r, world = daemons.r, daemons.world
     t = start
+    if kind == "sshd-dense":
+        # Connections interleaved line by line: usually a few dozen open at once, in bursts
+        # more than fail2ban's cache of 100 keeps; `ratio` of the lines are attacks.
+        open_connections = []
+        while True:
+            t += r.choice([0, 0, 0, 1])
+            if r.random() >= ratio:
+                yield t, "%s host %s" % (syslog_date(t), daemons.sshd_quiet(r.choice(world.clients)))
+                continue
+            wanted = 150 if (t // 600) % 7 == 0 else 30
+            while len(open_connections) < wanted:
+                ip = r.choice(world.attackers[:200] if r.random() < 0.7 else world.attackers)
+                open_connections.append(daemons.sshd_connection(ip))
+            k = r.randrange(len(open_connections))
+            yield t, "%s host %s" % (syslog_date(t), open_connections[k].pop(0))
+            if not open_connections[k]:
+                open_connections[k] = open_connections[-1]
+                open_connections.pop()
     while True:
         t += r.choice([0, 0, 0, 1])
         failure = r.random() < ratio
@@ -427,6 +471,8 @@ MATRIX_LOGS = [
     ("auth-quiet.log", "sshd", 0.01), ("auth-attack10.log", "sshd", 0.10), ("auth-attack60.log", "sshd", 0.60),
     ("postfix-busy.log", "postfix", 0.08), ("nginx-error.log", "nginx", 0.20), ("apache-error.log", "apache", 0.20),
     ("fail2ban.log", "fail2ban", 0.30), ("exim-mainlog.log", "exim", 0.15), ("courier-mail.log", "courier", 0.15),
+    # A real attacked server's shape: most lines belong to short brute-force connections.
+    ("auth-dense.log", "sshd-dense", 0.88),
 ]
 
 

@@ -57,7 +57,7 @@ import Testing
     static let generatedCases: [(String, String)] = [
         ("auth-attack60.log", "sshd"), ("auth-quiet.log", "sshd[mode=aggressive]"), ("apache-error.log", "apache-auth"),
         ("nginx-error.log", "nginx-http-auth"), ("postfix-busy.log", "postfix"), ("exim-mainlog.log", "exim"),
-        ("courier-mail.log", "courier-auth"), ("fail2ban.log", "recidive"),
+        ("courier-mail.log", "courier-auth"), ("fail2ban.log", "recidive"), ("auth-dense.log", "sshd"),
     ]
 
     /// The report from "Results" on, without the processing time; the times of `runTimes`

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The cache of multi-line ids of fail2ban's filter (`Utils.Cache(maxCount=100, ...)` in
 /// filter.py, an `OrderedDict`): at most `limit` live connections; a new one, when the
 /// cache is full, evicts the one created first.
@@ -47,10 +51,17 @@ struct ConnectionCache<State> {
         var bucket = Int(truncatingIfNeeded: hash) & mask
         while table[bucket] != 0 {
             let slot = Int(table[bucket]) - 1
-            if hashes[slot] == hash && ids[slot].elementsEqual(mlfid) { return slot }
+            if hashes[slot] == hash && Self.same(ids[slot], mlfid) { return slot }
             bucket = (bucket + 1) & mask
         }
         return nil
+    }
+
+    /// Whether `id` holds the bytes of `mlfid` (one `memcmp`, not a generic comparison).
+    @inline(__always)
+    static func same(_ id: [UInt8], _ mlfid: UnsafeBufferPointer<UInt8>) -> Bool {
+        id.count == mlfid.count
+            && id.withUnsafeBufferPointer { id in id.count == 0 || memcmp(id.baseAddress!, mlfid.baseAddress!, id.count) == 0 }
     }
 
     /// Adds a connection (evicting the oldest when full); its slot, holding `state`.
