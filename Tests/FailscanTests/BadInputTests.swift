@@ -272,11 +272,13 @@ import Testing
     }
 
     /// A regex that backtracks without end gives up on that line at PCRE2's match limit,
-    /// and says so in every command (a ReDoS in a filter must not pass unnoticed).
+    /// and says so in every command (a ReDoS in a filter must not pass unnoticed). The line
+    /// holds every literal the regex requires (`Failed `, `b from `), so that the literal
+    /// gates let it through to PCRE2.
     @Test func regexLimitHitsAreReported() throws {
         let dir = try TestSupport.temporaryDirectory().path
         let log = dir + "/redos.log"
-        let line = "Nov 25 10:00:00 host x[1]: Failed " + String(repeating: "a", count: 40) + "c from 192.0.2.1"
+        let line = "Nov 25 10:00:00 host x[1]: Failed " + String(repeating: "a", count: 40) + "c, then b from 192.0.2.1"
         try (line + "\n").write(toFile: log, atomically: true, encoding: .utf8)
         try "[Definition]\nfailregex = Failed (?:a+)+b from <HOST>\n".write(toFile: dir + "/redos.conf", atomically: true, encoding: .utf8)
         try "[redos]\nenabled = true\nfilter = \(dir)/redos.conf\nlogpath = \(log)\n".write(
