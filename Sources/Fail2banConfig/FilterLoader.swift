@@ -161,7 +161,7 @@ package struct FilterLoader: Sendable {
                         continue
                     }
                     let start = value.distance(from: value.startIndex, to: range.lowerBound)
-                    value = value.replacingOccurrences(of: "<\(name)>", with: replacement)
+                    value = Self.replacingEvery("<\(name)>", in: value, with: replacement)
                     guard value.utf8.count <= ConfigStack.expansionLimit else {
                         throw ConfigError(file: file, "\(key) expands beyond \(ConfigStack.expansionLimit >> 20) MiB (<\(name)> repeated)")
                     }
@@ -173,6 +173,30 @@ package struct FilterLoader: Sendable {
             tags[key] = value
         }
         return tags
+    }
+
+    /// Python's `str.replace`: every occurrence of `target` in `text`, left to right and
+    /// not overlapping, replaced by `replacement`, over UTF-8 bytes (Foundation's
+    /// `replacingOccurrences` cost half a million instructions a call: 12.8 million of
+    /// sshd's start-up).
+    static func replacingEvery(_ target: String, in text: String, with replacement: String) -> String {
+        let t = Array(target.utf8)
+        let s = Array(text.utf8)
+        guard let first = t.first, t.count <= s.count else { return text }
+        let r = Array(replacement.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count + r.count)
+        var i = 0
+        while i < s.count {
+            if s[i] == first, i + t.count <= s.count, s[i..<(i + t.count)].elementsEqual(t) {
+                out += r
+                i += t.count
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The next `<name>` (fail2ban's `TAG_CRE`: `<([^ <>]+)>`) at or after `from`.

@@ -51,9 +51,8 @@ package struct IniFile: Sendable {
             valueLines = []
         }
 
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = String(rawLine)
-            if line.hasSuffix("\r") { line.removeLast() }
+        for (number, rawLine) in IniFile.lines(of: text).enumerated() {
+            let line = String(rawLine)
             let stripped = IniFile.stripped(line)
             if stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
             let content = IniFile.removingInlineComment(line)
@@ -62,7 +61,7 @@ package struct IniFile: Sendable {
                 if key != nil { valueLines.append("") }
                 continue
             }
-            let indent = line.prefix(while: { $0 == " " || $0 == "\t" }).count
+            let indent = line.unicodeScalars.prefix(while: { $0 == " " || $0 == "\t" }).count
             if key != nil, indent > keyIndent {
                 valueLines.append(trimmed)
                 continue
@@ -94,6 +93,30 @@ package struct IniFile: Sendable {
         finish(&sections)
     }
 
+    /// The lines of `text` as Python reads a file in text mode (universal newlines): `\n`,
+    /// `\r\n` and a lone `\r` end a line. (Split by `Character`, `\r\n` is one character
+    /// and no line ended there: a CRLF filter had "no failregex".)
+    static func lines(of text: String) -> [Substring] {
+        var lines: [Substring] = []
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var index = start
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 10 || byte == 13 {
+                lines.append(text[start..<index])
+                var next = bytes.index(after: index)
+                if byte == 13, next != bytes.endIndex, bytes[next] == 10 { next = bytes.index(after: next) }
+                start = next
+                index = next
+            } else {
+                index = bytes.index(after: index)
+            }
+        }
+        lines.append(text[start..<bytes.endIndex])
+        return lines
+    }
+
     /// Python's `str.strip()`: white space as `str.isspace` sees it, on both ends.
     /// (Foundation's `trimmingCharacters(in:)` made reading sshd.conf and common.conf cost
     /// 60 million instructions, most of a run's start-up.)
@@ -116,10 +139,11 @@ package struct IniFile: Sendable {
 
     /// Python's `inline_comment_prefixes=";"`: a `;` preceded by white space starts a comment.
     static func removingInlineComment(_ line: String) -> String {
-        var previous: Character = " "
-        for index in line.indices {
-            let c = line[index]
-            if c == ";", previous == " " || previous == "\t" { return String(line[..<index]) }
+        var previous: Unicode.Scalar = " "
+        let scalars = line.unicodeScalars
+        for index in scalars.indices {
+            let c = scalars[index]
+            if c == ";", previous == " " || previous == "\t" { return String(scalars[..<index]) }
             previous = c
         }
         return line

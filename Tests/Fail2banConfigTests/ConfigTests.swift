@@ -29,6 +29,48 @@ import Testing
         #expect(ini.section("Init")?["a"] == "1")
     }
 
+    /// Lines end as Python's text mode ends them (universal newlines): `\r\n` and a lone
+    /// `\r` as `\n` (split by Swift's `Character`, `\r\n` was one character and a CRLF
+    /// filter had no failregex); line numbers in errors count the same lines.
+    @Test func crlfAndLoneCRLinesReadAsPythonReadsThem() throws {
+        let text = "[Definition]\nfailregex = ^a <HOST>$\n            ^b <HOST>$\nignoreregex =\n\n[Init]\nx = 1\n"
+        let plain = try IniFile(path: "t.conf", text: text)
+        for ending in ["\r\n", "\r"] {
+            let other = try IniFile(path: "t.conf", text: text.replacingOccurrences(of: "\n", with: ending))
+            #expect(other.sections.map(\.name) == plain.sections.map(\.name))
+            for section in plain.sections {
+                #expect(other.section(section.name)?.options.map(\.value) == section.options.map(\.value), "\(ending.debugDescription)")
+            }
+        }
+        #expect(plain.section("Definition")?["failregex"] == "^a <HOST>$\n^b <HOST>$")
+        do {
+            _ = try IniFile(path: "bad.conf", text: "[A]\r\nx = 1\r\nnot an option\r\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("bad.conf:3:"), "\(error.description)")
+        }
+        // The installed sshd filter with CRLF endings loads as it is.
+        let sshd = "/etc/fail2ban/filter.d/sshd.conf"
+        try #require(FileManager.default.fileExists(atPath: sshd), Comment(rawValue: TestSupport.fail2banHint))
+        let dir = try TestSupport.temporaryDirectory()
+        for name in ["sshd.conf", "common.conf"] {
+            let original = try String(contentsOfFile: "/etc/fail2ban/filter.d/\(name)", encoding: .utf8)
+            try original.replacingOccurrences(of: "\n", with: "\r\n").write(
+                to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let crlf = try FilterLoader(configDirectory: dir.path).load(dir.appendingPathComponent("sshd.conf").path)
+        let lf = try FilterLoader().load("sshd")
+        #expect(crlf.patterns.failregex == lf.patterns.failregex && crlf.patterns.prefregex == lf.patterns.prefregex)
+    }
+
+    /// `str.replace` for tags: every occurrence, left to right, not overlapping.
+    @Test func tagReplacementIsPythonsReplace() {
+        #expect(FilterLoader.replacingEvery("<a>", in: "x<a><a>y<a", with: "Z") == "xZZy<a")
+        #expect(FilterLoader.replacingEvery("aa", in: "aaaaa", with: "b") == "bba")
+        #expect(FilterLoader.replacingEvery("<ü>", in: "é<ü>é", with: "<ü>") == "é<ü>é")
+        #expect(FilterLoader.replacingEvery("<x>", in: "", with: "y") == "")
+    }
+
     @Test func optionOutsideASectionNamesFileAndLine() {
         do {
             _ = try IniFile(path: "bad.conf", text: "\nkey = value\n")
