@@ -124,9 +124,9 @@ package struct IniFile: Sendable {
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isPythonSpace($0) })!
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars[first...last])
-        return String(result)
+        // One copy of the bytes (appending the scalars one by one cost 25,000 instructions a
+        // line: 19.7 million of sshd's start-up).
+        return String(text[first..<scalars.index(after: last)])
     }
 
     /// Python's `str.isspace` for one character.

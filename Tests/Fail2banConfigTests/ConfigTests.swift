@@ -63,6 +63,14 @@ import Testing
         #expect(crlf.patterns.failregex == lf.patterns.failregex && crlf.patterns.prefregex == lf.patterns.prefregex)
     }
 
+    /// `str.strip()`: Python's white space at both ends, combining marks kept.
+    @Test func strippedIsPythonsStrip() {
+        #expect(IniFile.stripped("\u{A0} a b \u{3000}\u{1C}") == "a b")
+        #expect(IniFile.stripped(" \t\u{85} ") == "")
+        #expect(IniFile.stripped("e\u{301} ") == "e\u{301}")
+        #expect(IniFile.stripped("x"[...]) == "x")
+    }
+
     /// `str.replace` for tags: every occurrence, left to right, not overlapping.
     @Test func tagReplacementIsPythonsReplace() {
         #expect(FilterLoader.replacingEvery("<a>", in: "x<a><a>y<a", with: "Z") == "xZZy<a")
