@@ -125,4 +125,17 @@ package enum RotatedSet {
         }
         return timeOrder(sequence)
     }
+
+    /// The sum of the sizes of `paths` on disk (a path that is not there is not read
+    /// either): the total of a scan's progress, which counts compressed files by their
+    /// compressed bytes.
+    package static func storedSize(_ paths: [String]) -> Int {
+        var total = 0
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            total += Int(info.st_size)
+        }
+        return total
+    }
 }

@@ -134,7 +134,8 @@ public final class Prefilter: Sendable, Equatable {
 }
 
 extension Array where Element == UInt8 {
-    func contains(subsequence other: [UInt8]) -> Bool {
+    /// Whether `other` occurs in these bytes (an empty `other` does).
+    package func contains(subsequence other: [UInt8]) -> Bool {
         guard other.count <= count else { return false }
         if other.isEmpty { return true }
         for start in 0...(count - other.count) where self[start..<(start + other.count)].elementsEqual(other) { return true }

@@ -2,13 +2,15 @@ import Foundation
 
 /// The line of progress a long scan shows on standard error.
 package enum ProgressLine {
-    /// `failscan: 523 MiB of 1024 MiB, 2100 MB/s, 0:03 left`; with compressed inputs
+    /// `failscan: 523 MiB of 1024 MiB, 2100 MB/s, 0:03 left`; once compressed bytes were
+    /// read (the text read is not what was read from disk)
     /// `failscan: 1523 MiB (120 of 300 MiB on disk), 2100 MB/s, 0:03 left`; no total, no
     /// time left.
     /// - Parameters:
     ///   - done: bytes of text scanned; `stored`: bytes of the files read as stored.
     ///   - total: the files' sizes on disk.
-    package static func text(done: Int, stored: Int, total: Int?, compressed: Bool, seconds: Double) -> String {
+    package static func text(done: Int, stored: Int, total: Int?, seconds: Double) -> String {
+        let compressed = stored != done
         let rate = seconds > 0 ? Double(done) / 1e6 / seconds : 0
         var text = "failscan: \(done >> 20) MiB"
         if let total, total >= stored {

@@ -23,8 +23,7 @@ enum Progress {
     static func makeReporter(paths: [String], mode: Bool? = nil) -> (@Sendable (ReadProgress) -> Void)? {
         let terminal = Diagnostics.isTerminal
         guard mode ?? terminal else { return nil }
-        let total = storedSize(paths)
-        let compressed = paths.contains { path in RotatedSet.compressionSuffixes.contains { path.hasSuffix($0) } }
+        let total = RotatedSet.storedSize(paths)
         inPlace.store(terminal, ordering: .relaxed)
         started.store(now(), ordering: .relaxed)
         let interval = terminal ? 100_000_000 : 2_000_000_000
@@ -38,21 +37,9 @@ enum Progress {
             let last = lastWrite.load(ordering: .relaxed)
             guard time - last >= interval, lastWrite.compareExchange(expected: last, desired: time, ordering: .relaxed).exchanged
             else { return }
-            let text = ProgressLine.text(
-                done: done, stored: read, total: total, compressed: compressed, seconds: Double(time - begun) / 1e9)
+            let text = ProgressLine.text(done: done, stored: read, total: total, seconds: Double(time - begun) / 1e9)
             Diagnostics.write(terminal ? "\r\u{1b}[K" + text : text + "\n")
         }
-    }
-
-    /// The sizes of `paths` on disk (a path that is not there is not read either).
-    static func storedSize(_ paths: [String]) -> Int? {
-        var total = 0
-        for path in paths {
-            var info = stat()
-            guard stat(path, &info) == 0 else { continue }
-            total += Int(info.st_size)
-        }
-        return total
     }
 
     static func now() -> Int { Int(DispatchTime.now().uptimeNanoseconds) }

@@ -8,22 +8,22 @@ import Testing
 @Suite struct ProgressLineTests {
     @Test func plainFilesCountTheirText() {
         #expect(
-            ProgressLine.text(done: 512 << 20, stored: 512 << 20, total: 1024 << 20, compressed: false, seconds: 2)
+            ProgressLine.text(done: 512 << 20, stored: 512 << 20, total: 1024 << 20, seconds: 2)
                 == "failscan: 512 MiB of 1024 MiB, 268 MB/s, 0:02 left")
     }
 
     @Test func compressedFilesCountTheirBytesOnDisk() {
         #expect(
-            ProgressLine.text(done: 1200 << 20, stored: 120 << 20, total: 300 << 20, compressed: true, seconds: 10)
+            ProgressLine.text(done: 1200 << 20, stored: 120 << 20, total: 300 << 20, seconds: 10)
                 == "failscan: 1200 MiB (120 of 300 MiB on disk), 126 MB/s, 0:15 left")
         #expect(
-            ProgressLine.text(done: 6000 << 20, stored: 100 << 20, total: 3100 << 20, compressed: true, seconds: 10)
+            ProgressLine.text(done: 6000 << 20, stored: 100 << 20, total: 3100 << 20, seconds: 10)
                 == "failscan: 6000 MiB (100 of 3100 MiB on disk), 629 MB/s, 5:00 left")
     }
 
     @Test func noTotalWhenTheInputsOutgrewIt() {
         #expect(
-            ProgressLine.text(done: 100_000, stored: 100_000, total: 0, compressed: false, seconds: 3) == "failscan: 0 MiB, 0 MB/s")
-        #expect(ProgressLine.text(done: 3 << 20, stored: 3 << 20, total: nil, compressed: false, seconds: 1) == "failscan: 3 MiB, 3 MB/s")
+            ProgressLine.text(done: 100_000, stored: 100_000, total: 0, seconds: 3) == "failscan: 0 MiB, 0 MB/s")
+        #expect(ProgressLine.text(done: 3 << 20, stored: 3 << 20, total: nil, seconds: 1) == "failscan: 3 MiB, 3 MB/s")
     }
 }

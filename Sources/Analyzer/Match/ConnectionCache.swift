@@ -98,7 +98,8 @@ struct ConnectionCache<State> {
         return slot
     }
 
-    /// Drops the connection in `slot` (fail2ban's `Cache.unset`); its state is released.
+    /// Drops the connection in `slot` (fail2ban's `Cache.unset`); its state stays in the
+    /// slot until the slot is reused.
     mutating func remove(_ slot: Int) {
         live[slot] = false
         liveCount -= 1

@@ -58,7 +58,7 @@ package struct LineExplanation: Encodable, Sendable {
             var missing: [String]? = nil
             if result.matched == nil {
                 let required = LiteralExtraction.requiredInOrder(of: patterns[patterns.startIndex + index])
-                missing = required.first { set in !set.contains { Self.contains(contentBytes, $0) } }?.map {
+                missing = required.first { set in !set.contains { contentBytes.contains(subsequence: $0) } }?.map {
                     String(decoding: $0, as: UTF8.self)
                 }
             }
@@ -72,10 +72,5 @@ package struct LineExplanation: Encodable, Sendable {
         prefregex = explanation.prefregex.map { .init(matched: $0.matched, groups: $0.groups) }
         content = explanation.content
         ignoredBy = explanation.ignoredBy
-    }
-
-    static func contains(_ text: [UInt8], _ literal: [UInt8]) -> Bool {
-        guard !literal.isEmpty, literal.count <= text.count else { return literal.isEmpty }
-        return (0...(text.count - literal.count)).contains { start in text[start..<(start + literal.count)].elementsEqual(literal) }
     }
 }

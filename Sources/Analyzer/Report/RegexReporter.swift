@@ -354,10 +354,7 @@ package final class RegexReporter {
                     start: line.baseAddress! + analysis.cut.upperBound, count: line.count - analysis.cut.upperBound + 1)
                 analysis.matches = try matcher.matchAll(subject: text, scratch: scratch, failregexes: candidate)
             } else {
-                subject.removeAll(keepingCapacity: true)
-                subject += line[..<analysis.cut.lowerBound]
-                subject += line[analysis.cut.upperBound...]
-                subject.append(10)
+                fillSubject(&subject, line: line, cut: analysis.cut)
                 analysis.matches = try subject.withUnsafeBufferPointer {
                     try matcher.matchAll(subject: $0, scratch: scratch, failregexes: candidate)
                 }
@@ -366,6 +363,15 @@ package final class RegexReporter {
             analysis.limitHit = true
         }
         return analysis
+    }
+
+    /// What fail2ban's regexes see of a one-line filter's line: the line without its date
+    /// (`cut`), then `\n`, in `subject`.
+    static func fillSubject(_ subject: inout [UInt8], line: UnsafeBufferPointer<UInt8>, cut: Range<Int>) {
+        subject.removeAll(keepingCapacity: true)
+        subject += line[..<cut.lowerBound]
+        subject += line[cut.upperBound...]
+        subject.append(10)
     }
 
     /// One line as read (without `\n`; a final `\r` already gone).
@@ -568,12 +574,7 @@ package final class RegexReporter {
             return
         }
         if ran {
-            if let cut {
-                subject.removeAll(keepingCapacity: true)
-                subject += line[..<cut.lowerBound]
-                subject += line[cut.upperBound...]
-                subject.append(10)
-            }
+            if let cut { Self.fillSubject(&subject, line: line, cut: cut) }
             let groups = subject.withUnsafeBufferPointer { matcher.prefregexGroups(subject: $0, scratch: scratch) }
             lastPrefregexGroups = RegexReport.pythonGroups(groups ?? [])
         }
