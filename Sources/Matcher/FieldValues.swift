@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The values of a filter's named groups for one match (fail2ban's failure dict), by slot
 /// of its ``FieldLayout``; absent where the group did not take part.
 ///
@@ -9,35 +13,46 @@
 public struct FieldValues: Sendable {
     /// Number of slots.
     public let count: Int
-    /// `count` headers of 8 bytes (start, length; start `UInt32.max`: absent), then values.
-    var storage: [UInt8]
+    /// `count` headers of 8 bytes (start, length; start `UInt32.max`: absent), then values;
+    /// only the first `used` bytes mean something (the rest is room for more values).
+    @usableFromInline var storage: [UInt8]
+    /// Bytes of `storage` in use: headers and values.
+    @usableFromInline var used: Int
     /// The buffer's size past which ``set(_:_:)`` compacts it: the live values' size when
     /// last compacted, twice, plus 2 KiB. So replaced values never make up more than half
     /// the buffer (plus 2 KiB), and values of any length are compacted a bounded number
     /// of times: never once per `set`.
-    var compactionLimit: Int
+    @usableFromInline var compactionLimit: Int
 
     /// Values with all `count` slots absent.
+    @inlinable
     public init(count: Int) {
-        self.count = count
-        storage = count == 0 ? [] : [UInt8](repeating: 0xFF, count: 8 * count)
-        compactionLimit = 8 * count + Self.slack
+        self.init(count: count, reservingBytes: 0)
     }
 
     /// Bytes of replaced values a buffer may carry beyond its live ones.
-    static let slack = 2048
+    @usableFromInline static let slack = 2048
 
     /// Values with all `count` slots absent and room for `bytes` bytes of values (one
     /// allocation for a match's fields).
+    @inlinable
     public init(count: Int, reservingBytes bytes: Int) {
         self.count = count
-        storage = []
-        storage.reserveCapacity(8 * count + bytes)
-        storage.append(contentsOf: repeatElement(0xFF, count: 8 * count))
+        used = 8 * count
         compactionLimit = 8 * count + bytes + Self.slack
+        let headers = 8 * count
+        storage =
+            headers + bytes == 0
+            ? []
+            : [UInt8](unsafeUninitializedCapacity: headers + bytes) { buffer, initialized in
+                // The headers say "absent"; the room after them is written before it is read.
+                buffer.baseAddress!.initialize(repeating: 0xFF, count: headers)
+                (buffer.baseAddress! + headers).initialize(repeating: 0, count: bytes)
+                initialized = headers + bytes
+            }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func span(_ slot: Int) -> Range<Int>? {
         storage.withUnsafeBytes { raw in
             let start = raw.loadUnaligned(fromByteOffset: 8 * slot, as: UInt32.self)
@@ -47,7 +62,7 @@ public struct FieldValues: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func setSpan(_ slot: Int, start: UInt32, length: UInt32) {
         storage.withUnsafeMutableBytes { raw in
             raw.storeBytes(of: start, toByteOffset: 8 * slot, as: UInt32.self)
@@ -56,7 +71,7 @@ public struct FieldValues: Sendable {
     }
 
     /// Calls `body` with the bytes in `slot` (nil when absent or the filter lacks the group).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withBytes<R>(_ slot: Int?, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
         guard let slot, let span = span(slot) else { return try body(nil) }
         return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[span])) }
@@ -73,57 +88,94 @@ public struct FieldValues: Sendable {
     }
 
     /// Whether `slot` holds a non-empty value (fail2ban's truth test of a group).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func has(_ slot: Int?) -> Bool {
         guard let slot, let span = span(slot) else { return false }
         return !span.isEmpty
     }
 
     /// Whether `slot` holds a value, empty or not.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func isPresent(_ slot: Int?) -> Bool { slot.flatMap(span) != nil }
 
     /// Sets `slot` to a copy of `bytes`.
+    @inlinable
     public mutating func set(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
         append(slot, bytes)
         // Values replaced by later ones stay behind as garbage; a connection's state takes a
         // value per line, so its buffer is compacted now and then.
-        if storage.count > compactionLimit { compact() }
+        if used > compactionLimit { compact() }
     }
 
     /// Sets `slot` to a copy of `bytes` at the end of the buffer, without compacting.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func append(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
-        let start = storage.count
-        storage.append(contentsOf: bytes)
+        let start = used
+        if used + bytes.count > storage.count { grow(to: used + bytes.count) }
+        if let source = bytes.baseAddress, bytes.count > 0 {
+            storage.withUnsafeMutableBufferPointer { ($0.baseAddress! + start).update(from: source, count: bytes.count) }
+        }
+        used += bytes.count
         setSpan(slot, start: UInt32(start), length: UInt32(bytes.count))
     }
 
+    /// Makes room for at least `size` bytes (doubling, so that appends cost amortized
+    /// constant time).
+    @usableFromInline
+    mutating func grow(to size: Int) {
+        storage.append(contentsOf: repeatElement(0, count: max(size, 2 * storage.count) - storage.count))
+    }
+
     /// Makes `slot` absent.
+    @inlinable @inline(__always)
     public mutating func clear(_ slot: Int) {
         if span(slot) != nil { setSpan(slot, start: .max, length: 0) }
     }
 
     /// Gives `target` the value of `source` (they share the bytes).
+    @inlinable
     public mutating func copy(_ source: Int, to target: Int) {
         guard let span = span(source) else { return clear(target) }
         setSpan(target, start: UInt32(span.lowerBound), length: UInt32(span.count))
     }
 
     /// fail2ban's `dict.update`: every slot present in `other` replaces this one's.
-    public mutating func update(from other: FieldValues) {
-        for slot in 0..<min(count, other.count) {
-            other.withBytes(slot) { bytes in if let bytes { set(slot, bytes) } }
+    ///
+    /// A value equal to the one held is left where it is: a connection's lines repeat
+    /// most of its values (its id, its address), and copying them would only grow the
+    /// buffer toward its next compaction.
+    @inlinable
+    public mutating func update(from other: borrowing FieldValues) {
+        let slots = min(count, other.count)
+        other.storage.withUnsafeBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            for slot in 0..<slots {
+                let header = UnsafeRawPointer(base + 8 * slot)
+                let start = header.loadUnaligned(as: UInt32.self)
+                if start == .max { continue }
+                let length = Int(header.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+                let value = UnsafeBufferPointer(start: base + Int(start), count: length)
+                if let held = span(slot), held.count == length,
+                    length == 0
+                        || storage.withUnsafeBufferPointer({ memcmp($0.baseAddress! + held.lowerBound, value.baseAddress!, length) == 0 })
+                {
+                    continue
+                }
+                set(slot, value)
+            }
         }
     }
 
     /// Copies the live values into a fresh buffer (values shared by ``copy(_:to:)`` each
     /// get their own copy). Never calls ``set(_:_:)``: a value longer than the slack
     /// would otherwise compact again inside the compaction, without end.
+    @usableFromInline
     mutating func compact() {
-        var fresh = FieldValues(count: count)
+        var live = 0
+        for slot in 0..<count { live += span(slot)?.count ?? 0 }
+        var fresh = FieldValues(count: count, reservingBytes: live)
         for slot in 0..<count { withBytes(slot) { bytes in if let bytes { fresh.append(slot, bytes) } } }
-        fresh.compactionLimit = 2 * fresh.storage.count + Self.slack
+        fresh.compactionLimit = 2 * fresh.used + Self.slack
         self = fresh
     }
 

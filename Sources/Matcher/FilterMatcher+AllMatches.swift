@@ -48,7 +48,8 @@ extension FilterMatcher {
         guard let (current, replaced) = prefregexResult, tryFailregexes else { return result }
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
-        for index in failHandles.indices {
+        var admitted = gates.admitted(word: word)
+        while let index = admitted.next() {
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current),
                 try search(failHandles[index], index + 1, currentBase, current.count, scratch)
             else { continue }

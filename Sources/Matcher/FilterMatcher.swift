@@ -339,7 +339,8 @@ public struct FilterMatcher: LineMatcher {
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         // Loaded once a line, not once a failregex (nil unless `regex --costs`).
         let profile = scratch.profile
-        for index in failHandles.indices {
+        var admitted = gates.admitted(word: word)
+        while let index = admitted.next() {
             profile?.enter(index + 1)
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
@@ -455,7 +456,8 @@ public struct FilterMatcher: LineMatcher {
         let word = PrefixGates.firstWord(currentBase, count: current.count)
         // Loaded once a line, not once a failregex (nil unless `regex --costs`).
         let profile = scratch.profile
-        for index in failHandles.indices {
+        var admitted = gates.admitted(word: word)
+        while let index = admitted.next() {
             profile?.enter(index + 1)
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }

@@ -174,7 +174,7 @@ import Testing
 
 extension MultiLineMerger {
     /// The merge of a match the test keeps no use for.
-    func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
+    mutating func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
         var match = match
         return resolve(&match, file: file)
     }
@@ -188,7 +188,7 @@ extension MultiLineMerger {
     }
 
     @Test func noFailLineLendsItsAddressToTheFailureOfItsConnection() {
-        let merger = MultiLineMerger(layout: Self.layout, detailed: true)
+        var merger = MultiLineMerger(layout: Self.layout, detailed: true)
         #expect(merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "nofail": "1"]), file: 0) == nil)
         let failure = merger.resolve(match(["mlfid": "c1", "user": "bob"]), file: 0)
         #expect(failure?.id == .address(IPAddress("192.0.2.1")!))
@@ -197,7 +197,7 @@ extension MultiLineMerger {
     }
 
     @Test func forgetDropsTheConnection() {
-        let merger = MultiLineMerger(layout: Self.layout, detailed: false)
+        var merger = MultiLineMerger(layout: Self.layout, detailed: false)
         _ = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "nofail": "1"]), file: 0)
         _ = merger.resolve(match(["mlfid": "c1", "mlfforget": "1", "nofail": "1"]), file: 0)
         #expect(merger.resolve(match(["mlfid": "c1", "user": "bob"]), file: 0) == nil)
@@ -205,13 +205,13 @@ extension MultiLineMerger {
     }
 
     @Test func gainedIsASuccessNotAFailure() {
-        let merger = MultiLineMerger(layout: Self.layout, detailed: false)
+        var merger = MultiLineMerger(layout: Self.layout, detailed: false)
         #expect(merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1"]), file: 0) != nil)
         #expect(merger.resolve(match(["mlfid": "c1", "mlfgained": "1"]), file: 0) == nil)
     }
 
     @Test func failureWithoutDateIsCountedAsUndated() {
-        let merger = MultiLineMerger(layout: Self.layout, detailed: false)
+        var merger = MultiLineMerger(layout: Self.layout, detailed: false)
         var undated = match(["ip4": "192.0.2.1"])
         undated.time = nil
         #expect(merger.resolve(undated, file: 0) == nil)
@@ -222,7 +222,7 @@ extension MultiLineMerger {
     /// fail2ban keeps 100 connections; the 101st evicts the oldest, whose next line then
     /// starts afresh (a PID that comes back later is another connection).
     @Test func theConnectionCacheHoldsAHundred() {
-        let merger = MultiLineMerger(layout: Self.layout, detailed: false)
+        var merger = MultiLineMerger(layout: Self.layout, detailed: false)
         #expect(merger.resolve(match(["mlfid": "c0", "ip4": "192.0.2.1", "nofail": "1"]), file: 0) == nil)
         for n in 1...99 { _ = merger.resolve(match(["mlfid": "c\(n)", "ip4": "192.0.2.2", "nofail": "1"]), file: 0) }
         #expect(merger.liveCount == 100)
@@ -234,7 +234,7 @@ extension MultiLineMerger {
     }
 
     @Test func usersOfOneConnectionAccumulate() {
-        let merger = MultiLineMerger(layout: Self.layout, detailed: true)
+        var merger = MultiLineMerger(layout: Self.layout, detailed: true)
         _ = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "user": "alice"]), file: 0)
         let failure = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "user": "bob"]), file: 0)
         #expect(failure?.fields?["users"] == "alice\u{1f}bob")

@@ -15,7 +15,7 @@ final class LineBufferRunner {
     let dateScratch: DateScratch
     var lineBuffer: [[UInt8]] = []
     var lastTime: Int?
-    let merger: MultiLineMerger
+    var merger: MultiLineMerger
     var candidates = 0
     var limitHits = 0
 

@@ -1,5 +1,9 @@
 import Matcher
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The sequential half of a multi-line filter: merges matches of one `<F-MLFID>` (a
 /// connection, a session) into failures, in input order.
 ///
@@ -7,7 +11,11 @@ import Matcher
 /// `_mergeFailure`, with the server's `checkAllRegex = False`. Lines that no failregex
 /// matches do not touch this state, which is why the regex half runs in parallel behind
 /// the prefilter and only matches reach the merger.
-final class MultiLineMerger {
+///
+/// A value, changed in place by its owner: the connections' states are merged in their
+/// slots without the runtime's exclusivity checks of a class's properties (perf: a
+/// tenth of the merge).
+struct MultiLineMerger {
     /// fail2ban's failure dict, for the fields that drive merging.
     struct FailState {
         var fields: FieldValues
@@ -53,12 +61,22 @@ final class MultiLineMerger {
     let detailed: Bool
     /// The filter's named groups.
     let layout: FieldLayout
+    /// The slots the merge reads, copied out of `layout` (a plain value: no reference
+    /// counting where a match is merged).
+    let slots: Slots
+
+    struct Slots {
+        let mlfid: Int?, nofail: Int?, mlfforget: Int?, mlfgained: Int?, user: Int?, dns: Int?, host: Int?
+    }
 
     /// The slots a failure id is read from, in fail2ban's order.
     let idSlots: [Int]
 
     init(layout: FieldLayout, detailed: Bool) {
         self.layout = layout
+        slots = Slots(
+            mlfid: layout.mlfid, nofail: layout.nofail, mlfforget: layout.mlfforget, mlfgained: layout.mlfgained, user: layout.user,
+            dns: layout.dns, host: layout.host)
         idSlots = [layout.fid, layout.ip4, layout.ip6, layout.dns, layout.host].compactMap { $0 }
         self.detailed = detailed
     }
@@ -79,51 +97,57 @@ final class MultiLineMerger {
     ///   look for an id (and marks the connection pending without one), as there.
     /// - Parameter lines: the match's lines, to keep in `fail.lines` (when tracked).
     /// - Parameter hash: the `<F-MLFID>` value's hash, when known.
-    func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false, lines: [String] = [], hash: UInt64? = nil) -> Settled {
-        let l = layout
-        var connection: Int? = nil
-        if fail.fields.isPresent(l.mlfid) {
-            connection = merge(&fail, matchedLines: matchedLines, lines: lines, hash: hash)
-            if fail.has(l.nofail) && !checkAll {
-                if let connection { connections.states[connection] = fail }
-                return .noFail
-            }
+    mutating func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false, lines: [String] = [], hash: UInt64? = nil)
+        -> Settled
+    {
+        let merged = fail.fields.isPresent(slots.mlfid)
+        let connection = merged ? merge(&fail, matchedLines: matchedLines, lines: lines, hash: hash) : nil
+        guard let connection else {
+            return Self.settle(
+                &fail, slots, idSlots, merged: merged, cached: false, matchedLines: matchedLines, checkAll: checkAll, lines: lines)
+        }
+        let settled = Self.settle(
+            &connections.states[connection], slots, idSlots, merged: true, cached: true, matchedLines: matchedLines, checkAll: checkAll,
+            lines: lines)
+        fail = connections.states[connection]
+        return settled
+    }
+
+    /// ``settle(_:matchedLines:checkAll:lines:hash:)`` on a state merged already (in its
+    /// connection's slot, or alone), changed where it is.
+    /// - Parameter merged: the match had an `<F-MLFID>` (and went through ``merge``).
+    /// - Parameter cached: the merged state is a live connection's.
+    @inline(__always)
+    private static func settle(
+        _ fail: inout FailState, _ l: Slots, _ idSlots: [Int], merged: Bool, cached: Bool, matchedLines: Int,
+        checkAll: Bool, lines: [String]
+    ) -> Settled {
+        if merged {
+            if fail.has(l.nofail) && !checkAll { return .noFail }
         } else {
             fail.matches += matchedLines
             if fail.lines != nil { fail.lines! += lines }
         }
         // fail2ban: fid if it is set, else ip4, ip6, dns, host (an empty value counts).
-        var idSlot: Int? = nil
-        for slot in idSlots where fail.fields.isPresent(slot) {
-            idSlot = slot
-            break
-        }
-        guard let idSlot else {
-            if let connection {
-                fail.pending = true
-                connections.states[connection] = fail
-            }
-            return .pending
-        }
-        if let connection { connections.states[connection] = fail }
-        return .identified(idSlot)
+        for slot in idSlots where fail.fields.isPresent(slot) { return .identified(slot) }
+        if cached { fail.pending = true }
+        return .pending
     }
 
     /// Merges one match (its fields are taken, not copied); returns the failure it
     /// completes, if any.
-    func resolve(_ match: inout MultiLineMatch, file: Int) -> Failure? {
-        let l = layout
+    mutating func resolve(_ match: inout MultiLineMatch, file: Int) -> Failure? {
         var fail = FailState(fields: FieldValues(count: 0))
         swap(&fail.fields, &match.fields)
-        guard case .identified(let idSlot) = settle(&fail, matchedLines: match.matchedLines, hash: match.mlfidHash) else { return nil }
-        let failureID: FailureID? = fail.fields.withBytes(idSlot) { bytes in
-            let bytes = bytes!
-            if let address = IPAddress(bytes: bytes) { return .address(address) }
-            if bytes.isEmpty { return nil }
-            let text = String(decoding: bytes, as: UTF8.self)
-            return idSlot == l.dns || idSlot == l.host ? .host(text) : .other(text)
-        }
-        guard let failureID else {
+        let merged = fail.fields.isPresent(slots.mlfid)
+        let connection = merged ? merge(&fail, matchedLines: match.matchedLines, hash: match.mlfidHash) : nil
+        let concluded =
+            connection.map {
+                Self.conclude(&connections.states[$0], slots, layout, idSlots, detailed: detailed, merged: true, cached: true, match)
+            }
+            ?? Self.conclude(&fail, slots, layout, idSlots, detailed: detailed, merged: merged, cached: false, match)
+        guard let (id, fields) = concluded else { return nil }
+        guard let id else {
             counters.invalidID += 1
             return nil
         }
@@ -132,23 +156,44 @@ final class MultiLineMerger {
             return nil
         }
         counters.matched += 1
-        var fields: [String: String]? = nil
-        if detailed {
-            fields = fail.fields.dictionary(l)
-            if let users = fail.users { fields?["users"] = users.sorted().joined(separator: "\u{1f}") }
-            fields?["attempts"] = String(fail.matches)
+        return Failure(id: id, time: time, file: file, line: detailed ? match.line : 0, failregex: match.failregex, fields: fields)
+    }
+
+    /// Settles a merged state for ``resolve(_:file:)``: nil when it is no failure (no-fail,
+    /// pending), else its id (nil: not a usable one) and, when detailed, its fields.
+    @inline(__always)
+    private static func conclude(
+        _ fail: inout FailState, _ l: Slots, _ layout: borrowing FieldLayout, _ idSlots: [Int], detailed: Bool, merged: Bool, cached: Bool,
+        _ match: borrowing MultiLineMatch
+    ) -> (FailureID?, [String: String]?)? {
+        let settled = settle(
+            &fail, l, idSlots, merged: merged, cached: cached, matchedLines: match.matchedLines, checkAll: false, lines: [])
+        guard case .identified(let idSlot) = settled else { return nil }
+        let id: FailureID? = fail.fields.withBytes(idSlot) { bytes in
+            let bytes = bytes!
+            if let address = IPAddress(bytes: bytes) { return .address(address) }
+            if bytes.isEmpty { return nil }
+            let text = String(decoding: bytes, as: UTF8.self)
+            return idSlot == l.dns || idSlot == l.host ? .host(text) : .other(text)
         }
-        return Failure(id: failureID, time: time, file: file, line: detailed ? match.line : 0, failregex: match.failregex, fields: fields)
+        guard detailed, id != nil, match.time != nil else { return (id, nil) }
+        var fields = fail.fields.dictionary(layout)
+        if let users = fail.users { fields["users"] = users.sorted().joined(separator: "\u{1f}") }
+        fields["attempts"] = String(fail.matches)
+        return (id, fields)
     }
 
     /// After fail2ban's `_mergeFailure`: failures of one multi-line id (a connection)
     /// share one cached state; `<F-NOFAIL>` lines add to it without failing,
     /// `<F-MLFFORGET>` drops it, `<F-MLFGAINED>` (a success) resets pending failures.
-    /// `fail` becomes the merged state.
-    /// - Returns: the slot of the connection that caches it (nil when forgotten); the
-    ///   caller stores the state there.
-    func merge(_ fail: inout FailState, matchedLines: Int, lines: [String] = [], hash known: UInt64? = nil) -> Int? {
-        let l = layout
+    ///
+    /// The merge happens where the state lives: a live connection's state is changed in
+    /// its slot (`fail`, the match's own state, is then spent), a new connection's slot
+    /// takes `fail`; only a forgotten connection's state is moved out, into `fail`.
+    /// - Returns: the slot of the connection that caches the merged state; nil when it was
+    ///   forgotten (or never cached): the merged state is then `fail`.
+    mutating func merge(_ fail: inout FailState, matchedLines: Int, lines: [String] = [], hash known: UInt64? = nil) -> Int? {
+        let l = slots
         var flags: MergeFlags = []
         if fail.has(l.mlfgained) {
             flags.formUnion([.gained, .noFail])
@@ -158,34 +203,65 @@ final class MultiLineMerger {
         }
         if fail.has(l.mlfforget) { flags.insert(.forget) }
         if let forget = l.mlfforget { fail.fields.clear(forget) }
-        var users: [String]? = nil
-        var connection: Int? = nil
         let (hash, found) = fail.fields.withBytes(l.mlfid) { lookup($0!, hash: known) }
+        var connection: Int? = nil
+        let userCount: Int
         if let slot = found {
-            // The cached state is taken out of its slot, merged, and becomes the failure;
-            // the caller stores the result back, so the bytes move instead of being copied.
-            var cached = FailState(fields: FieldValues(count: 0))
-            swap(&cached, &connections.states[slot])
-            users = Self.updateUsers(&cached, fail.fields[l.user])
-            if cached.has(l.nofail) { flags.insert(.cachedNoFail) }
-            if let nofail = l.nofail { cached.fields.clear(nofail) }
-            if cached.has(l.mlfgained) { flags.insert(.cachedNoFail) }
-            if let gained = l.mlfgained { cached.fields.clear(gained) }
-            if flags.contains(.gained) { cached.pending = false }
-            if !flags.contains(.cachedNoFail) && !cached.pending {
-                cached.matches = 0
-                if cached.lines != nil { cached.lines = [] }
+            userCount = Self.mergeCached(&connections.states[slot], fail.fields, &flags, l)
+            if flags.contains(.forget) {
+                // The state leaves the cache: it is moved out of its slot and becomes `fail`.
+                swap(&fail, &connections.states[slot])
+                connections.remove(slot)
+            } else {
+                connection = slot
             }
-            cached.fields.update(from: fail.fields)
-            swap(&fail, &cached)
-            if flags.contains(.forget) { connections.remove(slot) } else { connection = slot }
-        } else if !flags.contains(.forget) {
-            users = Self.updateUsers(&fail, fail.fields[l.user])
-            connection = fail.fields.withBytes(l.mlfid) { connections.insert($0!, hash: hash, FailState(fields: FieldValues(count: 0))) }
+        } else {
+            userCount = fail.fields.withBytes(l.user) { Self.updateUsers(&fail, $0) }
+            if !flags.contains(.forget) {
+                connection = fail.fields.withBytes(l.mlfid) {
+                    connections.insert($0!, hash: hash, FailState(fields: FieldValues(count: 0)))
+                }
+                swap(&fail, &connections.states[connection!])
+            }
         }
+        if let connection {
+            Self.account(&connections.states[connection], l, flags, userCount: userCount, matchedLines: matchedLines, lines: lines)
+        } else {
+            Self.account(&fail, l, flags, userCount: userCount, matchedLines: matchedLines, lines: lines)
+        }
+        return connection
+    }
+
+    /// The cached half of `_mergeFailure`: `incoming` (a match's fields) merged into the
+    /// connection's `cached` state, in place; the distinct users' count.
+    @inline(__always)
+    private static func mergeCached(_ cached: inout FailState, _ incoming: borrowing FieldValues, _ flags: inout MergeFlags, _ l: Slots)
+        -> Int
+    {
+        let userCount = incoming.withBytes(l.user) { Self.updateUsers(&cached, $0) }
+        if cached.has(l.nofail) { flags.insert(.cachedNoFail) }
+        if let nofail = l.nofail { cached.fields.clear(nofail) }
+        if cached.has(l.mlfgained) { flags.insert(.cachedNoFail) }
+        if let gained = l.mlfgained { cached.fields.clear(gained) }
+        if flags.contains(.gained) { cached.pending = false }
+        if !flags.contains(.cachedNoFail) && !cached.pending {
+            cached.matches = 0
+            if cached.lines != nil { cached.lines = [] }
+        }
+        cached.fields.update(from: incoming)
+        return userCount
+    }
+
+    /// The end of `_mergeFailure` on the merged state: the pending mark, the users check,
+    /// and the count (and lines) of matches.
+    @inline(__always)
+    private static func account(
+        _ fail: inout FailState, _ l: Slots, _ flags: MergeFlags, userCount: Int, matchedLines: Int, lines: [String]
+    ) {
+        var flags = flags
         let wasPending = fail.pending
         fail.pending = false
-        if wasPending || (users?.count ?? 0) > 1 {
+        if wasPending || userCount > 1 {
             if let nofail = l.nofail { fail.fields.clear(nofail) }
             if let gained = l.mlfgained { fail.fields.clear(gained) }
             flags.subtract([.gained, .noFail])
@@ -201,7 +277,6 @@ final class MultiLineMerger {
             fail.nofailMatches += matchedLines
             if fail.lines != nil { fail.nofailLines += lines }
         }
-        return connection
     }
 
     /// The hash of the id `mlfid` and the slot of its live connection, if any.
@@ -216,10 +291,16 @@ final class MultiLineMerger {
         return text.withUTF8 { lookup($0).slot }.map { connections.states[$0] }
     }
 
-    static func updateUsers(_ fail: inout FailState, _ user: String?) -> [String]? {
-        guard let user, !user.isEmpty else { return fail.users }
+    /// Adds `user` (when non-empty) to the state's distinct users; their count (0: none
+    /// yet). Compared as bytes: a `String` is made only for a user not seen before.
+    static func updateUsers(_ fail: inout FailState, _ user: UnsafeBufferPointer<UInt8>?) -> Int {
+        guard let user, !user.isEmpty else { return fail.users?.count ?? 0 }
         if fail.users == nil { fail.users = [] }
-        if !fail.users!.contains(user) { fail.users!.append(user) }
-        return fail.users
+        let known = fail.users!.contains { name in
+            var name = name
+            return name.withUTF8 { $0.count == user.count && memcmp($0.baseAddress!, user.baseAddress!, user.count) == 0 }
+        }
+        if !known { fail.users!.append(String(decoding: user, as: UTF8.self)) }
+        return fail.users!.count
     }
 }

@@ -11,7 +11,7 @@ struct Assembler {
     private var nextSeq = 0
     private var carriedTime: Int? = nil
     private var lineOffset = 0
-    private let merger: MultiLineMerger?
+    private var merger: MultiLineMerger?
     private(set) var counters = FilterCounters()
     private(set) var failureCount = 0
     /// The logins of a success filter, in input order.

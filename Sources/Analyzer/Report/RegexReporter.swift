@@ -85,7 +85,7 @@ package final class RegexReporter {
     let scratch: FilterScratch
     var detector: DateDetector
     let dateScratch: DateScratch
-    let merger: MultiLineMerger
+    var merger: MultiLineMerger
     let layout: FieldLayout
     let resolver = HostResolver()
     let maxLines: Int
