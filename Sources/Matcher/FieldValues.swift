@@ -12,7 +12,8 @@
 /// runtime's generic copies and destroys of optional strings.)
 public struct FieldValues: Sendable {
     /// Number of slots.
-    public let count: Int
+    @inlinable public var count: Int { slotCount }
+    @usableFromInline var slotCount: Int
     /// `count` headers of 8 bytes (start, length; start `UInt32.max`: absent), then values;
     /// only the first `used` bytes mean something (the rest is room for more values).
     @usableFromInline var storage: [UInt8]
@@ -30,6 +31,41 @@ public struct FieldValues: Sendable {
         self.init(count: count, reservingBytes: 0)
     }
 
+    /// Makes all `count` slots absent, with room for `bytes` bytes of values: the buffer
+    /// is kept (no allocation once it is large enough), for values refilled match after
+    /// match.
+    @inlinable
+    public mutating func removeAll(count: Int, reservingBytes bytes: Int) {
+        self.slotCount = count
+        let headers = 8 * count
+        used = headers
+        compactionLimit = headers + bytes + Self.slack
+        if storage.count < headers + bytes { grow(to: headers + bytes) }
+        storage.withUnsafeMutableBufferPointer { $0.baseAddress?.update(repeating: 0xFF, count: headers) }
+    }
+
+    /// Calls `body` with the values as one self-contained run of bytes (the headers'
+    /// offsets are relative to its start): what ``load(_:count:)`` takes back.
+    @inlinable
+    public func withRawBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<used])) }
+    }
+
+    /// Replaces the values by `raw`, bytes of ``withRawBytes(_:)`` of values with `count`
+    /// slots, copied into this buffer (no allocation once it is large enough).
+    @inlinable
+    public mutating func load(_ raw: UnsafeBufferPointer<UInt8>, count: Int) {
+        precondition(raw.count >= 8 * count, "raw field values shorter than their headers")
+        self.slotCount = count
+        used = 0
+        if storage.count < raw.count { grow(to: raw.count) }
+        if let source = raw.baseAddress {
+            storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source, count: raw.count) }
+        }
+        used = raw.count
+        compactionLimit = 2 * used + Self.slack
+    }
+
     /// Bytes of replaced values a buffer may carry beyond its live ones.
     @usableFromInline static let slack = 2048
 
@@ -37,7 +73,7 @@ public struct FieldValues: Sendable {
     /// allocation for a match's fields).
     @inlinable
     public init(count: Int, reservingBytes bytes: Int) {
-        self.count = count
+        self.slotCount = count
         used = 8 * count
         compactionLimit = 8 * count + bytes + Self.slack
         let headers = 8 * count

@@ -322,15 +322,35 @@ public struct FilterMatcher: LineMatcher {
     /// each ending in `\n`) and reports the first failregex match that is not ignored,
     /// with or without a failure id.
     public func matchDetailed(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> DetailedMatch? {
+        guard let found = try matchFields(subject: subject, scratch: scratch) else { return nil }
+        // Moved out: the scratch's next match fills a buffer of its own.
+        let fields = scratch.fields
+        scratch.fields = FieldValues(count: 0)
+        return DetailedMatch(failregexIndex: found.failregexIndex, fields: fields, range: found.range)
+    }
+
+    /// A match of ``matchFields(subject:scratch:)``: its fields are in the scratch.
+    public struct FieldsMatch {
+        /// The failregex that matched, 0-based.
+        public let failregexIndex: Int
+        /// The match's byte range in `subject`, or nil when the prefregex's content
+        /// replaced the subject.
+        public let range: Range<Int>?
+    }
+
+    /// ``matchDetailed(subject:scratch:)`` that leaves the match's fields in
+    /// ``FilterScratch/fields`` (until the next match) instead of a buffer of their own:
+    /// no allocation per match, for callers that copy the bytes where they keep them.
+    public func matchFields(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> FieldsMatch? {
         // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its declaration).
         if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
             let (line, replaced) = scratch.unicodeLine(subject)
             let result = text._withUnsafeGuaranteedRef { text in
-                Result { () throws(PCRE2Error) in try text.matchDetailed(line, scratch) }
+                Result { () throws(PCRE2Error) in try text.matchFields(line, scratch) }
             }
             guard let found = try result.get() else { return nil }
             // Offsets into the repaired line are not the subject's: no range then.
-            return replaced ? DetailedMatch(failregexIndex: found.failregexIndex, fields: found.fields, range: nil) : found
+            return replaced ? FieldsMatch(failregexIndex: found.failregexIndex, range: nil) : found
         }
         guard let base = subject.baseAddress else { return nil }
         if ignoresFirst, try ignored(base, subject.count, scratch) { return nil }
@@ -345,9 +365,10 @@ public struct FilterMatcher: LineMatcher {
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let range = scratch.pcre.range(ofGroup: 0)
-            let fields = detailedFields(failregex: index, subject, current, scratch)
+            scratch.fields.removeAll(count: fieldLayout.names.count, reservingBytes: subject.count)
+            fillDetailedFields(&scratch.fields, failregex: index, subject, current, scratch)
             if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
-            return DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range)
+            return FieldsMatch(failregexIndex: index, range: replaced ? nil : range)
         }
         return nil
     }
@@ -378,12 +399,21 @@ public struct FilterMatcher: LineMatcher {
         failregex index: Int, _ subject: UnsafeBufferPointer<UInt8>, _ current: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch
     ) -> FieldValues {
         var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
+        fillDetailedFields(&fields, failregex: index, subject, current, scratch)
+        return fields
+    }
+
+    /// ``detailedFields(failregex:_:_:_:)`` into `fields`, whose slots are all absent.
+    @inline(__always)
+    func fillDetailedFields(
+        _ fields: inout FieldValues, failregex index: Int, _ subject: UnsafeBufferPointer<UInt8>, _ current: UnsafeBufferPointer<UInt8>,
+        _ scratch: FilterScratch
+    ) {
         for k in slotRanges[0] {
             if let range = scratch.prefRanges[k] { fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
         }
         fill(&fields, regex: index + 1, current, scratch.pcre)
         fieldLayout.applyAlternates(&fields)
-        return fields
     }
 
     /// Sets the slots of `regex`'s named groups (0: prefregex, i + 1: failregex i) from its last match in `subject` (nil: the
@@ -569,7 +599,7 @@ final class UnicodeTextMatcher: Sendable {
         try matcher.match(subject: line, scratch: scratch, fields: request)
     }
 
-    func matchDetailed(_ line: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch) throws(PCRE2Error) -> FilterMatcher.DetailedMatch? {
-        try matcher.matchDetailed(subject: line, scratch: scratch)
+    func matchFields(_ line: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch) throws(PCRE2Error) -> FilterMatcher.FieldsMatch? {
+        try matcher.matchFields(subject: line, scratch: scratch)
     }
 }

@@ -9,6 +9,9 @@ public final class FilterScratch {
     var profile: RegexProfile?
     /// The prefregex's named groups in the line, until a failregex matches.
     var prefRanges: [Range<Int>?]
+    /// The fields of the last match of ``FilterMatcher/matchFields(subject:scratch:)``,
+    /// until the next: one buffer refilled match after match.
+    public internal(set) var fields = FieldValues(count: 0)
 
     init(captureCount: Int, prefSlots: Int = 0) {
         pcre = PCRE2Scratch(captureCount: captureCount)

@@ -172,19 +172,27 @@ import Testing
     }
 }
 
+/// A multi-line match with its fields held beside it (the scan keeps them in the chunk).
+struct HeldMatch {
+    var match: MultiLineMatch
+    let fields: FieldValues
+}
+
 extension MultiLineMerger {
-    /// The merge of a match the test keeps no use for.
-    mutating func resolve(_ match: MultiLineMatch, file: Int) -> Failure? {
-        var match = match
-        return resolve(&match, file: file)
+    /// The merge of a match whose fields are held beside it.
+    mutating func resolve(_ held: HeldMatch, file: Int) -> Failure? {
+        held.fields.withRawBytes { resolve(held.match, fields: $0, file: file) }
     }
 }
 
 @Suite struct MultiLineMergerTests {
     static let layout = FieldLayout(names: ["mlfid", "ip4", "ip6", "dns", "host", "fid", "user", "nofail", "mlfforget", "mlfgained"])
 
-    func match(_ fields: [String: String], time: Int = 10) -> MultiLineMatch {
-        MultiLineMatch(failregex: 0, fields: Self.layout.values(fields), time: time, line: 1, matchedLines: 1)
+    func match(_ fields: [String: String], time: Int = 10) -> HeldMatch {
+        let values = Self.layout.values(fields)
+        return HeldMatch(
+            match: MultiLineMatch(failregex: 0, fields: 0..<values.withRawBytes(\.count), time: time, line: 1, matchedLines: 1),
+            fields: values)
     }
 
     @Test func noFailLineLendsItsAddressToTheFailureOfItsConnection() {
@@ -213,7 +221,7 @@ extension MultiLineMerger {
     @Test func failureWithoutDateIsCountedAsUndated() {
         var merger = MultiLineMerger(layout: Self.layout, detailed: false)
         var undated = match(["ip4": "192.0.2.1"])
-        undated.time = nil
+        undated.match.time = nil
         #expect(merger.resolve(undated, file: 0) == nil)
         #expect(merger.counters.noDate == 1)
         #expect(merger.resolve(match(["host": "300.1.1.1x"]), file: 0)?.id == .host("300.1.1.1x"))
@@ -336,7 +344,8 @@ extension MultiLineMerger {
             default:
                 if found == nil {
                     if model.count >= limit { model.removeFirst() }
-                    _ = id.withUnsafeBufferPointer { cache.insert($0, hash: hash, step) }
+                    var state = step
+                    _ = id.withUnsafeBufferPointer { cache.insert($0, hash: hash, &state) }
                     model.append((id, step))
                 }
             }

@@ -15,6 +15,8 @@ package struct ChunkMatches: Sendable {
     var logins = LoginBatch()
     /// Matches of a multi-line filter (`<F-MLFID>`), in line order, for the merge.
     package var multiLine: [MultiLineMatch] = []
+    /// The fields of `multiLine`'s matches, one after the other.
+    package var multiLineFields: [UInt8] = []
     /// The date of the chunk's last dated line, if any.
     package var lastTime: Int?
     /// Lines in the chunk (counted only in detailed mode).

@@ -64,8 +64,10 @@ struct ConnectionCache<State> {
             && id.withUnsafeBufferPointer { id in id.count == 0 || memcmp(id.baseAddress!, mlfid.baseAddress!, id.count) == 0 }
     }
 
-    /// Adds a connection (evicting the oldest when full); its slot, holding `state`.
-    mutating func insert(_ mlfid: UnsafeBufferPointer<UInt8>, hash: UInt64, _ state: State) -> Int {
+    /// Adds a connection (evicting the oldest when full); its slot, holding `state`. The
+    /// slot's former state (of a dropped connection, or the `empty` one) comes back in
+    /// `state`: its buffers can serve again.
+    mutating func insert(_ mlfid: UnsafeBufferPointer<UInt8>, hash: UInt64, _ state: inout State) -> Int {
         if liveCount >= limit {
             while orderHead < order.count {
                 let (slot, stamp) = order[orderHead]
@@ -82,7 +84,7 @@ struct ConnectionCache<State> {
         hashes[slot] = hash
         live[slot] = true
         stamps[slot] = nextStamp
-        states[slot] = state
+        swap(&states[slot], &state)
         order.append((slot, nextStamp))
         nextStamp += 1
         liveCount += 1

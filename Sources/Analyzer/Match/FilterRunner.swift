@@ -57,7 +57,10 @@ package final class FilterRunner {
         var result = ChunkMatches()
         guard let base = buffer.baseAddress else { return result }
         // Room for the matches of an attack log's chunk (its growth copied every match).
-        if multiLine { result.multiLine.reserveCapacity(buffer.count / 128) }
+        if multiLine {
+            result.multiLine.reserveCapacity(buffer.count / 128)
+            result.multiLineFields.reserveCapacity(buffer.count)
+        }
         var dates = DatesAbove(detector: detector, scratch: dateScratch)
         var counted = 0 // offset up to which lines have been counted
         var lineNumber = 0
@@ -85,20 +88,22 @@ package final class FilterRunner {
                 (date?.usesLastDate ?? true) ? dates.time(above: range.lowerBound, in: buffer) : date?.time
             }
             if multiLine {
-                let found: FilterMatcher.DetailedMatch?
+                let found: FilterMatcher.FieldsMatch?
                 do {
                     found = try matcher.measuringLine(scratch) { () throws(PCRE2Error) in
-                        try matcher.matchDetailed(subject: text, scratch: scratch)
+                        try matcher.matchFields(subject: text, scratch: scratch)
                     }
                 } catch {
                     result.counters.limitHits += 1
                     return
                 }
                 guard let found else { return }
+                let start = result.multiLineFields.count
+                scratch.fields.withRawBytes { result.multiLineFields.append(contentsOf: $0) }
                 result.multiLine.append(
                     MultiLineMatch(
-                        failregex: found.failregexIndex, fields: found.fields, time: time(),
-                        line: lineNumber, matchedLines: 1, mlfidHash: found.fields.withBytes(layout.mlfid) { $0.map(FNV1a.hash) }))
+                        failregex: found.failregexIndex, fields: start..<result.multiLineFields.count, time: time(),
+                        line: lineNumber, matchedLines: 1, mlfidHash: scratch.fields.withBytes(layout.mlfid) { $0.map(FNV1a.hash) }))
                 return
             }
             let capture: FailureCapture?

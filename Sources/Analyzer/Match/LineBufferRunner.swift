@@ -68,10 +68,10 @@ final class LineBufferRunner {
             subject.append(contentsOf: buffered)
             subject.append(10)
         }
-        let found: FilterMatcher.DetailedMatch?
+        let found: FilterMatcher.FieldsMatch?
         do {
             found = try subject.withUnsafeBufferPointer { text throws(PCRE2Error) in
-                try matcher.measuringLine(scratch) { () throws(PCRE2Error) in try matcher.matchDetailed(subject: text, scratch: scratch) }
+                try matcher.measuringLine(scratch) { () throws(PCRE2Error) in try matcher.matchFields(subject: text, scratch: scratch) }
             }
         } catch {
             limitHits += 1
@@ -91,9 +91,11 @@ final class LineBufferRunner {
         } else {
             lineBuffer = []
         }
-        var match = MultiLineMatch(
-            failregex: found.failregexIndex, fields: found.fields, time: date?.time ?? lastTime,
-            line: lineNumber, matchedLines: matchedLines)
-        return merger.resolve(&match, file: file)
+        return scratch.fields.withRawBytes { fields in
+            let match = MultiLineMatch(
+                failregex: found.failregexIndex, fields: 0..<fields.count, time: date?.time ?? lastTime, line: lineNumber,
+                matchedLines: matchedLines)
+            return merger.resolve(match, fields: fields, file: file)
+        }
     }
 }

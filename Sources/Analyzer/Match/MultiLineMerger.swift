@@ -56,6 +56,10 @@ struct MultiLineMerger {
     /// connection). Looked up by a 64-bit hash of the id's bytes: no `String` per line.
     var connections = ConnectionCache<FailState>(limit: cacheLimit, empty: FailState(fields: FieldValues(count: 0)))
     var liveCount: Int { connections.liveCount }
+    /// The buffer a match's fields are loaded into: the state of a new connection takes
+    /// it, and the buffer of the slot's former state takes its place (buffers made and
+    /// freed on the merge's thread only, reused once warm).
+    private var incoming = FieldValues(count: 0)
     var counters = FilterCounters()
     /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
     let detailed: Bool
@@ -134,19 +138,23 @@ struct MultiLineMerger {
         return .pending
     }
 
-    /// Merges one match (its fields are taken, not copied); returns the failure it
-    /// completes, if any.
-    mutating func resolve(_ match: inout MultiLineMatch, file: Int) -> Failure? {
+    /// Merges one match, whose fields are the bytes `fields` (``FieldValues/withRawBytes(_:)``
+    /// of values of this filter's layout); returns the failure it completes, if any.
+    mutating func resolve(_ match: borrowing MultiLineMatch, fields: UnsafeBufferPointer<UInt8>, file: Int) -> Failure? {
         var fail = FailState(fields: FieldValues(count: 0))
-        swap(&fail.fields, &match.fields)
+        swap(&fail.fields, &incoming)
+        fail.fields.load(fields, count: layout.names.count)
+        defer { swap(&fail.fields, &incoming) }
         let merged = fail.fields.isPresent(slots.mlfid)
         let connection = merged ? merge(&fail, matchedLines: match.matchedLines, hash: match.mlfidHash) : nil
-        let concluded =
-            connection.map {
-                Self.conclude(&connections.states[$0], slots, layout, idSlots, detailed: detailed, merged: true, cached: true, match)
-            }
-            ?? Self.conclude(&fail, slots, layout, idSlots, detailed: detailed, merged: merged, cached: false, match)
-        guard let (id, fields) = concluded else { return nil }
+        let concluded: (FailureID?, [String: String]?)?
+        if let connection {
+            concluded = Self.conclude(
+                &connections.states[connection], slots, layout, idSlots, detailed: detailed, merged: true, cached: true, match)
+        } else {
+            concluded = Self.conclude(&fail, slots, layout, idSlots, detailed: detailed, merged: merged, cached: false, match)
+        }
+        guard let (id, details) = concluded else { return nil }
         guard let id else {
             counters.invalidID += 1
             return nil
@@ -156,7 +164,7 @@ struct MultiLineMerger {
             return nil
         }
         counters.matched += 1
-        return Failure(id: id, time: time, file: file, line: detailed ? match.line : 0, failregex: match.failregex, fields: fields)
+        return Failure(id: id, time: time, file: file, line: detailed ? match.line : 0, failregex: match.failregex, fields: details)
     }
 
     /// Settles a merged state for ``resolve(_:file:)``: nil when it is no failure (no-fail,
@@ -218,10 +226,11 @@ struct MultiLineMerger {
         } else {
             userCount = fail.fields.withBytes(l.user) { Self.updateUsers(&fail, $0) }
             if !flags.contains(.forget) {
-                connection = fail.fields.withBytes(l.mlfid) {
-                    connections.insert($0!, hash: hash, FailState(fields: FieldValues(count: 0)))
-                }
+                // The state moves into the slot; `fail` gets the slot's former one.
+                var former = FailState(fields: FieldValues(count: 0))
+                connection = fail.fields.withBytes(l.mlfid) { connections.insert($0!, hash: hash, &former) }
                 swap(&fail, &connections.states[connection!])
+                swap(&fail, &former)
             }
         }
         if let connection {

@@ -83,17 +83,15 @@ struct Assembler {
             counters.matched -= dropped
         }
         if !matches.multiLine.isEmpty, merger != nil {
-            // Each match is moved out of the chunk, so that the merge owns its fields.
-            var multiLine = matches.multiLine
-            matches.multiLine = []
-            for index in multiLine.indices {
-                var match = MultiLineMatch(failregex: 0, fields: FieldValues(count: 0), time: nil, line: 0, matchedLines: 0)
-                swap(&match, &multiLine[index])
-                if match.time == nil { match.time = carriedTime }
-                match.line += lineOffset
-                if let failure = merger!.resolve(&match, file: currentFile) {
-                    failureCount += 1
-                    consume(failure)
+            matches.multiLineFields.withUnsafeBufferPointer { fields in
+                for var match in matches.multiLine {
+                    if match.time == nil { match.time = carriedTime }
+                    match.line += lineOffset
+                    if let failure = merger!.resolve(match, fields: UnsafeBufferPointer(rebasing: fields[match.fields]), file: currentFile)
+                    {
+                        failureCount += 1
+                        consume(failure)
+                    }
                 }
             }
             counters.add(merger!.counters)
