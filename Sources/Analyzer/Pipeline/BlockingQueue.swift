@@ -39,6 +39,28 @@ final class BlockingQueue<Element>: @unchecked Sendable {
         return item
     }
 
+    /// The next item if there is one now (never waits).
+    func tryPop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard head < items.count else { return nil }
+        let item = items[head].take()!
+        head += 1
+        if head > 64, head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return item
+    }
+
+    /// Items waiting now.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.count - head
+    }
+
     /// No more pushes; waiting pops return nil once the queue is empty.
     func close() {
         condition.lock()

@@ -109,18 +109,19 @@ package struct Scan: Sendable {
             return summary
         }
         // `threads` threads in all: a reader per file up to that many, the rest workers.
-        // A reader matches the chunk it just read itself (no hand-over, the chunk still in
-        // the cache) unless a thread is idle: then it hands the chunk over. A reader out of
-        // files becomes a worker. So a file whose filters cost more than the others' (the
-        // stock sshd filter on auth.log beside mail logs) is matched on every core, and one
-        // large file still uses every core.
+        // A reader queues each chunk it reads and matches queued chunks itself while more
+        // than one waits: one chunk is always ready for whichever thread is free first (a
+        // worker that finished just after the reader chose to match a chunk itself waited
+        // for that whole chunk: 2 threads ran 1.5 cores on sshd). A reader out of files
+        // becomes a worker. So a file whose filters cost more than the others' (the stock
+        // sshd filter on auth.log beside mail logs) is matched on every core, and one large
+        // file still uses every core.
         let readers = min(wanted.count, options.threads)
         let workers = options.threads - readers
         let pool = BlockingQueue<ChunkBuffer>()
         for _ in 0..<(2 * options.threads + 2) { pool.push(ChunkBuffer(capacity: options.chunkSize)) }
         let remainingThreads = Atomic<Int>(readers + workers + laneFilters.count)
         let work = BlockingQueue<WorkItem>()
-        let idle = Atomic<Int>(0)
         let laneQueues = laneFilters.map { _ in BlockingQueue<LaneItem>(capacity: 8) }
         // Bounded: when failures come faster than the assembler and the ledger take them
         // (millions of failures at several GB/s), matching waits instead of memory
@@ -141,10 +142,7 @@ package struct Scan: Sendable {
         /// Matches handed-over chunks until every reader is done.
         @Sendable func help(_ matching: ChunkMatching) {
             while true {
-                idle.wrappingAdd(1, ordering: .relaxed)
-                let item = work.pop()
-                idle.wrappingSubtract(1, ordering: .relaxed)
-                guard let item else { return }
+                guard let item = work.pop() else { return }
                 process(item, matching)
             }
         }
@@ -165,8 +163,10 @@ package struct Scan: Sendable {
                                 let f = laneFilters[lane]
                                 laneQueues[lane].push(.chunk(index, seq, Array(chunk.bytes), detectors[f]))
                             }
-                            let item = WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors)
-                            if idle.load(ordering: .relaxed) > 0 { work.push(item) } else { process(item, matching) }
+                            work.push(WorkItem(file: index, seq: seq, buffer: chunk, detectors: detectors))
+                            // One chunk stays queued for whichever thread is free first; the
+                            // reader matches the others.
+                            while work.count > 1, let item = work.tryPop() { process(item, matching) }
                         })
                     for lane in lanes { laneQueues[lane].push(.end(index)) }
                     results.push(.fileEnded(index, file))
