@@ -19,7 +19,7 @@ package struct DateTemplate: Sendable {
     }
 
     package let name: String
-    package let regex: PCRE2Regex
+    package private(set) var regex: PCRE2Regex
     package let kind: Kind
     /// Anchored at line start (`{^LN-BEG}`, `^`): such a match wins at once.
     package let lineBegin: Bool
@@ -28,6 +28,14 @@ package struct DateTemplate: Sendable {
     package let bounded: Bool
     /// Group numbers of the strptime fields, looked up once (not by name for every line).
     let fields: DateFieldGroups
+
+    /// This template with its regex JIT-compiled (the same pattern), when it was not.
+    var jitCompiled: DateTemplate {
+        guard !regex.isJITCompiled, let compiled = try? PCRE2Regex(regex.pattern, options: .init(jit: .required)) else { return self }
+        var copy = self
+        copy.regex = compiled
+        return copy
+    }
 
     // Meta-regexes of datetemplate.py, applied to a template's regex text.
     static let noWordBoundBegin = try! PCRE2Regex(#"^\(*(?:\(\?\w+\))?(?:\^|\(*\*\*|\((?:\?:)?\^)"#, options: .init(jit: .off))

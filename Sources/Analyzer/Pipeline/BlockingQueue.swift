@@ -29,21 +29,18 @@ final class BlockingQueue<Element>: @unchecked Sendable {
             if closed { return nil }
             condition.wait()
         }
-        let item = items[head].take()!
-        head += 1
-        if head > 64, head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        condition.broadcast()
-        return item
+        return takeHead()
     }
 
     /// The next item if there is one now (never waits).
     func tryPop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        guard head < items.count else { return nil }
+        return head < items.count ? takeHead() : nil
+    }
+
+    /// Takes the first item (there is one; `condition` is locked) and wakes the waiters.
+    private func takeHead() -> Element {
         let item = items[head].take()!
         head += 1
         if head > 64, head * 2 > items.count {

@@ -84,6 +84,9 @@ package final class RegexReporter {
     let options: Options
     let scratch: FilterScratch
     var detector: DateDetector
+    /// The filter's detector with its templates JIT-compiled; ``detector`` is it as set
+    /// for the input being read.
+    let baseDetector: DateDetector
     let dateScratch: DateScratch
     var merger: MultiLineMerger
     let layout: FieldLayout
@@ -108,7 +111,9 @@ package final class RegexReporter {
         matcher = filter.matcher
         self.options = options
         scratch = matcher.makeScratch()
-        detector = filter.detector
+        // The report runs the date templates on every line (it counts their hits).
+        baseDetector = filter.detector.jitCompiled
+        detector = baseDetector
         dateScratch = detector.makeScratch()
         layout = matcher.fieldLayout
         merger = MultiLineMerger(layout: layout, detailed: false)
@@ -127,7 +132,7 @@ package final class RegexReporter {
         _ inputs: [LogInput], scanOptions: ScanOptions, found: (([Found]) -> Void)? = nil
     ) {
         for input in inputs {
-            detector = Scan.detectors([compiled.scanFilter()], for: input, options: scanOptions)[0]
+            detector = Scan.detectors([ScanFilter(matcher: matcher, detector: baseDetector)], for: input, options: scanOptions)[0]
             do {
                 // fail2ban-regex reads complete lines only (FileContainer.readline).
                 let reader = try input.open(
