@@ -240,18 +240,20 @@ package struct DateDetector: Sendable {
         // subject of length 0, so any non-null pointer stands for it (1 is never dereferenced).
         guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
         if let last, last.template < templates.count {
-            let template = templates[last.template]
-            if (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
-                let whole = scratch.range(ofGroup: 0), template.lineBegin || whole.lowerBound == last.start
+            // Read in place: a template copied out per line (the report asks on every
+            // line) retained and released its name, regex and fields.
+            let t = last.template
+            if (try? templates[t].regex.search(base, length: line.count, scratch: scratch)) == true,
+                let whole = scratch.range(ofGroup: 0), templates[t].lineBegin || whole.lowerBound == last.start
             {
                 // The byte parser reads the default templates' dates: when it cuts the same
                 // bytes as the template, its time is the template's (no strptime fields).
-                if case .pattern = template.kind, let fast, let date = scratch.range(ofGroup: 1), !date.isEmpty,
+                if case .pattern = templates[t].kind, let fast, let date = scratch.range(ofGroup: 1), !date.isEmpty,
                     let quick = fast.detect(line, civil: dateScratch.civil), quick.range == date, !quick.usesLastDate
                 {
-                    return (last.template, quick, whole.lowerBound)
+                    return (t, quick, whole.lowerBound)
                 }
-                if let match = parse(template, line, scratch, dateScratch.civil) { return (last.template, match, whole.lowerBound) }
+                if let match = parse(templates[t], line, scratch, dateScratch.civil) { return (t, match, whole.lowerBound) }
             }
         }
         var best: (Int, Match, Int)? = nil
