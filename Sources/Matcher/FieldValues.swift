@@ -57,7 +57,6 @@ public struct FieldValues: Sendable {
     public mutating func load(_ raw: UnsafeBufferPointer<UInt8>, count: Int) {
         precondition(raw.count >= 8 * count, "raw field values shorter than their headers")
         self.slotCount = count
-        used = 0
         if storage.count < raw.count { grow(to: raw.count) }
         if let source = raw.baseAddress {
             storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source, count: raw.count) }

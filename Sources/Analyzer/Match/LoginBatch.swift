@@ -37,7 +37,7 @@ struct LoginBatch: Sendable {
         }
         let bytes = user ?? UnsafeBufferPointer(start: nil, count: 0)
         var number = lastUser[Int(entry)]
-        if number < 0 || !NameNumbers.equal(names.names[Int(number)], bytes) {
+        if number < 0 || !names.names[Int(number)].equals(bytes) {
             number = names.number(of: bytes)
             lastUser[Int(entry)] = number
         }

@@ -1,9 +1,5 @@
 import Matcher
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The sequential half of a multi-line filter: merges matches of one `<F-MLFID>` (a
 /// connection, a session) into failures, in input order.
 ///
@@ -167,7 +163,7 @@ struct MultiLineMerger {
         return Failure(id: id, time: time, file: file, line: detailed ? match.line : 0, failregex: match.failregex, fields: details)
     }
 
-    /// Settles a merged state for ``resolve(_:file:)``: nil when it is no failure (no-fail,
+    /// Settles a merged state for ``resolve(_:fields:file:)``: nil when it is no failure (no-fail,
     /// pending), else its id (nil: not a usable one) and, when detailed, its fields.
     @inline(__always)
     private static func conclude(
@@ -307,7 +303,7 @@ struct MultiLineMerger {
         if fail.users == nil { fail.users = [] }
         let known = fail.users!.contains { name in
             var name = name
-            return name.withUTF8 { $0.count == user.count && memcmp($0.baseAddress!, user.baseAddress!, user.count) == 0 }
+            return name.withUTF8 { $0.equals(user) }
         }
         if !known { fail.users!.append(String(decoding: user, as: UTF8.self)) }
         return fail.users!.count

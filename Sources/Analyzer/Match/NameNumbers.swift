@@ -1,5 +1,3 @@
-import CMemSearch
-
 /// Numbers for user names, looked up by their bytes (FNV-1a, open addressing): no
 /// `Array` made and hashed with SipHash for each login, as a `[[UInt8]: Int32]` would.
 struct NameNumbers: Sendable {
@@ -16,7 +14,7 @@ struct NameNumbers: Sendable {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
             let number = slots[slot] - 1
-            if hashes[slot] == hash, Self.equal(names[Int(number)], name) { return number }
+            if hashes[slot] == hash, names[Int(number)].equals(name) { return number }
             slot = (slot + 1) & mask
         }
         let number = Int32(names.count)
@@ -37,12 +35,5 @@ struct NameNumbers: Sendable {
             slots[slot] = Int32(number) + 1
             hashes[slot] = hash
         }
-    }
-
-    @inline(__always)
-    static func equal(_ name: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard name.count == bytes.count else { return false }
-        guard let base = bytes.baseAddress else { return true }
-        return name.withUnsafeBufferPointer { cmemsearch_equal($0.baseAddress!, base, bytes.count) != 0 }
     }
 }

@@ -79,7 +79,6 @@ package final class RegexReporter {
         package var lines: [String]
     }
 
-    let compiled: CompiledFilter
     let matcher: FilterMatcher
     let options: Options
     let scratch: FilterScratch
@@ -107,7 +106,6 @@ package final class RegexReporter {
     var subject: [UInt8] = []
 
     package init(filter: CompiledFilter, options: Options = Options()) {
-        compiled = filter
         matcher = filter.matcher
         self.options = options
         scratch = matcher.makeScratch()
