@@ -1,18 +1,81 @@
-/// Every regex of a filter on one line, as fail2ban-regex runs them (`checkAllRegex`).
+/// Every regex of a filter on one line, as fail2ban-regex runs them (`checkAllRegex`). What
+/// matched is in the ``MatchList`` the line was matched into: this names it by position (a
+/// plain value, copied and dropped without reference counting).
 package struct LineMatches {
     /// The ignoreregexes (0-based) that matched the whole line when fail2ban checks them
-    /// first (fewer ignoreregexes than failregexes minus 2); when any did, nothing else ran.
-    package var ignoredFirst: [Int] = []
+    /// first (fewer ignoreregexes than failregexes minus 2); when any did, nothing else ran:
+    /// these indices of the list's ``MatchList/ignored``.
+    package var ignoredFirst: Range<Int> = 0..<0
     /// nil: the filter has no prefregex (or it did not run); else whether it matched.
     package var prefregexMatched: Bool? = nil
-    /// Every failregex that matched, in order, with the prefregex's groups merged in.
-    package var matches: [FilterMatcher.DetailedMatch] = []
-    /// Per match, the lines its `<SKIPLINES>` took (fail2ban's `getSkippedLines`): they
-    /// stay in a multi-line buffer.
-    package var skippedLines: [[[UInt8]]] = []
+    /// Every failregex that matched, in order, with the prefregex's groups merged in: these
+    /// indices of the list's ``MatchList/matches``.
+    package var matches: Range<Int> = 0..<0
     /// The ignoreregexes (0-based) that match the text the failregexes saw (looked at only
-    /// when a failregex matched): fail2ban checks them after each failregex match.
-    package var ignoredAfter: [Int] = []
+    /// when a failregex matched): fail2ban checks them after each failregex match. These
+    /// indices of the list's ``MatchList/ignored``.
+    package var ignoredAfter: Range<Int> = 0..<0
+
+    package init() {}
+}
+
+/// The failregex matches of many lines (a chunk's), their fields in one buffer, and the
+/// ignoreregexes that matched: matching a line allocates nothing once the list has grown to
+/// its chunk (a buffer per match, made on a worker and freed on the thread that applies it,
+/// made both wait on the allocator).
+package struct MatchList {
+    /// One failregex match.
+    package struct Match {
+        /// The failregex that matched, 0-based.
+        package var failregexIndex: Int
+        /// Its fields (prefregex and failregex groups merged, alternates applied): the raw
+        /// bytes of a ``FieldValues`` (``FieldValues/withRawBytes(_:)``) in ``MatchList/fieldBytes``.
+        package var fields: Range<Int>
+        /// The match's byte range in the subject, or nil when the prefregex's content (or a
+        /// repaired line) replaced the subject.
+        package var range: Range<Int>?
+        /// The lines its `<SKIPLINES>` took (fail2ban's `getSkippedLines`; they stay in a
+        /// multi-line buffer): these indices of ``MatchList/skippedLines``.
+        package var skipped: Range<Int>
+    }
+
+    package private(set) var matches: [Match] = []
+    package private(set) var fieldBytes: [UInt8] = []
+    package private(set) var skippedLines: [[UInt8]] = []
+    /// Ignoreregexes (0-based) that matched, named by ``LineMatches``.
+    package private(set) var ignored: [Int] = []
+
+    package init() {}
+
+    /// Empties the list, keeping its capacity.
+    package mutating func removeAll() {
+        matches.removeAll(keepingCapacity: true)
+        fieldBytes.removeAll(keepingCapacity: true)
+        if !skippedLines.isEmpty { skippedLines.removeAll(keepingCapacity: true) }
+        ignored.removeAll(keepingCapacity: true)
+    }
+
+    /// The raw bytes of `match`'s fields (``FieldValues/load(_:count:)`` reads them).
+    package func withFields<R>(of match: Match, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try fieldBytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[match.fields])) }
+    }
+
+    mutating func appendIgnored(_ ignoreregex: Int) { ignored.append(ignoreregex) }
+
+    mutating func append(_ failregex: Int, fields: borrowing FieldValues, range: Range<Int>?, skipped: [[UInt8]]) {
+        let start = fieldBytes.count
+        fields.withRawBytes { fieldBytes.append(contentsOf: $0) }
+        let first = skippedLines.count
+        skippedLines += skipped
+        matches.append(
+            Match(failregexIndex: failregex, fields: start..<fieldBytes.count, range: range, skipped: first..<skippedLines.count))
+    }
+
+    /// Forgets the subject ranges of the matches from `first` on (their subject was
+    /// replaced).
+    mutating func dropRanges(from first: Int) {
+        for k in first..<matches.count { matches[k].range = nil }
+    }
 }
 
 extension FilterMatcher {
@@ -20,27 +83,30 @@ extension FilterMatcher {
     /// without its date, then `\n`) and reports each that matched: fail2ban-regex's view
     /// (`checkAllRegex`), where the server stops at the first failregex. The prefilter and
     /// the first-byte gates skip failregexes that cannot match (they never drop a match).
-    /// - Parameter failregexes: false for a line the prefilter ruled out (no failregex can
-    ///   match it): only the ignoreregexes fail2ban checks first and the prefregex run.
+    /// - Parameters:
+    ///   - list: where the failregex matches go (appended; the result names them).
+    ///   - failregexes: false for a line the prefilter ruled out (no failregex can match
+    ///     it): only the ignoreregexes fail2ban checks first and the prefregex run.
     /// - Throws: `PCRE2Error` when a resource limit gives up on this line.
-    package func matchAll(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, failregexes tryFailregexes: Bool = true)
-        throws(PCRE2Error) -> LineMatches
-    {
+    package func matchAll(
+        subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, into list: inout MatchList, failregexes tryFailregexes: Bool = true
+    ) throws(PCRE2Error) -> LineMatches {
         if UnicodeText.needsUnicode(subject), let text = unicodeText {
             let (line, replaced) = scratch.unicodeLine(subject)
-            var found = try text.matcher.matchAll(subject: line, scratch: scratch, failregexes: tryFailregexes)
-            if replaced {
-                found.matches = found.matches.map { DetailedMatch(failregexIndex: $0.failregexIndex, fields: $0.fields, range: nil) }
-            }
+            let first = list.matches.count
+            let found = try text.matcher.matchAll(subject: line, scratch: scratch, into: &list, failregexes: tryFailregexes)
+            if replaced { list.dropRanges(from: first) }
             return found
         }
         var result = LineMatches()
         guard let base = subject.baseAddress else { return result }
         let pcre = scratch.pcre
         if ignoresFirst {
+            let first = list.ignored.count
             for (k, ignore) in ignoreHandles.enumerated() where try search(ignore, ignoreSlot + k, base, subject.count, scratch) {
-                result.ignoredFirst.append(k)
+                list.appendIgnored(k)
             }
+            result.ignoredFirst = first..<list.ignored.count
             if !result.ignoredFirst.isEmpty { return result }
         }
         let prefregexResult = try prefregexContent(subject, base, scratch)
@@ -48,26 +114,33 @@ extension FilterMatcher {
         guard let (current, replaced) = prefregexResult, tryFailregexes else { return result }
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
+        let first = list.matches.count
         var admitted = gates.admitted(word: word)
         while let index = admitted.next() {
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current),
                 try search(failHandles[index], index + 1, currentBase, current.count, scratch)
             else { continue }
             let range = pcre.range(ofGroup: 0)
-            let fields = detailedFields(failregex: index, subject, current, scratch)
-            result.matches.append(DetailedMatch(failregexIndex: index, fields: fields, range: replaced ? nil : range))
             var skipped: [UInt8] = []
             for group in failregexes[index].skipLineGroups {
                 if let range = pcre.range(ofGroup: group) { skipped += current[range] }
             }
-            result.skippedLines.append(
-                skipped.split(separator: 10, omittingEmptySubsequences: false).dropLast(skipped.last == 10 ? 1 : 0).map(Array.init))
+            scratch.fields.removeAll(count: fieldLayout.names.count, reservingBytes: subject.count)
+            fillDetailedFields(&scratch.fields, failregex: index, subject, current, scratch)
+            list.append(
+                index, fields: scratch.fields, range: replaced ? nil : range,
+                skipped: skipped.isEmpty
+                    ? []
+                    : skipped.split(separator: 10, omittingEmptySubsequences: false).dropLast(skipped.last == 10 ? 1 : 0).map(Array.init))
         }
+        result.matches = first..<list.matches.count
         if !result.matches.isEmpty {
+            let firstIgnored = list.ignored.count
             for (k, ignore) in ignoreHandles.enumerated()
             where try search(ignore, ignoreSlot + k, currentBase, current.count, scratch) {
-                result.ignoredAfter.append(k)
+                list.appendIgnored(k)
             }
+            result.ignoredAfter = firstIgnored..<list.ignored.count
         }
         return result
     }

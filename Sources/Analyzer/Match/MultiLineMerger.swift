@@ -26,6 +26,18 @@ struct MultiLineMerger {
         var pending = false
 
         func has(_ slot: Int?) -> Bool { fields.has(slot) }
+
+        /// Becomes the state of a new match whose fields are the bytes `raw`
+        /// (``FieldValues/withRawBytes(_:)`` of `count` slots), keeping its buffers.
+        mutating func reload(fields raw: UnsafeBufferPointer<UInt8>, count: Int) {
+            fields.load(raw, count: count)
+            if users != nil { users = nil }
+            matches = 0
+            nofailMatches = 0
+            if lines != nil { lines = nil }
+            if !nofailLines.isEmpty { nofailLines = [] }
+            pending = false
+        }
     }
 
     /// Flags of one merge (fail2ban's `_mergeFailure` bit set).
@@ -92,25 +104,27 @@ struct MultiLineMerger {
     }
 
     /// Merges one match's fields into its connection (when it has an `<F-MLFID>`) and
-    /// finds its failure id; `fail` becomes the merged state.
+    /// finds its failure id. The merged state is the connection's slot when one is named
+    /// (`connection`: read it there, a copy would make the next merge into the slot copy
+    /// its buffers), else `fail`.
     /// - Parameter checkAll: fail2ban-regex's `checkAllRegex`: a no-fail merge goes on to
     ///   look for an id (and marks the connection pending without one), as there.
     /// - Parameter lines: the match's lines, to keep in `fail.lines` (when tracked).
     /// - Parameter hash: the `<F-MLFID>` value's hash, when known.
     mutating func settle(_ fail: inout FailState, matchedLines: Int, checkAll: Bool = false, lines: [String] = [], hash: UInt64? = nil)
-        -> Settled
+        -> (settled: Settled, connection: Int?)
     {
         let merged = fail.fields.isPresent(slots.mlfid)
         let connection = merged ? merge(&fail, matchedLines: matchedLines, lines: lines, hash: hash) : nil
         guard let connection else {
-            return Self.settle(
+            let settled = Self.settle(
                 &fail, slots, idSlots, merged: merged, cached: false, matchedLines: matchedLines, checkAll: checkAll, lines: lines)
+            return (settled, nil)
         }
         let settled = Self.settle(
             &connections.states[connection], slots, idSlots, merged: true, cached: true, matchedLines: matchedLines, checkAll: checkAll,
             lines: lines)
-        fail = connections.states[connection]
-        return settled
+        return (settled, connection)
     }
 
     /// ``settle(_:matchedLines:checkAll:lines:hash:)`` on a state merged already (in its

@@ -79,31 +79,39 @@ package final class RegexReporter {
         package var lines: [String]
     }
 
+    // The state below (`var`) is read and changed only by the thread that applies lines in
+    // order (workers get the static functions and their own slots), one access at a time:
+    // its runtime exclusivity checks are off. They were about ten a line, 63M of 873M
+    // instructions of a report of 8 MB of sshd's attack log (callgrind).
     let matcher: FilterMatcher
     let options: Options
     let scratch: FilterScratch
-    var detector: DateDetector
+    @exclusivity(unchecked) var detector: DateDetector
     /// The filter's detector with its templates JIT-compiled; ``detector`` is it as set
     /// for the input being read.
     let baseDetector: DateDetector
     let dateScratch: DateScratch
-    var merger: MultiLineMerger
+    @exclusivity(unchecked) var merger: MultiLineMerger
     let layout: FieldLayout
     let resolver = HostResolver()
     let maxLines: Int
-    package private(set) var report: RegexReport
+    @exclusivity(unchecked) package private(set) var report: RegexReport
     /// The line buffer of `maxlines` > 1: each line's serial and its text without the date.
-    var buffer: [(serial: Int, text: [UInt8], line: String)] = []
-    var serial = 0
-    var lastTime: Int?
+    @exclusivity(unchecked) var buffer: [(serial: Int, text: [UInt8], line: String)] = []
+    @exclusivity(unchecked) var serial = 0
+    @exclusivity(unchecked) var lastTime: Int?
     /// The microseconds of `lastTime`, and of the time of the line being applied.
-    var lastMicroseconds = 0
-    var microseconds = 0
-    var prefregexMatched = false
+    @exclusivity(unchecked) var lastMicroseconds = 0
+    @exclusivity(unchecked) var microseconds = 0
+    @exclusivity(unchecked) var prefregexMatched = false
     /// When the report began (fail2ban's `MyTime.time()`, read per line there).
     let startedAt = Int(Foundation.time(nil))
-    var lastTemplate: (template: Int, start: Int)?
-    var subject: [UInt8] = []
+    @exclusivity(unchecked) var lastTemplate: (template: Int, start: Int)?
+    @exclusivity(unchecked) var subject: [UInt8] = []
+    /// The failregex matches of the line being fed (emptied for each).
+    @exclusivity(unchecked) var list = MatchList()
+    /// The state of the match being applied, its buffers recycled.
+    @exclusivity(unchecked) var recycled = MultiLineMerger.FailState(fields: FieldValues(count: 0))
 
     package init(filter: CompiledFilter, options: Options = Options()) {
         matcher = filter.matcher
@@ -138,11 +146,13 @@ package final class RegexReporter {
                 if scanOptions.threads > 1 && maxLines == 1 {
                     try runParallel(reader, threads: scanOptions.threads, chunkSize: scanOptions.chunkSize, found: found)
                 } else {
+                    // Held here: read from the property, it was copied for every line.
+                    let detector = detector
                     try reader.forEachChunk { bytes in
                         var candidates = Self.candidates(bytes, matcher)
                         LineScanner.forEachLine(in: bytes) { raw, _ in
                             let offset = Self.offset(of: raw, in: bytes)
-                            feed(raw, candidate: candidates.contains(offset), found: found, inChunk: bytes, at: offset)
+                            feed(raw, detector, candidate: candidates.contains(offset), found: found, inChunk: bytes, at: offset)
                         }
                         return true
                     }
@@ -232,18 +242,25 @@ package final class RegexReporter {
         let storages: [UnsafeMutableRawBufferPointer]
         let scratches: [FilterScratch]
         let dateScratches: [DateScratch]
-        var chunks: [[Analysed]]
+        let chunks: [ChunkAnalysis]
         init(_ count: Int, chunkSize: Int, matcher: FilterMatcher, detector: DateDetector) {
             storages = (0..<count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64) }
             scratches = (0..<count).map { _ in matcher.makeScratch() }
             dateScratches = (0..<count).map { _ in detector.makeScratch() }
-            chunks = Array(repeating: [], count: count)
+            chunks = (0..<count).map { _ in ChunkAnalysis() }
         }
         deinit { for storage in storages { storage.deallocate() } }
 
         func bytes(_ i: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(start: storages[i].baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
         }
+    }
+
+    /// One chunk's analysis: each line's, and the failregex matches they name. Kept with
+    /// its capacity from batch to batch.
+    final class ChunkAnalysis {
+        var lines: [Analysed] = []
+        var list = MatchList()
     }
 
     /// Every line of the batch's chunks analysed, chunks in parallel.
@@ -253,18 +270,25 @@ package final class RegexReporter {
             var candidates = Self.candidates(bytes, matcher)
             var last: (template: Int, start: Int)? = nil
             var subject: [UInt8] = []
+            let chunk = slots.chunks[i]
             var analysed: [Analysed] = []
+            var list = MatchList()
+            swap(&analysed, &chunk.lines)
+            swap(&list, &chunk.list)
+            analysed.removeAll(keepingCapacity: true)
+            list.removeAll()
             analysed.reserveCapacity(counts[i] / 64)
             LineScanner.forEachLine(in: bytes) { raw, _ in
                 guard let line = Self.tested(raw) else { return }
                 let offset = Self.offset(of: line, in: bytes)
                 let analysis = Self.analyze(
                     line, candidate: candidates.contains(offset), matcher: matcher, detector: detector, scratch: slots.scratches[i],
-                    dateScratch: slots.dateScratches[i], last: &last, subject: &subject, oneLine: true,
+                    dateScratch: slots.dateScratches[i], last: &last, subject: &subject, list: &list, oneLine: true,
                     newlineFollows: Self.newlineFollows(line, offset: offset, in: bytes))
                 analysed.append((offset, line.count, analysis))
             }
-            slots.chunks[i] = analysed
+            swap(&analysed, &chunk.lines)
+            swap(&list, &chunk.list)
         }
     }
 
@@ -282,8 +306,10 @@ package final class RegexReporter {
             var verified = lastTemplate == nil
             // Taken out of the slot, each analysis moved out for its line: an entry copied
             // per line retained and released its arrays (a fifth of the in-order work).
-            var entries = slots.chunks[i]
-            slots.chunks[i] = []
+            let chunk = slots.chunks[i]
+            var entries: [Analysed] = []
+            swap(&entries, &chunk.lines)
+            defer { swap(&entries, &chunk.lines) }
             entries.withUnsafeMutableBufferPointer { entries in
                 for k in entries.indices {
                     let line = UnsafeBufferPointer(start: base + entries[k].offset, count: entries[k].count)
@@ -303,7 +329,7 @@ package final class RegexReporter {
                     }
                     var analysis = LineAnalysis()
                     swap(&analysis, &entries[k].analysis)
-                    apply(analysis, line: line, found: found)
+                    apply(analysis, chunk.list, line: line, found: found)
                 }
             }
         }
@@ -328,7 +354,8 @@ package final class RegexReporter {
         /// The line's date, nil without one or with an empty one (the last date is used).
         var time: Int?
         var microseconds = 0
-        /// nil with `maxlines` > 1 (the buffer is matched when the line is applied).
+        /// nil with `maxlines` > 1 (the buffer is matched when the line is applied). Its
+        /// failregex matches are in the chunk's (or the fed line's) ``MatchList``.
         var matches: LineMatches?
         var limitHit = false
     }
@@ -345,8 +372,8 @@ package final class RegexReporter {
     /// Analyses one tested line (see ``LineAnalysis``).
     static func analyze(
         _ line: UnsafeBufferPointer<UInt8>, candidate: Bool, matcher: FilterMatcher, detector: DateDetector, scratch: FilterScratch,
-        dateScratch: DateScratch, last: inout (template: Int, start: Int)?, subject: inout [UInt8], oneLine: Bool,
-        newlineFollows: Bool = false
+        dateScratch: DateScratch, last: inout (template: Int, start: Int)?, subject: inout [UInt8], list: inout MatchList,
+        oneLine: Bool, newlineFollows: Bool = false
     ) -> LineAnalysis {
         var analysis = LineAnalysis()
         if let (template, date, start) = detector.detectTemplate(line, scratch: dateScratch, last: last) {
@@ -362,11 +389,11 @@ package final class RegexReporter {
                 // The text after the date and its `\n` are in place.
                 let text = UnsafeBufferPointer(
                     start: line.baseAddress! + analysis.cut.upperBound, count: line.count - analysis.cut.upperBound + 1)
-                analysis.matches = try matcher.matchAll(subject: text, scratch: scratch, failregexes: candidate)
+                analysis.matches = try matcher.matchAll(subject: text, scratch: scratch, into: &list, failregexes: candidate)
             } else {
                 fillSubject(&subject, line: line, cut: analysis.cut)
                 analysis.matches = try subject.withUnsafeBufferPointer {
-                    try matcher.matchAll(subject: $0, scratch: scratch, failregexes: candidate)
+                    try matcher.matchAll(subject: $0, scratch: scratch, into: &list, failregexes: candidate)
                 }
             }
         } catch {
@@ -393,18 +420,28 @@ package final class RegexReporter {
         _ raw: UnsafeBufferPointer<UInt8>, candidate: Bool = true, found: (([Found]) -> Void)? = nil,
         inChunk chunk: UnsafeBufferPointer<UInt8>? = nil, at offset: Int = 0
     ) {
+        feed(raw, detector, candidate: candidate, found: found, inChunk: chunk, at: offset)
+    }
+
+    /// ``feed(_:candidate:found:inChunk:at:)`` with the input's detector.
+    func feed(
+        _ raw: UnsafeBufferPointer<UInt8>, _ detector: borrowing DateDetector, candidate: Bool, found: (([Found]) -> Void)?,
+        inChunk chunk: UnsafeBufferPointer<UInt8>?, at offset: Int
+    ) {
         guard let line = Self.tested(raw) else { return }
         var last = lastTemplate
+        list.removeAll()
         let analysis = Self.analyze(
             line, candidate: candidate, matcher: matcher, detector: detector, scratch: scratch, dateScratch: dateScratch, last: &last,
-            subject: &subject, oneLine: maxLines == 1,
+            subject: &subject, list: &list, oneLine: maxLines == 1,
             newlineFollows: chunk.map { Self.newlineFollows(line, offset: offset, in: $0) } ?? false)
-        apply(analysis, line: line, found: found)
+        apply(analysis, list, line: line, found: found)
     }
 
     /// Applies one analysed line in order: template hits, the dates carried, the merge of
     /// multi-line ids, the line's verdict.
-    func apply(_ analysis: LineAnalysis, line: UnsafeBufferPointer<UInt8>, found: (([Found]) -> Void)?) {
+    /// - Parameter list: the failregex matches the analysis names.
+    func apply(_ analysis: LineAnalysis, _ list: borrowing MatchList, line: UnsafeBufferPointer<UInt8>, found: (([Found]) -> Void)?) {
         report.lines += 1
         if analysis.template >= 0 {
             report.templateHits[analysis.template] += 1
@@ -419,25 +456,24 @@ package final class RegexReporter {
         if time == nil, let lastTime, lastTime > startedAt - 60 { time = lastTime }
         microseconds = analysis.time != nil ? analysis.microseconds : lastMicroseconds
         wantsFound = found != nil
-        let (failures, isIgnored): ([LineFailure], Bool)
+        let verdict: Verdict
         if let matches = analysis.matches {
-            (failures, isIgnored) = classify(matches, line: line, time: time, cut: analysis.cut)
+            verdict = classify(matches, list, line: line, time: time, cut: analysis.cut)
         } else if analysis.limitHit {
             report.limitHits += 1
-            (failures, isIgnored) = ([], false)
+            verdict = Verdict()
         } else {
-            (failures, isIgnored) = process(line, cut: analysis.cut, time: time)
+            verdict = process(line, cut: analysis.cut, time: time)
         }
-        let kept = failures.filter { !$0.nofail }
         if let found {
-            if !kept.isEmpty && !isIgnored { found(kept.compactMap(\.found)) }
+            if verdict.failures > 0 && !verdict.ignored { found(verdict.found) }
             return
         }
         let shown = { String(decoding: line, as: UTF8.self) }
-        if isIgnored {
+        if verdict.ignored {
             report.ignored += 1
             if Self.keep(options.keepIgnored, report.ignored) { report.ignoredLines.append(shown()) }
-        } else if !kept.isEmpty {
+        } else if verdict.failures > 0 {
             report.matched += 1
             if Self.keep(options.keepMatched, report.matched) { report.matchedLines.append(shown()) }
         } else if Self.keep(options.keepMissed, report.missed) {
@@ -445,19 +481,23 @@ package final class RegexReporter {
         }
     }
 
-    struct LineFailure {
-        var nofail: Bool
-        /// Only for `-o` (nil when counting).
-        var found: Found?
+    /// What a line (or the buffer) gave.
+    struct Verdict {
+        /// Its failures that count (not `<F-NOFAIL>`).
+        var failures = 0
+        /// An ignoreregex matched, or a failure was `<F-NOFAIL>`.
+        var ignored = false
+        /// With `-o`: the failures that count, described.
+        var found: [Found] = []
     }
 
     /// Whether the caller takes each line's failures (`-o`), so they must be described.
-    var wantsFound = false
+    @exclusivity(unchecked) var wantsFound = false
 
     /// `maxlines` > 1: the line joins the buffer, the buffer is matched, and lines of the
     /// buffer a match took count as matched (fail2ban-regex's `testRegex`).
     /// - Parameter cut: the date's bytes, cut out of the line as fail2ban does.
-    func process(_ line: UnsafeBufferPointer<UInt8>, cut: Range<Int>, time: Int?) -> ([LineFailure], Bool) {
+    func process(_ line: UnsafeBufferPointer<UInt8>, cut: Range<Int>, time: Int?) -> Verdict {
         serial += 1
         let original = buffer
         let fullBuffer = buffer.count >= maxLines
@@ -469,13 +509,14 @@ package final class RegexReporter {
             subject.append(10)
         }
         let all: LineMatches
+        list.removeAll()
         do {
-            all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch) }
+            all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch, into: &list) }
         } catch {
             report.limitHits += 1
-            return ([], false)
+            return Verdict()
         }
-        let result = classify(all, line: line, time: time, cut: nil)
+        let result = classify(all, list, line: line, time: time, cut: nil)
         // fail2ban-regex: earlier lines of the buffer that a match took count as matched.
         let remaining = Set(buffer.map(\.serial))
         for entry in original.dropFirst(fullBuffer ? 1 : 0) where !remaining.contains(entry.serial) {
@@ -491,12 +532,13 @@ package final class RegexReporter {
     /// on the line (or the buffer): its failures, and whether it is ignored.
     /// - Parameter cut: the line's date (the subject is the line without it); nil: the
     ///   subject is the buffer of a multi-line filter, in `subject`.
-    func classify(_ all: LineMatches, line: UnsafeBufferPointer<UInt8>, time: Int?, cut: Range<Int>?) -> ([LineFailure], Bool) {
-        var failures: [LineFailure] = []
-        var ignored = false
-        func countIgnores(_ indices: [Int]) {
-            for k in options.checkAll ? indices : Array(indices.prefix(1)) { report.ignoreregexHits[k] += 1 }
-            ignored = true
+    func classify(_ all: LineMatches, _ list: borrowing MatchList, line: UnsafeBufferPointer<UInt8>, time: Int?, cut: Range<Int>?)
+        -> Verdict
+    {
+        var verdict = Verdict()
+        func countIgnores(_ indices: Range<Int>) {
+            for k in options.checkAll ? indices : indices.prefix(1) { report.ignoreregexHits[list.ignored[k]] += 1 }
+            verdict.ignored = true
         }
         // fail2ban-regex counts the prefregex's last result, also on a line it did not run on.
         if let matched = all.prefregexMatched { prefregexMatched = matched }
@@ -506,37 +548,48 @@ package final class RegexReporter {
         }
         if !all.ignoredFirst.isEmpty {
             countIgnores(all.ignoredFirst)
-            return ([], true)
+            return verdict
         }
-        for match in all.matches {
+        // The failures are described (ids as text) for `-o` and `-v`; else only counted.
+        let described = wantsFound || options.verbose
+        // The match's state is made in a recycled one, given back after the line.
+        var fail = MultiLineMerger.FailState(fields: FieldValues(count: 0))
+        swap(&fail, &recycled)
+        defer { swap(&fail, &recycled) }
+        for k in all.matches {
+            let match = list.matches[k]
             if !all.ignoredAfter.isEmpty {
                 countIgnores(all.ignoredAfter)
                 if !options.checkAll { break }
                 continue
             }
             var matchedLines = wantsFound ? [String(decoding: line, as: UTF8.self)] : []
-            if maxLines > 1 {
-                matchedLines = consume(
-                    match.range, skipping: all.skippedLines[all.matches.firstIndex { $0.failregexIndex == match.failregexIndex }!])
-            }
-            var fail = MultiLineMerger.FailState(fields: match.fields)
+            if maxLines > 1 { matchedLines = consume(match.range, skipping: Array(list.skippedLines[match.skipped])) }
+            list.withFields(of: match) { fail.reload(fields: $0, count: layout.names.count) }
             // `-o msg` prints the lines of the failure (a connection's, merged).
             if wantsFound { fail.lines = [] }
             var nofail = false
+            var connection: Int? = nil
             if fail.fields.isPresent(layout.mlfid) {
-                let settled = merger.settle(&fail, matchedLines: 1, checkAll: options.checkAll, lines: matchedLines)
+                let settled: MultiLineMerger.Settled
+                (settled, connection) = merger.settle(&fail, matchedLines: 1, checkAll: options.checkAll, lines: matchedLines)
                 if case .noFail = settled { break }
-                nofail = fail.has(layout.nofail)
             } else {
-                nofail = fail.has(layout.nofail)
                 fail.lines = matchedLines
             }
+            // The merged state is read in its connection's slot (moved out and back).
+            if let connection { swap(&fail, &merger.connections.states[connection]) }
+            defer { if let connection { swap(&fail, &merger.connections.states[connection]) } }
+            nofail = fail.has(layout.nofail)
             // fail2ban: the address from ip4, ip6, dns, else the failure id; none: pending.
             var ids: [String] = []
             var ip: String? = nil
-            if let address = fail.fields[layout.ip4] ?? fail.fields[layout.ip6] {
-                ids = [address]
-                ip = address
+            var count = 1
+            if fail.fields.isPresent(layout.ip4) || fail.fields.isPresent(layout.ip6) {
+                if described, let address = fail.fields[layout.ip4] ?? fail.fields[layout.ip6] {
+                    ids = [address]
+                    ip = address
+                }
             } else if let host = fail.fields[layout.dns] {
                 switch options.useDNS {
                 case .raw: ids = [host]
@@ -545,36 +598,50 @@ package final class RegexReporter {
                     ids = IPAddress(host).map { [$0.description] } ?? resolver.addresses(of: host).map(\.description)
                 }
                 ip = ids.first
-            } else if let fid = fail.fields[layout.fid] {
-                ids = [fid]
+                count = ids.count
+            } else if fail.fields.isPresent(layout.fid) {
+                if described, let fid = fail.fields[layout.fid] { ids = [fid] }
             } else {
                 if options.ignorePending && !options.checkAll { break }
-                ids = [""]
+                if described { ids = [""] }
             }
-            let fid = fail.fields[layout.fid]
-            for id in ids {
-                report.failregexHits[match.failregexIndex] += 1
-                if options.verbose {
-                    // fail2ban-regex's flag: more than one failure of the line before this one.
-                    report.failregexFound[match.failregexIndex].append(
-                        RegexReport.FoundFailure(
-                            id: fid ?? (id.isEmpty ? nil : id), time: time, multiple: failures.count(where: { !$0.nofail }) > 1))
+            if !described {
+                report.failregexHits[match.failregexIndex] += count
+                if nofail {
+                    if count > 0 { verdict.ignored = true }
+                } else {
+                    verdict.failures += count
                 }
-                let described =
-                    wantsFound
-                    ? Found(
-                        failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time, microseconds: microseconds,
-                        fields: fail.fields.dictionary(layout), line: String(decoding: line, as: UTF8.self),
-                        lines: fail.lines ?? []) : nil
-                failures.append(LineFailure(nofail: nofail, found: described))
+            } else {
+                let fid = fail.fields[layout.fid]
+                for id in ids {
+                    report.failregexHits[match.failregexIndex] += 1
+                    if options.verbose {
+                        // fail2ban-regex's flag: more than one failure of the line before this one.
+                        report.failregexFound[match.failregexIndex].append(
+                            RegexReport.FoundFailure(id: fid ?? (id.isEmpty ? nil : id), time: time, multiple: verdict.failures > 1))
+                    }
+                    if nofail {
+                        verdict.ignored = true
+                    } else {
+                        verdict.failures += 1
+                        if wantsFound {
+                            verdict.found.append(
+                                Found(
+                                    failregex: match.failregexIndex, id: fid ?? id, ip: ip ?? id, time: time, microseconds: microseconds,
+                                    fields: fail.fields.dictionary(layout), line: String(decoding: line, as: UTF8.self),
+                                    lines: fail.lines ?? []))
+                        }
+                    }
+                }
             }
             if !options.checkAll || maxLines > 1 { break }
         }
-        return (failures, ignored || failures.contains { $0.nofail })
+        return verdict
     }
 
     /// The prefregex's groups of the last line it matched, for `-v`.
-    var lastPrefregexGroups: [RegexReport.Group] = []
+    @exclusivity(unchecked) var lastPrefregexGroups: [RegexReport.Group] = []
 
     /// `-v`: the prefregex matched (on this line, or, when it did not run, on the last one
     /// it ran on: fail2ban-regex reads its last result): its groups kept for the first lines.
