@@ -206,30 +206,40 @@ package final class RegexReporter {
     /// rest of that chunk is done again in order, so the report never depends on threads.
     func runParallel(_ chunker: any LineSource, threads: Int, chunkSize: Int, found: (([Found]) -> Void)?) throws(ScanError) {
         let batch = 2 * threads
-        // Two batches: while this thread applies one, the workers analyse the next.
+        // Three sets of buffers: while this thread applies one batch, the workers analyse
+        // the next two (with one, each batch ended on a barrier where whichever side was
+        // done first waited for the other).
+        let depth = 3
         let matcher = self.matcher, detector = self.detector
-        let sets = (0..<2).map { _ in AnalysisSlots(batch, chunkSize: chunkSize, matcher: matcher, detector: detector) }
-        func fill(_ slots: AnalysisSlots) throws(ScanError) -> [Int] {
+        let sets = (0..<depth).map { _ in AnalysisSlots(batch, chunkSize: chunkSize, matcher: matcher, detector: detector) }
+        var inFlight: [(slots: AnalysisSlots, counts: [Int], done: DispatchGroup)] = []
+        var nextSet = 0
+        var exhausted = false
+        // Reads the next batch into the next set and has it analysed.
+        func launch() throws(ScanError) {
+            guard !exhausted else { return }
+            let slots = sets[nextSet]
+            nextSet = (nextSet + 1) % depth
             var counts: [Int] = []
             while counts.count < batch, let count = try chunker.fill(slots.storages[counts.count]) { counts.append(count) }
-            return counts
+            if counts.count < batch { exhausted = true }
+            guard !counts.isEmpty else { return }
+            let done = DispatchGroup()
+            DispatchQueue.global().async(group: done) { [counts] in Self.analyzeBatch(slots, counts, matcher: matcher, detector: detector) }
+            inFlight.append((slots, counts, done))
         }
-        var current = 0
-        var counts = try fill(sets[0])
-        guard !counts.isEmpty else { return }
-        Self.analyzeBatch(sets[0], counts, matcher: matcher, detector: detector)
-        while true {
-            let next = counts.count == batch ? try fill(sets[1 - current]) : []
-            let group = DispatchGroup()
-            if !next.isEmpty {
-                let slots = sets[1 - current]
-                DispatchQueue.global().async(group: group) { Self.analyzeBatch(slots, next, matcher: matcher, detector: detector) }
+        do {
+            for _ in 1..<depth { try launch() }
+            while !inFlight.isEmpty {
+                let (slots, counts, done) = inFlight.removeFirst()
+                try launch()
+                done.wait()
+                applyBatch(slots, counts, found: found)
             }
-            applyBatch(sets[current], counts, found: found)
-            group.wait()
-            guard !next.isEmpty else { return }
-            current = 1 - current
-            counts = next
+        } catch {
+            // No analysis outlives the read that failed.
+            for pending in inFlight { pending.done.wait() }
+            throw error
         }
     }
 
