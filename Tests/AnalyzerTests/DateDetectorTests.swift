@@ -73,6 +73,56 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
         #expect(detect("Nov 24 10:00:00 x", patterns: ["{NONE}"]) == DateDetector.Match(range: 0..<0, time: 1795600000))
     }
 
+    /// `^{DATE}` (recidive's) and `{DATE}` in a pattern read an ISO or syslog date's time
+    /// with the byte parser when it cuts the template's bytes: the same times, ranges and
+    /// templates as without it, and as the strptime path of the same date written in `%`
+    /// fields (which never uses it: `%Y-%d-%m` cuts ISO bytes too and means another day).
+    @Test func dateWrappedInAPatternReadsTheTimesOfItsTemplates() throws {
+        setenv("TZ", "UTC", 1)
+        tzset()
+        let lines = [
+            "2026-11-01 00:00:00,245 fail2ban.filter [8013]: INFO [dovecot] Ignore 192.0.2.1",
+            "2026-11-24T10:00:00.123+02:00 x", "2026-11-24 10:00:00 +0100 x", "2026/11/24 10:00:00 x",
+            "2026.11.24 10:00:00Z x", "2026-11-24  10:00:00 x", "2026-11-24 10:00:00x", "2026-13-24 10:00:00 x",
+            "Nov 24 10:00:00 host x", "Dec 31 23:59:59 host x", "Wed Nov 25 01:02:03 2026 h x", "Nov 25 01:02:03.123456 h",
+            "[Nov 25 01:02:03] h x", "x 2026-11-24 10:00:00 y", "no date",
+        ]
+        let wrapped = try DateDetector(patterns: ["^{DATE}"], now: 1_795_600_000)
+        let unwrapped = try DateDetector(patterns: ["{DATE}"], now: 1_795_600_000)
+        #expect(wrapped.timeReader != nil && unwrapped.timeReader != nil)
+        var withoutReader = wrapped
+        withoutReader.timeReader = nil
+        // The same dates written in `%` fields: read by the strptime path.
+        let strptimePatterns = [
+            lines[0]: "^%Y-%m-%d %H:%M:%S,%f", lines[2]: "^%Y-%m-%d %H:%M:%S %z", lines[3]: "^%Y/%m/%d %H:%M:%S",
+            lines[8]: "^%b %d %H:%M:%S", lines[9]: "^%b %d %H:%M:%S", lines[10]: "^%a %b %d %H:%M:%S %Y",
+        ]
+        let swapped = try DateDetector(patterns: ["^%Y-%d-%m %H:%M:%S"], now: 1_795_600_000)
+        #expect(swapped.timeReader == nil)
+        for line in lines {
+            try Array(line.utf8).withUnsafeBufferPointer { bytes in
+                let scratch = wrapped.makeScratch()
+                var last: (template: Int, start: Int)? = nil
+                let read = wrapped.detectTemplate(bytes, scratch: scratch, last: last)
+                let parsed = withoutReader.detectTemplate(bytes, scratch: scratch, last: last)
+                #expect(read?.template == parsed?.template && read?.start == parsed?.start, "\(line)")
+                #expect(read?.match.range == parsed?.match.range && read?.match.time == parsed?.match.time, "\(line)")
+                // Again with the line's own template tried first, as for the next line.
+                if let read { last = (read.template, read.start) }
+                #expect(wrapped.detectTemplate(bytes, scratch: scratch, last: last)?.match.time == read?.match.time, "\(line)")
+                if let pattern = strptimePatterns[line] {
+                    let fields = try DateDetector(patterns: [pattern], now: 1_795_600_000)
+                    #expect(fields.timeReader == nil)
+                    let strptime = try #require(fields.detect(bytes, scratch: fields.makeScratch()))
+                    #expect(read?.match.time == strptime.time && read?.match.range == strptime.range, "\(line)")
+                }
+            }
+        }
+        // The bytes of an ISO date under `%Y-%d-%m` are another day: never the byte parser's.
+        let other = Array("2026-11-01 10:00:00 x".utf8).withUnsafeBufferPointer { swapped.detect($0, scratch: swapped.makeScratch()) }
+        #expect(other?.time == CivilTime.utc(2026, 1, 11, 10, 0, 0))
+    }
+
     // Local time under a POSIX TZ rule (fail2ban's tests use CET-01CEST-02,M3.5.0,M10.5.0)
     // is exercised by the conformance suite, in a child process: changing TZ here would
     // race with other tests of this process.

@@ -48,6 +48,12 @@ package struct DateDetector: Sendable {
     package private(set) var readsJournal = false
     /// The ISO/syslog byte parser may answer first (default templates only).
     private(set) var fast: FastDateParser?
+    /// The byte parser reads the time of a date a template found when it cuts the same
+    /// bytes (no strptime fields to read): set when every template is a default one, also
+    /// wrapped in a `{DATE}` pattern (recidive's `^{DATE}`), where the same bytes can only
+    /// be the same ISO or syslog date. Not with a pattern of `%` fields of its own
+    /// (`%Y-%d-%m` would cut the bytes of an ISO date and mean another day).
+    var timeReader: FastDateParser?
     /// `logtimezone`: minutes east of UTC for dates without a zone (nil: local time).
     package let defaultZone: Int?
     let maxCaptures: Int
@@ -149,6 +155,12 @@ package struct DateDetector: Sendable {
         self.templates = templates.filter { names.insert($0.fail2banName).inserted }
         self.none = none
         fast = defaultsOnly && defaultZone == nil && !none ? FastDateParser(now: now, tai64n: tai) : nil
+        let defaultDates = patterns.allSatisfy {
+            let pattern = $0.trimmingSpaces
+            return ["{^LN-BEG}", "{DEFAULT}"].contains(pattern.uppercased())
+                || (pattern.contains("{DATE}") && !pattern.replacingOccurrences(of: "{DATE}", with: "").contains("%"))
+        }
+        timeReader = fast ?? (defaultDates && defaultZone == nil && !none ? FastDateParser(now: now, tai64n: false) : nil)
         maxCaptures = templates.map(\.regex.captureCount).max() ?? 0
     }
 
@@ -159,6 +171,7 @@ package struct DateDetector: Sendable {
         copy.now = now
         copy.today = CivilTime.localDateTime(now)
         copy.fast?.setNow(now)
+        copy.timeReader?.setNow(now)
         return copy
     }
 
@@ -244,27 +257,36 @@ package struct DateDetector: Sendable {
             // line) retained and released its name, regex and fields.
             let t = last.template
             if (try? templates[t].regex.search(base, length: line.count, scratch: scratch)) == true,
-                let whole = scratch.range(ofGroup: 0), templates[t].lineBegin || whole.lowerBound == last.start
+                let whole = scratch.range(ofGroup: 0), templates[t].lineBegin || whole.lowerBound == last.start,
+                let match = read(t, line, scratch, dateScratch.civil)
             {
-                // The byte parser reads the default templates' dates: when it cuts the same
-                // bytes as the template, its time is the template's (no strptime fields).
-                if case .pattern = templates[t].kind, let fast, let date = scratch.range(ofGroup: 1), !date.isEmpty,
-                    let quick = fast.detect(line, civil: dateScratch.civil), quick.range == date, !quick.usesLastDate
-                {
-                    return (t, quick, whole.lowerBound)
-                }
-                if let match = parse(templates[t], line, scratch, dateScratch.civil) { return (t, match, whole.lowerBound) }
+                return (t, match, whole.lowerBound)
             }
         }
         var best: (Int, Match, Int)? = nil
-        for (index, template) in templates.enumerated() {
-            guard (try? template.regex.search(base, length: line.count, scratch: scratch)) == true,
-                let whole = scratch.range(ofGroup: 0), let match = parse(template, line, scratch, dateScratch.civil)
+        for index in templates.indices {
+            guard (try? templates[index].regex.search(base, length: line.count, scratch: scratch)) == true,
+                let whole = scratch.range(ofGroup: 0), let match = read(index, line, scratch, dateScratch.civil)
             else { continue }
-            if template.lineBegin || whole.lowerBound <= 1 { return (index, match, whole.lowerBound) }
+            if templates[index].lineBegin || whole.lowerBound <= 1 { return (index, match, whole.lowerBound) }
             if best == nil || whole.lowerBound < best!.2 { best = (index, match, whole.lowerBound) }
         }
         return best
+    }
+
+    /// The match of a template that matched `line` (its groups in `scratch`): the byte
+    /// parser's when it cuts the same bytes (its time is the template's, without reading
+    /// strptime fields), else ``parse(_:_:_:_:)``.
+    @inline(__always)
+    func read(_ t: Int, _ line: UnsafeBufferPointer<UInt8>, _ scratch: PCRE2Scratch, _ civil: CivilTime) -> Match? {
+        // By index: a template passed by value was copied, retaining its name, regex and
+        // fields, for every line.
+        if case .pattern = templates[t].kind, let timeReader, let date = scratch.range(ofGroup: 1), !date.isEmpty,
+            let quick = timeReader.detect(line, civil: civil), quick.range == date, !quick.usesLastDate
+        {
+            return quick
+        }
+        return parse(templates[t], line, scratch, civil)
     }
 
     /// Turns a template's groups into a match.

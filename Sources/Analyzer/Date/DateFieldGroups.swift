@@ -71,11 +71,14 @@ struct DateFieldGroups: Sendable {
         if bytes(M) != nil { fields.minute = number(M) ?? 0 }
         if bytes(S) != nil { fields.second = number(S) ?? 0 }
         if bytes(j) != nil { fields.julian = number(j) }
-        for group in [z, Z] {
+        // Not a loop over `[z, Z]`: that array was allocated for every line.
+        func readZone(_ group: Int?) {
             if let text = bytes(group), let offset = TimePatterns.offset(ofZone: String(decoding: text, as: UTF8.self)) {
                 fields.zoneMinutes = offset
             }
         }
+        readZone(z)
+        readZone(Z)
         return fields
     }
 }
