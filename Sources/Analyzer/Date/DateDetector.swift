@@ -47,13 +47,19 @@ package struct DateDetector: Sendable {
     /// Lines are journal entries with their date in front (``journal``).
     package private(set) var readsJournal = false
     /// The ISO/syslog byte parser may answer first (default templates only).
-    private(set) var fast: FastDateParser?
+    var fast: FastDateParser?
     /// The byte parser reads the time of a date a template found when it cuts the same
     /// bytes (no strptime fields to read): set when every template is a default one, also
     /// wrapped in a `{DATE}` pattern (recidive's `^{DATE}`), where the same bytes can only
     /// be the same ISO or syslog date. Not with a pattern of `%` fields of its own
     /// (`%Y-%d-%m` would cut the bytes of an ISO date and mean another day).
     var timeReader: FastDateParser?
+    /// Per template, when the byte parser decides for it: the line-start ISO and syslog
+    /// default templates (`{^LN-BEG}`, also `^` in a `{DATE}` pattern) match a line exactly
+    /// when the byte parser finds a date of their format there (at its start for `^`, after
+    /// up to two non-word bytes for `{^LN-BEG}`), with its range and time. Checked line by
+    /// line against the regexes by `DateDetectorTests`; nil without ``timeReader``.
+    var decidedByReader: [(format: FastDateParser.Format, anyStart: Bool)?] = []
     /// `logtimezone`: minutes east of UTC for dates without a zone (nil: local time).
     package let defaultZone: Int?
     let maxCaptures: Int
@@ -161,6 +167,18 @@ package struct DateDetector: Sendable {
                 || (pattern.contains("{DATE}") && !pattern.replacingOccurrences(of: "{DATE}", with: "").contains("%"))
         }
         timeReader = fast ?? (defaultDates && defaultZone == nil && !none ? FastDateParser(now: now, tai64n: false) : nil)
+        if timeReader != nil {
+            let (iso, syslog) = (Self.defaultPatterns[0], Self.defaultPatterns[1])
+            decidedByReader = self.templates.map {
+                switch $0.name {
+                case "{^LN-BEG}" + iso: (.iso, true)
+                case "{^LN-BEG}" + syslog: (.syslog, true)
+                case "^" + iso: (.iso, false)
+                case "^" + syslog: (.syslog, false)
+                default: nil
+                }
+            }
+        }
         maxCaptures = templates.map(\.regex.captureCount).max() ?? 0
     }
 
@@ -256,6 +274,14 @@ package struct DateDetector: Sendable {
             // Read in place: a template copied out per line (the report asks on every
             // line) retained and released its name, regex and fields.
             let t = last.template
+            // The byte parser's date in the template's format is the template's match (the
+            // whole match begins at the line's start); it not finding one proves nothing.
+            if t < decidedByReader.count, let (format, anyStart) = decidedByReader[t], let timeReader,
+                let quick = timeReader.detect(line, civil: dateScratch.civil), !quick.usesLastDate,
+                FastDateParser.format(of: quick, in: line) == format, anyStart || quick.range.lowerBound == 0
+            {
+                return (t, quick, 0)
+            }
             if (try? templates[t].regex.search(base, length: line.count, scratch: scratch)) == true,
                 let whole = scratch.range(ofGroup: 0), templates[t].lineBegin || whole.lowerBound == last.start,
                 let match = read(t, line, scratch, dateScratch.civil)

@@ -15,6 +15,15 @@ struct FastDateParser: Sendable {
         self.tai64n = tai64n
     }
 
+    /// Which of its templates a date was read by.
+    enum Format: Equatable { case iso, syslog, tai64n }
+
+    /// The format of `match`, a date this parser found in `line`.
+    static func format(of match: Match, in line: UnsafeBufferPointer<UInt8>) -> Format {
+        let first = line[match.range.lowerBound]
+        return first.isDigitChar ? .iso : first == UInt8(ascii: "@") ? .tai64n : .syslog
+    }
+
     mutating func setNow(_ now: Int) {
         self.now = now
         nowYear = CivilTime.localDate(now).year
@@ -48,13 +57,16 @@ struct FastDateParser: Sendable {
         p += 3
         guard p < line.count, line[p] == 32 else { return nil }
         p += 1
-        // %d: "5", "05", " 5" (syslog pads with a space).
-        if p < line.count, line[p] == 32 { p += 1 }
-        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31 else { return nil }
+        // %d: "5", "05", " 5" (syslog pads with a space; `[0 ]?[1-9]`: one digit after it).
+        let padded = p < line.count && line[p] == 32
+        if padded { p += 1 }
+        let d0 = p
+        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31, !padded || p - d0 == 1 else { return nil }
         guard p < line.count, line[p] == 32 else { return nil }
         p += 1
         if p < line.count, line[p] == 32 { p += 1 } // %k may be space padded
         guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
+        let seconds = p
         Self.fraction(line, &p, separators: [UInt8(ascii: ".")])
         var year: Int? = nil
         if p + 5 <= line.count, line[p] == 32 {
@@ -64,7 +76,13 @@ struct FastDateParser: Sendable {
                 p = q
             }
         }
-        guard Self.boundary(line, p) else { return nil }
+        // The regex gives the fraction back when nothing after it ends at a word boundary:
+        // the date then ends with its seconds, before the `.`.
+        if !Self.boundary(line, p) {
+            guard p > seconds else { return nil }
+            p = seconds
+            year = nil
+        }
         let time: Int
         if let year {
             time = civil.local(year, month, day, hh, mm, ss)
@@ -104,6 +122,7 @@ struct FastDateParser: Sendable {
             return nil
         }
         guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
+        let seconds = p
         Self.fraction(line, &p, separators: [UInt8(ascii: "."), UInt8(ascii: ",")])
         var offset: Int? = nil
         var q = p
@@ -112,7 +131,12 @@ struct FastDateParser: Sendable {
             offset = zone
             p = end
         }
-        guard Self.boundary(line, p) else { return nil }
+        // As the regex backtracks: no zone ends at a boundary, nor the fraction: the date
+        // ends with its seconds (the next byte is the fraction's `.` or `,`).
+        if !Self.boundary(line, p) {
+            guard p > seconds, offset == nil else { return nil }
+            p = seconds
+        }
         let time = offset.map { CivilTime.utc(year, month, day, hh, mm, ss) - $0 } ?? civil.local(year, month, day, hh, mm, ss)
         return Match(range: start..<p, time: time)
     }
@@ -214,43 +238,38 @@ struct FastDateParser: Sendable {
         return (hh, mm, ss)
     }
 
+    /// `[.,]%f` (`[0-9]{1,6}`): a run of more than six digits is no fraction (the regex
+    /// can end none of its lengths at a word boundary).
     static func fraction(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, separators: [UInt8]) {
         guard p + 1 < line.count, separators.contains(line[p]), line[p + 1].isDigitChar else { return }
-        p += 1
-        while p < line.count, line[p].isDigitChar { p += 1 }
+        var q = p + 1
+        while q < line.count, line[q].isDigitChar { q += 1 }
+        if q - p - 1 <= 6 { p = q }
     }
 
-    /// `%z`: `Z`, `UTC`, `GMT`, or `[+-]HH[:]MM` / `[+-]HH`. Returns seconds east of UTC.
+    /// `%z` (`Z|UTC|GMT|[+-][01]\d(?::?\d{2})?`) at `p`, the longest form that ends at a
+    /// word boundary, as the regex backtracks: seconds east of UTC and where it ends.
     static func zone(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> (Int, Int)? {
         guard p < line.count else { return nil }
         let c = line[p]
-        if c == UInt8(ascii: "Z"), boundary(line, p + 1) { return (0, p + 1) }
+        if c == UInt8(ascii: "Z") { return boundary(line, p + 1) ? (0, p + 1) : nil }
         if p + 3 <= line.count {
             let t = (line[p], line[p + 1], line[p + 2])
-            if t == (0x55, 0x54, 0x43) || t == (0x47, 0x4d, 0x54) {
-                var q = p + 3
-                if q < line.count, line[q] == UInt8(ascii: "+") || line[q] == UInt8(ascii: "-"), let (off, end) = zone(line, q) {
-                    q = end
-                    return (off, q)
-                }
-                if boundary(line, q) { return (0, q) }
-            }
+            if t == (0x55, 0x54, 0x43) || t == (0x47, 0x4d, 0x54) { return boundary(line, p + 3) ? (0, p + 3) : nil }
         }
-        guard c == UInt8(ascii: "+") || c == UInt8(ascii: "-") else { return nil }
-        var q = p + 1
-        let h0 = q
-        guard let hh = number(line, &q, maxDigits: 2), q - h0 == 2 else { return nil }
-        var mm = 0
+        guard c == UInt8(ascii: "+") || c == UInt8(ascii: "-"), p + 3 <= line.count, line[p + 1] == 48 || line[p + 1] == 49,
+            line[p + 2].isDigitChar
+        else { return nil }
+        let sign = c == UInt8(ascii: "-") ? -1 : 1
+        let hh = Int(line[p + 1] - 48) * 10 + Int(line[p + 2] - 48)
+        // `:?\d{2}`: with the colon, else without; then the hours alone.
+        var q = p + 3
         if q < line.count, line[q] == UInt8(ascii: ":") { q += 1 }
-        let m0 = q
-        if let m = number(line, &q, maxDigits: 2), q - m0 == 2 {
-            mm = m
-        } else {
-            q = m0 > h0 + 2 && line[m0 - 1] == UInt8(ascii: ":") ? m0 - 1 : m0
+        if q + 2 <= line.count, line[q].isDigitChar, line[q + 1].isDigitChar, boundary(line, q + 2) {
+            let mm = Int(line[q] - 48) * 10 + Int(line[q + 1] - 48)
+            return (sign * (hh * 3600 + mm * 60), q + 2)
         }
-        guard boundary(line, q) else { return nil }
-        let seconds = hh * 3600 + mm * 60
-        return (c == UInt8(ascii: "-") ? -seconds : seconds, q)
+        return boundary(line, p + 3) ? (sign * hh * 3600, p + 3) : nil
     }
 
     /// fail2ban's word-end `(?=\b|\W|$)` after a date ending in a digit or letter: the next
