@@ -32,10 +32,16 @@ extension FilterMatcher {
     package func matchAll(
         subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, into list: inout MatchList, failregexes tryFailregexes: Bool = true
     ) throws(PCRE2Error) -> LineMatches {
-        if UnicodeText.needsUnicode(subject), let text = unicodeText {
+        // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its
+        // declaration). Read through `unicodeText`, the variant's whole matcher was copied
+        // (two dozen references retained and released) for each such line.
+        if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
             let (line, replaced) = scratch.unicodeLine(subject)
             let first = list.matches.count
-            let found = try text.matcher.matchAll(subject: line, scratch: scratch, into: &list, failregexes: tryFailregexes)
+            let result = text._withUnsafeGuaranteedRef { text in
+                Result { () throws(PCRE2Error) in try text.matchAll(line, scratch, &list, tryFailregexes) }
+            }
+            let found = try result.get()
             if replaced { list.dropRanges(from: first) }
             return found
         }

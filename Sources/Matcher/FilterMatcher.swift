@@ -602,4 +602,10 @@ final class UnicodeTextMatcher: Sendable {
     func matchFields(_ line: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch) throws(PCRE2Error) -> FilterMatcher.FieldsMatch? {
         try matcher.matchFields(subject: line, scratch: scratch)
     }
+
+    func matchAll(_ line: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch, _ list: inout MatchList, _ failregexes: Bool)
+        throws(PCRE2Error) -> LineMatches
+    {
+        try matcher.matchAll(subject: line, scratch: scratch, into: &list, failregexes: failregexes)
+    }
 }

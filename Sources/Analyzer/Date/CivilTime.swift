@@ -24,8 +24,48 @@ package final class CivilTime {
     /// The last day computed (year, month and day packed) and its day count.
     @exclusivity(unchecked) private var lastDate = -1
     @exclusivity(unchecked) private var lastDays = 0
+    /// The bytes of the last date read by ``FastDateParser``, up to its seconds (at most
+    /// 24, as three masked words), and the fields they gave.
+    @exclusivity(unchecked) private var clockKey: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    @exclusivity(unchecked) private var clockMask: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    /// 0: nothing remembered.
+    @exclusivity(unchecked) private var clockLength = 0
+    @exclusivity(unchecked) private var clockFields: LocalDateTime = (0, 0, 0, 0, 0, 0)
 
     package init() {}
+
+    /// The fields remembered for the bytes at `start` of `line`, and how many bytes they
+    /// are, when those bytes are the ones remembered (``rememberClock(_:start:end:_:)``).
+    @inline(__always)
+    func recallClock(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> (LocalDateTime, Int)? {
+        guard clockLength > 0, start + 24 <= line.count, let base = line.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base + start)
+        guard raw.loadUnaligned(as: UInt64.self) & clockMask.0 == clockKey.0,
+            raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & clockMask.1 == clockKey.1,
+            raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & clockMask.2 == clockKey.2
+        else { return nil }
+        return (clockFields, clockLength)
+    }
+
+    /// Remembers the fields read from `line[start..<end]` (ignored when longer than 24
+    /// bytes, or when 24 bytes from `start` are not all in the line).
+    @inline(__always)
+    func rememberClock(_ line: UnsafeBufferPointer<UInt8>, start: Int, end: Int, _ fields: LocalDateTime) {
+        let length = end - start
+        guard length > 0, length <= 24, start + 24 <= line.count, let base = line.baseAddress else { return }
+        let raw = UnsafeRawPointer(base + start)
+        func mask(_ word: Int) -> UInt64 {
+            let bytes = min(max(length - 8 * word, 0), 8)
+            return bytes == 8 ? ~0 : (1 << UInt64(8 * bytes)) - 1
+        }
+        clockMask = (mask(0), mask(1), mask(2))
+        clockKey = (
+            raw.loadUnaligned(as: UInt64.self) & clockMask.0, raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & clockMask.1,
+            raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & clockMask.2
+        )
+        clockLength = length
+        clockFields = fields
+    }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     @inline(__always)

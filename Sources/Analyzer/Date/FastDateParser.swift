@@ -52,20 +52,7 @@ struct FastDateParser: Sendable {
     /// `(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?` then a word boundary.
     func parseSyslog(_ line: UnsafeBufferPointer<UInt8>, at start: Int, civil: CivilTime) -> Match? {
         var p = start
-        if Self.weekday(line, p) != nil, p + 3 < line.count, line[p + 3] == 32 { p += 4 }
-        guard let month = Self.month(line, p) else { return nil }
-        p += 3
-        guard p < line.count, line[p] == 32 else { return nil }
-        p += 1
-        // %d: "5", "05", " 5" (syslog pads with a space; `[0 ]?[1-9]`: one digit after it).
-        let padded = p < line.count && line[p] == 32
-        if padded { p += 1 }
-        let d0 = p
-        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31, !padded || p - d0 == 1 else { return nil }
-        guard p < line.count, line[p] == 32 else { return nil }
-        p += 1
-        if p < line.count, line[p] == 32 { p += 1 } // %k may be space padded
-        guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
+        guard let (_, month, day, hh, mm, ss) = Self.clock(line, &p, civil: civil, by: Self.syslogClock) else { return nil }
         let seconds = p
         Self.fraction(line, &p, separators: [UInt8(ascii: ".")])
         var year: Int? = nil
@@ -103,25 +90,7 @@ struct FastDateParser: Sendable {
     /// `%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S(?:[.,]%f)?(?:\s*%z)?`
     func parseISO(_ line: UnsafeBufferPointer<UInt8>, at start: Int, civil: CivilTime) -> Match? {
         var p = start
-        guard let year = Self.number(line, &p, maxDigits: 4), p - start == 4, year >= 2000, year < 2100 else { return nil }
-        guard p < line.count else { return nil }
-        let separator = line[p]
-        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
-        p += 1
-        guard let month = Self.number(line, &p, maxDigits: 2), month >= 1, month <= 12,
-            p < line.count, line[p] == separator
-        else { return nil }
-        p += 1
-        guard let day = Self.number(line, &p, maxDigits: 2), day >= 1, day <= 31, p < line.count else { return nil }
-        if line[p] == UInt8(ascii: "T") {
-            p += 1
-        } else if line[p] == 32 {
-            p += 1
-            if p < line.count, line[p] == 32 { p += 1 }
-        } else {
-            return nil
-        }
-        guard let (hh, mm, ss) = Self.clock(line, &p) else { return nil }
+        guard let (year, month, day, hh, mm, ss) = Self.clock(line, &p, civil: civil, by: Self.isoClock) else { return nil }
         let seconds = p
         Self.fraction(line, &p, separators: [UInt8(ascii: "."), UInt8(ascii: ",")])
         var offset: Int? = nil
@@ -212,6 +181,69 @@ struct FastDateParser: Sendable {
         guard let t = lowerTriple(line, p) else { return nil }
         for (i, d) in weekdays.enumerated() where d == t { return i }
         return nil
+    }
+
+    /// The wall-clock fields of a date at `p`, up to its seconds (`p` moved past them):
+    /// recalled when its bytes are the last date's (the lines of one second, most of a busy
+    /// log's, are compared, not parsed), else read by `parse` and remembered. What `parse`
+    /// reads is decided by these bytes alone, so the two agree.
+    @inline(__always)
+    static func clock(
+        _ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, civil: CivilTime,
+        by parse: (UnsafeBufferPointer<UInt8>, inout Int) -> LocalDateTime?
+    ) -> LocalDateTime? {
+        let start = p
+        if let (fields, length) = civil.recallClock(line, at: start) {
+            p += length
+            return fields
+        }
+        guard let fields = parse(line, &p) else { return nil }
+        civil.rememberClock(line, start: start, end: p, fields)
+        return fields
+    }
+
+    /// `%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S` at `p`.
+    static func isoClock(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int) -> LocalDateTime? {
+        let start = p
+        guard let year = Self.number(line, &p, maxDigits: 4), p - start == 4, year >= 2000, year < 2100 else { return nil }
+        guard p < line.count else { return nil }
+        let separator = line[p]
+        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
+        p += 1
+        guard let month = number(line, &p, maxDigits: 2), month >= 1, month <= 12,
+            p < line.count, line[p] == separator
+        else { return nil }
+        p += 1
+        guard let day = number(line, &p, maxDigits: 2), day >= 1, day <= 31, p < line.count else { return nil }
+        if line[p] == UInt8(ascii: "T") {
+            p += 1
+        } else if line[p] == 32 {
+            p += 1
+            if p < line.count, line[p] == 32 { p += 1 }
+        } else {
+            return nil
+        }
+        guard let (hh, mm, ss) = clock(line, &p) else { return nil }
+        return (year, month, day, hh, mm, ss)
+    }
+
+    /// `(?:%a )?%b %d %k:%M:%S` at `p` (no year: 0).
+    static func syslogClock(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int) -> LocalDateTime? {
+        if Self.weekday(line, p) != nil, p + 3 < line.count, line[p + 3] == 32 { p += 4 }
+        guard let month = Self.month(line, p) else { return nil }
+        p += 3
+        guard p < line.count, line[p] == 32 else { return nil }
+        p += 1
+        // %d: "5", "05", " 5" (syslog pads with a space; `[0 ]?[1-9]`: one digit after it).
+        let padded = p < line.count && line[p] == 32
+        if padded { p += 1 }
+        let d0 = p
+        guard let day = number(line, &p, maxDigits: 2), day >= 1, day <= 31, !padded || p - d0 == 1 else { return nil }
+        guard p < line.count, line[p] == 32 else { return nil }
+        p += 1
+        if p < line.count, line[p] == 32 { p += 1 } // %k may be space padded
+        guard let (hh, mm, ss) = clock(line, &p) else { return nil }
+        return (0, month, day, hh, mm, ss)
     }
 
     @inline(__always)

@@ -110,6 +110,8 @@ package final class RegexReporter {
     @exclusivity(unchecked) var subject: [UInt8] = []
     /// The failregex matches of the line being fed (emptied for each).
     @exclusivity(unchecked) var list = MatchList()
+    /// The failregex matches of the buffer of `maxlines` > 1 (emptied for each line).
+    @exclusivity(unchecked) var bufferList = MatchList()
     /// The state of the match being applied, its buffers recycled.
     @exclusivity(unchecked) var recycled = MultiLineMerger.FailState(fields: FieldValues(count: 0))
 
@@ -320,6 +322,10 @@ package final class RegexReporter {
             var entries: [Analysed] = []
             swap(&entries, &chunk.lines)
             defer { swap(&entries, &chunk.lines) }
+            // Held in a `let` (read from the slot or captured as a `var` below, its four
+            // arrays were retained and released for every line's apply); gone before the
+            // slot's next analysis empties it in place.
+            let list = chunk.list
             entries.withUnsafeMutableBufferPointer { entries in
                 for k in entries.indices {
                     let line = UnsafeBufferPointer(start: base + entries[k].offset, count: entries[k].count)
@@ -339,7 +345,7 @@ package final class RegexReporter {
                     }
                     var analysis = LineAnalysis()
                     swap(&analysis, &entries[k].analysis)
-                    apply(analysis, chunk.list, line: line, found: found)
+                    apply(analysis, list, line: line, found: found)
                 }
             }
         }
@@ -440,6 +446,11 @@ package final class RegexReporter {
     ) {
         guard let line = Self.tested(raw) else { return }
         var last = lastTemplate
+        // The list is taken out of its property for the line: read from it, it was
+        // retained (its four arrays) for every line.
+        var list = MatchList()
+        swap(&list, &self.list)
+        defer { swap(&list, &self.list) }
         list.removeAll()
         let analysis = Self.analyze(
             line, candidate: candidate, matcher: matcher, detector: detector, scratch: scratch, dateScratch: dateScratch, last: &last,
@@ -519,6 +530,9 @@ package final class RegexReporter {
             subject.append(10)
         }
         let all: LineMatches
+        var list = MatchList()
+        swap(&list, &bufferList)
+        defer { swap(&list, &bufferList) }
         list.removeAll()
         do {
             all = try subject.withUnsafeBufferPointer { try matcher.matchAll(subject: $0, scratch: scratch, into: &list) }
@@ -560,6 +574,9 @@ package final class RegexReporter {
             countIgnores(all.ignoredFirst)
             return verdict
         }
+        // Most lines: no failregex matched (the swap below made and freed a placeholder
+        // state, four references, for each).
+        if all.matches.isEmpty { return verdict }
         // The failures are described (ids as text) for `-o` and `-v`; else only counted.
         let described = wantsFound || options.verbose
         // The match's state is made in a recycled one, given back after the line.
