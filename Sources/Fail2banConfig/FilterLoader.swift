@@ -160,14 +160,14 @@ package struct FilterLoader: Sendable {
                         searchFrom = range.upperBound
                         continue
                     }
-                    let start = value.distance(from: value.startIndex, to: range.lowerBound)
+                    let start = value.utf8.distance(from: value.startIndex, to: range.lowerBound)
                     value = Self.replacingEvery("<\(name)>", in: value, with: replacement)
                     guard value.utf8.count <= ConfigStack.expansionLimit else {
                         throw ConfigError(file: file, "\(key) expands beyond \(ConfigStack.expansionLimit >> 20) MiB (<\(name)> repeated)")
                     }
                     replacements[name, default: 0] += 1
                     changed = true
-                    searchFrom = value.index(value.startIndex, offsetBy: min(start, value.count))
+                    searchFrom = value.utf8.index(value.startIndex, offsetBy: min(start, value.utf8.count))
                 }
             }
             tags[key] = value
@@ -201,16 +201,21 @@ package struct FilterLoader: Sendable {
 
     /// The next `<name>` (fail2ban's `TAG_CRE`: `<([^ <>]+)>`) at or after `from`.
     static func nextTag(in value: String, from: String.Index) -> (Range<String.Index>, String)? {
+        // Over UTF-8 (the delimiters are ASCII, as in Python's code points); by Character
+        // (grapheme breaking), the substitution took 9.6M instructions of sshd's start-up,
+        // 3.7M now (callgrind).
+        let bytes = value.utf8
         var index = from
-        while let open = value[index...].firstIndex(of: "<") {
-            var cursor = value.index(after: open)
-            while cursor < value.endIndex, value[cursor] != "<", value[cursor] != ">", value[cursor] != " " {
-                cursor = value.index(after: cursor)
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
+            let nameStart = bytes.index(after: open)
+            var cursor = nameStart
+            while cursor < bytes.endIndex, bytes[cursor] != UInt8(ascii: "<"), bytes[cursor] != UInt8(ascii: ">"), bytes[cursor] != 32 {
+                cursor = bytes.index(after: cursor)
             }
-            if cursor < value.endIndex, value[cursor] == ">", cursor > value.index(after: open) {
-                return (open..<value.index(after: cursor), String(value[value.index(after: open)..<cursor]))
+            if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: ">"), cursor > nameStart {
+                return (open..<bytes.index(after: cursor), String(value[nameStart..<cursor]))
             }
-            index = cursor < value.endIndex && value[cursor] == "<" ? cursor : value.index(after: open)
+            index = cursor < bytes.endIndex && bytes[cursor] == UInt8(ascii: "<") ? cursor : nameStart
         }
         return nil
     }

@@ -89,21 +89,49 @@ struct PackedPairSearcher: Sendable {
             let best = keys.map(score).min() ?? 0
             options.append(keys.filter { score($0) <= best + slack })
         }
-        var assignment = [Key?](repeating: nil, count: literals.count)
-        while let open = assignment.indices.first(where: { assignment[$0] == nil }) {
-            _ = open
-            var coverage: [Key: [Int]] = [:]
-            for index in literals.indices where assignment[index] == nil {
-                for key in Set(options[index]) { coverage[key, default: []].append(index) }
+        // Greedy cover: the pair shared by most literals still open (then the rarer, then the
+        // lower offsets and bytes) is taken by all of them, until none is open. Each pair's
+        // open literals are counted down as literals are covered (rebuilding the counts
+        // each round cost 15M instructions of sshd's start-up).
+        var ids: [Key: Int] = [:]
+        var keys: [Key] = []
+        var members: [[Int]] = []
+        var keysOf: [[Int]] = []
+        for (index, option) in options.enumerated() {
+            var own: [Int] = []
+            for key in Set(option) {
+                let id: Int
+                if let known = ids[key] {
+                    id = known
+                } else {
+                    id = keys.count
+                    ids[key] = id
+                    keys.append(key)
+                    members.append([])
+                }
+                members[id].append(index)
+                own.append(id)
             }
-            let pick = coverage.max { a, b in
-                a.value.count != b.value.count
-                    ? a.value.count < b.value.count
-                    : (score(a.key) != score(b.key)
-                        ? score(a.key) > score(b.key)
-                        : (a.key.o1, a.key.o2, a.key.b1, a.key.b2) > (b.key.o1, b.key.o2, b.key.b1, b.key.b2))
-            }!
-            for index in pick.value { assignment[index] = pick.key }
+            keysOf.append(own)
+        }
+        let scores = keys.map(score)
+        var open = members.map(\.count)
+        func better(_ a: Int, _ b: Int) -> Bool {
+            if open[a] != open[b] { return open[a] > open[b] }
+            if scores[a] != scores[b] { return scores[a] < scores[b] }
+            let (x, y) = (keys[a], keys[b])
+            return (x.o1, x.o2, x.b1, x.b2) < (y.o1, y.o2, y.b1, y.b2)
+        }
+        var assignment = [Key?](repeating: nil, count: literals.count)
+        var remaining = literals.count
+        while remaining > 0 {
+            var pick = -1
+            for id in keys.indices where open[id] > 0 && (pick < 0 || better(id, pick)) { pick = id }
+            for index in members[pick] where assignment[index] == nil {
+                assignment[index] = keys[pick]
+                remaining -= 1
+                for id in keysOf[index] { open[id] -= 1 }
+            }
         }
         return assignment.map { ($0!.o1, $0!.o2) }
     }
