@@ -33,9 +33,9 @@ extension FilterMatcher {
         subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, into list: inout MatchList, failregexes tryFailregexes: Bool = true
     ) throws(PCRE2Error) -> LineMatches {
         // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its
-        // declaration). Read through `unicodeText`, the variant's whole matcher was copied
-        // (two dozen references retained and released) for each such line.
-        if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
+        // declaration). Read through its strong reference, the variant's whole matcher was
+        // copied (two dozen references retained and released) for each such line.
+        if UnicodeText.needsUnicode(subject), let text = unicodeText?.reference {
             let (line, replaced) = scratch.unicodeLine(subject)
             let first = list.matches.count
             let result = text._withUnsafeGuaranteedRef { text in

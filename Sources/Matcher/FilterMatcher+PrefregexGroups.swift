@@ -5,7 +5,7 @@ extension FilterMatcher {
     /// nil when the filter has no prefregex or it does not match (or hits a limit).
     public func prefregexGroups(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) -> [(name: String, value: String?)]? {
         // The line goes where matching sends it, as fail2ban decodes it.
-        if UnicodeText.needsUnicode(subject), let text = unicodeText {
+        if UnicodeText.needsUnicode(subject), let text = unicodeText?.matcher {
             return text.matcher.prefregexGroups(subject: scratch.unicodeLine(subject).line, scratch: scratch)
         }
         guard let prefregex, let base = subject.baseAddress,

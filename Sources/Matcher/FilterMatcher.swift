@@ -51,13 +51,7 @@ public struct FilterMatcher: LineMatcher {
     /// The same filter for lines fail2ban sees as Unicode text (bytes at or above 0x80, or
     /// 0x1C-0x1F): Python's `\s`, `\w`, `.` and case there, invalid UTF-8 replaced by
     /// U+FFFD as fail2ban decodes it (``UnicodeText``). nil in the variant itself.
-    let unicodeText: UnicodeTextMatcher?
-    /// The same, for per-line calls: no reference counting on an object all workers share
-    /// (its owner, `unicodeText`, keeps it alive).
-    // SAFETY: unretained, but `unicodeText` (a `let` of the same value) holds the strong
-    // reference for as long as this matcher, and every copy of it, exists; the referent is
-    // immutable after init, so workers may use it without synchronization.
-    let unicodeTextRef: Unmanaged<UnicodeTextMatcher>?
+    let unicodeText: UnicodeTextVariant?
     /// When set, every worker's scratch counts and times each regex (`regex --costs`).
     package var profiler: RegexProfiler?
 
@@ -156,20 +150,22 @@ public struct FilterMatcher: LineMatcher {
         self.notes = notes.filter { seen.insert($0).inserted }
         translatedPatterns = (pref.map { [$0.regex.pattern] } ?? []) + fails.map(\.regex.pattern)
         usesMultiLineIDs = ([pref].compactMap { $0 } + fails).contains { $0.regex.groupNumbers["mlfid"] != nil }
-        // The variant is JIT-compiled like the filter (`options.jit`): it costs about a
-        // millisecond of start-up for sshd, and PCRE2's interpreter made a line of non-ASCII
+        // The variant is JIT-compiled like the filter (`options.jit`), when a line first
+        // needs it (``UnicodeTextVariant``): PCRE2's interpreter made a line of non-ASCII
         // text cost 1.2 µs instead of 0.7 (nginx logs with non-ASCII user names: 2.4% of the
         // lines, 10% of the time).
         var textOptions = options
         textOptions.utf = true
         // A pattern PCRE2 takes in byte mode but not as UTF-8 keeps its byte meaning.
+        let gates = gates
         unicodeText =
             unicodeVariant
-            ? (try? FilterMatcher(
-                patterns, options: textOptions, usePrefilter: usePrefilter, multiline: multiline, dateCut: dateCut, unicodeVariant: false,
-                gates: gates))
-                .map(UnicodeTextMatcher.init) : nil
-        unicodeTextRef = unicodeText.map { Unmanaged.passUnretained($0) }
+            ? UnicodeTextVariant {
+                (try? FilterMatcher(
+                    patterns, options: textOptions, usePrefilter: usePrefilter, multiline: multiline, dateCut: dateCut,
+                    unicodeVariant: false, gates: gates))
+                    .map(UnicodeTextMatcher.init)
+            } : nil
         if !unicodeVariant {
             // The variant runs on lines the outer filter's prefilter already chose.
             prefilter = nil
@@ -343,7 +339,7 @@ public struct FilterMatcher: LineMatcher {
     /// no allocation per match, for callers that copy the bytes where they keep them.
     public func matchFields(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> FieldsMatch? {
         // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its declaration).
-        if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
+        if UnicodeText.needsUnicode(subject), let text = unicodeText?.reference {
             let (line, replaced) = scratch.unicodeLine(subject)
             let result = text._withUnsafeGuaranteedRef { text in
                 Result { () throws(PCRE2Error) in try text.matchFields(line, scratch) }
@@ -452,7 +448,7 @@ public struct FilterMatcher: LineMatcher {
         throws(PCRE2Error) -> FailureCapture?
     {
         // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its declaration).
-        if UnicodeText.needsUnicode(subject), let text = unicodeTextRef {
+        if UnicodeText.needsUnicode(subject), let text = unicodeText?.reference {
             let line = scratch.unicodeLine(subject).line
             let result = text._withUnsafeGuaranteedRef { text in
                 Result { () throws(PCRE2Error) in try text.match(line, scratch, request) }
@@ -545,7 +541,7 @@ extension FilterMatcher {
     public func explain(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) -> FilterExplanation {
         // The line goes where matching sends it: plain ASCII here, anything else to the
         // Unicode-text variant, as fail2ban decodes it.
-        if UnicodeText.needsUnicode(subject), let text = unicodeText {
+        if UnicodeText.needsUnicode(subject), let text = unicodeText?.matcher {
             return text.matcher.explain(subject: scratch.unicodeLine(subject).line, scratch: scratch)
         }
         let pcre = scratch.pcre
