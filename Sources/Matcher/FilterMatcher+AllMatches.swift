@@ -32,9 +32,10 @@ extension FilterMatcher {
     package func matchAll(
         subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, into list: inout MatchList, failregexes tryFailregexes: Bool = true
     ) throws(PCRE2Error) -> LineMatches {
-        // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its
-        // declaration). Read through its strong reference, the variant's whole matcher was
-        // copied (two dozen references retained and released) for each such line.
+        // SAFETY: `unicodeText` holds the referent as long as any copy of `self` exists
+        // (``UnicodeTextVariant/reference``). Read through its strong reference, the
+        // variant's whole matcher was copied (two dozen references retained and released)
+        // for each such line.
         if UnicodeText.needsUnicode(subject), let text = unicodeText?.reference {
             let (line, replaced) = scratch.unicodeLine(subject)
             let first = list.matches.count
@@ -75,8 +76,7 @@ extension FilterMatcher {
             for group in failregexes[index].skipLineGroups {
                 if let range = pcre.range(ofGroup: group) { skipped += current[range] }
             }
-            scratch.fields.removeAll(count: fieldLayout.names.count, reservingBytes: subject.count)
-            fillDetailedFields(&scratch.fields, failregex: index, subject, current, scratch)
+            loadFields(failregex: index, subject, current, scratch)
             list.append(
                 index, fields: scratch.fields, range: replaced ? nil : range,
                 skipped: skipped.isEmpty

@@ -338,7 +338,8 @@ public struct FilterMatcher: LineMatcher {
     /// ``FilterScratch/fields`` (until the next match) instead of a buffer of their own:
     /// no allocation per match, for callers that copy the bytes where they keep them.
     public func matchFields(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch) throws(PCRE2Error) -> FieldsMatch? {
-        // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its declaration).
+        // SAFETY: `unicodeText` holds the referent as long as any copy of `self` exists
+        // (``UnicodeTextVariant/reference``).
         if UnicodeText.needsUnicode(subject), let text = unicodeText?.reference {
             let (line, replaced) = scratch.unicodeLine(subject)
             let result = text._withUnsafeGuaranteedRef { text in
@@ -361,8 +362,7 @@ public struct FilterMatcher: LineMatcher {
             guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let range = scratch.pcre.range(ofGroup: 0)
-            scratch.fields.removeAll(count: fieldLayout.names.count, reservingBytes: subject.count)
-            fillDetailedFields(&scratch.fields, failregex: index, subject, current, scratch)
+            loadFields(failregex: index, subject, current, scratch)
             if !ignoreregexes.isEmpty, try ignored(currentBase, current.count, scratch) { return nil }
             return FieldsMatch(failregexIndex: index, range: replaced ? nil : range)
         }
@@ -387,29 +387,19 @@ public struct FilterMatcher: LineMatcher {
         return (subject, false)
     }
 
-    /// The fields of failregex `index`'s last match in `current`: fail2ban's
-    /// `fail = preGroups.copy(); fail.update(failregex groups)`, the prefregex's groups from
-    /// `subject`, then alternate names applied.
+    /// Refills ``FilterScratch/fields`` with the fields of failregex `index`'s last match
+    /// in `current`: fail2ban's `fail = preGroups.copy(); fail.update(failregex groups)`,
+    /// the prefregex's groups from `subject`, then alternate names applied.
     @inline(__always)
-    func detailedFields(
+    func loadFields(
         failregex index: Int, _ subject: UnsafeBufferPointer<UInt8>, _ current: UnsafeBufferPointer<UInt8>, _ scratch: FilterScratch
-    ) -> FieldValues {
-        var fields = FieldValues(count: fieldLayout.names.count, reservingBytes: subject.count)
-        fillDetailedFields(&fields, failregex: index, subject, current, scratch)
-        return fields
-    }
-
-    /// ``detailedFields(failregex:_:_:_:)`` into `fields`, whose slots are all absent.
-    @inline(__always)
-    func fillDetailedFields(
-        _ fields: inout FieldValues, failregex index: Int, _ subject: UnsafeBufferPointer<UInt8>, _ current: UnsafeBufferPointer<UInt8>,
-        _ scratch: FilterScratch
     ) {
+        scratch.fields.removeAll(count: fieldLayout.names.count, reservingBytes: subject.count)
         for k in slotRanges[0] {
-            if let range = scratch.prefRanges[k] { fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
+            if let range = scratch.prefRanges[k] { scratch.fields.set(slotTable[k].slot, UnsafeBufferPointer(rebasing: subject[range])) }
         }
-        fill(&fields, regex: index + 1, current, scratch.pcre)
-        fieldLayout.applyAlternates(&fields)
+        fill(&scratch.fields, regex: index + 1, current, scratch.pcre)
+        fieldLayout.applyAlternates(&scratch.fields)
     }
 
     /// Sets the slots of `regex`'s named groups (0: prefregex, i + 1: failregex i) from its last match in `subject` (nil: the
@@ -447,7 +437,8 @@ public struct FilterMatcher: LineMatcher {
     public func match(subject: UnsafeBufferPointer<UInt8>, scratch: FilterScratch, fields request: FieldRequest = .none)
         throws(PCRE2Error) -> FailureCapture?
     {
-        // SAFETY: `unicodeText` keeps the referent alive while `self` exists (see its declaration).
+        // SAFETY: `unicodeText` holds the referent as long as any copy of `self` exists
+        // (``UnicodeTextVariant/reference``).
         if UnicodeText.needsUnicode(subject), let text = unicodeText?.reference {
             let line = scratch.unicodeLine(subject).line
             let result = text._withUnsafeGuaranteedRef { text in

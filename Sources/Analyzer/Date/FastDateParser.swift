@@ -205,7 +205,7 @@ struct FastDateParser: Sendable {
     /// `%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S` at `p`.
     static func isoClock(_ line: UnsafeBufferPointer<UInt8>, _ p: inout Int) -> LocalDateTime? {
         let start = p
-        guard let year = Self.number(line, &p, maxDigits: 4), p - start == 4, year >= 2000, year < 2100 else { return nil }
+        guard let year = number(line, &p, maxDigits: 4), p - start == 4, year >= 2000, year < 2100 else { return nil }
         guard p < line.count else { return nil }
         let separator = line[p]
         guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
