@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A fail2ban filter compiled for PCRE2: prefregex, failregexes, ignoreregexes and the
 /// literal prefilter derived from them.
 ///
@@ -13,6 +17,9 @@ public struct FilterMatcher: LineMatcher {
     let ignoreregexes: [PCRE2Regex]
     // The per-line loops go through handles: no reference counting per regex and line.
     let prefHandle: PCRE2Handle?
+    /// The prefregex for single lines (``CompiledFilterRegex/lineRegex``), nil when the
+    /// filter's subjects are multi-line buffers or the pattern does not end as it needs.
+    let prefLineHandle: PCRE2Handle?
     let failHandles: [PCRE2Handle]
     let ignoreHandles: [PCRE2Handle]
     /// The first bytes each failregex needs; a failregex whose start does not fit is skipped.
@@ -76,7 +83,8 @@ public struct FilterMatcher: LineMatcher {
         var notes: [String] = []
         var pref: CompiledFilterRegex? = nil
         if let source = patterns.prefregex, !source.allSatisfy(\.isWhitespace) {
-            pref = try CompiledFilterRegex(source, role: "prefregex", dialect: dialect, options: options, notes: &notes)
+            pref = try CompiledFilterRegex(
+                source, role: "prefregex", dialect: dialect, options: options, lines: !multiline, notes: &notes)
         }
         var fails: [CompiledFilterRegex] = []
         var failOptions = options
@@ -108,6 +116,7 @@ public struct FilterMatcher: LineMatcher {
         failregexes = fails
         ignoreregexes = ignores
         prefHandle = pref?.regex.handle
+        prefLineHandle = pref?.lineRegex?.handle
         failHandles = fails.map(\.regex.handle)
         ignoreHandles = ignores.map(\.handle)
         var table: [(slot: Int, group: Int)] = []
@@ -378,13 +387,35 @@ public struct FilterMatcher: LineMatcher {
         throws(PCRE2Error) -> (text: UnsafeBufferPointer<UInt8>, replaced: Bool)?
     {
         guard let prefHandle else { return (subject, false) }
-        guard try search(prefHandle, 0, base, subject.count, scratch) else { return nil }
+        guard let content = try searchPrefregex(prefHandle, base, subject.count, scratch) else { return nil }
         let pcre = scratch.pcre
         for k in slotRanges[0] { scratch.prefRanges[k] = pcre.range(ofGroup: slotTable[k].group) }
-        if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
-            return (Self.content(content, of: subject, scratch), true)
-        }
+        if !content.isEmpty { return (Self.content(content, of: subject, scratch), true) }
         return (subject, false)
+    }
+
+    /// Runs the prefregex on `subject` (`count` bytes at `base`), on a single line through
+    /// ``prefLineHandle``.
+    /// - Returns: nil when it does not match, else its content's range (empty when the
+    ///   content group took no part or the prefregex has none); its other groups stay in
+    ///   the scratch's match data.
+    @inline(__always)
+    func searchPrefregex(_ prefHandle: PCRE2Handle, _ base: UnsafePointer<UInt8>, _ count: Int, _ scratch: FilterScratch)
+        throws(PCRE2Error) -> Range<Int>?
+    {
+        // Where the line form fails, the pattern as written fails too (its `.+` needs the
+        // byte the lookahead asks for); where it matches, the two agree unless a `\n` sits
+        // inside the content (a caller's multi-line subject): then the pattern as written
+        // decides.
+        if let lineHandle = prefLineHandle, let group = prefContentGroup {
+            guard try search(lineHandle, 0, base, count, scratch) else { return nil }
+            let start = scratch.pcre.range(ofGroup: group)!.lowerBound
+            let end = CompiledFilterRegex.contentEnd(base, count)
+            if memchr(base + start, 10, end - start) == nil { return start..<end }
+        }
+        guard try search(prefHandle, 0, base, count, scratch) else { return nil }
+        guard let group = prefContentGroup, let content = scratch.pcre.range(ofGroup: group) else { return 0..<0 }
+        return content
     }
 
     /// Refills ``FilterScratch/fields`` with the fields of failregex `index`'s last match
@@ -457,7 +488,7 @@ public struct FilterMatcher: LineMatcher {
         var prefID: (FailureIDKind, Range<Int>?)? = nil
         var prefFields = withFields ? fieldLayout.empty : FieldValues(count: 0)
         if let prefHandle {
-            guard try search(prefHandle, 0, base, subject.count, scratch) else { return nil }
+            guard let content = try searchPrefregex(prefHandle, base, subject.count, scratch) else { return nil }
             for (kind, group) in prefIDGroups {
                 if let range = pcre.range(ofGroup: group) {
                     prefID = (kind, range)
@@ -465,9 +496,7 @@ public struct FilterMatcher: LineMatcher {
                 }
             }
             if withFields { fill(&prefFields, regex: 0, subject, pcre) }
-            if let group = prefContentGroup, let content = pcre.range(ofGroup: group), !content.isEmpty {
-                current = Self.content(content, of: subject, scratch)
-            }
+            if !content.isEmpty { current = Self.content(content, of: subject, scratch) }
         }
         let currentBase = current.baseAddress!
         let word = PrefixGates.firstWord(currentBase, count: current.count)
