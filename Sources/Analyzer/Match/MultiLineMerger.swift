@@ -68,10 +68,12 @@ struct MultiLineMerger {
     /// What a new connection's slot gives back passes through here (see ``merge``).
     private var spare = FailState(fields: FieldValues(count: 0))
     var liveCount: Int { connections.liveCount }
-    /// The buffer a match's fields are loaded into: the state of a new connection takes
-    /// it, and the buffer of the slot's former state takes its place (buffers made and
-    /// freed on the merge's thread only, reused once warm).
-    private var incoming = FieldValues(count: 0)
+    /// The state a match is loaded into (``resolve(_:fields:file:)``): a new connection's
+    /// slot takes it and gives back its former state (an evicted connection's), which
+    /// serves the next match; its buffers are made and freed on the merge's thread only,
+    /// reused once warm (a state made and destroyed per match, the evicted one's users
+    /// freed with it: callgrind, sshd's attack log, 540.3M -> 534.0M instructions).
+    private var recycled = FailState(fields: FieldValues(count: 0))
     var counters = FilterCounters()
     /// Keep fields, users and attempts in the failures (for `failscan regex --json`).
     let detailed: Bool
@@ -156,9 +158,9 @@ struct MultiLineMerger {
     /// of values of this filter's layout); returns the failure it completes, if any.
     mutating func resolve(_ match: borrowing MultiLineMatch, fields: UnsafeBufferPointer<UInt8>, file: Int) -> Failure? {
         var fail = FailState(fields: FieldValues(count: 0))
-        swap(&fail.fields, &incoming)
-        fail.fields.load(fields, count: layout.names.count)
-        defer { swap(&fail.fields, &incoming) }
+        swap(&fail, &recycled)
+        fail.reload(fields: fields, count: layout.names.count)
+        defer { swap(&fail, &recycled) }
         let merged = fail.fields.isPresent(slots.mlfid)
         let connection = merged ? merge(&fail, matchedLines: match.matchedLines, hash: match.mlfidHash) : nil
         let concluded: (FailureID?, [String: String]?)?
