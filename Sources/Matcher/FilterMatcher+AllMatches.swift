@@ -61,14 +61,14 @@ extension FilterMatcher {
         if prefHandle != nil { result.prefregexMatched = prefregexResult != nil }
         guard let (current, replaced) = prefregexResult, tryFailregexes else { return result }
         let currentBase = current.baseAddress!
-        let word = PrefixGates.firstWord(currentBase, count: current.count)
+        let lead = PrefixGates.lead(currentBase, count: current.count)
         let first = list.matches.count
         // The gates' loop, as in `matchFields` and `match`: shared through a closure it
         // copied the whole matcher per line (+16% of a scan's instructions on sshd), through
         // an iterator that was not inlined +0.3% (scan) to +0.6% (this report) (callgrind).
-        var admitted = gates.admitted(word: word)
+        var admitted = gates.admitted(lead: lead)
         while let index = admitted.next() {
-            guard gates.admits(index, word: word), gates.literalsAdmit(index, current),
+            guard gates.admits(index, lead: lead), gates.literalsAdmit(index, current),
                 try search(failHandles[index], index + 1, currentBase, current.count, scratch)
             else { continue }
             let range = pcre.range(ofGroup: 0)

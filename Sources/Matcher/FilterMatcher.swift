@@ -234,7 +234,7 @@ public struct FilterMatcher: LineMatcher {
         return sets.isEmpty ? nil : sets
     }
 
-    /// The first bytes failregex `index` needs (each cut to 8 bytes), or nil when it is
+    /// The first bytes failregex `index` needs (each cut to 16 bytes), or nil when it is
     /// tried on every line that reaches the failregexes.
     public func failregexStarts(_ index: Int) -> [[UInt8]]? {
         let starts = gates.prefixes(index)
@@ -362,13 +362,13 @@ public struct FilterMatcher: LineMatcher {
         if ignoresFirst, try ignored(base, subject.count, scratch) { return nil }
         guard let (current, replaced) = try prefregexContent(subject, base, scratch) else { return nil }
         let currentBase = current.baseAddress!
-        let word = PrefixGates.firstWord(currentBase, count: current.count)
+        let lead = PrefixGates.lead(currentBase, count: current.count)
         // Loaded once a line, not once a failregex (nil unless `regex --costs`).
         let profile = scratch.profile
-        var admitted = gates.admitted(word: word)
+        var admitted = gates.admitted(lead: lead)
         while let index = admitted.next() {
             profile?.enter(index + 1)
-            guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
+            guard gates.admits(index, lead: lead), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let range = scratch.pcre.range(ofGroup: 0)
             loadFields(failregex: index, subject, current, scratch)
@@ -499,13 +499,13 @@ public struct FilterMatcher: LineMatcher {
             if !content.isEmpty { current = Self.content(content, of: subject, scratch) }
         }
         let currentBase = current.baseAddress!
-        let word = PrefixGates.firstWord(currentBase, count: current.count)
+        let lead = PrefixGates.lead(currentBase, count: current.count)
         // Loaded once a line, not once a failregex (nil unless `regex --costs`).
         let profile = scratch.profile
-        var admitted = gates.admitted(word: word)
+        var admitted = gates.admitted(lead: lead)
         while let index = admitted.next() {
             profile?.enter(index + 1)
-            guard gates.admits(index, word: word), gates.literalsAdmit(index, current) else { continue }
+            guard gates.admits(index, lead: lead), gates.literalsAdmit(index, current) else { continue }
             guard try search(failHandles[index], index + 1, currentBase, current.count, scratch) else { continue }
             let idGroups = failIDRanges[index]
             var id: (FailureIDKind, UnsafeBufferPointer<UInt8>)? = nil

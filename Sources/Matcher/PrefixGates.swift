@@ -5,7 +5,10 @@ import CMemSearch
 /// through PCRE2 up to 20 times; with the gates, only the regexes whose start fits).
 ///
 /// Built from ``LiteralExtraction/analyze(_:)``, each prefix cut to its first
-/// 8 bytes: the test is a masked compare of one 64-bit word per prefix. A regex without
+/// 16 bytes: the test is a masked compare of two 64-bit words per prefix (16, not 8:
+/// sshd's `Failed publickey` and `Failed password`, `Disconnecting:` and `Disconnected`
+/// differ after their eighth byte, and a line the gate let through to a regex that then
+/// failed cost a PCRE2 call). A regex without
 /// known prefixes (not `^`-anchored, unknown start, `(?m)`) but with required literals is
 /// tried only when the subject holds one literal of each of its required sets (exim's
 /// stock failregexes are not anchored: up to eight PCRE2 searches per line became a few
@@ -14,8 +17,12 @@ import CMemSearch
 struct PrefixGates: Sendable {
     /// Per regex, its range in `values`/`masks`; empty: always tried.
     let ranges: [Range<Int>]
+    /// Per prefix, its first 8 bytes and the mask of those it has.
     let values: [UInt64]
     let masks: [UInt64]
+    /// Per prefix, its bytes 8..<16 and their mask (0: a prefix of 8 bytes or fewer).
+    let secondValues: [UInt64]
+    let secondMasks: [UInt64]
     /// Per regex without a prefix gate, its range in `literalSets`; empty: none.
     let literalGroups: [Range<Int>]
     /// Sets of literals (ranges in `literals`), one literal of each required.
@@ -36,14 +43,20 @@ struct PrefixGates: Sendable {
         var ranges: [Range<Int>] = []
         var values: [UInt64] = []
         var masks: [UInt64] = []
+        var secondValues: [UInt64] = []
+        var secondMasks: [UInt64] = []
+        func mask(_ bytes: Int) -> UInt64 { bytes >= 8 ? ~0 : (1 << (8 * UInt64(max(bytes, 0)))) - 1 }
         for prefixes in all {
             let start = values.count
             if let prefixes, prefixes.count <= 16 {
                 var seen: Set<[UInt8]> = []
-                for prefix in prefixes where seen.insert(Array(prefix.prefix(8))).inserted {
-                    let bytes = Array(prefix.prefix(8))
-                    values.append(bytes.withUnsafeBufferPointer { Self.firstWord($0.baseAddress!, count: $0.count) })
-                    masks.append(bytes.count == 8 ? ~0 : (1 << (8 * UInt64(bytes.count))) - 1)
+                for prefix in prefixes where seen.insert(Array(prefix.prefix(16))).inserted {
+                    let bytes = Array(prefix.prefix(16))
+                    let lead = bytes.withUnsafeBufferPointer { Self.lead($0.baseAddress!, count: $0.count) }
+                    values.append(lead.first)
+                    masks.append(mask(bytes.count))
+                    secondValues.append(lead.second)
+                    secondMasks.append(mask(bytes.count - 8))
                 }
             }
             ranges.append(start..<values.count)
@@ -51,6 +64,8 @@ struct PrefixGates: Sendable {
         self.ranges = ranges
         self.values = values
         self.masks = masks
+        self.secondValues = secondValues
+        self.secondMasks = secondMasks
         var table: [UInt64] = []
         if ranges.count <= 64 {
             table = Array(repeating: 0, count: 256)
@@ -133,21 +148,33 @@ struct PrefixGates: Sendable {
         literalGroups[index].map { s in literalSets[s].map { Array(literalBytes[literals[$0]]) } }
     }
 
-    /// The first 8 bytes of a subject as a little-endian word, zeros past its end.
-    @inline(__always)
-    static func firstWord(_ base: UnsafePointer<UInt8>, count: Int) -> UInt64 {
-        if count >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
-        var word: UInt64 = 0
-        for k in 0..<count { word |= UInt64(base[k]) << (8 * k) }
-        return word
+    /// The first 16 bytes of a subject, as two little-endian words.
+    struct Lead {
+        let first: UInt64
+        let second: UInt64
     }
 
-    /// The regexes, in order, whose prefix gates may admit a subject starting with `word`
-    /// (each still to be tested with ``admits(_:word:)``).
+    /// The first 16 bytes of a subject, zeros past its end.
     @inline(__always)
-    func admitted(word: UInt64) -> Admitted {
+    static func lead(_ base: UnsafePointer<UInt8>, count: Int) -> Lead {
+        let raw = UnsafeRawPointer(base)
+        if count >= 16 {
+            return Lead(
+                first: UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)),
+                second: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        var words: (UInt64, UInt64) = (0, 0)
+        for k in 0..<min(count, 8) { words.0 |= UInt64(base[k]) << (8 * k) }
+        if count > 8 { for k in 8..<count { words.1 |= UInt64(base[k]) << (8 * (k - 8)) } }
+        return Lead(first: words.0, second: words.1)
+    }
+
+    /// The regexes, in order, whose prefix gates may admit a subject starting with `lead`
+    /// (each still to be tested with ``admits(_:lead:)``).
+    @inline(__always)
+    func admitted(lead: Lead) -> Admitted {
         if byFirstByte.isEmpty { return Admitted(bits: 0, following: 0, end: ranges.count) }
-        return Admitted(bits: byFirstByte[Int(word & 0xFF)], following: 0, end: 0)
+        return Admitted(bits: byFirstByte[Int(lead.first & 0xFF)], following: 0, end: 0)
     }
 
     /// The regexes of ``admitted(word:)``: the set bits of a table entry, else every index.
@@ -169,21 +196,26 @@ struct PrefixGates: Sendable {
         }
     }
 
-    /// Whether regex `index` can match a subject starting with `word`. A subject shorter
+    /// Whether regex `index` can match a subject starting with `lead`. A subject shorter
     /// than a prefix has zeros where the prefix has bytes, so it fails unless the prefix
     /// holds NUL bytes there (then the regex is tried: never a wrong rejection).
     @inline(__always)
-    func admits(_ index: Int, word: UInt64) -> Bool {
+    func admits(_ index: Int, lead: Lead) -> Bool {
         let range = ranges[index]
         if range.isEmpty { return true }
-        for k in range where word & masks[k] == values[k] { return true }
+        for k in range where lead.first & masks[k] == values[k] && lead.second & secondMasks[k] == secondValues[k] {
+            return true
+        }
         return false
     }
 
-    /// The prefixes of regex `index`, cut to 8 bytes (for diagnostics).
+    /// The prefixes of regex `index`, cut to 16 bytes (for diagnostics).
     func prefixes(_ index: Int) -> [[UInt8]] {
         ranges[index].map { k in
-            (0..<8).compactMap { b in masks[k] >> (8 * b) & 0xFF == 0 ? nil : UInt8(truncatingIfNeeded: values[k] >> (8 * b)) }
+            let words = [(values[k], masks[k]), (secondValues[k], secondMasks[k])]
+            return words.flatMap { value, mask in
+                (0..<8).compactMap { b in mask >> (8 * b) & 0xFF == 0 ? nil : UInt8(truncatingIfNeeded: value >> (8 * b)) }
+            }
         }
     }
 }

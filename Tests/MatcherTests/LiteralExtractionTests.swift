@@ -292,6 +292,8 @@ func literals(_ regex: String) throws -> [String]? {
             #"^Failed (?:password|publickey) for"#, #"^[iI](?:llegal|nvalid) user \S+"#, #"^ab"#, #"^a\x00b"#, #"^(?:x|yz)w"#,
             #"\S+ (?:password|publickey) for"#, #"user (?:Invalid|illegal)"#,
             #"NOTICE\s+\[(?!recidive\])(?:.*)\]\s+Ban\s+\S+"#, #"Fail.* for (?:x|yz)w.*password"#,
+            // Prefixes past their eighth byte: the gates' second word.
+            #"^Failed publickey for"#, #"^Disconnecting: Too many"#, #"^abcdefgh\x00ij"#, #"^abcdefghk?"#,
         ]
         // Prefix gates for the anchored ones, literal gates (every required set, as the
         // filters build them) for the others.
@@ -307,11 +309,13 @@ func literals(_ regex: String) throws -> [String]? {
         var generator = SeededGenerator(seed: 10)
         let pieces = [
             "Failed ", "password", "publickey", " for", "Invalid", "illegal", " user ", "x", "yz", "w", "a", "\u{0}", "b", "Fail",
-            "NOTICE ", "[sshd] ", "[recidive] ", "Ban ", "Unban ", "1.2.3.4", " for x", "yzw",
+            "NOTICE ", "[sshd] ", "[recidive] ", "Ban ", "Unban ", "1.2.3.4", " for x", "yzw", "Disconnecting", "Disconnected",
+            ": Too many", "abcdefgh", "\u{0}ij", "\u{0}i", "k",
         ]
         var matched = Array(repeating: 0, count: patterns.count)
         let fixed = [
             "NOTICE [sshd] Ban 1.2.3.4", "NOTICE [recidive] x] Ban 1.2.3.4", "Failed for yzw password", "Fail for xw publickey password",
+            "Failed publickey for", "Disconnecting: Too many", "abcdefgh\u{0}ij", "abcdefgh",
         ]
         for n in 0..<(20000 + fixed.count) {
             var subject: [UInt8] = n < fixed.count ? Array(fixed[n].utf8) : []
@@ -320,16 +324,23 @@ func literals(_ regex: String) throws -> [String]? {
             }
             subject.append(10)
             try subject.withUnsafeBufferPointer { buffer in
-                let word = PrefixGates.firstWord(buffer.baseAddress!, count: buffer.count)
+                let lead = PrefixGates.lead(buffer.baseAddress!, count: buffer.count)
                 for (index, regex) in regexes.enumerated()
                 where try regex.search(buffer.baseAddress!, length: buffer.count, scratch: scratch) {
                     matched[index] += 1
                     #expect(
-                        gates.admits(index, word: word) && gates.literalsAdmit(index, buffer),
+                        gates.admits(index, lead: lead) && gates.literalsAdmit(index, buffer),
                         "gate \(index) refused \(String(decoding: subject, as: UTF8.self).debugDescription)")
                 }
             }
         }
         #expect(matched.allSatisfy { $0 > 0 }, "every pattern matched some subjects: \(matched)")
+        // The second word turns away what the first lets through.
+        func admitted(_ index: Int, _ subject: String) -> Bool {
+            Array(subject.utf8).withUnsafeBufferPointer { gates.admits(index, lead: PrefixGates.lead($0.baseAddress!, count: $0.count)) }
+        }
+        #expect(!admitted(9, "Failed password for x\n") && admitted(9, "Failed publickey for x\n"))
+        #expect(!admitted(10, "Disconnected from x\n") && admitted(10, "Disconnecting: Too many\n"))
+        #expect(!admitted(11, "abcdefghij\n") && admitted(11, "abcdefgh\u{0}ij\n"))
     }
 }
