@@ -141,21 +141,27 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
             Bool.random(using: &rng) ? options[0] : options.randomElement(using: &rng)!
         }
         func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) }) }
-        func isoDate() -> String {
+        // A date as (up to its minute, its seconds, the rest): a date repeated on the next
+        // lines sometimes comes back with other seconds, as the lines of one minute do.
+        func seconds() -> String { pick(["00", "7", "59", "60", "61", "62", "09", "5x", "1", "6"]) }
+        func isoDate() -> (String, String, String) {
             let sep = pick(["-", "/", ".", "-", ":"])
-            return pick(["2026", "2099", "1999", "2100", "20" + digits(2), digits(4)]) + sep
+            let minute =
+                pick(["2026", "2099", "1999", "2100", "20" + digits(2), digits(4)]) + sep
                 + pick(["11", "1", "01", "12", "13", "00", " 5"]) + sep
                 + pick(["24", "5", "05", "31", "32", "0", " 5", "29"]) + pick(["T", " ", "  ", "   ", "t", "_"])
                 + pick(["10", "9", "09", "23", "24", " 9"]) + ":" + pick(["00", "5", "59", "60"]) + ":"
-                + pick(["00", "7", "59", "60", "61", "62"])
-                + pick(["", "", ".123", ",245", ".1234567", ".", ",1", "." + digits(6)])
+            let rest =
+                pick(["", "", ".123", ",245", ".1234567", ".", ",1", "." + digits(6)])
                 + pick(["", "", "Z", " Z", "+01:00", "+0100", "+01", " UTC", "\tGMT", "  GMT", "+1", "-2359", " +12:3", "z", " CET"])
+            return (minute, seconds(), rest)
         }
-        func syslogDate() -> String {
-            pick(["", "", "Wed ", "Sun ", "Xyz ", "wed "]) + pick(["Nov", "nov", "NOV", "Sep", "Sept", "Foo", "Dec"])
+        func syslogDate() -> (String, String, String) {
+            let minute =
+                pick(["", "", "Wed ", "Sun ", "Xyz ", "wed "]) + pick(["Nov", "nov", "NOV", "Sep", "Sept", "Foo", "Dec"])
                 + pick([" ", "  ", "-"]) + pick(["24", "5", " 5", "05", "31", "32", "0"]) + pick([" ", "  ", ""])
-                + pick(["10", "9", " 9", "23", "24"]) + ":" + pick(["00", "59", "5"]) + ":" + pick(["00", "59", "60", "61"])
-                + pick(["", "", ".123456", ".1234567", ",5"]) + pick(["", "", " 2026", " 2101", " 20261", " 1999"])
+                + pick(["10", "9", " 9", "23", "24"]) + ":" + pick(["00", "59", "5"]) + ":"
+            return (minute, seconds(), pick(["", "", ".123456", ".1234567", ",5"]) + pick(["", "", " 2026", " 2101", " 20261", " 1999"]))
         }
         let detectors = [try DateDetector(now: 1_795_600_000), try DateDetector(patterns: ["^{DATE}"], now: 1_795_600_000)]
         // Scratches kept from line to line, as a worker keeps its own: the byte parser's
@@ -165,11 +171,15 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
         let keptScratches = detectors.map { $0.makeScratch() }
         var decided = 0
         var parsed = 0
-        var date = ""
+        var date = ("", "", "")
         for n in 0..<20_000 {
-            if n % 3 == 0 || Bool.random(using: &rng) { date = pick([isoDate(), syslogDate()]) }
+            if n % 3 == 0 || Bool.random(using: &rng) {
+                date = Bool.random(using: &rng) ? isoDate() : syslogDate()
+            } else if Bool.random(using: &rng) {
+                date.1 = seconds()
+            }
             var line = Array(
-                (pick(["", "", "", "[", "((", " ", "<", "x", "[[[", "\t"]) + date
+                (pick(["", "", "", "[", "((", " ", "<", "x", "[[[", "\t"]) + date.0 + date.1 + date.2
                     + pick([" host sshd[1]: x", "", "x", "_y", ".", ":", "] y", " ", "7", ".5 x", " +0100 host", ",25 h"])).utf8)
             if Int.random(in: 0..<3, using: &rng) == 0, !line.isEmpty {
                 let at = Int.random(in: 0..<line.count, using: &rng)

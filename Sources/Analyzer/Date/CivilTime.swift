@@ -24,38 +24,51 @@ package final class CivilTime {
     /// The last day computed (year, month and day packed) and its day count.
     @exclusivity(unchecked) private var lastDate = -1
     @exclusivity(unchecked) private var lastDays = 0
-    /// The bytes of the last date read by ``FastDateParser``, up to its seconds (at most
-    /// 24, as three masked words), and the fields they gave.
+    /// The bytes of the last date read by ``FastDateParser``, up to its minute (at most 22,
+    /// as three masked words: the date up to its seconds is at most 24 bytes), the fields
+    /// they gave, the date's length up to its seconds, and the parse that read it (1: ISO,
+    /// 2: syslog; the same bytes never read as both, but a memory is only the parse's own).
     @exclusivity(unchecked) private var clockKey: (UInt64, UInt64, UInt64) = (0, 0, 0)
     @exclusivity(unchecked) private var clockMask: (UInt64, UInt64, UInt64) = (0, 0, 0)
     /// 0: nothing remembered.
     @exclusivity(unchecked) private var clockLength = 0
+    @exclusivity(unchecked) private var clockFormat = 0
     @exclusivity(unchecked) private var clockFields: LocalDateTime = (0, 0, 0, 0, 0, 0)
 
     package init() {}
 
-    /// The fields remembered for the bytes at `start` of `line`, and how many bytes they
-    /// are, when those bytes are the ones remembered (``rememberClock(_:start:end:_:)``).
+    /// The fields of the date at `start` of `line` and its length up to its seconds, when
+    /// its bytes up to its minute are the ones `format`'s parse remembered
+    /// (``rememberClock(_:start:end:format:_:)``) and its seconds are what that parse takes:
+    /// two digits, at most 61 (the lines of one minute are compared, not parsed).
     @inline(__always)
-    func recallClock(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> (LocalDateTime, Int)? {
-        guard clockLength > 0, start + 24 <= line.count, let base = line.baseAddress else { return nil }
+    func recallClock(_ line: UnsafeBufferPointer<UInt8>, at start: Int, format: Int) -> (LocalDateTime, Int)? {
+        guard clockFormat == format, start + 24 <= line.count, let base = line.baseAddress else { return nil }
         let raw = UnsafeRawPointer(base + start)
         guard raw.loadUnaligned(as: UInt64.self) & clockMask.0 == clockKey.0,
             raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & clockMask.1 == clockKey.1,
             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & clockMask.2 == clockKey.2
         else { return nil }
-        return (clockFields, clockLength)
+        let tens = base[start + clockLength - 2] &- 48
+        let ones = base[start + clockLength - 1] &- 48
+        guard tens < 10, ones < 10 else { return nil }
+        var fields = clockFields
+        fields.second = Int(tens) * 10 + Int(ones)
+        guard fields.second <= 61 else { return nil }
+        return (fields, clockLength)
     }
 
-    /// Remembers the fields read from `line[start..<end]` (ignored when longer than 24
-    /// bytes, or when 24 bytes from `start` are not all in the line).
+    /// Remembers the fields `format`'s parse read from `line[start..<end]`, a date whose
+    /// last two bytes are its seconds (ignored when longer than 24 bytes, or when 24 bytes
+    /// from `start` are not all in the line).
     @inline(__always)
-    func rememberClock(_ line: UnsafeBufferPointer<UInt8>, start: Int, end: Int, _ fields: LocalDateTime) {
+    func rememberClock(_ line: UnsafeBufferPointer<UInt8>, start: Int, end: Int, format: Int, _ fields: LocalDateTime) {
         let length = end - start
-        guard length > 0, length <= 24, start + 24 <= line.count, let base = line.baseAddress else { return }
+        guard length > 2, length <= 24, start + 24 <= line.count, let base = line.baseAddress else { return }
         let raw = UnsafeRawPointer(base + start)
+        let minute = length - 2
         func mask(_ word: Int) -> UInt64 {
-            let bytes = min(max(length - 8 * word, 0), 8)
+            let bytes = min(max(minute - 8 * word, 0), 8)
             return bytes == 8 ? ~0 : (1 << UInt64(8 * bytes)) - 1
         }
         clockMask = (mask(0), mask(1), mask(2))
@@ -64,6 +77,7 @@ package final class CivilTime {
             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & clockMask.2
         )
         clockLength = length
+        clockFormat = format
         clockFields = fields
     }
 
