@@ -18,8 +18,9 @@ package struct FailManager: Sendable {
     /// Decides every id of `ledger` (finished: times sorted); the result is sorted by id.
     package func decide(_ ledger: FailureLedger) -> [JailRecord] {
         var records: [JailRecord] = []
-        records.reserveCapacity(ledger.entries.count)
-        for (id, entry) in ledger.entries where !policy.ignores(id) {
+        let entries = ledger.entries
+        records.reserveCapacity(entries.count)
+        for (id, entry) in entries where !policy.ignores(id) {
             let times = entry.times
             var record = JailRecord(id: id, failures: times.count, first: times.first ?? 0, last: times.last ?? 0)
             for (index, hits) in entry.hits.enumerated() where hits > 0 { record.hits[index + 1] = hits }
