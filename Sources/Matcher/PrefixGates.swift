@@ -177,7 +177,7 @@ struct PrefixGates: Sendable {
         return Admitted(bits: byFirstByte[Int(lead.first & 0xFF)], following: 0, end: 0)
     }
 
-    /// The regexes of ``admitted(word:)``: the set bits of a table entry, else every index.
+    /// The regexes of ``admitted(lead:)``: the set bits of a table entry, else every index.
     struct Admitted: IteratorProtocol {
         var bits: UInt64
         var following: Int
