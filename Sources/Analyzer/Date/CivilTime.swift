@@ -26,13 +26,13 @@ package final class CivilTime {
     @exclusivity(unchecked) private var lastDays = 0
     /// The bytes of the last date read by ``FastDateParser``, up to its minute (at most 22,
     /// as three masked words: the date up to its seconds is at most 24 bytes), the fields
-    /// they gave, the date's length up to its seconds, and the parse that read it (1: ISO,
-    /// 2: syslog; the same bytes never read as both, but a memory is only the parse's own).
+    /// they gave, the date's length up to its seconds, and the parse that read it (the same
+    /// bytes never read as both ISO and syslog, but a memory is only its parse's own).
     @exclusivity(unchecked) private var clockKey: (UInt64, UInt64, UInt64) = (0, 0, 0)
     @exclusivity(unchecked) private var clockMask: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    /// 0: nothing remembered.
     @exclusivity(unchecked) private var clockLength = 0
-    @exclusivity(unchecked) private var clockFormat = 0
+    /// nil: nothing remembered.
+    @exclusivity(unchecked) private var clockFormat: FastDateParser.Format? = nil
     @exclusivity(unchecked) private var clockFields: LocalDateTime = (0, 0, 0, 0, 0, 0)
 
     package init() {}
@@ -42,7 +42,7 @@ package final class CivilTime {
     /// (``rememberClock(_:start:end:format:_:)``) and its seconds are what that parse takes:
     /// two digits, at most 61 (the lines of one minute are compared, not parsed).
     @inline(__always)
-    func recallClock(_ line: UnsafeBufferPointer<UInt8>, at start: Int, format: Int) -> (LocalDateTime, Int)? {
+    func recallClock(_ line: UnsafeBufferPointer<UInt8>, at start: Int, format: FastDateParser.Format) -> (LocalDateTime, Int)? {
         guard clockFormat == format, start + 24 <= line.count, let base = line.baseAddress else { return nil }
         let raw = UnsafeRawPointer(base + start)
         guard raw.loadUnaligned(as: UInt64.self) & clockMask.0 == clockKey.0,
@@ -62,7 +62,9 @@ package final class CivilTime {
     /// last two bytes are its seconds (ignored when longer than 24 bytes, or when 24 bytes
     /// from `start` are not all in the line).
     @inline(__always)
-    func rememberClock(_ line: UnsafeBufferPointer<UInt8>, start: Int, end: Int, format: Int, _ fields: LocalDateTime) {
+    func rememberClock(
+        _ line: UnsafeBufferPointer<UInt8>, start: Int, end: Int, format: FastDateParser.Format, _ fields: LocalDateTime
+    ) {
         let length = end - start
         guard length > 2, length <= 24, start + 24 <= line.count, let base = line.baseAddress else { return }
         let raw = UnsafeRawPointer(base + start)

@@ -52,7 +52,9 @@ struct FastDateParser: Sendable {
     /// `(?:%a )?%b %d %k:%M:%S(?:\.%f)?(?: %ExY)?` then a word boundary.
     func parseSyslog(_ line: UnsafeBufferPointer<UInt8>, at start: Int, civil: CivilTime) -> Match? {
         var p = start
-        guard let (_, month, day, hh, mm, ss) = Self.clock(line, &p, civil: civil, format: 2, by: Self.syslogClock) else { return nil }
+        guard let (_, month, day, hh, mm, ss) = Self.clock(line, &p, civil: civil, format: .syslog, by: Self.syslogClock) else {
+            return nil
+        }
         let seconds = p
         Self.fraction(line, &p, separators: [UInt8(ascii: ".")])
         var year: Int? = nil
@@ -90,7 +92,7 @@ struct FastDateParser: Sendable {
     /// `%ExY(?P<_sep>[-/.])%m(?P=_sep)%d(?:T|  ?)%H:%M:%S(?:[.,]%f)?(?:\s*%z)?`
     func parseISO(_ line: UnsafeBufferPointer<UInt8>, at start: Int, civil: CivilTime) -> Match? {
         var p = start
-        guard let (year, month, day, hh, mm, ss) = Self.clock(line, &p, civil: civil, format: 1, by: Self.isoClock) else { return nil }
+        guard let (year, month, day, hh, mm, ss) = Self.clock(line, &p, civil: civil, format: .iso, by: Self.isoClock) else { return nil }
         let seconds = p
         Self.fraction(line, &p, separators: [UInt8(ascii: "."), UInt8(ascii: ",")])
         var offset: Int? = nil
@@ -184,14 +186,14 @@ struct FastDateParser: Sendable {
     }
 
     /// The wall-clock fields of a date at `p`, up to its seconds (`p` moved past them):
-    /// recalled when its bytes up to its minute are the last date's that `parse` (`format`:
-    /// 1 ISO, 2 syslog) read, its seconds read here (the lines of one minute, most of a
+    /// recalled when its bytes up to its minute are the last date's that `parse` (of
+    /// `format`) read, its seconds read here (the lines of one minute, most of a
     /// log's, are compared, not parsed), else read by `parse` and remembered. What `parse`
     /// reads is decided by these bytes alone, left to right, and it ends with the seconds'
     /// two digits (at most 61), so the two agree.
     @inline(__always)
     static func clock(
-        _ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, civil: CivilTime, format: Int,
+        _ line: UnsafeBufferPointer<UInt8>, _ p: inout Int, civil: CivilTime, format: Format,
         by parse: (UnsafeBufferPointer<UInt8>, inout Int) -> LocalDateTime?
     ) -> LocalDateTime? {
         let start = p
