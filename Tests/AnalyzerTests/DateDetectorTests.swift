@@ -170,6 +170,7 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
         let keptScratch = detectors[0].makeScratch()
         let keptScratches = detectors.map { $0.makeScratch() }
         var decided = 0
+        var firstDecided = 0
         var parsed = 0
         var date = ("", "", "")
         for n in 0..<20_000 {
@@ -206,6 +207,15 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
                 var regexes = detector
                 regexes.decidedByReader = []
                 let scratch = detector.makeScratch()
+                // The first line's search (no template tried first), as a scan's
+                // `^{DATE}` filter (recidive) searches every line.
+                let (first, firstSlow) = line.withUnsafeBufferPointer {
+                    (detector.detectTemplate($0, scratch: kept), regexes.detectTemplate($0, scratch: scratch))
+                }
+                if let first, detector.decidedByReader[first.template] != nil { firstDecided += 1 }
+                let firstText = String(decoding: line, as: UTF8.self) + " (first line)"
+                #expect(first?.template == firstSlow?.template && first?.start == firstSlow?.start, "\(firstText)")
+                #expect(first?.match.range == firstSlow?.match.range && first?.match.time == firstSlow?.match.time, "\(firstText)")
                 for t in detector.decidedByReader.indices where detector.decidedByReader[t] != nil {
                     let (fast, slow) = line.withUnsafeBufferPointer {
                         (
@@ -223,6 +233,7 @@ func detect(_ line: String, now: Int = 1795600000, tai: Bool = false, patterns: 
         // The byte parser read dates, often: the test compared it, not only the regexes.
         #expect(parsed > 2_000, "\(parsed) lines read by the byte parser")
         #expect(decided > 5_000, "\(decided) lines of a line-start template")
+        #expect(firstDecided > 2_000, "\(firstDecided) first lines of a line-start template")
     }
 
     // Local time under a POSIX TZ rule (fail2ban's tests use CET-01CEST-02,M3.5.0,M10.5.0)

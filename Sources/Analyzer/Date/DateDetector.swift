@@ -270,18 +270,23 @@ package struct DateDetector: Sendable {
         // SAFETY: an empty buffer may have no base address; PCRE2 reads no byte of a
         // subject of length 0, so any non-null pointer stands for it (1 is never dereferenced).
         guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
+        // The byte parser's date, read once for the templates it decides for.
+        var quick: Match?? = nil
+        // The byte parser's date in template `t`'s format is the template's match (the
+        // whole match begins at the line's start); it not finding one proves nothing.
+        func decided(_ t: Int) -> Match? {
+            guard t < decidedByReader.count, let (format, anyStart) = decidedByReader[t], let timeReader else { return nil }
+            if quick == nil { quick = .some(timeReader.detect(line, civil: dateScratch.civil)) }
+            guard let date = quick!, !date.usesLastDate, FastDateParser.format(of: date, in: line) == format,
+                anyStart || date.range.lowerBound == 0
+            else { return nil }
+            return date
+        }
         if let last, last.template < templates.count {
             // Read in place: a template copied out per line (the report asks on every
             // line) retained and released its name, regex and fields.
             let t = last.template
-            // The byte parser's date in the template's format is the template's match (the
-            // whole match begins at the line's start); it not finding one proves nothing.
-            if t < decidedByReader.count, let (format, anyStart) = decidedByReader[t], let timeReader,
-                let quick = timeReader.detect(line, civil: dateScratch.civil), !quick.usesLastDate,
-                FastDateParser.format(of: quick, in: line) == format, anyStart || quick.range.lowerBound == 0
-            {
-                return (t, quick, 0)
-            }
+            if let date = decided(t) { return (t, date, 0) }
             if (try? templates[t].regex.search(base, length: line.count, scratch: scratch)) == true,
                 let whole = scratch.range(ofGroup: 0), templates[t].lineBegin || whole.lowerBound == last.start,
                 let match = read(t, line, scratch, dateScratch.civil)
@@ -291,6 +296,9 @@ package struct DateDetector: Sendable {
         }
         var best: (Int, Match, Int)? = nil
         for index in templates.indices {
+            // A template the byte parser decides for begins at the line's start: the
+            // first template to match there wins, as its regex would have.
+            if let date = decided(index) { return (index, date, 0) }
             guard (try? templates[index].regex.search(base, length: line.count, scratch: scratch)) == true,
                 let whole = scratch.range(ofGroup: 0), let match = read(index, line, scratch, dateScratch.civil)
             else { continue }
