@@ -270,14 +270,15 @@ package struct DateDetector: Sendable {
         // SAFETY: an empty buffer may have no base address; PCRE2 reads no byte of a
         // subject of length 0, so any non-null pointer stands for it (1 is never dereferenced).
         guard let base = line.baseAddress ?? UnsafePointer(bitPattern: 1) else { return nil }
-        // The byte parser's date, read once for the templates it decides for.
+        // The byte parser's date, read at most once per line: for the templates it decides
+        // for, and for the time of a date a template's regex found.
         var quick: Match?? = nil
         // The byte parser's date in template `t`'s format is the template's match (the
         // whole match begins at the line's start); it not finding one proves nothing.
         func decided(_ t: Int) -> Match? {
             guard t < decidedByReader.count, let (format, anyStart) = decidedByReader[t], let timeReader else { return nil }
-            if quick == nil { quick = .some(timeReader.detect(line, civil: dateScratch.civil)) }
-            guard let date = quick!, !date.usesLastDate, FastDateParser.format(of: date, in: line) == format,
+            guard let date = Self.quick(timeReader, line, dateScratch.civil, &quick), !date.usesLastDate,
+                FastDateParser.format(of: date, in: line) == format,
                 anyStart || date.range.lowerBound == 0
             else { return nil }
             return date
@@ -289,7 +290,7 @@ package struct DateDetector: Sendable {
             if let date = decided(t) { return (t, date, 0) }
             if (try? templates[t].regex.search(base, length: line.count, scratch: scratch)) == true,
                 let whole = scratch.range(ofGroup: 0), templates[t].lineBegin || whole.lowerBound == last.start,
-                let match = read(t, line, scratch, dateScratch.civil)
+                let match = read(t, line, scratch, dateScratch.civil, &quick)
             {
                 return (t, match, whole.lowerBound)
             }
@@ -300,7 +301,7 @@ package struct DateDetector: Sendable {
             // first template to match there wins, as its regex would have.
             if let date = decided(index) { return (index, date, 0) }
             guard (try? templates[index].regex.search(base, length: line.count, scratch: scratch)) == true,
-                let whole = scratch.range(ofGroup: 0), let match = read(index, line, scratch, dateScratch.civil)
+                let whole = scratch.range(ofGroup: 0), let match = read(index, line, scratch, dateScratch.civil, &quick)
             else { continue }
             if templates[index].lineBegin || whole.lowerBound <= 1 { return (index, match, whole.lowerBound) }
             if best == nil || whole.lowerBound < best!.2 { best = (index, match, whole.lowerBound) }
@@ -311,16 +312,29 @@ package struct DateDetector: Sendable {
     /// The match of a template that matched `line` (its groups in `scratch`): the byte
     /// parser's when it cuts the same bytes (its time is the template's, without reading
     /// strptime fields), else ``parse(_:_:_:_:)``.
+    /// - Parameter quick: the byte parser's date of `line` when already read (read here
+    ///   otherwise, and kept).
     @inline(__always)
-    func read(_ t: Int, _ line: UnsafeBufferPointer<UInt8>, _ scratch: PCRE2Scratch, _ civil: CivilTime) -> Match? {
+    func read(_ t: Int, _ line: UnsafeBufferPointer<UInt8>, _ scratch: PCRE2Scratch, _ civil: CivilTime, _ quick: inout Match??)
+        -> Match?
+    {
         // By index: a template passed by value was copied, retaining its name, regex and
         // fields, for every line.
         if case .pattern = templates[t].kind, let timeReader, let date = scratch.range(ofGroup: 1), !date.isEmpty,
-            let quick = timeReader.detect(line, civil: civil), quick.range == date, !quick.usesLastDate
+            let known = Self.quick(timeReader, line, civil, &quick), known.range == date, !known.usesLastDate
         {
-            return quick
+            return known
         }
         return parse(templates[t], line, scratch, civil)
+    }
+
+    /// The byte parser's date of `line`, read once into `cache`.
+    @inline(__always)
+    static func quick(_ reader: FastDateParser, _ line: UnsafeBufferPointer<UInt8>, _ civil: CivilTime, _ cache: inout Match??) -> Match? {
+        if let known = cache { return known }
+        let date = reader.detect(line, civil: civil)
+        cache = .some(date)
+        return date
     }
 
     /// Turns a template's groups into a match.
