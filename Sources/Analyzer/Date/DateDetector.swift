@@ -273,21 +273,11 @@ package struct DateDetector: Sendable {
         // The byte parser's date, read at most once per line: for the templates it decides
         // for, and for the time of a date a template's regex found.
         var quick: Match?? = nil
-        // The byte parser's date in template `t`'s format is the template's match (the
-        // whole match begins at the line's start); it not finding one proves nothing.
-        func decided(_ t: Int) -> Match? {
-            guard t < decidedByReader.count, let (format, anyStart) = decidedByReader[t], let timeReader else { return nil }
-            guard let date = Self.quick(timeReader, line, dateScratch.civil, &quick), !date.usesLastDate,
-                FastDateParser.format(of: date, in: line) == format,
-                anyStart || date.range.lowerBound == 0
-            else { return nil }
-            return date
-        }
         if let last, last.template < templates.count {
             // Read in place: a template copied out per line (the report asks on every
             // line) retained and released its name, regex and fields.
             let t = last.template
-            if let date = decided(t) { return (t, date, 0) }
+            if let date = decided(t, line, dateScratch.civil, &quick) { return (t, date, 0) }
             if (try? templates[t].regex.search(base, length: line.count, scratch: scratch)) == true,
                 let whole = scratch.range(ofGroup: 0), templates[t].lineBegin || whole.lowerBound == last.start,
                 let match = read(t, line, scratch, dateScratch.civil, &quick)
@@ -299,7 +289,7 @@ package struct DateDetector: Sendable {
         for index in templates.indices {
             // A template the byte parser decides for begins at the line's start: the
             // first template to match there wins, as its regex would have.
-            if let date = decided(index) { return (index, date, 0) }
+            if let date = decided(index, line, dateScratch.civil, &quick) { return (index, date, 0) }
             guard (try? templates[index].regex.search(base, length: line.count, scratch: scratch)) == true,
                 let whole = scratch.range(ofGroup: 0), let match = read(index, line, scratch, dateScratch.civil, &quick)
             else { continue }
@@ -307,6 +297,18 @@ package struct DateDetector: Sendable {
             if best == nil || whole.lowerBound < best!.2 { best = (index, match, whole.lowerBound) }
         }
         return best
+    }
+
+    /// The byte parser's date in template `t`'s format, when it decides for `t`: the
+    /// template's match (the whole match begins at the line's start); it not finding one
+    /// proves nothing.
+    @inline(__always)
+    func decided(_ t: Int, _ line: UnsafeBufferPointer<UInt8>, _ civil: CivilTime, _ quick: inout Match??) -> Match? {
+        guard t < decidedByReader.count, let (format, anyStart) = decidedByReader[t], let timeReader,
+            let date = Self.quick(timeReader, line, civil, &quick), !date.usesLastDate,
+            FastDateParser.format(of: date, in: line) == format, anyStart || date.range.lowerBound == 0
+        else { return nil }
+        return date
     }
 
     /// The match of a template that matched `line` (its groups in `scratch`): the byte
