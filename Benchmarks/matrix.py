@@ -63,6 +63,20 @@ def best(cmd, runs, env=None):
     return min(r[0] for r in results), max(r[1] for r in results), results[-1][2], results[-1][3]
 
 
+def best_rounds(cmds, runs, env):
+    """Each command's best wall time and peak RSS over `runs` rounds, a round running every
+    command once, in an order rotated from round to round; and the first command's stderr
+    (its --stats) from its last run."""
+    results = [[] for _ in cmds]
+    for r in range(runs):
+        k = r % len(cmds)
+        order = list(range(len(cmds)))[k:] + list(range(len(cmds)))[:k]
+        for i in reversed(order) if r % 2 else order:
+            results[i].append(timed(cmds[i], env, stdout=subprocess.DEVNULL if cmds[i][0] == "igzip" else subprocess.PIPE))
+    best = [(min(x[0] for x in rs), max(x[1] for x in rs)) for rs in results]
+    return best, results[0][-1][3]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", default="256M")
@@ -87,13 +101,16 @@ def main():
             lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
         filt = os.path.join(ROOT, spec) if spec.startswith("Corpus/") else spec
         scan = [failscan, "scan", "--stats", "--filter", filt]
-        t1, rss1, _, err1 = best(scan + ["--threads", "1", path], args.runs, env)
-        t2, rss2, _, _ = best(scan + ["--threads", "2", path], args.runs, env)
         gz = path + ".gz"
         if not os.path.exists(gz):
             subprocess.run("gzip -c '%s' > '%s'" % (path, gz), shell=True, check=True)
-        tgz, rssgz, _, _ = best(scan + ["--threads", "2", gz], args.runs, env)
-        tunzip = min(timed(["igzip", "-dc", gz], env, stdout=subprocess.DEVNULL)[0] for _ in range(args.runs))
+        # 1 thread, 2 threads, gzip and igzip in rounds (each round in another order), so
+        # that the machine's drift over the row touches all four alike: their ratios (two
+        # threads over one, gzip over igzip) are what the row is read for.
+        best_of, err1 = best_rounds(
+            [scan + ["--threads", "1", path], scan + ["--threads", "2", path], scan + ["--threads", "2", gz], ["igzip", "-dc", gz]],
+            args.runs, env)
+        (t1, rss1), (t2, rss2), (tgz, rssgz), (tunzip, _) = best_of
         empty = os.path.join(logs, "empty.log")
         open(empty, "w").close()
         tstart = best(scan + ["--threads", "2", empty], args.runs, env)[0]
@@ -132,7 +149,7 @@ def main():
     host = socket.gethostname().split(".")[0] or "host"
     out = ["# failscan filter matrix, %s" % date, "",
            "Machine: %s, %d cores, %s. Logs: `Corpus/generate.py matrix --size %s` and the throughput corpus (%s). "
-           "Best of %d runs; wall clock of the whole process, start-up included (start-up: the same command on an empty file). "
+           "Best of %d runs, the 1-thread, 2-thread, gzip and `igzip -dc` runs of a row taken in turn; wall clock of the whole process, start-up included (start-up: the same command on an empty file). "
            "`igzip -dc`: decompressing the same .gz to /dev/null. fail2ban-regex reads the first %d MB of each log."
            % (host, os.cpu_count(), platform.platform(), args.size, args.corpus_size, args.runs, args.slice_mb), "",
            "| filter | log | MB | 1T MB/s | 2T MB/s | gzip 2T MB/s | igzip -dc MB/s | start-up ms | lines/s 2T | per failure 1T | peak RSS MB | failures | lines to PCRE2 | fail2ban-regex MB/s | 2T / fail2ban-regex | pcre2grep -c MB/s | 2T / pcre2grep | cross-check (slice: failscan / fail2ban-regex) |",

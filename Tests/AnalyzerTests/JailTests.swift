@@ -247,6 +247,27 @@ extension MultiLineMerger {
         let failure = merger.resolve(match(["mlfid": "c1", "ip4": "192.0.2.1", "user": "bob"]), file: 0)
         #expect(failure?.fields?["users"] == "alice\u{1f}bob")
     }
+
+    /// A connection's users kept as bytes in one reused buffer: emptied by count, refilled
+    /// with longer and shorter names, each counted once (compared byte for byte, a prefix of
+    /// another name is another name).
+    @Test func distinctUsersReuseTheirStorage() {
+        var users = DistinctUsers()
+        func add(_ name: String) {
+            var name = name
+            name.withUTF8 { users.insert($0) }
+        }
+        for name in ["alice", "bob", "alice", "al", "bob", "alice2"] { add(name) }
+        #expect(users.names == ["alice", "bob", "al", "alice2"])
+        users.removeAll()
+        #expect(users.isEmpty && users.names.isEmpty)
+        for name in ["a-much-longer-name-than-before", "x", "x", "a-much-longer-name-than-before", "é"] { add(name) }
+        #expect(users.count == 3)
+        #expect(users.names == ["a-much-longer-name-than-before", "x", "é"])
+        users.removeAll()
+        add("x")
+        #expect(users.names == ["x"])
+    }
 }
 
 /// fail2ban's BanManager: maxretry reached again while banned prolongs the ban (its count

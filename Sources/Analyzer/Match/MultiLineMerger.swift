@@ -16,9 +16,8 @@ struct MultiLineMerger {
     struct FailState {
         var fields: FieldValues
         /// The distinct users seen, in order (fail2ban's set; a connection has few; empty:
-        /// none yet). Emptied keeping its capacity: an evicted connection's state comes back
-        /// to be reloaded, so steady work allocates no array per connection.
-        var users: [String] = []
+        /// none yet).
+        var users = DistinctUsers()
         var matches = 0
         var nofailMatches = 0
         /// The matched lines themselves, kept only when asked (fail2ban's `matches` and
@@ -33,7 +32,7 @@ struct MultiLineMerger {
         /// (``FieldValues/withRawBytes(_:)`` of `count` slots), keeping its buffers.
         mutating func reload(fields raw: UnsafeBufferPointer<UInt8>, count: Int) {
             fields.load(raw, count: count)
-            if !users.isEmpty { users.removeAll(keepingCapacity: true) }
+            users.removeAll()
             matches = 0
             nofailMatches = 0
             if lines != nil { lines = nil }
@@ -202,7 +201,7 @@ struct MultiLineMerger {
         }
         guard detailed, id != nil, match.time != nil else { return (id, nil) }
         var fields = fail.fields.dictionary(layout)
-        if !fail.users.isEmpty { fields["users"] = fail.users.sorted().joined(separator: "\u{1f}") }
+        if !fail.users.isEmpty { fields["users"] = fail.users.names.sorted().joined(separator: "\u{1f}") }
         fields["attempts"] = String(fail.matches)
         return (id, fields)
     }
@@ -318,14 +317,11 @@ struct MultiLineMerger {
     }
 
     /// Adds `user` (when non-empty) to the state's distinct users; their count (0: none
-    /// yet). Compared as bytes: a `String` is made only for a user not seen before.
+    /// yet). Compared as bytes (a line with bytes that are not UTF-8 is matched repaired,
+    /// so equal bytes are equal text).
     static func updateUsers(_ fail: inout FailState, _ user: UnsafeBufferPointer<UInt8>?) -> Int {
         guard let user, !user.isEmpty else { return fail.users.count }
-        let known = fail.users.contains { name in
-            var name = name
-            return name.withUTF8 { $0.equals(user) }
-        }
-        if !known { fail.users.append(String(decoding: user, as: UTF8.self)) }
+        fail.users.insert(user)
         return fail.users.count
     }
 }
