@@ -38,9 +38,14 @@ package enum LiteralExtraction {
     }
 
     /// ``analyze(_:)`` and ``requiredInOrder(of:)`` from one parse.
-    package static func analyzeAll(_ pattern: String) -> (required: Result, prefixes: [[UInt8]]?, inOrder: [[[UInt8]]]) {
+    /// - Parameter literalRuns: grow the running strings by plain literal bytes in place
+    ///   (false: every byte through the general product, as the tests compare).
+    package static func analyzeAll(_ pattern: String, literalRuns: Bool = true) -> (
+        required: Result, prefixes: [[UInt8]]?, inOrder: [[[UInt8]]]
+    ) {
         var parser = Parser(Array(pattern.utf8))
         parser.collects = true
+        parser.literalRuns = literalRuns
         let info: Info
         do { info = try parser.parseAlternation() } catch { return (.declined(error.reason), nil, []) }
         var prefixes: [[UInt8]]? = nil
@@ -135,6 +140,11 @@ package enum LiteralExtraction {
         /// Whether `(?m)` (or another inline `m`) was seen: `^` then matches after line breaks.
         var sawMultiline = false
 
+        /// Plain literal bytes extend the running strings and the head in place
+        /// (``plainLiteral``): the general product made several arrays per byte (most of a
+        /// filter's literal analysis, itself a tenth of sshd's start-up).
+        var literalRuns = true
+
         /// For ``requiredInOrder(of:)``: the sets the top level requires, each with where it
         /// begins in the pattern; the group depth; the top level's branches.
         var collects = false
@@ -206,6 +216,28 @@ package enum LiteralExtraction {
             }
             while !atEnd, b[i] != UInt8(ascii: "|"), b[i] != UInt8(ascii: ")") {
                 let atomStart = i
+                // A plain literal byte: what the general path below does with its atom
+                // (exact [[c]], nothing else known), done in place. The head grows by it
+                // unless finished; when some of its strings have reached 16 bytes and some
+                // not, the general path decides (a grown string may equal a full one).
+                if literalRuns, let c = plainLiteral(),
+                    headDone
+                        || head.count <= LiteralExtraction.maxExactStrings
+                            && (head.allSatisfy { $0.count < 16 } || head.allSatisfy { $0.count >= 16 })
+                {
+                    i += 1
+                    if !headDone, head.first!.count < 16 { for k in head.indices { head[k].append(c) } }
+                    if let current = running, current.count <= LiteralExtraction.maxExactStrings,
+                        !current.contains(where: { $0.count >= LiteralExtraction.maxExactLength })
+                    {
+                        for k in current.indices { running![k].append(c) }
+                    } else {
+                        flush(&result, running)
+                        running = [[c]]
+                        runningStart = atomStart
+                    }
+                    continue
+                }
                 var atom = try parseAtom()
                 atom = try parseQuantifier(atom)
                 if atom.exact == nil { collect(atom.best, at: atomStart) }
@@ -271,6 +303,27 @@ package enum LiteralExtraction {
             result.prefix = head
             result.anchored = anchored
             return result
+        }
+
+        /// The byte at `i` when it is a plain literal byte that no quantifier follows (what
+        /// ``parseAtom()`` reads as exact `[[c]]` and ``parseQuantifier(_:)`` leaves alone).
+        @inline(__always)
+        func plainLiteral() -> UInt8? {
+            let c = b[i]
+            guard !caseless else { return nil }
+            switch c {
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "\\"),
+                UInt8(ascii: "|"), UInt8(ascii: ")"):
+                return nil
+            default: break
+            }
+            if i + 1 < b.count {
+                switch b[i + 1] {
+                case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"): return nil
+                default: break
+                }
+            }
+            return c
         }
 
         mutating func parseQuantifier(_ atom: Info) throws(Decline) -> Info {

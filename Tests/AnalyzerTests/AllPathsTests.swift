@@ -83,4 +83,29 @@ import Testing
         #expect(undated.time == dated.time)
         #expect(undated.line == dated.line + 1)
     }
+
+    /// Every stock filter's translated patterns analysed with plain literal bytes grown in
+    /// place and through the general product: the same literals, prefixes and ordered sets
+    /// (the prefilter and the gates of every filter people run do not depend on it).
+    @Test func literalRunsAnalyseEveryStockFilterAsTheGeneralProduct() throws {
+        let directory = "/etc/fail2ban/filter.d"
+        let names = try #require(
+            try? FileManager.default.contentsOfDirectory(atPath: directory), Comment(rawValue: TestSupport.fail2banHint)
+        ).filter { $0.hasSuffix(".conf") }.sorted()
+        var compared = 0
+        for name in names {
+            // Filters that need arguments of a jail (or are not filters) do not compile alone.
+            guard let filter = try? CompiledFilter(spec: String(name.dropLast(5)), options: FilterOptions(now: 1795600000)) else {
+                continue
+            }
+            for pattern in filter.matcher.translatedPatterns {
+                let fast = LiteralExtraction.analyzeAll(pattern)
+                let general = LiteralExtraction.analyzeAll(pattern, literalRuns: false)
+                #expect(fast.required == general.required && fast.prefixes == general.prefixes, "\(name): \(pattern)")
+                #expect(fast.inOrder == general.inOrder, "\(name): \(pattern)")
+                compared += 1
+            }
+        }
+        #expect(compared > 200, "\(compared) patterns compared")
+    }
 }
