@@ -10,7 +10,8 @@ busy postfix smtpd log, nginx and apache error logs, fail2ban.log, an exim mainl
 courier mail.log, a dense auth.log of interleaved brute-force connections) and the throughput
 corpus (mail.log and auth.log for dovecot and the seed filters), generated once under the
 ignored Benchmarks/work/. For every (filter, log): failscan's wall-clock MB/s on 1 and 2
-threads (plain) and 2 threads (gzip), lines/s, the cost per failure on one thread, peak RSS,
+threads (plain) and 2 threads (gzip), best of --runs rounds that run each of these and
+`igzip -dc` once (so the machine's drift touches the ratios' both sides alike), lines/s, the cost per failure on one thread, peak RSS,
 the failures found; fail2ban-regex on a slice of the same file (its MB/s, and failscan's
 failure count on that slice as the cross-check); `pcre2grep -c` with the filter's
 translated failregexes over the whole plain file (every line through PCRE2 JIT, no date
