@@ -28,7 +28,7 @@ package struct MatchList {
 
     /// Empties the list, keeping its capacity. Most lines leave it empty: an array emptied
     /// again still went through `replaceSubrange` (about 200 instructions a line for the
-    /// report, which empties it on every line).
+    /// report on one thread, which empties it on every line; on several, once a chunk).
     package mutating func removeAll() {
         if !matches.isEmpty { matches.removeAll(keepingCapacity: true) }
         if !fieldBytes.isEmpty { fieldBytes.removeAll(keepingCapacity: true) }
