@@ -44,13 +44,10 @@ package struct FailureLedger: Sendable {
     /// The ids in the order first added, and each one's entry at the same index.
     private var ids: [FailureID] = []
     private var values: [Entry] = []
-    /// Index + 1 of an id in `ids` per bucket, 0: empty (linear probing; never deleted).
-    private var table: [Int32] = Array(repeating: 0, count: 16)
-    /// The seed the ids are hashed with: drawn per ledger, so that no set of addresses a
-    /// log could be written with collides in every run (`Dictionary`'s SipHash, which this
-    /// replaces, cost about 700 instructions a failure on sshd's attack log, a sixth of
-    /// the in-order work).
-    private let seed = UInt64.random(in: 1...UInt64.max) | 1
+    /// Each id's index in `ids` (a `Dictionary` keyed by `FailureID`, SipHash and the
+    /// entry's copy-on-write path, cost about 700 instructions a failure on sshd's attack
+    /// log, a sixth of the in-order work).
+    private var numbers = AddressNumbers()
     /// Failures added.
     package private(set) var count = 0
 
@@ -61,50 +58,13 @@ package struct FailureLedger: Sendable {
 
     /// Adds one failure (call ``finish()`` before reading times).
     package mutating func add(_ failure: Failure) {
-        let index = slot(of: failure.id)
+        let index = Int(numbers.number(of: failure.id, next: Int32(ids.count)))
+        if index == ids.count {
+            ids.append(failure.id)
+            values.append(Entry())
+        }
         values[index].record(time: failure.time, failregex: failure.failregex)
         count += 1
-    }
-
-    /// The index of `id` in `ids`, added (with an empty entry) when new.
-    private mutating func slot(of id: FailureID) -> Int {
-        let mask = table.count - 1
-        var bucket = Int(truncatingIfNeeded: hash(id) >> 32) & mask
-        while table[bucket] != 0 {
-            let index = Int(table[bucket]) - 1
-            if ids[index] == id { return index }
-            bucket = (bucket + 1) & mask
-        }
-        ids.append(id)
-        values.append(Entry())
-        table[bucket] = Int32(ids.count)
-        if 2 * ids.count > table.count { grow() }
-        return ids.count - 1
-    }
-
-    /// Doubles the table (at most half full).
-    private mutating func grow() {
-        table = Array(repeating: 0, count: 2 * table.count)
-        let mask = table.count - 1
-        for (index, id) in ids.enumerated() {
-            var bucket = Int(truncatingIfNeeded: hash(id) >> 32) & mask
-            while table[bucket] != 0 { bucket = (bucket + 1) & mask }
-            table[bucket] = Int32(index + 1)
-        }
-    }
-
-    /// A seeded hash of `id`: addresses mixed by multiplication (SplitMix64's finalizer),
-    /// names through `Hasher`.
-    private func hash(_ id: FailureID) -> UInt64 {
-        var z: UInt64
-        switch id {
-        case .address(.v4(let a)): z = UInt64(a) ^ seed
-        case .address(.v6(let high, let low)): z = (high ^ seed) &* 0x9E37_79B9_7F4A_7C15 ^ low
-        case .other(let name), .host(let name): z = UInt64(bitPattern: Int64(name.hashValue)) ^ seed
-        }
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// Orders each id's times.
